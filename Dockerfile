@@ -1,0 +1,18 @@
+# toolbox debug image: one static musl binary and nothing else.
+#
+# Build with scripts/image, which compiles target/x86_64-unknown-linux-musl/release/toolbox first.
+# The build context holds only that binary (.dockerignore), and there is no base image to pull, so
+# `podman build --target image .` works offline.
+FROM scratch AS image
+
+LABEL org.opencontainers.image.title="toolbox" \
+      org.opencontainers.image.description="Debug distroless pods with kubectl debug: target discovery, root browsing, ps, syscall tracing, packet capture" \
+      org.opencontainers.image.licenses="Apache-2.0"
+
+COPY target/x86_64-unknown-linux-musl/release/toolbox /toolbox
+
+# "/" on PATH lets `kubectl exec POD -c DEBUGGER -- toolbox ...` find the binary; the usual
+# directories stay first for processes that toolbox starts in the target's root.
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/
+
+ENTRYPOINT ["/toolbox"]
