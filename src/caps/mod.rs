@@ -1,0 +1,439 @@
+//! What toolbox may do here, what it may not, why, and the `kubectl debug` flag that fixes it.
+//!
+//! Everything is read from `/proc/self/status` and real, harmless probes (opening `/proc/PID/mem`
+//! passes the same check as ptrace attach; an `AF_PACKET` socket is opened and closed), never
+//! guessed. Other commands use [`denied`] so their permission errors say what this report says.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+
+use caps::{CapSet, Capability};
+use serde::Serialize;
+
+use crate::sys;
+
+/// A toolbox feature whose permission is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Feature {
+    /// Listing processes.
+    Ps,
+    /// Browsing the target's root.
+    Fs,
+    /// Syscall tracing with ptrace.
+    Trace,
+    /// Packet capture.
+    Capture,
+    /// Running commands chroot-style in the target's root.
+    Exec,
+}
+
+impl Feature {
+    /// All features, in report order.
+    pub const ALL: [Feature; 5] = [
+        Feature::Ps,
+        Feature::Fs,
+        Feature::Trace,
+        Feature::Capture,
+        Feature::Exec,
+    ];
+
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::Ps => "ps",
+            Feature::Fs => "fs",
+            Feature::Trace => "trace",
+            Feature::Capture => "capture",
+            Feature::Exec => "exec",
+        }
+    }
+}
+
+/// The kubectl fixes, stated once.
+pub mod fix {
+    /// Grants CAP_SYS_PTRACE.
+    pub const PROFILE_GENERAL: &str =
+        "kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=general  (adds CAP_SYS_PTRACE)";
+    /// Grants CAP_NET_RAW and CAP_NET_ADMIN.
+    pub const PROFILE_NETADMIN: &str =
+        "kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=netadmin  (adds CAP_NET_ADMIN, CAP_NET_RAW)";
+    /// Privileged.
+    pub const PROFILE_SYSADMIN: &str =
+        "kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=sysadmin  (privileged)";
+    /// Run as root with ptrace.
+    pub const CUSTOM_ROOT: &str = "kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=general --custom=root.json  with root.json: {\"securityContext\":{\"runAsUser\":0,\"runAsNonRoot\":false,\"capabilities\":{\"add\":[\"SYS_PTRACE\"]}}}";
+    /// Run as root with chroot.
+    pub const CUSTOM_CHROOT: &str = "kubectl debug -it POD --image=toolbox --target=CONTAINER --custom=chroot.json  with chroot.json: {\"securityContext\":{\"capabilities\":{\"add\":[\"SYS_CHROOT\"]}}}";
+    /// No seccomp filter.
+    pub const CUSTOM_UNCONFINED: &str = "kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=general --custom=unconfined.json  with unconfined.json: {\"securityContext\":{\"seccompProfile\":{\"type\":\"Unconfined\"}}}";
+    /// Share the PID namespace.
+    pub const TARGET_FLAG: &str = "kubectl debug -it POD --image=toolbox --target=CONTAINER  (or a pod with shareProcessNamespace: true)";
+}
+
+/// toolbox's own credentials and restrictions, read from `/proc/self/status` and procfs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Context {
+    /// Real UID.
+    pub uid: u32,
+    /// Effective UID.
+    pub euid: u32,
+    /// Effective capabilities.
+    pub effective: BTreeSet<String>,
+    /// Permitted capabilities.
+    pub permitted: BTreeSet<String>,
+    /// Bounding set.
+    pub bounding: BTreeSet<String>,
+    /// `NoNewPrivs` flag.
+    pub no_new_privs: bool,
+    /// Seccomp mode: `disabled`, `strict` or `filter`.
+    pub seccomp: String,
+    /// Number of seccomp filters attached, where the kernel says.
+    pub seccomp_filters: Option<u32>,
+    /// Yama `ptrace_scope` (absent when Yama is not built in).
+    pub yama_ptrace_scope: Option<u8>,
+}
+
+fn names(set: CapSet) -> BTreeSet<String> {
+    caps::read(None, set)
+        .map(|s| s.iter().map(|c| c.to_string()).collect())
+        .unwrap_or_default()
+}
+
+fn status_field(status: &str, key: &str) -> Option<String> {
+    status.lines().find_map(|l| {
+        l.strip_prefix(key)?
+            .strip_prefix(':')
+            .map(|v| v.trim().to_string())
+    })
+}
+
+impl Context {
+    /// Read toolbox's own context.
+    pub fn read() -> Context {
+        let status = fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let uid_line = status_field(&status, "Uid").unwrap_or_default();
+        let mut uids = uid_line
+            .split_whitespace()
+            .filter_map(|u| u.parse::<u32>().ok());
+        let uid = uids
+            .next()
+            .unwrap_or_else(|| nix::unistd::getuid().as_raw());
+        let euid = uids.next().unwrap_or(uid);
+        let seccomp = match status_field(&status, "Seccomp").as_deref() {
+            Some("0") => "disabled",
+            Some("1") => "strict",
+            Some("2") => "filter",
+            _ => "unknown",
+        }
+        .to_string();
+        Context {
+            uid,
+            euid,
+            effective: names(CapSet::Effective),
+            permitted: names(CapSet::Permitted),
+            bounding: names(CapSet::Bounding),
+            no_new_privs: status_field(&status, "NoNewPrivs").as_deref() == Some("1"),
+            seccomp,
+            seccomp_filters: status_field(&status, "Seccomp_filters").and_then(|v| v.parse().ok()),
+            yama_ptrace_scope: fs::read_to_string("/proc/sys/kernel/yama/ptrace_scope")
+                .ok()
+                .and_then(|s| s.trim().parse().ok()),
+        }
+    }
+
+    /// Whether `cap` is in the effective set.
+    pub fn has(&self, cap: Capability) -> bool {
+        self.effective.contains(&cap.to_string())
+    }
+}
+
+/// What is known about the process a feature acts on.
+#[derive(Clone, Debug, Serialize)]
+pub struct Subject {
+    /// PID.
+    pub pid: i32,
+    /// Real UID of the process.
+    pub uid: Option<u32>,
+    /// Whether the process is dumpable (a process that changed UID, like an nginx worker, is not:
+    /// then only CAP_SYS_PTRACE gives access, even to root).
+    pub dumpable: Option<bool>,
+}
+
+impl Subject {
+    /// Read what is readable about `pid`.
+    pub fn read(pid: i32) -> Subject {
+        let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let uid =
+            status_field(&status, "Uid").and_then(|l| l.split_whitespace().next()?.parse().ok());
+        // /proc/PID is owned by root instead of the process's UID when it is not dumpable.
+        let dumpable = {
+            use std::os::unix::fs::MetadataExt;
+            match (fs::metadata(format!("/proc/{pid}")), uid) {
+                (Ok(m), Some(u)) => Some(m.uid() == u),
+                _ => None,
+            }
+        };
+        Subject { pid, uid, dumpable }
+    }
+}
+
+/// Why an operation was refused, and what fixes it. Displays as one actionable sentence.
+#[derive(Clone, Debug, Serialize, thiserror::Error)]
+#[error("{what}: {reason}.\n  fix: {fix}")]
+pub struct Denied {
+    /// What was attempted, e.g. `cannot trace PID 7`.
+    pub what: String,
+    /// Why the kernel said no.
+    pub reason: String,
+    /// The kubectl flag or spec that fixes it.
+    pub fix: String,
+}
+
+/// Explain a failed operation of `feature` on `subject` that returned `err`.
+///
+/// `what` names the attempt (`cannot trace PID 7`). Returns `None` when `err` is not a permission
+/// problem (the caller then reports it as it is).
+pub fn denied(
+    ctx: &Context,
+    feature: Feature,
+    subject: Option<&Subject>,
+    what: &str,
+    err: &io::Error,
+) -> Option<Denied> {
+    let errno = err.raw_os_error()?;
+    if errno != libc::EPERM && errno != libc::EACCES {
+        return None;
+    }
+    let d = |reason: String, fix: &str| Denied {
+        what: what.to_string(),
+        reason,
+        fix: fix.to_string(),
+    };
+    match feature {
+        Feature::Capture => Some(d(
+            "opening a packet socket needs CAP_NET_RAW, which toolbox does not have".into(),
+            fix::PROFILE_NETADMIN,
+        )),
+        Feature::Exec if errno == libc::EPERM && !ctx.has(Capability::CAP_SYS_CHROOT) => Some(d(
+            "chroot into the target's root needs CAP_SYS_CHROOT, which toolbox does not have"
+                .into(),
+            fix::CUSTOM_CHROOT,
+        )),
+        Feature::Ps => Some(d(
+            "the kernel hides this process's details (procfs hidepid or a different user)".into(),
+            fix::CUSTOM_ROOT,
+        )),
+        Feature::Trace | Feature::Fs | Feature::Exec => {
+            Some(ptrace_denied(ctx, feature, subject, what, errno))
+        }
+    }
+}
+
+fn ptrace_denied(
+    ctx: &Context,
+    feature: Feature,
+    subject: Option<&Subject>,
+    what: &str,
+    errno: i32,
+) -> Denied {
+    let d = |reason: String, fix: &str| Denied {
+        what: what.to_string(),
+        reason,
+        fix: fix.to_string(),
+    };
+    let has_ptrace = ctx.has(Capability::CAP_SYS_PTRACE);
+    let access = if feature == Feature::Trace {
+        "attach to"
+    } else {
+        "read the root of"
+    };
+    if feature == Feature::Trace && sys::ptrace_syscall_probe().is_err() {
+        return d(
+            format!("the ptrace(2) system call itself is blocked by this container's seccomp profile (Seccomp: {})", ctx.seccomp),
+            fix::CUSTOM_UNCONFINED,
+        );
+    }
+    let target_uid = subject.and_then(|s| s.uid);
+    if ctx.euid != 0 && !has_ptrace {
+        let their = target_uid.map_or("another user".to_string(), |u| format!("UID {u}"));
+        if target_uid != Some(ctx.euid) {
+            return d(
+                format!("toolbox runs as UID {} and the process runs as {their}; only the same user or CAP_SYS_PTRACE may {access} it, and a non-root debug container gets no effective capabilities", ctx.euid),
+                fix::CUSTOM_ROOT,
+            );
+        }
+    }
+    if !has_ptrace {
+        if let Some(scope) = ctx.yama_ptrace_scope.filter(|&s| s >= 1) {
+            if feature == Feature::Trace && scope < 3 {
+                return d(
+                    format!("Yama ptrace_scope is {scope}: only {} may attach without CAP_SYS_PTRACE, which toolbox does not have", if scope == 1 { "a parent process" } else { "CAP_SYS_PTRACE holders" }),
+                    fix::PROFILE_GENERAL,
+                );
+            }
+        }
+        let nondump = subject.and_then(|s| s.dumpable) == Some(false);
+        let reason = if nondump {
+            format!("the process changed its user (not dumpable), so the kernel requires CAP_SYS_PTRACE to {access} it, and toolbox does not have CAP_SYS_PTRACE")
+        } else {
+            format!("the kernel requires CAP_SYS_PTRACE to {access} a process that holds capabilities toolbox lacks or runs as another user, and toolbox does not have CAP_SYS_PTRACE")
+        };
+        return d(reason, fix::PROFILE_GENERAL);
+    }
+    if ctx.yama_ptrace_scope == Some(3) && feature == Feature::Trace {
+        return d(
+            "Yama ptrace_scope is 3: no process may be traced until the node reboots".into(),
+            "none inside the pod; set kernel.yama.ptrace_scope below 3 at the node's next boot",
+        );
+    }
+    d(
+        format!("the kernel refused ({}) even though toolbox has CAP_SYS_PTRACE (a security module such as AppArmor or SELinux, or a user namespace boundary)", io::Error::from_raw_os_error(errno)),
+        fix::PROFILE_SYSADMIN,
+    )
+}
+
+/// One line of the report: may toolbox do this here?
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    /// The feature.
+    pub feature: Feature,
+    /// Whether it works.
+    pub works: bool,
+    /// What was probed and what happened.
+    pub detail: String,
+    /// Why not.
+    pub reason: Option<String>,
+    /// What fixes it.
+    pub fix: Option<String>,
+}
+
+/// The whole `toolbox caps` report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// toolbox's own context.
+    pub toolbox: Context,
+    /// The process probed (the target), if any was found.
+    pub target: Option<Subject>,
+    /// Per-feature verdicts.
+    pub features: Vec<Verdict>,
+}
+
+fn verdict(
+    ctx: &Context,
+    feature: Feature,
+    subject: Option<&Subject>,
+    what: &str,
+    detail: String,
+    res: io::Result<()>,
+) -> Verdict {
+    match res {
+        Ok(()) => Verdict {
+            feature,
+            works: true,
+            detail,
+            reason: None,
+            fix: None,
+        },
+        Err(e) => match denied(ctx, feature, subject, what, &e) {
+            Some(d) => Verdict {
+                feature,
+                works: false,
+                detail,
+                reason: Some(d.reason),
+                fix: Some(d.fix),
+            },
+            None => Verdict {
+                feature,
+                works: false,
+                detail,
+                reason: Some(e.to_string()),
+                fix: None,
+            },
+        },
+    }
+}
+
+impl Report {
+    /// Probe every feature against `target` (the PID features act on).
+    pub fn probe(target: Option<i32>, visible: usize) -> Report {
+        let ctx = Context::read();
+        let subject = target.map(Subject::read);
+        let s = subject.as_ref();
+        let mut features = Vec::new();
+
+        features.push(match target {
+            Some(pid) => verdict(&ctx, Feature::Ps, s, &format!("cannot read PID {pid}"),
+                format!("{visible} processes visible; read /proc/{pid}/stat"),
+                fs::read(format!("/proc/{pid}/stat")).map(drop)),
+            None => Verdict {
+                feature: Feature::Ps,
+                works: true,
+                detail: format!("{visible} processes visible"),
+                reason: Some("only the debug container's own processes are visible: the PID namespace is not shared with an application".into()),
+                fix: Some(fix::TARGET_FLAG.into()),
+            },
+        });
+
+        let no_target = |feature| Verdict {
+            feature,
+            works: false,
+            detail: "no target process".into(),
+            reason: Some("there is no target process to act on".into()),
+            fix: Some(fix::TARGET_FLAG.into()),
+        };
+        match target {
+            Some(pid) => {
+                let root = format!("/proc/{pid}/root");
+                features.push(verdict(
+                    &ctx,
+                    Feature::Fs,
+                    s,
+                    &format!("cannot read the root of PID {pid}"),
+                    format!("opened {root} and listed it"),
+                    fs::read_dir(&root).map(drop),
+                ));
+                let mem = format!("/proc/{pid}/mem");
+                let trace_probe =
+                    sys::ptrace_syscall_probe().and_then(|()| fs::File::open(&mem).map(drop));
+                features.push(verdict(&ctx, Feature::Trace, s, &format!("cannot trace PID {pid}"),
+                    format!("ptrace(2) allowed by seccomp and opened {mem} (the kernel's ptrace-attach check)"),
+                    trace_probe));
+            }
+            None => {
+                features.push(no_target(Feature::Fs));
+                features.push(no_target(Feature::Trace));
+            }
+        }
+
+        features.push(verdict(
+            &ctx,
+            Feature::Capture,
+            s,
+            "cannot capture packets",
+            "opened and closed an AF_PACKET raw socket".into(),
+            sys::packet_socket_probe(),
+        ));
+
+        features.push(match target {
+            Some(pid) => {
+                let root = std::path::PathBuf::from(format!("/proc/{pid}/root"));
+                let mut v = verdict(&ctx, Feature::Exec, s, &format!("cannot run commands in the root of PID {pid}"),
+                    format!("chroot({}) in a short-lived child", root.display()),
+                    sys::chroot_probe(&root));
+                if v.works && !ctx.has(Capability::CAP_SYS_ADMIN) {
+                    v.detail.push_str("; `exec --ns` (entering the target's namespaces) also needs CAP_SYS_ADMIN: --profile=sysadmin");
+                }
+                v
+            }
+            None => no_target(Feature::Exec),
+        });
+
+        Report {
+            toolbox: ctx,
+            target: subject,
+            features,
+        }
+    }
+}

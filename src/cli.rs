@@ -1,0 +1,115 @@
+//! The command line: global options, the subcommand list, and dispatch.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::cmd;
+use crate::target::{Root, Selector};
+
+/// Debug a distroless pod from a tiny scratch image: find the app, browse its files, trace its
+/// syscalls, capture its packets.
+#[derive(Debug, Parser)]
+#[command(name = "toolbox", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Options that choose what toolbox acts on.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do; with none, print what toolbox found here and what to try next.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+const AFTER_HELP: &str =
+    "Use it with:  kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=general";
+
+/// Global options: which process or root toolbox works on.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Global {
+    /// Act on this process (always wins over discovery).
+    #[arg(
+        long,
+        global = true,
+        value_name = "PID",
+        conflicts_with = "target_name"
+    )]
+    pub pid: Option<i32>,
+    /// Act on the container whose process matches NAME (comm, executable or argv[0]).
+    #[arg(long = "target", global = true, value_name = "NAME")]
+    pub target_name: Option<String>,
+    /// Treat DIR as the root file system (e.g. /host in `kubectl debug node/...`).
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "host")]
+    pub root: Option<PathBuf>,
+    /// Browse toolbox's own root instead of the target's.
+    #[arg(long, global = true)]
+    pub host: bool,
+}
+
+impl Global {
+    /// How the target process is chosen.
+    pub fn selector(&self) -> Selector {
+        match (&self.pid, &self.target_name) {
+            (Some(pid), _) => Selector::Pid(*pid),
+            (None, Some(name)) => Selector::Name(name.clone()),
+            (None, None) => Selector::Auto,
+        }
+    }
+
+    /// An explicitly chosen root (`--root`, `--host`), if any; otherwise the target's root applies.
+    pub fn explicit_root(&self) -> Option<Root> {
+        if self.host {
+            Some(Root::Host)
+        } else {
+            self.root.clone().map(Root::Dir)
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Which process is the target, why, and what was skipped.
+    Target(cmd::target::TargetArgs),
+    /// What toolbox may do here, what it may not, and the kubectl flag that fixes it.
+    Caps(cmd::caps::CapsArgs),
+}
+
+/// Run the parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let global = cli.global;
+    match cli.command {
+        None => cmd::summary::run(&global),
+        Some(Command::Target(args)) => cmd::target::run(&global, args),
+        Some(Command::Caps(args)) => cmd::caps::run(&global, args),
+    }
+}
+
+/// The exit code for an error that reached the top, after printing it. A broken pipe on stdout
+/// (`toolbox ps | head`) is a normal end.
+pub fn report_error(err: &anyhow::Error) -> i32 {
+    for cause in err.chain() {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return 0;
+            }
+        }
+    }
+    eprintln!("toolbox: {err:#}");
+    err.chain()
+        .find_map(|c| {
+            c.downcast_ref::<crate::target::TargetError>()
+                .map(|e| e.exit_code())
+        })
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,109 @@
+//! `toolbox caps`: what toolbox may do here, what it may not, why, and the fix.
+
+use clap::Args;
+
+use crate::caps::Report;
+use crate::cli::Global;
+use crate::output::{self, Format};
+use crate::target::{Scan, Selector};
+
+/// Arguments of `toolbox caps`.
+#[derive(Debug, Args)]
+pub struct CapsArgs {
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+    /// Same as `-o json`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Probe and report. A missing target is not an error here: the report says so.
+pub fn report(global: &Global) -> anyhow::Result<(Report, Option<i32>)> {
+    let scan = Scan::new()?;
+    let target = match scan.choose(&global.selector()) {
+        Ok(c) => Some(c.pid),
+        Err(e) if global.selector() == Selector::Auto => {
+            if let crate::target::TargetError::Ambiguous(c) = &e {
+                c.first().map(|c| c.pid)
+            } else {
+                None
+            }
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok((Report::probe(target, scan.procs.len()), target))
+}
+
+/// Run `toolbox caps`.
+pub fn run(global: &Global, args: CapsArgs) -> anyhow::Result<i32> {
+    let (report, _) = report(global)?;
+    if args.json || args.output == Format::Json {
+        output::print_json(&report)?;
+    } else {
+        print!("{}", render(&report));
+    }
+    Ok(0)
+}
+
+/// The human-readable report.
+pub fn render(r: &Report) -> String {
+    use std::fmt::Write;
+    let c = &r.toolbox;
+    let mut s = String::new();
+    let join = |set: &std::collections::BTreeSet<String>| {
+        if set.is_empty() {
+            "(none)".to_string()
+        } else {
+            set.iter()
+                .map(|n| n.trim_start_matches("CAP_"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+    };
+    let _ = writeln!(s, "toolbox    uid {} (euid {})", c.uid, c.euid);
+    if let Some(t) = &r.target {
+        let uid = t.uid.map_or("?".to_string(), |u| u.to_string());
+        let note = match t.uid {
+            Some(u) if u != c.euid => "  (differs from toolbox's)",
+            _ => "",
+        };
+        let _ = writeln!(s, "target     PID {} uid {uid}{note}", t.pid);
+    } else {
+        let _ = writeln!(s, "target     none found");
+    }
+    let _ = writeln!(s, "effective  {}", join(&c.effective));
+    let _ = writeln!(s, "permitted  {}", join(&c.permitted));
+    let _ = writeln!(s, "bounding   {}", join(&c.bounding));
+    let _ = writeln!(
+        s,
+        "seccomp    {}{}   no_new_privs {}",
+        c.seccomp,
+        c.seccomp_filters
+            .map_or(String::new(), |n| format!(" ({n} filters)")),
+        if c.no_new_privs { "yes" } else { "no" }
+    );
+    let _ = writeln!(
+        s,
+        "yama       {}",
+        c.yama_ptrace_scope
+            .map_or("not enabled".to_string(), |v| format!("ptrace_scope {v}"))
+    );
+    let _ = writeln!(s);
+    for v in &r.features {
+        let _ = writeln!(
+            s,
+            "{:<8} {}  {}",
+            v.feature.name(),
+            if v.works { "yes" } else { "NO " },
+            v.detail
+        );
+        if let Some(reason) = &v.reason {
+            let _ = writeln!(s, "         why: {reason}");
+        }
+        if let Some(fix) = &v.fix {
+            let _ = writeln!(s, "         fix: {fix}");
+        }
+    }
+    s
+}

@@ -1,0 +1,71 @@
+//! `toolbox` with no arguments: what it found here and what to try next, on one screen.
+
+use crate::cli::Global;
+use crate::output::sanitize;
+use crate::target::{Scan, Target};
+
+/// Run the summary. Never fails for lack of a target: it says what to do instead.
+pub fn run(global: &Global) -> anyhow::Result<i32> {
+    let scan = Scan::new()?;
+    let choice = scan.choose(&global.selector());
+    let mut next: Vec<String> = Vec::new();
+    println!("toolbox {}", env!("CARGO_PKG_VERSION"));
+    let target_pid = match choice {
+        Ok(choice) => {
+            let t = Target::from_scan(&scan, choice);
+            println!(
+                "target: PID {} {} (user {})",
+                t.pid,
+                sanitize(&t.command),
+                sanitize(&t.user)
+            );
+            for m in t.members.iter().filter(|m| m.pid != t.pid) {
+                println!(
+                    "        PID {} {} (user {})",
+                    m.pid,
+                    sanitize(&m.command),
+                    sanitize(&m.user)
+                );
+            }
+            let skipped: Vec<String> = t
+                .skipped
+                .iter()
+                .filter(|k| k.reason != crate::target::SkipReason::KernelThread)
+                .map(|k| format!("{} {} ({})", k.pid, sanitize(&k.comm), k.why))
+                .collect();
+            if !skipped.is_empty() {
+                println!("skipped: {}", skipped.join("; "));
+            }
+            next.push("toolbox target".into());
+            Some(t.pid)
+        }
+        Err(e) => {
+            println!("target: none chosen: {e}");
+            None
+        }
+    };
+    let report = crate::caps::Report::probe(target_pid, scan.procs.len());
+    println!("\nwhat works here:");
+    for v in &report.features {
+        match (&v.works, &v.reason, &v.fix) {
+            (true, _, _) => println!("  {:<8} yes", v.feature.name()),
+            (false, reason, fix) => {
+                println!(
+                    "  {:<8} no: {}",
+                    v.feature.name(),
+                    reason.as_deref().unwrap_or("unknown")
+                );
+                if let Some(fix) = fix {
+                    println!("           fix: {fix}");
+                }
+            }
+        }
+    }
+    next.push("toolbox caps".into());
+    println!("\nnext:");
+    for n in next {
+        println!("  {n}");
+    }
+    println!("  toolbox --help");
+    Ok(0)
+}

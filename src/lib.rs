@@ -1,0 +1,15 @@
+//! toolbox: debug a distroless pod from a tiny scratch image.
+//!
+//! The library owns the capabilities (target discovery, permission checks, process view, root
+//! browsing, tracing, capture); `main.rs` only parses, dispatches and sets the exit code.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod caps;
+pub mod cli;
+pub mod cmd;
+pub mod output;
+pub mod sys;
+pub mod target;

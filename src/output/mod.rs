@@ -1,0 +1,114 @@
+//! Output helpers shared by every command: table/JSON selection, terminal sanitising, writing.
+
+use std::io::{self, Write};
+use std::os::fd::AsFd;
+
+use serde::Serialize;
+
+/// How a command prints a table-shaped result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+pub enum Format {
+    /// Aligned columns for people.
+    #[default]
+    Table,
+    /// One JSON document for scripts.
+    Json,
+}
+
+/// Whether standard output is a terminal.
+pub fn stdout_is_terminal() -> bool {
+    crate::sys::is_terminal(io::stdout().as_fd())
+}
+
+/// Make an untrusted string (file name, comm, cmdline, tracee data) safe to print on a terminal:
+/// control characters and escape sequences become visible escapes, invalid UTF-8 is replaced.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                for unit in c.to_string().bytes() {
+                    out.push_str(&format!("\\x{unit:02x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`sanitize`] for bytes that may not be UTF-8.
+pub fn sanitize_bytes(b: &[u8]) -> String {
+    sanitize(&String::from_utf8_lossy(b))
+}
+
+/// Print `value` as pretty JSON followed by a newline.
+pub fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::other)?;
+    writeln!(out)?;
+    out.flush()
+}
+
+/// Print rows as left-aligned, space-separated columns with a header, like ps/ls output.
+///
+/// The last column is not padded (it usually holds a command line).
+pub fn print_columns(header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    write_columns(&mut out, header, rows)?;
+    out.flush()
+}
+
+/// [`print_columns`] into any writer. Built on `tabled` with a blank style; trailing padding is
+/// trimmed so that the last column (usually a command line) is never padded.
+pub fn write_columns<W: Write>(
+    out: &mut W,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> io::Result<()> {
+    use tabled::settings::{Padding, Style};
+    let mut builder = tabled::builder::Builder::default();
+    builder.push_record(header.iter().copied());
+    for row in rows {
+        builder.push_record(row.iter().map(String::as_str));
+    }
+    let mut table = builder.build();
+    table.with(Style::blank()).with(Padding::new(0, 1, 0, 0));
+    for line in table.to_string().lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_escapes_controls() {
+        assert_eq!(sanitize("a\x1b[31mb\n"), "a\\x1b[31mb\\n");
+        assert_eq!(sanitize("plain"), "plain");
+        assert_eq!(sanitize_bytes(b"x\xffy"), "x\u{fffd}y");
+    }
+
+    #[test]
+    fn columns_align() {
+        let mut buf = Vec::new();
+        write_columns(
+            &mut buf,
+            &["PID", "COMMAND"],
+            &[
+                vec!["1".into(), "catatonit -P".into()],
+                vec!["1234".into(), "nginx".into()],
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "PID   COMMAND\n1     catatonit -P\n1234  nginx\n"
+        );
+    }
+}

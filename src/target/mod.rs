@@ -1,0 +1,594 @@
+//! Which process is the app: the target-discovery rules of DESIGN.md, and the target's root.
+//!
+//! Candidates are all processes except toolbox itself, everything in toolbox's own mount namespace
+//! (the debug container), pause/infra processes and kernel threads. The rest are grouped by
+//! container; each group's init (parent outside the group) is that container's main process.
+
+pub mod passwd;
+pub mod root;
+pub mod scan;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use passwd::Accounts;
+pub use root::Root;
+pub use scan::ProcInfo;
+
+/// Executable basenames of pod infrastructure processes.
+pub const PAUSE_NAMES: &[&str] = &["pause", "catatonit"];
+
+/// Errors of target discovery. Each carries what the user needs to pick the right process.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// `/proc` could not be listed at all.
+    #[error("cannot list /proc: {0}")]
+    Proc(#[source] std::io::Error),
+    /// `--pid` names no process.
+    #[error("no process with PID {0} is visible here (toolbox sees PIDs of its own PID namespace; run `toolbox ps` to list them)")]
+    NoSuchPid(i32),
+    /// `--target NAME` matches nothing.
+    #[error("no process matches --target {name:?}; candidates: {}", list_short(.candidates))]
+    NoMatch {
+        /// The name given.
+        name: String,
+        /// What could have been chosen.
+        candidates: Vec<Candidate>,
+    },
+    /// Only toolbox's own and pause processes are visible.
+    #[error("no target process is visible: only toolbox's own processes{} are in this PID namespace. Start the debug container with `kubectl debug -it POD --image=toolbox --target=CONTAINER` (or a pod with shareProcessNamespace: true), or pass --root DIR to browse a directory", if *.pause_seen { " and the pod's pause process" } else { "" })]
+    NothingVisible {
+        /// Whether a pause process was seen (shared PID namespace without an app?).
+        pause_seen: bool,
+    },
+    /// More than one container's main process qualifies.
+    #[error("{} processes could be the target; choose one:\n{}", .0.len(), list_long(.0))]
+    Ambiguous(Vec<Candidate>),
+}
+
+impl TargetError {
+    /// The process exit code for this error: 2 when the user must choose, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            TargetError::Ambiguous(_) | TargetError::NoMatch { .. } => 2,
+            _ => 1,
+        }
+    }
+}
+
+fn list_short(c: &[Candidate]) -> String {
+    if c.is_empty() {
+        return "none".into();
+    }
+    c.iter()
+        .map(|c| format!("{} ({})", c.pid, c.comm))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn list_long(c: &[Candidate]) -> String {
+    c.iter()
+        .map(|c| {
+            format!(
+                "  {:>7}  {:<16} {}   select with: {}",
+                c.pid,
+                crate::output::sanitize(&c.comm),
+                crate::output::sanitize(&c.command),
+                c.flag
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// How the user asked for the target.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Selector {
+    /// Apply the discovery rules.
+    #[default]
+    Auto,
+    /// `--pid PID`: always wins.
+    Pid(i32),
+    /// `--target NAME`: match comm, executable name or argv\[0\].
+    Name(String),
+}
+
+/// Why a process is not a candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// toolbox's own process.
+    Toolbox,
+    /// In toolbox's mount namespace: the debug container's processes (or the host's, when toolbox runs on the host).
+    DebugContainer,
+    /// A pod infrastructure process (`pause`, `catatonit`).
+    Pause,
+    /// A kernel thread.
+    KernelThread,
+}
+
+impl SkipReason {
+    /// A short human explanation.
+    pub fn explain(self) -> &'static str {
+        match self {
+            SkipReason::Toolbox => "toolbox itself",
+            SkipReason::DebugContainer => "in toolbox's own mount namespace (the debug container)",
+            SkipReason::Pause => "pod infrastructure (pause) process",
+            SkipReason::KernelThread => "kernel thread",
+        }
+    }
+}
+
+/// The role of a process, as `ps` marks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// The chosen target.
+    Target,
+    /// In the target's container.
+    TargetContainer,
+    /// Pause/infra.
+    Pause,
+    /// toolbox or the debug container.
+    Toolbox,
+    /// Kernel thread.
+    KernelThread,
+    /// Another container's process.
+    Other,
+}
+
+/// A process that could be the target, and the flag that selects it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Candidate {
+    /// PID.
+    pub pid: i32,
+    /// comm.
+    pub comm: String,
+    /// Full command line.
+    pub command: String,
+    /// `--target NAME` when that is unambiguous, else `--pid PID`.
+    pub flag: String,
+}
+
+/// A skipped process and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Skipped {
+    /// PID.
+    pub pid: i32,
+    /// comm.
+    pub comm: String,
+    /// Full command line.
+    pub command: String,
+    /// Why it is not a candidate.
+    pub reason: SkipReason,
+    /// The reason in words.
+    pub why: &'static str,
+}
+
+/// The outcome of scanning `/proc`: every process classified.
+#[derive(Clone, Debug)]
+pub struct Scan {
+    /// Every readable process, by PID.
+    pub procs: Vec<ProcInfo>,
+    /// Skipped processes with reasons.
+    pub skipped: Vec<Skipped>,
+    /// Candidate groups (containers), each a list of PIDs with the group's init first.
+    pub groups: Vec<Vec<i32>>,
+}
+
+/// Group key: the best identity of "the same container" that could be read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum GroupKey {
+    Mnt(u64),
+    Root(u64, u64),
+    Cgroup(String),
+    Alone(i32),
+}
+
+fn group_key(p: &ProcInfo) -> GroupKey {
+    if let Some(m) = p.mnt_ns {
+        GroupKey::Mnt(m)
+    } else if let Some((d, i)) = p.root_id {
+        GroupKey::Root(d, i)
+    } else if let Some(c) = &p.cgroup {
+        GroupKey::Cgroup(c.clone())
+    } else {
+        GroupKey::Alone(p.pid)
+    }
+}
+
+impl Scan {
+    /// Scan `/proc` and classify every process.
+    pub fn new() -> Result<Scan, TargetError> {
+        let procs = scan::all_processes().map_err(TargetError::Proc)?;
+        Ok(Self::classify(procs))
+    }
+
+    /// Classify an already-read process list (exposed for tests and `ps`).
+    pub fn classify(procs: Vec<ProcInfo>) -> Scan {
+        let me = std::process::id() as i32;
+        let my_mnt = scan::ns_inode("/proc/self/ns/mnt");
+        let my_root = {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata("/proc/self/root")
+                .ok()
+                .map(|m| (m.dev(), m.ino()))
+        };
+        let my_cgroup = procs
+            .iter()
+            .find(|p| p.pid == me)
+            .and_then(|p| p.cgroup.clone());
+        let mut skipped = Vec::new();
+        let mut by_key: BTreeMap<GroupKey, Vec<&ProcInfo>> = BTreeMap::new();
+        for p in &procs {
+            let reason = if p.pid == me {
+                Some(SkipReason::Toolbox)
+            } else if p.kernel_thread {
+                Some(SkipReason::KernelThread)
+            } else if PAUSE_NAMES.contains(&p.exe_name().as_str()) {
+                Some(SkipReason::Pause)
+            } else if in_own_container(p, my_mnt, my_root, my_cgroup.as_deref()) {
+                Some(SkipReason::DebugContainer)
+            } else {
+                None
+            };
+            match reason {
+                Some(reason) => skipped.push(Skipped {
+                    pid: p.pid,
+                    comm: p.comm.clone(),
+                    command: p.command(),
+                    reason,
+                    why: reason.explain(),
+                }),
+                None => by_key.entry(group_key(p)).or_default().push(p),
+            }
+        }
+        let mut groups: Vec<Vec<i32>> = by_key
+            .into_values()
+            .map(|members| {
+                let pids: HashSet<i32> = members.iter().map(|p| p.pid).collect();
+                let init = members
+                    .iter()
+                    .filter(|p| !pids.contains(&p.ppid) || p.ppid <= 1)
+                    .min_by_key(|p| (p.start_ticks, p.pid))
+                    .or_else(|| members.iter().min_by_key(|p| (p.start_ticks, p.pid)))
+                    .map(|p| p.pid)
+                    .unwrap_or_default();
+                let mut list = vec![init];
+                list.extend(members.iter().map(|p| p.pid).filter(|&pid| pid != init));
+                list
+            })
+            .collect();
+        groups.sort_by_key(|g| g[0]);
+        Scan {
+            procs,
+            skipped,
+            groups,
+        }
+    }
+
+    /// Look a process up by PID.
+    pub fn get(&self, pid: i32) -> Option<&ProcInfo> {
+        self.procs
+            .binary_search_by_key(&pid, |p| p.pid)
+            .ok()
+            .map(|i| &self.procs[i])
+    }
+
+    /// The group (container) a PID belongs to, init first; `None` for skipped processes.
+    pub fn group_of(&self, pid: i32) -> Option<&[i32]> {
+        self.groups
+            .iter()
+            .find(|g| g.contains(&pid))
+            .map(Vec::as_slice)
+    }
+
+    /// The role of `pid` given the chosen target.
+    pub fn role(&self, pid: i32, target: Option<i32>) -> Role {
+        if let Some(s) = self.skipped.iter().find(|s| s.pid == pid) {
+            return match s.reason {
+                SkipReason::Toolbox | SkipReason::DebugContainer => Role::Toolbox,
+                SkipReason::Pause => Role::Pause,
+                SkipReason::KernelThread => Role::KernelThread,
+            };
+        }
+        match target {
+            Some(t) if t == pid => Role::Target,
+            Some(t) if self.group_of(t).is_some_and(|g| g.contains(&pid)) => Role::TargetContainer,
+            _ => Role::Other,
+        }
+    }
+
+    fn candidates(&self, inits: &[i32]) -> Vec<Candidate> {
+        let infos: Vec<&ProcInfo> = inits.iter().filter_map(|&p| self.get(p)).collect();
+        infos
+            .iter()
+            .map(|p| {
+                let unique = infos.iter().filter(|q| q.comm == p.comm).count() == 1;
+                Candidate {
+                    pid: p.pid,
+                    comm: p.comm.clone(),
+                    command: p.command(),
+                    flag: if unique && !p.comm.contains(char::is_whitespace) {
+                        format!("--target {}", p.comm)
+                    } else {
+                        format!("--pid {}", p.pid)
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// Choose the target according to `sel`.
+    pub fn choose(&self, sel: &Selector) -> Result<Choice, TargetError> {
+        match sel {
+            Selector::Pid(pid) => {
+                if self.get(*pid).is_none() {
+                    return Err(TargetError::NoSuchPid(*pid));
+                }
+                Ok(Choice { pid: *pid, how: format!("selected with --pid {pid}") })
+            }
+            Selector::Name(name) => {
+                let mut inits: Vec<i32> = Vec::new();
+                for g in &self.groups {
+                    let hit = g.iter().filter_map(|&p| self.get(p)).any(|p| matches_name(p, name));
+                    if hit {
+                        inits.push(g[0]);
+                    }
+                }
+                match inits.len() {
+                    0 => Err(TargetError::NoMatch {
+                        name: name.clone(),
+                        candidates: self.candidates(&self.groups.iter().map(|g| g[0]).collect::<Vec<_>>()),
+                    }),
+                    1 => Ok(Choice {
+                        pid: inits[0],
+                        how: format!("--target {name} matches this container; this is its main process (its parent is outside the container)"),
+                    }),
+                    _ => Err(TargetError::Ambiguous(self.candidates(&inits))),
+                }
+            }
+            Selector::Auto => match self.groups.len() {
+                0 => Err(TargetError::NothingVisible {
+                    pause_seen: self.skipped.iter().any(|s| s.reason == SkipReason::Pause),
+                }),
+                1 => Ok(Choice {
+                    pid: self.groups[0][0],
+                    how: "the only application container visible; this is its main process (its parent is outside the container)".into(),
+                }),
+                _ => Err(TargetError::Ambiguous(
+                    self.candidates(&self.groups.iter().map(|g| g[0]).collect::<Vec<_>>()),
+                )),
+            },
+        }
+    }
+}
+
+fn in_own_container(
+    p: &ProcInfo,
+    mnt: Option<u64>,
+    root: Option<(u64, u64)>,
+    cgroup: Option<&str>,
+) -> bool {
+    if let (Some(a), Some(b)) = (p.mnt_ns, mnt) {
+        return a == b;
+    }
+    if let (Some(a), Some(b)) = (p.root_id, root) {
+        return a == b;
+    }
+    matches!((p.cgroup.as_deref(), cgroup), (Some(a), Some(b)) if a == b)
+}
+
+/// `--target NAME` matches comm, the executable's basename or argv\[0\]'s basename.
+fn matches_name(p: &ProcInfo, name: &str) -> bool {
+    p.comm == name
+        || p.exe_name() == name
+        || p.cmdline
+            .first()
+            .and_then(|a| a.rsplit('/').next())
+            .is_some_and(|b| b == name)
+}
+
+/// The chosen target PID and the reason in words.
+#[derive(Clone, Debug, Serialize)]
+pub struct Choice {
+    /// PID of the target.
+    pub pid: i32,
+    /// Why this process.
+    pub how: String,
+}
+
+/// A namespace and whether toolbox shares it with the target.
+#[derive(Clone, Debug, Serialize)]
+pub struct NsShare {
+    /// Namespace type (`pid`, `net`, …).
+    pub ns: &'static str,
+    /// `Some(true)` shared, `Some(false)` separate, `None` unreadable.
+    pub shared: Option<bool>,
+}
+
+/// Namespace types reported.
+pub const NAMESPACES: &[&str] = &["pid", "net", "ipc", "uts", "mnt", "cgroup", "user", "time"];
+
+/// Which namespaces `pid` shares with toolbox.
+pub fn shared_namespaces(pid: i32) -> Vec<NsShare> {
+    NAMESPACES
+        .iter()
+        .map(|&ns| {
+            let mine = scan::ns_inode(&format!("/proc/self/ns/{ns}"));
+            let theirs = scan::ns_inode(&format!("/proc/{pid}/ns/{ns}"));
+            NsShare {
+                ns,
+                shared: match (mine, theirs) {
+                    (Some(a), Some(b)) => Some(a == b),
+                    _ => None,
+                },
+            }
+        })
+        .collect()
+}
+
+/// A member of the target's container, with its user resolved from the target's passwd.
+#[derive(Clone, Debug, Serialize)]
+pub struct Member {
+    /// PID.
+    pub pid: i32,
+    /// Parent PID.
+    pub ppid: i32,
+    /// Real UID.
+    pub uid: u32,
+    /// User name from the target's /etc/passwd, else the number.
+    pub user: String,
+    /// Command line.
+    pub command: String,
+}
+
+/// Everything `toolbox target` reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct Target {
+    /// PID of the target.
+    pub pid: i32,
+    /// comm.
+    pub comm: String,
+    /// Command line.
+    pub command: String,
+    /// Executable path (inside the target's root), when readable.
+    pub exe: Option<PathBuf>,
+    /// Real UID.
+    pub uid: u32,
+    /// User name from the target's own /etc/passwd, else the number.
+    pub user: String,
+    /// The target's root as toolbox reaches it.
+    pub root: PathBuf,
+    /// Whether that root could be opened (needs the same access as reading /proc/PID/root).
+    pub root_readable: bool,
+    /// Why this process was chosen.
+    pub how: String,
+    /// Namespaces shared with toolbox.
+    pub namespaces: Vec<NsShare>,
+    /// Processes of the target's container, the target first.
+    pub members: Vec<Member>,
+    /// Every process that was not a candidate, and why.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Target {
+    /// Discover the target: scan `/proc`, apply the rules, gather the report.
+    pub fn discover(sel: &Selector) -> Result<Target, TargetError> {
+        let scan = Scan::new()?;
+        let choice = scan.choose(sel)?;
+        Ok(Self::from_scan(&scan, choice))
+    }
+
+    /// Build the report for an already made choice.
+    pub fn from_scan(scan: &Scan, choice: Choice) -> Target {
+        let pid = choice.pid;
+        let info = scan.get(pid).cloned().unwrap_or_else(|| ProcInfo {
+            pid,
+            ppid: 0,
+            comm: String::new(),
+            cmdline: Vec::new(),
+            exe: None,
+            uid: u32::MAX,
+            start_ticks: 0,
+            kernel_thread: false,
+            mnt_ns: None,
+            root_id: None,
+            cgroup: None,
+        });
+        let root = Root::Process(pid);
+        let root_fd = root.open();
+        let accounts = match &root_fd {
+            Ok(fd) => {
+                use std::os::fd::AsFd;
+                Accounts::load(fd.as_fd())
+            }
+            Err(_) => Accounts::default(),
+        };
+        let group: Vec<i32> = scan
+            .group_of(pid)
+            .map(<[i32]>::to_vec)
+            .unwrap_or_else(|| vec![pid]);
+        let mut members: Vec<Member> = group
+            .iter()
+            .filter_map(|&p| scan.get(p))
+            .map(|p| Member {
+                pid: p.pid,
+                ppid: p.ppid,
+                uid: p.uid,
+                user: accounts.users.display(p.uid),
+                command: p.command(),
+            })
+            .collect();
+        members.sort_by_key(|m| (m.pid != pid, m.pid));
+        Target {
+            pid,
+            comm: info.comm.clone(),
+            command: info.command(),
+            exe: info.exe.clone(),
+            uid: info.uid,
+            user: accounts.users.display(info.uid),
+            root: root.path(),
+            root_readable: root_fd.is_ok(),
+            how: choice.how,
+            namespaces: shared_namespaces(pid),
+            members,
+            skipped: scan.skipped.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pid: i32, ppid: i32, comm: &str, mnt: u64) -> ProcInfo {
+        ProcInfo {
+            pid,
+            ppid,
+            comm: comm.into(),
+            cmdline: vec![format!("/usr/sbin/{comm}")],
+            exe: Some(format!("/usr/sbin/{comm}").into()),
+            uid: 0,
+            start_ticks: pid as u64,
+            kernel_thread: false,
+            mnt_ns: Some(mnt),
+            root_id: None,
+            cgroup: None,
+        }
+    }
+
+    #[test]
+    fn pause_is_skipped_and_init_is_target() {
+        let mut pause = p(1, 0, "catatonit", 10);
+        pause.exe = Some("/usr/libexec/podman/catatonit".into());
+        let scan = Scan::classify(vec![pause, p(7, 0, "nginx", 20), p(13, 7, "nginx", 20)]);
+        assert!(scan
+            .skipped
+            .iter()
+            .any(|s| s.pid == 1 && s.reason == SkipReason::Pause));
+        assert_eq!(scan.choose(&Selector::Auto).unwrap().pid, 7);
+        assert_eq!(scan.choose(&Selector::Name("nginx".into())).unwrap().pid, 7);
+        assert_eq!(scan.role(13, Some(7)), Role::TargetContainer);
+        assert_eq!(scan.role(1, Some(7)), Role::Pause);
+    }
+
+    #[test]
+    fn two_containers_are_ambiguous() {
+        let scan = Scan::classify(vec![p(7, 0, "nginx", 20), p(9, 0, "redis", 30)]);
+        let err = scan.choose(&Selector::Auto).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let msg = err.to_string();
+        assert!(
+            msg.contains("--target nginx") && msg.contains("--target redis"),
+            "{msg}"
+        );
+        assert_eq!(scan.choose(&Selector::Name("redis".into())).unwrap().pid, 9);
+        assert!(matches!(
+            scan.choose(&Selector::Pid(424242)),
+            Err(TargetError::NoSuchPid(424242))
+        ));
+    }
+}
