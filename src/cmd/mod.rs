@@ -3,3 +3,4 @@
 pub mod caps;
 pub mod summary;
 pub mod target;
+pub mod trace;

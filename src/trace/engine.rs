@@ -1,0 +1,940 @@
+//! The ptrace engine: attach to (or launch) tracees, run the stop/resume loop, pair syscall entry
+//! and exit per thread, report signals, exec and exits as strace does, and always detach cleanly.
+//!
+//! Safety rules this file keeps: never `PTRACE_O_EXITKILL`; every signal a tracee receives is
+//! delivered unchanged; on SIGINT/SIGTERM/SIGHUP or any tracer error every tracee is interrupted
+//! and detached with its pending signal re-injected, and tracees in group-stop stay stopped.
+//! See: ptrace(2) "Attaching and detaching", "Group-stop", "PTRACE_LISTEN".
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::{CString, OsStr, OsString};
+use std::io::{self, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::sys::ptrace::{self as pt, Pid, SyscallStop, Wait};
+use crate::trace::decode::{self, DecodeOpts, Entry, Memory};
+use crate::trace::filter::{Filter, Status};
+use crate::trace::output::{self, Layout, Printer};
+use crate::trace::summary::Summary;
+
+/// What can go wrong while tracing. Each variant names the process it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum TraceError {
+    /// PTRACE_SEIZE was refused.
+    #[error("cannot attach to PID {pid}: {source}")]
+    Attach {
+        /// The process.
+        pid: Pid,
+        /// What the kernel said.
+        #[source]
+        source: io::Error,
+    },
+    /// The process does not exist (any more).
+    #[error("PID {pid}: no such process")]
+    NoProcess {
+        /// The process.
+        pid: Pid,
+    },
+    /// Tracing toolbox itself would deadlock.
+    #[error("PID {pid} is toolbox itself; choose another process")]
+    SelfTrace {
+        /// toolbox's pid.
+        pid: Pid,
+    },
+    /// The command to launch was not found in PATH.
+    #[error("{command}: command not found")]
+    NotFound {
+        /// The command as given.
+        command: String,
+    },
+    /// The command could not be started.
+    #[error("cannot run {command}: {stage} failed: {source}")]
+    Spawn {
+        /// The command as given.
+        command: String,
+        /// Which step failed.
+        stage: &'static str,
+        /// The error.
+        #[source]
+        source: io::Error,
+    },
+    /// waitpid failed.
+    #[error("waiting for tracees: {0}")]
+    Wait(#[source] io::Error),
+    /// Writing the trace failed.
+    #[error("writing the trace: {0}")]
+    Output(#[source] io::Error),
+    /// A ptrace request failed unexpectedly.
+    #[error("ptrace({op}) on PID {pid}: {source}")]
+    Ptrace {
+        /// The request.
+        op: &'static str,
+        /// The tracee.
+        pid: Pid,
+        /// What the kernel said.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// How to trace.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `-f`: follow forks, vforks and clones.
+    pub follow: bool,
+    /// Which syscalls and results to show.
+    pub filter: Filter,
+    /// `-s`: string size.
+    pub strsize: usize,
+    /// `-y`: paths next to file descriptors.
+    pub fd_paths: bool,
+    /// `-c`: count instead of printing calls.
+    pub summary: bool,
+    /// Line layout.
+    pub layout: Layout,
+    /// Launch mode only: install a seccomp-bpf filter so untraced syscalls never stop.
+    pub seccomp: bool,
+}
+
+/// How a trace ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The signal (SIGINT, SIGTERM, SIGHUP) that ended tracing early, if any.
+    pub interrupted_by: Option<i32>,
+    /// The launched command's exit status as a shell reports it (128+N when killed by N).
+    pub exit_code: Option<i32>,
+    /// Processes (thread group ids) that were detached while still alive.
+    pub detached: usize,
+}
+
+static FATAL: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn on_fatal(sig: libc::c_int) {
+    FATAL.store(sig, Ordering::Relaxed);
+}
+
+extern "C" fn on_alarm(_sig: libc::c_int) {}
+
+/// The signals that make toolbox detach and stop.
+const FATAL_SIGNALS: [i32; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+/// How often waitpid is interrupted to flush output and look at the signal flag.
+const TICK: Duration = Duration::from_millis(100);
+/// How long to wait for one tracee to stop before leaving it to the kernel's exit-time detach.
+const DETACH_PATIENCE: Duration = Duration::from_secs(3);
+/// Largest single read of tracee memory a decoder may ask for.
+const MAX_READ: usize = 4 << 20;
+
+/// Tracee memory through process_vm_readv (PTRACE_PEEKDATA fallback).
+struct TraceeMemory {
+    pid: Pid,
+}
+
+impl Memory for TraceeMemory {
+    fn read(&self, addr: u64, len: usize) -> io::Result<Vec<u8>> {
+        if len > MAX_READ {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "read too large",
+            ));
+        }
+        let v = pt::read_memory(self.pid, addr, len)?;
+        if v.len() < len {
+            return Err(io::Error::from_raw_os_error(libc::EFAULT));
+        }
+        Ok(v)
+    }
+
+    fn read_cstr(&self, addr: u64, max: usize) -> io::Result<(Vec<u8>, bool)> {
+        let limit = max.saturating_add(1).min(MAX_READ);
+        let mut out = Vec::new();
+        let mut at = addr;
+        while out.len() < limit {
+            let page_left = 4096 - (at % 4096) as usize;
+            let want = page_left.min(limit - out.len());
+            let chunk = match pt::read_memory(self.pid, at, want) {
+                Ok(c) => c,
+                Err(e) if out.is_empty() => return Err(e),
+                Err(_) => break,
+            };
+            if let Some(i) = chunk.iter().position(|&b| b == 0) {
+                out.extend_from_slice(&chunk[..i]);
+                return Ok((out, false));
+            }
+            out.extend_from_slice(&chunk);
+            if chunk.len() < want {
+                break;
+            }
+            at = at.wrapping_add(chunk.len() as u64);
+        }
+        out.truncate(max);
+        Ok((out, true))
+    }
+}
+
+/// How a syscall's line stands on the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Line {
+    /// Nothing printed yet (deferred: `-Z`, `--json`, `-c`).
+    Hidden,
+    /// `name(args` printed and the line still open.
+    Open,
+    /// Printed, then cut with `<unfinished ...>` by another thread's output.
+    Cut,
+}
+
+/// A syscall a thread has entered and not yet left.
+#[derive(Debug)]
+struct Pending {
+    nr: u64,
+    args: [u64; 6],
+    visible: bool,
+    entry: Entry,
+    start: Option<Instant>,
+    wall: Option<SystemTime>,
+    line: Line,
+}
+
+/// Per-thread state, keyed by tid.
+#[derive(Debug, Default)]
+struct Tracee {
+    pending: Option<Pending>,
+    /// The launched child before its exec: its own setup syscalls are not shown.
+    startup: bool,
+}
+
+/// The tracer. Dropping it detaches every tracee that is still attached.
+pub struct Tracer {
+    opts: Options,
+    ptrace_options: i32,
+    tracees: HashMap<Pid, Tracee>,
+    printer: Printer,
+    summary: Summary,
+    launched: Option<(Pid, pt::Spawned, String)>,
+    exit_code: Option<i32>,
+    spawn_error: Option<TraceError>,
+    handlers: bool,
+    done: bool,
+    /// The tracee whose stop was reaped and not yet resumed, with the signal to re-inject if it
+    /// must be detached now (error paths).
+    held: Option<(Pid, i32)>,
+}
+
+fn is_exec(nr: u64) -> bool {
+    matches!(decode::syscall_name(nr).as_str(), "execve" | "execveat")
+}
+
+fn esrch(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ESRCH)
+}
+
+impl Tracer {
+    /// A tracer writing to `out` (strace's stderr, `-o FILE` or stdout for `--json`).
+    pub fn new(opts: Options, out: Box<dyn Write>) -> Tracer {
+        let mut ptrace_options = libc::PTRACE_O_TRACESYSGOOD | libc::PTRACE_O_TRACEEXEC;
+        if opts.follow {
+            ptrace_options |= libc::PTRACE_O_TRACEFORK
+                | libc::PTRACE_O_TRACEVFORK
+                | libc::PTRACE_O_TRACECLONE;
+        }
+        if opts.seccomp {
+            ptrace_options |= libc::PTRACE_O_TRACESECCOMP;
+        }
+        let printer = Printer::new(out, opts.layout);
+        Tracer {
+            opts,
+            ptrace_options,
+            tracees: HashMap::new(),
+            printer,
+            summary: Summary::default(),
+            launched: None,
+            exit_code: None,
+            spawn_error: None,
+            handlers: false,
+            done: false,
+            held: None,
+        }
+    }
+
+    /// Catch SIGINT, SIGTERM and SIGHUP (to detach before leaving) and arm the flush tick.
+    /// Call before attaching so that no signal can leave a tracee stopped.
+    pub fn catch_signals(&mut self) -> io::Result<()> {
+        FATAL.store(0, Ordering::Relaxed);
+        for sig in FATAL_SIGNALS {
+            pt::install_handler(sig, on_fatal)?;
+        }
+        pt::install_handler(libc::SIGALRM, on_alarm)?;
+        pt::interval_timer(TICK)?;
+        self.handlers = true;
+        Ok(())
+    }
+
+    fn release_signals(&mut self) {
+        if self.handlers {
+            let _ = pt::interval_timer(Duration::ZERO);
+            for sig in FATAL_SIGNALS {
+                pt::default_handler(sig);
+            }
+            pt::default_handler(libc::SIGALRM);
+            self.handlers = false;
+        }
+    }
+
+    /// Whether a fatal signal has arrived.
+    pub fn interrupted(&self) -> Option<i32> {
+        Some(FATAL.load(Ordering::Relaxed)).filter(|&s| s != 0)
+    }
+
+    /// Seize every thread of process `pid` (re-reading /proc/PID/task until no new thread
+    /// appears) and interrupt each so that syscall tracing can start. Returns the thread count.
+    pub fn attach(&mut self, pid: Pid) -> Result<usize, TraceError> {
+        if pid == std::process::id() as Pid {
+            return Err(TraceError::SelfTrace { pid });
+        }
+        let mut seen = HashSet::new();
+        loop {
+            let tids = list_tasks(pid)?;
+            let new: Vec<Pid> = tids.into_iter().filter(|t| !seen.contains(t)).collect();
+            if new.is_empty() {
+                break;
+            }
+            for tid in new {
+                seen.insert(tid);
+                if self.tracees.contains_key(&tid) {
+                    continue;
+                }
+                match pt::seize(tid, self.ptrace_options) {
+                    Ok(()) => {}
+                    Err(e) if esrch(&e) => continue,
+                    Err(source) => return Err(TraceError::Attach { pid, source }),
+                }
+                self.tracees.insert(tid, Tracee::default());
+                match pt::interrupt(tid) {
+                    Ok(()) => {}
+                    Err(e) if esrch(&e) => {}
+                    Err(source) => {
+                        return Err(TraceError::Ptrace {
+                            op: "PTRACE_INTERRUPT",
+                            pid: tid,
+                            source,
+                        })
+                    }
+                }
+            }
+            if self.interrupted().is_some() {
+                break;
+            }
+        }
+        if seen.is_empty() {
+            return Err(TraceError::NoProcess { pid });
+        }
+        Ok(seen.len())
+    }
+
+    /// Start `argv` traced (launch mode). With [`Options::seccomp`] the child installs a
+    /// seccomp-bpf filter before exec so that only traced syscalls stop.
+    pub fn launch(&mut self, argv: &[OsString]) -> Result<Pid, TraceError> {
+        let command = argv
+            .first()
+            .map(|c| c.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let path = resolve_command(argv.first().map(OsString::as_os_str).unwrap_or_default())
+            .ok_or_else(|| TraceError::NotFound {
+                command: command.clone(),
+            })?;
+        let spawn_err = |source| TraceError::Spawn {
+            command: command.clone(),
+            stage: "fork",
+            source,
+        };
+        let cpath = CString::new(path.as_os_str().as_bytes()).map_err(|_| {
+            spawn_err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "NUL byte in the command",
+            ))
+        })?;
+        let cargs = argv
+            .iter()
+            .map(|a| CString::new(a.as_bytes()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| {
+                spawn_err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "NUL byte in an argument",
+                ))
+            })?;
+        let program = self
+            .opts
+            .seccomp
+            .then(|| pt::seccomp_program(&self.opts.filter.numbers()));
+        let spawned = pt::spawn_traced(&cpath, &cargs, program.as_deref(), self.ptrace_options)
+            .map_err(spawn_err)?;
+        let pid = spawned.pid;
+        self.tracees.insert(
+            pid,
+            Tracee {
+                pending: None,
+                startup: true,
+            },
+        );
+        self.launched = Some((pid, spawned, command));
+        Ok(pid)
+    }
+
+    /// Run the event loop until every tracee is gone or a fatal signal arrives; then detach
+    /// whatever is left and print the `-c` summary.
+    pub fn run(&mut self) -> Result<Outcome, TraceError> {
+        let result = self.event_loop();
+        let fatal = self.interrupted();
+        let mut detached = 0;
+        if result.is_err() || fatal.is_some() {
+            if let (Some(sig), Some((pid, _, _))) = (fatal, &self.launched) {
+                // As strace does: the command we started gets the signal that stopped us.
+                let _ = pt::kill(*pid, sig);
+            }
+            detached = self.detach_all();
+        }
+        self.done = true;
+        self.release_signals();
+        let finish = self.finish_output();
+        result?;
+        finish?;
+        if let Some(e) = self.spawn_error.take() {
+            return Err(e);
+        }
+        Ok(Outcome {
+            interrupted_by: fatal,
+            exit_code: self.exit_code,
+            detached,
+        })
+    }
+
+    fn finish_output(&mut self) -> Result<(), TraceError> {
+        if self.opts.summary {
+            let table = self.summary.render();
+            self.printer.raw(&table).map_err(TraceError::Output)?;
+        }
+        self.printer.flush().map_err(TraceError::Output)
+    }
+
+    fn event_loop(&mut self) -> Result<(), TraceError> {
+        loop {
+            if self.interrupted().is_some() || self.tracees.is_empty() {
+                return Ok(());
+            }
+            match pt::wait(-1, false) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    self.printer.flush().map_err(TraceError::Output)?;
+                }
+                Err(e) if e.raw_os_error() == Some(libc::ECHILD) => {
+                    self.tracees.clear();
+                    return Ok(());
+                }
+                Err(e) => return Err(TraceError::Wait(e)),
+                Ok(None) | Ok(Some(Wait::Other(_))) => {}
+                Ok(Some(Wait::Exited(pid, code))) => self.on_gone(pid, Ok(code))?,
+                Ok(Some(Wait::Signaled(pid, sig, core))) => self.on_gone(pid, Err((sig, core)))?,
+                Ok(Some(Wait::Stopped(pid, sig, event))) => self.on_stop(pid, sig, event)?,
+            }
+        }
+    }
+
+    fn prefix(&self) -> bool {
+        self.tracees.len() > 1
+    }
+
+    fn now(&self) -> Option<SystemTime> {
+        self.printer.layout().needs_time().then(SystemTime::now)
+    }
+
+    fn quiet(&self) -> bool {
+        self.opts.summary
+    }
+
+    fn mark_cut(&mut self, cut: Option<Pid>) {
+        if let Some(p) = cut
+            .and_then(|c| self.tracees.get_mut(&c))
+            .and_then(|t| t.pending.as_mut())
+        {
+            p.line = Line::Cut;
+        }
+    }
+
+    fn event_line(&mut self, tid: Pid, text: &str) -> Result<(), TraceError> {
+        let prefix = self.prefix();
+        let now = self.now();
+        let cut = self
+            .printer
+            .event(tid, prefix, now, text)
+            .map_err(TraceError::Output)?;
+        self.mark_cut(cut);
+        Ok(())
+    }
+
+    fn resume(&mut self, tid: Pid, sig: i32) -> Result<(), TraceError> {
+        let in_syscall = self
+            .tracees
+            .get(&tid)
+            .is_some_and(|t| t.pending.is_some());
+        let (op, r) = if self.opts.seccomp && !in_syscall {
+            ("PTRACE_CONT", pt::resume_cont(tid, sig))
+        } else {
+            ("PTRACE_SYSCALL", pt::resume_syscall(tid, sig))
+        };
+        self.held = None;
+        match r {
+            Ok(()) => Ok(()),
+            // Killed meanwhile (SIGKILL, exit_group by another thread): its exit is reported.
+            Err(e) if esrch(&e) => Ok(()),
+            Err(source) => Err(TraceError::Ptrace {
+                op,
+                pid: tid,
+                source,
+            }),
+        }
+    }
+
+    fn on_stop(&mut self, tid: Pid, sig: i32, event: i32) -> Result<(), TraceError> {
+        // A new thread or child can report before its parent's fork/clone event.
+        self.tracees.entry(tid).or_default();
+        let inject = if event == 0 && !pt::is_syscall_stop(sig) {
+            sig
+        } else {
+            0
+        };
+        self.held = Some((tid, inject));
+        if pt::is_syscall_stop(sig) || event == libc::PTRACE_EVENT_SECCOMP {
+            return self.on_syscall(tid);
+        }
+        match event {
+            0 => self.on_signal(tid, sig),
+            pt::EVENT_STOP => {
+                let group_stop = matches!(
+                    sig,
+                    libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU
+                );
+                let startup = self.tracees.get(&tid).is_some_and(|t| t.startup);
+                if group_stop && !startup {
+                    if !self.quiet() && !self.opts.layout.json {
+                        self.event_line(tid, &format!("--- stopped by {} ---", output::signame(sig)))?;
+                    }
+                    // Stay stopped, but let the kernel tell us about the SIGCONT that ends it.
+                    self.held = None;
+                    match pt::listen(tid) {
+                        Ok(()) => Ok(()),
+                        Err(e) if esrch(&e) => Ok(()),
+                        Err(source) => Err(TraceError::Ptrace {
+                            op: "PTRACE_LISTEN",
+                            pid: tid,
+                            source,
+                        }),
+                    }
+                } else {
+                    self.resume(tid, 0)
+                }
+            }
+            libc::PTRACE_EVENT_FORK | libc::PTRACE_EVENT_VFORK | libc::PTRACE_EVENT_CLONE => {
+                if let Ok(new) = pt::event_msg(tid) {
+                    self.tracees.entry(new as Pid).or_default();
+                }
+                self.resume(tid, 0)
+            }
+            libc::PTRACE_EVENT_EXEC => {
+                // A non-leader thread that execs takes over the leader's pid. See: ptrace(2),
+                // "execve(2) under ptrace".
+                if let Ok(former) = pt::event_msg(tid) {
+                    let former = former as Pid;
+                    if former != tid {
+                        if let Some(t) = self.tracees.remove(&former) {
+                            self.tracees.insert(tid, t);
+                        }
+                    }
+                }
+                if let Some(t) = self.tracees.get_mut(&tid) {
+                    t.startup = false;
+                }
+                self.resume(tid, 0)
+            }
+            _ => self.resume(tid, 0),
+        }
+    }
+
+    fn on_signal(&mut self, tid: Pid, sig: i32) -> Result<(), TraceError> {
+        let startup = self.tracees.get(&tid).is_some_and(|t| t.startup);
+        if !startup && !self.quiet() {
+            match pt::siginfo(tid) {
+                Ok(si) => {
+                    if self.opts.layout.json {
+                        let v = serde_json::json!({
+                            "pid": tid,
+                            "time": self.now().map(epoch),
+                            "signal": output::signame(si.signo),
+                            "si_code": si.code,
+                            "si_pid": si.pid,
+                        });
+                        self.printer.json(&v).map_err(TraceError::Output)?;
+                    } else {
+                        self.event_line(tid, &output::signal_line(&si))?;
+                    }
+                }
+                Err(e) if esrch(&e) => return Ok(()),
+                Err(_) => {}
+            }
+        }
+        // Delivered unchanged.
+        self.resume(tid, sig)
+    }
+
+    fn on_syscall(&mut self, tid: Pid) -> Result<(), TraceError> {
+        let info = match pt::syscall_info(tid) {
+            Ok(i) => i,
+            Err(e) if esrch(&e) => return Ok(()),
+            Err(source) => {
+                return Err(TraceError::Ptrace {
+                    op: "PTRACE_GET_SYSCALL_INFO",
+                    pid: tid,
+                    source,
+                })
+            }
+        };
+        match info {
+            SyscallStop::Entry { nr, args } | SyscallStop::Seccomp { nr, args } => {
+                self.on_entry(tid, nr, args)?;
+                // Always stop at the exit of a syscall we entered.
+                self.held = None;
+                match pt::resume_syscall(tid, 0) {
+                    Ok(()) => Ok(()),
+                    Err(e) if esrch(&e) => Ok(()),
+                    Err(source) => Err(TraceError::Ptrace {
+                        op: "PTRACE_SYSCALL",
+                        pid: tid,
+                        source,
+                    }),
+                }
+            }
+            SyscallStop::Exit { rval, is_error } => {
+                self.on_exit(tid, rval, is_error)?;
+                self.resume(tid, 0)
+            }
+            SyscallStop::None => self.resume(tid, 0),
+        }
+    }
+
+    fn decode_opts(&self, tid: Pid) -> DecodeOpts {
+        DecodeOpts {
+            strsize: self.opts.strsize,
+            fd_paths: self.opts.fd_paths,
+            pid: tid,
+        }
+    }
+
+    fn on_entry(&mut self, tid: Pid, nr: u64, args: [u64; 6]) -> Result<(), TraceError> {
+        let startup = self.tracees.get(&tid).is_some_and(|t| t.startup);
+        let visible = self.opts.filter.traces(nr) && (!startup || is_exec(nr));
+        let mut p = Pending {
+            nr,
+            args,
+            visible,
+            entry: Entry::default(),
+            start: None,
+            wall: None,
+            line: Line::Hidden,
+        };
+        if visible {
+            if self.opts.summary || self.opts.layout.durations || self.opts.layout.json {
+                p.start = Some(Instant::now());
+            }
+            p.wall = self.now();
+            if !self.quiet() {
+                let mem = TraceeMemory { pid: tid };
+                p.entry = decode::format_args_enter(nr, &args, &mem, &self.decode_opts(tid));
+                if !self.opts.layout.json && self.opts.filter.status == Status::All {
+                    let prefix = self.prefix();
+                    let name = decode::syscall_name(nr);
+                    let cut = self
+                        .printer
+                        .enter(tid, prefix, p.wall, &name, &p.entry.text)
+                        .map_err(TraceError::Output)?;
+                    self.mark_cut(cut);
+                    p.line = Line::Open;
+                }
+            }
+        }
+        if let Some(t) = self.tracees.get_mut(&tid) {
+            t.pending = Some(p);
+        }
+        Ok(())
+    }
+
+    fn on_exit(&mut self, tid: Pid, rval: i64, is_error: bool) -> Result<(), TraceError> {
+        let Some(t) = self.tracees.get_mut(&tid) else {
+            return Ok(());
+        };
+        let Some(p) = t.pending.take() else {
+            // An exit without its entry (attached mid-syscall): nothing to pair it with.
+            return Ok(());
+        };
+        if t.startup && is_exec(p.nr) && !is_error {
+            t.startup = false;
+        }
+        if !p.visible {
+            return Ok(());
+        }
+        let took = p.start.map(|s| s.elapsed());
+        if self.opts.summary {
+            self.summary.add(p.nr, took.unwrap_or_default(), is_error);
+            return Ok(());
+        }
+        if !self.opts.filter.shows(is_error) && p.line == Line::Hidden {
+            return Ok(());
+        }
+        let mem = TraceeMemory { pid: tid };
+        let dopts = self.decode_opts(tid);
+        if self.opts.layout.json {
+            let mut v = decode::decode_json(p.nr, &p.args, rval, &mem, &dopts, &p.entry);
+            if let Some(o) = v.as_object_mut() {
+                o.insert("pid".into(), tid.into());
+                o.insert("time".into(), p.wall.map(epoch).into());
+                o.insert("duration".into(), took.map(|d| d.as_secs_f64()).into());
+            }
+            return self.printer.json(&v).map_err(TraceError::Output);
+        }
+        let (args_text, ret_text) =
+            decode::format_call_exit(p.nr, &p.args, rval, &mem, &dopts, &p.entry);
+        let name = decode::syscall_name(p.nr);
+        let prefix = self.prefix();
+        let durations = self.opts.layout.durations.then_some(took).flatten();
+        let cut = match p.line {
+            Line::Hidden => self
+                .printer
+                .call(tid, prefix, p.wall, &name, &args_text, &ret_text, durations),
+            Line::Open | Line::Cut => {
+                let rest = args_text
+                    .strip_prefix(p.entry.text.as_str())
+                    .unwrap_or(&args_text);
+                let now = if p.line == Line::Cut { self.now() } else { p.wall };
+                self.printer
+                    .finish(tid, prefix, now, &name, rest, &ret_text, durations)
+            }
+        }
+        .map_err(TraceError::Output)?;
+        self.mark_cut(cut);
+        Ok(())
+    }
+
+    fn on_gone(&mut self, tid: Pid, how: Result<i32, (i32, bool)>) -> Result<(), TraceError> {
+        let prefix = self.prefix();
+        let Some(t) = self.tracees.remove(&tid) else {
+            return Ok(());
+        };
+        let launched = self.launched.as_ref().map(|(p, _, _)| *p) == Some(tid);
+        if launched {
+            self.exit_code = Some(match how {
+                Ok(code) => code,
+                Err((sig, _)) => 128 + sig,
+            });
+            if let Some((_, spawned, command)) = &self.launched {
+                if let Some((stage, source)) = pt::exec_error(spawned) {
+                    self.spawn_error = Some(TraceError::Spawn {
+                        command: command.clone(),
+                        stage,
+                        source,
+                    });
+                }
+            }
+        }
+        if self.quiet() || self.opts.layout.json {
+            if self.opts.layout.json && !self.quiet() {
+                let v = match how {
+                    Ok(code) => serde_json::json!({"pid": tid, "exited": code}),
+                    Err((sig, core)) => serde_json::json!({"pid": tid, "killed_by": output::signame(sig), "core_dumped": core}),
+                };
+                self.printer.json(&v).map_err(TraceError::Output)?;
+            }
+            return Ok(());
+        }
+        let now = self.now();
+        if let Some(p) = t.pending.filter(|p| p.visible) {
+            // Died inside a syscall (exit_group, or killed): strace's `= ?`.
+            let name = decode::syscall_name(p.nr);
+            let r = match p.line {
+                Line::Hidden if self.opts.filter.status == Status::All => self
+                    .printer
+                    .call(tid, prefix, p.wall, &name, &p.entry.text, "?", None)
+                    .map(Some),
+                Line::Hidden => Ok(None),
+                Line::Open | Line::Cut => self
+                    .printer
+                    .finish(tid, prefix, now, &name, "", "?", None)
+                    .map(Some),
+            };
+            let cut = r.map_err(TraceError::Output)?.flatten();
+            self.mark_cut(cut);
+        }
+        let text = match how {
+            Ok(code) => format!("+++ exited with {code} +++"),
+            Err((sig, true)) => format!("+++ killed by {} (core dumped) +++", output::signame(sig)),
+            Err((sig, false)) => format!("+++ killed by {} +++", output::signame(sig)),
+        };
+        let cut = self
+            .printer
+            .event(tid, prefix, now, &text)
+            .map_err(TraceError::Output)?;
+        self.mark_cut(cut);
+        Ok(())
+    }
+
+    /// Interrupt and detach every tracee, re-injecting a signal it was about to receive; a
+    /// tracee in group-stop stays stopped (the kernel re-stops it on detach). Returns how many
+    /// processes (thread groups) were left running or stopped as they were.
+    pub fn detach_all(&mut self) -> usize {
+        let mut work: Vec<Pid> = self.tracees.keys().copied().collect();
+        work.sort_unstable();
+        let mut groups = HashSet::new();
+        let mut done = HashSet::new();
+        if let Some((tid, inject)) = self.held.take() {
+            // Already in a stop we reaped: detach it directly.
+            done.insert(tid);
+            self.tracees.remove(&tid);
+            if pt::detach(tid, inject).is_ok() {
+                groups.insert(tgid_of(tid));
+            }
+        }
+        while let Some(tid) = work.pop() {
+            if !done.insert(tid) {
+                continue;
+            }
+            self.tracees.remove(&tid);
+            match pt::interrupt(tid) {
+                Ok(()) => {}
+                Err(_) => continue, // gone (ESRCH): nothing to detach
+            }
+            let since = Instant::now();
+            loop {
+                match pt::wait(tid, false) {
+                    // A thread stuck in the kernel: the kernel detaches it when toolbox exits.
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                        if since.elapsed() > DETACH_PATIENCE {
+                            break;
+                        }
+                    }
+                    Err(_) | Ok(None) => break,
+                    Ok(Some(Wait::Exited(..) | Wait::Signaled(..))) => break,
+                    Ok(Some(Wait::Other(_))) => continue,
+                    Ok(Some(Wait::Stopped(_, sig, event))) => {
+                        let inject = if event == 0 && !pt::is_syscall_stop(sig) {
+                            sig // signal-delivery-stop: hand the signal back
+                        } else {
+                            0
+                        };
+                        if matches!(
+                            event,
+                            libc::PTRACE_EVENT_FORK
+                                | libc::PTRACE_EVENT_VFORK
+                                | libc::PTRACE_EVENT_CLONE
+                        ) {
+                            if let Ok(new) = pt::event_msg(tid) {
+                                work.push(new as Pid);
+                            }
+                        }
+                        if pt::detach(tid, inject).is_ok() {
+                            groups.insert(tgid_of(tid));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        self.tracees.clear();
+        groups.len()
+    }
+}
+
+impl Drop for Tracer {
+    fn drop(&mut self) {
+        if !self.done && !self.tracees.is_empty() {
+            self.detach_all();
+        }
+        self.release_signals();
+    }
+}
+
+fn epoch(t: SystemTime) -> f64 {
+    t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64()
+}
+
+fn tgid_of(tid: Pid) -> Pid {
+    std::fs::read_to_string(format!("/proc/{tid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Tgid:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(tid)
+}
+
+/// The thread ids of process `pid`.
+fn list_tasks(pid: Pid) -> Result<Vec<Pid>, TraceError> {
+    let dir = std::fs::read_dir(format!("/proc/{pid}/task")).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            TraceError::NoProcess { pid }
+        } else {
+            TraceError::Attach { pid, source: e }
+        }
+    })?;
+    let mut tids: Vec<Pid> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    tids.sort_unstable();
+    Ok(tids)
+}
+
+/// `execvp`'s search, done before fork: a name with a `/` is used as is, else the first
+/// executable regular file in `$PATH`.
+fn resolve_command(cmd: &OsStr) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    if cmd.is_empty() {
+        return None;
+    }
+    if cmd.as_bytes().contains(&b'/') {
+        return Some(PathBuf::from(cmd));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+    std::env::split_paths(&path)
+        .map(|d| d.join(cmd))
+        .find(|p| {
+            std::fs::metadata(p)
+                .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+                .unwrap_or(false)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_finds_sh() {
+        assert!(resolve_command(OsStr::new("sh")).is_some());
+        assert!(resolve_command(OsStr::new("no-such-command-here")).is_none());
+        assert_eq!(
+            resolve_command(OsStr::new("./x")),
+            Some(PathBuf::from("./x"))
+        );
+    }
+
+    #[test]
+    fn tracee_memory_reads_strings() {
+        let s = b"hello\0world";
+        let m = TraceeMemory {
+            pid: std::process::id() as Pid,
+        };
+        let (got, trunc) = m.read_cstr(s.as_ptr() as u64, 32).unwrap();
+        assert_eq!((got.as_slice(), trunc), (&b"hello"[..], false));
+        let (got, trunc) = m.read_cstr(s.as_ptr() as u64, 3).unwrap();
+        assert_eq!((got.as_slice(), trunc), (&b"hel"[..], true));
+    }
+}
