@@ -94,6 +94,7 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
             relative: args.relative,
             durations: args.durations,
             json: args.json,
+            pid_column: args.follow && args.output.is_some(),
         },
         seccomp,
     };

@@ -148,7 +148,7 @@ impl Memory for TraceeMemory {
     }
 
     fn read_cstr(&self, addr: u64, max: usize) -> io::Result<(Vec<u8>, bool)> {
-        let limit = max.saturating_add(1).min(MAX_READ);
+        let limit = max.min(MAX_READ);
         let mut out = Vec::new();
         let mut at = addr;
         while out.len() < limit {
@@ -412,6 +412,7 @@ impl Tracer {
     }
 
     fn finish_output(&mut self) -> Result<(), TraceError> {
+        self.printer.detached().map_err(TraceError::Output)?;
         if self.opts.summary {
             let table = self.summary.render();
             self.printer.raw(&table).map_err(TraceError::Output)?;
@@ -442,7 +443,7 @@ impl Tracer {
     }
 
     fn prefix(&self) -> bool {
-        self.tracees.len() > 1
+        self.opts.layout.pid_column || self.tracees.len() > 1
     }
 
     fn now(&self) -> Option<SystemTime> {

@@ -32,6 +32,8 @@ pub struct Layout {
     pub durations: bool,
     /// `--json`: one JSON object per event instead of text.
     pub json: bool,
+    /// strace's `-f -o FILE` layout: every line starts with the pid in a column, not `[pid N]`.
+    pub pid_column: bool,
 }
 
 impl Layout {
@@ -84,7 +86,11 @@ impl Printer {
 
     fn leader(&mut self, pid: Option<Pid>, when: Option<SystemTime>) -> io::Result<()> {
         if let Some(pid) = pid {
-            write!(self.out, "[pid {pid:>5}] ")?;
+            if self.layout.pid_column {
+                write!(self.out, "{pid:<5} ")?;
+            } else {
+                write!(self.out, "[pid {pid:>5}] ")?;
+            }
         }
         if let Some(when) = when {
             if self.layout.relative {
@@ -203,6 +209,14 @@ impl Printer {
     pub fn json(&mut self, value: &serde_json::Value) -> io::Result<()> {
         serde_json::to_writer(&mut self.out, value).map_err(io::Error::other)?;
         self.out.write_all(b"\n")
+    }
+
+    /// End a line left open when its thread is detached mid-syscall (strace's `<detached ...>`).
+    pub fn detached(&mut self) -> io::Result<()> {
+        if self.open.take().is_some() {
+            self.out.write_all(b" <detached ...>\n")?;
+        }
+        Ok(())
     }
 
     /// Write raw text (the `-c` table).

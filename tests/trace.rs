@@ -1,0 +1,480 @@
+//! `toolbox trace` against real processes: robustness when toolbox is interrupted or killed while
+//! tracing a busy multi-threaded server (nothing left stopped or traced, the server keeps
+//! serving), following forks/execs/thread exits, group-stop kept across detach, and line-for-line
+//! comparison with the real strace (launch mode here; the nginx worker in the test pod in
+//! tests/trace_pod.rs).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serial_test::serial;
+
+/// Whether this process may ptrace its siblings (root, or the same user without Yama).
+fn require_ptrace() -> bool {
+    let yama = std::fs::read_to_string("/proc/sys/kernel/yama/ptrace_scope")
+        .ok()
+        .and_then(|s| s.trim().parse::<u8>().ok())
+        .unwrap_or(0);
+    let root = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false);
+    if root || yama == 0 {
+        return true;
+    }
+    let why = format!("needs root or Yama ptrace_scope 0 (scope {yama})");
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("CI=true and this test {why}");
+    }
+    eprintln!("\n*** SKIPPED: this test {why} ***\n");
+    false
+}
+
+/// The busy server from tests/probe/trace_busy.c; killed on drop.
+struct Workload {
+    child: Child,
+    port: u16,
+}
+
+impl Workload {
+    fn start(churn: bool) -> Workload {
+        let bin = common::probe_binary("trace_busy");
+        let mut cmd = Command::new(bin);
+        if churn {
+            cmd.arg("--churn");
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("start trace_busy");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read port");
+        let port = line
+            .trim()
+            .strip_prefix("port ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("trace_busy said {line:?}"));
+        Workload { child, port }
+    }
+
+    fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// (worker iterations, SIGUSR1 handled) as the server reports them.
+    fn query(&self) -> (u64, u64) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to trace_busy");
+        s.set_read_timeout(Some(Duration::from_secs(5))).ok();
+        let mut text = String::new();
+        s.read_to_string(&mut text).expect("read from trace_busy");
+        let f: Vec<u64> = text
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        assert_eq!(f.len(), 2, "trace_busy answered {text:?}");
+        (f[0], f[1])
+    }
+}
+
+impl Drop for Workload {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn status_field(pid: &str, key: &str) -> Option<String> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_string()))
+}
+
+/// Every process or thread on the machine whose tracer is `tracer`.
+fn traced_by(tracer: u32) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        for t in std::fs::read_dir(format!("/proc/{name}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let tid = t.file_name().to_string_lossy().into_owned();
+            if status_field(&tid, "TracerPid:").as_deref() == Some(&tracer.to_string()) {
+                found.push(tid);
+            }
+        }
+    }
+    found
+}
+
+/// (tid, state letter, TracerPid) for each thread of `pid`.
+fn threads(pid: i32) -> Vec<(String, String, String)> {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|t| {
+            let tid = t.file_name().to_string_lossy().into_owned();
+            let state = status_field(&tid, "State:")?;
+            let tracer = status_field(&tid, "TracerPid:")?;
+            Some((tid, state, tracer))
+        })
+        .collect()
+}
+
+/// Start `toolbox trace ARGS` and wait until it says it attached (stderr is forwarded to a
+/// channel so that the test can keep reading it).
+fn start_trace(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
+    let mut child = Command::new(common::bin())
+        .arg("trace")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start toolbox trace");
+    let (tx, rx) = mpsc::channel();
+    let err = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(l) if l.contains("attached") => break,
+            Ok(_) => {}
+            Err(_) => {
+                let _ = child.kill();
+                let status = child.wait();
+                panic!("toolbox trace {args:?} never attached ({status:?})");
+            }
+        }
+    }
+    (child, rx)
+}
+
+fn wait_bounded(child: &mut Child, secs: u64) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(s) = child.try_wait().expect("try_wait") {
+            return s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("toolbox trace did not exit within {secs}s of its signal: it hung");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn signal(pid: u32, sig: i32) {
+    let ok = Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(pid.to_string())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "kill -{sig} {pid}");
+}
+
+/// The state after toolbox is gone: nothing stopped, nothing traced, still serving and still
+/// running (iterations advance) with signals still delivered.
+fn assert_untouched(w: &Workload, tracer: u32, what: &str) {
+    for (tid, state, tracer_pid) in threads(w.pid()) {
+        assert!(
+            !state.starts_with('t') && !state.starts_with('T'),
+            "{what}: thread {tid} left in state {state}"
+        );
+        assert_eq!(tracer_pid, "0", "{what}: thread {tid} still traced");
+    }
+    let left = traced_by(tracer);
+    assert!(left.is_empty(), "{what}: still traced by {tracer}: {left:?}");
+    let (it1, sig1) = w.query();
+    std::thread::sleep(Duration::from_millis(60));
+    let (it2, sig2) = w.query();
+    assert!(it2 > it1, "{what}: worker threads stopped ({it1} -> {it2})");
+    assert!(sig2 > sig1, "{what}: SIGUSR1 no longer delivered ({sig1} -> {sig2})");
+}
+
+fn robustness(sig: i32, churn: bool, rounds: u32) {
+    if !require_ptrace() {
+        return;
+    }
+    let w = Workload::start(churn);
+    let pid = w.pid().to_string();
+    for round in 0..rounds {
+        let (mut child, _rx) = start_trace(&["-f", "-p", &pid, "-o", "/dev/null"]);
+        // Vary where in the trace the signal lands.
+        std::thread::sleep(Duration::from_millis(20 + u64::from(round % 7) * 30));
+        let tracer = child.id();
+        signal(tracer, sig);
+        let status = wait_bounded(&mut child, 20);
+        if sig == libc::SIGKILL {
+            assert!(!status.success(), "round {round}: {status:?}");
+        } else {
+            assert!(
+                status.code() == Some(0),
+                "round {round}: toolbox exited with {status:?} after signal {sig}"
+            );
+        }
+        assert_untouched(&w, tracer, &format!("signal {sig}, round {round}"));
+    }
+}
+
+#[test]
+#[serial(ptrace)]
+fn sigint_detaches_cleanly_20_times() {
+    robustness(libc::SIGINT, false, 20);
+}
+
+#[test]
+#[serial(ptrace)]
+fn sigterm_detaches_cleanly_20_times() {
+    robustness(libc::SIGTERM, false, 20);
+}
+
+#[test]
+#[serial(ptrace)]
+fn sighup_detaches_cleanly() {
+    robustness(libc::SIGHUP, false, 5);
+}
+
+#[test]
+#[serial(ptrace)]
+fn sigkill_leaves_kernel_to_detach_20_times() {
+    robustness(libc::SIGKILL, false, 20);
+}
+
+#[test]
+#[serial(ptrace)]
+fn forks_execs_and_thread_exits_are_followed_then_detached() {
+    if !require_ptrace() {
+        return;
+    }
+    let w = Workload::start(true);
+    let pid = w.pid().to_string();
+    for (round, sig) in [libc::SIGINT, libc::SIGTERM, libc::SIGKILL]
+        .into_iter()
+        .cycle()
+        .take(21)
+        .enumerate()
+    {
+        let out = std::env::temp_dir().join(format!("toolbox-trace-churn-{}.txt", std::process::id()));
+        let out_s = out.to_string_lossy().into_owned();
+        let (mut child, _rx) = start_trace(&["-f", "-p", &pid, "-e", "trace=execve,clone,clone3,fork,vfork,exit,exit_group", "-o", &out_s]);
+        std::thread::sleep(Duration::from_millis(250));
+        let tracer = child.id();
+        signal(tracer, sig);
+        wait_bounded(&mut child, 20);
+        assert_untouched(&w, tracer, &format!("churn, signal {sig}, round {round}"));
+        if sig != libc::SIGKILL {
+            let text = std::fs::read_to_string(&out).unwrap_or_default();
+            assert!(
+                text.contains("execve(") && text.contains("+++ exited with 0 +++"),
+                "round {round}: forks/execs not followed:\n{text}"
+            );
+            assert!(
+                text.contains("clone(") && text.contains("fork("),
+                "round {round}: thread/process creation not seen:\n{text}"
+            );
+        }
+        let _ = std::fs::remove_file(&out);
+    }
+}
+
+#[test]
+#[serial(ptrace)]
+fn group_stopped_process_stays_stopped_after_detach() {
+    if !require_ptrace() {
+        return;
+    }
+    let w = Workload::start(false);
+    signal(w.child.id(), libc::SIGSTOP);
+    std::thread::sleep(Duration::from_millis(100));
+    let pid = w.pid().to_string();
+    let (mut child, _rx) = start_trace(&["-f", "-p", &pid, "-o", "/dev/null"]);
+    std::thread::sleep(Duration::from_millis(200));
+    let tracer = child.id();
+    signal(tracer, libc::SIGINT);
+    wait_bounded(&mut child, 20);
+    for (tid, state, tracer_pid) in threads(w.pid()) {
+        assert!(state.starts_with('T'), "thread {tid} should still be stopped: {state}");
+        assert_eq!(tracer_pid, "0", "thread {tid} still traced");
+    }
+    signal(w.child.id(), libc::SIGCONT);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_untouched(&w, tracer, "after SIGCONT");
+}
+
+/// Normalise a trace line for comparison: drop pid prefixes, addresses and numbers that differ
+/// between runs (pids, ports, pointers, timestamps inside strings).
+fn normalise(line: &str) -> String {
+    let mut l = line.trim_end().to_string();
+    if l.starts_with("[pid ") {
+        if let Some(i) = l.find("] ") {
+            l = l[i + 2..].to_string();
+        }
+    } else if l.starts_with(|c: char| c.is_ascii_digit()) {
+        // strace -f -o FILE: "PID   syscall(...)".
+        if let Some((pid, rest)) = l.split_once(' ') {
+            if pid.bytes().all(|b| b.is_ascii_digit()) {
+                l = rest.trim_start().to_string();
+            }
+        }
+    }
+    let mut out = String::new();
+    let b = l.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'0' && b.get(i + 1) == Some(&b'x') {
+            out.push_str("0xADDR");
+            i += 2;
+            while i < b.len() && b[i].is_ascii_hexdigit() {
+                i += 1;
+            }
+        } else if b[i].is_ascii_digit() {
+            out.push('N');
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+        } else {
+            out.push(b[i] as char);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn run_to_file(program: &str, args: &[&str], out: &std::path::Path) -> std::process::Output {
+    let o = common::run_bounded(60, program, args);
+    assert!(
+        out.exists(),
+        "{program} {args:?} wrote no trace: {}",
+        common::stderr(&o)
+    );
+    o
+}
+
+fn launch_compare(filter: &str, script: &str) {
+    if !require_ptrace() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ours = dir.path().join("toolbox.txt");
+    let theirs = dir.path().join("strace.txt");
+    let mut ours_args = vec!["trace", "-f", "-o", ours.to_str().expect("utf-8")];
+    let mut strace_args = vec!["-f", "-o", theirs.to_str().expect("utf-8")];
+    if !filter.is_empty() {
+        ours_args.extend(["-e", filter]);
+        strace_args.extend(["-e", filter]);
+    }
+    ours_args.extend(["--", "/bin/sh", "-c", script]);
+    strace_args.extend(["--", "/bin/sh", "-c", script]);
+    let o = run_to_file(common::bin(), &ours_args, &ours);
+    assert!(o.status.success(), "toolbox: {}", common::stderr(&o));
+    let s = run_to_file("strace", &strace_args, &theirs);
+    assert!(s.status.success(), "strace: {}", common::stderr(&s));
+    let read = |p: &std::path::Path| -> Vec<String> {
+        std::fs::read_to_string(p)
+            .expect("read trace")
+            .lines()
+            .map(normalise)
+            .collect()
+    };
+    let (a, b) = (read(&ours), read(&theirs));
+    assert!(!b.is_empty(), "strace printed nothing");
+    similar_asserts::assert_eq!(toolbox: a.join("\n"), strace: b.join("\n"));
+}
+
+#[test]
+#[serial(ptrace)]
+fn launch_mode_matches_strace_with_filter() {
+    launch_compare(
+        "trace=openat,read,write,close,execve",
+        "exec cat /etc/hostname /no/such/file /etc/hostname",
+    );
+}
+
+#[test]
+#[serial(ptrace)]
+fn exit_status_and_signals_match_strace() {
+    launch_compare(
+        "trace=write,kill,exit_group",
+        "trap 'echo got' USR1; echo one; kill -USR1 $$; echo two; exit 3",
+    );
+}
+
+#[test]
+#[serial(ptrace)]
+fn summary_counts_match_strace() {
+    if !require_ptrace() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ours = dir.path().join("toolbox.txt");
+    let theirs = dir.path().join("strace.txt");
+    let cmd = ["--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=3000"];
+    let mut a: Vec<&str> = vec!["trace", "-c", "-e", "trace=read,write", "-o", ours.to_str().expect("utf-8")];
+    a.extend(cmd);
+    run_to_file(common::bin(), &a, &ours);
+    let mut b: Vec<&str> = vec!["-c", "-e", "trace=read,write", "-o", theirs.to_str().expect("utf-8")];
+    b.extend(cmd);
+    run_to_file("strace", &b, &theirs);
+    // Compare calls and errors per syscall (times differ by nature).
+    let table = |p: &std::path::Path| -> Vec<(String, String, String)> {
+        let text = std::fs::read_to_string(p).expect("read summary");
+        text.lines()
+            .filter(|l| !l.starts_with('%') && !l.starts_with('-') && !l.trim().is_empty())
+            .map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                let name = f.last().copied().unwrap_or_default().to_string();
+                // % seconds usecs calls [errors] name
+                let calls = f.get(3).copied().unwrap_or_default().to_string();
+                let errors = if f.len() == 6 { f[4].to_string() } else { String::new() };
+                (name, calls, errors)
+            })
+            .collect::<Vec<_>>()
+    };
+    let (mut x, mut y) = (table(&ours), table(&theirs));
+    x.sort();
+    y.sort();
+    similar_asserts::assert_eq!(toolbox: x, strace: y);
+}
+
+#[test]
+#[serial(ptrace)]
+fn bad_input_is_a_clear_error() {
+    let o = common::run_bounded(20, common::bin(), &["trace", "-e", "trace=acept4", "--", "true"]);
+    common::assert_clean_error(&o);
+    assert!(common::stderr(&o).contains("accept4"), "{}", common::stderr(&o));
+    let o = common::run_bounded(20, common::bin(), &["trace", "--", "/no/such/command"]);
+    common::assert_clean_error(&o);
+    let o = common::run_bounded(20, common::bin(), &["trace", "-p", "999999999"]);
+    common::assert_clean_error(&o);
+    let o = common::run_bounded(20, common::bin(), &["trace", "--", "no-such-command-anywhere"]);
+    common::assert_clean_error(&o);
+    assert!(common::stderr(&o).contains("command not found"), "{}", common::stderr(&o));
+}
