@@ -13,3 +13,4 @@ pub mod cmd;
 pub mod output;
 pub mod sys;
 pub mod target;
+pub mod trace;
