@@ -1,0 +1,156 @@
+//! Pure decoders that turn a syscall's raw registers and the tracee's memory into strace's text.
+//!
+//! The ptrace engine calls [`format_args_enter`] at syscall entry (arguments the kernel reads) and
+//! [`format_call_exit`] at exit (out-parameters and the return value). Nothing here touches the
+//! tracee except through the [`Memory`] trait, so every decoder is unit-testable on a byte buffer.
+
+use std::io;
+
+use serde::Serialize;
+
+mod errno;
+mod flags;
+mod signal;
+mod spec;
+mod strings;
+mod structs;
+
+pub use errno::{errno_message, errno_name};
+pub use signal::signal_name;
+
+/// Read access to a tracee's address space (process_vm_readv, PTRACE_PEEKDATA, or a test buffer).
+pub trait Memory {
+    /// Read exactly `len` bytes at `addr`; an error if any of them is unreadable.
+    fn read(&self, addr: u64, len: usize) -> io::Result<Vec<u8>>;
+
+    /// Read a NUL-terminated string at `addr`, at most `max` bytes (without the NUL).
+    ///
+    /// Returns the bytes before the NUL and `true` when no NUL was found within `max` bytes.
+    fn read_cstr(&self, addr: u64, max: usize) -> io::Result<(Vec<u8>, bool)>;
+
+    /// What the tracee's file descriptor `fd` refers to (for `-y`), if the implementation knows.
+    ///
+    /// The default returns `None`, and the decoder then reads `/proc/PID/fd/FD` itself.
+    fn fd_path(&self, _fd: i32) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+/// Options that change how arguments print (strace's `-s`, `-y`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeOpts {
+    /// `-s N`: how many bytes of a string or buffer to print before `...` (default 32).
+    pub strsize: usize,
+    /// `-y`: print the path (or `socket:[INODE]`) behind each file descriptor.
+    pub fd_paths: bool,
+    /// The tracee's pid, for `/proc/PID/fd` look-ups.
+    pub pid: i32,
+}
+
+impl Default for DecodeOpts {
+    fn default() -> Self {
+        DecodeOpts {
+            strsize: 32,
+            fd_paths: false,
+            pid: 0,
+        }
+    }
+}
+
+/// What [`format_args_enter`] saw at syscall entry, handed back to [`format_call_exit`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Entry {
+    /// The arguments printed at entry, e.g. `3, ` for `read` (what strace prints before
+    /// `<unfinished ...>`). The exit text always starts with it.
+    pub text: String,
+    /// Argument strings printed at entry, for `--json`.
+    pub args: Vec<String>,
+    /// Values read at entry that the kernel may overwrite (e.g. accept4's `*addrlen`).
+    pub saved: Vec<u64>,
+}
+
+/// Decode the arguments known at syscall entry.
+pub fn format_args_enter(nr: u64, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> Entry {
+    spec::enter(nr, args, mem, opts)
+}
+
+/// Decode a finished call: returns (all argument text, return text).
+///
+/// The argument text begins with `entry.text` (so the engine can print the `<... NAME resumed>`
+/// tail as the remainder) and adds out-parameters such as `read`'s buffer. The return text is
+/// what follows ` = `: `6`, `3</etc/passwd>` with `-y`, `-1 ENOENT (No such file or directory)`.
+pub fn format_call_exit(
+    nr: u64,
+    args: &[u64; 6],
+    ret: i64,
+    mem: &dyn Memory,
+    opts: &DecodeOpts,
+    entry: &Entry,
+) -> (String, String) {
+    let (args_text, _, ret_text) = spec::exit(nr, args, ret, mem, opts, entry);
+    (args_text, ret_text)
+}
+
+/// A syscall decoded into parts, for `--json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Decoded {
+    /// Syscall name (`syscall_NNN` for an unassigned number).
+    pub name: String,
+    /// Each argument as strace prints it.
+    pub args: Vec<String>,
+    /// The raw return value (`-errno` on failure).
+    pub retval: i64,
+    /// The errno name on failure, e.g. `ENOENT`.
+    pub errno: Option<&'static str>,
+    /// The return value as strace prints it after ` = `.
+    pub ret_text: String,
+}
+
+/// Decode a finished call into its parts (name, arguments, return value, errno).
+pub fn decode(
+    nr: u64,
+    args: &[u64; 6],
+    ret: i64,
+    mem: &dyn Memory,
+    opts: &DecodeOpts,
+    entry: &Entry,
+) -> Decoded {
+    let (_, arg_list, ret_text) = spec::exit(nr, args, ret, mem, opts, entry);
+    Decoded {
+        name: syscall_name(nr),
+        args: arg_list,
+        retval: ret,
+        errno: spec::error_of(ret).and_then(errno_name),
+        ret_text,
+    }
+}
+
+/// [`decode`] as a JSON value.
+pub fn decode_json(
+    nr: u64,
+    args: &[u64; 6],
+    ret: i64,
+    mem: &dyn Memory,
+    opts: &DecodeOpts,
+    entry: &Entry,
+) -> serde_json::Value {
+    serde_json::to_value(decode(nr, args, ret, mem, opts, entry)).unwrap_or(serde_json::Value::Null)
+}
+
+/// Whether syscall `name` has a dedicated argument decoder (others print raw hex arguments).
+pub fn is_decoded(name: &str) -> bool {
+    spec::is_decoded(name)
+}
+
+/// `FD` as strace prints it: `3`, or with `-y` (`opts.fd_paths`) `3</var/log/nginx/access.log>`.
+pub fn fd_text(fd: i32, mem: &dyn Memory, opts: &DecodeOpts) -> String {
+    spec::fd_text(fd, mem, opts)
+}
+
+/// The name strace prints for syscall `nr`: the table's, or `syscall_0xNNN` when unassigned.
+pub fn syscall_name(nr: u64) -> String {
+    match crate::trace::syscalls::name(nr) {
+        Some(n) => n.to_string(),
+        None => format!("syscall_{nr:#x}"),
+    }
+}

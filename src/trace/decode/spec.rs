@@ -1,0 +1,1079 @@
+//! Per-syscall argument specifications and the engine that prints them at entry and exit.
+//!
+//! Each decoded syscall is a list of argument kinds. Arguments before the first out-parameter
+//! print at entry (what strace shows before `<unfinished ...>`); the rest print at exit, when
+//! the kernel has filled them in. Syscalls without a spec print like strace's undecoded ones.
+
+use super::flags::{self as fl, flags, xenum, Xlat};
+use super::strings::{self, buf, ptr, quote};
+use super::structs::{self as st, read_u32};
+use super::{errno, DecodeOpts, Entry, Memory};
+use crate::trace::syscalls;
+
+/// How one argument is printed. `usize` fields name another argument by index.
+#[derive(Clone, Copy)]
+enum A {
+    /// `int`, signed decimal.
+    Int,
+    /// `unsigned int`.
+    UInt,
+    /// `long`, signed decimal.
+    Long,
+    /// `unsigned long` / `size_t`.
+    ULong,
+    /// Hexadecimal (`0` stays `0`).
+    Hex,
+    /// Address: `NULL` or hex.
+    Ptr,
+    /// File descriptor (with `-y` path).
+    Fd,
+    /// Directory fd of `*at` calls (`AT_FDCWD`).
+    DirFd,
+    /// Path string (PATH_MAX).
+    Path,
+    /// NUL-terminated string cut at `-s`.
+    Str,
+    /// Input buffer whose length is argument N.
+    InBuf(usize),
+    /// Flags, printing the given name for 0.
+    Flags(Xlat, &'static str),
+    /// One value of a table, `0x… /* PREFIX??? */` when unknown.
+    Enum(Xlat, &'static str),
+    /// Enum printed in decimal when unknown.
+    EnumDec(Xlat, &'static str),
+    /// open(2) flags.
+    OpenFlags,
+    /// open(2) mode, present only with O_CREAT/O_TMPFILE in argument N.
+    OpenMode(usize),
+    /// `0644`.
+    Mode,
+    /// mmap flags.
+    MmapFlags,
+    /// socket type.
+    SockType,
+    /// socket protocol, depends on the domain in argument N.
+    Proto(usize),
+    /// `struct sockaddr *` with length in argument N.
+    Sockaddr(usize),
+    /// iovec array with count in argument N (input data).
+    IovIn(usize),
+    /// msghdr for sendmsg.
+    MsgIn,
+    /// Signal number.
+    Sig,
+    /// Signal set with size in argument N.
+    SigsetIn(usize),
+    /// sigaction input.
+    SigactIn,
+    /// timespec input.
+    TsIn,
+    /// pollfd array with count in argument N.
+    PollIn(usize),
+    /// epoll_event input.
+    EpollIn,
+    /// rlimit input.
+    RlimIn,
+    /// execve argv.
+    Argv,
+    /// execve envp.
+    Envp,
+    /// fcntl's third argument, depending on the command in argument N.
+    FcntlArg(usize),
+    /// setsockopt/getsockopt level.
+    SockLevel,
+    /// setsockopt/getsockopt option name; level in argument N.
+    SockOpt(usize),
+    /// setsockopt value with length in argument N.
+    OptIn(usize),
+    /// futex operation.
+    FutexOp,
+    /// futex arguments after the operation (`val`, `timeout`…), depending on argument 1.
+    FutexRest,
+    /// clone flags and stack (entry part).
+    CloneEntry,
+    /// ioctl request code.
+    IoctlReq,
+    // ---- exit-phase kinds: printed after the call ----
+    /// Output buffer filled with `ret` bytes.
+    OutBuf,
+    /// Output buffer printed in hex (getrandom).
+    OutBufHex,
+    /// Output string of `ret` bytes (readlink), not cut by `-s`.
+    OutPathRet,
+    /// getcwd's output path.
+    OutCwd,
+    /// sockaddr output, its length pointer in argument N.
+    SockaddrOut(usize),
+    /// socklen_t in/out (`[112 => 16]`).
+    SocklenInOut,
+    /// iovec output with count in argument N, data limited to ret.
+    IovOut(usize),
+    /// msghdr for recvmsg.
+    MsgOut,
+    /// struct stat output.
+    StatOut,
+    /// struct statx output.
+    StatxOut,
+    /// timespec output.
+    TsOut,
+    /// timespec output only on failure (nanosleep's remaining time).
+    TsRem,
+    /// timeval output.
+    TvOut,
+    /// sigaction output.
+    SigactOut,
+    /// sigset output, size in argument N.
+    SigsetOut(usize),
+    /// rlimit output.
+    RlimOut,
+    /// utsname output.
+    UtsOut,
+    /// wait status output.
+    WaitStatus,
+    /// pipe/socketpair fd pair output.
+    FdPair,
+    /// getdents64 buffer.
+    Dirents,
+    /// epoll_wait events output.
+    EpollOut,
+    /// getsockopt value with length pointer in argument N.
+    OptOut(usize),
+    /// clone's exit part (parent_tid, tls, child_tidptr), if the flags ask for them.
+    CloneExit,
+}
+
+impl A {
+    /// Whether this argument is printed at exit.
+    fn at_exit(self) -> bool {
+        matches!(
+            self,
+            A::OutBuf
+                | A::OutBufHex
+                | A::OutPathRet
+                | A::OutCwd
+                | A::SockaddrOut(_)
+                | A::SocklenInOut
+                | A::IovOut(_)
+                | A::MsgOut
+                | A::StatOut
+                | A::StatxOut
+                | A::TsOut
+                | A::TsRem
+                | A::TvOut
+                | A::SigactOut
+                | A::SigsetOut(_)
+                | A::RlimOut
+                | A::UtsOut
+                | A::WaitStatus
+                | A::FdPair
+                | A::Dirents
+                | A::EpollOut
+                | A::OptOut(_)
+                | A::CloneExit
+        )
+    }
+}
+
+/// How the return value prints.
+#[derive(Clone, Copy)]
+enum R {
+    /// Signed decimal.
+    Dec,
+    /// A file descriptor (path with `-y`).
+    Fd,
+    /// Hexadecimal address.
+    Hex,
+    /// Octal mode (umask).
+    Octal,
+    /// The call does not return (`= ?`).
+    None,
+    /// poll: number of ready fds plus the revents list.
+    Poll,
+    /// fcntl: depends on the command.
+    Fcntl,
+}
+
+use A::*;
+
+/// The argument list and return kind of a decoded syscall.
+fn spec(name: &str) -> Option<(&'static [A], R)> {
+    const FD_ONLY: &[A] = &[Fd];
+    let s: (&'static [A], R) = match name {
+        "read" => (&[Fd, OutBuf, ULong], R::Dec),
+        "write" => (&[Fd, InBuf(2), ULong], R::Dec),
+        "pread64" => (&[Fd, OutBuf, ULong, Long], R::Dec),
+        "pwrite64" => (&[Fd, InBuf(2), ULong, Long], R::Dec),
+        "readv" => (&[Fd, IovOut(2), Int], R::Dec),
+        "writev" => (&[Fd, IovIn(2), Int], R::Dec),
+        "preadv" => (&[Fd, IovOut(2), Int, Long], R::Dec),
+        "pwritev" => (&[Fd, IovIn(2), Int, Long], R::Dec),
+        "open" => (&[Path, OpenFlags, OpenMode(1)], R::Fd),
+        "openat" => (&[DirFd, Path, OpenFlags, OpenMode(2)], R::Fd),
+        "creat" => (&[Path, Mode], R::Fd),
+        "close" => (FD_ONLY, R::Dec),
+        "close_range" => (
+            &[
+                UInt,
+                UInt,
+                Flags(
+                    &[(2, "CLOSE_RANGE_UNSHARE"), (4, "CLOSE_RANGE_CLOEXEC")],
+                    "0",
+                ),
+            ],
+            R::Dec,
+        ),
+        "stat" | "lstat" => (&[Path, StatOut], R::Dec),
+        "fstat" => (&[Fd, StatOut], R::Dec),
+        "newfstatat" => (&[DirFd, Path, StatOut, Flags(fl::AT_FLAGS, "0")], R::Dec),
+        "statx" => (
+            &[
+                DirFd,
+                Path,
+                Flags(fl::STATX_AT_FLAGS, "AT_STATX_SYNC_AS_STAT"),
+                Flags(fl::STATX_MASK, "0"),
+                StatxOut,
+            ],
+            R::Dec,
+        ),
+        "access" => (&[Path, Flags(fl::ACCESS_MODES, "F_OK")], R::Dec),
+        "faccessat" => (&[DirFd, Path, Flags(fl::ACCESS_MODES, "F_OK")], R::Dec),
+        "faccessat2" => (
+            &[
+                DirFd,
+                Path,
+                Flags(fl::ACCESS_MODES, "F_OK"),
+                Flags(fl::ACCESS_AT_FLAGS, "0"),
+            ],
+            R::Dec,
+        ),
+        "lseek" => (&[Fd, Long, EnumDec(fl::WHENCE, "SEEK_???")], R::Dec),
+        "readlink" => (&[Path, OutPathRet, ULong], R::Dec),
+        "readlinkat" => (&[DirFd, Path, OutPathRet, ULong], R::Dec),
+        "getcwd" => (&[OutCwd, ULong], R::Dec),
+        "chdir" | "rmdir" | "unlink" | "chroot" | "acct" | "swapoff" => (&[Path], R::Dec),
+        "fchdir" | "fsync" | "fdatasync" | "syncfs" => (FD_ONLY, R::Dec),
+        "mkdir" | "chmod" => (&[Path, Mode], R::Dec),
+        "mkdirat" | "fchmodat" => (&[DirFd, Path, Mode], R::Dec),
+        "fchmod" => (&[Fd, Mode], R::Dec),
+        "mknod" => (&[Path, Mode, Hex], R::Dec),
+        "mknodat" => (&[DirFd, Path, Mode, Hex], R::Dec),
+        "unlinkat" => (&[DirFd, Path, Flags(fl::AT_FLAGS, "0")], R::Dec),
+        "rename" | "link" | "symlink" => (&[Path, Path], R::Dec),
+        "renameat" => (&[DirFd, Path, DirFd, Path], R::Dec),
+        "renameat2" => (
+            &[DirFd, Path, DirFd, Path, Flags(fl::RENAME_FLAGS, "0")],
+            R::Dec,
+        ),
+        "linkat" => (
+            &[DirFd, Path, DirFd, Path, Flags(fl::AT_FLAGS, "0")],
+            R::Dec,
+        ),
+        "symlinkat" => (&[Path, DirFd, Path], R::Dec),
+        "chown" | "lchown" => (&[Path, Int, Int], R::Dec),
+        "fchown" => (&[Fd, Int, Int], R::Dec),
+        "fchownat" => (&[DirFd, Path, Int, Int, Flags(fl::AT_FLAGS, "0")], R::Dec),
+        "truncate" => (&[Path, Long], R::Dec),
+        "ftruncate" => (&[Fd, Long], R::Dec),
+        "umask" => (&[Mode], R::Octal),
+        "getdents64" | "getdents" => (&[Fd, Dirents, UInt], R::Dec),
+        "dup" => (FD_ONLY, R::Fd),
+        "dup2" => (&[Fd, Fd], R::Fd),
+        "dup3" => (&[Fd, Fd, Flags(fl::PIPE_FLAGS, "0")], R::Fd),
+        "pipe" => (&[FdPair], R::Dec),
+        "pipe2" => (&[FdPair, Flags(fl::PIPE_FLAGS, "0")], R::Dec),
+        "fcntl" => (&[Fd, Enum(fl::FCNTL_CMDS, "F_???"), FcntlArg(1)], R::Fcntl),
+        "ioctl" => (&[Fd, IoctlReq, Hex], R::Dec),
+        "flock" => (&[Fd, Flags(fl::FLOCK_OPS, "0")], R::Dec),
+        "sendfile" => (&[Fd, Fd, Ptr, ULong], R::Dec),
+        "copy_file_range" => (&[Fd, Ptr, Fd, Ptr, ULong, UInt], R::Dec),
+        "splice" => (&[Fd, Ptr, Fd, Ptr, ULong, Hex], R::Dec),
+        "fallocate" => (&[Fd, Int, Long, Long], R::Dec),
+        "fadvise64" => (&[Fd, Long, Long, Int], R::Dec),
+        "sync" | "getpid" | "getppid" | "gettid" | "getuid" | "geteuid" | "getgid" | "getegid"
+        | "getpgrp" | "setsid" | "fork" | "vfork" | "sched_yield" | "pause" | "munlockall"
+        | "vhangup" => (&[], R::Dec),
+        "mmap" => (
+            &[Ptr, ULong, Flags(fl::PROT, "PROT_NONE"), MmapFlags, Fd, Hex],
+            R::Hex,
+        ),
+        "mprotect" => (&[Ptr, ULong, Flags(fl::PROT, "PROT_NONE")], R::Dec),
+        "pkey_mprotect" => (&[Ptr, ULong, Flags(fl::PROT, "PROT_NONE"), Int], R::Dec),
+        "munmap" | "mlock" | "munlock" => (&[Ptr, ULong], R::Dec),
+        "brk" => (&[Ptr], R::Hex),
+        "mremap" => (
+            &[Ptr, ULong, ULong, Flags(fl::MREMAP_FLAGS, "0"), Ptr],
+            R::Hex,
+        ),
+        "madvise" => (&[Ptr, ULong, Enum(fl::MADV, "MADV_???")], R::Dec),
+        "msync" => (
+            &[
+                Ptr,
+                ULong,
+                Flags(
+                    &[(1, "MS_ASYNC"), (2, "MS_INVALIDATE"), (4, "MS_SYNC")],
+                    "0",
+                ),
+            ],
+            R::Dec,
+        ),
+        "mlockall" => (
+            &[Flags(
+                &[(1, "MCL_CURRENT"), (2, "MCL_FUTURE"), (4, "MCL_ONFAULT")],
+                "0",
+            )],
+            R::Dec,
+        ),
+        "socket" => (&[EnumDec(fl::AF, "AF_???"), SockType, Proto(0)], R::Fd),
+        "socketpair" => (
+            &[EnumDec(fl::AF, "AF_???"), SockType, Proto(0), FdPair],
+            R::Dec,
+        ),
+        "connect" | "bind" => (&[Fd, Sockaddr(2), UInt], R::Dec),
+        "listen" => (&[Fd, Int], R::Dec),
+        "accept" => (&[Fd, SockaddrOut(2), SocklenInOut], R::Fd),
+        "accept4" => (
+            &[Fd, SockaddrOut(2), SocklenInOut, Flags(fl::SOCK_FLAGS, "0")],
+            R::Fd,
+        ),
+        "getsockname" | "getpeername" => (&[Fd, SockaddrOut(2), SocklenInOut], R::Dec),
+        "sendto" => (
+            &[
+                Fd,
+                InBuf(2),
+                ULong,
+                Flags(fl::MSG_FLAGS, "0"),
+                Sockaddr(5),
+                UInt,
+            ],
+            R::Dec,
+        ),
+        "recvfrom" => (
+            &[
+                Fd,
+                OutBuf,
+                ULong,
+                Flags(fl::MSG_FLAGS, "0"),
+                SockaddrOut(5),
+                SocklenInOut,
+            ],
+            R::Dec,
+        ),
+        "sendmsg" => (&[Fd, MsgIn, Flags(fl::MSG_FLAGS, "0")], R::Dec),
+        "recvmsg" => (&[Fd, MsgOut, Flags(fl::MSG_FLAGS, "0")], R::Dec),
+        "shutdown" => (&[Fd, EnumDec(fl::SHUTDOWN, "SHUT_???")], R::Dec),
+        "setsockopt" => (&[Fd, SockLevel, SockOpt(1), OptIn(4), UInt], R::Dec),
+        "getsockopt" => (
+            &[Fd, SockLevel, SockOpt(1), OptOut(4), SocklenInOut],
+            R::Dec,
+        ),
+        "poll" => (&[PollIn(1), UInt, Int], R::Poll),
+        "ppoll" => (&[PollIn(1), UInt, TsIn, SigsetIn(4), ULong], R::Poll),
+        "epoll_create" => (&[Int], R::Fd),
+        "epoll_create1" => (&[Flags(fl::EPOLL_CREATE_FLAGS, "0")], R::Fd),
+        "epoll_ctl" => (
+            &[Fd, EnumDec(fl::EPOLL_CTL, "EPOLL_CTL_???"), Fd, EpollIn],
+            R::Dec,
+        ),
+        "epoll_wait" => (&[Fd, EpollOut, Int, Int], R::Dec),
+        "epoll_pwait" => (&[Fd, EpollOut, Int, Int, SigsetIn(5), ULong], R::Dec),
+        "eventfd" => (&[UInt], R::Fd),
+        "eventfd2" => (&[UInt, Flags(fl::EFD_FLAGS, "0")], R::Fd),
+        "timerfd_create" => (
+            &[EnumDec(fl::CLOCKS, "CLOCK_???"), Flags(fl::TFD_FLAGS, "0")],
+            R::Fd,
+        ),
+        "signalfd4" => (&[Fd, SigsetIn(2), ULong, Flags(fl::SFD_FLAGS, "0")], R::Fd),
+        "inotify_init1" => (&[Flags(fl::IN_FLAGS, "0")], R::Fd),
+        "inotify_rm_watch" => (&[Fd, Int], R::Dec),
+        "memfd_create" => (
+            &[
+                Str,
+                Flags(
+                    &[
+                        (1, "MFD_CLOEXEC"),
+                        (2, "MFD_ALLOW_SEALING"),
+                        (4, "MFD_HUGETLB"),
+                        (8, "MFD_NOEXEC_SEAL"),
+                        (16, "MFD_EXEC"),
+                    ],
+                    "0",
+                ),
+            ],
+            R::Fd,
+        ),
+        "pidfd_open" => (
+            &[
+                Int,
+                Flags(&[(libc::O_NONBLOCK as u64, "PIDFD_NONBLOCK")], "0"),
+            ],
+            R::Fd,
+        ),
+        "clone" => (&[CloneEntry, CloneExit], R::Dec),
+        "execve" => (&[Path, Argv, Envp], R::Dec),
+        "execveat" => (&[DirFd, Path, Argv, Envp, Flags(fl::AT_FLAGS, "0")], R::Dec),
+        "exit" | "exit_group" => (&[Int], R::None),
+        "wait4" => (&[Int, WaitStatus, Flags(fl::WAIT_OPTS, "0"), Ptr], R::Dec),
+        "kill" => (&[Int, Sig], R::Dec),
+        "tkill" => (&[Int, Sig], R::Dec),
+        "tgkill" => (&[Int, Int, Sig], R::Dec),
+        "setuid" | "setgid" | "setfsuid" | "setfsgid" => (&[Int], R::Dec),
+        "setreuid" | "setregid" => (&[Int, Int], R::Dec),
+        "setresuid" | "setresgid" => (&[Int, Int, Int], R::Dec),
+        "getpgid" | "getsid" => (&[Int], R::Dec),
+        "setpgid" => (&[Int, Int], R::Dec),
+        "arch_prctl" => (&[Enum(fl::ARCH_PRCTL, "ARCH_???"), Hex], R::Dec),
+        "set_tid_address" => (&[Ptr], R::Dec),
+        "set_robust_list" => (&[Ptr, ULong], R::Dec),
+        "rseq" => (&[Ptr, Hex, Hex, Hex], R::Dec),
+        "prlimit64" => (
+            &[Int, EnumDec(fl::RLIMITS, "RLIMIT_???"), RlimIn, RlimOut],
+            R::Dec,
+        ),
+        "getrlimit" => (&[EnumDec(fl::RLIMITS, "RLIMIT_???"), RlimOut], R::Dec),
+        "setrlimit" => (&[EnumDec(fl::RLIMITS, "RLIMIT_???"), RlimIn], R::Dec),
+        "uname" => (&[UtsOut], R::Dec),
+        "getrandom" => (&[OutBufHex, ULong, Flags(fl::GRND_FLAGS, "0")], R::Dec),
+        "rt_sigaction" => (&[Sig, SigactIn, SigactOut, ULong], R::Dec),
+        "rt_sigprocmask" => (
+            &[
+                EnumDec(fl::SIG_HOW, "SIG_???"),
+                SigsetIn(3),
+                SigsetOut(3),
+                ULong,
+            ],
+            R::Dec,
+        ),
+        "rt_sigpending" => (&[SigsetOut(1), ULong], R::Dec),
+        "rt_sigsuspend" => (&[SigsetIn(1), ULong], R::Dec),
+        "alarm" => (&[UInt], R::Dec),
+        "nanosleep" => (&[TsIn, TsRem], R::Dec),
+        "clock_nanosleep" => (
+            &[
+                EnumDec(fl::CLOCKS, "CLOCK_???"),
+                Flags(fl::TIMER_FLAGS, "0"),
+                TsIn,
+                TsRem,
+            ],
+            R::Dec,
+        ),
+        "clock_gettime" | "clock_getres" => (&[EnumDec(fl::CLOCKS, "CLOCK_???"), TsOut], R::Dec),
+        "clock_settime" => (&[EnumDec(fl::CLOCKS, "CLOCK_???"), TsIn], R::Dec),
+        "gettimeofday" => (&[TvOut, Ptr], R::Dec),
+        "time" => (&[Ptr], R::Dec),
+        "futex" => (&[Ptr, FutexOp, FutexRest], R::Dec),
+        "sched_getaffinity" => (&[Int, UInt, Ptr], R::Dec),
+        "getgroups" => (&[Int, Ptr], R::Dec),
+        "setns" => (&[Fd, Flags(fl::CLONE_FLAGS, "0")], R::Dec),
+        "unshare" => (&[Flags(fl::CLONE_FLAGS, "0")], R::Dec),
+        "getitimer" => (&[EnumDec(fl::ITIMERS, "ITIMER_???"), Ptr], R::Dec),
+        "getrusage" => (&[EnumDec(fl::RUSAGE_WHO, "RUSAGE_???"), Ptr], R::Dec),
+        "sysinfo" | "times" => (&[Ptr], R::Dec),
+        "inotify_add_watch" => (&[Fd, Path, Hex], R::Dec),
+        _ => return None,
+    };
+    Some(s)
+}
+
+/// Everything an argument printer needs.
+struct Ctx<'a> {
+    args: &'a [u64; 6],
+    mem: &'a dyn Memory,
+    opts: &'a DecodeOpts,
+    /// `Some` at exit.
+    ret: Option<i64>,
+    /// Values saved at entry (exit only).
+    saved: &'a [u64],
+}
+
+impl Ctx<'_> {
+    fn arg(&self, i: usize) -> u64 {
+        self.args.get(i).copied().unwrap_or(0)
+    }
+
+    fn failed(&self) -> bool {
+        self.ret.is_some_and(|r| error_of(r).is_some())
+    }
+
+    fn fd(&self, fd: i32) -> String {
+        fd_text(fd, self.mem, self.opts)
+    }
+}
+
+/// `3` or, with `-y`, `3</path>`.
+pub fn fd_text(fd: i32, mem: &dyn Memory, opts: &DecodeOpts) -> String {
+    if !opts.fd_paths || fd < 0 {
+        return fd.to_string();
+    }
+    match fd_target(fd, mem, opts) {
+        Some(p) => format!("{fd}<{}>", angle_quote(&p)),
+        None => fd.to_string(),
+    }
+}
+
+fn fd_target(fd: i32, mem: &dyn Memory, opts: &DecodeOpts) -> Option<Vec<u8>> {
+    mem.fd_path(fd).or_else(|| {
+        use std::os::unix::ffi::OsStrExt;
+        if opts.pid <= 0 {
+            return None;
+        }
+        std::fs::read_link(format!("/proc/{}/fd/{fd}", opts.pid))
+            .ok()
+            .map(|p| p.as_os_str().as_bytes().to_vec())
+    })
+}
+
+/// A path inside `<…>`: strace's quoting without the quotes, `<` and `>` escaped too.
+fn angle_quote(p: &[u8]) -> String {
+    let q = quote(p);
+    let inner = q.get(1..q.len().saturating_sub(1)).unwrap_or("");
+    inner.replace('<', "\\74").replace('>', "\\76")
+}
+
+/// The errno of a raw return value, if it is an error.
+pub fn error_of(ret: i64) -> Option<i32> {
+    if (-4095..=-1).contains(&ret) {
+        i32::try_from(-ret).ok()
+    } else {
+        None
+    }
+}
+
+/// Whether argument kind `k` prints anything for these raw arguments.
+fn present(k: A, args: &[u64; 6]) -> bool {
+    match k {
+        OpenMode(i) => {
+            let f = args.get(i).copied().unwrap_or(0);
+            f & (libc::O_CREAT as u64) != 0 || f & 0o20000000 != 0
+        }
+        CloneExit => args[0] & (CLONE_EXIT_FLAGS) != 0,
+        FcntlArg(i) => !matches!(
+            args.get(i).copied().unwrap_or(0),
+            1 | 3 | 9 | 11 | 1025 | 1032 | 1034
+        ),
+        _ => true,
+    }
+}
+
+const CLONE_EXIT_FLAGS: u64 = (libc::CLONE_PARENT_SETTID
+    | libc::CLONE_SETTLS
+    | libc::CLONE_CHILD_SETTID
+    | libc::CLONE_CHILD_CLEARTID) as u64;
+
+/// Print argument `i` of kind `k`.
+fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
+    let v = c.arg(i);
+    match k {
+        Int => (v as i32).to_string(),
+        UInt => (v as u32).to_string(),
+        Long => (v as i64).to_string(),
+        ULong => v.to_string(),
+        Hex => hex(v),
+        Ptr => ptr(v),
+        Fd => c.fd(v as i32),
+        DirFd => {
+            if v as i32 == libc::AT_FDCWD {
+                if c.opts.fd_paths {
+                    if let Some(cwd) = cwd_path(c.opts) {
+                        return format!("AT_FDCWD<{}>", angle_quote(&cwd));
+                    }
+                }
+                "AT_FDCWD".to_string()
+            } else {
+                c.fd(v as i32)
+            }
+        }
+        Path => strings::path(c.mem, v),
+        Str => strings::cstr(c.mem, v, c.opts),
+        InBuf(n) => buf(c.mem, v, c.arg(n), c.opts),
+        Flags(t, zero) => flags(v & 0xffff_ffff, t, zero),
+        Enum(t, unk) => xenum(v & 0xffff_ffff, t, unk),
+        EnumDec(t, unk) => fl::xenum_dec(i64::from(v as i32), t, unk),
+        OpenFlags => fl::open_flags(v),
+        OpenMode(_) | Mode => fl::mode(v),
+        MmapFlags => fl::mmap_flags(v),
+        SockType => fl::sock_type(v),
+        Proto(d) => {
+            let p = v as i32;
+            match c.arg(d) {
+                2 | 10 => fl::xenum_dec(i64::from(p), fl::IPPROTO, "IPPROTO_???"),
+                16 => fl::xenum_dec(i64::from(p), fl::NETLINK_PROTOS, "NETLINK_???"),
+                _ => p.to_string(),
+            }
+        }
+        Sockaddr(n) => st::sockaddr(c.mem, v, c.arg(n)),
+        IovIn(n) => st::iovec(c.mem, v, c.arg(n), None, c.opts),
+        MsgIn => st::msghdr(c.mem, v, None, None, c.opts),
+        Sig => super::signal::sig_text(i64::from(v as i32)),
+        SigsetIn(n) => st::sigset(c.mem, v, c.arg(n)),
+        SigactIn => st::sigaction(c.mem, v),
+        TsIn => st::timespec(c.mem, v),
+        PollIn(n) => st::pollfds(c.mem, v, c.arg(n), c.opts, &|f| c.fd(f)),
+        EpollIn => st::epoll_event(c.mem, v),
+        RlimIn => st::rlimit(c.mem, v),
+        Argv => st::string_array(c.mem, v, c.opts, false),
+        Envp => st::string_array(c.mem, v, c.opts, true),
+        FcntlArg(n) => match c.arg(n) {
+            2 => flags(v & 0xffff_ffff, fl::FD_FLAGS, "0"),
+            4 => fl::open_flags(v),
+            0 | 1030 => (v as i32).to_string(),
+            8 | 10 | 1024 | 1026 | 1031 | 1033 => (v as i32).to_string(),
+            _ => ptr(v),
+        },
+        SockLevel => fl::xenum_dec(i64::from(v as i32), fl::SOL, "SOL_???"),
+        SockOpt(l) => match c.arg(l) {
+            1 => fl::xenum_dec(i64::from(v as i32), fl::SO, "SO_???"),
+            6 => fl::xenum_dec(i64::from(v as i32), fl::TCP_OPTS, "TCP_???"),
+            _ => (v as i32).to_string(),
+        },
+        OptIn(n) => {
+            if c.arg(n) == 4 {
+                st::int_ptr(c.mem, v)
+            } else {
+                buf(c.mem, v, c.arg(n), c.opts)
+            }
+        }
+        FutexOp => futex_op(v),
+        FutexRest => futex_rest(c),
+        CloneEntry => {
+            let flags_v = c.arg(0);
+            let sig = flags_v & 0xff;
+            let mut f = flags(flags_v & !0xff, fl::CLONE_FLAGS, "");
+            if sig != 0 {
+                if !f.is_empty() {
+                    f.push('|');
+                }
+                f.push_str(&super::signal::sig_text(sig as i64));
+            }
+            if f.is_empty() {
+                f.push('0');
+            }
+            format!("child_stack={}, flags={f}", ptr(c.arg(1)))
+        }
+        IoctlReq => ioctl_name(v),
+        // Exit-phase kinds.
+        OutBuf => match c.ret {
+            Some(r) if r >= 0 => buf(c.mem, v, r as u64, c.opts),
+            _ => ptr(v),
+        },
+        OutBufHex => match c.ret {
+            Some(r) if r >= 0 => hex_buf(c.mem, v, r as u64, c.opts),
+            _ => ptr(v),
+        },
+        OutPathRet => match c.ret {
+            Some(r) if r >= 0 => match c.mem.read(v, r as usize) {
+                Ok(b) => quote(&b),
+                Err(_) => ptr(v),
+            },
+            _ => ptr(v),
+        },
+        OutCwd => match c.ret {
+            Some(r) if r > 0 => strings::path(c.mem, v),
+            _ => ptr(v),
+        },
+        SockaddrOut(lenp) => {
+            if c.failed() || v == 0 {
+                return ptr(v);
+            }
+            let len = read_u32(c.mem, c.arg(lenp)).map_or(0, u64::from);
+            let inlen = c.saved.first().copied().unwrap_or(len);
+            st::sockaddr(c.mem, v, len.min(inlen))
+        }
+        SocklenInOut => {
+            if v == 0 {
+                return "NULL".to_string();
+            }
+            let before = c.saved.first().copied();
+            if c.failed() {
+                return before.map_or_else(|| ptr(v), |b| format!("[{b}]"));
+            }
+            match (before, read_u32(c.mem, v)) {
+                (Some(b), Some(a)) if b != u64::from(a) => format!("[{b} => {a}]"),
+                (_, Some(a)) => format!("[{a}]"),
+                _ => ptr(v),
+            }
+        }
+        IovOut(n) => match c.ret {
+            Some(r) if r >= 0 => st::iovec(c.mem, v, c.arg(n), Some(r as u64), c.opts),
+            _ => ptr(v),
+        },
+        MsgOut => match c.ret {
+            Some(r) if r >= 0 => {
+                let namelen = c.saved.first().map(|&n| n as u32);
+                st::msghdr(c.mem, v, Some(r as u64), namelen, c.opts)
+            }
+            _ => ptr(v),
+        },
+        StatOut => if_ok(c, v, st::stat),
+        StatxOut => if_ok(c, v, st::statx),
+        TsOut => if_ok(c, v, st::timespec),
+        TvOut => if_ok(c, v, st::timeval),
+        TsRem => {
+            if v == 0 {
+                "NULL".to_string()
+            } else if c.failed() {
+                st::timespec(c.mem, v)
+            } else {
+                ptr(v)
+            }
+        }
+        SigactOut => if_ok(c, v, st::sigaction),
+        SigsetOut(n) => {
+            if c.failed() || v == 0 {
+                ptr(v)
+            } else {
+                st::sigset(c.mem, v, c.arg(n))
+            }
+        }
+        RlimOut => if_ok(c, v, st::rlimit),
+        UtsOut => if_ok(c, v, st::utsname),
+        WaitStatus => match c.ret {
+            Some(r) if r > 0 => st::wait_status(c.mem, v),
+            _ => ptr(v),
+        },
+        FdPair => {
+            if c.failed() {
+                ptr(v)
+            } else {
+                st::fd_pair(c.mem, v, &|f| c.fd(f))
+            }
+        }
+        Dirents => match c.ret {
+            Some(r) if r >= 0 => st::dirents(c.mem, v, r),
+            _ => ptr(v),
+        },
+        EpollOut => match c.ret {
+            Some(r) if r >= 0 => st::epoll_events(c.mem, v, r, c.opts),
+            _ => ptr(v),
+        },
+        OptOut(lenp) => {
+            if c.failed() || v == 0 {
+                return ptr(v);
+            }
+            let len = read_u32(c.mem, c.arg(lenp)).unwrap_or(0);
+            if len == 4 {
+                st::int_ptr(c.mem, v)
+            } else {
+                buf(c.mem, v, u64::from(len), c.opts)
+            }
+        }
+        CloneExit => {
+            let f = c.arg(0);
+            let mut parts = Vec::new();
+            if f & libc::CLONE_PARENT_SETTID as u64 != 0 {
+                parts.push(format!("parent_tid={}", st::int_ptr(c.mem, c.arg(2))));
+            }
+            if f & libc::CLONE_SETTLS as u64 != 0 {
+                parts.push(format!("tls={}", ptr(c.arg(4))));
+            }
+            if f & (libc::CLONE_CHILD_SETTID | libc::CLONE_CHILD_CLEARTID) as u64 != 0 {
+                parts.push(format!("child_tidptr={}", ptr(c.arg(3))));
+            }
+            parts.join(", ")
+        }
+    }
+}
+
+fn if_ok(c: &Ctx<'_>, v: u64, f: fn(&dyn Memory, u64) -> String) -> String {
+    if c.failed() || v == 0 {
+        ptr(v)
+    } else {
+        f(c.mem, v)
+    }
+}
+
+/// `%#lx`: `0` for zero, `0x1f` otherwise.
+fn hex(v: u64) -> String {
+    if v == 0 {
+        "0".to_string()
+    } else {
+        format!("{v:#x}")
+    }
+}
+
+fn hex_buf(mem: &dyn Memory, addr: u64, len: u64, opts: &DecodeOpts) -> String {
+    let want = usize::try_from(len).unwrap_or(usize::MAX);
+    let shown = want.min(opts.strsize);
+    match mem.read(addr, shown) {
+        Ok(b) => {
+            let mut s = String::from("\"");
+            for x in b {
+                s.push_str(&format!("\\x{x:02x}"));
+            }
+            s.push('"');
+            if want > shown {
+                s.push_str("...");
+            }
+            s
+        }
+        Err(_) => ptr(addr),
+    }
+}
+
+fn cwd_path(opts: &DecodeOpts) -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    if opts.pid <= 0 {
+        return None;
+    }
+    std::fs::read_link(format!("/proc/{}/cwd", opts.pid))
+        .ok()
+        .map(|p| p.as_os_str().as_bytes().to_vec())
+}
+
+const FUTEX_PRIVATE: u64 = 128;
+const FUTEX_CLOCK_REALTIME: u64 = 256;
+
+fn futex_op(v: u64) -> String {
+    let v = v & 0xffff_ffff;
+    let cmd = v & 0x7f;
+    let mut s = match fl::lookup(cmd, fl::FUTEX_CMDS) {
+        Some(n) => n.to_string(),
+        None => format!("{cmd:#x} /* FUTEX_??? */"),
+    };
+    if v & FUTEX_PRIVATE != 0 {
+        s.push_str("_PRIVATE");
+    }
+    if v & FUTEX_CLOCK_REALTIME != 0 {
+        s.push_str("|FUTEX_CLOCK_REALTIME");
+    }
+    let rest = v & !(0x7f | FUTEX_PRIVATE | FUTEX_CLOCK_REALTIME);
+    if rest != 0 {
+        s.push_str(&format!("|{rest:#x}"));
+    }
+    s
+}
+
+fn futex_rest(c: &Ctx<'_>) -> String {
+    let val = (c.arg(2) as i32).to_string();
+    let bitset = |b: u64| {
+        if b as u32 == u32::MAX {
+            "FUTEX_BITSET_MATCH_ANY".to_string()
+        } else {
+            hex(b & 0xffff_ffff)
+        }
+    };
+    match c.arg(1) & 0x7f {
+        0 => format!("{val}, {}", st::timespec(c.mem, c.arg(3))),
+        6 | 13 => st::timespec(c.mem, c.arg(3)),
+        9 => format!(
+            "{val}, {}, {}",
+            st::timespec(c.mem, c.arg(3)),
+            bitset(c.arg(5))
+        ),
+        10 => format!("{val}, {}", bitset(c.arg(5))),
+        3 => format!("{val}, {}, {}", c.arg(3) as i32, ptr(c.arg(4))),
+        4 | 12 => format!(
+            "{val}, {}, {}, {}",
+            c.arg(3) as i32,
+            ptr(c.arg(4)),
+            c.arg(5) as i32
+        ),
+        1 | 7 | 8 => val,
+        _ => format!(
+            "{val}, {}, {}, {}",
+            hex(c.arg(3)),
+            hex(c.arg(4)),
+            hex(c.arg(5))
+        ),
+    }
+}
+
+fn ioctl_name(v: u64) -> String {
+    const IOCTLS: fl::Xlat = &[
+        (0x5401, "TCGETS"),
+        (0x5402, "TCSETS"),
+        (0x5403, "TCSETSW"),
+        (0x5404, "TCSETSF"),
+        (0x540f, "TIOCGPGRP"),
+        (0x5410, "TIOCSPGRP"),
+        (0x5413, "TIOCGWINSZ"),
+        (0x5414, "TIOCSWINSZ"),
+        (0x541b, "FIONREAD"),
+        (0x5421, "FIONBIO"),
+        (0x5450, "FIONCLEX"),
+        (0x5451, "FIOCLEX"),
+        (0x5452, "FIOASYNC"),
+    ];
+    match fl::lookup(v & 0xffff_ffff, IOCTLS) {
+        Some(n) => n.to_string(),
+        None => format!("{:#x}", v & 0xffff_ffff),
+    }
+}
+
+/// Arguments of a syscall without a spec: `nargs` values in hex, as strace prints them.
+fn raw_args(nr: u64, args: &[u64; 6]) -> Vec<String> {
+    let n = syscalls::entry(nr).map_or(6, |s| usize::from(s.nargs));
+    args.iter().take(n.min(6)).map(|&v| hex(v)).collect()
+}
+
+fn name_of(nr: u64) -> Option<&'static str> {
+    syscalls::name(nr)
+}
+
+/// Entry: decode the arguments the kernel reads.
+pub fn enter(nr: u64, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> Entry {
+    let Some((kinds, _)) = name_of(nr).and_then(spec) else {
+        let list = raw_args(nr, args);
+        return Entry {
+            text: list.join(", "),
+            args: list,
+            saved: Vec::new(),
+        };
+    };
+    let c = Ctx {
+        args,
+        mem,
+        opts,
+        ret: None,
+        saved: &[],
+    };
+    let mut list = Vec::new();
+    let mut more = false;
+    for (i, &k) in kinds.iter().enumerate() {
+        if !present(k, args) {
+            continue;
+        }
+        if k.at_exit() {
+            more = true;
+            break;
+        }
+        list.push(arg_text(k, i, &c));
+    }
+    let mut text = list.join(", ");
+    if more && !list.is_empty() {
+        text.push_str(", ");
+    }
+    Entry {
+        text,
+        args: list,
+        saved: save(kinds, args, mem),
+    }
+}
+
+/// Values the kernel will overwrite that strace shows as `before => after`.
+fn save(kinds: &[A], args: &[u64; 6], mem: &dyn Memory) -> Vec<u64> {
+    let mut saved = Vec::new();
+    for (i, &k) in kinds.iter().enumerate() {
+        let v = args.get(i).copied().unwrap_or(0);
+        match k {
+            SocklenInOut => {
+                if let Some(n) = read_u32(mem, v) {
+                    saved.push(u64::from(n));
+                }
+            }
+            MsgOut => {
+                if let Some(n) = read_u32(mem, v.wrapping_add(8)) {
+                    saved.push(u64::from(n));
+                }
+            }
+            _ => {}
+        }
+    }
+    saved
+}
+
+/// Exit: (full argument text, argument list, return text).
+pub fn exit(
+    nr: u64,
+    args: &[u64; 6],
+    ret: i64,
+    mem: &dyn Memory,
+    opts: &DecodeOpts,
+    entry: &Entry,
+) -> (String, Vec<String>, String) {
+    let found = name_of(nr).and_then(spec);
+    let Some((kinds, rkind)) = found else {
+        return (
+            entry.text.clone(),
+            entry.args.clone(),
+            ret_text(ret, R::Dec, args, mem, opts),
+        );
+    };
+    let c = Ctx {
+        args,
+        mem,
+        opts,
+        ret: Some(ret),
+        saved: &entry.saved,
+    };
+    let mut list = entry.args.clone();
+    let mut tail = Vec::new();
+    let mut exit_phase = false;
+    for (i, &k) in kinds.iter().enumerate() {
+        if !present(k, args) {
+            continue;
+        }
+        if k.at_exit() {
+            exit_phase = true;
+        }
+        if exit_phase {
+            tail.push(arg_text(k, i, &c));
+        }
+    }
+    let mut text = entry.text.clone();
+    text.push_str(&tail.join(", "));
+    list.extend(tail);
+    (text, list, ret_text(ret, rkind, args, mem, opts))
+}
+
+/// The text after ` = `.
+fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> String {
+    if let R::None = kind {
+        return "?".to_string();
+    }
+    if let Some(e) = error_of(ret) {
+        let name = errno::errno_name(e);
+        let msg =
+            errno::errno_message(e).map_or_else(|| format!("Unknown error {e}"), str::to_string);
+        return match (e, name) {
+            (512..=514 | 516, Some(n)) => format!("? {n} ({msg})"),
+            (_, Some(n)) => format!("-1 {n} ({msg})"),
+            (_, None) => format!("-1 E??? ({msg})"),
+        };
+    }
+    match kind {
+        R::Dec | R::None => ret.to_string(),
+        R::Fd => {
+            let fd = i32::try_from(ret).unwrap_or(-1);
+            if fd >= 0 {
+                fd_text(fd, mem, opts)
+            } else {
+                ret.to_string()
+            }
+        }
+        R::Hex => hex(ret as u64),
+        R::Octal => fl::octal(ret as u64),
+        R::Poll => {
+            let c = |f: i32| fd_text(f, mem, opts);
+            format!("{ret}{}", st::poll_result(mem, args[0], args[1], ret, &c))
+        }
+        R::Fcntl => match args[1] {
+            0 | 1030 => fd_text(i32::try_from(ret).unwrap_or(-1), mem, opts),
+            1 => format!(
+                "{} (flags {})",
+                hex(ret as u64),
+                flags(ret as u64, fl::FD_FLAGS, "0")
+            ),
+            3 => format!("{} (flags {})", hex(ret as u64), fl::open_flags(ret as u64)),
+            _ => ret.to_string(),
+        },
+    }
+}
+
+/// Whether `name` has a dedicated decoder (not the raw hex fallback).
+pub fn is_decoded(name: &str) -> bool {
+    spec(name).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spec_names_a_real_syscall() {
+        let decoded: Vec<&str> = syscalls::all()
+            .map(|(_, n)| n)
+            .filter(|n| is_decoded(n))
+            .collect();
+        assert!(decoded.len() >= 120, "only {} decoded", decoded.len());
+    }
+}

@@ -1,0 +1,567 @@
+//! Decoders for the structures syscalls pass by pointer: sockaddr, iovec, msghdr, stat, statx,
+//! timespec, pollfd, epoll_event, sigaction, rlimit, utsname, wait status.
+//!
+//! Each reads through [`Memory`] and falls back to the bare address, as strace does, when the
+//! tracee memory is unreadable. Layouts are x86_64's.
+
+use super::flags::{self, lookup};
+use super::signal::{sig_text, sigset_text};
+use super::strings::{buf, ptr, quote};
+use super::{DecodeOpts, Memory};
+
+/// Little-endian integer readers over a byte slice (`None` past the end).
+pub(crate) fn le_u16(b: &[u8], off: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(off..off + 2)?.try_into().ok()?))
+}
+pub(crate) fn le_u32(b: &[u8], off: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(off..off + 4)?.try_into().ok()?))
+}
+pub(crate) fn le_u64(b: &[u8], off: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(off..off + 8)?.try_into().ok()?))
+}
+
+/// Read an `int` from the tracee.
+pub(crate) fn read_u32(mem: &dyn Memory, addr: u64) -> Option<u32> {
+    if addr == 0 {
+        return None;
+    }
+    mem.read(addr, 4).ok().and_then(|b| le_u32(&b, 0))
+}
+
+/// Read a `long` from the tracee.
+pub(crate) fn read_u64(mem: &dyn Memory, addr: u64) -> Option<u64> {
+    if addr == 0 {
+        return None;
+    }
+    mem.read(addr, 8).ok().and_then(|b| le_u64(&b, 0))
+}
+
+/// `[VALUE]` for an `int *`, or the address when unreadable.
+pub fn int_ptr(mem: &dyn Memory, addr: u64) -> String {
+    match read_u32(mem, addr) {
+        Some(v) => format!("[{}]", v as i32),
+        None => ptr(addr),
+    }
+}
+
+/// `struct sockaddr` of `len` bytes at `addr`.
+pub fn sockaddr(mem: &dyn Memory, addr: u64, len: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let len = usize::try_from(len.min(128)).unwrap_or(128);
+    if len == 0 {
+        return "{}".to_string();
+    }
+    match mem.read(addr, len) {
+        Ok(b) => sockaddr_bytes(&b),
+        Err(_) => ptr(addr),
+    }
+}
+
+/// Decode sockaddr bytes.
+pub fn sockaddr_bytes(b: &[u8]) -> String {
+    let Some(family) = le_u16(b, 0) else {
+        return format!("{{sa_family={}}}", quote(b));
+    };
+    let fam_name = lookup(u64::from(family), flags::AF)
+        .map_or_else(|| format!("{family} /* AF_??? */"), str::to_string);
+    let body = match family {
+        1 => {
+            let path = b.get(2..).unwrap_or(&[]);
+            if path.is_empty() {
+                String::new()
+            } else if path[0] == 0 && path.len() > 1 {
+                format!(", sun_path=@{}", quote(&path[1..]))
+            } else {
+                let end = path.iter().position(|&c| c == 0).unwrap_or(path.len());
+                format!(", sun_path={}", quote(&path[..end]))
+            }
+        }
+        2 if b.len() >= 8 => {
+            let port = u16::from_be_bytes([b[2], b[3]]);
+            format!(
+                ", sin_port=htons({port}), sin_addr=inet_addr(\"{}.{}.{}.{}\")",
+                b[4], b[5], b[6], b[7]
+            )
+        }
+        10 if b.len() >= 24 => {
+            let port = u16::from_be_bytes([b[2], b[3]]);
+            let flow = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+            let mut a = [0u8; 16];
+            a.copy_from_slice(&b[8..24]);
+            let ip = std::net::Ipv6Addr::from(a);
+            let mut s = format!(
+                ", sin6_port=htons({port}), sin6_flowinfo=htonl({flow}), inet_pton(AF_INET6, \"{ip}\", &sin6_addr)"
+            );
+            if let Some(scope) = le_u32(b, 24) {
+                s.push_str(&format!(", sin6_scope_id={scope}"));
+            }
+            s
+        }
+        16 if b.len() >= 12 => {
+            let pid = le_u32(b, 4).unwrap_or(0);
+            let groups = le_u32(b, 8).unwrap_or(0);
+            format!(", nl_pid={pid}, nl_groups={groups:08x}")
+        }
+        _ => format!(", sa_data={}", quote(b.get(2..).unwrap_or(&[]))),
+    };
+    format!("{{sa_family={fam_name}{body}}}")
+}
+
+/// `[{iov_base="…", iov_len=N}, …]`; `data_len` caps how much data is shown in total
+/// (the return value of readv), `None` to show each iovec's full length (writev).
+pub fn iovec(
+    mem: &dyn Memory,
+    addr: u64,
+    count: u64,
+    data_len: Option<u64>,
+    opts: &DecodeOpts,
+) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let n = usize::try_from(count.min(1024)).unwrap_or(0);
+    let Ok(raw) = mem.read(addr, n * 16) else {
+        return ptr(addr);
+    };
+    let mut remaining = data_len;
+    let mut items = Vec::new();
+    for i in 0..n {
+        if i >= opts.strsize {
+            items.push("...".to_string());
+            break;
+        }
+        let base = le_u64(&raw, i * 16).unwrap_or(0);
+        let len = le_u64(&raw, i * 16 + 8).unwrap_or(0);
+        let show = match remaining {
+            Some(r) => {
+                let s = len.min(r);
+                remaining = Some(r - s);
+                s
+            }
+            None => len,
+        };
+        items.push(format!(
+            "{{iov_base={}, iov_len={len}}}",
+            buf(mem, base, show, opts)
+        ));
+    }
+    format!("[{}]", items.join(", "))
+}
+
+/// `struct msghdr` for sendmsg (`data_len = None`) or recvmsg (data_len = return value,
+/// `namelen_in` = msg_namelen at entry).
+pub fn msghdr(
+    mem: &dyn Memory,
+    addr: u64,
+    data_len: Option<u64>,
+    namelen_in: Option<u32>,
+    opts: &DecodeOpts,
+) -> String {
+    let Ok(b) = mem.read(addr, 56) else {
+        return ptr(addr);
+    };
+    let name = le_u64(&b, 0).unwrap_or(0);
+    let namelen = le_u32(&b, 8).unwrap_or(0);
+    let iov = le_u64(&b, 16).unwrap_or(0);
+    let iovlen = le_u64(&b, 24).unwrap_or(0);
+    let control = le_u64(&b, 32).unwrap_or(0);
+    let controllen = le_u64(&b, 40).unwrap_or(0);
+    let mflags = le_u32(&b, 48).unwrap_or(0);
+    let name_text = if name == 0 || namelen == 0 {
+        ptr(name)
+    } else {
+        sockaddr(mem, name, u64::from(namelen))
+    };
+    let namelen_text = match namelen_in {
+        Some(old) if old != namelen => format!("{old} => {namelen}"),
+        _ => namelen.to_string(),
+    };
+    let mut s = format!(
+        "{{msg_name={name_text}, msg_namelen={namelen_text}, msg_iov={}, msg_iovlen={iovlen}",
+        iovec(mem, iov, iovlen, data_len, opts)
+    );
+    if controllen != 0 {
+        s.push_str(&format!(", msg_control={}", ptr(control)));
+    }
+    s.push_str(&format!(
+        ", msg_controllen={controllen}, msg_flags={}}}",
+        flags::flags(u64::from(mflags), flags::MSG_FLAGS, "0")
+    ));
+    s
+}
+
+/// `struct stat` (abbreviated as strace does without `-v`).
+pub fn stat(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 144) else {
+        return ptr(addr);
+    };
+    let mode = u64::from(le_u32(&b, 24).unwrap_or(0));
+    let rdev = le_u64(&b, 40).unwrap_or(0);
+    let size = le_u64(&b, 48).unwrap_or(0) as i64;
+    let ty = mode & 0o170000;
+    if ty == 0o020000 || ty == 0o060000 {
+        format!(
+            "{{st_mode={}, st_rdev=makedev({:#x}, {:#x}), ...}}",
+            flags::mode_with_type(mode),
+            dev_major(rdev),
+            dev_minor(rdev)
+        )
+    } else {
+        format!(
+            "{{st_mode={}, st_size={size}, ...}}",
+            flags::mode_with_type(mode)
+        )
+    }
+}
+
+fn dev_major(dev: u64) -> u64 {
+    ((dev >> 32) & 0xffff_f000) | ((dev >> 8) & 0xfff)
+}
+
+fn dev_minor(dev: u64) -> u64 {
+    ((dev >> 12) & 0xffff_ff00) | (dev & 0xff)
+}
+
+/// `struct statx` (abbreviated).
+pub fn statx(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 256) else {
+        return ptr(addr);
+    };
+    let mask = u64::from(le_u32(&b, 0).unwrap_or(0));
+    let attrs = le_u64(&b, 8).unwrap_or(0);
+    let mode = u64::from(le_u16(&b, 28).unwrap_or(0));
+    let size = le_u64(&b, 40).unwrap_or(0);
+    format!(
+        "{{stx_mask={}, stx_attributes={}, stx_mode={}, stx_size={size}, ...}}",
+        flags::flags(mask, flags::STATX_MASK, "0"),
+        if attrs == 0 {
+            "0".to_string()
+        } else {
+            format!("{attrs:#x}")
+        },
+        flags::mode_with_type(mode)
+    )
+}
+
+/// `{tv_sec=1, tv_nsec=500}`.
+pub fn timespec(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    match mem.read(addr, 16) {
+        Ok(b) => format!(
+            "{{tv_sec={}, tv_nsec={}}}",
+            le_u64(&b, 0).unwrap_or(0) as i64,
+            le_u64(&b, 8).unwrap_or(0) as i64
+        ),
+        Err(_) => ptr(addr),
+    }
+}
+
+/// `{tv_sec=1, tv_usec=500}`.
+pub fn timeval(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    match mem.read(addr, 16) {
+        Ok(b) => format!(
+            "{{tv_sec={}, tv_usec={}}}",
+            le_u64(&b, 0).unwrap_or(0) as i64,
+            le_u64(&b, 8).unwrap_or(0) as i64
+        ),
+        Err(_) => ptr(addr),
+    }
+}
+
+/// `[{fd=3, events=POLLIN}]` at entry.
+pub fn pollfds(
+    mem: &dyn Memory,
+    addr: u64,
+    n: u64,
+    opts: &DecodeOpts,
+    fd: &dyn Fn(i32) -> String,
+) -> String {
+    let n = usize::try_from(n.min(4096)).unwrap_or(0);
+    let Ok(b) = mem.read(addr, n * 8) else {
+        return ptr(addr);
+    };
+    let mut items = Vec::new();
+    for i in 0..n {
+        if i >= opts.strsize {
+            items.push("...".to_string());
+            break;
+        }
+        let f = le_u32(&b, i * 8).unwrap_or(0) as i32;
+        let ev = le_u16(&b, i * 8 + 4).unwrap_or(0);
+        items.push(format!(
+            "{{fd={}, events={}}}",
+            fd(f),
+            flags::flags(u64::from(ev), flags::POLL_EVENTS, "0")
+        ));
+    }
+    format!("[{}]", items.join(", "))
+}
+
+/// ` ([{fd=3, revents=POLLIN}])` after poll returned `ret` > 0, or ` (Timeout)` for 0.
+pub fn poll_result(
+    mem: &dyn Memory,
+    addr: u64,
+    n: u64,
+    ret: i64,
+    fd: &dyn Fn(i32) -> String,
+) -> String {
+    if ret == 0 {
+        return " (Timeout)".to_string();
+    }
+    let n = usize::try_from(n.min(4096)).unwrap_or(0);
+    let Ok(b) = mem.read(addr, n * 8) else {
+        return String::new();
+    };
+    let mut items = Vec::new();
+    for i in 0..n {
+        let f = le_u32(&b, i * 8).unwrap_or(0) as i32;
+        let rev = le_u16(&b, i * 8 + 6).unwrap_or(0);
+        if rev != 0 {
+            items.push(format!(
+                "{{fd={}, revents={}}}",
+                fd(f),
+                flags::flags(u64::from(rev), flags::POLL_EVENTS, "0")
+            ));
+        }
+    }
+    format!(" ([{}])", items.join(", "))
+}
+
+/// One `struct epoll_event` (packed on x86_64: 4-byte events, 8-byte data).
+fn epoll_event_bytes(b: &[u8], off: usize) -> String {
+    let ev = u64::from(le_u32(b, off).unwrap_or(0));
+    let data = le_u64(b, off + 4).unwrap_or(0);
+    format!(
+        "{{events={}, data={{u32={}, u64={}}}}}",
+        flags::flags(ev, flags::EPOLL_EVENTS, "0"),
+        data as u32,
+        data
+    )
+}
+
+/// `{events=EPOLLIN, data={u32=4, u64=4}}`.
+pub fn epoll_event(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    match mem.read(addr, 12) {
+        Ok(b) => epoll_event_bytes(&b, 0),
+        Err(_) => ptr(addr),
+    }
+}
+
+/// The `n` events epoll_wait returned.
+pub fn epoll_events(mem: &dyn Memory, addr: u64, n: i64, opts: &DecodeOpts) -> String {
+    if n < 0 {
+        return ptr(addr);
+    }
+    let n = usize::try_from(n.min(4096)).unwrap_or(0);
+    let Ok(b) = mem.read(addr, n * 12) else {
+        return ptr(addr);
+    };
+    let mut items = Vec::new();
+    for i in 0..n {
+        if i >= opts.strsize {
+            items.push("...".to_string());
+            break;
+        }
+        items.push(epoll_event_bytes(&b, i * 12));
+    }
+    format!("[{}]", items.join(", "))
+}
+
+/// `struct sigaction` as rt_sigaction passes it.
+pub fn sigaction(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    let handler = le_u64(&b, 0).unwrap_or(0);
+    let fl = le_u64(&b, 8).unwrap_or(0);
+    let restorer = le_u64(&b, 16).unwrap_or(0);
+    let mask = b.get(24..32).unwrap_or(&[]);
+    let handler_text = match handler {
+        0 => "SIG_DFL".to_string(),
+        1 => "SIG_IGN".to_string(),
+        h => format!("{h:#x}"),
+    };
+    let mut s = format!(
+        "{{sa_handler={handler_text}, sa_mask={}, sa_flags={}",
+        sigset_text(mask),
+        flags::flags(fl, flags::SA_FLAGS, "0")
+    );
+    if fl & 0x0400_0000 != 0 {
+        s.push_str(&format!(", sa_restorer={}", ptr(restorer)));
+    }
+    s.push('}');
+    s
+}
+
+/// A sigset of `size` bytes at `addr`.
+pub fn sigset(mem: &dyn Memory, addr: u64, size: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let size = usize::try_from(size.min(8)).unwrap_or(8);
+    match mem.read(addr, size) {
+        Ok(b) => sigset_text(&b),
+        Err(_) => ptr(addr),
+    }
+}
+
+fn rlim_value(v: u64) -> String {
+    if v == u64::MAX {
+        "RLIM64_INFINITY".to_string()
+    } else if v > 0 && v % 1024 == 0 {
+        format!("{}*1024", v / 1024)
+    } else {
+        v.to_string()
+    }
+}
+
+/// `{rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}`.
+pub fn rlimit(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    match mem.read(addr, 16) {
+        Ok(b) => format!(
+            "{{rlim_cur={}, rlim_max={}}}",
+            rlim_value(le_u64(&b, 0).unwrap_or(0)),
+            rlim_value(le_u64(&b, 8).unwrap_or(0))
+        ),
+        Err(_) => ptr(addr),
+    }
+}
+
+/// `{sysname="Linux", nodename="vm", ...}`.
+pub fn utsname(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 130) else {
+        return ptr(addr);
+    };
+    let field = |off: usize| {
+        let f = b.get(off..off + 65).unwrap_or(&[]);
+        let end = f.iter().position(|&c| c == 0).unwrap_or(f.len());
+        quote(&f[..end])
+    };
+    format!("{{sysname={}, nodename={}, ...}}", field(0), field(65))
+}
+
+/// A wait status as strace prints it: `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]`.
+pub fn wait_status(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Some(st) = read_u32(mem, addr) else {
+        return ptr(addr);
+    };
+    let sig = st & 0x7f;
+    let inner = if sig == 0 {
+        format!("WIFEXITED(s) && WEXITSTATUS(s) == {}", (st >> 8) & 0xff)
+    } else if sig == 0x7f {
+        let stop = (st >> 8) & 0xff;
+        let mut s = format!(
+            "WIFSTOPPED(s) && WSTOPSIG(s) == {}",
+            sig_text(i64::from(stop))
+        );
+        if st >> 16 != 0 {
+            s.push_str(&format!(" && s>>16 == {}", st >> 16));
+        }
+        s
+    } else if st == 0xffff {
+        "WIFCONTINUED(s)".to_string()
+    } else {
+        let mut s = format!(
+            "WIFSIGNALED(s) && WTERMSIG(s) == {}",
+            sig_text(i64::from(sig))
+        );
+        if st & 0x80 != 0 {
+            s.push_str(" && WCOREDUMP(s)");
+        }
+        s
+    };
+    format!("[{{{inner}}}]")
+}
+
+/// `[3, 4]` for pipe/socketpair.
+pub fn fd_pair(mem: &dyn Memory, addr: u64, fd: &dyn Fn(i32) -> String) -> String {
+    match mem.read(addr, 8) {
+        Ok(b) => format!(
+            "[{}, {}]",
+            fd(le_u32(&b, 0).unwrap_or(0) as i32),
+            fd(le_u32(&b, 4).unwrap_or(0) as i32)
+        ),
+        Err(_) => ptr(addr),
+    }
+}
+
+/// `0x55… /* 5 entries */` for getdents64's buffer of `len` bytes.
+pub fn dirents(mem: &dyn Memory, addr: u64, len: i64) -> String {
+    let Ok(n) = usize::try_from(len) else {
+        return ptr(addr);
+    };
+    let Ok(b) = mem.read(addr, n) else {
+        return ptr(addr);
+    };
+    let mut count = 0;
+    let mut off = 0;
+    while off < b.len() {
+        let Some(reclen) = le_u16(&b, off + 16) else {
+            break;
+        };
+        if reclen == 0 {
+            break;
+        }
+        count += 1;
+        off += usize::from(reclen);
+    }
+    format!("{} /* {count} entries */", ptr(addr))
+}
+
+/// The argv/envp array of execve: `["ls", "-l"]` (strings cut at `-s`), or for the
+/// environment `0x7ffc… /* 20 vars */`.
+pub fn string_array(mem: &dyn Memory, addr: u64, opts: &DecodeOpts, env: bool) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let mut items = Vec::new();
+    let mut count = 0usize;
+    loop {
+        let Some(p) = read_u64(mem, addr + (count as u64) * 8) else {
+            if count == 0 {
+                return ptr(addr);
+            }
+            break;
+        };
+        if p == 0 {
+            break;
+        }
+        if !env && count < opts.strsize {
+            items.push(super::strings::cstr(mem, p, opts));
+        }
+        count += 1;
+        if count > 65536 {
+            break;
+        }
+    }
+    if env {
+        return format!(
+            "{} /* {count} var{} */",
+            ptr(addr),
+            if count == 1 { "" } else { "s" }
+        );
+    }
+    if count > opts.strsize {
+        items.push("...".to_string());
+    }
+    format!("[{}]", items.join(", "))
+}

@@ -1,0 +1,161 @@
+//! Syscall names, numbers and strace-style classes (`%file`, `%network`…) for the traced arch.
+//!
+//! The table for each architecture lives in its own file and is indexed by syscall number; the
+//! classes are constant sets derived from each entry's flags, with strace's membership.
+
+use std::sync::LazyLock;
+
+pub mod x86_64;
+
+/// Class flag: takes or returns a file descriptor (`%desc`).
+pub const DESC: u32 = 1 << 0;
+/// Class flag: takes a file name (`%file`).
+pub const FILE: u32 = 1 << 1;
+/// Class flag: System V IPC (`%ipc`).
+pub const IPC: u32 = 1 << 2;
+/// Class flag: network related (`%network`, `%net`).
+pub const NETWORK: u32 = 1 << 3;
+/// Class flag: process management (`%process`).
+pub const PROCESS: u32 = 1 << 4;
+/// Class flag: signal related (`%signal`).
+pub const SIGNAL: u32 = 1 << 5;
+/// Class flag: memory mapping (`%memory`).
+pub const MEMORY: u32 = 1 << 6;
+/// Class flag: `stat` variants (`%stat`).
+pub const STAT: u32 = 1 << 7;
+/// Class flag: `lstat` variants (`%lstat`).
+pub const LSTAT: u32 = 1 << 8;
+/// Class flag: `fstat` and `fstatat` variants (`%fstat`).
+pub const FSTAT: u32 = 1 << 9;
+/// Class flag: any stat-like call (`%%stat`).
+pub const STAT_LIKE: u32 = 1 << 10;
+/// Class flag: `statfs` variants (`%statfs`).
+pub const STATFS: u32 = 1 << 11;
+/// Class flag: `fstatfs` variants (`%fstatfs`).
+pub const FSTATFS: u32 = 1 << 12;
+/// Class flag: any statfs-like call (`%%statfs`).
+pub const STATFS_LIKE: u32 = 1 << 13;
+/// Class flag: no arguments, always succeeds, no side effects (`%pure`).
+pub const PURE: u32 = 1 << 14;
+/// Class flag: reads or changes user/group ids or capabilities (`%creds`).
+pub const CREDS: u32 = 1 << 15;
+/// Class flag: reads or changes system clocks (`%clock`).
+pub const CLOCK: u32 = 1 << 16;
+
+/// One row of a syscall table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Syscall {
+    /// The syscall number on this architecture.
+    pub nr: u64,
+    /// The name strace prints.
+    pub name: &'static str,
+    /// How many arguments strace prints for an undecoded call.
+    pub nargs: u8,
+    /// Class flags ([`DESC`], [`FILE`], …).
+    pub flags: u32,
+}
+
+/// Class names accepted by `-e trace=%CLASS`, with the flag each selects.
+///
+/// See: strace(1), "-e trace=%file" and friends.
+pub const CLASSES: &[(&str, u32)] = &[
+    ("%file", FILE),
+    ("%network", NETWORK),
+    ("%net", NETWORK),
+    ("%process", PROCESS),
+    ("%signal", SIGNAL),
+    ("%memory", MEMORY),
+    ("%desc", DESC),
+    ("%ipc", IPC),
+    ("%creds", CREDS),
+    ("%clock", CLOCK),
+    ("%stat", STAT),
+    ("%lstat", LSTAT),
+    ("%fstat", FSTAT),
+    ("%%stat", STAT_LIKE),
+    ("%statfs", STATFS),
+    ("%fstatfs", FSTATFS),
+    ("%%statfs", STATFS_LIKE),
+    ("%pure", PURE),
+];
+
+/// The table entry for syscall `nr` on x86_64, if the number is assigned.
+pub fn entry(nr: u64) -> Option<&'static Syscall> {
+    usize::try_from(nr)
+        .ok()
+        .and_then(|i| x86_64::TABLE.get(i))
+        .and_then(Option::as_ref)
+}
+
+/// The name of syscall `nr` on x86_64.
+pub fn name(nr: u64) -> Option<&'static str> {
+    entry(nr).map(|s| s.name)
+}
+
+/// The x86_64 number of the syscall called `name`.
+pub fn number(name: &str) -> Option<u64> {
+    all().find(|&(_, n)| n == name).map(|(nr, _)| nr)
+}
+
+/// Every assigned x86_64 syscall, `(number, name)`, in number order.
+pub fn all() -> impl Iterator<Item = (u64, &'static str)> {
+    x86_64::TABLE.iter().flatten().map(|s| (s.nr, s.name))
+}
+
+static CLASS_MEMBERS: LazyLock<Vec<(&'static str, Vec<&'static str>)>> = LazyLock::new(|| {
+    CLASSES
+        .iter()
+        .map(|&(class, flag)| {
+            let members = x86_64::TABLE
+                .iter()
+                .flatten()
+                .filter(|s| s.flags & flag != 0)
+                .map(|s| s.name)
+                .collect();
+            (class, members)
+        })
+        .collect()
+});
+
+/// The syscalls in a class such as `"%file"` (the leading `%` is required), in number order.
+pub fn class_members(class: &str) -> Option<&'static [&'static str]> {
+    CLASS_MEMBERS
+        .iter()
+        .find(|(c, _)| *c == class)
+        .map(|(_, m)| m.as_slice())
+}
+
+/// Syscall (and class) names close to a misspelt `name`, best first, for "did you mean" errors.
+pub fn close_matches(name: &str) -> Vec<&'static str> {
+    let candidates = all().map(|(_, n)| n).chain(CLASSES.iter().map(|&(c, _)| c));
+    let limit = (name.len() / 3).max(1);
+    let mut scored: Vec<(usize, &'static str)> = candidates
+        .filter_map(|c| {
+            let d = edit_distance(name, c);
+            let prefix = name.len() >= 3 && c.starts_with(name);
+            (d <= limit || prefix).then_some((if prefix { 0 } else { d }, c))
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.len().cmp(&b.1.len()))
+            .then(a.1.cmp(b.1))
+    });
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(5).map(|(_, c)| c).collect()
+}
+
+/// Levenshtein distance over bytes.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
