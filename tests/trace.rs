@@ -211,12 +211,18 @@ fn assert_untouched(w: &Workload, tracer: u32, what: &str) {
         assert_eq!(tracer_pid, "0", "{what}: thread {tid} still traced");
     }
     let left = traced_by(tracer);
-    assert!(left.is_empty(), "{what}: still traced by {tracer}: {left:?}");
+    assert!(
+        left.is_empty(),
+        "{what}: still traced by {tracer}: {left:?}"
+    );
     let (it1, sig1) = w.query();
     std::thread::sleep(Duration::from_millis(60));
     let (it2, sig2) = w.query();
     assert!(it2 > it1, "{what}: worker threads stopped ({it1} -> {it2})");
-    assert!(sig2 > sig1, "{what}: SIGUSR1 no longer delivered ({sig1} -> {sig2})");
+    assert!(
+        sig2 > sig1,
+        "{what}: SIGUSR1 no longer delivered ({sig1} -> {sig2})"
+    );
 }
 
 fn robustness(sig: i32, churn: bool, rounds: u32) {
@@ -282,9 +288,18 @@ fn forks_execs_and_thread_exits_are_followed_then_detached() {
         .take(21)
         .enumerate()
     {
-        let out = std::env::temp_dir().join(format!("toolbox-trace-churn-{}.txt", std::process::id()));
+        let out =
+            std::env::temp_dir().join(format!("toolbox-trace-churn-{}.txt", std::process::id()));
         let out_s = out.to_string_lossy().into_owned();
-        let (mut child, _rx) = start_trace(&["-f", "-p", &pid, "-e", "trace=execve,clone,clone3,fork,vfork,exit,exit_group", "-o", &out_s]);
+        let (mut child, _rx) = start_trace(&[
+            "-f",
+            "-p",
+            &pid,
+            "-e",
+            "trace=execve,clone,clone3,fork,vfork,exit,exit_group",
+            "-o",
+            &out_s,
+        ]);
         std::thread::sleep(Duration::from_millis(250));
         let tracer = child.id();
         signal(tracer, sig);
@@ -321,7 +336,10 @@ fn group_stopped_process_stays_stopped_after_detach() {
     signal(tracer, libc::SIGINT);
     wait_bounded(&mut child, 20);
     for (tid, state, tracer_pid) in threads(w.pid()) {
-        assert!(state.starts_with('T'), "thread {tid} should still be stopped: {state}");
+        assert!(
+            state.starts_with('T'),
+            "thread {tid} should still be stopped: {state}"
+        );
         assert_eq!(tracer_pid, "0", "thread {tid} still traced");
     }
     signal(w.child.id(), libc::SIGCONT);
@@ -394,9 +412,15 @@ fn launch_compare(filter: &str, script: &str) {
     ours_args.extend(["--", "/bin/sh", "-c", script]);
     strace_args.extend(["--", "/bin/sh", "-c", script]);
     let o = run_to_file(common::bin(), &ours_args, &ours);
-    assert!(o.status.success(), "toolbox: {}", common::stderr(&o));
     let s = run_to_file("strace", &strace_args, &theirs);
-    assert!(s.status.success(), "strace: {}", common::stderr(&s));
+    // Both exit with the traced command's status.
+    assert_eq!(
+        o.status.code(),
+        s.status.code(),
+        "toolbox: {}\nstrace: {}",
+        common::stderr(&o),
+        common::stderr(&s)
+    );
     let read = |p: &std::path::Path| -> Vec<String> {
         std::fs::read_to_string(p)
             .expect("read trace")
@@ -436,11 +460,31 @@ fn summary_counts_match_strace() {
     let dir = tempfile::tempdir().expect("tempdir");
     let ours = dir.path().join("toolbox.txt");
     let theirs = dir.path().join("strace.txt");
-    let cmd = ["--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=3000"];
-    let mut a: Vec<&str> = vec!["trace", "-c", "-e", "trace=read,write", "-o", ours.to_str().expect("utf-8")];
+    let cmd = [
+        "--",
+        "dd",
+        "if=/dev/zero",
+        "of=/dev/null",
+        "bs=1",
+        "count=3000",
+    ];
+    let mut a: Vec<&str> = vec![
+        "trace",
+        "-c",
+        "-e",
+        "trace=read,write",
+        "-o",
+        ours.to_str().expect("utf-8"),
+    ];
     a.extend(cmd);
     run_to_file(common::bin(), &a, &ours);
-    let mut b: Vec<&str> = vec!["-c", "-e", "trace=read,write", "-o", theirs.to_str().expect("utf-8")];
+    let mut b: Vec<&str> = vec![
+        "-c",
+        "-e",
+        "trace=read,write",
+        "-o",
+        theirs.to_str().expect("utf-8"),
+    ];
     b.extend(cmd);
     run_to_file("strace", &b, &theirs);
     // Compare calls and errors per syscall (times differ by nature).
@@ -453,7 +497,11 @@ fn summary_counts_match_strace() {
                 let name = f.last().copied().unwrap_or_default().to_string();
                 // % seconds usecs calls [errors] name
                 let calls = f.get(3).copied().unwrap_or_default().to_string();
-                let errors = if f.len() == 6 { f[4].to_string() } else { String::new() };
+                let errors = if f.len() == 6 {
+                    f[4].to_string()
+                } else {
+                    String::new()
+                };
                 (name, calls, errors)
             })
             .collect::<Vec<_>>()
@@ -467,14 +515,30 @@ fn summary_counts_match_strace() {
 #[test]
 #[serial(ptrace)]
 fn bad_input_is_a_clear_error() {
-    let o = common::run_bounded(20, common::bin(), &["trace", "-e", "trace=acept4", "--", "true"]);
+    let o = common::run_bounded(
+        20,
+        common::bin(),
+        &["trace", "-e", "trace=acept4", "--", "true"],
+    );
     common::assert_clean_error(&o);
-    assert!(common::stderr(&o).contains("accept4"), "{}", common::stderr(&o));
+    assert!(
+        common::stderr(&o).contains("accept4"),
+        "{}",
+        common::stderr(&o)
+    );
     let o = common::run_bounded(20, common::bin(), &["trace", "--", "/no/such/command"]);
     common::assert_clean_error(&o);
     let o = common::run_bounded(20, common::bin(), &["trace", "-p", "999999999"]);
     common::assert_clean_error(&o);
-    let o = common::run_bounded(20, common::bin(), &["trace", "--", "no-such-command-anywhere"]);
+    let o = common::run_bounded(
+        20,
+        common::bin(),
+        &["trace", "--", "no-such-command-anywhere"],
+    );
     common::assert_clean_error(&o);
-    assert!(common::stderr(&o).contains("command not found"), "{}", common::stderr(&o));
+    assert!(
+        common::stderr(&o).contains("command not found"),
+        "{}",
+        common::stderr(&o)
+    );
 }

@@ -63,7 +63,11 @@ pub struct TraceArgs {
     #[arg(long)]
     pub no_seccomp: bool,
     /// Launch mode: the command to run traced (after `--`).
-    #[arg(value_name = "CMD", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "CMD",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub command: Vec<OsString>,
 }
 
@@ -166,7 +170,19 @@ mod tests {
     #[test]
     fn strace_flags_parse() {
         let t = T::parse_from([
-            "t", "-p", "7", "-p", "8,9", "-f", "-e", "trace=read", "-tt", "-T", "-s", "64", "-y",
+            "t",
+            "-p",
+            "7",
+            "-p",
+            "8,9",
+            "-f",
+            "-e",
+            "trace=read",
+            "-tt",
+            "-T",
+            "-s",
+            "64",
+            "-y",
         ]);
         assert_eq!(t.a.pids, vec![7, 8, 9]);
         assert!(t.a.follow && t.a.durations && t.a.fd_paths);

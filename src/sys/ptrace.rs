@@ -250,7 +250,11 @@ fn peek_range(pid: Pid, addr: u64, len: usize) -> io::Result<Vec<u8>> {
             Err(e) if out.is_empty() => return Err(e),
             Err(_) => break,
         };
-        let skip = if at == start { (addr - start) as usize } else { 0 };
+        let skip = if at == start {
+            (addr - start) as usize
+        } else {
+            0
+        };
         let take = (len - out.len()).min(8 - skip);
         out.extend_from_slice(&word[skip..skip + take]);
         at += 8;

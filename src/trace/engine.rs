@@ -235,9 +235,8 @@ impl Tracer {
     pub fn new(opts: Options, out: Box<dyn Write>) -> Tracer {
         let mut ptrace_options = libc::PTRACE_O_TRACESYSGOOD | libc::PTRACE_O_TRACEEXEC;
         if opts.follow {
-            ptrace_options |= libc::PTRACE_O_TRACEFORK
-                | libc::PTRACE_O_TRACEVFORK
-                | libc::PTRACE_O_TRACECLONE;
+            ptrace_options |=
+                libc::PTRACE_O_TRACEFORK | libc::PTRACE_O_TRACEVFORK | libc::PTRACE_O_TRACECLONE;
         }
         if opts.seccomp {
             ptrace_options |= libc::PTRACE_O_TRACESECCOMP;
@@ -475,10 +474,7 @@ impl Tracer {
     }
 
     fn resume(&mut self, tid: Pid, sig: i32) -> Result<(), TraceError> {
-        let in_syscall = self
-            .tracees
-            .get(&tid)
-            .is_some_and(|t| t.pending.is_some());
+        let in_syscall = self.tracees.get(&tid).is_some_and(|t| t.pending.is_some());
         let (op, r) = if self.opts.seccomp && !in_syscall {
             ("PTRACE_CONT", pt::resume_cont(tid, sig))
         } else {
@@ -519,7 +515,10 @@ impl Tracer {
                 let startup = self.tracees.get(&tid).is_some_and(|t| t.startup);
                 if group_stop && !startup {
                     if !self.quiet() && !self.opts.layout.json {
-                        self.event_line(tid, &format!("--- stopped by {} ---", output::signame(sig)))?;
+                        self.event_line(
+                            tid,
+                            &format!("--- stopped by {} ---", output::signame(sig)),
+                        )?;
                     }
                     // Stay stopped, but let the kernel tell us about the SIGCONT that ends it.
                     self.held = None;
@@ -715,7 +714,11 @@ impl Tracer {
                 let rest = args_text
                     .strip_prefix(p.entry.text.as_str())
                     .unwrap_or(&args_text);
-                let now = if p.line == Line::Cut { self.now() } else { p.wall };
+                let now = if p.line == Line::Cut {
+                    self.now()
+                } else {
+                    p.wall
+                };
                 self.printer
                     .finish(tid, prefix, now, &name, rest, &ret_text, durations)
             }
@@ -750,7 +753,9 @@ impl Tracer {
             if self.opts.layout.json && !self.quiet() {
                 let v = match how {
                     Ok(code) => serde_json::json!({"pid": tid, "exited": code}),
-                    Err((sig, core)) => serde_json::json!({"pid": tid, "killed_by": output::signame(sig), "core_dumped": core}),
+                    Err((sig, core)) => {
+                        serde_json::json!({"pid": tid, "killed_by": output::signame(sig), "core_dumped": core})
+                    }
                 };
                 self.printer.json(&v).map_err(TraceError::Output)?;
             }
@@ -863,7 +868,9 @@ impl Drop for Tracer {
 }
 
 fn epoch(t: SystemTime) -> f64 {
-    t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64()
+    t.duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs_f64()
 }
 
 fn tgid_of(tid: Pid) -> Pid {
@@ -904,13 +911,11 @@ fn resolve_command(cmd: &OsStr) -> Option<PathBuf> {
         return Some(PathBuf::from(cmd));
     }
     let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
-    std::env::split_paths(&path)
-        .map(|d| d.join(cmd))
-        .find(|p| {
-            std::fs::metadata(p)
-                .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-                .unwrap_or(false)
-        })
+    std::env::split_paths(&path).map(|d| d.join(cmd)).find(|p| {
+        std::fs::metadata(p)
+            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            .unwrap_or(false)
+    })
 }
 
 #[cfg(test)]

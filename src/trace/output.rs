@@ -43,9 +43,34 @@ impl Layout {
     }
 }
 
+/// strace's `acolumn`: return values are aligned to this column when the call is shorter.
+const RETURN_COLUMN: usize = 40;
+
+/// A buffered writer that knows the column the current line has reached.
+struct Columns {
+    out: io::BufWriter<Box<dyn Write>>,
+    col: usize,
+}
+
+impl Write for Columns {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        let done = &buf[..n];
+        match done.iter().rposition(|&b| b == b'\n') {
+            Some(i) => self.col = n - i - 1,
+            None => self.col += n,
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Writes trace lines and remembers which thread's line is left open.
 pub struct Printer {
-    out: io::BufWriter<Box<dyn Write>>,
+    out: Columns,
     layout: Layout,
     /// The thread whose syscall line is printed up to its entry arguments, not yet finished.
     open: Option<Pid>,
@@ -56,7 +81,10 @@ impl Printer {
     /// A printer writing to `out`.
     pub fn new(out: Box<dyn Write>, layout: Layout) -> Printer {
         Printer {
-            out: io::BufWriter::with_capacity(64 * 1024, out),
+            out: Columns {
+                out: io::BufWriter::with_capacity(64 * 1024, out),
+                col: 0,
+            },
             layout,
             open: None,
             last: None,
@@ -118,6 +146,16 @@ impl Printer {
         Ok(())
     }
 
+    /// ` = RET`, aligned like strace: `= ` at column 40 when the line is shorter.
+    fn ret(&mut self, ret: &str) -> io::Result<()> {
+        if self.out.col < RETURN_COLUMN {
+            let pad = RETURN_COLUMN - self.out.col;
+            write!(self.out, "{:pad$}= {ret}", "")
+        } else {
+            write!(self.out, " = {ret}")
+        }
+    }
+
     fn duration(&mut self, d: Option<Duration>) -> io::Result<()> {
         if let (true, Some(d)) = (self.layout.durations, d) {
             write!(self.out, " <{}.{:06}>", d.as_secs(), d.subsec_micros())?;
@@ -164,7 +202,8 @@ impl Printer {
             self.leader(prefix.then_some(tid), when)?;
             write!(self.out, "<... {name} resumed>")?;
         }
-        write!(self.out, "{rest}) = {ret}")?;
+        write!(self.out, "{rest})")?;
+        self.ret(ret)?;
         self.duration(took)?;
         self.out.write_all(b"\n")?;
         Ok(cut)
@@ -184,7 +223,8 @@ impl Printer {
     ) -> io::Result<Option<Pid>> {
         let cut = self.cut_open()?;
         self.leader(prefix.then_some(tid), when)?;
-        write!(self.out, "{name}({args}) = {ret}")?;
+        write!(self.out, "{name}({args})")?;
+        self.ret(ret)?;
         self.duration(took)?;
         self.out.write_all(b"\n")?;
         Ok(cut)
@@ -336,8 +376,8 @@ mod tests {
         assert_eq!(
             text,
             "[pid    10] read(3,  <unfinished ...>\n\
-             [pid    11] write(1, \"x\", 1) = 1\n\
-             [pid    10] <... read resumed>\"ab\", 2) = 2\n"
+             [pid    11] write(1, \"x\", 1)            = 1\n\
+             [pid    10] <... read resumed>\"ab\", 2)  = 2\n"
         );
     }
 

@@ -119,9 +119,18 @@ mod tests {
         let t = s.render();
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines.len(), 6, "{t}");
-        assert!(lines[2].ends_with(" write") && lines[2].starts_with(" 60.00"), "{t}");
-        assert!(lines[3].ends_with(" read") && lines[3].contains("        1 read"), "{t}");
-        assert!(lines[5].starts_with("100.00    0.000100") && lines[5].ends_with(" total"), "{t}");
+        assert!(
+            lines[2].ends_with(" write") && lines[2].starts_with(" 60.00"),
+            "{t}"
+        );
+        assert!(
+            lines[3].ends_with(" read") && lines[3].contains("        1 read"),
+            "{t}"
+        );
+        assert!(
+            lines[5].starts_with("100.00    0.000100") && lines[5].ends_with(" total"),
+            "{t}"
+        );
         assert!(lines[5].contains("         3         1 total"), "{t}");
     }
 }
