@@ -5,6 +5,7 @@
 //! tests/trace_pod.rs).
 
 mod common;
+mod trace_support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpStream;
@@ -347,44 +348,6 @@ fn group_stopped_process_stays_stopped_after_detach() {
     assert_untouched(&w, tracer, "after SIGCONT");
 }
 
-/// Normalise a trace line for comparison: drop pid prefixes, addresses and numbers that differ
-/// between runs (pids, ports, pointers, timestamps inside strings).
-fn normalise(line: &str) -> String {
-    let mut l = line.trim_end().to_string();
-    if l.starts_with("[pid ") {
-        if let Some(i) = l.find("] ") {
-            l = l[i + 2..].to_string();
-        }
-    } else if l.starts_with(|c: char| c.is_ascii_digit()) {
-        // strace -f -o FILE: "PID   syscall(...)".
-        if let Some((pid, rest)) = l.split_once(' ') {
-            if pid.bytes().all(|b| b.is_ascii_digit()) {
-                l = rest.trim_start().to_string();
-            }
-        }
-    }
-    let mut out = String::new();
-    let b = l.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'0' && b.get(i + 1) == Some(&b'x') {
-            out.push_str("0xADDR");
-            i += 2;
-            while i < b.len() && b[i].is_ascii_hexdigit() {
-                i += 1;
-            }
-        } else if b[i].is_ascii_digit() {
-            out.push('N');
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
-        } else {
-            out.push(b[i] as char);
-            i += 1;
-        }
-    }
-    out
-}
 
 fn run_to_file(program: &str, args: &[&str], out: &std::path::Path) -> std::process::Output {
     let o = common::run_bounded(60, program, args);
@@ -425,7 +388,7 @@ fn launch_compare(filter: &str, script: &str) {
         std::fs::read_to_string(p)
             .expect("read trace")
             .lines()
-            .map(normalise)
+            .map(trace_support::normalise)
             .collect()
     };
     let (a, b) = (read(&ours), read(&theirs));
