@@ -348,7 +348,6 @@ fn group_stopped_process_stays_stopped_after_detach() {
     assert_untouched(&w, tracer, "after SIGCONT");
 }
 
-
 fn run_to_file(program: &str, args: &[&str], out: &std::path::Path) -> std::process::Output {
     let o = common::run_bounded(60, program, args);
     assert!(
@@ -360,14 +359,23 @@ fn run_to_file(program: &str, args: &[&str], out: &std::path::Path) -> std::proc
 }
 
 fn launch_compare(filter: &str, script: &str) {
+    launch_compare_with(&["-f"], &[], filter, script);
+}
+
+/// Run `script` under toolbox trace and strace with the same `flags` (plus `ours_only` for
+/// toolbox) and compare the normalised traces and exit statuses.
+fn launch_compare_with(flags: &[&str], ours_only: &[&str], filter: &str, script: &str) {
     if !require_ptrace() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let ours = dir.path().join("toolbox.txt");
     let theirs = dir.path().join("strace.txt");
-    let mut ours_args = vec!["trace", "-f", "-o", ours.to_str().expect("utf-8")];
-    let mut strace_args = vec!["-f", "-o", theirs.to_str().expect("utf-8")];
+    let mut ours_args = vec!["trace", "-o", ours.to_str().expect("utf-8")];
+    let mut strace_args = vec!["-o", theirs.to_str().expect("utf-8")];
+    ours_args.extend(flags);
+    ours_args.extend(ours_only);
+    strace_args.extend(flags);
     if !filter.is_empty() {
         ours_args.extend(["-e", filter]);
         strace_args.extend(["-e", filter]);
@@ -403,6 +411,35 @@ fn launch_mode_matches_strace_with_filter() {
         "trace=openat,read,write,close,execve",
         "exec cat /etc/hostname /no/such/file /etc/hostname",
     );
+}
+
+#[test]
+#[serial(ptrace)]
+fn without_seccomp_and_without_follow_the_trace_is_the_same() {
+    let script = "exec cat /etc/hostname /no/such/file";
+    launch_compare_with(&["-f"], &["--no-seccomp"], "trace=openat,close", script);
+    launch_compare_with(&[], &[], "trace=openat,close", script);
+}
+
+#[test]
+#[serial(ptrace)]
+fn timestamps_and_durations_match_strace_layout() {
+    let script = "echo a; echo b";
+    launch_compare_with(&["-f", "-ttt", "-T"], &[], "trace=write", script);
+    launch_compare_with(&["-tt"], &[], "trace=write,exit_group", script);
+    launch_compare_with(&["-r"], &[], "trace=write", script);
+}
+
+#[test]
+#[serial(ptrace)]
+fn killed_children_and_failed_only_match_strace() {
+    launch_compare_with(
+        &["-f"],
+        &[],
+        "trace=kill,wait4",
+        "sh -c 'kill -KILL $$'; sh -c 'kill -SEGV $$'; true",
+    );
+    launch_compare_with(&["-f", "-Z"], &[], "", "cat /no/such/file; true");
 }
 
 #[test]

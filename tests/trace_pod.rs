@@ -84,7 +84,10 @@ impl Background {
             if self.child.try_wait().expect("try_wait").is_some() {
                 break;
             }
-            assert!(Instant::now() < deadline, "did not exit after SIGINT: it hung");
+            assert!(
+                Instant::now() < deadline,
+                "did not exit after SIGINT: it hung"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         while let Ok(l) = self.lines.recv_timeout(Duration::from_secs(2)) {
@@ -147,7 +150,14 @@ fn strace_trace(pod: &Pod) -> Vec<String> {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("strace.txt");
     let mut cmd = Command::new("strace");
-    cmd.args(["-p", &pod.worker_pid().to_string(), "-f", "-e", FILTER, "-o"]);
+    cmd.args([
+        "-p",
+        &pod.worker_pid().to_string(),
+        "-f",
+        "-e",
+        FILTER,
+        "-o",
+    ]);
     cmd.arg(&out);
     let bg = Background::spawn(cmd, None);
     let mut seen = Vec::new();
@@ -166,7 +176,6 @@ fn strace_trace(pod: &Pod) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
-
 
 fn accepts(lines: &[String]) -> usize {
     lines
@@ -194,10 +203,30 @@ fn nginx_worker_trace_matches_strace() {
     let ours = toolbox_trace(&pod);
     let theirs = strace_trace(&pod);
     let show = |v: &[String]| v.join("\n");
-    assert_eq!(accepts(&ours), REQUESTS, "toolbox accept4 lines:\n{}", show(&ours));
-    assert_eq!(log_writes(&ours), REQUESTS, "toolbox access-log writes:\n{}", show(&ours));
-    assert_eq!(accepts(&theirs), REQUESTS, "strace accept4 lines:\n{}", show(&theirs));
-    assert_eq!(log_writes(&theirs), REQUESTS, "strace access-log writes:\n{}", show(&theirs));
+    assert_eq!(
+        accepts(&ours),
+        REQUESTS,
+        "toolbox accept4 lines:\n{}",
+        show(&ours)
+    );
+    assert_eq!(
+        log_writes(&ours),
+        REQUESTS,
+        "toolbox access-log writes:\n{}",
+        show(&ours)
+    );
+    assert_eq!(
+        accepts(&theirs),
+        REQUESTS,
+        "strace accept4 lines:\n{}",
+        show(&theirs)
+    );
+    assert_eq!(
+        log_writes(&theirs),
+        REQUESTS,
+        "strace access-log writes:\n{}",
+        show(&theirs)
+    );
     let a: Vec<String> = ours.iter().map(|l| trace_support::normalise(l)).collect();
     let b: Vec<String> = theirs.iter().map(|l| trace_support::normalise(l)).collect();
     similar_asserts::assert_eq!(toolbox: a.join("\n"), strace: b.join("\n"));

@@ -62,6 +62,11 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
         }
     }
     next.push("toolbox caps".into());
+    if let Some(pid) = target_pid {
+        next.push(format!(
+            "toolbox trace -p {pid} -f -e trace=%network   (strace's flags)"
+        ));
+    }
     println!("\nnext:");
     for n in next {
         println!("  {n}");

@@ -347,6 +347,12 @@ pub fn interval_timer(every: Duration) -> io::Result<()> {
     Ok(())
 }
 
+/// sched_yield(2): let another runnable task (e.g. a tracee on this CPU) run.
+pub fn yield_cpu() {
+    // SAFETY: sched_yield has no arguments and cannot fail in a way that matters here.
+    unsafe { libc::sched_yield() };
+}
+
 /// Send `sig` to process `pid`.
 pub fn kill(pid: Pid, sig: i32) -> io::Result<()> {
     // SAFETY: plain kill(2).
@@ -426,7 +432,7 @@ pub fn exec_error(spawned: &Spawned) -> Option<(&'static str, io::Error)> {
 /// Fork a child that stops itself, optionally installs `filter` (seccomp-bpf), then execs `path`
 /// with `argv`; the parent seizes it with `options` while it is stopped and lets it continue.
 ///
-/// The child only makes async-signal-safe calls (kill, prctl, seccomp, execv, write, _exit) on
+/// The child only makes async-signal-safe calls (signal, kill, prctl, seccomp, execv, write, _exit) on
 /// data prepared before fork, and `_exit(127)`s after reporting an error through the pipe.
 pub fn spawn_traced(
     path: &CStr,
@@ -458,6 +464,8 @@ pub fn spawn_traced(
         let w = wr.as_raw_fd();
         // SAFETY: in the child; see above. Everything used is async-signal-safe.
         unsafe {
+            // Rust ignores SIGPIPE; the command must get the default action, as with a shell.
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
             // Wait, stopped, until the tracer has seized us.
             libc::kill(libc::getpid(), libc::SIGSTOP);
             if let Some(prog) = prog.as_ref() {

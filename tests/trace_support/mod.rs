@@ -51,6 +51,9 @@ fn normalise_keeps_names_and_drops_numbers() {
         normalise("1234  accept4(6, {sin_port=htons(33154)}, [112 => 16], SOCK_NONBLOCK)     = 3"),
         "accept4(N, {sin_port=htons(N)}, [N => N], SOCK_NONBLOCK) = N"
     );
-    assert_eq!(normalise("[pid    12] kill(7, SIGUSR1) = 0"), "kill(N, SIGUSR1) = N");
+    assert_eq!(
+        normalise("[pid    12] kill(7, SIGUSR1) = 0"),
+        "kill(N, SIGUSR1) = N"
+    );
     assert_eq!(normalise("mmap(0x7f00ab, 4096)"), "mmap(0xADDR, N)");
 }
