@@ -542,3 +542,106 @@ fn bad_input_is_a_clear_error() {
         common::stderr(&o)
     );
 }
+
+#[test]
+#[serial(ptrace)]
+fn json_objects_match_strace_calls() {
+    if !require_ptrace() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let theirs = dir.path().join("strace.txt");
+    let json = dir.path().join("toolbox.json");
+    let script = "cat /etc/hostname /no/such/file; true";
+    let filter = "trace=openat,write,close";
+    let o = common::run_bounded(
+        60,
+        common::bin(),
+        &[
+            "trace",
+            "--json",
+            "-o",
+            json.to_str().expect("utf-8"),
+            "-e",
+            filter,
+            "--",
+            "/bin/sh",
+            "-c",
+            script,
+        ],
+    );
+    assert!(o.status.success(), "toolbox: {}", common::stderr(&o));
+    let s = common::run_bounded(
+        60,
+        "strace",
+        &[
+            "-o",
+            theirs.to_str().expect("utf-8"),
+            "-e",
+            filter,
+            "--",
+            "/bin/sh",
+            "-c",
+            script,
+        ],
+    );
+    assert!(s.status.success(), "strace: {}", common::stderr(&s));
+    let mut ours = Vec::new();
+    for line in std::fs::read_to_string(&json).expect("JSON output").lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        if let Some(name) = v["name"].as_str() {
+            for key in ["pid", "args", "retval", "time", "duration"] {
+                assert!(!v[key].is_null(), "no {key} in {line}");
+            }
+            let errno = v["errno"].as_str().unwrap_or("").to_string();
+            ours.push(format!("{name} {errno}"));
+        }
+    }
+    let theirs: Vec<String> = std::fs::read_to_string(&theirs)
+        .expect("strace output")
+        .lines()
+        .filter(|l| !l.starts_with("---") && !l.starts_with("+++"))
+        .map(|l| {
+            let name = l.split('(').next().unwrap_or_default();
+            let errno = l
+                .rsplit_once("= -1 ")
+                .map(|(_, e)| e.split_whitespace().next().unwrap_or_default())
+                .unwrap_or("");
+            format!("{name} {errno}")
+        })
+        .collect();
+    similar_asserts::assert_eq!(toolbox: ours, strace: theirs);
+}
+
+#[test]
+#[serial(ptrace)]
+fn a_closed_output_pipe_detaches_cleanly() {
+    if !require_ptrace() {
+        return;
+    }
+    let w = Workload::start(false);
+    let pid = w.pid().to_string();
+    for round in 0..5 {
+        let mut child = Command::new(common::bin())
+            .args(["trace", "-f", "--json", "-p", &pid])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start toolbox trace");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut first = String::new();
+        out.read_line(&mut first).expect("first JSON line");
+        assert!(first.starts_with('{'), "round {round}: {first:?}");
+        drop(out); // the reader goes away, like `| head -1`
+        let tracer = child.id();
+        let status = wait_bounded(&mut child, 20);
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "round {round}: broken pipe is a normal end"
+        );
+        assert_untouched(&w, tracer, &format!("broken pipe, round {round}"));
+    }
+}

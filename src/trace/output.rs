@@ -247,8 +247,10 @@ impl Printer {
 
     /// Print one JSON object on its own line.
     pub fn json(&mut self, value: &serde_json::Value) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, value).map_err(io::Error::other)?;
-        self.out.write_all(b"\n")
+        // Serialise first so that a write error (a closed pipe) stays an io::Error of its kind.
+        let mut line = serde_json::to_vec(value).map_err(io::Error::other)?;
+        line.push(b'\n');
+        self.out.write_all(&line)
     }
 
     /// End a line left open when its thread is detached mid-syscall (strace's `<detached ...>`).
