@@ -432,6 +432,14 @@ fn timestamps_and_durations_match_strace_layout() {
 
 #[test]
 #[serial(ptrace)]
+fn fd_paths_and_string_sizes_match_strace() {
+    let script = "exec cat /etc/hostname /etc/passwd";
+    launch_compare_with(&["-y"], &[], "trace=openat,read,close", script);
+    launch_compare_with(&["-s", "8"], &[], "trace=read,write", script);
+}
+
+#[test]
+#[serial(ptrace)]
 fn killed_children_and_failed_only_match_strace() {
     launch_compare_with(
         &["-f"],

@@ -24,7 +24,7 @@ use crate::trace::summary::Summary;
 #[derive(Debug, thiserror::Error)]
 pub enum TraceError {
     /// PTRACE_SEIZE was refused.
-    #[error("cannot attach to PID {pid}: {source}")]
+    #[error("cannot attach to PID {pid}")]
     Attach {
         /// The process.
         pid: Pid,
@@ -51,7 +51,7 @@ pub enum TraceError {
         command: String,
     },
     /// The command could not be started.
-    #[error("cannot run {command}: {stage} failed: {source}")]
+    #[error("cannot run {command}: {stage} failed")]
     Spawn {
         /// The command as given.
         command: String,
@@ -62,13 +62,13 @@ pub enum TraceError {
         source: io::Error,
     },
     /// waitpid failed.
-    #[error("waiting for tracees: {0}")]
+    #[error("waiting for tracees")]
     Wait(#[source] io::Error),
     /// Writing the trace failed.
-    #[error("writing the trace: {0}")]
+    #[error("writing the trace")]
     Output(#[source] io::Error),
     /// A ptrace request failed unexpectedly.
-    #[error("ptrace({op}) on PID {pid}: {source}")]
+    #[error("ptrace({op}) on PID {pid}")]
     Ptrace {
         /// The request.
         op: &'static str,
