@@ -419,6 +419,19 @@ fn without_seccomp_and_without_follow_the_trace_is_the_same() {
     let script = "exec cat /etc/hostname /no/such/file";
     launch_compare_with(&["-f"], &["--no-seccomp"], "trace=openat,close", script);
     launch_compare_with(&[], &[], "trace=openat,close", script);
+    // Kernels before 5.3 have no PTRACE_GET_SYSCALL_INFO: the register path gives the same.
+    launch_compare_with(
+        &["-f"],
+        &["--registers"],
+        "trace=openat,close,write",
+        script,
+    );
+    launch_compare_with(
+        &["-f"],
+        &["--registers", "--no-seccomp"],
+        "trace=!getrandom,fadvise64",
+        script,
+    );
 }
 
 #[test]

@@ -62,6 +62,9 @@ pub struct TraceArgs {
     /// Launch mode: do not use a seccomp-bpf filter (every syscall then stops in the tracer).
     #[arg(long)]
     pub no_seccomp: bool,
+    /// Read syscalls from registers (PTRACE_GETREGS), as on kernels before 5.3.
+    #[arg(long, hide = true)]
+    pub registers: bool,
     /// Launch mode: the command to run traced (after `--`).
     #[arg(
         value_name = "CMD",
@@ -101,6 +104,7 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
             pid_column: args.follow && args.output.is_some(),
         },
         seccomp,
+        registers: args.registers,
     };
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(

@@ -97,6 +97,9 @@ pub struct Options {
     pub layout: Layout,
     /// Launch mode only: install a seccomp-bpf filter so untraced syscalls never stop.
     pub seccomp: bool,
+    /// Read syscalls from the registers as on kernels before 5.3, even where
+    /// `PTRACE_GET_SYSCALL_INFO` exists (lets the tests cover that path).
+    pub registers: bool,
 }
 
 /// How a trace ended.
@@ -224,6 +227,8 @@ pub struct Tracer {
     held: Option<(Pid, i32)>,
     /// How long [`Tracer::next_event`] polls before blocking (zero after an idle spell).
     spin_budget: Duration,
+    /// Whether the kernel has `PTRACE_GET_SYSCALL_INFO` (Linux 5.3+).
+    syscall_info: bool,
 }
 
 fn is_exec(nr: u64) -> bool {
@@ -246,6 +251,7 @@ impl Tracer {
             ptrace_options |= libc::PTRACE_O_TRACESECCOMP;
         }
         let printer = Printer::new(out, opts.layout);
+        let opts_registers = opts.registers;
         Tracer {
             opts,
             ptrace_options,
@@ -259,6 +265,7 @@ impl Tracer {
             done: false,
             held: None,
             spin_budget: SPIN,
+            syscall_info: !opts_registers,
         }
     }
 
@@ -533,7 +540,7 @@ impl Tracer {
         };
         self.held = Some((tid, inject));
         if pt::is_syscall_stop(sig) || event == libc::PTRACE_EVENT_SECCOMP {
-            return self.on_syscall(tid);
+            return self.on_syscall(tid, event == libc::PTRACE_EVENT_SECCOMP);
         }
         match event {
             0 => self.on_signal(tid, sig),
@@ -617,8 +624,29 @@ impl Tracer {
         self.resume(tid, sig)
     }
 
-    fn on_syscall(&mut self, tid: Pid) -> Result<(), TraceError> {
-        let info = match pt::syscall_info(tid) {
+    /// What the syscall or seccomp stop of `tid` is about: from `PTRACE_GET_SYSCALL_INFO`, or on
+    /// kernels before 5.3 (EIO) from the registers and whether the thread is inside a syscall.
+    fn stop_info(&mut self, tid: Pid, seccomp: bool) -> io::Result<SyscallStop> {
+        if self.syscall_info {
+            match pt::syscall_info(tid) {
+                Err(e) if e.raw_os_error() == Some(libc::EIO) => self.syscall_info = false,
+                other => return other,
+            }
+        }
+        let (nr, args, rax) = pt::syscall_regs(tid)?;
+        let inside = self.tracees.get(&tid).is_some_and(|t| t.pending.is_some());
+        Ok(if seccomp || !inside {
+            SyscallStop::Entry { nr, args }
+        } else {
+            SyscallStop::Exit {
+                rval: rax,
+                is_error: (-4095..0).contains(&rax),
+            }
+        })
+    }
+
+    fn on_syscall(&mut self, tid: Pid, seccomp: bool) -> Result<(), TraceError> {
+        let info = match self.stop_info(tid, seccomp) {
             Ok(i) => i,
             Err(e) if esrch(&e) => return Ok(()),
             Err(source) => {
