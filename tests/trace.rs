@@ -445,6 +445,19 @@ fn timestamps_and_durations_match_strace_layout() {
 
 #[test]
 #[serial(ptrace)]
+fn group_stop_and_continue_match_strace() {
+    // The shell stops itself; a background subshell continues it 0.3 s later. Only signals and
+    // stops are shown (trace=none).
+    launch_compare_with(
+        &[],
+        &[],
+        "trace=none",
+        "(sleep 0.3; kill -CONT $$; sleep 0.3) & kill -STOP $$; echo resumed",
+    );
+}
+
+#[test]
+#[serial(ptrace)]
 fn fd_paths_and_string_sizes_match_strace() {
     let script = "exec cat /etc/hostname /etc/passwd";
     launch_compare_with(&["-y"], &[], "trace=openat,read,close", script);
@@ -551,6 +564,33 @@ fn bad_input_is_a_clear_error() {
     common::assert_clean_error(&o);
     let o = common::run_bounded(20, common::bin(), &["trace", "-p", "999999999"]);
     common::assert_clean_error(&o);
+    // A process that strace already traces is refused with a sentence, not a raw EPERM.
+    let w = Workload::start(false);
+    let (mut strace, _rx) = {
+        let mut c = Command::new("strace")
+            .args(["-o", "/dev/null", "-p", &w.pid().to_string()])
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("strace");
+        let (tx, rx) = mpsc::channel();
+        let err = c.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let _ = rx.recv_timeout(Duration::from_secs(10));
+        (c, rx)
+    };
+    let o = common::run_bounded(20, common::bin(), &["trace", "-p", &w.pid().to_string()]);
+    let _ = strace.kill();
+    let _ = strace.wait();
+    common::assert_clean_error(&o);
+    assert!(
+        common::stderr(&o).contains("already traced"),
+        "{}",
+        common::stderr(&o)
+    );
     let o = common::run_bounded(
         20,
         common::bin(),

@@ -38,6 +38,14 @@ pub enum TraceError {
         /// The process.
         pid: Pid,
     },
+    /// Another tracer (strace, gdb, another toolbox) holds the process.
+    #[error("PID {pid} is already traced by PID {tracer}; stop that tracer first")]
+    AlreadyTraced {
+        /// The process.
+        pid: Pid,
+        /// Its tracer.
+        tracer: Pid,
+    },
     /// Tracing toolbox itself would deadlock.
     #[error("PID {pid} is toolbox itself; choose another process")]
     SelfTrace {
@@ -303,6 +311,9 @@ impl Tracer {
     pub fn attach(&mut self, pid: Pid) -> Result<usize, TraceError> {
         if pid == std::process::id() as Pid {
             return Err(TraceError::SelfTrace { pid });
+        }
+        if let Some(tracer) = tracer_of(pid).filter(|&t| t != 0) {
+            return Err(TraceError::AlreadyTraced { pid, tracer });
         }
         let mut seen = HashSet::new();
         loop {
@@ -929,6 +940,14 @@ fn epoch(t: SystemTime) -> f64 {
     t.duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs_f64()
+}
+
+fn tracer_of(pid: Pid) -> Option<Pid> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("TracerPid:"))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 fn tgid_of(tid: Pid) -> Pid {
