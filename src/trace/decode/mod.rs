@@ -10,6 +10,8 @@ use serde::Serialize;
 
 mod errno;
 mod flags;
+#[cfg(test)]
+mod golden;
 mod signal;
 mod spec;
 mod strings;

@@ -660,10 +660,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             _ => ptr(v),
         },
         OutPathRet => match c.ret {
-            Some(r) if r >= 0 => match c.mem.read(v, r as usize) {
-                Ok(b) => quote(&b),
-                Err(_) => ptr(v),
-            },
+            Some(r) if r >= 0 => buf(c.mem, v, r as u64, c.opts),
             _ => ptr(v),
         },
         OutCwd => match c.ret {
@@ -1043,7 +1040,8 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
         R::Hex => hex(ret as u64),
         R::Octal => fl::octal(ret as u64),
         R::Poll => {
-            let c = |f: i32| fd_text(f, mem, opts);
+            // strace shows bare fds in the revents list, even with -y.
+            let c = |f: i32| f.to_string();
             format!("{ret}{}", st::poll_result(mem, args[0], args[1], ret, &c))
         }
         R::Fcntl => match args[1] {

@@ -1,0 +1,425 @@
+//! Golden tests: a deterministic workload runs once under the real strace and once under a
+//! minimal ptrace loop that feeds these decoders; the two outputs must agree line for line.
+//!
+//! Addresses, inode numbers, pids, ephemeral ports and clock readings differ between two runs
+//! of the same program, so both sides are normalised the same way before comparing.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use nix::sys::ptrace;
+use nix::sys::signal::{self, Signal};
+use nix::sys::wait::{waitpid, WaitStatus};
+use nix::unistd::Pid;
+
+use super::{format_args_enter, format_call_exit, syscall_name, DecodeOpts, Entry, Memory};
+
+/// The tracee's memory through /proc/PID/mem (what the engine does with process_vm_readv).
+struct ProcMem(File);
+
+impl Memory for ProcMem {
+    fn read(&self, addr: u64, len: usize) -> io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; len];
+        self.0.read_exact_at(&mut buf, addr)?;
+        Ok(buf)
+    }
+
+    fn read_cstr(&self, addr: u64, max: usize) -> io::Result<(Vec<u8>, bool)> {
+        let mut out = Vec::new();
+        let mut chunk = [0u8; 256];
+        while out.len() < max {
+            let want = chunk.len().min(max - out.len());
+            let n = self
+                .0
+                .read_at(&mut chunk[..want], addr + out.len() as u64)?;
+            if n == 0 {
+                return Err(io::Error::from(io::ErrorKind::UnexpectedEof));
+            }
+            if let Some(z) = chunk[..n].iter().position(|&c| c == 0) {
+                out.extend_from_slice(&chunk[..z]);
+                return Ok((out, false));
+            }
+            out.extend_from_slice(&chunk[..n]);
+        }
+        Ok((out, true))
+    }
+}
+
+/// The workload: python3 waits for one byte on stdin (the sync point), then makes a fixed
+/// sequence of file, socket, memory, signal, time and process calls in directory argv[1].
+const WORKLOAD: &str = r#"
+import os, sys, socket, select, signal, mmap, time, fcntl
+sys.stdin.buffer.raw.read(1)
+d = sys.argv[1]
+os.chdir(d)
+fd = os.open("f.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+os.write(fd, b"hello\tworld\n\x00\x01\xff\"q\\" + b"x" * 40)
+os.pwrite(fd, b"AB", 3)
+os.writev(fd, [b"one", b"two\n"])
+os.fsync(fd)
+os.ftruncate(fd, 30)
+os.close(fd)
+fd = os.open("f.txt", os.O_RDONLY | os.O_CLOEXEC)
+os.read(fd, 5)
+os.pread(fd, 4, 2)
+os.lseek(fd, 0, os.SEEK_SET)
+os.readv(fd, [bytearray(3), bytearray(4)])
+os.fstat(fd)
+os.stat("f.txt")
+os.lstat("f.txt")
+try:
+    os.stat("missing/x")
+except OSError:
+    pass
+os.access("f.txt", os.R_OK | os.W_OK)
+os.close(os.dup(fd))
+os.dup2(fd, 10)
+os.close(10)
+fcntl.fcntl(fd, fcntl.F_GETFD)
+fcntl.fcntl(fd, fcntl.F_SETFD, fcntl.FD_CLOEXEC)
+fcntl.fcntl(fd, fcntl.F_GETFL)
+fcntl.fcntl(fd, fcntl.F_SETFL, os.O_NONBLOCK)
+os.close(fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 20))
+os.close(fd)
+try:
+    os.read(fd, 1)
+except OSError:
+    pass
+os.mkdir("sub", 0o750)
+os.rename("f.txt", "sub/g.txt")
+os.symlink("sub/g.txt", "ln")
+os.readlink("ln")
+os.chmod("sub/g.txt", 0o600)
+os.listdir("sub")
+os.unlink("ln")
+os.unlink("sub/g.txt")
+os.rmdir("sub")
+os.getcwd()
+os.umask(0o22)
+r, w = os.pipe2(os.O_CLOEXEC | os.O_NONBLOCK)
+os.write(w, b"abc")
+os.read(r, 10)
+try:
+    os.read(r, 10)
+except BlockingIOError:
+    pass
+os.close(r)
+os.close(w)
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(4)
+c = socket.socket()
+c.connect(s.getsockname())
+a, _ = s.accept()
+c.send(b"GET / HTTP/1.0\r\n\r\n")
+a.recv(100)
+a.sendmsg([b"ab", b"cd"])
+c.recvmsg(10)
+c.getpeername()
+a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+a.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+p = select.poll()
+p.register(a, select.POLLIN)
+p.poll(0)
+c.send(b"x")
+p.poll(100)
+e = select.epoll()
+e.register(a, select.EPOLLIN | select.EPOLLET)
+e.poll(0.5)
+e.close()
+c.shutdown(socket.SHUT_WR)
+for x in (a, c, s):
+    x.close()
+u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+u.bind(d + "/sock")
+u.sendto(b"hi", d + "/sock")
+u.recvfrom(10)
+u.close()
+os.unlink(d + "/sock")
+v6 = socket.socket(socket.AF_INET6)
+try:
+    v6.connect(("::1", 9))
+except OSError:
+    pass
+v6.close()
+n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+n.bind((0, 0))
+n.close()
+x, y = socket.socketpair()
+x.close()
+y.close()
+m = mmap.mmap(-1, 8192)
+m.close()
+signal.signal(signal.SIGUSR1, lambda *a: None)
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR2, signal.SIGTERM])
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR2, signal.SIGTERM])
+os.kill(os.getpid(), signal.SIGUSR1)
+time.sleep(0.001)
+pid = os.fork()
+if pid == 0:
+    os._exit(7)
+os.waitpid(pid, 0)
+os.uname()
+"#;
+
+/// Syscalls whose lines must match strace's exactly (everything the workload makes after the
+/// sync point that this module decodes).
+const COMPARED: &str = "trace=openat,read,write,pread64,pwrite64,readv,writev,fsync,ftruncate,close,lseek,\
+newfstatat,access,dup,dup2,dup3,fcntl,mkdir,rename,symlink,readlink,chmod,getdents64,unlink,rmdir,getcwd,\
+chdir,umask,pipe2,socket,setsockopt,bind,listen,getsockname,connect,accept4,sendto,recvfrom,sendmsg,\
+recvmsg,getpeername,getsockopt,poll,epoll_create1,epoll_ctl,epoll_wait,shutdown,socketpair,mmap,munmap,\
+rt_sigaction,rt_sigprocmask,kill,getpid,clock_nanosleep,clone,clone3,wait4,uname,exit_group";
+
+fn python() -> Command {
+    let mut cmd = Command::new("/usr/bin/python3");
+    cmd.env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("LANG", "C");
+    cmd
+}
+
+fn require(tool: &str) {
+    let ok = Command::new(tool)
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "{tool} is required for the golden tests (install it: scripts/setup)"
+    );
+}
+
+/// Run the workload under real strace; returns its lines after the sync read.
+fn run_strace(dir: &Path, extra: &[&str]) -> Vec<String> {
+    let out = dir.join("strace.out");
+    let mut child = Command::new("strace")
+        .args(["-o"])
+        .arg(&out)
+        .args(["-e", COMPARED])
+        .args(extra)
+        .arg("/usr/bin/python3")
+        .args(["-c", WORKLOAD])
+        .arg(dir.join("work"))
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("LANG", "C")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn strace");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(b"g").expect("write sync byte");
+    }
+    let status = child.wait().expect("wait strace");
+    assert!(status.success(), "strace run failed: {status}");
+    let text = std::fs::read_to_string(&out).expect("read strace output");
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("read(0"))
+        .expect("sync read(0, ...) in strace output");
+    lines[start + 1..].to_vec()
+}
+
+/// Run the workload under the minimal tracer; returns lines formatted by this module.
+fn run_ours(dir: &Path, strsize: usize, fd_paths: bool) -> Vec<String> {
+    let wanted: Vec<&str> = COMPARED.trim_start_matches("trace=").split(',').collect();
+    let mut child = python()
+        .args(["-c", WORKLOAD])
+        .arg(dir.join("work"))
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn python3");
+    let pid = Pid::from_raw(child.id() as i32);
+    // Watchdog: a wedged tracee must fail the test, not hang it.
+    let watchdog = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(60));
+        let _ = signal::kill(pid, Signal::SIGKILL);
+    });
+    // Give python time to reach the blocking sync read before attaching.
+    let mut waited = 0;
+    loop {
+        let syscall = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
+        if syscall.starts_with("0 0x0 ") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        waited += 1;
+        assert!(waited < 1000, "python3 never blocked on stdin");
+    }
+    ptrace::seize(pid, ptrace::Options::PTRACE_O_TRACESYSGOOD).expect("PTRACE_SEIZE");
+    ptrace::interrupt(pid).expect("PTRACE_INTERRUPT");
+    let mem = ProcMem(File::open(format!("/proc/{pid}/mem")).expect("open /proc/PID/mem"));
+    let opts = DecodeOpts {
+        strsize,
+        fd_paths,
+        pid: pid.as_raw(),
+    };
+    let mut lines = Vec::new();
+    let mut pending: Option<(u64, [u64; 6], Entry)> = None;
+    let mut synced = false;
+    let mut stdin = child.stdin.take();
+    loop {
+        match waitpid(pid, None).expect("waitpid") {
+            WaitStatus::PtraceEvent(..) => {
+                if let Some(mut s) = stdin.take() {
+                    let _ = ptrace::syscall(pid, None);
+                    s.write_all(b"g").expect("write sync byte");
+                    continue;
+                }
+                let _ = ptrace::syscall(pid, None);
+            }
+            WaitStatus::PtraceSyscall(_) => {
+                let regs = ptrace::getregs(pid).expect("getregs");
+                let at_entry = regs.rax as i64 == -i64::from(libc::ENOSYS) && pending.is_none();
+                if at_entry {
+                    let nr = regs.orig_rax;
+                    let args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9];
+                    let entry = format_args_enter(nr, &args, &mem, &opts);
+                    if nr == libc::SYS_exit_group as u64 && synced {
+                        lines.push(format!("exit_group({}) = ?", entry.text));
+                    }
+                    pending = Some((nr, args, entry));
+                } else if let Some((nr, args, entry)) = pending.take() {
+                    let ret = regs.rax as i64;
+                    let name = syscall_name(nr);
+                    if synced && wanted.contains(&name.as_str()) {
+                        let (a, r) = format_call_exit(nr, &args, ret, &mem, &opts, &entry);
+                        lines.push(format!("{name}({a}) = {r}"));
+                    }
+                    if name == "read" && args[0] == 0 {
+                        synced = true;
+                    }
+                }
+                let _ = ptrace::syscall(pid, None);
+            }
+            WaitStatus::Stopped(_, sig) => {
+                let _ = ptrace::syscall(pid, Some(sig));
+            }
+            WaitStatus::Exited(..) | WaitStatus::Signaled(..) => break,
+            _ => {
+                let _ = ptrace::syscall(pid, None);
+            }
+        }
+    }
+    let _ = child.wait();
+    drop(watchdog);
+    lines
+}
+
+/// Replace run-specific numbers with placeholders.
+fn normalise(line: &str, pid: Option<&str>) -> String {
+    let mut s = line.to_string();
+    // Column padding before " = ".
+    while let Some(i) = s.find(")  ") {
+        let rest = s[i + 1..].trim_start();
+        if rest.starts_with("= ") {
+            s = format!("{}) {}", &s[..i], rest);
+        } else {
+            break;
+        }
+    }
+    s = mask_hex(&s);
+    for key in [
+        "socket:[", "pipe:[", "htons(", "tv_sec=", "tv_nsec=", "= ", "wait4(", "kill(", "u64=",
+    ] {
+        s = mask_after(&s, key);
+    }
+    if let Some(p) = pid {
+        s = s.replace(p, "N");
+    }
+    s
+}
+
+/// Hex numbers of 6+ digits (addresses) become `0xADDR`.
+fn mask_hex(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'0' && b.get(i + 1) == Some(&b'x') {
+            let mut j = i + 2;
+            while j < b.len() && b[j].is_ascii_hexdigit() {
+                j += 1;
+            }
+            if j - i - 2 >= 6 {
+                out.push_str("0xADDR");
+                i = j;
+                continue;
+            }
+        }
+        out.push(char::from(b[i]));
+        i += 1;
+    }
+    out
+}
+
+/// Decimal digits right after `key` become `N` (only for values that vary between runs).
+fn mask_after(s: &str, key: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(key) {
+        out.push_str(&rest[..i + key.len()]);
+        rest = &rest[i + key.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let varying = match key {
+            "= " | "wait4(" | "kill(" => digits >= 4,
+            "u64=" => digits >= 6,
+            "htons(" => rest[..digits].parse::<u32>().is_ok_and(|p| p >= 1024),
+            _ => true,
+        };
+        if digits > 0 && varying {
+            out.push('N');
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn compare(theirs: &[String], ours: &[String]) {
+    let theirs: Vec<String> = theirs
+        .iter()
+        .filter(|l| !l.starts_with("---") && !l.starts_with("+++"))
+        .map(|l| normalise(l, None))
+        .collect();
+    let ours: Vec<String> = ours.iter().map(|l| normalise(l, None)).collect();
+    assert!(theirs.len() > 80, "strace saw only {} calls", theirs.len());
+    similar_asserts::assert_eq!(theirs.join("\n"), ours.join("\n"));
+}
+
+fn golden(strsize: usize, fd_paths: bool) {
+    require("strace");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(tmp.path().join("work")).expect("mkdir");
+    let s = strsize.to_string();
+    let mut extra = vec!["-s", s.as_str()];
+    if fd_paths {
+        extra.push("-y");
+    }
+    let theirs = run_strace(tmp.path(), &extra);
+    let ours = run_ours(tmp.path(), strsize, fd_paths);
+    compare(&theirs, &ours);
+}
+
+#[test]
+#[serial_test::serial(ptrace)]
+fn matches_strace_default() {
+    golden(32, false);
+}
+
+#[test]
+#[serial_test::serial(ptrace)]
+fn matches_strace_y_and_short_strings() {
+    golden(8, true);
+}
