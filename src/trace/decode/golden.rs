@@ -183,6 +183,12 @@ struct Scenario {
     filter: &'static str,
     /// Compare from the execve of this program on (`None`: from after the sync read).
     from_exec: Option<&'static str>,
+    /// Drives the traced program from outside once it runs (e.g. sends HTTP requests).
+    driver: Option<fn(&Path)>,
+    /// Directory handed to the driver.
+    dir: std::path::PathBuf,
+    /// Resets state the program leaves behind, before each of the two runs.
+    prepare: Option<fn(&Path)>,
 }
 
 impl Scenario {
@@ -198,6 +204,9 @@ impl Scenario {
             stdin: b"g",
             filter: COMPARED,
             from_exec: None,
+            driver: None,
+            dir: dir.to_path_buf(),
+            prepare: None,
         }
     }
 
@@ -214,6 +223,9 @@ impl Scenario {
             stdin: b"g\ng",
             filter: "trace=all",
             from_exec: Some("/usr/bin/python3"),
+            driver: None,
+            dir: dir.to_path_buf(),
+            prepare: None,
         }
     }
 
@@ -229,6 +241,9 @@ impl Scenario {
             stdin: b"g\n",
             filter: "trace=all",
             from_exec: argv.first().copied(),
+            driver: None,
+            dir: std::path::PathBuf::new(),
+            prepare: None,
         }
     }
 
@@ -242,7 +257,8 @@ impl Scenario {
             .env("PYTHONHASHSEED", "0")
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .env("LANG", "C")
-            .stdin(Stdio::piped());
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null());
         cmd
     }
 }
@@ -270,7 +286,14 @@ fn run_strace(dir: &Path, sc: &Scenario, extra: &[&str]) -> Vec<String> {
     if let Some(mut stdin) = child.stdin.take() {
         stdin.write_all(sc.stdin).expect("write sync bytes");
     }
+    let driver = sc.driver.map(|d| {
+        let dir = sc.dir.clone();
+        std::thread::spawn(move || d(&dir))
+    });
     let status = child.wait().expect("wait strace");
+    if let Some(d) = driver {
+        d.join().expect("driver thread");
+    }
     // The traced program's own exit code comes back through strace; only a signal is a failure.
     assert!(status.code().is_some(), "strace run failed: {status}");
     let text = std::fs::read_to_string(&out).expect("read strace output");
@@ -296,7 +319,7 @@ fn run_strace(dir: &Path, sc: &Scenario, extra: &[&str]) -> Vec<String> {
 }
 
 /// Run the scenario under the minimal tracer; returns lines formatted by this module.
-fn run_ours(sc: &Scenario, strsize: usize, fd_paths: bool) -> Vec<String> {
+fn run_ours(sc: &Scenario, strsize: usize, fd_paths: bool) -> (Vec<String>, String) {
     let wanted: Vec<&str> = sc.filter.trim_start_matches("trace=").split(',').collect();
     let all = wanted == ["all"];
     let mut child = sc.command(&[]).spawn().expect("spawn tracee");
@@ -329,12 +352,17 @@ fn run_ours(sc: &Scenario, strsize: usize, fd_paths: bool) -> Vec<String> {
     let mut pending: Option<(u64, [u64; 6], Entry)> = None;
     let mut synced = false;
     let mut stdin = child.stdin.take();
+    let mut driver = None;
     loop {
         match waitpid(pid, None).expect("waitpid") {
             WaitStatus::PtraceEvent(..) => {
                 let _ = ptrace::syscall(pid, None);
                 if let Some(mut s) = stdin.take() {
                     s.write_all(sc.stdin).expect("write sync bytes");
+                    if let Some(d) = sc.driver {
+                        let dir = sc.dir.clone();
+                        driver = Some(std::thread::spawn(move || d(&dir)));
+                    }
                 }
             }
             WaitStatus::PtraceSyscall(_) => {
@@ -382,8 +410,11 @@ fn run_ours(sc: &Scenario, strsize: usize, fd_paths: bool) -> Vec<String> {
         }
     }
     let _ = child.wait();
+    if let Some(d) = driver {
+        d.join().expect("driver thread");
+    }
     drop(watchdog);
-    lines
+    (lines, pid.to_string())
 }
 
 /// Replace run-specific numbers with placeholders.
@@ -409,12 +440,13 @@ fn normalise(line: &str, pid: Option<&str>) -> String {
         "wait4(",
         "kill(",
         "u64=",
+        "u32=",
         "parent_tid=[",
     ] {
         s = mask_after(&s, key);
     }
     if let Some(p) = pid {
-        s = s.replace(p, "N");
+        s = replace_number(&s, p);
     }
     // Random bytes and live system counters differ on every run.
     if s.starts_with("getrandom(\"") {
@@ -429,6 +461,30 @@ fn normalise(line: &str, pid: Option<&str>) -> String {
             .collect();
     }
     s
+}
+
+/// Replace the decimal number `n` where it stands alone (not inside a longer number).
+fn replace_number(s: &str, n: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(n) {
+        let before = out.chars().last().or_else(|| rest[..i].chars().last());
+        let before = if i > 0 {
+            rest[..i].chars().last()
+        } else {
+            before
+        };
+        let after = rest[i + n.len()..].chars().next();
+        out.push_str(&rest[..i]);
+        if before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit()) {
+            out.push_str(n);
+        } else {
+            out.push_str("PID");
+        }
+        rest = &rest[i + n.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Hex numbers of 6+ digits (addresses) become `0xADDR`.
@@ -464,7 +520,7 @@ fn mask_after(s: &str, key: &str) -> String {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         let varying = match key {
             "= " | "wait4(" | "kill(" => digits >= 4,
-            "u64=" => digits >= 6,
+            "u64=" | "u32=" => digits >= 6,
             "htons(" => rest[..digits].parse::<u32>().is_ok_and(|p| p >= 1024),
             _ => true,
         };
@@ -477,14 +533,15 @@ fn mask_after(s: &str, key: &str) -> String {
     out
 }
 
-fn compare(theirs: &[String], ours: &[String]) {
+fn compare(theirs: &[String], their_pid: Option<&str>, ours: &[String], our_pid: Option<&str>) {
     let theirs: Vec<String> = theirs
         .iter()
         .filter(|l| !l.starts_with("---") && !l.starts_with("+++"))
-        .map(|l| normalise(l, None))
+        .map(|l| normalise(l, their_pid.map(str::trim)))
         .collect();
-    let ours: Vec<String> = ours.iter().map(|l| normalise(l, None)).collect();
+    let ours: Vec<String> = ours.iter().map(|l| normalise(l, our_pid)).collect();
     assert!(theirs.len() > 20, "strace saw only {} calls", theirs.len());
+    eprintln!("golden: {} strace lines, {} ours", theirs.len(), ours.len());
     if theirs == ours {
         return;
     }
@@ -520,9 +577,16 @@ fn golden_run(dir: &Path, sc: &Scenario, strsize: usize, fd_paths: bool) {
     if fd_paths {
         extra.push("-y");
     }
+    if let Some(p) = sc.prepare {
+        p(&sc.dir);
+    }
     let theirs = run_strace(dir, sc, &extra);
-    let ours = run_ours(sc, strsize, fd_paths);
-    compare(&theirs, &ours);
+    let their_pid = std::fs::read_to_string(sc.dir.join("lastpid")).ok();
+    if let Some(p) = sc.prepare {
+        p(&sc.dir);
+    }
+    let (ours, our_pid) = run_ours(sc, strsize, fd_paths);
+    compare(&theirs, their_pid.as_deref(), &ours, Some(&our_pid));
 }
 
 #[test]
@@ -574,4 +638,94 @@ fn matches_strace_on_coreutils_and_shell() {
         golden_run(tmp.path(), &Scenario::program(argv), 32, false);
         golden_run(tmp.path(), &Scenario::program(argv), 16, true);
     }
+}
+
+/// The seed scenario: nginx (single process) accepts connections on loopback and writes its
+/// access log; `accept4` with `[112 => 16]`, `recvfrom`, `writev`, `sendfile`, `epoll_*`…
+#[test]
+#[serial_test::serial(ptrace)]
+fn matches_strace_on_nginx() {
+    require("nginx");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("html")).expect("mkdir html");
+    std::fs::write(dir.join("html/index.html"), "hello from nginx\n").expect("write index");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind probe");
+        l.local_addr().expect("addr").port()
+    };
+    std::fs::write(dir.join("port"), port.to_string()).expect("write port");
+    let d = dir.display();
+    let conf = format!(
+        "daemon off; master_process off; worker_processes 1; pid {d}/nginx.pid;\n\
+         error_log {d}/error.log;\n\
+         events {{ worker_connections 16; }}\n\
+         http {{ log_format plain '$remote_addr \"$request\" $status $body_bytes_sent';\n\
+           access_log {d}/access.log plain; client_body_temp_path {d}/cb; proxy_temp_path {d}/p;\n\
+           fastcgi_temp_path {d}/f; uwsgi_temp_path {d}/u; scgi_temp_path {d}/s;\n\
+           server {{ listen 127.0.0.1:{port}; root {d}/html; }} }}\n"
+    );
+    std::fs::write(dir.join("nginx.conf"), conf).expect("write nginx.conf");
+    let conf_path = dir.join("nginx.conf").display().to_string();
+    let mut sc = Scenario::program(&["/usr/sbin/nginx"]);
+    sc.argv = vec![
+        "/bin/sh".into(),
+        "-c".into(),
+        format!("read x; exec /usr/sbin/nginx -e {d}/error.log -c '{conf_path}'"),
+    ];
+    sc.dir = dir.to_path_buf();
+    sc.driver = Some(drive_nginx);
+    sc.prepare = Some(reset_nginx);
+    golden_run(dir, &sc, 32, false);
+    golden_run(dir, &sc, 32, true);
+}
+
+/// Remove what a previous nginx run left behind.
+fn reset_nginx(dir: &Path) {
+    for sub in ["cb", "p", "f", "u", "s"] {
+        let _ = std::fs::remove_dir(dir.join(sub));
+    }
+    for file in ["nginx.pid", "access.log", "error.log", "lastpid"] {
+        let _ = std::fs::remove_file(dir.join(file));
+    }
+}
+
+/// Send three HTTP requests to the nginx under test, then ask it to quit (SIGQUIT).
+fn drive_nginx(dir: &Path) {
+    use std::io::Read;
+    let port: u16 = std::fs::read_to_string(dir.join("port"))
+        .ok()
+        .and_then(|p| p.trim().parse().ok())
+        .expect("port file");
+    // nginx writes its pid file after it listens; then give it time to block in epoll_wait.
+    // Each request waits for the previous one to settle so both runs see the same events.
+    let mut pid = None;
+    for _ in 0..500 {
+        if let Some(p) = std::fs::read_to_string(dir.join("nginx.pid"))
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok())
+        {
+            pid = Some(p);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let pid = pid.expect("nginx never listened");
+    std::fs::write(dir.join("lastpid"), pid.to_string()).expect("write lastpid");
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_millis(100));
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect nginx");
+        s.write_all(b"GET /index.html HTTP/1.0\r\nHost: t\r\n\r\n")
+            .expect("send request");
+        let mut reply = Vec::new();
+        let _ = s.read_to_end(&mut reply);
+        assert!(
+            reply.starts_with(b"HTTP/1.1 200"),
+            "nginx answered {reply:?}"
+        );
+    }
+    // Let nginx finish the request and block in epoll_wait, so SIGQUIT interrupts the same
+    // call in both runs.
+    std::thread::sleep(Duration::from_millis(200));
+    let _ = signal::kill(Pid::from_raw(pid), Signal::SIGQUIT);
 }

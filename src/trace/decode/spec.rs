@@ -95,6 +95,8 @@ enum A {
     CloneEntry,
     /// ioctl request code.
     IoctlReq,
+    /// ioctl's third argument, decoded for the few requests that take an `int *`.
+    IoctlArg,
     /// clone3's `struct clone_args`.
     Clone3Args,
     /// clone3's size argument (argument 1, listed after the suffix).
@@ -302,7 +304,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "pipe" => (&[FdPair], R::Dec),
         "pipe2" => (&[FdPair, Flags(fl::PIPE_FLAGS, "0")], R::Dec),
         "fcntl" => (&[Fd, Enum(fl::FCNTL_CMDS, "F_???"), FcntlArg(1)], R::Fcntl),
-        "ioctl" => (&[Fd, IoctlReq, Hex], R::Dec),
+        "ioctl" => (&[Fd, IoctlReq, IoctlArg], R::Dec),
         "flock" => (&[Fd, Flags(fl::FLOCK_OPS, "0")], R::Dec),
         "sendfile" => (&[Fd, Fd, Ptr, ULong], R::Dec),
         "copy_file_range" => (&[Fd, Ptr, Fd, Ptr, ULong, UInt], R::Dec),
@@ -659,7 +661,13 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         SigactIn => st::sigaction(c.mem, v),
         TsIn => st::timespec(c.mem, v),
         PollIn(n) => st::pollfds(c.mem, v, c.arg(n), c.opts, &|f| c.fd(f)),
-        EpollIn => st::epoll_event(c.mem, v),
+        EpollIn => {
+            if c.arg(1) == 2 {
+                ptr(v)
+            } else {
+                st::epoll_event(c.mem, v)
+            }
+        }
         RlimIn => st::rlimit(c.mem, v),
         Argv => st::string_array(c.mem, v, c.opts, false),
         Envp => st::string_array(c.mem, v, c.opts, true),
@@ -701,6 +709,11 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             format!("child_stack={}, flags={f}", ptr(c.arg(1)))
         }
         IoctlReq => ioctl_name(v),
+        IoctlArg => match c.arg(1) & 0xffff_ffff {
+            // FIONBIO, FIOASYNC: `int *` read by the kernel.
+            0x5421 | 0x5452 => st::int_ptr(c.mem, v),
+            _ => hex(v),
+        },
         Clone3Args => clone3_args(c, v),
         Clone3Result => clone3_result(c, c.arg(0)),
         Clone3Size => c.arg(1).to_string(),
