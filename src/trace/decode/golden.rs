@@ -607,6 +607,18 @@ fn matches_strace_every_call_from_exec() {
     golden(true, 32, false);
 }
 
+/// prctl options and CPU affinity through ctypes (what runtimes and sandboxes call).
+const PRCTL_CALLS: &str = "import ctypes, os
+l = ctypes.CDLL(None)
+b = ctypes.create_string_buffer(16)
+i = ctypes.c_int()
+for args in [(1, 9), (3,), (4, 1), (15, b'abc'), (16, b), (23, 0), (23, 48), (38, 1, 0, 0, 0),
+             (39, 0, 0, 0, 0), (8, 1), (36, 1), (47, 1, 12, 0, 0), (0x59616d61, 1234), (24, 0),
+             (9999, 1, 2, 3, 4), (2, ctypes.byref(i)), (21,)]:
+    l.prctl(*(list(args) + [0] * (5 - len(args))))
+os.sched_setaffinity(0, os.sched_getaffinity(0))
+";
+
 /// Common programs, every syscall from their execve on.
 #[test]
 #[serial_test::serial(ptrace)]
@@ -633,6 +645,19 @@ fn matches_strace_on_coreutils_and_shell() {
             "-c",
             "import threading; t = threading.Thread(target=lambda: None); t.start(); t.join()",
         ],
+        &[
+            "/usr/bin/find",
+            "/etc/ssl",
+            "-maxdepth",
+            "1",
+            "-newer",
+            "/etc/hostname",
+        ],
+        &["/usr/bin/id"],
+        &["/bin/tar", "cf", "/dev/null", "/etc/ssl/openssl.cnf"],
+        &["/bin/date", "-u", "-d", "@0"],
+        &["/usr/bin/touch", "-d", "@0", "/tmp/toolbox-golden-touch"],
+        &["/usr/bin/python3", "-c", PRCTL_CALLS],
     ];
     for argv in programs {
         golden_run(tmp.path(), &Scenario::program(argv), 32, false);

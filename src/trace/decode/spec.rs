@@ -95,6 +95,14 @@ enum A {
     CloneEntry,
     /// ioctl request code.
     IoctlReq,
+    /// gid_t array of argument 0 entries (setgroups).
+    GidsIn,
+    /// CPU set with its size in bytes in argument N.
+    CpuSetIn(usize),
+    /// prctl option and the arguments it reads.
+    PrctlEntry,
+    /// utimensat's `struct timespec[2]`.
+    UtimeTs,
     /// ioctl's third argument, decoded for the few requests that take an `int *`.
     IoctlArg,
     /// clone3's `struct clone_args`.
@@ -148,6 +156,12 @@ enum A {
     OptOut(usize),
     /// clone3's ` => {parent_tid=[N]}` appended to its argument (no separator).
     Clone3Result,
+    /// gid_t array filled by getgroups (length = return value).
+    GidsOut,
+    /// CPU set filled by sched_getaffinity (return value = bytes).
+    CpuSetOut,
+    /// What prctl's GET options wrote.
+    PrctlExit,
     /// struct sysinfo output.
     SysinfoOut,
     /// struct statfs output.
@@ -190,6 +204,9 @@ impl A {
                 | A::OptOut(_)
                 | A::CloneExit
                 | A::SysinfoOut
+                | A::GidsOut
+                | A::CpuSetOut
+                | A::PrctlExit
                 | A::Clone3Result
                 | A::StatfsOut
         )
@@ -213,6 +230,8 @@ enum R {
     Poll,
     /// fcntl: depends on the command.
     Fcntl,
+    /// prctl: annotated for PR_GET_DUMPABLE.
+    Prctl,
 }
 
 use A::*;
@@ -484,8 +503,12 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "gettimeofday" => (&[TvOut, Ptr], R::Dec),
         "time" => (&[Ptr], R::Dec),
         "futex" => (&[Ptr, FutexOp, FutexRest], R::Dec),
-        "sched_getaffinity" => (&[Int, UInt, Ptr], R::Dec),
-        "getgroups" => (&[Int, Ptr], R::Dec),
+        "sched_getaffinity" => (&[Int, UInt, CpuSetOut], R::Dec),
+        "sched_setaffinity" => (&[Int, UInt, CpuSetIn(1)], R::Dec),
+        "prctl" => (&[PrctlEntry, PrctlExit], R::Prctl),
+        "utimensat" => (&[DirFd, Path, UtimeTs, Flags(fl::AT_FLAGS, "0")], R::Dec),
+        "getgroups" => (&[Int, GidsOut], R::Dec),
+        "setgroups" => (&[Int, GidsIn], R::Dec),
         "setns" => (&[Fd, Flags(fl::CLONE_FLAGS, "0")], R::Dec),
         "unshare" => (&[Flags(fl::CLONE_FLAGS, "0")], R::Dec),
         "getitimer" => (&[EnumDec(fl::ITIMERS, "ITIMER_???"), Ptr], R::Dec),
@@ -598,6 +621,7 @@ fn present(k: A, args: &[u64; 6]) -> bool {
             f & (libc::O_CREAT as u64) != 0 || f & 0o20000000 != 0
         }
         CloneExit => args[0] & (CLONE_EXIT_FLAGS) != 0,
+        PrctlExit => matches!(args[0], PR_GET_PDEATHSIG | PR_GET_NAME),
         FcntlArg(i) => !matches!(
             args.get(i).copied().unwrap_or(0),
             1 | 3 | 9 | 11 | 1025 | 1032 | 1034
@@ -790,6 +814,42 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         }
         RlimOut => if_ok(c, v, st::rlimit),
         SysinfoOut => if_ok(c, v, st::sysinfo),
+        GidsOut => match c.ret {
+            Some(r) if r >= 0 => {
+                let n = (r as u64).min(c.arg(0) & 0xffff_ffff);
+                st::u32_array(c.mem, v, n, c.opts)
+            }
+            _ => ptr(v),
+        },
+        GidsIn => st::u32_array(c.mem, v, c.arg(0) & 0xffff_ffff, c.opts),
+        CpuSetIn(n) => st::cpu_set(c.mem, v, c.arg(n)),
+        CpuSetOut => match c.ret {
+            Some(r) if r >= 0 => st::cpu_set(c.mem, v, r as u64),
+            _ => ptr(v),
+        },
+        PrctlEntry => prctl_entry(c),
+        UtimeTs => st::utime_timespecs(c.mem, v),
+        PrctlExit => match c.arg(0) {
+            PR_GET_PDEATHSIG => {
+                if c.failed() {
+                    ptr(c.arg(1))
+                } else {
+                    match read_u32(c.mem, c.arg(1)) {
+                        Some(sig) => {
+                            format!("[{}]", super::signal::sig_text(i64::from(sig as i32)))
+                        }
+                        None => ptr(c.arg(1)),
+                    }
+                }
+            }
+            _ => {
+                if c.failed() {
+                    ptr(c.arg(1))
+                } else {
+                    strings::cstr_max(c.mem, c.arg(1), c.opts.strsize.min(16))
+                }
+            }
+        },
         StatfsOut => if_ok(c, v, st::statfs),
         UtsOut => if_ok(c, v, st::utsname),
         WaitStatus => match c.ret {
@@ -883,6 +943,171 @@ fn cwd_path(opts: &DecodeOpts) -> Option<Vec<u8>> {
     std::fs::read_link(format!("/proc/{}/cwd", opts.pid))
         .ok()
         .map(|p| p.as_os_str().as_bytes().to_vec())
+}
+
+const PR_GET_PDEATHSIG: u64 = 2;
+const PR_GET_NAME: u64 = 16;
+
+/// prctl options. See: include/uapi/linux/prctl.h.
+const PR_OPTIONS: Xlat = &[
+    (1, "PR_SET_PDEATHSIG"),
+    (2, "PR_GET_PDEATHSIG"),
+    (3, "PR_GET_DUMPABLE"),
+    (4, "PR_SET_DUMPABLE"),
+    (5, "PR_GET_UNALIGN"),
+    (6, "PR_SET_UNALIGN"),
+    (7, "PR_GET_KEEPCAPS"),
+    (8, "PR_SET_KEEPCAPS"),
+    (9, "PR_GET_FPEMU"),
+    (10, "PR_SET_FPEMU"),
+    (11, "PR_GET_FPEXC"),
+    (12, "PR_SET_FPEXC"),
+    (13, "PR_GET_TIMING"),
+    (14, "PR_SET_TIMING"),
+    (15, "PR_SET_NAME"),
+    (16, "PR_GET_NAME"),
+    (19, "PR_GET_ENDIAN"),
+    (20, "PR_SET_ENDIAN"),
+    (21, "PR_GET_SECCOMP"),
+    (22, "PR_SET_SECCOMP"),
+    (23, "PR_CAPBSET_READ"),
+    (24, "PR_CAPBSET_DROP"),
+    (25, "PR_GET_TSC"),
+    (26, "PR_SET_TSC"),
+    (27, "PR_GET_SECUREBITS"),
+    (28, "PR_SET_SECUREBITS"),
+    (29, "PR_SET_TIMERSLACK"),
+    (30, "PR_GET_TIMERSLACK"),
+    (31, "PR_TASK_PERF_EVENTS_DISABLE"),
+    (32, "PR_TASK_PERF_EVENTS_ENABLE"),
+    (33, "PR_MCE_KILL"),
+    (34, "PR_MCE_KILL_GET"),
+    (35, "PR_SET_MM"),
+    (36, "PR_SET_CHILD_SUBREAPER"),
+    (37, "PR_GET_CHILD_SUBREAPER"),
+    (38, "PR_SET_NO_NEW_PRIVS"),
+    (39, "PR_GET_NO_NEW_PRIVS"),
+    (40, "PR_GET_TID_ADDRESS"),
+    (41, "PR_SET_THP_DISABLE"),
+    (42, "PR_GET_THP_DISABLE"),
+    (45, "PR_SET_FP_MODE"),
+    (46, "PR_GET_FP_MODE"),
+    (47, "PR_CAP_AMBIENT"),
+    (52, "PR_GET_SPECULATION_CTRL"),
+    (53, "PR_SET_SPECULATION_CTRL"),
+    (57, "PR_SET_IO_FLUSHER"),
+    (58, "PR_GET_IO_FLUSHER"),
+    (59, "PR_SET_SYSCALL_USER_DISPATCH"),
+    (0x5961_6d61, "PR_SET_PTRACER"),
+    (0x5356_4d41, "PR_SET_VMA"),
+];
+
+/// PR_SET_DUMPABLE values.
+const DUMPABLE: Xlat = &[
+    (0, "SUID_DUMP_DISABLE"),
+    (1, "SUID_DUMP_USER"),
+    (2, "SUID_DUMP_ROOT"),
+];
+
+/// PR_CAP_AMBIENT operations.
+const CAP_AMBIENT_OPS: Xlat = &[
+    (1, "PR_CAP_AMBIENT_IS_SET"),
+    (2, "PR_CAP_AMBIENT_RAISE"),
+    (3, "PR_CAP_AMBIENT_LOWER"),
+    (4, "PR_CAP_AMBIENT_CLEAR_ALL"),
+];
+
+/// Capability names, index = number. See: include/uapi/linux/capability.h.
+const CAPS: [&str; 41] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+];
+
+fn cap_name(v: u64) -> String {
+    match usize::try_from(v).ok().and_then(|i| CAPS.get(i)) {
+        Some(n) => n.to_string(),
+        None => format!("{v:#x} /* CAP_??? */"),
+    }
+}
+
+fn prctl_entry(c: &Ctx<'_>) -> String {
+    let op = c.arg(0) & 0xffff_ffff;
+    let Some(name) = fl::lookup(op, PR_OPTIONS) else {
+        return format!(
+            "{op:#x} /* PR_??? */, {}, {}, {}, {}",
+            hex(c.arg(1)),
+            hex(c.arg(2)),
+            hex(c.arg(3)),
+            hex(c.arg(4))
+        );
+    };
+    let a1 = c.arg(1);
+    let rest = match op {
+        2 | 16 => return name.to_string(),
+        3 | 7 | 21 | 27 | 30 | 37 | 40 | 42 | 46 | 58 => return name.to_string(),
+        1 => super::signal::sig_text(i64::from(a1 as i32)),
+        4 => fl::xenum(a1, DUMPABLE, "SUID_DUMP_???"),
+        15 => strings::cstr_max(c.mem, a1, c.opts.strsize.min(15)),
+        23 | 24 => cap_name(a1),
+        8 | 36 | 29 | 41 => a1.to_string(),
+        0x5961_6d61 => (a1 as i64).to_string(),
+        38 | 39 => format!("{}, {}, {}, {}", a1, c.arg(2), c.arg(3), c.arg(4)),
+        47 => {
+            let sub = fl::xenum(a1, CAP_AMBIENT_OPS, "PR_CAP_AMBIENT_???");
+            if a1 == 4 {
+                format!("{sub}, {}, {}, {}", c.arg(2), c.arg(3), c.arg(4))
+            } else {
+                format!("{sub}, {}, {}, {}", cap_name(c.arg(2)), c.arg(3), c.arg(4))
+            }
+        }
+        _ => format!(
+            "{}, {}, {}, {}",
+            hex(a1),
+            hex(c.arg(2)),
+            hex(c.arg(3)),
+            hex(c.arg(4))
+        ),
+    };
+    format!("{name}, {rest}")
 }
 
 const FUTEX_PRIVATE: u64 = 128;
@@ -1214,6 +1439,11 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
             let c = |f: i32| f.to_string();
             format!("{ret}{}", st::poll_result(mem, args[0], args[1], ret, &c))
         }
+        R::Prctl if args[0] == 3 => {
+            let name = fl::lookup(ret as u64, DUMPABLE);
+            name.map_or_else(|| ret.to_string(), |n| format!("{ret} ({n})"))
+        }
+        R::Prctl => ret.to_string(),
         R::Fcntl => match args[1] {
             0 | 1030 => fd_text(i32::try_from(ret).unwrap_or(-1), mem, opts),
             1 if ret != 0 => format!(

@@ -673,3 +673,65 @@ pub fn statfs(mem: &dyn Memory, addr: u64) -> String {
         flags::flags(u(80), ST_FLAGS, "0")
     )
 }
+
+/// `[0, 4, 27]`: `n` unsigned ints (uid_t/gid_t) at `addr`, `...` after `-s` items.
+pub fn u32_array(mem: &dyn Memory, addr: u64, n: u64, opts: &DecodeOpts) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    if n == 0 {
+        return "[]".to_string();
+    }
+    let shown = usize::try_from(n).unwrap_or(usize::MAX).min(opts.strsize);
+    let Ok(b) = mem.read(addr, shown * 4) else {
+        return ptr(addr);
+    };
+    let mut items: Vec<String> = (0..shown)
+        .map(|i| le_u32(&b, i * 4).unwrap_or(0).to_string())
+        .collect();
+    if n > shown as u64 {
+        items.push("...".to_string());
+    }
+    format!("[{}]", items.join(", "))
+}
+
+/// A CPU set of `size` bytes: `[0 1]`.
+pub fn cpu_set(mem: &dyn Memory, addr: u64, size: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let size = usize::try_from(size.min(8192)).unwrap_or(0);
+    let Ok(b) = mem.read(addr, size) else {
+        return ptr(addr);
+    };
+    let mut cpus = Vec::new();
+    for (i, byte) in b.iter().enumerate() {
+        for bit in 0..8 {
+            if byte & (1 << bit) != 0 {
+                cpus.push((i * 8 + bit).to_string());
+            }
+        }
+    }
+    format!("[{}]", cpus.join(" "))
+}
+
+/// utimensat's two timestamps: `[{tv_sec=0, tv_nsec=0}, {tv_sec=0, tv_nsec=UTIME_NOW}]`.
+pub fn utime_timespecs(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    let one = |off: usize| {
+        let sec = le_u64(&b, off).unwrap_or(0) as i64;
+        let nsec = le_u64(&b, off + 8).unwrap_or(0) as i64;
+        let nsec_text = match nsec {
+            0x3fff_ffff => "UTIME_NOW".to_string(),
+            0x3fff_fffe => "UTIME_OMIT".to_string(),
+            n => n.to_string(),
+        };
+        format!("{{tv_sec={sec}, tv_nsec={nsec_text}}}")
+    };
+    format!("[{}, {}]", one(0), one(16))
+}
