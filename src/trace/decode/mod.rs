@@ -16,6 +16,8 @@ mod signal;
 mod spec;
 mod strings;
 mod structs;
+#[cfg(test)]
+mod tests;
 
 pub use errno::{errno_message, errno_name};
 pub use signal::signal_name;
