@@ -108,17 +108,38 @@ pub const ACCESS_AT_FLAGS: Xlat = &[
     (libc::AT_EACCESS as u64, "AT_EACCESS"),
     (libc::AT_EMPTY_PATH as u64, "AT_EMPTY_PATH"),
 ];
-/// statx flags (AT_* plus the sync type).
+/// statx flags besides the sync type.
 pub const STATX_AT_FLAGS: Xlat = &[
     (libc::AT_SYMLINK_NOFOLLOW as u64, "AT_SYMLINK_NOFOLLOW"),
+    (libc::AT_REMOVEDIR as u64, "AT_REMOVEDIR"),
+    (libc::AT_SYMLINK_FOLLOW as u64, "AT_SYMLINK_FOLLOW"),
     (libc::AT_NO_AUTOMOUNT as u64, "AT_NO_AUTOMOUNT"),
     (libc::AT_EMPTY_PATH as u64, "AT_EMPTY_PATH"),
+    (0x8000, "AT_RECURSIVE"),
+];
+/// statx sync types (`flags & AT_STATX_SYNC_TYPE`).
+pub const STATX_SYNC: Xlat = &[
+    (0, "AT_STATX_SYNC_AS_STAT"),
     (libc::AT_STATX_FORCE_SYNC as u64, "AT_STATX_FORCE_SYNC"),
     (libc::AT_STATX_DONT_SYNC as u64, "AT_STATX_DONT_SYNC"),
+    (0x6000, "AT_STATX_SYNC_TYPE"),
 ];
+
+/// statx flags: the sync type always first, `AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW`.
+pub fn statx_flags(v: u64) -> String {
+    let v = v & 0xffff_ffff;
+    let mut out = lookup(v & 0x6000, STATX_SYNC).unwrap_or("0").to_string();
+    let rest = v & !0x6000;
+    if rest != 0 {
+        out.push('|');
+        out.push_str(&flags(rest, STATX_AT_FLAGS, "0"));
+    }
+    out
+}
 /// statx mask bits.
 pub const STATX_MASK: Xlat = &[
-    (0xfff, "STATX_BASIC_STATS"),
+    (0xfff, "STATX_ALL"),
+    (0x7ff, "STATX_BASIC_STATS"),
     (0x1, "STATX_TYPE"),
     (0x2, "STATX_MODE"),
     (0x4, "STATX_NLINK"),

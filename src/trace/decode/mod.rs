@@ -10,10 +10,14 @@ use serde::Serialize;
 
 mod errno;
 mod flags;
+#[cfg(test)]
+mod golden;
 mod signal;
 mod spec;
 mod strings;
 mod structs;
+#[cfg(test)]
+mod tests;
 
 pub use errno::{errno_message, errno_name};
 pub use signal::signal_name;
@@ -135,6 +139,13 @@ pub fn decode_json(
     entry: &Entry,
 ) -> serde_json::Value {
     serde_json::to_value(decode(nr, args, ret, mem, opts, entry)).unwrap_or(serde_json::Value::Null)
+}
+
+/// The argument text of `rt_sigreturn` (`{mask=[INT]}`), which strace reads from the signal
+/// frame at the tracee's stack pointer (`rsp` at syscall entry). Use it as the entry text
+/// for syscall 15 instead of [`format_args_enter`]'s empty one.
+pub fn format_rt_sigreturn(rsp: u64, mem: &dyn Memory) -> String {
+    structs::rt_sigreturn(mem, rsp)
 }
 
 /// Whether syscall `name` has a dedicated argument decoder (others print raw hex arguments).

@@ -49,6 +49,8 @@ enum A {
     Mode,
     /// mmap flags.
     MmapFlags,
+    /// statx flags.
+    StatxFlags,
     /// socket type.
     SockType,
     /// socket protocol, depends on the domain in argument N.
@@ -93,6 +95,20 @@ enum A {
     CloneEntry,
     /// ioctl request code.
     IoctlReq,
+    /// gid_t array of argument 0 entries (setgroups).
+    GidsIn,
+    /// CPU set with its size in bytes in argument N.
+    CpuSetIn(usize),
+    /// prctl option and the arguments it reads.
+    PrctlEntry,
+    /// utimensat's `struct timespec[2]`.
+    UtimeTs,
+    /// ioctl's third argument, decoded for the few requests that take an `int *`.
+    IoctlArg,
+    /// clone3's `struct clone_args`.
+    Clone3Args,
+    /// clone3's size argument (argument 1, listed after the suffix).
+    Clone3Size,
     // ---- exit-phase kinds: printed after the call ----
     /// Output buffer filled with `ret` bytes.
     OutBuf,
@@ -138,11 +154,28 @@ enum A {
     EpollOut,
     /// getsockopt value with length pointer in argument N.
     OptOut(usize),
+    /// clone3's ` => {parent_tid=[N]}` appended to its argument (no separator).
+    Clone3Result,
+    /// gid_t array filled by getgroups (length = return value).
+    GidsOut,
+    /// CPU set filled by sched_getaffinity (return value = bytes).
+    CpuSetOut,
+    /// What prctl's GET options wrote.
+    PrctlExit,
+    /// struct sysinfo output.
+    SysinfoOut,
+    /// struct statfs output.
+    StatfsOut,
     /// clone's exit part (parent_tid, tls, child_tidptr), if the flags ask for them.
     CloneExit,
 }
 
 impl A {
+    /// Whether this exit-phase argument continues the previous one instead of starting a new one.
+    fn is_suffix(self) -> bool {
+        matches!(self, A::Clone3Result)
+    }
+
     /// Whether this argument is printed at exit.
     fn at_exit(self) -> bool {
         matches!(
@@ -170,6 +203,12 @@ impl A {
                 | A::EpollOut
                 | A::OptOut(_)
                 | A::CloneExit
+                | A::SysinfoOut
+                | A::GidsOut
+                | A::CpuSetOut
+                | A::PrctlExit
+                | A::Clone3Result
+                | A::StatfsOut
         )
     }
 }
@@ -191,6 +230,8 @@ enum R {
     Poll,
     /// fcntl: depends on the command.
     Fcntl,
+    /// prctl: annotated for PR_GET_DUMPABLE.
+    Prctl,
 }
 
 use A::*;
@@ -229,7 +270,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             &[
                 DirFd,
                 Path,
-                Flags(fl::STATX_AT_FLAGS, "AT_STATX_SYNC_AS_STAT"),
+                StatxFlags,
                 Flags(fl::STATX_MASK, "0"),
                 StatxOut,
             ],
@@ -282,7 +323,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "pipe" => (&[FdPair], R::Dec),
         "pipe2" => (&[FdPair, Flags(fl::PIPE_FLAGS, "0")], R::Dec),
         "fcntl" => (&[Fd, Enum(fl::FCNTL_CMDS, "F_???"), FcntlArg(1)], R::Fcntl),
-        "ioctl" => (&[Fd, IoctlReq, Hex], R::Dec),
+        "ioctl" => (&[Fd, IoctlReq, IoctlArg], R::Dec),
         "flock" => (&[Fd, Flags(fl::FLOCK_OPS, "0")], R::Dec),
         "sendfile" => (&[Fd, Fd, Ptr, ULong], R::Dec),
         "copy_file_range" => (&[Fd, Ptr, Fd, Ptr, ULong, UInt], R::Dec),
@@ -409,6 +450,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             R::Fd,
         ),
         "clone" => (&[CloneEntry, CloneExit], R::Dec),
+        "clone3" => (&[Clone3Args, Clone3Result, Clone3Size], R::Dec),
         "execve" => (&[Path, Argv, Envp], R::Dec),
         "execveat" => (&[DirFd, Path, Argv, Envp, Flags(fl::AT_FLAGS, "0")], R::Dec),
         "exit" | "exit_group" => (&[Int], R::None),
@@ -461,13 +503,46 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "gettimeofday" => (&[TvOut, Ptr], R::Dec),
         "time" => (&[Ptr], R::Dec),
         "futex" => (&[Ptr, FutexOp, FutexRest], R::Dec),
-        "sched_getaffinity" => (&[Int, UInt, Ptr], R::Dec),
-        "getgroups" => (&[Int, Ptr], R::Dec),
+        "sched_getaffinity" => (&[Int, UInt, CpuSetOut], R::Dec),
+        "sched_setaffinity" => (&[Int, UInt, CpuSetIn(1)], R::Dec),
+        "prctl" => (&[PrctlEntry, PrctlExit], R::Prctl),
+        "utimensat" => (&[DirFd, Path, UtimeTs, Flags(fl::AT_FLAGS, "0")], R::Dec),
+        "getgroups" => (&[Int, GidsOut], R::Dec),
+        "setgroups" => (&[Int, GidsIn], R::Dec),
         "setns" => (&[Fd, Flags(fl::CLONE_FLAGS, "0")], R::Dec),
         "unshare" => (&[Flags(fl::CLONE_FLAGS, "0")], R::Dec),
         "getitimer" => (&[EnumDec(fl::ITIMERS, "ITIMER_???"), Ptr], R::Dec),
         "getrusage" => (&[EnumDec(fl::RUSAGE_WHO, "RUSAGE_???"), Ptr], R::Dec),
-        "sysinfo" | "times" => (&[Ptr], R::Dec),
+        "sysinfo" => (&[SysinfoOut], R::Dec),
+        "times" => (&[Ptr], R::Dec),
+        "getxattr" | "lgetxattr" => (&[Path, Str, OutBuf, ULong], R::Dec),
+        "fgetxattr" => (&[Fd, Str, OutBuf, ULong], R::Dec),
+        "setxattr" | "lsetxattr" => (
+            &[
+                Path,
+                Str,
+                InBuf(3),
+                ULong,
+                Flags(&[(1, "XATTR_CREATE"), (2, "XATTR_REPLACE")], "0"),
+            ],
+            R::Dec,
+        ),
+        "fsetxattr" => (
+            &[
+                Fd,
+                Str,
+                InBuf(3),
+                ULong,
+                Flags(&[(1, "XATTR_CREATE"), (2, "XATTR_REPLACE")], "0"),
+            ],
+            R::Dec,
+        ),
+        "listxattr" | "llistxattr" => (&[Path, Ptr, ULong], R::Dec),
+        "flistxattr" => (&[Fd, Ptr, ULong], R::Dec),
+        "removexattr" | "lremovexattr" => (&[Path, Str], R::Dec),
+        "fremovexattr" => (&[Fd, Str], R::Dec),
+        "statfs" => (&[Path, StatfsOut], R::Dec),
+        "fstatfs" => (&[Fd, StatfsOut], R::Dec),
         "inotify_add_watch" => (&[Fd, Path, Hex], R::Dec),
         _ => return None,
     };
@@ -546,6 +621,7 @@ fn present(k: A, args: &[u64; 6]) -> bool {
             f & (libc::O_CREAT as u64) != 0 || f & 0o20000000 != 0
         }
         CloneExit => args[0] & (CLONE_EXIT_FLAGS) != 0,
+        PrctlExit => matches!(args[0], PR_GET_PDEATHSIG | PR_GET_NAME),
         FcntlArg(i) => !matches!(
             args.get(i).copied().unwrap_or(0),
             1 | 3 | 9 | 11 | 1025 | 1032 | 1034
@@ -591,6 +667,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         OpenFlags => fl::open_flags(v),
         OpenMode(_) | Mode => fl::mode(v),
         MmapFlags => fl::mmap_flags(v),
+        StatxFlags => fl::statx_flags(v),
         SockType => fl::sock_type(v),
         Proto(d) => {
             let p = v as i32;
@@ -608,7 +685,13 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         SigactIn => st::sigaction(c.mem, v),
         TsIn => st::timespec(c.mem, v),
         PollIn(n) => st::pollfds(c.mem, v, c.arg(n), c.opts, &|f| c.fd(f)),
-        EpollIn => st::epoll_event(c.mem, v),
+        EpollIn => {
+            if c.arg(1) == 2 {
+                ptr(v)
+            } else {
+                st::epoll_event(c.mem, v)
+            }
+        }
         RlimIn => st::rlimit(c.mem, v),
         Argv => st::string_array(c.mem, v, c.opts, false),
         Envp => st::string_array(c.mem, v, c.opts, true),
@@ -650,6 +733,14 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             format!("child_stack={}, flags={f}", ptr(c.arg(1)))
         }
         IoctlReq => ioctl_name(v),
+        IoctlArg => match c.arg(1) & 0xffff_ffff {
+            // FIONBIO, FIOASYNC: `int *` read by the kernel.
+            0x5421 | 0x5452 => st::int_ptr(c.mem, v),
+            _ => hex(v),
+        },
+        Clone3Args => clone3_args(c, v),
+        Clone3Result => clone3_result(c, c.arg(0)),
+        Clone3Size => c.arg(1).to_string(),
         // Exit-phase kinds.
         OutBuf => match c.ret {
             Some(r) if r >= 0 => buf(c.mem, v, r as u64, c.opts),
@@ -660,10 +751,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             _ => ptr(v),
         },
         OutPathRet => match c.ret {
-            Some(r) if r >= 0 => match c.mem.read(v, r as usize) {
-                Ok(b) => quote(&b),
-                Err(_) => ptr(v),
-            },
+            Some(r) if r >= 0 => buf(c.mem, v, r as u64, c.opts),
             _ => ptr(v),
         },
         OutCwd => match c.ret {
@@ -725,6 +813,44 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             }
         }
         RlimOut => if_ok(c, v, st::rlimit),
+        SysinfoOut => if_ok(c, v, st::sysinfo),
+        GidsOut => match c.ret {
+            Some(r) if r >= 0 => {
+                let n = (r as u64).min(c.arg(0) & 0xffff_ffff);
+                st::u32_array(c.mem, v, n, c.opts)
+            }
+            _ => ptr(v),
+        },
+        GidsIn => st::u32_array(c.mem, v, c.arg(0) & 0xffff_ffff, c.opts),
+        CpuSetIn(n) => st::cpu_set(c.mem, v, c.arg(n)),
+        CpuSetOut => match c.ret {
+            Some(r) if r >= 0 => st::cpu_set(c.mem, v, r as u64),
+            _ => ptr(v),
+        },
+        PrctlEntry => prctl_entry(c),
+        UtimeTs => st::utime_timespecs(c.mem, v),
+        PrctlExit => match c.arg(0) {
+            PR_GET_PDEATHSIG => {
+                if c.failed() {
+                    ptr(c.arg(1))
+                } else {
+                    match read_u32(c.mem, c.arg(1)) {
+                        Some(sig) => {
+                            format!("[{}]", super::signal::sig_text(i64::from(sig as i32)))
+                        }
+                        None => ptr(c.arg(1)),
+                    }
+                }
+            }
+            _ => {
+                if c.failed() {
+                    ptr(c.arg(1))
+                } else {
+                    strings::cstr_max(c.mem, c.arg(1), c.opts.strsize.min(16))
+                }
+            }
+        },
+        StatfsOut => if_ok(c, v, st::statfs),
         UtsOut => if_ok(c, v, st::utsname),
         WaitStatus => match c.ret {
             Some(r) if r > 0 => st::wait_status(c.mem, v),
@@ -819,8 +945,262 @@ fn cwd_path(opts: &DecodeOpts) -> Option<Vec<u8>> {
         .map(|p| p.as_os_str().as_bytes().to_vec())
 }
 
+const PR_GET_PDEATHSIG: u64 = 2;
+const PR_GET_NAME: u64 = 16;
+
+/// prctl options. See: include/uapi/linux/prctl.h.
+const PR_OPTIONS: Xlat = &[
+    (1, "PR_SET_PDEATHSIG"),
+    (2, "PR_GET_PDEATHSIG"),
+    (3, "PR_GET_DUMPABLE"),
+    (4, "PR_SET_DUMPABLE"),
+    (5, "PR_GET_UNALIGN"),
+    (6, "PR_SET_UNALIGN"),
+    (7, "PR_GET_KEEPCAPS"),
+    (8, "PR_SET_KEEPCAPS"),
+    (9, "PR_GET_FPEMU"),
+    (10, "PR_SET_FPEMU"),
+    (11, "PR_GET_FPEXC"),
+    (12, "PR_SET_FPEXC"),
+    (13, "PR_GET_TIMING"),
+    (14, "PR_SET_TIMING"),
+    (15, "PR_SET_NAME"),
+    (16, "PR_GET_NAME"),
+    (19, "PR_GET_ENDIAN"),
+    (20, "PR_SET_ENDIAN"),
+    (21, "PR_GET_SECCOMP"),
+    (22, "PR_SET_SECCOMP"),
+    (23, "PR_CAPBSET_READ"),
+    (24, "PR_CAPBSET_DROP"),
+    (25, "PR_GET_TSC"),
+    (26, "PR_SET_TSC"),
+    (27, "PR_GET_SECUREBITS"),
+    (28, "PR_SET_SECUREBITS"),
+    (29, "PR_SET_TIMERSLACK"),
+    (30, "PR_GET_TIMERSLACK"),
+    (31, "PR_TASK_PERF_EVENTS_DISABLE"),
+    (32, "PR_TASK_PERF_EVENTS_ENABLE"),
+    (33, "PR_MCE_KILL"),
+    (34, "PR_MCE_KILL_GET"),
+    (35, "PR_SET_MM"),
+    (36, "PR_SET_CHILD_SUBREAPER"),
+    (37, "PR_GET_CHILD_SUBREAPER"),
+    (38, "PR_SET_NO_NEW_PRIVS"),
+    (39, "PR_GET_NO_NEW_PRIVS"),
+    (40, "PR_GET_TID_ADDRESS"),
+    (41, "PR_SET_THP_DISABLE"),
+    (42, "PR_GET_THP_DISABLE"),
+    (45, "PR_SET_FP_MODE"),
+    (46, "PR_GET_FP_MODE"),
+    (47, "PR_CAP_AMBIENT"),
+    (52, "PR_GET_SPECULATION_CTRL"),
+    (53, "PR_SET_SPECULATION_CTRL"),
+    (57, "PR_SET_IO_FLUSHER"),
+    (58, "PR_GET_IO_FLUSHER"),
+    (59, "PR_SET_SYSCALL_USER_DISPATCH"),
+    (0x5961_6d61, "PR_SET_PTRACER"),
+    (0x5356_4d41, "PR_SET_VMA"),
+];
+
+/// PR_SET_DUMPABLE values.
+const DUMPABLE: Xlat = &[
+    (0, "SUID_DUMP_DISABLE"),
+    (1, "SUID_DUMP_USER"),
+    (2, "SUID_DUMP_ROOT"),
+];
+
+/// PR_CAP_AMBIENT operations.
+const CAP_AMBIENT_OPS: Xlat = &[
+    (1, "PR_CAP_AMBIENT_IS_SET"),
+    (2, "PR_CAP_AMBIENT_RAISE"),
+    (3, "PR_CAP_AMBIENT_LOWER"),
+    (4, "PR_CAP_AMBIENT_CLEAR_ALL"),
+];
+
+/// Capability names, index = number. See: include/uapi/linux/capability.h.
+const CAPS: [&str; 41] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+];
+
+fn cap_name(v: u64) -> String {
+    match usize::try_from(v).ok().and_then(|i| CAPS.get(i)) {
+        Some(n) => n.to_string(),
+        None => format!("{v:#x} /* CAP_??? */"),
+    }
+}
+
+fn prctl_entry(c: &Ctx<'_>) -> String {
+    let op = c.arg(0) & 0xffff_ffff;
+    let Some(name) = fl::lookup(op, PR_OPTIONS) else {
+        return format!(
+            "{op:#x} /* PR_??? */, {}, {}, {}, {}",
+            hex(c.arg(1)),
+            hex(c.arg(2)),
+            hex(c.arg(3)),
+            hex(c.arg(4))
+        );
+    };
+    let a1 = c.arg(1);
+    let rest = match op {
+        2 | 16 => return name.to_string(),
+        3 | 7 | 21 | 27 | 30 | 37 | 40 | 42 | 46 | 58 => return name.to_string(),
+        1 => super::signal::sig_text(i64::from(a1 as i32)),
+        4 => fl::xenum(a1, DUMPABLE, "SUID_DUMP_???"),
+        15 => strings::cstr_max(c.mem, a1, c.opts.strsize.min(15)),
+        23 | 24 => cap_name(a1),
+        8 | 36 | 29 | 41 => a1.to_string(),
+        0x5961_6d61 => (a1 as i64).to_string(),
+        38 | 39 => format!("{}, {}, {}, {}", a1, c.arg(2), c.arg(3), c.arg(4)),
+        47 => {
+            let sub = fl::xenum(a1, CAP_AMBIENT_OPS, "PR_CAP_AMBIENT_???");
+            if a1 == 4 {
+                format!("{sub}, {}, {}, {}", c.arg(2), c.arg(3), c.arg(4))
+            } else {
+                format!("{sub}, {}, {}, {}", cap_name(c.arg(2)), c.arg(3), c.arg(4))
+            }
+        }
+        _ => format!(
+            "{}, {}, {}, {}",
+            hex(a1),
+            hex(c.arg(2)),
+            hex(c.arg(3)),
+            hex(c.arg(4))
+        ),
+    };
+    format!("{name}, {rest}")
+}
+
 const FUTEX_PRIVATE: u64 = 128;
 const FUTEX_CLOCK_REALTIME: u64 = 256;
+
+/// Offsets in `struct clone_args`. See: include/uapi/linux/sched.h.
+const CA_FLAGS: u64 = 0;
+const CA_PIDFD: u64 = 8;
+const CA_CHILD_TID: u64 = 16;
+const CA_PARENT_TID: u64 = 24;
+const CA_EXIT_SIGNAL: u64 = 32;
+const CA_STACK: u64 = 40;
+const CA_STACK_SIZE: u64 = 48;
+const CA_TLS: u64 = 56;
+const CA_SET_TID: u64 = 64;
+const CA_SET_TID_SIZE: u64 = 72;
+const CA_CGROUP: u64 = 80;
+/// The size of the first published `struct clone_args` (up to `tls`).
+const CA_MIN_SIZE: u64 = 64;
+
+fn clone3_field(c: &Ctx<'_>, addr: u64, off: u64) -> u64 {
+    st::read_u64_at(c.mem, addr.wrapping_add(off)).unwrap_or(0)
+}
+
+fn clone3_args(c: &Ctx<'_>, addr: u64) -> String {
+    let size = c.arg(1);
+    if size < CA_MIN_SIZE || c.mem.read(addr, CA_MIN_SIZE as usize).is_err() {
+        return ptr(addr);
+    }
+    let f = |off| clone3_field(c, addr, off);
+    let flags_v = f(CA_FLAGS);
+    let mut parts = vec![format!("flags={}", flags(flags_v, fl::CLONE_FLAGS, "0"))];
+    if flags_v & libc::CLONE_PIDFD as u64 != 0 {
+        parts.push(format!("pidfd={}", ptr(f(CA_PIDFD))));
+    }
+    if flags_v & (libc::CLONE_CHILD_SETTID | libc::CLONE_CHILD_CLEARTID) as u64 != 0 {
+        parts.push(format!("child_tid={}", ptr(f(CA_CHILD_TID))));
+    }
+    if flags_v & libc::CLONE_PARENT_SETTID as u64 != 0 {
+        parts.push(format!("parent_tid={}", ptr(f(CA_PARENT_TID))));
+    }
+    let sig = f(CA_EXIT_SIGNAL);
+    if sig < i32::MAX as u64 {
+        parts.push(format!(
+            "exit_signal={}",
+            super::signal::sig_text(sig as i64)
+        ));
+    } else {
+        parts.push(format!("exit_signal={sig}"));
+    }
+    parts.push(format!("stack={}", ptr(f(CA_STACK))));
+    parts.push(format!("stack_size={}", hex(f(CA_STACK_SIZE))));
+    if flags_v & libc::CLONE_SETTLS as u64 != 0 {
+        parts.push(format!("tls={}", ptr(f(CA_TLS))));
+    }
+    if size > CA_SET_TID_SIZE {
+        let (set_tid, set_tid_size) = (f(CA_SET_TID), f(CA_SET_TID_SIZE));
+        if set_tid != 0 || set_tid_size != 0 {
+            parts.push(format!("set_tid={}", ptr(set_tid)));
+            parts.push(format!("set_tid_size={set_tid_size}"));
+        }
+    }
+    if size > CA_CGROUP {
+        let cgroup = f(CA_CGROUP);
+        if cgroup != 0 {
+            parts.push(format!("cgroup={cgroup}"));
+        }
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+fn clone3_result(c: &Ctx<'_>, addr: u64) -> String {
+    if c.failed() || c.arg(1) < CA_MIN_SIZE {
+        return String::new();
+    }
+    let flags_v = clone3_field(c, addr, CA_FLAGS);
+    let mut parts = Vec::new();
+    if flags_v & libc::CLONE_PIDFD as u64 != 0 {
+        let fd = read_u32(c.mem, clone3_field(c, addr, CA_PIDFD)).map_or(-1, |v| v as i32);
+        parts.push(format!("pidfd=[{}]", c.fd(fd)));
+    }
+    if flags_v & libc::CLONE_PARENT_SETTID as u64 != 0 {
+        parts.push(format!(
+            "parent_tid={}",
+            st::int_ptr(c.mem, clone3_field(c, addr, CA_PARENT_TID))
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" => {{{}}}", parts.join(", "))
+    }
+}
 
 fn futex_op(v: u64) -> String {
     let v = v & 0xffff_ffff;
@@ -927,19 +1307,19 @@ pub fn enter(nr: u64, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> E
         saved: &[],
     };
     let mut list = Vec::new();
-    let mut more = false;
+    let mut next_exit = None;
     for (i, &k) in kinds.iter().enumerate() {
         if !present(k, args) {
             continue;
         }
         if k.at_exit() {
-            more = true;
+            next_exit = Some(k);
             break;
         }
         list.push(arg_text(k, i, &c));
     }
     let mut text = list.join(", ");
-    if more && !list.is_empty() {
+    if next_exit.is_some_and(|k| !k.is_suffix()) && !list.is_empty() {
         text.push_str(", ");
     }
     Entry {
@@ -996,8 +1376,9 @@ pub fn exit(
         saved: &entry.saved,
     };
     let mut list = entry.args.clone();
-    let mut tail = Vec::new();
+    let mut text = entry.text.clone();
     let mut exit_phase = false;
+    let mut first = true;
     for (i, &k) in kinds.iter().enumerate() {
         if !present(k, args) {
             continue;
@@ -1005,13 +1386,24 @@ pub fn exit(
         if k.at_exit() {
             exit_phase = true;
         }
-        if exit_phase {
-            tail.push(arg_text(k, i, &c));
+        if !exit_phase {
+            continue;
         }
+        let piece = arg_text(k, i, &c);
+        if k.is_suffix() {
+            text.push_str(&piece);
+            if let Some(last) = list.last_mut() {
+                last.push_str(&piece);
+            }
+        } else {
+            if !first {
+                text.push_str(", ");
+            }
+            text.push_str(&piece);
+            list.push(piece);
+        }
+        first = false;
     }
-    let mut text = entry.text.clone();
-    text.push_str(&tail.join(", "));
-    list.extend(tail);
     (text, list, ret_text(ret, rkind, args, mem, opts))
 }
 
@@ -1043,17 +1435,24 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
         R::Hex => hex(ret as u64),
         R::Octal => fl::octal(ret as u64),
         R::Poll => {
-            let c = |f: i32| fd_text(f, mem, opts);
+            // strace shows bare fds in the revents list, even with -y.
+            let c = |f: i32| f.to_string();
             format!("{ret}{}", st::poll_result(mem, args[0], args[1], ret, &c))
         }
+        R::Prctl if args[0] == 3 => {
+            let name = fl::lookup(ret as u64, DUMPABLE);
+            name.map_or_else(|| ret.to_string(), |n| format!("{ret} ({n})"))
+        }
+        R::Prctl => ret.to_string(),
         R::Fcntl => match args[1] {
             0 | 1030 => fd_text(i32::try_from(ret).unwrap_or(-1), mem, opts),
-            1 => format!(
+            1 if ret != 0 => format!(
                 "{} (flags {})",
                 hex(ret as u64),
                 flags(ret as u64, fl::FD_FLAGS, "0")
             ),
             3 => format!("{} (flags {})", hex(ret as u64), fl::open_flags(ret as u64)),
+            1 => "0".to_string(),
             _ => ret.to_string(),
         },
     }

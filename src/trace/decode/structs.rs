@@ -36,6 +36,11 @@ pub(crate) fn read_u64(mem: &dyn Memory, addr: u64) -> Option<u64> {
     mem.read(addr, 8).ok().and_then(|b| le_u64(&b, 0))
 }
 
+/// Read a `u64` at any address (0 included).
+pub(crate) fn read_u64_at(mem: &dyn Memory, addr: u64) -> Option<u64> {
+    mem.read(addr, 8).ok().and_then(|b| le_u64(&b, 0))
+}
+
 /// `[VALUE]` for an `int *`, or the address when unreadable.
 pub fn int_ptr(mem: &dyn Memory, addr: u64) -> String {
     match read_u32(mem, addr) {
@@ -564,4 +569,169 @@ pub fn string_array(mem: &dyn Memory, addr: u64, opts: &DecodeOpts, env: bool) -
         items.push("...".to_string());
     }
     format!("[{}]", items.join(", "))
+}
+
+/// `struct sysinfo`, every field (strace prints them all).
+pub fn sysinfo(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 112) else {
+        return ptr(addr);
+    };
+    let u = |off: usize| le_u64(&b, off).unwrap_or(0);
+    format!(
+        "{{uptime={}, loads=[{}, {}, {}], totalram={}, freeram={}, sharedram={}, bufferram={}, \
+         totalswap={}, freeswap={}, procs={}, totalhigh={}, freehigh={}, mem_unit={}}}",
+        u(0) as i64,
+        u(8),
+        u(16),
+        u(24),
+        u(32),
+        u(40),
+        u(48),
+        u(56),
+        u(64),
+        u(72),
+        le_u16(&b, 80).unwrap_or(0),
+        u(88),
+        u(96),
+        le_u32(&b, 104).unwrap_or(0)
+    )
+}
+
+/// The argument of rt_sigreturn, `{mask=[…]}`: the signal mask saved in the signal frame.
+///
+/// On x86_64 the handler's `ret` popped `pretcode`, so the `rt_sigframe` starts 8 bytes below
+/// the stack pointer and `uc.uc_sigmask` lies 296 bytes above it.
+/// See: arch/x86/include/asm/sigframe.h (struct rt_sigframe), include/uapi/asm-generic/ucontext.h.
+pub fn rt_sigreturn(mem: &dyn Memory, rsp: u64) -> String {
+    match mem.read(rsp.wrapping_add(296), 8) {
+        Ok(b) => format!("{{mask={}}}", sigset_text(&b)),
+        Err(_) => String::new(),
+    }
+}
+
+/// Known file system magic numbers (`f_type`).
+const FS_MAGIC: flags::Xlat = &[
+    (0xef53, "EXT2_SUPER_MAGIC"),
+    (0x01021994, "TMPFS_MAGIC"),
+    (0x9fa0, "PROC_SUPER_MAGIC"),
+    (0x62656572, "SYSFS_MAGIC"),
+    (0x794c7630, "OVERLAYFS_SUPER_MAGIC"),
+    (0x58465342, "XFS_SUPER_MAGIC"),
+    (0x9123683e, "BTRFS_SUPER_MAGIC"),
+    (0x63677270, "CGROUP2_SUPER_MAGIC"),
+    (0x27e0eb, "CGROUP_SUPER_MAGIC"),
+    (0x1cd1, "DEVPTS_SUPER_MAGIC"),
+    (0x6e736673, "NSFS_MAGIC"),
+    (0x73717368, "SQUASHFS_MAGIC"),
+    (0x65735546, "FUSE_SUPER_MAGIC"),
+    (0x6969, "NFS_SUPER_MAGIC"),
+    (0x858458f6, "RAMFS_MAGIC"),
+    (0x64626720, "DEBUGFS_MAGIC"),
+    (0xcafe4a11, "BPF_FS_MAGIC"),
+    (0x73636673, "SECURITYFS_MAGIC"),
+];
+
+/// Mount flags in `f_flags`.
+const ST_FLAGS: flags::Xlat = &[
+    (0x20, "ST_VALID"),
+    (1, "ST_RDONLY"),
+    (2, "ST_NOSUID"),
+    (4, "ST_NODEV"),
+    (8, "ST_NOEXEC"),
+    (16, "ST_SYNCHRONOUS"),
+    (64, "ST_MANDLOCK"),
+    (128, "ST_WRITE"),
+    (256, "ST_APPEND"),
+    (512, "ST_IMMUTABLE"),
+    (1024, "ST_NOATIME"),
+    (2048, "ST_NODIRATIME"),
+    (4096, "ST_RELATIME"),
+    (0x2000000, "ST_NOSYMFOLLOW"),
+];
+
+/// `struct statfs` (strace prints every field).
+pub fn statfs(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 120) else {
+        return ptr(addr);
+    };
+    let u = |off: usize| le_u64(&b, off).unwrap_or(0);
+    let ftype = u(0);
+    let ftype_text = lookup(ftype, FS_MAGIC).map_or_else(|| format!("{ftype:#x}"), str::to_string);
+    format!(
+        "{{f_type={ftype_text}, f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, \
+         f_ffree={}, f_fsid={{val=[{:#x}, {:#x}]}}, f_namelen={}, f_frsize={}, f_flags={}}}",
+        u(8) as i64,
+        u(16),
+        u(24),
+        u(32),
+        u(40),
+        u(48),
+        le_u32(&b, 56).unwrap_or(0),
+        le_u32(&b, 60).unwrap_or(0),
+        u(64) as i64,
+        u(72) as i64,
+        flags::flags(u(80), ST_FLAGS, "0")
+    )
+}
+
+/// `[0, 4, 27]`: `n` unsigned ints (uid_t/gid_t) at `addr`, `...` after `-s` items.
+pub fn u32_array(mem: &dyn Memory, addr: u64, n: u64, opts: &DecodeOpts) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    if n == 0 {
+        return "[]".to_string();
+    }
+    let shown = usize::try_from(n).unwrap_or(usize::MAX).min(opts.strsize);
+    let Ok(b) = mem.read(addr, shown * 4) else {
+        return ptr(addr);
+    };
+    let mut items: Vec<String> = (0..shown)
+        .map(|i| le_u32(&b, i * 4).unwrap_or(0).to_string())
+        .collect();
+    if n > shown as u64 {
+        items.push("...".to_string());
+    }
+    format!("[{}]", items.join(", "))
+}
+
+/// A CPU set of `size` bytes: `[0 1]`.
+pub fn cpu_set(mem: &dyn Memory, addr: u64, size: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let size = usize::try_from(size.min(8192)).unwrap_or(0);
+    let Ok(b) = mem.read(addr, size) else {
+        return ptr(addr);
+    };
+    let mut cpus = Vec::new();
+    for (i, byte) in b.iter().enumerate() {
+        for bit in 0..8 {
+            if byte & (1 << bit) != 0 {
+                cpus.push((i * 8 + bit).to_string());
+            }
+        }
+    }
+    format!("[{}]", cpus.join(" "))
+}
+
+/// utimensat's two timestamps: `[{tv_sec=0, tv_nsec=0}, {tv_sec=0, tv_nsec=UTIME_NOW}]`.
+pub fn utime_timespecs(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    let one = |off: usize| {
+        let sec = le_u64(&b, off).unwrap_or(0) as i64;
+        let nsec = le_u64(&b, off + 8).unwrap_or(0) as i64;
+        let nsec_text = match nsec {
+            0x3fff_ffff => "UTIME_NOW".to_string(),
+            0x3fff_fffe => "UTIME_OMIT".to_string(),
+            n => n.to_string(),
+        };
+        format!("{{tv_sec={sec}, tv_nsec={nsec_text}}}")
+    };
+    format!("[{}, {}]", one(0), one(16))
 }
