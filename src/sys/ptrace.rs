@@ -448,6 +448,8 @@ pub fn exec_error(spawned: &Spawned) -> Option<(&'static str, io::Error)> {
 /// Fork a child that stops itself, optionally installs `filter` (seccomp-bpf), then execs `path`
 /// with `argv`; the parent seizes it with `options` while it is stopped and lets it continue.
 ///
+/// Errors carry the step that failed (`fork`, `attach (PTRACE_SEIZE)`, `continue`).
+///
 /// The child only makes async-signal-safe calls (signal, kill, prctl, seccomp, execv, write, _exit) on
 /// data prepared before fork, and `_exit(127)`s after reporting an error through the pipe.
 pub fn spawn_traced(
@@ -455,7 +457,8 @@ pub fn spawn_traced(
     argv: &[CString],
     filter: Option<&[libc::sock_filter]>,
     options: i32,
-) -> io::Result<Spawned> {
+) -> Result<Spawned, (&'static str, io::Error)> {
+    let fork_err = |e: io::Error| ("fork", e);
     let mut argp: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
     argp.push(std::ptr::null());
     let prog = filter.map(|f| libc::sock_fprog {
@@ -465,7 +468,7 @@ pub fn spawn_traced(
     let mut fds = [0; 2];
     // SAFETY: `fds` has room for the two descriptors pipe2 writes.
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
-        return Err(io::Error::last_os_error());
+        return Err(fork_err(io::Error::last_os_error()));
     }
     // SAFETY: the kernel returned two new descriptors that nothing else owns.
     let (rd, wr) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
@@ -473,7 +476,7 @@ pub fn spawn_traced(
     // the fork (argp, path, prog, the pipe) and never returns into Rust code.
     let pid = unsafe { libc::fork() };
     if pid < 0 {
-        return Err(io::Error::last_os_error());
+        return Err(fork_err(io::Error::last_os_error()));
     }
     if pid == 0 {
         use std::os::fd::AsRawFd;
@@ -518,11 +521,13 @@ pub fn spawn_traced(
             if libc::WIFSTOPPED(status) {
                 break;
             }
-            return Err(io::Error::other("the child died before it could be traced"));
+            return Err(fork_err(io::Error::other(
+                "the child died before it could be traced",
+            )));
         }
         let err = io::Error::last_os_error();
         if err.raw_os_error() != Some(libc::EINTR) {
-            return Err(err);
+            return Err(fork_err(err));
         }
     }
     if let Err(e) = seize(pid, options) {
@@ -530,9 +535,9 @@ pub fn spawn_traced(
         let mut status = 0;
         // SAFETY: reaping our own child; `status` is a valid out pointer.
         unsafe { libc::waitpid(pid, &mut status, 0) };
-        return Err(e);
+        return Err(("attach (PTRACE_SEIZE)", e));
     }
-    kill(pid, libc::SIGCONT)?;
+    kill(pid, libc::SIGCONT).map_err(|e| ("continue", e))?;
     Ok(spawned)
 }
 

@@ -392,7 +392,11 @@ impl Tracer {
             .seccomp
             .then(|| pt::seccomp_program(&self.opts.filter.numbers()));
         let spawned = pt::spawn_traced(&cpath, &cargs, program.as_deref(), self.ptrace_options)
-            .map_err(spawn_err)?;
+            .map_err(|(stage, source)| TraceError::Spawn {
+                command: command.clone(),
+                stage,
+                source,
+            })?;
         let pid = spawned.pid;
         self.tracees.insert(
             pid,
@@ -657,6 +661,16 @@ impl Tracer {
     }
 
     fn on_syscall(&mut self, tid: Pid, seccomp: bool) -> Result<(), TraceError> {
+        // The stop after the entry of an untraced syscall is its exit (syscall stops alternate
+        // per thread): nothing to read or print, so skip the ptrace round trip for its details.
+        if !seccomp {
+            if let Some(t) = self.tracees.get_mut(&tid) {
+                if t.pending.as_ref().is_some_and(|p| !p.visible) {
+                    t.pending = None;
+                    return self.resume(tid, 0);
+                }
+            }
+        }
         let info = match self.stop_info(tid, seccomp) {
             Ok(i) => i,
             Err(e) if esrch(&e) => return Ok(()),
