@@ -47,11 +47,12 @@ struct Workload {
 }
 
 impl Workload {
-    fn start(churn: bool) -> Workload {
+    /// Start it with `mode` (`""`, `"--churn"` or `"--threads"`, see trace_busy.c).
+    fn start(mode: &str) -> Workload {
         let bin = common::probe_binary("trace_busy");
         let mut cmd = Command::new(bin);
-        if churn {
-            cmd.arg("--churn");
+        if !mode.is_empty() {
+            cmd.arg(mode);
         }
         let mut child = cmd
             .stdout(Stdio::piped())
@@ -226,11 +227,11 @@ fn assert_untouched(w: &Workload, tracer: u32, what: &str) {
     );
 }
 
-fn robustness(sig: i32, churn: bool, rounds: u32) {
+fn robustness(sig: i32, mode: &str, rounds: u32) {
     if !require_ptrace() {
         return;
     }
-    let w = Workload::start(churn);
+    let w = Workload::start(mode);
     let pid = w.pid().to_string();
     for round in 0..rounds {
         let (mut child, _rx) = start_trace(&["-f", "-p", &pid, "-o", "/dev/null"]);
@@ -254,25 +255,31 @@ fn robustness(sig: i32, churn: bool, rounds: u32) {
 #[test]
 #[serial(ptrace)]
 fn sigint_detaches_cleanly_20_times() {
-    robustness(libc::SIGINT, false, 20);
+    robustness(libc::SIGINT, "", 20);
 }
 
 #[test]
 #[serial(ptrace)]
 fn sigterm_detaches_cleanly_20_times() {
-    robustness(libc::SIGTERM, false, 20);
+    robustness(libc::SIGTERM, "", 20);
 }
 
 #[test]
 #[serial(ptrace)]
 fn sighup_detaches_cleanly() {
-    robustness(libc::SIGHUP, false, 5);
+    robustness(libc::SIGHUP, "", 5);
 }
 
 #[test]
 #[serial(ptrace)]
 fn sigkill_leaves_kernel_to_detach_20_times() {
-    robustness(libc::SIGKILL, false, 20);
+    robustness(libc::SIGKILL, "", 20);
+}
+
+#[test]
+#[serial(ptrace)]
+fn attaching_while_threads_come_and_go_20_times() {
+    robustness(libc::SIGINT, "--threads", 20);
 }
 
 #[test]
@@ -281,7 +288,7 @@ fn forks_execs_and_thread_exits_are_followed_then_detached() {
     if !require_ptrace() {
         return;
     }
-    let w = Workload::start(true);
+    let w = Workload::start("--churn");
     let pid = w.pid().to_string();
     for (round, sig) in [libc::SIGINT, libc::SIGTERM, libc::SIGKILL]
         .into_iter()
@@ -327,7 +334,7 @@ fn group_stopped_process_stays_stopped_after_detach() {
     if !require_ptrace() {
         return;
     }
-    let w = Workload::start(false);
+    let w = Workload::start("");
     signal(w.child.id(), libc::SIGSTOP);
     std::thread::sleep(Duration::from_millis(100));
     let pid = w.pid().to_string();
@@ -565,7 +572,7 @@ fn bad_input_is_a_clear_error() {
     let o = common::run_bounded(20, common::bin(), &["trace", "-p", "999999999"]);
     common::assert_clean_error(&o);
     // A process that strace already traces is refused with a sentence, not a raw EPERM.
-    let w = Workload::start(false);
+    let w = Workload::start("");
     let (mut strace, _rx) = {
         let mut c = Command::new("strace")
             .args(["-o", "/dev/null", "-p", &w.pid().to_string()])
@@ -681,7 +688,7 @@ fn a_closed_output_pipe_detaches_cleanly() {
     if !require_ptrace() {
         return;
     }
-    let w = Workload::start(false);
+    let w = Workload::start("");
     let pid = w.pid().to_string();
     for round in 0..5 {
         let mut child = Command::new(common::bin())

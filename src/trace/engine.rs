@@ -330,6 +330,12 @@ impl Tracer {
                 match pt::seize(tid, self.ptrace_options) {
                     Ok(()) => {}
                     Err(e) if esrch(&e) => continue,
+                    // A thread started by one we already seized is ours already (-f): it
+                    // reports its own first stop.
+                    Err(_) if tracer_of(tid) == Some(std::process::id() as Pid) => {
+                        self.tracees.entry(tid).or_default();
+                        continue;
+                    }
                     Err(source) => return Err(TraceError::Attach { pid, source }),
                 }
                 self.tracees.insert(tid, Tracee::default());

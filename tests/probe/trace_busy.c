@@ -1,11 +1,13 @@
 /* trace_busy: a busy multi-threaded server for toolbox trace's robustness tests.
- * Usage: trace_busy [--churn]
+ * Usage: trace_busy [--churn | --threads]
  * Prints "port N" on stdout, then serves TCP on 127.0.0.1:N: each connection receives
  * "ok ITER USR1\n" (worker-loop iterations so far, SIGUSR1 deliveries handled so far) and is closed.
  * Four worker threads loop on getppid, write to /dev/null and a 100 us nanosleep; another thread
  * sends the process SIGUSR1 every 2 ms (so detaching must re-inject signals, not drop them).
  * With --churn, one more thread every 20 ms starts and joins a short-lived thread and forks a
- * child that execs /bin/true (tracing must follow forks, execs and thread exits). */
+ * child that execs /bin/true (tracing must follow forks, execs and thread exits).
+ * With --threads, one more thread starts a detached thread living 5 ms every 200 us (attaching
+ * must cope with threads appearing while it walks /proc/PID/task). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -51,6 +53,21 @@ static void *signaller(void *arg) {
 
 static void *short_lived(void *arg) { (void)arg; getppid(); return NULL; }
 
+static void *lingering(void *arg) { (void)arg; nap(5000000); return NULL; }
+
+static void *thread_storm(void *arg) {
+    pthread_attr_t attr;
+    (void)arg;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    for (;;) {
+        pthread_t t;
+        pthread_create(&t, &attr, lingering, NULL);
+        nap(200000);
+    }
+    return NULL;
+}
+
 static void *churn(void *arg) {
     (void)arg;
     for (;;) {
@@ -69,6 +86,7 @@ static void *churn(void *arg) {
 
 int main(int argc, char **argv) {
     int churning = argc > 1 && strcmp(argv[1], "--churn") == 0;
+    int storming = argc > 1 && strcmp(argv[1], "--threads") == 0;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_usr1;
@@ -91,6 +109,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < 4; i++) pthread_create(&t, NULL, worker, NULL);
     pthread_create(&t, NULL, signaller, NULL);
     if (churning) pthread_create(&t, NULL, churn, NULL);
+    if (storming) pthread_create(&t, NULL, thread_storm, NULL);
     printf("port %d\n", ntohs(a.sin_port));
     fflush(stdout);
     for (;;) {
