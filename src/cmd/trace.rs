@@ -152,7 +152,11 @@ fn explain(err: TraceError) -> anyhow::Error {
     if let TraceError::Attach { pid, source } = &err {
         let ctx = caps::Context::read();
         let subject = caps::Subject::read(*pid);
-        let what = format!("cannot trace PID {pid} (ptrace(PTRACE_SEIZE, {pid}): {source})");
+        let text = source.raw_os_error().map_or_else(
+            || source.to_string(),
+            |e| nix::errno::Errno::from_raw(e).desc().to_string(),
+        );
+        let what = format!("cannot trace PID {pid} (ptrace(PTRACE_SEIZE, {pid}): {text})");
         if let Some(d) = caps::denied(&ctx, Feature::Trace, Some(&subject), &what, source) {
             return d.into();
         }
