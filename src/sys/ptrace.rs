@@ -483,8 +483,17 @@ pub fn spawn_traced(
         let w = wr.as_raw_fd();
         // SAFETY: in the child; see above. Everything used is async-signal-safe.
         unsafe {
-            // Rust ignores SIGPIPE; the command must get the default action, as with a shell.
-            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+            // Rust ignores SIGPIPE and the tracer catches INT/TERM/HUP/ALRM: the command gets
+            // the default actions, as from a shell (exec would reset the caught ones only).
+            for sig in [
+                libc::SIGPIPE,
+                libc::SIGINT,
+                libc::SIGTERM,
+                libc::SIGHUP,
+                libc::SIGALRM,
+            ] {
+                libc::signal(sig, libc::SIG_DFL);
+            }
             // Wait, stopped, until the tracer has seized us.
             libc::kill(libc::getpid(), libc::SIGSTOP);
             if let Some(prog) = prog.as_ref() {

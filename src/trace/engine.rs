@@ -374,7 +374,7 @@ impl Tracer {
             })?;
         let spawn_err = |source| TraceError::Spawn {
             command: command.clone(),
-            stage: "fork",
+            stage: "preparing the command line",
             source,
         };
         let cpath = CString::new(path.as_os_str().as_bytes()).map_err(|_| {
