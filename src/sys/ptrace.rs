@@ -363,12 +363,6 @@ pub fn interval_timer(every: Duration) -> io::Result<()> {
     Ok(())
 }
 
-/// sched_yield(2): let another runnable task (e.g. a tracee on this CPU) run.
-pub fn yield_cpu() {
-    // SAFETY: sched_yield has no arguments and cannot fail in a way that matters here.
-    unsafe { libc::sched_yield() };
-}
-
 /// Send `sig` to process `pid`.
 pub fn kill(pid: Pid, sig: i32) -> io::Result<()> {
     // SAFETY: plain kill(2).

@@ -133,8 +133,6 @@ extern "C" fn on_alarm(_sig: libc::c_int) {}
 const FATAL_SIGNALS: [i32; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 /// How often waitpid is interrupted to flush output and look at the signal flag.
 const TICK: Duration = Duration::from_millis(100);
-/// How long to poll for the next stop before sleeping in waitpid.
-const SPIN: Duration = Duration::from_micros(50);
 /// How long to wait for one tracee to stop before leaving it to the kernel's exit-time detach.
 const DETACH_PATIENCE: Duration = Duration::from_secs(3);
 /// Largest single read of tracee memory a decoder may ask for.
@@ -233,8 +231,6 @@ pub struct Tracer {
     /// The tracee whose stop was reaped and not yet resumed, with the signal to re-inject if it
     /// must be detached now (error paths).
     held: Option<(Pid, i32)>,
-    /// How long [`Tracer::next_event`] polls before blocking (zero after an idle spell).
-    spin_budget: Duration,
     /// Whether the kernel has `PTRACE_GET_SYSCALL_INFO` (Linux 5.3+).
     syscall_info: bool,
 }
@@ -272,7 +268,6 @@ impl Tracer {
             handlers: false,
             done: false,
             held: None,
-            spin_budget: SPIN,
             syscall_info: !opts_registers,
         }
     }
@@ -452,37 +447,12 @@ impl Tracer {
         self.printer.flush().map_err(TraceError::Output)
     }
 
-    /// Wait for the next tracee event. A resumed tracee usually stops again within
-    /// microseconds; polling briefly (yielding the CPU in between, so a tracee on the same CPU
-    /// runs) avoids a sleep and a cross-CPU wake-up per stop, which dominate the cost of tracing.
-    /// After a quiet spell it blocks in waitpid.
-    fn next_event(&mut self) -> io::Result<Option<Wait>> {
-        if self.spin_budget > Duration::ZERO {
-            let start = Instant::now();
-            loop {
-                match pt::wait(-1, true)? {
-                    Some(w) => {
-                        self.spin_budget = SPIN;
-                        return Ok(Some(w));
-                    }
-                    None if start.elapsed() >= self.spin_budget => break,
-                    None => pt::yield_cpu(),
-                }
-            }
-            // Nothing came: the tracees are idle; stop polling until events come quickly again.
-            self.spin_budget = Duration::ZERO;
-        } else {
-            self.spin_budget = SPIN;
-        }
-        pt::wait(-1, false)
-    }
-
     fn event_loop(&mut self) -> Result<(), TraceError> {
         loop {
             if self.interrupted().is_some() || self.tracees.is_empty() {
                 return Ok(());
             }
-            match self.next_event() {
+            match pt::wait(-1, false) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {
                     self.printer.flush().map_err(TraceError::Output)?;
                 }
