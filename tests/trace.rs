@@ -713,3 +713,37 @@ fn a_closed_output_pipe_detaches_cleanly() {
         assert_untouched(&w, tracer, &format!("broken pipe, round {round}"));
     }
 }
+
+#[test]
+#[serial(ptrace)]
+fn ctrl_c_prints_the_summary_and_detaches() {
+    if !require_ptrace() {
+        return;
+    }
+    let w = Workload::start("");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("summary.txt");
+    let pid = w.pid().to_string();
+    let (mut child, _rx) =
+        start_trace(&["-c", "-f", "-p", &pid, "-o", out.to_str().expect("utf-8")]);
+    std::thread::sleep(Duration::from_millis(300));
+    let tracer = child.id();
+    signal(tracer, libc::SIGINT);
+    let status = wait_bounded(&mut child, 20);
+    assert_eq!(status.code(), Some(0));
+    assert_untouched(&w, tracer, "after -c");
+    let text = std::fs::read_to_string(&out).expect("summary");
+    let calls = |name: &str| -> u64 {
+        text.lines()
+            .find(|l| l.ends_with(&format!(" {name}")))
+            .and_then(|l| l.split_whitespace().nth(3)?.parse().ok())
+            .unwrap_or(0)
+    };
+    // The workload's threads loop on getppid, write and nanosleep; the server sits in accept4.
+    assert!(calls("getppid") > 10, "{text}");
+    assert!(calls("write") > 10, "{text}");
+    assert!(
+        text.lines().last().is_some_and(|l| l.ends_with(" total")),
+        "{text}"
+    );
+}
