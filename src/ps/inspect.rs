@@ -1,0 +1,1 @@
+//! `toolbox inspect`: one process in depth.
