@@ -4,9 +4,11 @@
 //! discovery gives it (pause, target, toolbox) and names users from the passwd file of the
 //! process's *own* container: the target's users are unknown to the debug image.
 
+pub mod cgroup;
 pub mod column;
 pub mod inspect;
 pub mod proc;
+pub mod sockets;
 
 use std::collections::HashMap;
 use std::io::{self, Write};
