@@ -249,6 +249,10 @@ impl Snapshot {
     /// each with its tree drawing.
     pub fn layout(&self, opts: &Options) -> Vec<(usize, String)> {
         let mut order: Vec<usize> = (0..self.procs.len()).collect();
+        if opts.tree && opts.sort.is_empty() {
+            // Siblings oldest first, as `ps f` lists them (PIDs wrap, start times do not).
+            order.sort_by_key(|&i| (self.procs[i].info.start_ticks, self.procs[i].info.pid));
+        }
         if !opts.sort.is_empty() {
             let keys: Vec<Vec<Value>> = self
                 .procs
@@ -433,7 +437,8 @@ fn stand_in_mnt(procs: &[Proc], index: &HashMap<i32, usize>, i: usize) -> Option
 }
 
 /// Lay processes out as a forest like `ps f`: each process under its parent, siblings in
-/// `order`, with ` \_ ` drawing. `ppids[i]` is `(pid, ppid)` of process `i`. Processes whose parent
+/// `order` (roots in reverse, as procps does), with ` \_ ` drawing. Unlike procps, the children
+/// of PID 1 are indented under it: with `--target`, PID 1 is the app and its workers belong under it. `ppids[i]` is `(pid, ppid)` of process `i`. Processes whose parent
 /// is not listed are roots; a PID cycle (PID reuse mid-scan) cannot loop.
 pub fn forest(ppids: &[(i32, i32)], order: &[usize]) -> Vec<(usize, String)> {
     let index: HashMap<i32, usize> = ppids
@@ -471,7 +476,9 @@ pub fn forest(ppids: &[(i32, i32)], order: &[usize]) -> Vec<(usize, String)> {
             }
         }
     };
-    for r in roots {
+    // procps prints the trees themselves last-first (`ps axf` shows kthreadd's before init's, and
+    // the newest root first) and each tree's children in order; do the same so habits carry over.
+    for r in roots.into_iter().rev() {
         walk(r, &mut out, &mut seen);
     }
     // Only a cycle leaves processes unvisited; show them as roots.
@@ -619,13 +626,14 @@ mod tests {
         // 1 ─ 7 ─ 13
         //   │   └ 14
         //   └ 20
-        let ppids = [(1, 0), (7, 1), (13, 7), (14, 7), (20, 1)];
+        let ppids = [(1, 0), (7, 1), (13, 7), (14, 7), (20, 1), (30, 0)];
         let order: Vec<usize> = (0..ppids.len()).collect();
         let f = forest(&ppids, &order);
         let lines: Vec<(i32, &str)> = f.iter().map(|(i, p)| (ppids[*i].0, p.as_str())).collect();
         assert_eq!(
             lines,
             vec![
+                (30, ""),
                 (1, ""),
                 (7, " \\_ "),
                 (13, " |   \\_ "),
