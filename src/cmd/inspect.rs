@@ -3,7 +3,9 @@
 use clap::Args;
 
 use crate::cli::Global;
-use crate::output::{self, Format};
+use std::io::Write;
+
+use crate::output::Format;
 use crate::ps::inspect;
 use crate::target::Scan;
 
@@ -11,7 +13,7 @@ use crate::target::Scan;
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     /// The process to inspect (default: the target; see `toolbox target`).
-    #[arg(value_name = "PID")]
+    #[arg(id = "process", value_name = "PID")]
     pub pid: Option<i32>,
     /// Include the environment (it may hold secrets).
     #[arg(long)]
@@ -36,13 +38,14 @@ pub fn run(global: &Global, args: InspectArgs) -> anyhow::Result<i32> {
     };
     let role = crate::ps::roles(&scan, target).get(&pid).copied();
     let report = inspect::inspect(pid, args.env, role)?;
+    let mut out = std::io::stdout().lock();
     if args.json || args.output == Format::Json {
-        output::print_json(&report)?;
+        // io::Error::from keeps a broken pipe a broken pipe (a normal end of `| head`).
+        serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")?;
     } else {
-        use std::io::Write;
-        let mut out = std::io::stdout().lock();
         out.write_all(inspect::render(&report).as_bytes())?;
-        out.flush()?;
     }
+    out.flush()?;
     Ok(0)
 }

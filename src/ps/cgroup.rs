@@ -200,8 +200,9 @@ impl Finder {
     }
 }
 
-/// Read the cgroup report of `pid`.
-pub fn report(pid: i32) -> Report {
+/// Read the cgroup report of `pid`; `via` is the process whose mounts and root are used inside
+/// the container (`pid` itself, or a stand-in in the same cgroup when `pid`'s are unreadable).
+pub fn report(pid: i32, via: i32) -> Report {
     let mut r = Report::default();
     let lines = procfs::process::Process::new(pid).and_then(|p| p.cgroups());
     match lines {
@@ -223,8 +224,8 @@ pub fn report(pid: i32) -> Report {
     let finder = Finder {
         pid,
         own: mounts(None),
-        theirs: mounts(Some(pid)),
-        root: Root::Process(pid).open().ok().map(std::rc::Rc::new),
+        theirs: mounts(Some(via)),
+        root: Root::Process(via).open().ok().map(std::rc::Rc::new),
     };
     let v1 = |c: &str| {
         r.lines
@@ -236,8 +237,8 @@ pub fn report(pid: i32) -> Report {
     r.memory = match (v1("memory"), v2) {
         (Some(l), _) => finder
             .find(Some("memory"), &l.path)
-            .map(|d| memory_v1(&d, pid)),
-        (None, Some(l)) => finder.find(None, &l.path).map(|d| memory_v2(&d, pid)),
+            .map(|d| memory_v1(&d, via)),
+        (None, Some(l)) => finder.find(None, &l.path).map(|d| memory_v2(&d, via)),
         _ => None,
     };
     if r.memory.is_none() {
@@ -248,9 +249,9 @@ pub fn report(pid: i32) -> Report {
     r.cpu = match (v1("cpu"), v2) {
         (Some(l), _) => finder.find(Some("cpu"), &l.path).map(|d| {
             let acct = v1("cpuacct").and_then(|a| finder.find(Some("cpuacct"), &a.path));
-            cpu_v1(&d, acct.as_ref(), pid)
+            cpu_v1(&d, acct.as_ref(), via)
         }),
-        (None, Some(l)) => finder.find(None, &l.path).map(|d| cpu_v2(&d, pid)),
+        (None, Some(l)) => finder.find(None, &l.path).map(|d| cpu_v2(&d, via)),
         _ => None,
     };
     if r.cpu.is_none() {
@@ -377,7 +378,8 @@ mod tests {
     #[test]
     fn finds_own_memory_cgroup() {
         // Every process is in some cgroup; on a v1 or v2 host toolbox's own one must be found.
-        let r = report(std::process::id() as i32);
+        let me = std::process::id() as i32;
+        let r = report(me, me);
         assert!(!r.lines.is_empty());
         assert!(r.memory.is_some(), "{:?}", r.notes);
     }

@@ -143,6 +143,9 @@ pub struct Inspection {
     pub egid: Option<Named>,
     /// Supplementary groups.
     pub groups: Vec<Named>,
+    /// The process whose /etc/passwd, /etc/group and cgroup mounts were used: this one, or its
+    /// nearest ancestor in the same cgroup when this one's root is unreadable.
+    pub names_from: i32,
     /// Threads.
     pub threads: Vec<Thread>,
     /// Environment (`--env` only).
@@ -269,7 +272,8 @@ pub fn inspect(
         subject: Subject::read(pid),
         list: Vec::new(),
     };
-    let accounts = match Root::Process(pid).open() {
+    let via = super::stand_in(pid);
+    let accounts = match Root::Process(via).open() {
         Ok(fd) => {
             use std::os::fd::AsFd;
             Accounts::load(fd.as_fd())
@@ -336,20 +340,10 @@ pub fn inspect(
     };
 
     let (sockets, socket_errors) = sockets::table(pid);
-    let fds: Vec<Fd> = match proc.fd() {
-        Ok(iter) => {
-            let mut fds: Vec<Fd> = iter
-                .flatten()
-                .map(|f| describe_fd(f.fd, &f.target, &sockets))
-                .collect();
-            fds.sort_by_key(|f| f.fd);
-            fds
-        }
-        Err(e) => {
-            p.proc("file descriptors", e);
-            Vec::new()
-        }
-    };
+    let fds = read_fds(pid, &sockets).unwrap_or_else(|e| {
+        p.io("file descriptors", &e);
+        Vec::new()
+    });
     if fds.iter().any(|f| f.kind == "socket" && f.socket.is_none()) {
         for e in socket_errors {
             p.list.push(Unreadable {
@@ -359,6 +353,11 @@ pub fn inspect(
         }
     }
     let mounts = match proc.mountinfo() {
+        // Without ptrace access the kernel shows an empty mount table (every process has a root).
+        Ok(m) if m.0.is_empty() => {
+            p.io("mounts", &io::Error::from_raw_os_error(libc::EACCES));
+            Vec::new()
+        }
         Ok(m) => m
             .into_iter()
             .map(|m| {
@@ -435,11 +434,48 @@ pub fn inspect(
         oom_score: num("oom_score"),
         oom_score_adj: num("oom_score_adj"),
         namespaces: shared_namespaces(pid),
-        cgroup: cgroup::report(pid),
+        cgroup: cgroup::report(pid, via),
+        names_from: via,
         fds,
         mounts,
         unreadable: p.list,
     })
+}
+
+/// Every descriptor of `pid`, sorted. Listing `/proc/PID/fd` may succeed where reading the links
+/// needs ptrace access: a descriptor table with no readable link is an error.
+fn read_fds(pid: i32, sockets: &HashMap<u64, Socket>) -> io::Result<Vec<Fd>> {
+    use std::str::FromStr;
+    let dir = format!("/proc/{pid}/fd");
+    let mut fds = Vec::new();
+    let mut first_err = None;
+    for entry in std::fs::read_dir(&dir)? {
+        let Some(fd) = entry?
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        match std::fs::read_link(format!("{dir}/{fd}")) {
+            Ok(link) => {
+                let text = link.to_string_lossy();
+                let target = procfs::process::FDTarget::from_str(&text)
+                    .unwrap_or_else(|_| procfs::process::FDTarget::Path(link.clone()));
+                fds.push(describe_fd(fd, &target, sockets));
+            }
+            // Closed since the listing: skip it.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = first_err.filter(|_| fds.is_empty()) {
+        return Err(e);
+    }
+    fds.sort_by_key(|f| f.fd);
+    Ok(fds)
 }
 
 fn describe_fd(fd: i32, target: &procfs::process::FDTarget, sockets: &HashMap<u64, Socket>) -> Fd {
@@ -531,9 +567,17 @@ pub fn render(i: &Inspection) -> String {
     let show = |n: &Option<Named>| n.as_ref().map_or("?".into(), Named::show);
     let _ = writeln!(
         s,
-        "user        {}   effective {}",
+        "user        {}   effective {}{}",
         show(&i.uid),
-        show(&i.euid)
+        show(&i.euid),
+        if i.names_from == i.pid {
+            String::new()
+        } else {
+            format!(
+                "   (names from PID {}'s /etc/passwd: same container)",
+                i.names_from
+            )
+        }
     );
     let _ = writeln!(
         s,
@@ -579,20 +623,16 @@ pub fn render(i: &Inspection) -> String {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let _ = writeln!(
-        s,
-        "namespaces  shared with toolbox: {}   own: {}{}",
-        ns(Some(true)),
-        ns(Some(false)),
-        {
-            let u = ns(None);
-            if u.is_empty() {
-                String::new()
-            } else {
-                format!("   unreadable: {u}")
-            }
-        }
-    );
+    let parts: Vec<String> = [
+        ("shared with toolbox", ns(Some(true))),
+        ("own", ns(Some(false))),
+        ("unreadable", ns(None)),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| format!("{k}: {v}"))
+    .collect();
+    let _ = writeln!(s, "namespaces  {}", parts.join("   "));
     let cg = &i.cgroup;
     match &cg.memory {
         Some(m) => {

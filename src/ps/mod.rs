@@ -356,6 +356,33 @@ fn cgroup_of(pid: i32) -> Option<String> {
     )
 }
 
+/// The process whose root (and mounts) stand for `pid`'s: `pid` itself when its root opens, else
+/// its nearest ancestor in the same cgroup whose root opens. A non-dumpable nginx worker, without
+/// CAP_SYS_PTRACE, hides its root, but its master in the same container does not.
+pub fn stand_in(pid: i32) -> i32 {
+    if Root::Process(pid).open().is_ok() {
+        return pid;
+    }
+    let Some(cg) = cgroup_of(pid) else {
+        return pid;
+    };
+    let mut reader = Reader::default();
+    let mut cur = pid;
+    for _ in 0..8 {
+        let Some(ppid) = reader.stat(&format!("/proc/{cur}")).map(|s| s.ppid) else {
+            break;
+        };
+        if ppid <= 0 || ppid == cur || cgroup_of(ppid).as_deref() != Some(cg.as_str()) {
+            break;
+        }
+        if Root::Process(ppid).open().is_ok() {
+            return ppid;
+        }
+        cur = ppid;
+    }
+    pid
+}
+
 /// Name every process's effective UID from the passwd file of its own container (by mount
 /// namespace): toolbox's own root for the debug container, `/proc/PID/root` for the others.
 ///
@@ -607,10 +634,10 @@ pub fn write_json<W: Write>(
             if k > 0 {
                 out.write_all(b",")?;
             }
-            serde_json::to_writer(&mut *out, c.json).map_err(io::Error::other)?;
+            serde_json::to_writer(&mut *out, c.json).map_err(io::Error::from)?;
             out.write_all(b":")?;
             serde_json::to_writer(&mut *out, &(c.value)(r, clock).to_json())
-                .map_err(io::Error::other)?;
+                .map_err(io::Error::from)?;
         }
         out.write_all(b"}")?;
     }
