@@ -91,6 +91,38 @@ fn check_master(pod: &Pod, v: &Value) {
     got.sort();
     assert!(!want.is_empty());
     assert_eq!(got, want, "{ctx}");
+
+    // Seccomp and NoNewPrivs as the host's /proc reports them for the same process.
+    let status = std::fs::read_to_string(format!("/proc/{host}/status")).expect("status");
+    let field = |k: &str| {
+        status.lines().find_map(|l| {
+            l.strip_prefix(k)?
+                .strip_prefix(':')
+                .map(|v| v.trim().to_string())
+        })
+    };
+    let mode = match field("Seccomp").as_deref() {
+        Some("0") => "disabled",
+        Some("1") => "strict",
+        Some("2") => "filter",
+        other => panic!("Seccomp: {other:?}"),
+    };
+    assert_eq!(v["seccomp"], mode, "{ctx}");
+    assert_eq!(
+        v["no_new_privs"],
+        field("NoNewPrivs").as_deref() == Some("1"),
+        "{ctx}"
+    );
+    // Namespaces: a debug container shares the pod's network namespace, not its mount namespace.
+    let ns = |name: &str| {
+        v["namespaces"]
+            .as_array()
+            .and_then(|a| a.iter().find(|n| n["ns"] == name))
+            .map(|n| n["shared"].clone())
+    };
+    assert_eq!(ns("net"), Some(Value::Bool(true)), "{ctx}");
+    assert_eq!(ns("pid"), Some(Value::Bool(true)), "{ctx}");
+    assert_eq!(ns("mnt"), Some(Value::Bool(false)), "{ctx}");
 }
 
 #[test]
@@ -158,11 +190,35 @@ fn memory_limit_of_a_limited_container() {
             .parse()
             .expect("number");
         assert_eq!(limit, Some(host_limit), "{file}: {ctx}");
+        // The OOM kill count, where this kernel reports it (memory.oom_control, Linux 4.13+).
+        let oc = std::fs::read_to_string(format!("/sys/fs/cgroup/memory{path}/memory.oom_control"))
+            .expect("oom_control");
+        let kills = oc
+            .lines()
+            .find_map(|l| l.strip_prefix("oom_kill ")?.trim().parse::<u64>().ok());
+        assert_eq!(v["cgroup"]["memory"]["oom_kills"].as_u64(), kills, "{ctx}");
     }
     let usage = v["cgroup"]["memory"]["usage_bytes"].as_u64().unwrap_or(0);
     assert!(usage > 0 && usage < configured, "{ctx}");
     let text = stdout(&pod.toolbox(&[], &["inspect"]));
     assert!(text.contains("limit 64.0 MiB"), "{text}");
+
+    // --env: the environment exactly as the host's /proc shows it, in order.
+    let v = json(&pod.toolbox(&[], &["inspect", "--env", "-o", "json"]));
+    let raw = std::fs::read(format!("/proc/{host}/environ")).expect("environ");
+    let want: Vec<String> = raw
+        .split(|&b| b == 0)
+        .filter(|e| !e.is_empty())
+        .map(|e| String::from_utf8_lossy(e).into_owned())
+        .collect();
+    let got: Vec<String> = v["environment"]
+        .as_array()
+        .expect("environment with --env")
+        .iter()
+        .filter_map(|e| e.as_str().map(str::to_string))
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
 }
 
 #[test]

@@ -322,7 +322,14 @@ pub fn inspect(
     };
     let environment = if env {
         match std::fs::read(format!("/proc/{pid}/environ")) {
-            Ok(raw) => Some(super::proc::parse_cmdline(&raw)),
+            // Programs that rewrite their title (nginx) overwrite environ with it and NULs:
+            // empty entries carry nothing.
+            Ok(raw) => Some(
+                super::proc::parse_cmdline(&raw)
+                    .into_iter()
+                    .filter(|e| !e.is_empty())
+                    .collect(),
+            ),
             Err(e) => {
                 p.io("environment", &e);
                 None

@@ -6,7 +6,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::target::scan::ns_inode;
 
@@ -134,6 +134,9 @@ pub fn parse_cmdline(raw: &[u8]) -> Vec<String> {
 pub struct Reader {
     buf: Vec<u8>,
     path: String,
+    /// `/proc` itself, opened once: files are opened relative to it with one system call
+    /// (musl's `open` adds an `fcntl(FD_CLOEXEC)` to each).
+    proc_dir: Option<std::os::fd::OwnedFd>,
 }
 
 /// What to read per process.
@@ -178,11 +181,42 @@ pub struct Raw {
 
 impl Reader {
     /// Read a whole small file into the buffer; returns the bytes.
+    ///
+    /// A plain `read` loop: `read_to_end` on a `File` first asks for its size (fstat, lseek),
+    /// which /proc files do not have, and that triples the system calls per file.
     fn slurp(&mut self) -> io::Result<&[u8]> {
-        self.buf.clear();
-        let mut f = File::open(&self.path)?;
-        f.read_to_end(&mut self.buf)?;
-        Ok(&self.buf)
+        if self.buf.len() < 4096 {
+            self.buf.resize(4096, 0);
+        }
+        if self.proc_dir.is_none() {
+            self.proc_dir = crate::target::root::open_root_dir(Path::new("/proc")).ok();
+        }
+        let mut f = match (&self.proc_dir, self.path.strip_prefix("/proc/")) {
+            (Some(dir), Some(rel)) => {
+                use std::os::fd::AsFd;
+                File::from(crate::sys::openat2(
+                    dir.as_fd(),
+                    Path::new(rel),
+                    libc::O_RDONLY | libc::O_NOCTTY,
+                    0,
+                )?)
+            }
+            _ => File::open(&self.path)?,
+        };
+        let mut n = 0;
+        loop {
+            if n == self.buf.len() {
+                let grown = self.buf.len() * 2;
+                self.buf.resize(grown, 0);
+            }
+            match f.read(&mut self.buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(&self.buf[..n])
     }
 
     fn set_path(&mut self, dir: &str, file: &str) {
