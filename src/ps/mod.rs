@@ -332,15 +332,19 @@ pub fn roles(scan: &Scan, target: Option<i32>) -> HashMap<i32, Role> {
     if let Some(t) = target {
         roles.insert(t, Role::Target);
     }
+    // A skipped process's role depends only on its reason: ask `Scan::role` once per reason, so
+    // that the mapping stays discovery's own.
+    let mut by_reason: Vec<(SkipReason, Role)> = Vec::new();
     for s in &scan.skipped {
-        roles.insert(
-            s.pid,
-            match s.reason {
-                SkipReason::Toolbox | SkipReason::DebugContainer => Role::Toolbox,
-                SkipReason::Pause => Role::Pause,
-                SkipReason::KernelThread => Role::KernelThread,
-            },
-        );
+        let role = match by_reason.iter().find(|(r, _)| *r == s.reason) {
+            Some((_, role)) => *role,
+            None => {
+                let role = scan.role(s.pid, target);
+                by_reason.push((s.reason, role));
+                role
+            }
+        };
+        roles.insert(s.pid, role);
     }
     roles
 }
