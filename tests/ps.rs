@@ -434,3 +434,77 @@ fn pod_target_pid_marks_target_worker_user_and_toolbox() {
     check_pod(PidMode::Target, &["--cap-add", "SYS_PTRACE"]);
     check_pod(PidMode::Target, &[]);
 }
+
+#[test]
+fn hostile_command_lines_are_sanitised_and_selectable_with_p() {
+    // argv[0] with a terminal escape (clear screen) and a newline, as a hostile target could set.
+    let mut child = Command::new("bash")
+        .args(["-c", "exec -a $'evil\\e[2J\\nname' sleep 301"])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("spawn bash");
+    let pid = child.id().to_string();
+    // Wait until bash has exec'd sleep under the new argv[0].
+    for _ in 0..100 {
+        let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        if cmd.starts_with(b"evil") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let table = toolbox(&["ps", "-p", &pid, "-o", "pid,command"]);
+    let json_out = toolbox(&["ps", "-p", &pid, "--json", "-o", "pid,command"]);
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = stdout(&table);
+    assert!(
+        !text.contains('\x1b'),
+        "raw escape reached the terminal: {text:?}"
+    );
+    assert!(text.contains("evil\\x1b[2J\\nname 301"), "{text}");
+    assert_eq!(text.lines().count(), 2, "-p selects one process: {text}");
+    // JSON carries the exact string (JSON-escaped), for scripts.
+    let v = json(&json_out);
+    assert_eq!(rows(&v).len(), 1);
+    assert_eq!(rows(&v)[0]["command"], "evil\x1b[2J\nname 301");
+}
+
+#[test]
+fn lines_are_cut_to_the_terminal_width_unless_wide() {
+    // `script` gives toolbox a real terminal; stty sets its width.
+    let run = |extra: &str| {
+        let cmd = format!("stty cols 50; {} ps {extra}", common::bin());
+        let out = common::run_bounded(60, "script", &["-qec", &cmd, "/dev/null"]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        stdout(&out)
+    };
+    let strip = |l: &str| {
+        // Drop colour sequences and the terminal's carriage returns before measuring.
+        let mut out = String::new();
+        let mut chars = l.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for d in chars.by_ref() {
+                    if d == 'm' {
+                        break;
+                    }
+                }
+            } else if c != '\r' {
+                out.push(c);
+            }
+        }
+        out
+    };
+    let cut = run("");
+    let widths: Vec<usize> = cut.lines().map(|l| strip(l).chars().count()).collect();
+    assert!(widths.len() > 3, "{cut}");
+    assert!(widths.iter().all(|&w| w <= 50), "{widths:?}\n{cut}");
+    let wide = run("-w");
+    assert!(
+        wide.lines().any(|l| strip(l).chars().count() > 50),
+        "{wide}"
+    );
+    // Piped (not a terminal): no colour, no cutting.
+    let piped = stdout(&toolbox(&["ps"]));
+    assert!(!piped.contains('\x1b'));
+}

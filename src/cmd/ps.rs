@@ -32,6 +32,14 @@ pub struct PsArgs {
     /// One row per thread (adds the LWP column).
     #[arg(short = 'L', long = "threads")]
     pub threads: bool,
+    /// Show only these processes (`-p 7,13`, as ps -p).
+    #[arg(
+        short = 'p',
+        long = "pids",
+        value_name = "PID,...",
+        value_delimiter = ','
+    )]
+    pub pids: Vec<i32>,
     /// Do not cut lines to the terminal's width.
     #[arg(short = 'w', long = "wide", action = clap::ArgAction::Count)]
     pub wide: u8,
@@ -133,6 +141,7 @@ pub fn run(global: &Global, mut args: PsArgs) -> anyhow::Result<i32> {
         tree: args.tree,
         threads: args.threads,
         selector: global.selector(),
+        only: args.pids.clone(),
     };
     let snap = Snapshot::take(&opts)?;
     let layout = snap.layout(&opts);

@@ -105,6 +105,8 @@ pub struct Options {
     pub threads: bool,
     /// How the target (for the role marker) is chosen.
     pub selector: Selector,
+    /// Show only these PIDs (`-p`); all when empty.
+    pub only: Vec<i32>,
 }
 
 impl Options {
@@ -248,7 +250,9 @@ impl Snapshot {
     /// Display order: process indexes, sorted (PID order by default), as a forest with `tree`,
     /// each with its tree drawing.
     pub fn layout(&self, opts: &Options) -> Vec<(usize, String)> {
-        let mut order: Vec<usize> = (0..self.procs.len()).collect();
+        let mut order: Vec<usize> = (0..self.procs.len())
+            .filter(|&i| opts.only.is_empty() || opts.only.contains(&self.procs[i].info.pid))
+            .collect();
         if opts.tree && opts.sort.is_empty() {
             // Siblings oldest first, as `ps f` lists them (PIDs wrap, start times do not).
             order.sort_by_key(|&i| (self.procs[i].info.start_ticks, self.procs[i].info.pid));
