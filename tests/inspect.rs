@@ -250,3 +250,84 @@ fn worker_without_ptrace_names_user_and_explains_what_is_hidden() {
     );
     assert!(v["fds"].as_array().is_some_and(|f| !f.is_empty()), "{v:#}");
 }
+
+/// A standalone container of our own (own network namespace, so its nginx can bind port 80),
+/// removed at the end even if the test fails.
+struct Container(String);
+
+impl Drop for Container {
+    fn drop(&mut self) {
+        let _ = common::run_bounded(60, "podman", &["rm", "-f", "-t", "0", &self.0]);
+    }
+}
+
+#[test]
+fn cpu_limit_of_a_limited_container() {
+    require_pod!();
+    // The images exist once the shared pod is up.
+    let pod = Pod::up(PidMode::Shared);
+    let c = Container(format!("toolbox-test-ps-cpu-{}", std::process::id()));
+    let image = pod.var("TESTPOD_NGINX_IMAGE");
+    let run = common::run_bounded(
+        120,
+        "podman",
+        &[
+            "run",
+            "-d",
+            "--name",
+            &c.0,
+            "--network",
+            "none",
+            "--cpus",
+            "0.5",
+            image,
+        ],
+    );
+    assert!(run.status.success(), "{}", common::stderr(&run));
+    let pid_ns = format!("container:{}", c.0);
+    let mut argv = vec!["run", "--rm", "--pid", &pid_ns];
+    let mount = format!("{}:/toolbox:ro", common::bin());
+    argv.extend(["-v", &mount, pod.var("TESTPOD_EMPTY_IMAGE"), "/toolbox"]);
+    argv.extend(["inspect", "-o", "json"]);
+    let v = json(&common::run_bounded(120, "podman", &argv));
+    let ctx = format!("{v:#}");
+    // References: podman's configuration and the host's cgroup files for the same process.
+    let quota: u64 = podman_inspect(&c.0, "{{.HostConfig.CpuQuota}}")
+        .parse()
+        .expect("quota");
+    let period: u64 = podman_inspect(&c.0, "{{.HostConfig.CpuPeriod}}")
+        .parse()
+        .expect("period");
+    assert_eq!(
+        v["cgroup"]["cpu"]["quota_us"].as_u64(),
+        Some(quota),
+        "{ctx}"
+    );
+    assert_eq!(
+        v["cgroup"]["cpu"]["period_us"].as_u64(),
+        Some(period),
+        "{ctx}"
+    );
+    assert_eq!(
+        v["cgroup"]["cpu"]["limit_cpus"].as_f64(),
+        Some(0.5),
+        "{ctx}"
+    );
+    let host: i32 = podman_inspect(&c.0, "{{.State.Pid}}").parse().expect("pid");
+    let cg = std::fs::read_to_string(format!("/proc/{host}/cgroup")).expect("cgroup");
+    if let Some(path) = cg.lines().find_map(|l| {
+        let mut f = l.splitn(3, ':');
+        let (_, ctrl, path) = (f.next()?, f.next()?, f.next()?);
+        ctrl.split(',')
+            .any(|c| c == "cpu")
+            .then(|| path.to_string())
+    }) {
+        let q = std::fs::read_to_string(format!("/sys/fs/cgroup/cpu{path}/cpu.cfs_quota_us"))
+            .expect("host cpu.cfs_quota_us");
+        assert_eq!(
+            v["cgroup"]["cpu"]["quota_us"].as_i64(),
+            q.trim().parse().ok(),
+            "{ctx}"
+        );
+    }
+}
