@@ -278,6 +278,14 @@ fn columns_sort_and_errors() {
         "{pids:?}"
     );
 
+    // `-o pid=` prints no header, like ps: every line is a PID.
+    let bare = stdout(&toolbox(&["ps", "-o", "pid="]));
+    assert!(bare.lines().count() > 2);
+    assert!(
+        bare.lines().all(|l| l.trim().parse::<i64>().is_ok()),
+        "{bare}"
+    );
+
     for bad in [
         &["ps", "-o", "pid,nonsense"][..],
         &["ps", "--sort", "bogus"],

@@ -56,6 +56,7 @@ pub struct PsArgs {
 struct Shape {
     json: bool,
     columns: Vec<&'static column::Column>,
+    headers: Vec<Option<String>>,
 }
 
 fn shape(args: &PsArgs) -> Result<Shape, PsError> {
@@ -70,8 +71,12 @@ fn shape(args: &PsArgs) -> Result<Shape, PsError> {
     }
     specs.extend(args.columns.iter().map(String::as_str));
     let mut columns = Vec::new();
+    let mut headers = Vec::new();
     for s in specs {
-        columns.extend(ps::parse_columns(s)?);
+        for (c, h) in ps::parse_columns(s)? {
+            columns.push(c);
+            headers.push(h);
+        }
     }
     if columns.is_empty() {
         let names = if json {
@@ -86,7 +91,11 @@ fn shape(args: &PsArgs) -> Result<Shape, PsError> {
             }
         }
     }
-    Ok(Shape { json, columns })
+    Ok(Shape {
+        json,
+        columns,
+        headers,
+    })
 }
 
 /// Apply BSD-style letters: `f` is the forest, `w` is wide; `a`, `u`, `x`, `e` are what toolbox
@@ -158,6 +167,7 @@ pub fn run(global: &Global, mut args: PsArgs) -> anyhow::Result<i32> {
                 None
             },
             color: tty && std::env::var_os("NO_COLOR").is_none(),
+            headers: shape.headers,
         };
         ps::write_table(&mut out, &rows, &opts.columns, &snap.clock, style)?;
     }

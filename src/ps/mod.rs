@@ -59,15 +59,23 @@ pub struct SortKey {
     pub descending: bool,
 }
 
-/// Parse a column list (`pid,user,comm`; spaces also separate, as in ps).
-pub fn parse_columns(spec: &str) -> Result<Vec<&'static Column>, PsError> {
+/// Parse a column list (`pid,user,comm`; spaces also separate, as in ps). `name=HEADER` renames
+/// a column's header and `name=` leaves it blank (a table whose headers are all blank has no
+/// header line, as `ps -o pid=` prints).
+pub fn parse_columns(spec: &str) -> Result<Vec<(&'static Column, Option<String>)>, PsError> {
     spec.split([',', ' '])
         .filter(|s| !s.is_empty())
-        .map(|name| {
-            column::find(name).ok_or_else(|| PsError::UnknownColumn {
-                name: name.to_string(),
-                known: column::names(),
-            })
+        .map(|item| {
+            let (name, header) = match item.split_once('=') {
+                Some((n, h)) => (n, Some(h.to_string())),
+                None => (item, None),
+            };
+            column::find(name)
+                .map(|c| (c, header))
+                .ok_or_else(|| PsError::UnknownColumn {
+                    name: name.to_string(),
+                    known: column::names(),
+                })
         })
         .collect()
 }
@@ -526,12 +534,14 @@ pub fn forest(ppids: &[(i32, i32)], order: &[usize]) -> Vec<(usize, String)> {
 }
 
 /// How a table is printed.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TableStyle {
     /// Cut lines to this many columns (a terminal's width).
     pub width: Option<usize>,
     /// Colour the role marker.
     pub color: bool,
+    /// Header overrides, one per column (`None`: the column's own header).
+    pub headers: Vec<Option<String>>,
 }
 
 /// Print rows as an aligned table: numbers right-aligned, the last column unpadded, every cell
@@ -548,7 +558,16 @@ pub fn write_table<W: Write>(
         .iter()
         .map(|r| cols.iter().map(|c| sanitize(&c.cell(r, clock))).collect())
         .collect();
-    let mut widths: Vec<usize> = cols.iter().map(|c| c.header.len()).collect();
+    let header: Vec<String> = cols
+        .iter()
+        .enumerate()
+        .map(|(k, c)| match style.headers.get(k) {
+            Some(Some(h)) => sanitize(h),
+            _ => c.header.to_string(),
+        })
+        .collect();
+    let show_header = header.iter().any(|h| !h.is_empty());
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in &cells {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.width());
@@ -556,8 +575,10 @@ pub fn write_table<W: Write>(
     }
     let role_col = cols.iter().position(|c| c.key == "role");
     let mut line = String::new();
-    let header: Vec<String> = cols.iter().map(|c| c.header.to_string()).collect();
     for (n, row) in std::iter::once(&header).chain(&cells).enumerate() {
+        if n == 0 && !show_header {
+            continue;
+        }
         line.clear();
         let mut colour_span = None;
         for (k, (cell, c)) in row.iter().zip(cols).enumerate() {
@@ -690,11 +711,14 @@ mod tests {
 
     #[test]
     fn parses_specs() {
-        let cols = parse_columns("pid,%cpu args").unwrap();
+        let cols = parse_columns("pid,%cpu args,user=WHO,comm=").unwrap();
         assert_eq!(
-            cols.iter().map(|c| c.key).collect::<Vec<_>>(),
-            ["pid", "pcpu", "command"]
+            cols.iter().map(|(c, _)| c.key).collect::<Vec<_>>(),
+            ["pid", "pcpu", "command", "user", "comm"]
         );
+        assert_eq!(cols[3].1.as_deref(), Some("WHO"));
+        assert_eq!(cols[4].1.as_deref(), Some(""));
+        assert_eq!(cols[0].1, None);
         assert!(matches!(
             parse_columns("pid,bogus"),
             Err(PsError::UnknownColumn { .. })
