@@ -11,7 +11,7 @@ use crate::ps::{self, column, Options, PsError, Snapshot, TableStyle};
 /// Arguments of `toolbox ps`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Columns for -o: pid lwp ppid user uid ruid stat pcpu pmem rss vsz start time nlwp ni pgid sid role exe comm command (and ps aliases: %cpu, args, cmd, …); `-o help` lists them with their JSON names.\nps habits work: `toolbox ps aux`, `toolbox ps auxf`, `toolbox ps -ef`."
+    after_help = "Columns for -o: pid lwp ppid user uid ruid stat pcpu pmem rss vsz start time nlwp ni pgid sid role exe comm command (and ps aliases: %cpu, args, cmd, …); `name=HEADER` renames a header, `-o pid=` prints none; `-o help` lists them with their JSON names.\nps habits work: `toolbox ps aux`, `toolbox ps auxf`, `toolbox ps -ef`."
 )]
 pub struct PsArgs {
     /// Columns to show (`pid,user,comm`, as ps -o), or `json`. May be repeated.
