@@ -20,9 +20,9 @@ fn ns_pid(host_pid: i32) -> i64 {
 }
 
 fn podman_inspect(container: &str, format: &str) -> String {
-    let out = common::run_bounded(60, "podman", &["inspect", "--format", format, container]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    stdout(&out).trim().to_string()
+    common::podman_ok(&["inspect", "--format", format, container])
+        .trim()
+        .to_string()
 }
 
 /// Listening TCP ports in the network namespace of `host_pid`, as `ss` sees them.
