@@ -146,11 +146,6 @@ fn json_pids_ppids_users_commands_match_real_ps_and_proc() {
         });
         let (ppid, euid, user, comm) = &before[pid];
         assert_eq!(r["ppid"].as_i64(), Some(*ppid), "PPID of {pid}: {r}");
-        assert_eq!(
-            r["ppid"].as_i64(),
-            stat_field(*pid, 4),
-            "PPID of {pid} vs /proc: {r}"
-        );
         assert_eq!(r["uid"].as_i64(), Some(*euid), "UID of {pid}: {r}");
         assert_eq!(
             r["comm"].as_str(),
@@ -178,6 +173,7 @@ fn json_pids_ppids_users_commands_match_real_ps_and_proc() {
             "{r}"
         );
         assert_eq!(r["ppid"].as_i64(), Some(std::process::id() as i64), "{r}");
+        assert_eq!(r["ppid"].as_i64(), stat_field(pid, 4), "PPID vs /proc: {r}");
         assert_eq!(r["stat"].as_str().map(|s| &s[..1]), Some("S"), "{r}");
     }
 }
@@ -228,6 +224,23 @@ fn tree_order_and_depth_match_ps_axf() {
     let theirs = real_ps_args(true);
     let after = real_ps();
     let stable = stable(&before, &after);
+    // A process's depth depends on its whole ancestry: compare only processes whose every
+    // ancestor was also unchanged across the run (a parent exiting mid-test reparents its kids).
+    let stable: BTreeSet<i64> = stable
+        .iter()
+        .copied()
+        .filter(|&p| {
+            let mut cur = p;
+            for _ in 0..64 {
+                match before.get(&cur) {
+                    Some((pp, ..)) if *pp == 0 || *pp == cur => return true,
+                    Some((pp, ..)) if stable.contains(pp) => cur = *pp,
+                    _ => return false,
+                }
+            }
+            false
+        })
+        .collect();
     let ours: Vec<(i64, usize)> = ours
         .lines()
         .skip(1)
@@ -303,34 +316,52 @@ fn threads_listed_with_l() {
     if !require_ps() {
         return;
     }
-    // PID 2 (kthreadd) and PID 1 are long-lived; count threads of every stable process whose
-    // thread count does not change, and compare with ps -L.
-    let out = toolbox(&["ps", "-L", "--json", "-o", "pid,lwp"]);
-    let v = json(&out);
-    let mut ours: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-    for r in rows(&v) {
-        ours.entry(r["pid"].as_i64().unwrap_or(-1))
-            .or_default()
-            .insert(r["tid"].as_i64().unwrap_or(-1));
+    // A process with a known, stable set of threads: python with three sleeping threads.
+    let child = Command::new("python3")
+        .args([
+            "-c",
+            "import threading,time,sys\n\
+             ts=[threading.Thread(target=time.sleep,args=(60,)) for _ in range(3)]\n\
+             [t.start() for t in ts]\nprint('ready',flush=True)\ntime.sleep(60)",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => Sleepers(vec![c]),
+        Err(e) => panic!("python3 is needed (scripts/setup installs it): {e}"),
+    };
+    {
+        use std::io::BufRead;
+        let out = child.0[0].stdout.take().expect("piped");
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(out).read_line(&mut line);
+        assert_eq!(line.trim(), "ready");
     }
-    let real = common::run_bounded(60, "ps", &["-e", "-L", "-o", "pid=,lwp="]);
-    let mut theirs: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-    for l in stdout(&real).lines() {
-        let mut f = l.split_whitespace().filter_map(|x| x.parse::<i64>().ok());
-        if let (Some(p), Some(t)) = (f.next(), f.next()) {
-            theirs.entry(p).or_default().insert(t);
-        }
-    }
-    // Processes with several threads, seen identically by both, must exist (the pod's conmon,
-    // process supervisors); thread churn elsewhere is allowed.
-    let agree = theirs
+    let pid = child.0[0].id().to_string();
+    let v = json(&toolbox(&[
+        "ps",
+        "-L",
+        "-p",
+        &pid,
+        "--json",
+        "-o",
+        "pid,lwp,comm",
+    ]));
+    let ours: BTreeSet<i64> = rows(&v)
         .iter()
-        .filter(|(p, t)| t.len() > 1 && ours.get(p) == Some(t))
-        .count();
-    assert!(
-        agree >= 1,
-        "no multi-threaded process matched ps -L\nours: {ours:?}\nps: {theirs:?}"
-    );
+        .map(|r| r["tid"].as_i64().expect("tid"))
+        .collect();
+    let real = common::run_bounded(60, "ps", &["-L", "-p", &pid, "-o", "lwp="]);
+    let theirs: BTreeSet<i64> = stdout(&real)
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect();
+    assert_eq!(theirs.len(), 4, "main thread and three others: {theirs:?}");
+    assert_eq!(ours, theirs);
+    assert!(rows(&v)
+        .iter()
+        .all(|r| r["pid"].as_i64() == pid.parse().ok()));
 }
 
 // --- in the test pod --------------------------------------------------------------------------
