@@ -304,6 +304,7 @@ fn columns_sort_and_errors() {
         &["ps", "--sort", "bogus"],
         &["ps", "qqq"],
         &["inspect", "2147483647"],
+        &["ps", "-p", "2147483647"],
         &["ps", "--pid", "2147483647"],
     ] {
         let o = toolbox(bad);

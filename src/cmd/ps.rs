@@ -172,5 +172,13 @@ pub fn run(global: &Global, mut args: PsArgs) -> anyhow::Result<i32> {
         ps::write_table(&mut out, &rows, &opts.columns, &snap.clock, style)?;
     }
     out.flush()?;
+    // Like ps -p: the processes that exist are printed; a PID that does not is an error.
+    if let Some(missing) = opts
+        .only
+        .iter()
+        .find(|pid| !snap.procs.iter().any(|p| p.info.pid == **pid))
+    {
+        return Err(PsError::NoSuchPid(*missing).into());
+    }
     Ok(0)
 }
