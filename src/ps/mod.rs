@@ -173,46 +173,39 @@ impl Snapshot {
         let want_role = opts.wants("role");
         let clock = Clock::read();
         let me = std::process::id() as i32;
+        let pids = proc::pids().map_err(PsError::Proc)?;
+        let read = |reader: &mut Reader, pid: i32| read_one(reader, pid, needs, want_role, me);
+        // Reading /proc is system-call bound and per process independent: split the PIDs over
+        // the CPUs toolbox may use (std honours the cgroup's CPU quota), at most four.
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let mut procs: Vec<Proc> = if workers == 1 || pids.len() < 512 {
+            let mut reader = Reader::default();
+            pids.iter()
+                .filter_map(|&pid| read(&mut reader, pid))
+                .collect()
+        } else {
+            let chunk = pids.len().div_ceil(workers);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = pids
+                    .chunks(chunk)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            let mut reader = Reader::default();
+                            part.iter()
+                                .filter_map(|&pid| read(&mut reader, pid))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
         let mut reader = Reader::default();
-        let mut procs: Vec<Proc> = Vec::new();
-        for pid in proc::pids().map_err(PsError::Proc)? {
-            let Some(mut raw) = reader.read(pid, needs) else {
-                continue;
-            };
-            let comm = std::mem::take(&mut raw.stat.comm);
-            let mut info = ProcInfo {
-                pid,
-                ppid: raw.stat.ppid,
-                kernel_thread: raw
-                    .stat
-                    .is_kernel_thread(!needs.cmdline || !raw.cmdline.is_empty()),
-                comm,
-                cmdline: raw.cmdline,
-                exe: raw.exe,
-                uid: raw.uids.map_or(u32::MAX, |u| u.real),
-                start_ticks: raw.stat.starttime,
-                mnt_ns: raw.mnt_ns,
-                root_id: None,
-                cgroup: None,
-            };
-            // Discovery falls back to the root's identity and the cgroup when the mount namespace
-            // is unreadable (and needs toolbox's own cgroup to compare with): the slow path, for
-            // the few processes it concerns.
-            if want_role && (info.mnt_ns.is_none() || pid == me) {
-                if let Some(full) = ProcInfo::read(pid) {
-                    info.root_id = full.root_id;
-                    info.cgroup = full.cgroup;
-                }
-            }
-            procs.push(Proc {
-                info,
-                stat: raw.stat,
-                uids: raw.uids,
-                role: None,
-                user: None,
-                threads: Vec::new(),
-            });
-        }
         let mut target = None;
         if want_role {
             let (infos, rest): (Vec<ProcInfo>, Vec<_>) = procs
@@ -330,6 +323,44 @@ impl Snapshot {
         }
         rows
     }
+}
+
+/// Read one process for `ps`: `None` when it exited mid-scan.
+fn read_one(reader: &mut Reader, pid: i32, needs: Needs, want_role: bool, me: i32) -> Option<Proc> {
+    let mut raw = reader.read(pid, needs)?;
+    let comm = std::mem::take(&mut raw.stat.comm);
+    let mut info = ProcInfo {
+        pid,
+        ppid: raw.stat.ppid,
+        kernel_thread: raw
+            .stat
+            .is_kernel_thread(!needs.cmdline || !raw.cmdline.is_empty()),
+        comm,
+        cmdline: raw.cmdline,
+        exe: raw.exe,
+        uid: raw.uids.map_or(u32::MAX, |u| u.real),
+        start_ticks: raw.stat.starttime,
+        mnt_ns: raw.mnt_ns,
+        root_id: None,
+        cgroup: None,
+    };
+    // Discovery falls back to the root's identity and the cgroup when the mount namespace is
+    // unreadable (and needs toolbox's own cgroup to compare with): the slow path, for the few
+    // processes it concerns.
+    if want_role && (info.mnt_ns.is_none() || pid == me) {
+        if let Some(full) = ProcInfo::read(pid) {
+            info.root_id = full.root_id;
+            info.cgroup = full.cgroup;
+        }
+    }
+    Some(Proc {
+        info,
+        stat: raw.stat,
+        uids: raw.uids,
+        role: None,
+        user: None,
+        threads: Vec::new(),
+    })
 }
 
 /// The role of every process, by the same rules as [`Scan::role`] but in one pass (`Scan::role`
