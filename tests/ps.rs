@@ -128,17 +128,23 @@ fn json_pids_ppids_users_commands_match_real_ps_and_proc() {
     if !require_ps() {
         return;
     }
-    let sleepers = Sleepers::spawn(3);
+    // Enough processes that toolbox reads /proc on several threads (it does above 512).
+    let sleepers = Sleepers::spawn(600);
     let before = real_ps();
     let out = toolbox(&["ps", "-o", "json"]);
     let after = real_ps();
     let v = json(&out);
+    let order: Vec<i64> = rows(&v).iter().filter_map(|r| r["pid"].as_i64()).collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "not in PID order: {order:?}"
+    );
     let ours: BTreeMap<i64, &Value> = rows(&v)
         .iter()
         .map(|r| (r["pid"].as_i64().expect("pid is a number"), r))
         .collect();
     let stable = stable(&before, &after);
-    assert!(stable.len() >= 3, "{stable:?}");
+    assert!(stable.len() >= 600, "{stable:?}");
     let my_mnt = std::fs::read_link("/proc/self/ns/mnt").ok();
     for pid in &stable {
         let r = ours.get(pid).unwrap_or_else(|| {
