@@ -62,6 +62,7 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
         }
     }
     next.push("toolbox caps".into());
+    next.push("toolbox ps -f      (toolbox inspect [PID] for one process)".into());
     if let Some(pid) = target_pid {
         next.push(format!(
             "toolbox trace -p {pid} -f -e trace=%network   (strace's flags)"
