@@ -103,6 +103,18 @@ enum A {
     PrctlEntry,
     /// utimensat's `struct timespec[2]`.
     UtimeTs,
+    /// fd_set of select with nfds in argument N (read at entry).
+    FdSet(usize),
+    /// timeval input.
+    TvIn,
+    /// pselect6's `{sigmask, size}` pair.
+    Pselect6Mask,
+    /// itimerval input.
+    ItimerIn,
+    /// mknod's device, only for character and block devices (mode in argument N).
+    Dev(usize),
+    /// mremap's new address, only with MREMAP_FIXED.
+    MremapAddr,
     /// ioctl's third argument, decoded for the few requests that take an `int *`.
     IoctlArg,
     /// clone3's `struct clone_args`.
@@ -158,6 +170,18 @@ enum A {
     Clone3Result,
     /// gid_t array filled by getgroups (length = return value).
     GidsOut,
+    /// loff_t in/out (sendfile's offset: `[5] => [15]`).
+    OffInOut,
+    /// itimerval output.
+    ItimerOut,
+    /// rusage output.
+    RusageOut,
+    /// tms output.
+    TmsOut,
+    /// `int *` output (`[0]`).
+    IntOut,
+    /// siginfo_t output.
+    SiginfoOut,
     /// CPU set filled by sched_getaffinity (return value = bytes).
     CpuSetOut,
     /// What prctl's GET options wrote.
@@ -205,6 +229,12 @@ impl A {
                 | A::CloneExit
                 | A::SysinfoOut
                 | A::GidsOut
+                | A::OffInOut
+                | A::ItimerOut
+                | A::RusageOut
+                | A::TmsOut
+                | A::IntOut
+                | A::SiginfoOut
                 | A::CpuSetOut
                 | A::PrctlExit
                 | A::Clone3Result
@@ -232,6 +262,8 @@ enum R {
     Fcntl,
     /// prctl: annotated for PR_GET_DUMPABLE.
     Prctl,
+    /// select/pselect6 (`true`: timespec): ready sets and time left.
+    Select(bool),
 }
 
 use A::*;
@@ -296,8 +328,8 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "mkdir" | "chmod" => (&[Path, Mode], R::Dec),
         "mkdirat" | "fchmodat" => (&[DirFd, Path, Mode], R::Dec),
         "fchmod" => (&[Fd, Mode], R::Dec),
-        "mknod" => (&[Path, Mode, Hex], R::Dec),
-        "mknodat" => (&[DirFd, Path, Mode, Hex], R::Dec),
+        "mknod" => (&[Path, Mode, Dev(1)], R::Dec),
+        "mknodat" => (&[DirFd, Path, Mode, Dev(2)], R::Dec),
         "unlinkat" => (&[DirFd, Path, Flags(fl::AT_FLAGS, "0")], R::Dec),
         "rename" | "link" | "symlink" => (&[Path, Path], R::Dec),
         "renameat" => (&[DirFd, Path, DirFd, Path], R::Dec),
@@ -325,7 +357,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "fcntl" => (&[Fd, Enum(fl::FCNTL_CMDS, "F_???"), FcntlArg(1)], R::Fcntl),
         "ioctl" => (&[Fd, IoctlReq, IoctlArg], R::Dec),
         "flock" => (&[Fd, Flags(fl::FLOCK_OPS, "0")], R::Dec),
-        "sendfile" => (&[Fd, Fd, Ptr, ULong], R::Dec),
+        "sendfile" => (&[Fd, Fd, OffInOut, ULong], R::Dec),
         "copy_file_range" => (&[Fd, Ptr, Fd, Ptr, ULong, UInt], R::Dec),
         "splice" => (&[Fd, Ptr, Fd, Ptr, ULong, Hex], R::Dec),
         "fallocate" => (&[Fd, Int, Long, Long], R::Dec),
@@ -342,7 +374,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "munmap" | "mlock" | "munlock" => (&[Ptr, ULong], R::Dec),
         "brk" => (&[Ptr], R::Hex),
         "mremap" => (
-            &[Ptr, ULong, ULong, Flags(fl::MREMAP_FLAGS, "0"), Ptr],
+            &[Ptr, ULong, ULong, Flags(fl::MREMAP_FLAGS, "0"), MremapAddr],
             R::Hex,
         ),
         "madvise" => (&[Ptr, ULong, Enum(fl::MADV, "MADV_???")], R::Dec),
@@ -506,15 +538,37 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "sched_getaffinity" => (&[Int, UInt, CpuSetOut], R::Dec),
         "sched_setaffinity" => (&[Int, UInt, CpuSetIn(1)], R::Dec),
         "prctl" => (&[PrctlEntry, PrctlExit], R::Prctl),
+        "select" => (&[Int, FdSet(0), FdSet(0), FdSet(0), TvIn], R::Select(false)),
+        "pselect6" => (
+            &[Int, FdSet(0), FdSet(0), FdSet(0), TsIn, Pselect6Mask],
+            R::Select(true),
+        ),
+        "getpriority" => (&[EnumDec(PRIO_WHICH, "PRIO_???"), Int], R::Dec),
+        "setpriority" => (&[EnumDec(PRIO_WHICH, "PRIO_???"), Int, Int], R::Dec),
+        "setitimer" => (
+            &[EnumDec(fl::ITIMERS, "ITIMER_???"), ItimerIn, ItimerOut],
+            R::Dec,
+        ),
+        "getresuid" | "getresgid" => (&[IntOut, IntOut, IntOut], R::Dec),
+        "waitid" => (
+            &[
+                EnumDec(IDTYPES, "P_???"),
+                Int,
+                SiginfoOut,
+                Flags(fl::WAIT_OPTS, "0"),
+                Ptr,
+            ],
+            R::Dec,
+        ),
         "utimensat" => (&[DirFd, Path, UtimeTs, Flags(fl::AT_FLAGS, "0")], R::Dec),
         "getgroups" => (&[Int, GidsOut], R::Dec),
         "setgroups" => (&[Int, GidsIn], R::Dec),
         "setns" => (&[Fd, Flags(fl::CLONE_FLAGS, "0")], R::Dec),
         "unshare" => (&[Flags(fl::CLONE_FLAGS, "0")], R::Dec),
-        "getitimer" => (&[EnumDec(fl::ITIMERS, "ITIMER_???"), Ptr], R::Dec),
-        "getrusage" => (&[EnumDec(fl::RUSAGE_WHO, "RUSAGE_???"), Ptr], R::Dec),
+        "getitimer" => (&[EnumDec(fl::ITIMERS, "ITIMER_???"), ItimerOut], R::Dec),
+        "getrusage" => (&[EnumDec(fl::RUSAGE_WHO, "RUSAGE_???"), RusageOut], R::Dec),
         "sysinfo" => (&[SysinfoOut], R::Dec),
-        "times" => (&[Ptr], R::Dec),
+        "times" => (&[TmsOut], R::Dec),
         "getxattr" | "lgetxattr" => (&[Path, Str, OutBuf, ULong], R::Dec),
         "fgetxattr" => (&[Fd, Str, OutBuf, ULong], R::Dec),
         "setxattr" | "lsetxattr" => (
@@ -580,8 +634,17 @@ pub fn fd_text(fd: i32, mem: &dyn Memory, opts: &DecodeOpts) -> String {
         return fd.to_string();
     }
     match fd_target(fd, mem, opts) {
-        Some(p) => format!("{fd}<{}>", angle_quote(&p)),
+        Some(p) => format!("{fd}{}", angle_path(&p)),
         None => fd.to_string(),
+    }
+}
+
+/// `<path>`, with the kernel's ` (deleted)` suffix moved outside as strace does:
+/// `</memfd:x>(deleted)`.
+fn angle_path(p: &[u8]) -> String {
+    match p.strip_suffix(b" (deleted)") {
+        Some(live) => format!("<{}>(deleted)", angle_quote(live)),
+        None => format!("<{}>", angle_quote(p)),
     }
 }
 
@@ -622,6 +685,11 @@ fn present(k: A, args: &[u64; 6]) -> bool {
         }
         CloneExit => args[0] & (CLONE_EXIT_FLAGS) != 0,
         PrctlExit => matches!(args[0], PR_GET_PDEATHSIG | PR_GET_NAME),
+        Dev(i) => matches!(
+            args.get(i).copied().unwrap_or(0) & 0o170000,
+            0o020000 | 0o060000
+        ),
+        MremapAddr => args[3] & 2 != 0,
         FcntlArg(i) => !matches!(
             args.get(i).copied().unwrap_or(0),
             1 | 3 | 9 | 11 | 1025 | 1032 | 1034
@@ -650,7 +718,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             if v as i32 == libc::AT_FDCWD {
                 if c.opts.fd_paths {
                     if let Some(cwd) = cwd_path(c.opts) {
-                        return format!("AT_FDCWD<{}>", angle_quote(&cwd));
+                        return format!("AT_FDCWD{}", angle_path(&cwd));
                     }
                 }
                 "AT_FDCWD".to_string()
@@ -696,6 +764,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         Argv => st::string_array(c.mem, v, c.opts, false),
         Envp => st::string_array(c.mem, v, c.opts, true),
         FcntlArg(n) => match c.arg(n) {
+            5 | 6 | 7 | 36 | 37 | 38 => st::flock(c.mem, v, false),
             2 => flags(v & 0xffff_ffff, fl::FD_FLAGS, "0"),
             4 => fl::open_flags(v),
             0 | 1030 => (v as i32).to_string(),
@@ -709,10 +778,16 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             _ => (v as i32).to_string(),
         },
         OptIn(n) => {
-            if c.arg(n) == 4 {
-                st::int_ptr(c.mem, v)
-            } else {
-                buf(c.mem, v, c.arg(n), c.opts)
+            let len = c.arg(n);
+            let typed = match (c.arg(1), c.arg(2), len) {
+                // SOL_SOCKET, SO_LINGER
+                (1, 13, 8) => c.mem.read(v, 8).ok().and_then(|b| st::linger(&b)),
+                _ => None,
+            };
+            match typed {
+                Some(t) => t,
+                None if len == 4 => st::int_ptr(c.mem, v),
+                None => buf(c.mem, v, len, c.opts),
             }
         }
         FutexOp => futex_op(v),
@@ -829,6 +904,52 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         },
         PrctlEntry => prctl_entry(c),
         UtimeTs => st::utime_timespecs(c.mem, v),
+        FdSet(n) => st::fd_set(c.mem, v, c.arg(n) as i32, &|f| c.fd(f)),
+        TvIn => st::timeval(c.mem, v),
+        Pselect6Mask => {
+            if v == 0 {
+                "NULL".to_string()
+            } else {
+                match (
+                    st::read_u64(c.mem, v),
+                    st::read_u64(c.mem, v.wrapping_add(8)),
+                ) {
+                    (Some(set), Some(size)) => {
+                        format!("{{{}, {size}}}", st::sigset(c.mem, set, size))
+                    }
+                    _ => ptr(v),
+                }
+            }
+        }
+        ItimerIn => st::itimerval(c.mem, v),
+        Dev(_) => {
+            let dev = v;
+            format!(
+                "makedev({:#x}, {:#x})",
+                ((dev >> 32) & 0xffff_f000) | ((dev >> 8) & 0xfff),
+                ((dev >> 12) & 0xffff_ff00) | (dev & 0xff)
+            )
+        }
+        MremapAddr => ptr(v),
+        OffInOut => {
+            if v == 0 {
+                return "NULL".to_string();
+            }
+            let before = c.saved.first().copied();
+            let after = st::read_u64(c.mem, v);
+            match (before, after) {
+                (Some(b), Some(a)) if !c.failed() && a != b => {
+                    format!("[{}] => [{}]", b as i64, a as i64)
+                }
+                (Some(b), _) => format!("[{}]", b as i64),
+                (None, _) => ptr(v),
+            }
+        }
+        ItimerOut => if_ok(c, v, st::itimerval),
+        RusageOut => if_ok(c, v, st::rusage),
+        TmsOut => if_ok(c, v, st::tms),
+        IntOut => if_ok(c, v, st::int_ptr),
+        SiginfoOut => if_ok(c, v, st::siginfo),
         PrctlExit => match c.arg(0) {
             PR_GET_PDEATHSIG => {
                 if c.failed() {
@@ -943,6 +1064,41 @@ fn cwd_path(opts: &DecodeOpts) -> Option<Vec<u8>> {
     std::fs::read_link(format!("/proc/{}/cwd", opts.pid))
         .ok()
         .map(|p| p.as_os_str().as_bytes().to_vec())
+}
+
+/// getpriority/setpriority `which`.
+const PRIO_WHICH: Xlat = &[(0, "PRIO_PROCESS"), (1, "PRIO_PGRP"), (2, "PRIO_USER")];
+
+/// waitid id types.
+const IDTYPES: Xlat = &[(0, "P_ALL"), (1, "P_PID"), (2, "P_PGID"), (3, "P_PIDFD")];
+
+/// ` (in [3], out [4], left {tv_sec=0, tv_nsec=99})` or ` (Timeout)` after select/pselect6.
+fn select_result(ret: i64, args: &[u64; 6], mem: &dyn Memory, ts: bool) -> String {
+    if ret == 0 {
+        return "0 (Timeout)".to_string();
+    }
+    let nfds = args[0] as i32;
+    // strace lists bare fds in the result sets, even with -y.
+    let fd = |f: i32| f.to_string();
+    let mut parts = Vec::new();
+    for (i, label) in [(1, "in"), (2, "out"), (3, "except")] {
+        if args[i] == 0 {
+            continue;
+        }
+        let set = st::fd_set(mem, args[i], nfds, &fd);
+        if set != "[]" && set.starts_with('[') {
+            parts.push(format!("{label} {set}"));
+        }
+    }
+    if args[4] != 0 {
+        let left = if ts {
+            st::timespec(mem, args[4])
+        } else {
+            st::timeval(mem, args[4])
+        };
+        parts.push(format!("left {left}"));
+    }
+    format!("{ret} ({})", parts.join(", "))
 }
 
 const PR_GET_PDEATHSIG: u64 = 2;
@@ -1345,6 +1501,11 @@ fn save(kinds: &[A], args: &[u64; 6], mem: &dyn Memory) -> Vec<u64> {
                     saved.push(u64::from(n));
                 }
             }
+            OffInOut => {
+                if let Some(n) = st::read_u64(mem, v) {
+                    saved.push(n);
+                }
+            }
             _ => {}
         }
     }
@@ -1444,6 +1605,7 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
             name.map_or_else(|| ret.to_string(), |n| format!("{ret} ({n})"))
         }
         R::Prctl => ret.to_string(),
+        R::Select(ts) => select_result(ret, args, mem, ts),
         R::Fcntl => match args[1] {
             0 | 1030 => fd_text(i32::try_from(ret).unwrap_or(-1), mem, opts),
             1 if ret != 0 => format!(

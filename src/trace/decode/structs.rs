@@ -735,3 +735,226 @@ pub fn utime_timespecs(mem: &dyn Memory, addr: u64) -> String {
     };
     format!("[{}, {}]", one(0), one(16))
 }
+
+/// An `fd_set` of `nfds` bits: `[3 4]`, fds printed with `fd` (for `-y`).
+pub fn fd_set(mem: &dyn Memory, addr: u64, nfds: i32, fd: &dyn Fn(i32) -> String) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let nfds = usize::try_from(nfds.clamp(0, 1024 * 64)).unwrap_or(0);
+    let bytes = nfds.div_ceil(64) * 8;
+    let Ok(b) = mem.read(addr, bytes) else {
+        return ptr(addr);
+    };
+    let set: Vec<String> = (0..nfds)
+        .filter(|&i| b.get(i / 8).is_some_and(|byte| byte & (1 << (i % 8)) != 0))
+        .map(|i| fd(i as i32))
+        .collect();
+    format!("[{}]", set.join(" "))
+}
+
+/// `{l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=0}` (struct flock).
+pub fn flock(mem: &dyn Memory, addr: u64, with_pid: bool) -> String {
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    const TYPES: flags::Xlat = &[(0, "F_RDLCK"), (1, "F_WRLCK"), (2, "F_UNLCK")];
+    let ty = u64::from(le_u16(&b, 0).unwrap_or(0));
+    let whence = u64::from(le_u16(&b, 2).unwrap_or(0));
+    let mut s = format!(
+        "{{l_type={}, l_whence={}, l_start={}, l_len={}",
+        flags::xenum(ty, TYPES, "F_???"),
+        flags::xenum(whence, flags::WHENCE, "SEEK_???"),
+        le_u64(&b, 8).unwrap_or(0) as i64,
+        le_u64(&b, 16).unwrap_or(0) as i64
+    );
+    if with_pid {
+        s.push_str(&format!(", l_pid={}", le_u32(&b, 24).unwrap_or(0) as i32));
+    }
+    s.push('}');
+    s
+}
+
+/// `{l_onoff=1, l_linger=0}` (struct linger).
+pub fn linger(b: &[u8]) -> Option<String> {
+    Some(format!(
+        "{{l_onoff={}, l_linger={}}}",
+        le_u32(b, 0)? as i32,
+        le_u32(b, 4)? as i32
+    ))
+}
+
+/// `{tv_sec=2, tv_usec=500}` from bytes.
+pub fn timeval_bytes(b: &[u8]) -> Option<String> {
+    Some(format!(
+        "{{tv_sec={}, tv_usec={}}}",
+        le_u64(b, 0)? as i64,
+        le_u64(b, 8)? as i64
+    ))
+}
+
+/// `{it_interval={…}, it_value={…}}` (struct itimerval).
+pub fn itimerval(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    match (timeval_bytes(&b), b.get(16..).and_then(timeval_bytes)) {
+        (Some(i), Some(v)) => format!("{{it_interval={i}, it_value={v}}}"),
+        _ => ptr(addr),
+    }
+}
+
+/// `{ru_utime={…}, ru_stime={…}, ...}` (struct rusage, abbreviated).
+pub fn rusage(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    match (timeval_bytes(&b), b.get(16..).and_then(timeval_bytes)) {
+        (Some(u), Some(s)) => format!("{{ru_utime={u}, ru_stime={s}, ...}}"),
+        _ => ptr(addr),
+    }
+}
+
+/// A clock_t in ticks with strace's seconds comment: `1 /* 0.01 s */` (USER_HZ = 100).
+fn clock_t(v: u64) -> String {
+    if v == 0 {
+        "0".to_string()
+    } else {
+        format!("{v} /* {}.{:02} s */", v / 100, v % 100)
+    }
+}
+
+/// `{tms_utime=1 /* 0.01 s */, …}` (struct tms).
+pub fn tms(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    let f = |off| clock_t(le_u64(&b, off).unwrap_or(0));
+    format!(
+        "{{tms_utime={}, tms_stime={}, tms_cutime={}, tms_cstime={}}}",
+        f(0),
+        f(8),
+        f(16),
+        f(24)
+    )
+}
+
+/// si_code names for signals without their own table.
+const SI_CODES: flags::Xlat = &[
+    (0, "SI_USER"),
+    (0x80, "SI_KERNEL"),
+    (u64::MAX, "SI_QUEUE"),
+    (u64::MAX - 1, "SI_TIMER"),
+    (u64::MAX - 2, "SI_MESGQ"),
+    (u64::MAX - 3, "SI_ASYNCIO"),
+    (u64::MAX - 4, "SI_SIGIO"),
+    (u64::MAX - 5, "SI_TKILL"),
+    (u64::MAX - 6, "SI_DETHREAD"),
+    (u64::MAX - 59, "SI_ASYNCNL"),
+];
+const CLD_CODES: flags::Xlat = &[
+    (1, "CLD_EXITED"),
+    (2, "CLD_KILLED"),
+    (3, "CLD_DUMPED"),
+    (4, "CLD_TRAPPED"),
+    (5, "CLD_STOPPED"),
+    (6, "CLD_CONTINUED"),
+];
+const SEGV_CODES: flags::Xlat = &[
+    (1, "SEGV_MAPERR"),
+    (2, "SEGV_ACCERR"),
+    (3, "SEGV_BNDERR"),
+    (4, "SEGV_PKUERR"),
+    (5, "SEGV_ACCADI"),
+    (6, "SEGV_ADIDERR"),
+    (7, "SEGV_ADIPERR"),
+    (8, "SEGV_MTEAERR"),
+    (9, "SEGV_MTESERR"),
+    (10, "SEGV_CPERR"),
+];
+const BUS_CODES: flags::Xlat = &[
+    (1, "BUS_ADRALN"),
+    (2, "BUS_ADRERR"),
+    (3, "BUS_OBJERR"),
+    (4, "BUS_MCEERR_AR"),
+    (5, "BUS_MCEERR_AO"),
+];
+
+/// A `siginfo_t` (128 bytes) as strace prints it: in `--- SIGCHLD {…} ---` lines and waitid.
+///
+/// `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=12, si_uid=0, si_status=3, si_utime=0,
+/// si_stime=0}`, `{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL}`,
+/// `{si_signo=SIGTERM, si_code=SI_USER, si_pid=1, si_uid=0}`.
+pub fn siginfo_bytes(b: &[u8]) -> String {
+    let signo = le_u32(b, 0).unwrap_or(0) as i32;
+    let code = le_u32(b, 8).unwrap_or(0) as i32;
+    let code_u = code as i64 as u64;
+    let u32f = |off| le_u32(b, off).unwrap_or(0);
+    let sig = sig_text(i64::from(signo));
+    let code_text = |table: flags::Xlat| {
+        lookup(code_u, table)
+            .or_else(|| lookup(code_u, SI_CODES))
+            .map_or_else(|| code.to_string(), str::to_string)
+    };
+    let user = |s: &str| format!("{s}, si_pid={}, si_uid={}", u32f(16) as i32, u32f(20));
+    let mut out = format!("{{si_signo={sig}, si_code=");
+    if code <= 0 || code == 0x80 {
+        let ct = code_text(&[]);
+        match code {
+            0 | -6 => out.push_str(&user(&ct)),
+            -1 => {
+                out.push_str(&user(&ct));
+                out.push_str(&format!(
+                    ", si_int={}, si_ptr={}",
+                    u32f(24) as i32,
+                    ptr(le_u64(b, 24).unwrap_or(0))
+                ));
+            }
+            _ => out.push_str(&ct),
+        }
+    } else if signo == libc::SIGCHLD {
+        let status = u32f(24) as i32;
+        let status_text = if code == 1 {
+            status.to_string()
+        } else {
+            sig_text(i64::from(status))
+        };
+        out.push_str(&format!(
+            "{}, si_pid={}, si_uid={}, si_status={status_text}, si_utime={}, si_stime={}",
+            code_text(CLD_CODES),
+            u32f(16) as i32,
+            u32f(20),
+            clock_t(le_u64(b, 32).unwrap_or(0)),
+            clock_t(le_u64(b, 40).unwrap_or(0))
+        ));
+    } else if matches!(
+        signo,
+        libc::SIGSEGV | libc::SIGBUS | libc::SIGILL | libc::SIGFPE | libc::SIGTRAP
+    ) {
+        let table = match signo {
+            libc::SIGSEGV => SEGV_CODES,
+            libc::SIGBUS => BUS_CODES,
+            _ => &[],
+        };
+        out.push_str(&format!(
+            "{}, si_addr={}",
+            code_text(table),
+            ptr(le_u64(b, 16).unwrap_or(0))
+        ));
+    } else {
+        out.push_str(&code_text(&[]));
+    }
+    out.push('}');
+    out
+}
+
+/// A siginfo_t in tracee memory.
+pub fn siginfo(mem: &dyn Memory, addr: u64) -> String {
+    match mem.read(addr, 128) {
+        Ok(b) => siginfo_bytes(&b),
+        Err(_) => ptr(addr),
+    }
+}
