@@ -389,6 +389,11 @@ fn require(tool: &str) {
 
 /// Run the scenario under real strace; returns its lines from the start point.
 fn run_strace(dir: &Path, sc: &Scenario, extra: &[&str]) -> Vec<String> {
+    cut(sc, run_strace_all(dir, sc, extra))
+}
+
+/// Run the scenario under real strace; returns every line.
+fn run_strace_all(dir: &Path, sc: &Scenario, extra: &[&str]) -> Vec<String> {
     let out = dir.join("strace.out");
     let out_s = out.display().to_string();
     let mut prefix = vec!["strace", "-o", out_s.as_str(), "-e", sc.filter];
@@ -408,7 +413,11 @@ fn run_strace(dir: &Path, sc: &Scenario, extra: &[&str]) -> Vec<String> {
     // The traced program's own exit code comes back through strace; only a signal is a failure.
     assert!(status.code().is_some(), "strace run failed: {status}");
     let text = std::fs::read_to_string(&out).expect("read strace output");
-    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    text.lines().map(str::to_string).collect()
+}
+
+/// Cut strace's lines at the scenario's start point.
+fn cut(sc: &Scenario, lines: Vec<String>) -> Vec<String> {
     // The first execve is the shell that waits for the sync line; the second is the program.
     let start = if sc.from_exec.is_some() {
         lines
@@ -891,4 +900,41 @@ fn drive_nginx(dir: &Path) {
     // call in both runs.
     std::thread::sleep(Duration::from_millis(200));
     let _ = signal::kill(Pid::from_raw(pid), Signal::SIGQUIT);
+}
+
+/// Syscall names in a strace output file, in order.
+fn names_in(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|l| !l.starts_with("---") && !l.starts_with("+++"))
+        .filter_map(|l| l.split_once('(').map(|(n, _)| n.to_string()))
+        .collect()
+}
+
+/// `-e trace=%CLASS` selects exactly the calls our class tables say: for each class, strace's
+/// filtered run shows the same names as the full run restricted to our members.
+#[test]
+#[serial_test::serial(ptrace)]
+fn classes_select_what_strace_selects() {
+    require("strace");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(tmp.path().join("work")).expect("mkdir");
+    let mut sc = Scenario::workload2(tmp.path());
+    let all = names_in(&run_strace_all(tmp.path(), &sc, &[]));
+    assert!(all.len() > 50, "strace saw only {} calls", all.len());
+    for class in [
+        "%file", "%network", "%process", "%signal", "%memory", "%desc", "%ipc", "%creds", "%clock",
+        "%stat", "%lstat", "%fstat", "%%stat", "%statfs", "%pure",
+    ] {
+        let members = crate::trace::syscalls::class_members(class).expect("known class");
+        let filter = format!("trace={class}");
+        sc.filter = Box::leak(filter.into_boxed_str());
+        let theirs = names_in(&run_strace_all(tmp.path(), &sc, &[]));
+        let ours: Vec<String> = all
+            .iter()
+            .filter(|n| members.contains(&n.as_str()))
+            .cloned()
+            .collect();
+        similar_asserts::assert_eq!(theirs.join("\n"), ours.join("\n"), "class {class}");
+    }
 }
