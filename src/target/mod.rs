@@ -8,7 +8,7 @@ pub mod passwd;
 pub mod root;
 pub mod scan;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -20,6 +20,10 @@ pub use scan::ProcInfo;
 /// Executable basenames of pod infrastructure processes.
 pub const PAUSE_NAMES: &[&str] = &["pause", "catatonit"];
 
+/// Container runtime helpers that appear briefly in a pod's PID namespace while a container starts
+/// (`runc init`, which renames itself `runc:[2:INIT]`).
+pub const RUNTIME_NAMES: &[&str] = &["runc", "crun", "youki", "runsc"];
+
 /// Errors of target discovery. Each carries what the user needs to pick the right process.
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
@@ -30,7 +34,7 @@ pub enum TargetError {
     #[error("no process with PID {0} is visible here (toolbox sees PIDs of its own PID namespace; run `toolbox ps` to list them)")]
     NoSuchPid(i32),
     /// `--target NAME` matches nothing.
-    #[error("no process matches --target {name:?}; candidates: {}", list_short(.candidates))]
+    #[error("no process matches --target {name:?}; candidates:\n{}", list_long(.candidates))]
     NoMatch {
         /// The name given.
         name: String,
@@ -58,17 +62,10 @@ impl TargetError {
     }
 }
 
-fn list_short(c: &[Candidate]) -> String {
-    if c.is_empty() {
-        return "none".into();
-    }
-    c.iter()
-        .map(|c| format!("{} ({})", c.pid, c.comm))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn list_long(c: &[Candidate]) -> String {
+    if c.is_empty() {
+        return "  (none: only toolbox's own and pause processes are visible)".into();
+    }
     c.iter()
         .map(|c| {
             format!(
@@ -107,6 +104,10 @@ pub enum SkipReason {
     Pause,
     /// A kernel thread.
     KernelThread,
+    /// A container runtime helper starting a container.
+    Runtime,
+    /// toolbox running in another debug container.
+    OtherToolbox,
 }
 
 impl SkipReason {
@@ -117,6 +118,8 @@ impl SkipReason {
             SkipReason::DebugContainer => "in toolbox's own mount namespace (the debug container)",
             SkipReason::Pause => "pod infrastructure (pause) process",
             SkipReason::KernelThread => "kernel thread",
+            SkipReason::Runtime => "container runtime starting a container",
+            SkipReason::OtherToolbox => "toolbox in another debug container",
         }
     }
 }
@@ -187,7 +190,27 @@ enum GroupKey {
     Alone(i32),
 }
 
-fn group_key(p: &ProcInfo) -> GroupKey {
+/// The group key of every candidate. A process whose mount namespace cannot be read (a
+/// non-dumpable nginx worker, without CAP_SYS_PTRACE) joins its parent's group when the parent is
+/// a candidate: a child shares its parent's container unless it is known to differ.
+fn group_keys(candidates: &[&ProcInfo]) -> HashMap<i32, GroupKey> {
+    let by_pid: HashMap<i32, &ProcInfo> = candidates.iter().map(|p| (p.pid, *p)).collect();
+    let mut keys = HashMap::new();
+    for p in candidates {
+        // Walk up through parents with unreadable namespaces (bounded: PID reuse cannot loop us).
+        let mut cur = *p;
+        for _ in 0..64 {
+            match by_pid.get(&cur.ppid) {
+                Some(parent) if cur.mnt_ns.is_none() && cur.ppid != cur.pid => cur = parent,
+                _ => break,
+            }
+        }
+        keys.insert(p.pid, own_key(cur));
+    }
+    keys
+}
+
+fn own_key(p: &ProcInfo) -> GroupKey {
     if let Some(m) = p.mnt_ns {
         GroupKey::Mnt(m)
     } else if let Some((d, i)) = p.root_id {
@@ -216,12 +239,16 @@ impl Scan {
                 .ok()
                 .map(|m| (m.dev(), m.ino()))
         };
+        let my_exe = std::env::current_exe()
+            .ok()
+            .and_then(|e| e.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "toolbox".into());
         let my_cgroup = procs
             .iter()
             .find(|p| p.pid == me)
             .and_then(|p| p.cgroup.clone());
         let mut skipped = Vec::new();
-        let mut by_key: BTreeMap<GroupKey, Vec<&ProcInfo>> = BTreeMap::new();
+        let mut candidates: Vec<&ProcInfo> = Vec::new();
         for p in &procs {
             let reason = if p.pid == me {
                 Some(SkipReason::Toolbox)
@@ -231,6 +258,11 @@ impl Scan {
                 Some(SkipReason::Pause)
             } else if in_own_container(p, my_mnt, my_root, my_cgroup.as_deref()) {
                 Some(SkipReason::DebugContainer)
+            } else if RUNTIME_NAMES.contains(&p.exe_name().as_str()) || p.comm.starts_with("runc:[")
+            {
+                Some(SkipReason::Runtime)
+            } else if p.exe_name() == my_exe || p.exe_name() == "toolbox" {
+                Some(SkipReason::OtherToolbox)
             } else {
                 None
             };
@@ -242,8 +274,13 @@ impl Scan {
                     reason,
                     why: reason.explain(),
                 }),
-                None => by_key.entry(group_key(p)).or_default().push(p),
+                None => candidates.push(p),
             }
+        }
+        let keys = group_keys(&candidates);
+        let mut by_key: BTreeMap<GroupKey, Vec<&ProcInfo>> = BTreeMap::new();
+        for p in candidates {
+            by_key.entry(keys[&p.pid].clone()).or_default().push(p);
         }
         let mut groups: Vec<Vec<i32>> = by_key
             .into_values()
@@ -289,7 +326,10 @@ impl Scan {
     pub fn role(&self, pid: i32, target: Option<i32>) -> Role {
         if let Some(s) = self.skipped.iter().find(|s| s.pid == pid) {
             return match s.reason {
-                SkipReason::Toolbox | SkipReason::DebugContainer => Role::Toolbox,
+                SkipReason::Toolbox | SkipReason::DebugContainer | SkipReason::OtherToolbox => {
+                    Role::Toolbox
+                }
+                SkipReason::Runtime => Role::Other,
                 SkipReason::Pause => Role::Pause,
                 SkipReason::KernelThread => Role::KernelThread,
             };
@@ -573,6 +613,28 @@ mod tests {
         assert_eq!(scan.choose(&Selector::Name("nginx".into())).unwrap().pid, 7);
         assert_eq!(scan.role(13, Some(7)), Role::TargetContainer);
         assert_eq!(scan.role(1, Some(7)), Role::Pause);
+    }
+
+    #[test]
+    fn runtime_helpers_and_other_toolboxes_are_skipped() {
+        let mut init = p(30, 0, "runc:[2:INIT]", 40);
+        init.exe = Some("/usr/bin/runc".into());
+        let other = p(31, 0, "toolbox", 50);
+        let scan = Scan::classify(vec![p(7, 0, "nginx", 20), init, other]);
+        assert_eq!(scan.choose(&Selector::Auto).unwrap().pid, 7);
+        let reason = |pid| scan.skipped.iter().find(|s| s.pid == pid).map(|s| s.reason);
+        assert_eq!(reason(30), Some(SkipReason::Runtime));
+        assert_eq!(reason(31), Some(SkipReason::OtherToolbox));
+    }
+
+    #[test]
+    fn unreadable_child_joins_its_parents_container() {
+        let mut worker = p(13, 7, "nginx", 0);
+        worker.mnt_ns = None;
+        worker.cgroup = Some("/other".into());
+        let scan = Scan::classify(vec![p(7, 0, "nginx", 20), worker]);
+        assert_eq!(scan.groups, vec![vec![7, 13]]);
+        assert_eq!(scan.choose(&Selector::Auto).unwrap().pid, 7);
     }
 
     #[test]
