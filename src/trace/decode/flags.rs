@@ -498,6 +498,41 @@ pub const SO: Xlat = &[
     (59, "SO_PEERGROUPS"),
     (60, "SO_ZEROCOPY"),
 ];
+/// SOL_IP option names.
+pub const IP_OPTS: Xlat = &[
+    (1, "IP_TOS"),
+    (2, "IP_TTL"),
+    (3, "IP_HDRINCL"),
+    (4, "IP_OPTIONS"),
+    (6, "IP_RECVOPTS"),
+    (7, "IP_RETOPTS"),
+    (8, "IP_PKTINFO"),
+    (10, "IP_MTU_DISCOVER"),
+    (11, "IP_RECVERR"),
+    (12, "IP_RECVTTL"),
+    (13, "IP_RECVTOS"),
+    (14, "IP_MTU"),
+    (15, "IP_FREEBIND"),
+    (19, "IP_TRANSPARENT"),
+    (24, "IP_BIND_ADDRESS_NO_PORT"),
+    (32, "IP_MULTICAST_IF"),
+    (33, "IP_MULTICAST_TTL"),
+    (34, "IP_MULTICAST_LOOP"),
+    (35, "IP_ADD_MEMBERSHIP"),
+    (36, "IP_DROP_MEMBERSHIP"),
+];
+/// SOL_IPV6 option names.
+pub const IPV6_OPTS: Xlat = &[
+    (16, "IPV6_UNICAST_HOPS"),
+    (17, "IPV6_MULTICAST_IF"),
+    (18, "IPV6_MULTICAST_HOPS"),
+    (19, "IPV6_MULTICAST_LOOP"),
+    (25, "IPV6_RECVERR"),
+    (26, "IPV6_V6ONLY"),
+    (49, "IPV6_RECVPKTINFO"),
+    (50, "IPV6_PKTINFO"),
+    (67, "IPV6_TCLASS"),
+];
 /// IPPROTO_TCP option names.
 pub const TCP_OPTS: Xlat = &[
     (1, "TCP_NODELAY"),

@@ -562,6 +562,10 @@ fn normalise(line: &str, pid: Option<&str>) -> String {
         "u64=",
         "u32=",
         "parent_tid=[",
+        "/proc/",
+        "f_bfree=",
+        "f_bavail=",
+        "f_ffree=",
         "tv_usec=",
         "si_pid=",
         "waitid(P_PID, ",
@@ -658,6 +662,7 @@ fn mask_after(s: &str, key: &str) -> String {
         let varying = match key {
             "= " | "wait4(" | "kill(" => digits >= 4,
             "u64=" | "u32=" => digits >= 6,
+            "/proc/" => rest[digits..].starts_with('/'),
             "htons(" => rest[..digits].parse::<u32>().is_ok_and(|p| p >= 1024),
             _ => true,
         };
@@ -754,6 +759,9 @@ fn matches_strace_every_call_from_exec() {
     golden(true, 32, false);
 }
 
+/// The file the touch run creates (removed at the end of the test).
+const TOUCHED: &str = "/tmp/toolbox-golden-touch";
+
 /// prctl options and CPU affinity through ctypes (what runtimes and sandboxes call).
 const PRCTL_CALLS: &str = "import ctypes, os
 l = ctypes.CDLL(None)
@@ -803,13 +811,22 @@ fn matches_strace_on_coreutils_and_shell() {
         &["/usr/bin/id"],
         &["/bin/tar", "cf", "/dev/null", "/etc/ssl/openssl.cnf"],
         &["/bin/date", "-u", "-d", "@0"],
-        &["/usr/bin/touch", "-d", "@0", "/tmp/toolbox-golden-touch"],
+        &["/usr/bin/touch", "-d", "@0", TOUCHED],
         &["/usr/bin/python3", "-c", PRCTL_CALLS],
+        &["/bin/df", "-P", "/"],
+        &[
+            "/usr/bin/curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "http://127.0.0.1:1/",
+        ],
     ];
     for argv in programs {
         golden_run(tmp.path(), &Scenario::program(argv), 32, false);
         golden_run(tmp.path(), &Scenario::program(argv), 16, true);
     }
+    let _ = std::fs::remove_file(TOUCHED);
 }
 
 /// The seed scenario: nginx (single process) accepts connections on loopback and writes its

@@ -170,6 +170,8 @@ enum A {
     Clone3Result,
     /// gid_t array filled by getgroups (length = return value).
     GidsOut,
+    /// ioctl's third argument when the kernel writes an `int` there (FIONREAD, TIOCOUTQ).
+    IoctlOut,
     /// loff_t in/out (sendfile's offset: `[5] => [15]`).
     OffInOut,
     /// itimerval output.
@@ -229,6 +231,7 @@ impl A {
                 | A::CloneExit
                 | A::SysinfoOut
                 | A::GidsOut
+                | A::IoctlOut
                 | A::OffInOut
                 | A::ItimerOut
                 | A::RusageOut
@@ -355,7 +358,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "pipe" => (&[FdPair], R::Dec),
         "pipe2" => (&[FdPair, Flags(fl::PIPE_FLAGS, "0")], R::Dec),
         "fcntl" => (&[Fd, Enum(fl::FCNTL_CMDS, "F_???"), FcntlArg(1)], R::Fcntl),
-        "ioctl" => (&[Fd, IoctlReq, IoctlArg], R::Dec),
+        "ioctl" => (&[Fd, IoctlReq, IoctlArg, IoctlOut], R::Dec),
         "flock" => (&[Fd, Flags(fl::FLOCK_OPS, "0")], R::Dec),
         "sendfile" => (&[Fd, Fd, OffInOut, ULong], R::Dec),
         "copy_file_range" => (&[Fd, Ptr, Fd, Ptr, ULong, UInt], R::Dec),
@@ -690,6 +693,8 @@ fn present(k: A, args: &[u64; 6]) -> bool {
             0o020000 | 0o060000
         ),
         MremapAddr => args[3] & 2 != 0,
+        IoctlArg => !ioctl_writes_int(args[1]),
+        IoctlOut => ioctl_writes_int(args[1]),
         FcntlArg(i) => !matches!(
             args.get(i).copied().unwrap_or(0),
             1 | 3 | 9 | 11 | 1025 | 1032 | 1034
@@ -775,6 +780,8 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         SockOpt(l) => match c.arg(l) {
             1 => fl::xenum_dec(i64::from(v as i32), fl::SO, "SO_???"),
             6 => fl::xenum_dec(i64::from(v as i32), fl::TCP_OPTS, "TCP_???"),
+            0 => fl::xenum_dec(i64::from(v as i32), fl::IP_OPTS, "IP_???"),
+            41 => fl::xenum_dec(i64::from(v as i32), fl::IPV6_OPTS, "IPV6_???"),
             _ => (v as i32).to_string(),
         },
         OptIn(n) => {
@@ -808,6 +815,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             format!("child_stack={}, flags={f}", ptr(c.arg(1)))
         }
         IoctlReq => ioctl_name(v),
+        IoctlOut => if_ok(c, c.arg(2), st::int_ptr),
         IoctlArg => match c.arg(1) & 0xffff_ffff {
             // FIONBIO, FIOASYNC: `int *` read by the kernel.
             0x5421 | 0x5452 => st::int_ptr(c.mem, v),
@@ -997,7 +1005,20 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
                 return ptr(v);
             }
             let len = read_u32(c.mem, c.arg(lenp)).unwrap_or(0);
-            if len == 4 {
+            let so_error = c.arg(1) == 1 && c.arg(2) == 4;
+            if len == 4 && so_error {
+                // SO_ERROR holds an errno: `[ECONNREFUSED]`.
+                match read_u32(c.mem, v).map(|e| e as i32) {
+                    Some(e) if e != 0 => {
+                        format!(
+                            "[{}]",
+                            errno::errno_name(e).map_or_else(|| e.to_string(), str::to_string)
+                        )
+                    }
+                    Some(_) => "[0]".to_string(),
+                    None => ptr(v),
+                }
+            } else if len == 4 {
                 st::int_ptr(c.mem, v)
             } else {
                 buf(c.mem, v, u64::from(len), c.opts)
@@ -1413,6 +1434,11 @@ fn futex_rest(c: &Ctx<'_>) -> String {
     }
 }
 
+/// FIONREAD and TIOCOUTQ store an `int` for the caller.
+fn ioctl_writes_int(req: u64) -> bool {
+    matches!(req & 0xffff_ffff, 0x541b | 0x5411)
+}
+
 fn ioctl_name(v: u64) -> String {
     const IOCTLS: fl::Xlat = &[
         (0x5401, "TCGETS"),
@@ -1420,6 +1446,7 @@ fn ioctl_name(v: u64) -> String {
         (0x5403, "TCSETSW"),
         (0x5404, "TCSETSF"),
         (0x540f, "TIOCGPGRP"),
+        (0x5411, "TIOCOUTQ"),
         (0x5410, "TIOCSPGRP"),
         (0x5413, "TIOCGWINSZ"),
         (0x5414, "TIOCSWINSZ"),
