@@ -1468,13 +1468,28 @@ fn raw_args(nr: u64, args: &[u64; 6]) -> Vec<String> {
     args.iter().take(n.min(6)).map(|&v| hex(v)).collect()
 }
 
-fn name_of(nr: u64) -> Option<&'static str> {
-    syscalls::name(nr)
+/// Specs indexed by syscall number, built once: the per-call lookup is an index, not a string
+/// match over two hundred names.
+/// A decoded syscall's argument kinds and return kind.
+type Spec = (&'static [A], R);
+
+static SPEC_BY_NR: std::sync::LazyLock<Vec<Option<Spec>>> = std::sync::LazyLock::new(|| {
+    (0..syscalls::x86_64::MAX_NR as u64)
+        .map(|nr| syscalls::name(nr).and_then(spec))
+        .collect()
+});
+
+fn spec_of(nr: u64) -> Option<Spec> {
+    usize::try_from(nr)
+        .ok()
+        .and_then(|i| SPEC_BY_NR.get(i))
+        .copied()
+        .flatten()
 }
 
 /// Entry: decode the arguments the kernel reads.
 pub fn enter(nr: u64, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> Entry {
-    let Some((kinds, _)) = name_of(nr).and_then(spec) else {
+    let Some((kinds, _)) = spec_of(nr) else {
         let list = raw_args(nr, args);
         return Entry {
             text: list.join(", "),
@@ -1548,7 +1563,7 @@ pub fn exit(
     opts: &DecodeOpts,
     entry: &Entry,
 ) -> (String, Vec<String>, String) {
-    let found = name_of(nr).and_then(spec);
+    let found = spec_of(nr);
     let Some((kinds, rkind)) = found else {
         return (
             entry.text.clone(),
