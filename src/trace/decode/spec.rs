@@ -103,6 +103,18 @@ enum A {
     PrctlEntry,
     /// utimensat's `struct timespec[2]`.
     UtimeTs,
+    /// openat2's `struct open_how` with its size in argument N.
+    OpenHow(usize),
+    /// stack_t input.
+    StackIn,
+    /// itimerspec input.
+    ItimerspecIn,
+    /// capget/capset header.
+    CapHeader,
+    /// capset data.
+    CapDataIn,
+    /// siginfo_t input (pidfd_send_signal, rt_sigqueueinfo).
+    SiginfoIn,
     /// fd_set of select with nfds in argument N (read at entry).
     FdSet(usize),
     /// timeval input.
@@ -170,6 +182,12 @@ enum A {
     Clone3Result,
     /// gid_t array filled by getgroups (length = return value).
     GidsOut,
+    /// stack_t output.
+    StackOut,
+    /// itimerspec output.
+    ItimerspecOut,
+    /// capget data output.
+    CapDataOut,
     /// ioctl's third argument when the kernel writes an `int` there (FIONREAD, TIOCOUTQ).
     IoctlOut,
     /// loff_t in/out (sendfile's offset: `[5] => [15]`).
@@ -231,6 +249,9 @@ impl A {
                 | A::CloneExit
                 | A::SysinfoOut
                 | A::GidsOut
+                | A::StackOut
+                | A::ItimerspecOut
+                | A::CapDataOut
                 | A::IoctlOut
                 | A::OffInOut
                 | A::ItimerOut
@@ -267,6 +288,8 @@ enum R {
     Prctl,
     /// select/pselect6 (`true`: timespec): ready sets and time left.
     Select(bool),
+    /// A signal number: `10 (SIGUSR1)`.
+    Signal,
 }
 
 use A::*;
@@ -541,6 +564,20 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "sched_getaffinity" => (&[Int, UInt, CpuSetOut], R::Dec),
         "sched_setaffinity" => (&[Int, UInt, CpuSetIn(1)], R::Dec),
         "prctl" => (&[PrctlEntry, PrctlExit], R::Prctl),
+        "openat2" => (&[DirFd, Path, OpenHow(3), ULong], R::Fd),
+        "sigaltstack" => (&[StackIn, StackOut], R::Dec),
+        "rt_sigtimedwait" => (&[SigsetIn(3), SiginfoOut, TsIn, ULong], R::Signal),
+        "timerfd_settime" => (
+            &[Fd, Flags(fl::TFD_FLAGS, "0"), ItimerspecIn, ItimerspecOut],
+            R::Dec,
+        ),
+        "timerfd_gettime" => (&[Fd, ItimerspecOut], R::Dec),
+        "capget" => (&[CapHeader, CapDataOut], R::Dec),
+        "capset" => (&[CapHeader, CapDataIn], R::Dec),
+        "pidfd_send_signal" => (
+            &[Fd, Sig, SiginfoIn, Flags(fl::PIDFD_SIGNAL_FLAGS, "0")],
+            R::Dec,
+        ),
         "select" => (&[Int, FdSet(0), FdSet(0), FdSet(0), TvIn], R::Select(false)),
         "pselect6" => (
             &[Int, FdSet(0), FdSet(0), FdSet(0), TsIn, Pselect6Mask],
@@ -600,7 +637,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "fremovexattr" => (&[Fd, Str], R::Dec),
         "statfs" => (&[Path, StatfsOut], R::Dec),
         "fstatfs" => (&[Fd, StatfsOut], R::Dec),
-        "inotify_add_watch" => (&[Fd, Path, Hex], R::Dec),
+        "inotify_add_watch" => (&[Fd, Path, Flags(fl::IN_MASK, "0")], R::Dec),
         _ => return None,
     };
     Some(s)
@@ -912,6 +949,27 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         },
         PrctlEntry => prctl_entry(c),
         UtimeTs => st::utime_timespecs(c.mem, v),
+        OpenHow(n) => st::open_how(c.mem, v, c.arg(n)),
+        StackIn => st::stack_t(c.mem, v),
+        StackOut => if_ok(c, v, st::stack_t),
+        ItimerspecIn => st::itimerspec(c.mem, v),
+        ItimerspecOut => if_ok(c, v, st::itimerspec),
+        CapHeader => st::cap_header(c.mem, v),
+        CapDataIn => st::cap_data(c.mem, v, c.arg(0)),
+        CapDataOut => {
+            if c.failed() || v == 0 {
+                ptr(v)
+            } else {
+                st::cap_data(c.mem, v, c.arg(0))
+            }
+        }
+        SiginfoIn => {
+            if v == 0 {
+                "NULL".to_string()
+            } else {
+                st::siginfo(c.mem, v)
+            }
+        }
         FdSet(n) => st::fd_set(c.mem, v, c.arg(n) as i32, &|f| c.fd(f)),
         TvIn => st::timeval(c.mem, v),
         Pselect6Mask => {
@@ -1238,6 +1296,11 @@ const CAPS: [&str; 41] = [
     "CAP_BPF",
     "CAP_CHECKPOINT_RESTORE",
 ];
+
+/// The name of capability `i`, if known.
+pub(crate) fn cap_name_known(i: u64) -> Option<&'static str> {
+    usize::try_from(i).ok().and_then(|i| CAPS.get(i)).copied()
+}
 
 fn cap_name(v: u64) -> String {
     match usize::try_from(v).ok().and_then(|i| CAPS.get(i)) {
@@ -1648,6 +1711,10 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
         }
         R::Prctl => ret.to_string(),
         R::Select(ts) => select_result(ret, args, mem, ts),
+        R::Signal => match i32::try_from(ret).ok().and_then(super::signal_name) {
+            Some(n) => format!("{ret} ({n})"),
+            None => ret.to_string(),
+        },
         R::Fcntl => match args[1] {
             0 | 1030 => fd_text(i32::try_from(ret).unwrap_or(-1), mem, opts),
             1 if ret != 0 => format!(

@@ -958,3 +958,124 @@ pub fn siginfo(mem: &dyn Memory, addr: u64) -> String {
         Err(_) => ptr(addr),
     }
 }
+
+/// `struct open_how`: `{flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_IN_ROOT}` (mode only when
+/// creating or set).
+pub fn open_how(mem: &dyn Memory, addr: u64, size: u64) -> String {
+    if size < 24 {
+        return ptr(addr);
+    }
+    let Ok(b) = mem.read(addr, 24) else {
+        return ptr(addr);
+    };
+    let fl = le_u64(&b, 0).unwrap_or(0);
+    let mode = le_u64(&b, 8).unwrap_or(0);
+    let resolve = le_u64(&b, 16).unwrap_or(0);
+    let mut s = format!("{{flags={}", flags::open_flags(fl));
+    if fl & (libc::O_CREAT as u64 | 0o20000000) != 0 || mode != 0 {
+        s.push_str(&format!(", mode={}", flags::mode(mode)));
+    }
+    s.push_str(&format!(
+        ", resolve={}}}",
+        flags::flags(resolve, flags::RESOLVE_FLAGS, "0")
+    ));
+    s
+}
+
+/// `stack_t`: `{ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}`.
+pub fn stack_t(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 24) else {
+        return ptr(addr);
+    };
+    format!(
+        "{{ss_sp={}, ss_flags={}, ss_size={}}}",
+        ptr(le_u64(&b, 0).unwrap_or(0)),
+        flags::flags(u64::from(le_u32(&b, 8).unwrap_or(0)), flags::SS_FLAGS, "0"),
+        le_u64(&b, 16).unwrap_or(0)
+    )
+}
+
+/// `struct itimerspec`: `{it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=5, tv_nsec=0}}`.
+pub fn itimerspec(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    let ts = |off: usize| {
+        format!(
+            "{{tv_sec={}, tv_nsec={}}}",
+            le_u64(&b, off).unwrap_or(0) as i64,
+            le_u64(&b, off + 8).unwrap_or(0) as i64
+        )
+    };
+    format!("{{it_interval={}, it_value={}}}", ts(0), ts(16))
+}
+
+/// Capability versions of capget/capset headers.
+const CAP_VERSIONS: flags::Xlat = &[
+    (0x1998_0330, "_LINUX_CAPABILITY_VERSION_1"),
+    (0x2007_1026, "_LINUX_CAPABILITY_VERSION_2"),
+    (0x2008_0522, "_LINUX_CAPABILITY_VERSION_3"),
+];
+
+/// `{version=_LINUX_CAPABILITY_VERSION_3, pid=0}`.
+pub fn cap_header(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 8) else {
+        return ptr(addr);
+    };
+    format!(
+        "{{version={}, pid={}}}",
+        flags::xenum(
+            u64::from(le_u32(&b, 0).unwrap_or(0)),
+            CAP_VERSIONS,
+            "_LINUX_CAPABILITY_VERSION_???"
+        ),
+        le_u32(&b, 4).unwrap_or(0) as i32
+    )
+}
+
+/// A capability set as strace prints it: `1<<CAP_CHOWN|1<<CAP_KILL`, or `0`.
+pub fn cap_set(bits: u64) -> String {
+    if bits == 0 {
+        return "0".to_string();
+    }
+    let mut parts = Vec::new();
+    for i in 0..64 {
+        if bits & (1u64 << i) != 0 {
+            match super::spec::cap_name_known(i) {
+                Some(n) => parts.push(format!("1<<{n}")),
+                None => parts.push(format!("1<<{i}")),
+            }
+        }
+    }
+    parts.join("|")
+}
+
+/// The `struct __user_cap_data_struct[2]` of capget/capset (version 2/3 headers).
+pub fn cap_data(mem: &dyn Memory, addr: u64, header: u64) -> String {
+    let version = read_u32(mem, header).unwrap_or(0);
+    let words = if version == 0x1998_0330 { 1 } else { 2 };
+    let Ok(b) = mem.read(addr, 12 * words) else {
+        return ptr(addr);
+    };
+    let field = |off: usize| {
+        let lo = u64::from(le_u32(&b, off).unwrap_or(0));
+        let hi = if words == 2 {
+            u64::from(le_u32(&b, 12 + off).unwrap_or(0))
+        } else {
+            0
+        };
+        cap_set(lo | (hi << 32))
+    };
+    format!(
+        "{{effective={}, permitted={}, inheritable={}}}",
+        field(0),
+        field(4),
+        field(8)
+    )
+}
