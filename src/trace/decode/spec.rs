@@ -789,7 +789,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         }
         Sockaddr(n) => st::sockaddr(c.mem, v, c.arg(n)),
         IovIn(n) => st::iovec(c.mem, v, c.arg(n), None, c.opts),
-        MsgIn => st::msghdr(c.mem, v, None, None, c.opts),
+        MsgIn => st::msghdr(c.mem, v, None, None, c.opts, &|f| c.fd(f)),
         Sig => super::signal::sig_text(i64::from(v as i32)),
         SigsetIn(n) => st::sigset(c.mem, v, c.arg(n)),
         SigactIn => st::sigaction(c.mem, v),
@@ -907,7 +907,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         MsgOut => match c.ret {
             Some(r) if r >= 0 => {
                 let namelen = c.saved.first().map(|&n| n as u32);
-                st::msghdr(c.mem, v, Some(r as u64), namelen, c.opts)
+                st::msghdr(c.mem, v, Some(r as u64), namelen, c.opts, &|f| c.fd(f))
             }
             _ => ptr(v),
         },

@@ -163,6 +163,7 @@ pub fn msghdr(
     data_len: Option<u64>,
     namelen_in: Option<u32>,
     opts: &DecodeOpts,
+    fd: &dyn Fn(i32) -> String,
 ) -> String {
     let Ok(b) = mem.read(addr, 56) else {
         return ptr(addr);
@@ -188,13 +189,84 @@ pub fn msghdr(
         iovec(mem, iov, iovlen, data_len, opts)
     );
     if controllen != 0 {
-        s.push_str(&format!(", msg_control={}", ptr(control)));
+        s.push_str(&format!(
+            ", msg_control={}",
+            cmsgs(mem, control, controllen, fd)
+        ));
     }
     s.push_str(&format!(
         ", msg_controllen={controllen}, msg_flags={}}}",
         flags::flags(u64::from(mflags), flags::MSG_FLAGS, "0")
     ));
     s
+}
+
+/// SCM_* control message types at SOL_SOCKET.
+const SCM_TYPES: flags::Xlat = &[
+    (1, "SCM_RIGHTS"),
+    (2, "SCM_CREDENTIALS"),
+    (3, "SCM_SECURITY"),
+    (4, "SCM_PIDFD"),
+    (29, "SO_TIMESTAMP_OLD"),
+    (35, "SO_TIMESTAMPNS_OLD"),
+    (37, "SO_TIMESTAMPING_OLD"),
+];
+
+/// The control messages of a msghdr: `[{cmsg_len=24, cmsg_level=SOL_SOCKET,
+/// cmsg_type=SCM_RIGHTS, cmsg_data=[5, 6]}]`.
+fn cmsgs(mem: &dyn Memory, addr: u64, len: u64, fd: &dyn Fn(i32) -> String) -> String {
+    let len = usize::try_from(len.min(65536)).unwrap_or(0);
+    let Ok(b) = mem.read(addr, len) else {
+        return ptr(addr);
+    };
+    let mut items = Vec::new();
+    let mut off = 0usize;
+    while off + 16 <= b.len() {
+        let Some(clen) = le_u64(&b, off).and_then(|l| usize::try_from(l).ok()) else {
+            break;
+        };
+        let level = le_u32(&b, off + 8).unwrap_or(0) as i32;
+        let ty = le_u32(&b, off + 12).unwrap_or(0) as i32;
+        let mut item = format!(
+            "{{cmsg_len={clen}, cmsg_level={}",
+            flags::xenum_dec(i64::from(level), flags::SOL, "SOL_???")
+        );
+        let data = b
+            .get(off + 16..(off + clen.max(16)).min(b.len()))
+            .unwrap_or(&[]);
+        if level == 1 {
+            item.push_str(&format!(
+                ", cmsg_type={}",
+                flags::xenum(ty as u32 as u64, SCM_TYPES, "SCM_???")
+            ));
+            match ty {
+                1 => {
+                    let fds: Vec<String> = data
+                        .chunks_exact(4)
+                        .filter_map(|c| le_u32(c, 0))
+                        .map(|f| fd(f as i32))
+                        .collect();
+                    item.push_str(&format!(", cmsg_data=[{}]", fds.join(", ")));
+                }
+                2 if data.len() >= 12 => item.push_str(&format!(
+                    ", cmsg_data={{pid={}, uid={}, gid={}}}",
+                    le_u32(data, 0).unwrap_or(0) as i32,
+                    le_u32(data, 4).unwrap_or(0),
+                    le_u32(data, 8).unwrap_or(0)
+                )),
+                _ => {}
+            }
+        } else {
+            item.push_str(&format!(", cmsg_type={ty:#x}"));
+        }
+        item.push('}');
+        items.push(item);
+        if clen < 16 {
+            break;
+        }
+        off += clen.div_ceil(8) * 8;
+    }
+    format!("[{}]", items.join(", "))
 }
 
 /// `struct stat` (abbreviated as strace does without `-v`).
