@@ -5,6 +5,39 @@
 
 use std::sync::LazyLock;
 
+/// Builds an architecture's table: `LIST` (every assigned syscall, in number order, from
+/// `NR name NARGS [FLAG FLAG…];` rows), `MAX_NR` and `TABLE` (indexed by number).
+macro_rules! syscall_table {
+    (
+        $(#[$max_doc:meta])*
+        max = $max:literal;
+        $($nr:literal $name:ident $nargs:literal [$($flag:ident)*];)*
+    ) => {
+        /// Every assigned syscall in number order (the source of [`TABLE`]).
+        pub const LIST: &[Syscall] = &[
+            $(Syscall { nr: $nr, name: stringify!($name), nargs: $nargs, flags: 0 $(| $flag)* },)*
+        ];
+
+        $(#[$max_doc])*
+        pub const MAX_NR: usize = $max;
+
+        /// The table indexed by syscall number (`None` for unassigned numbers).
+        pub static TABLE: [Option<Syscall>; MAX_NR] = build();
+
+        const fn build() -> [Option<Syscall>; MAX_NR] {
+            let mut table = [None; MAX_NR];
+            let mut i = 0;
+            while i < LIST.len() {
+                let s = LIST[i];
+                table[s.nr as usize] = Some(s);
+                i += 1;
+            }
+            table
+        }
+    };
+}
+
+pub mod aarch64;
 pub mod x86_64;
 
 /// Class flag: takes or returns a file descriptor (`%desc`).
