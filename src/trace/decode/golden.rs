@@ -645,7 +645,8 @@ fn normalise(line: &str, pid: Option<&str>) -> String {
         s = mask_after(&s, key);
     }
     if let Some(p) = pid {
-        s = replace_number(&s, p);
+        // The pid as data, e.g. what nginx writes to its pid file ("6544\n").
+        s = s.replace(&format!("\"{p}"), "\"PID");
     }
     // Pids and tids (any size: the pid counter wraps).
     let returns_pid = [
@@ -709,30 +710,6 @@ fn normalise(line: &str, pid: Option<&str>) -> String {
     s
 }
 
-/// Replace the decimal number `n` where it stands alone (not inside a longer number).
-fn replace_number(s: &str, n: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find(n) {
-        let before = out.chars().last().or_else(|| rest[..i].chars().last());
-        let before = if i > 0 {
-            rest[..i].chars().last()
-        } else {
-            before
-        };
-        let after = rest[i + n.len()..].chars().next();
-        out.push_str(&rest[..i]);
-        if before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit()) {
-            out.push_str(n);
-        } else {
-            out.push_str("PID");
-        }
-        rest = &rest[i + n.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Hex numbers of 6+ digits (addresses) become `0xADDR`.
 fn mask_hex(s: &str) -> String {
     let b = s.as_bytes();
@@ -765,7 +742,7 @@ fn mask_after(s: &str, key: &str) -> String {
         rest = &rest[i + key.len()..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         let varying = match key {
-            "= " | "wait4(" | "kill(" => digits >= 4,
+            "= " => digits >= 4,
             "u64=" | "u32=" => digits >= 6,
             "/proc/" => rest[digits..].starts_with('/'),
             "htons(" => rest[..digits].parse::<u32>().is_ok_and(|p| p >= 1024),

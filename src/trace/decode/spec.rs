@@ -217,7 +217,7 @@ enum A {
 impl A {
     /// Whether this exit-phase argument continues the previous one instead of starting a new one.
     fn is_suffix(self) -> bool {
-        matches!(self, A::Clone3Result)
+        matches!(self, A::Clone3Result | A::CloneExit)
     }
 
     /// Whether this argument is printed at exit.
@@ -741,6 +741,7 @@ fn present(k: A, args: &[u64; 6]) -> bool {
 }
 
 const CLONE_EXIT_FLAGS: u64 = (libc::CLONE_PARENT_SETTID
+    | libc::CLONE_PIDFD
     | libc::CLONE_SETTLS
     | libc::CLONE_CHILD_SETTID
     | libc::CLONE_CHILD_CLEARTID) as u64;
@@ -882,7 +883,9 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             if c.failed() || v == 0 {
                 return ptr(v);
             }
-            let len = read_u32(c.mem, c.arg(lenp)).map_or(0, u64::from);
+            let Some(len) = read_u32(c.mem, c.arg(lenp)).map(u64::from) else {
+                return ptr(v);
+            };
             let inlen = c.saved.first().copied().unwrap_or(len);
             st::sockaddr(c.mem, v, len.min(inlen))
         }
@@ -1083,18 +1086,22 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             }
         }
         CloneExit => {
+            // strace 6.1 prints these at exit, each after its own separator.
             let f = c.arg(0);
-            let mut parts = Vec::new();
+            let mut out = String::new();
             if f & libc::CLONE_PARENT_SETTID as u64 != 0 {
-                parts.push(format!("parent_tid={}", st::int_ptr(c.mem, c.arg(2))));
+                out.push_str(&format!(", parent_tid={}", st::int_ptr(c.mem, c.arg(2))));
+            } else if f & libc::CLONE_PIDFD as u64 != 0 {
+                let fd = read_u32(c.mem, c.arg(2)).map_or(-1, |v| v as i32);
+                out.push_str(&format!(", parent_tid=[{}]", c.fd(fd)));
             }
             if f & libc::CLONE_SETTLS as u64 != 0 {
-                parts.push(format!("tls={}", ptr(c.arg(4))));
+                out.push_str(&format!(", tls={}", ptr(c.arg(4))));
             }
             if f & (libc::CLONE_CHILD_SETTID | libc::CLONE_CHILD_CLEARTID) as u64 != 0 {
-                parts.push(format!("child_tidptr={}", ptr(c.arg(3))));
+                out.push_str(&format!(", child_tidptr={}", ptr(c.arg(3))));
             }
-            parts.join(", ")
+            out
         }
     }
 }

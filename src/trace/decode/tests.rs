@@ -407,3 +407,36 @@ fn siginfo_as_strace_prints_it() {
     let _ = format_siginfo(&[]);
     let _ = format_siginfo(&[0xff; 7]);
 }
+
+#[test]
+fn unfinished_split_points_follow_strace_6_1() {
+    let mut mem = FakeMem::default();
+    let opts = DecodeOpts::default();
+    // clone: strace 6.1 prints child_stack and flags at entry, the separator and tid pointer
+    // at exit: `clone(child_stack=NULL, flags=…|SIGCHLD <unfinished ...>` then
+    // `<... clone resumed>, child_tidptr=0x7f34da02ce50) = 10866`.
+    let flags = (libc::CLONE_CHILD_CLEARTID | libc::CLONE_CHILD_SETTID | libc::SIGCHLD) as u64;
+    let args = [flags, 0, 0, 0x7f34_da02_ce50, 0, 0];
+    let entry = format_args_enter(nr("clone"), &args, &mem, &opts);
+    assert_eq!(
+        entry.text,
+        "child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"
+    );
+    let (a, r) = format_call_exit(nr("clone"), &args, 10866, &mem, &opts, &entry);
+    assert_eq!(
+        a.strip_prefix(&entry.text),
+        Some(", child_tidptr=0x7f34da02ce50")
+    );
+    assert_eq!(r, "10866");
+    // wait4: `wait4(10866,  <unfinished ...>` then
+    // `<... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 10866`.
+    let status = mem.put(0x1000, &(3u32 << 8).to_le_bytes());
+    let args = [10866, status, 0, 0, 0, 0];
+    let entry = format_args_enter(nr("wait4"), &args, &mem, &opts);
+    assert_eq!(entry.text, "10866, ");
+    let (a, _) = format_call_exit(nr("wait4"), &args, 10866, &mem, &opts, &entry);
+    assert_eq!(
+        a.strip_prefix(&entry.text),
+        Some("[{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL")
+    );
+}
