@@ -498,6 +498,41 @@ pub const SO: Xlat = &[
     (59, "SO_PEERGROUPS"),
     (60, "SO_ZEROCOPY"),
 ];
+/// SOL_IP option names.
+pub const IP_OPTS: Xlat = &[
+    (1, "IP_TOS"),
+    (2, "IP_TTL"),
+    (3, "IP_HDRINCL"),
+    (4, "IP_OPTIONS"),
+    (6, "IP_RECVOPTS"),
+    (7, "IP_RETOPTS"),
+    (8, "IP_PKTINFO"),
+    (10, "IP_MTU_DISCOVER"),
+    (11, "IP_RECVERR"),
+    (12, "IP_RECVTTL"),
+    (13, "IP_RECVTOS"),
+    (14, "IP_MTU"),
+    (15, "IP_FREEBIND"),
+    (19, "IP_TRANSPARENT"),
+    (24, "IP_BIND_ADDRESS_NO_PORT"),
+    (32, "IP_MULTICAST_IF"),
+    (33, "IP_MULTICAST_TTL"),
+    (34, "IP_MULTICAST_LOOP"),
+    (35, "IP_ADD_MEMBERSHIP"),
+    (36, "IP_DROP_MEMBERSHIP"),
+];
+/// SOL_IPV6 option names.
+pub const IPV6_OPTS: Xlat = &[
+    (16, "IPV6_UNICAST_HOPS"),
+    (17, "IPV6_MULTICAST_IF"),
+    (18, "IPV6_MULTICAST_HOPS"),
+    (19, "IPV6_MULTICAST_LOOP"),
+    (25, "IPV6_RECVERR"),
+    (26, "IPV6_V6ONLY"),
+    (49, "IPV6_RECVPKTINFO"),
+    (50, "IPV6_PKTINFO"),
+    (67, "IPV6_TCLASS"),
+];
 /// IPPROTO_TCP option names.
 pub const TCP_OPTS: Xlat = &[
     (1, "TCP_NODELAY"),
@@ -676,6 +711,8 @@ pub const EFD_FLAGS: Xlat = &[
 ];
 /// timerfd/signalfd flags.
 pub const TFD_FLAGS: Xlat = &[
+    (1, "TFD_TIMER_ABSTIME"),
+    (2, "TFD_TIMER_CANCEL_ON_SET"),
     (libc::O_CLOEXEC as u64, "TFD_CLOEXEC"),
     (libc::O_NONBLOCK as u64, "TFD_NONBLOCK"),
 ];
@@ -686,8 +723,54 @@ pub const SFD_FLAGS: Xlat = &[
 ];
 /// inotify_init1 flags.
 pub const IN_FLAGS: Xlat = &[
-    (libc::O_CLOEXEC as u64, "IN_CLOEXEC"),
     (libc::O_NONBLOCK as u64, "IN_NONBLOCK"),
+    (libc::O_CLOEXEC as u64, "IN_CLOEXEC"),
+];
+/// inotify event mask bits.
+pub const IN_MASK: Xlat = &[
+    (0x1, "IN_ACCESS"),
+    (0x2, "IN_MODIFY"),
+    (0x4, "IN_ATTRIB"),
+    (0x8, "IN_CLOSE_WRITE"),
+    (0x10, "IN_CLOSE_NOWRITE"),
+    (0x20, "IN_OPEN"),
+    (0x40, "IN_MOVED_FROM"),
+    (0x80, "IN_MOVED_TO"),
+    (0x100, "IN_CREATE"),
+    (0x200, "IN_DELETE"),
+    (0x400, "IN_DELETE_SELF"),
+    (0x800, "IN_MOVE_SELF"),
+    (0x2000, "IN_UNMOUNT"),
+    (0x4000, "IN_Q_OVERFLOW"),
+    (0x8000, "IN_IGNORED"),
+    (0x0100_0000, "IN_ONLYDIR"),
+    (0x0200_0000, "IN_DONT_FOLLOW"),
+    (0x0400_0000, "IN_EXCL_UNLINK"),
+    (0x1000_0000, "IN_MASK_CREATE"),
+    (0x2000_0000, "IN_MASK_ADD"),
+    (0x4000_0000, "IN_ISDIR"),
+    (0x8000_0000, "IN_ONESHOT"),
+];
+/// openat2 resolve flags.
+pub const RESOLVE_FLAGS: Xlat = &[
+    (0x01, "RESOLVE_NO_XDEV"),
+    (0x02, "RESOLVE_NO_MAGICLINKS"),
+    (0x04, "RESOLVE_NO_SYMLINKS"),
+    (0x08, "RESOLVE_BENEATH"),
+    (0x10, "RESOLVE_IN_ROOT"),
+    (0x20, "RESOLVE_CACHED"),
+];
+/// sigaltstack flags.
+pub const SS_FLAGS: Xlat = &[
+    (1, "SS_ONSTACK"),
+    (2, "SS_DISABLE"),
+    (0x8000_0000, "SS_AUTODISARM"),
+];
+/// pidfd_send_signal flags.
+pub const PIDFD_SIGNAL_FLAGS: Xlat = &[
+    (1, "PIDFD_SIGNAL_THREAD"),
+    (2, "PIDFD_SIGNAL_THREAD_GROUP"),
+    (4, "PIDFD_SIGNAL_PROCESS_GROUP"),
 ];
 /// getrandom flags.
 pub const GRND_FLAGS: Xlat = &[

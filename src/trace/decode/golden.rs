@@ -167,6 +167,163 @@ os.waitpid(pid, 0)
 os.uname()
 "#;
 
+/// A second workload after the sync read, every syscall compared: less common calls that
+/// production services still make (select, sendmmsg, sendfile, timerfd, inotify, locks…).
+const WORKLOAD2: &str = r#"
+import os, sys, socket, select, signal, time, fcntl, ctypes, struct, mmap, resource
+libc = ctypes.CDLL(None, use_errno=True)
+sys.stdin.buffer.raw.read(1)
+d = sys.argv[1]
+os.chdir(d)
+r, w = os.pipe()
+select.select([r], [w], [], 0)
+os.write(w, b"z")
+select.select([r], [], [], 1.5)
+os.read(r, 1)
+fd = os.open("data", os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+os.write(fd, b"0123456789" * 10)
+os.fsync(fd)
+os.fdatasync(fd)
+os.posix_fallocate(fd, 0, 200)
+os.truncate("data", 100)
+fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+fcntl.flock(fd, fcntl.LOCK_UN)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+os.link("data", "data2")
+os.rename("data2", "data3")
+os.unlink("data3")
+os.mkfifo("fifo", 0o644)
+os.unlink("fifo")
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+c = socket.create_connection(s.getsockname())
+a, _ = s.accept()
+os.lseek(fd, 0, os.SEEK_SET)
+os.sendfile(a.fileno(), fd, 5, 10)
+os.sendfile(a.fileno(), fd, None, 7)
+c.recv(100)
+a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 2, 500))
+a.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+a.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)
+c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+c.close()
+a.close()
+s.close()
+u1 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u1.bind(("127.0.0.1", 0))
+u1.sendto(b"ping", u1.getsockname())
+u1.recvfrom(16)
+u1.setblocking(False)
+try:
+    u1.recv(16)
+except BlockingIOError:
+    pass
+u1.close()
+e = select.epoll()
+e.poll(0)
+e.close()
+m = mmap.mmap(-1, 4 * 4096)
+m.resize(8 * 4096)
+m.madvise(mmap.MADV_DONTNEED)
+m.flush()
+m.close()
+resource.getrusage(resource.RUSAGE_SELF)
+resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+os.times()
+os.nice(0)
+signal.setitimer(signal.ITIMER_REAL, 0)
+signal.alarm(0)
+os.sched_yield()
+os.getpriority(os.PRIO_PROCESS, 0)
+os.getresuid()
+os.getresgid()
+os.getpgid(0)
+os.getsid(0)
+os.umask(0o27)
+efd = os.eventfd(3, os.EFD_CLOEXEC | os.EFD_NONBLOCK)
+os.eventfd_read(efd)
+os.close(efd)
+mfd = os.memfd_create("toolbox", os.MFD_CLOEXEC)
+os.ftruncate(mfd, 10)
+os.close(mfd)
+os.pipe2(os.O_NONBLOCK)
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+os.waitid(os.P_PID, pid, os.WEXITED)
+os.close(fd)
+os.unlink("data")
+time.sleep(0)
+"#;
+
+/// A third workload through ctypes: openat2, sigaltstack, rt_sigtimedwait, timerfd,
+/// inotify, capget, pidfd_open/pidfd_send_signal.
+const WORKLOAD3: &str = r#"
+import ctypes, os, signal, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+class How(ctypes.Structure):
+    _fields_ = [("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64), ("resolve", ctypes.c_uint64)]
+class Stack(ctypes.Structure):
+    _fields_ = [("sp", ctypes.c_void_p), ("flags", ctypes.c_int), ("size", ctypes.c_size_t)]
+class Its(ctypes.Structure):
+    _fields_ = [("a", ctypes.c_long), ("b", ctypes.c_long), ("c", ctypes.c_long), ("d", ctypes.c_long)]
+class CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+class CapData(ctypes.Structure):
+    _fields_ = [("eff", ctypes.c_uint32), ("perm", ctypes.c_uint32), ("inh", ctypes.c_uint32)]
+sys.stdin.buffer.raw.read(1)
+h = How(os.O_RDONLY | os.O_CLOEXEC, 0, 0x04)
+os.close(libc.syscall(437, -100, b"/etc/hostname", ctypes.byref(h), 24))
+h2 = How(os.O_WRONLY | os.O_CREAT, 0o644, 0x04 | 0x08)
+libc.syscall(437, -100, b"/nonexistent/x", ctypes.byref(h2), 24)
+old = Stack()
+libc.sigaltstack(None, ctypes.byref(old))
+buf = ctypes.create_string_buffer(65536)
+st = Stack(ctypes.cast(buf, ctypes.c_void_p), 0, 65536)
+libc.sigaltstack(ctypes.byref(st), None)
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+os.kill(os.getpid(), signal.SIGUSR1)
+signal.sigtimedwait([signal.SIGUSR1], 0.01)
+signal.sigtimedwait([signal.SIGUSR1], 0.01)
+tfd = libc.timerfd_create(1, 0o2000000 | 0o4000)
+v = Its(0, 0, 5, 0)
+o = Its()
+libc.timerfd_settime(tfd, 0, ctypes.byref(v), ctypes.byref(o))
+libc.timerfd_gettime(tfd, ctypes.byref(o))
+os.close(tfd)
+ifd = libc.inotify_init1(0o2000000 | 0o4000)
+wd = libc.inotify_add_watch(ifd, b"/tmp", 0x2 | 0x100 | 0x200 | 0x1000000)
+libc.inotify_rm_watch(ifd, wd)
+os.close(ifd)
+hh = CapHeader(0x20080522, 0)
+dd = (CapData * 2)()
+libc.capget(ctypes.byref(hh), dd)
+pid = os.fork()
+if pid == 0:
+    time.sleep(5)
+    os._exit(0)
+pfd = os.pidfd_open(pid)
+signal.pidfd_send_signal(pfd, signal.SIGKILL)
+os.waitpid(pid, 0)
+os.close(pfd)
+import socket, struct
+a, b = socket.socketpair()
+socket.send_fds(a, [b"x"], [0, 1])
+socket.recv_fds(b, 10, 4)
+a.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+b.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+a.sendmsg([b"y"], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, struct.pack("iII", os.getpid(), 0, 0))])
+b.recvmsg(10, 256)
+try:
+    a.sendmsg([b"z"], [(socket.SOL_SOCKET, 99, b"abcd")])
+except OSError:
+    pass
+"#;
+
 /// Syscalls whose lines must match strace's exactly (everything the workload makes after the
 /// sync point that this module decodes).
 const COMPARED: &str = "trace=openat,read,write,pread64,pwrite64,readv,writev,fsync,ftruncate,close,lseek,\
@@ -203,6 +360,29 @@ impl Scenario {
             ],
             stdin: b"g",
             filter: COMPARED,
+            from_exec: None,
+            driver: None,
+            dir: dir.to_path_buf(),
+            prepare: None,
+        }
+    }
+
+    /// The second workload, every syscall after the sync read.
+    fn workload2(dir: &Path) -> Self {
+        Self::python_after_sync(dir, WORKLOAD2)
+    }
+
+    /// A python script that reads the sync byte first; every syscall after it.
+    fn python_after_sync(dir: &Path, script: &str) -> Self {
+        Scenario {
+            argv: vec![
+                "/usr/bin/python3".into(),
+                "-c".into(),
+                script.into(),
+                dir.join("work").display().to_string(),
+            ],
+            stdin: b"g",
+            filter: "trace=all",
             from_exec: None,
             driver: None,
             dir: dir.to_path_buf(),
@@ -258,7 +438,8 @@ impl Scenario {
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .env("LANG", "C")
             .stdin(Stdio::piped())
-            .stdout(Stdio::null());
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         cmd
     }
 }
@@ -278,6 +459,11 @@ fn require(tool: &str) {
 
 /// Run the scenario under real strace; returns its lines from the start point.
 fn run_strace(dir: &Path, sc: &Scenario, extra: &[&str]) -> Vec<String> {
+    cut(sc, run_strace_all(dir, sc, extra))
+}
+
+/// Run the scenario under real strace; returns every line.
+fn run_strace_all(dir: &Path, sc: &Scenario, extra: &[&str]) -> Vec<String> {
     let out = dir.join("strace.out");
     let out_s = out.display().to_string();
     let mut prefix = vec!["strace", "-o", out_s.as_str(), "-e", sc.filter];
@@ -297,7 +483,11 @@ fn run_strace(dir: &Path, sc: &Scenario, extra: &[&str]) -> Vec<String> {
     // The traced program's own exit code comes back through strace; only a signal is a failure.
     assert!(status.code().is_some(), "strace run failed: {status}");
     let text = std::fs::read_to_string(&out).expect("read strace output");
-    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    text.lines().map(str::to_string).collect()
+}
+
+/// Cut strace's lines at the scenario's start point.
+fn cut(sc: &Scenario, lines: Vec<String>) -> Vec<String> {
     // The first execve is the shell that waits for the sync line; the second is the program.
     let start = if sc.from_exec.is_some() {
         lines
@@ -442,11 +632,54 @@ fn normalise(line: &str, pid: Option<&str>) -> String {
         "u64=",
         "u32=",
         "parent_tid=[",
+        "/proc/",
+        "f_bfree=",
+        "f_bavail=",
+        "f_ffree=",
+        "tv_usec=",
+        "si_pid=",
+        "waitid(P_PID, ",
+        "pidfd_open(",
+        "{pid=",
     ] {
         s = mask_after(&s, key);
     }
     if let Some(p) = pid {
-        s = replace_number(&s, p);
+        // The pid as data, e.g. what nginx writes to its pid file ("6544\n").
+        s = s.replace(&format!("\"{p}"), "\"PID");
+    }
+    // Pids and tids (any size: the pid counter wraps).
+    let returns_pid = [
+        "clone(",
+        "clone3(",
+        "fork(",
+        "vfork(",
+        "wait4(",
+        "getpid(",
+        "gettid(",
+        "getppid(",
+        "set_tid_address(",
+    ];
+    if returns_pid.iter().any(|p| s.starts_with(p)) {
+        if let Some(i) = s.rfind(") = ") {
+            let digits = s[i + 4..].bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                s.replace_range(i + 4..i + 4 + digits, "N");
+            }
+        }
+    }
+    // Timeouts that programs compute from the clock (curl's poll) differ between runs.
+    if s.starts_with("poll(") {
+        if let Some(end) = s.find(") = ") {
+            if let Some(start) = s[..end].rfind(", ") {
+                if s[start + 2..end]
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'-')
+                {
+                    s.replace_range(start + 2..end, "T");
+                }
+            }
+        }
     }
     // Random bytes and live system counters differ on every run.
     if s.starts_with("getrandom(\"") {
@@ -454,37 +687,27 @@ fn normalise(line: &str, pid: Option<&str>) -> String {
             s = format!("getrandom(\"RANDOM{}", &s[11 + end..]);
         }
     }
-    if s.starts_with("sysinfo(") {
-        s = s
-            .chars()
-            .map(|c| if c.is_ascii_digit() { 'N' } else { c })
-            .collect();
+    if s.starts_with("sysinfo(") || s.starts_with("times(") || s.starts_with("waitid(") {
+        // CPU times (and waitid's uninitialised ones) differ; so does their seconds comment.
+        while let (Some(a), Some(b)) = (s.find(" /* "), s.find(" */")) {
+            if b < a {
+                break;
+            }
+            s.replace_range(a..b + 3, "");
+        }
+        let mut masked = String::new();
+        for c in s.chars() {
+            if c.is_ascii_digit() {
+                if !masked.ends_with('N') {
+                    masked.push('N');
+                }
+            } else {
+                masked.push(c);
+            }
+        }
+        s = masked;
     }
     s
-}
-
-/// Replace the decimal number `n` where it stands alone (not inside a longer number).
-fn replace_number(s: &str, n: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find(n) {
-        let before = out.chars().last().or_else(|| rest[..i].chars().last());
-        let before = if i > 0 {
-            rest[..i].chars().last()
-        } else {
-            before
-        };
-        let after = rest[i + n.len()..].chars().next();
-        out.push_str(&rest[..i]);
-        if before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit()) {
-            out.push_str(n);
-        } else {
-            out.push_str("PID");
-        }
-        rest = &rest[i + n.len()..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Hex numbers of 6+ digits (addresses) become `0xADDR`.
@@ -519,8 +742,9 @@ fn mask_after(s: &str, key: &str) -> String {
         rest = &rest[i + key.len()..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         let varying = match key {
-            "= " | "wait4(" | "kill(" => digits >= 4,
+            "= " => digits >= 4,
             "u64=" | "u32=" => digits >= 6,
+            "/proc/" => rest[digits..].starts_with('/'),
             "htons(" => rest[..digits].parse::<u32>().is_ok_and(|p| p >= 1024),
             _ => true,
         };
@@ -603,9 +827,25 @@ fn matches_strace_y_and_short_strings() {
 
 #[test]
 #[serial_test::serial(ptrace)]
+fn matches_strace_less_common_calls() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(tmp.path().join("work")).expect("mkdir");
+    let sc = Scenario::workload2(tmp.path());
+    golden_run(tmp.path(), &sc, 32, false);
+    golden_run(tmp.path(), &sc, 24, true);
+    let sc = Scenario::python_after_sync(tmp.path(), WORKLOAD3);
+    golden_run(tmp.path(), &sc, 32, false);
+    golden_run(tmp.path(), &sc, 24, true);
+}
+
+#[test]
+#[serial_test::serial(ptrace)]
 fn matches_strace_every_call_from_exec() {
     golden(true, 32, false);
 }
+
+/// The file the touch run creates (removed at the end of the test).
+const TOUCHED: &str = "/tmp/toolbox-golden-touch";
 
 /// prctl options and CPU affinity through ctypes (what runtimes and sandboxes call).
 const PRCTL_CALLS: &str = "import ctypes, os
@@ -656,13 +896,22 @@ fn matches_strace_on_coreutils_and_shell() {
         &["/usr/bin/id"],
         &["/bin/tar", "cf", "/dev/null", "/etc/ssl/openssl.cnf"],
         &["/bin/date", "-u", "-d", "@0"],
-        &["/usr/bin/touch", "-d", "@0", "/tmp/toolbox-golden-touch"],
+        &["/usr/bin/touch", "-d", "@0", TOUCHED],
         &["/usr/bin/python3", "-c", PRCTL_CALLS],
+        &["/bin/df", "-P", "/"],
+        &[
+            "/usr/bin/curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "http://127.0.0.1:1/",
+        ],
     ];
     for argv in programs {
         golden_run(tmp.path(), &Scenario::program(argv), 32, false);
         golden_run(tmp.path(), &Scenario::program(argv), 16, true);
     }
+    let _ = std::fs::remove_file(TOUCHED);
 }
 
 /// The seed scenario: nginx (single process) accepts connections on loopback and writes its
@@ -753,4 +1002,41 @@ fn drive_nginx(dir: &Path) {
     // call in both runs.
     std::thread::sleep(Duration::from_millis(200));
     let _ = signal::kill(Pid::from_raw(pid), Signal::SIGQUIT);
+}
+
+/// Syscall names in a strace output file, in order.
+fn names_in(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|l| !l.starts_with("---") && !l.starts_with("+++"))
+        .filter_map(|l| l.split_once('(').map(|(n, _)| n.to_string()))
+        .collect()
+}
+
+/// `-e trace=%CLASS` selects exactly the calls our class tables say: for each class, strace's
+/// filtered run shows the same names as the full run restricted to our members.
+#[test]
+#[serial_test::serial(ptrace)]
+fn classes_select_what_strace_selects() {
+    require("strace");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(tmp.path().join("work")).expect("mkdir");
+    let mut sc = Scenario::workload2(tmp.path());
+    let all = names_in(&run_strace_all(tmp.path(), &sc, &[]));
+    assert!(all.len() > 50, "strace saw only {} calls", all.len());
+    for class in [
+        "%file", "%network", "%process", "%signal", "%memory", "%desc", "%ipc", "%creds", "%clock",
+        "%stat", "%lstat", "%fstat", "%%stat", "%statfs", "%pure",
+    ] {
+        let members = crate::trace::syscalls::class_members(class).expect("known class");
+        let filter = format!("trace={class}");
+        sc.filter = Box::leak(filter.into_boxed_str());
+        let theirs = names_in(&run_strace_all(tmp.path(), &sc, &[]));
+        let ours: Vec<String> = all
+            .iter()
+            .filter(|n| members.contains(&n.as_str()))
+            .cloned()
+            .collect();
+        similar_asserts::assert_eq!(theirs.join("\n"), ours.join("\n"), "class {class}");
+    }
 }

@@ -148,6 +148,13 @@ pub fn format_rt_sigreturn(rsp: u64, mem: &dyn Memory) -> String {
     structs::rt_sigreturn(mem, rsp)
 }
 
+/// A raw `siginfo_t` (as PTRACE_GETSIGINFO returns it) in strace's braces:
+/// `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=12, si_uid=0, si_status=3, si_utime=0,
+/// si_stime=0}` — the same printer waitid and rt_sigtimedwait use.
+pub fn format_siginfo(raw: &[u8]) -> String {
+    structs::siginfo_bytes(raw)
+}
+
 /// Whether syscall `name` has a dedicated argument decoder (others print raw hex arguments).
 pub fn is_decoded(name: &str) -> bool {
     spec::is_decoded(name)

@@ -103,6 +103,30 @@ enum A {
     PrctlEntry,
     /// utimensat's `struct timespec[2]`.
     UtimeTs,
+    /// openat2's `struct open_how` with its size in argument N.
+    OpenHow(usize),
+    /// stack_t input.
+    StackIn,
+    /// itimerspec input.
+    ItimerspecIn,
+    /// capget/capset header.
+    CapHeader,
+    /// capset data.
+    CapDataIn,
+    /// siginfo_t input (pidfd_send_signal, rt_sigqueueinfo).
+    SiginfoIn,
+    /// fd_set of select with nfds in argument N (read at entry).
+    FdSet(usize),
+    /// timeval input.
+    TvIn,
+    /// pselect6's `{sigmask, size}` pair.
+    Pselect6Mask,
+    /// itimerval input.
+    ItimerIn,
+    /// mknod's device, only for character and block devices (mode in argument N).
+    Dev(usize),
+    /// mremap's new address, only with MREMAP_FIXED.
+    MremapAddr,
     /// ioctl's third argument, decoded for the few requests that take an `int *`.
     IoctlArg,
     /// clone3's `struct clone_args`.
@@ -158,6 +182,26 @@ enum A {
     Clone3Result,
     /// gid_t array filled by getgroups (length = return value).
     GidsOut,
+    /// stack_t output.
+    StackOut,
+    /// itimerspec output.
+    ItimerspecOut,
+    /// capget data output.
+    CapDataOut,
+    /// ioctl's third argument when the kernel writes an `int` there (FIONREAD, TIOCOUTQ).
+    IoctlOut,
+    /// loff_t in/out (sendfile's offset: `[5] => [15]`).
+    OffInOut,
+    /// itimerval output.
+    ItimerOut,
+    /// rusage output.
+    RusageOut,
+    /// tms output.
+    TmsOut,
+    /// `int *` output (`[0]`).
+    IntOut,
+    /// siginfo_t output.
+    SiginfoOut,
     /// CPU set filled by sched_getaffinity (return value = bytes).
     CpuSetOut,
     /// What prctl's GET options wrote.
@@ -173,7 +217,7 @@ enum A {
 impl A {
     /// Whether this exit-phase argument continues the previous one instead of starting a new one.
     fn is_suffix(self) -> bool {
-        matches!(self, A::Clone3Result)
+        matches!(self, A::Clone3Result | A::CloneExit)
     }
 
     /// Whether this argument is printed at exit.
@@ -205,6 +249,16 @@ impl A {
                 | A::CloneExit
                 | A::SysinfoOut
                 | A::GidsOut
+                | A::StackOut
+                | A::ItimerspecOut
+                | A::CapDataOut
+                | A::IoctlOut
+                | A::OffInOut
+                | A::ItimerOut
+                | A::RusageOut
+                | A::TmsOut
+                | A::IntOut
+                | A::SiginfoOut
                 | A::CpuSetOut
                 | A::PrctlExit
                 | A::Clone3Result
@@ -232,6 +286,10 @@ enum R {
     Fcntl,
     /// prctl: annotated for PR_GET_DUMPABLE.
     Prctl,
+    /// select/pselect6 (`true`: timespec): ready sets and time left.
+    Select(bool),
+    /// A signal number: `10 (SIGUSR1)`.
+    Signal,
 }
 
 use A::*;
@@ -296,8 +354,8 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "mkdir" | "chmod" => (&[Path, Mode], R::Dec),
         "mkdirat" | "fchmodat" => (&[DirFd, Path, Mode], R::Dec),
         "fchmod" => (&[Fd, Mode], R::Dec),
-        "mknod" => (&[Path, Mode, Hex], R::Dec),
-        "mknodat" => (&[DirFd, Path, Mode, Hex], R::Dec),
+        "mknod" => (&[Path, Mode, Dev(1)], R::Dec),
+        "mknodat" => (&[DirFd, Path, Mode, Dev(2)], R::Dec),
         "unlinkat" => (&[DirFd, Path, Flags(fl::AT_FLAGS, "0")], R::Dec),
         "rename" | "link" | "symlink" => (&[Path, Path], R::Dec),
         "renameat" => (&[DirFd, Path, DirFd, Path], R::Dec),
@@ -323,9 +381,9 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "pipe" => (&[FdPair], R::Dec),
         "pipe2" => (&[FdPair, Flags(fl::PIPE_FLAGS, "0")], R::Dec),
         "fcntl" => (&[Fd, Enum(fl::FCNTL_CMDS, "F_???"), FcntlArg(1)], R::Fcntl),
-        "ioctl" => (&[Fd, IoctlReq, IoctlArg], R::Dec),
+        "ioctl" => (&[Fd, IoctlReq, IoctlArg, IoctlOut], R::Dec),
         "flock" => (&[Fd, Flags(fl::FLOCK_OPS, "0")], R::Dec),
-        "sendfile" => (&[Fd, Fd, Ptr, ULong], R::Dec),
+        "sendfile" => (&[Fd, Fd, OffInOut, ULong], R::Dec),
         "copy_file_range" => (&[Fd, Ptr, Fd, Ptr, ULong, UInt], R::Dec),
         "splice" => (&[Fd, Ptr, Fd, Ptr, ULong, Hex], R::Dec),
         "fallocate" => (&[Fd, Int, Long, Long], R::Dec),
@@ -342,7 +400,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "munmap" | "mlock" | "munlock" => (&[Ptr, ULong], R::Dec),
         "brk" => (&[Ptr], R::Hex),
         "mremap" => (
-            &[Ptr, ULong, ULong, Flags(fl::MREMAP_FLAGS, "0"), Ptr],
+            &[Ptr, ULong, ULong, Flags(fl::MREMAP_FLAGS, "0"), MremapAddr],
             R::Hex,
         ),
         "madvise" => (&[Ptr, ULong, Enum(fl::MADV, "MADV_???")], R::Dec),
@@ -506,15 +564,51 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "sched_getaffinity" => (&[Int, UInt, CpuSetOut], R::Dec),
         "sched_setaffinity" => (&[Int, UInt, CpuSetIn(1)], R::Dec),
         "prctl" => (&[PrctlEntry, PrctlExit], R::Prctl),
+        "openat2" => (&[DirFd, Path, OpenHow(3), ULong], R::Fd),
+        "sigaltstack" => (&[StackIn, StackOut], R::Dec),
+        "rt_sigtimedwait" => (&[SigsetIn(3), SiginfoOut, TsIn, ULong], R::Signal),
+        "timerfd_settime" => (
+            &[Fd, Flags(fl::TFD_FLAGS, "0"), ItimerspecIn, ItimerspecOut],
+            R::Dec,
+        ),
+        "timerfd_gettime" => (&[Fd, ItimerspecOut], R::Dec),
+        "capget" => (&[CapHeader, CapDataOut], R::Dec),
+        "capset" => (&[CapHeader, CapDataIn], R::Dec),
+        "pidfd_send_signal" => (
+            &[Fd, Sig, SiginfoIn, Flags(fl::PIDFD_SIGNAL_FLAGS, "0")],
+            R::Dec,
+        ),
+        "select" => (&[Int, FdSet(0), FdSet(0), FdSet(0), TvIn], R::Select(false)),
+        "pselect6" => (
+            &[Int, FdSet(0), FdSet(0), FdSet(0), TsIn, Pselect6Mask],
+            R::Select(true),
+        ),
+        "getpriority" => (&[EnumDec(PRIO_WHICH, "PRIO_???"), Int], R::Dec),
+        "setpriority" => (&[EnumDec(PRIO_WHICH, "PRIO_???"), Int, Int], R::Dec),
+        "setitimer" => (
+            &[EnumDec(fl::ITIMERS, "ITIMER_???"), ItimerIn, ItimerOut],
+            R::Dec,
+        ),
+        "getresuid" | "getresgid" => (&[IntOut, IntOut, IntOut], R::Dec),
+        "waitid" => (
+            &[
+                EnumDec(IDTYPES, "P_???"),
+                Int,
+                SiginfoOut,
+                Flags(fl::WAIT_OPTS, "0"),
+                Ptr,
+            ],
+            R::Dec,
+        ),
         "utimensat" => (&[DirFd, Path, UtimeTs, Flags(fl::AT_FLAGS, "0")], R::Dec),
         "getgroups" => (&[Int, GidsOut], R::Dec),
         "setgroups" => (&[Int, GidsIn], R::Dec),
         "setns" => (&[Fd, Flags(fl::CLONE_FLAGS, "0")], R::Dec),
         "unshare" => (&[Flags(fl::CLONE_FLAGS, "0")], R::Dec),
-        "getitimer" => (&[EnumDec(fl::ITIMERS, "ITIMER_???"), Ptr], R::Dec),
-        "getrusage" => (&[EnumDec(fl::RUSAGE_WHO, "RUSAGE_???"), Ptr], R::Dec),
+        "getitimer" => (&[EnumDec(fl::ITIMERS, "ITIMER_???"), ItimerOut], R::Dec),
+        "getrusage" => (&[EnumDec(fl::RUSAGE_WHO, "RUSAGE_???"), RusageOut], R::Dec),
         "sysinfo" => (&[SysinfoOut], R::Dec),
-        "times" => (&[Ptr], R::Dec),
+        "times" => (&[TmsOut], R::Dec),
         "getxattr" | "lgetxattr" => (&[Path, Str, OutBuf, ULong], R::Dec),
         "fgetxattr" => (&[Fd, Str, OutBuf, ULong], R::Dec),
         "setxattr" | "lsetxattr" => (
@@ -543,7 +637,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "fremovexattr" => (&[Fd, Str], R::Dec),
         "statfs" => (&[Path, StatfsOut], R::Dec),
         "fstatfs" => (&[Fd, StatfsOut], R::Dec),
-        "inotify_add_watch" => (&[Fd, Path, Hex], R::Dec),
+        "inotify_add_watch" => (&[Fd, Path, Flags(fl::IN_MASK, "0")], R::Dec),
         _ => return None,
     };
     Some(s)
@@ -580,8 +674,17 @@ pub fn fd_text(fd: i32, mem: &dyn Memory, opts: &DecodeOpts) -> String {
         return fd.to_string();
     }
     match fd_target(fd, mem, opts) {
-        Some(p) => format!("{fd}<{}>", angle_quote(&p)),
+        Some(p) => format!("{fd}{}", angle_path(&p)),
         None => fd.to_string(),
+    }
+}
+
+/// `<path>`, with the kernel's ` (deleted)` suffix moved outside as strace does:
+/// `</memfd:x>(deleted)`.
+fn angle_path(p: &[u8]) -> String {
+    match p.strip_suffix(b" (deleted)") {
+        Some(live) => format!("<{}>(deleted)", angle_quote(live)),
+        None => format!("<{}>", angle_quote(p)),
     }
 }
 
@@ -622,6 +725,13 @@ fn present(k: A, args: &[u64; 6]) -> bool {
         }
         CloneExit => args[0] & (CLONE_EXIT_FLAGS) != 0,
         PrctlExit => matches!(args[0], PR_GET_PDEATHSIG | PR_GET_NAME),
+        Dev(i) => matches!(
+            args.get(i).copied().unwrap_or(0) & 0o170000,
+            0o020000 | 0o060000
+        ),
+        MremapAddr => args[3] & 2 != 0,
+        IoctlArg => !ioctl_writes_int(args[1]),
+        IoctlOut => ioctl_writes_int(args[1]),
         FcntlArg(i) => !matches!(
             args.get(i).copied().unwrap_or(0),
             1 | 3 | 9 | 11 | 1025 | 1032 | 1034
@@ -631,6 +741,7 @@ fn present(k: A, args: &[u64; 6]) -> bool {
 }
 
 const CLONE_EXIT_FLAGS: u64 = (libc::CLONE_PARENT_SETTID
+    | libc::CLONE_PIDFD
     | libc::CLONE_SETTLS
     | libc::CLONE_CHILD_SETTID
     | libc::CLONE_CHILD_CLEARTID) as u64;
@@ -650,7 +761,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             if v as i32 == libc::AT_FDCWD {
                 if c.opts.fd_paths {
                     if let Some(cwd) = cwd_path(c.opts) {
-                        return format!("AT_FDCWD<{}>", angle_quote(&cwd));
+                        return format!("AT_FDCWD{}", angle_path(&cwd));
                     }
                 }
                 "AT_FDCWD".to_string()
@@ -679,7 +790,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         }
         Sockaddr(n) => st::sockaddr(c.mem, v, c.arg(n)),
         IovIn(n) => st::iovec(c.mem, v, c.arg(n), None, c.opts),
-        MsgIn => st::msghdr(c.mem, v, None, None, c.opts),
+        MsgIn => st::msghdr(c.mem, v, None, None, c.opts, &|f| c.fd(f)),
         Sig => super::signal::sig_text(i64::from(v as i32)),
         SigsetIn(n) => st::sigset(c.mem, v, c.arg(n)),
         SigactIn => st::sigaction(c.mem, v),
@@ -696,6 +807,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         Argv => st::string_array(c.mem, v, c.opts, false),
         Envp => st::string_array(c.mem, v, c.opts, true),
         FcntlArg(n) => match c.arg(n) {
+            5 | 6 | 7 | 36 | 37 | 38 => st::flock(c.mem, v, false),
             2 => flags(v & 0xffff_ffff, fl::FD_FLAGS, "0"),
             4 => fl::open_flags(v),
             0 | 1030 => (v as i32).to_string(),
@@ -706,13 +818,21 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         SockOpt(l) => match c.arg(l) {
             1 => fl::xenum_dec(i64::from(v as i32), fl::SO, "SO_???"),
             6 => fl::xenum_dec(i64::from(v as i32), fl::TCP_OPTS, "TCP_???"),
+            0 => fl::xenum_dec(i64::from(v as i32), fl::IP_OPTS, "IP_???"),
+            41 => fl::xenum_dec(i64::from(v as i32), fl::IPV6_OPTS, "IPV6_???"),
             _ => (v as i32).to_string(),
         },
         OptIn(n) => {
-            if c.arg(n) == 4 {
-                st::int_ptr(c.mem, v)
-            } else {
-                buf(c.mem, v, c.arg(n), c.opts)
+            let len = c.arg(n);
+            let typed = match (c.arg(1), c.arg(2), len) {
+                // SOL_SOCKET, SO_LINGER
+                (1, 13, 8) => c.mem.read(v, 8).ok().and_then(|b| st::linger(&b)),
+                _ => None,
+            };
+            match typed {
+                Some(t) => t,
+                None if len == 4 => st::int_ptr(c.mem, v),
+                None => buf(c.mem, v, len, c.opts),
             }
         }
         FutexOp => futex_op(v),
@@ -733,6 +853,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             format!("child_stack={}, flags={f}", ptr(c.arg(1)))
         }
         IoctlReq => ioctl_name(v),
+        IoctlOut => if_ok(c, c.arg(2), st::int_ptr),
         IoctlArg => match c.arg(1) & 0xffff_ffff {
             // FIONBIO, FIOASYNC: `int *` read by the kernel.
             0x5421 | 0x5452 => st::int_ptr(c.mem, v),
@@ -762,7 +883,9 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             if c.failed() || v == 0 {
                 return ptr(v);
             }
-            let len = read_u32(c.mem, c.arg(lenp)).map_or(0, u64::from);
+            let Some(len) = read_u32(c.mem, c.arg(lenp)).map(u64::from) else {
+                return ptr(v);
+            };
             let inlen = c.saved.first().copied().unwrap_or(len);
             st::sockaddr(c.mem, v, len.min(inlen))
         }
@@ -787,7 +910,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         MsgOut => match c.ret {
             Some(r) if r >= 0 => {
                 let namelen = c.saved.first().map(|&n| n as u32);
-                st::msghdr(c.mem, v, Some(r as u64), namelen, c.opts)
+                st::msghdr(c.mem, v, Some(r as u64), namelen, c.opts, &|f| c.fd(f))
             }
             _ => ptr(v),
         },
@@ -829,6 +952,73 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         },
         PrctlEntry => prctl_entry(c),
         UtimeTs => st::utime_timespecs(c.mem, v),
+        OpenHow(n) => st::open_how(c.mem, v, c.arg(n)),
+        StackIn => st::stack_t(c.mem, v),
+        StackOut => if_ok(c, v, st::stack_t),
+        ItimerspecIn => st::itimerspec(c.mem, v),
+        ItimerspecOut => if_ok(c, v, st::itimerspec),
+        CapHeader => st::cap_header(c.mem, v),
+        CapDataIn => st::cap_data(c.mem, v, c.arg(0)),
+        CapDataOut => {
+            if c.failed() || v == 0 {
+                ptr(v)
+            } else {
+                st::cap_data(c.mem, v, c.arg(0))
+            }
+        }
+        SiginfoIn => {
+            if v == 0 {
+                "NULL".to_string()
+            } else {
+                st::siginfo(c.mem, v)
+            }
+        }
+        FdSet(n) => st::fd_set(c.mem, v, c.arg(n) as i32, &|f| c.fd(f)),
+        TvIn => st::timeval(c.mem, v),
+        Pselect6Mask => {
+            if v == 0 {
+                "NULL".to_string()
+            } else {
+                match (
+                    st::read_u64(c.mem, v),
+                    st::read_u64(c.mem, v.wrapping_add(8)),
+                ) {
+                    (Some(set), Some(size)) => {
+                        format!("{{{}, {size}}}", st::sigset(c.mem, set, size))
+                    }
+                    _ => ptr(v),
+                }
+            }
+        }
+        ItimerIn => st::itimerval(c.mem, v),
+        Dev(_) => {
+            let dev = v;
+            format!(
+                "makedev({:#x}, {:#x})",
+                ((dev >> 32) & 0xffff_f000) | ((dev >> 8) & 0xfff),
+                ((dev >> 12) & 0xffff_ff00) | (dev & 0xff)
+            )
+        }
+        MremapAddr => ptr(v),
+        OffInOut => {
+            if v == 0 {
+                return "NULL".to_string();
+            }
+            let before = c.saved.first().copied();
+            let after = st::read_u64(c.mem, v);
+            match (before, after) {
+                (Some(b), Some(a)) if !c.failed() && a != b => {
+                    format!("[{}] => [{}]", b as i64, a as i64)
+                }
+                (Some(b), _) => format!("[{}]", b as i64),
+                (None, _) => ptr(v),
+            }
+        }
+        ItimerOut => if_ok(c, v, st::itimerval),
+        RusageOut => if_ok(c, v, st::rusage),
+        TmsOut => if_ok(c, v, st::tms),
+        IntOut => if_ok(c, v, st::int_ptr),
+        SiginfoOut => if_ok(c, v, st::siginfo),
         PrctlExit => match c.arg(0) {
             PR_GET_PDEATHSIG => {
                 if c.failed() {
@@ -876,25 +1066,42 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
                 return ptr(v);
             }
             let len = read_u32(c.mem, c.arg(lenp)).unwrap_or(0);
-            if len == 4 {
+            let so_error = c.arg(1) == 1 && c.arg(2) == 4;
+            if len == 4 && so_error {
+                // SO_ERROR holds an errno: `[ECONNREFUSED]`.
+                match read_u32(c.mem, v).map(|e| e as i32) {
+                    Some(e) if e != 0 => {
+                        format!(
+                            "[{}]",
+                            errno::errno_name(e).map_or_else(|| e.to_string(), str::to_string)
+                        )
+                    }
+                    Some(_) => "[0]".to_string(),
+                    None => ptr(v),
+                }
+            } else if len == 4 {
                 st::int_ptr(c.mem, v)
             } else {
                 buf(c.mem, v, u64::from(len), c.opts)
             }
         }
         CloneExit => {
+            // strace 6.1 prints these at exit, each after its own separator.
             let f = c.arg(0);
-            let mut parts = Vec::new();
+            let mut out = String::new();
             if f & libc::CLONE_PARENT_SETTID as u64 != 0 {
-                parts.push(format!("parent_tid={}", st::int_ptr(c.mem, c.arg(2))));
+                out.push_str(&format!(", parent_tid={}", st::int_ptr(c.mem, c.arg(2))));
+            } else if f & libc::CLONE_PIDFD as u64 != 0 {
+                let fd = read_u32(c.mem, c.arg(2)).map_or(-1, |v| v as i32);
+                out.push_str(&format!(", parent_tid=[{}]", c.fd(fd)));
             }
             if f & libc::CLONE_SETTLS as u64 != 0 {
-                parts.push(format!("tls={}", ptr(c.arg(4))));
+                out.push_str(&format!(", tls={}", ptr(c.arg(4))));
             }
             if f & (libc::CLONE_CHILD_SETTID | libc::CLONE_CHILD_CLEARTID) as u64 != 0 {
-                parts.push(format!("child_tidptr={}", ptr(c.arg(3))));
+                out.push_str(&format!(", child_tidptr={}", ptr(c.arg(3))));
             }
-            parts.join(", ")
+            out
         }
     }
 }
@@ -943,6 +1150,41 @@ fn cwd_path(opts: &DecodeOpts) -> Option<Vec<u8>> {
     std::fs::read_link(format!("/proc/{}/cwd", opts.pid))
         .ok()
         .map(|p| p.as_os_str().as_bytes().to_vec())
+}
+
+/// getpriority/setpriority `which`.
+const PRIO_WHICH: Xlat = &[(0, "PRIO_PROCESS"), (1, "PRIO_PGRP"), (2, "PRIO_USER")];
+
+/// waitid id types.
+const IDTYPES: Xlat = &[(0, "P_ALL"), (1, "P_PID"), (2, "P_PGID"), (3, "P_PIDFD")];
+
+/// ` (in [3], out [4], left {tv_sec=0, tv_nsec=99})` or ` (Timeout)` after select/pselect6.
+fn select_result(ret: i64, args: &[u64; 6], mem: &dyn Memory, ts: bool) -> String {
+    if ret == 0 {
+        return "0 (Timeout)".to_string();
+    }
+    let nfds = args[0] as i32;
+    // strace lists bare fds in the result sets, even with -y.
+    let fd = |f: i32| f.to_string();
+    let mut parts = Vec::new();
+    for (i, label) in [(1, "in"), (2, "out"), (3, "except")] {
+        if args[i] == 0 {
+            continue;
+        }
+        let set = st::fd_set(mem, args[i], nfds, &fd);
+        if set != "[]" && set.starts_with('[') {
+            parts.push(format!("{label} {set}"));
+        }
+    }
+    if args[4] != 0 {
+        let left = if ts {
+            st::timespec(mem, args[4])
+        } else {
+            st::timeval(mem, args[4])
+        };
+        parts.push(format!("left {left}"));
+    }
+    format!("{ret} ({})", parts.join(", "))
 }
 
 const PR_GET_PDEATHSIG: u64 = 2;
@@ -1061,6 +1303,11 @@ const CAPS: [&str; 41] = [
     "CAP_BPF",
     "CAP_CHECKPOINT_RESTORE",
 ];
+
+/// The name of capability `i`, if known.
+pub(crate) fn cap_name_known(i: u64) -> Option<&'static str> {
+    usize::try_from(i).ok().and_then(|i| CAPS.get(i)).copied()
+}
 
 fn cap_name(v: u64) -> String {
     match usize::try_from(v).ok().and_then(|i| CAPS.get(i)) {
@@ -1257,6 +1504,11 @@ fn futex_rest(c: &Ctx<'_>) -> String {
     }
 }
 
+/// FIONREAD and TIOCOUTQ store an `int` for the caller.
+fn ioctl_writes_int(req: u64) -> bool {
+    matches!(req & 0xffff_ffff, 0x541b | 0x5411)
+}
+
 fn ioctl_name(v: u64) -> String {
     const IOCTLS: fl::Xlat = &[
         (0x5401, "TCGETS"),
@@ -1264,6 +1516,7 @@ fn ioctl_name(v: u64) -> String {
         (0x5403, "TCSETSW"),
         (0x5404, "TCSETSF"),
         (0x540f, "TIOCGPGRP"),
+        (0x5411, "TIOCOUTQ"),
         (0x5410, "TIOCSPGRP"),
         (0x5413, "TIOCGWINSZ"),
         (0x5414, "TIOCSWINSZ"),
@@ -1285,13 +1538,28 @@ fn raw_args(nr: u64, args: &[u64; 6]) -> Vec<String> {
     args.iter().take(n.min(6)).map(|&v| hex(v)).collect()
 }
 
-fn name_of(nr: u64) -> Option<&'static str> {
-    syscalls::name(nr)
+/// Specs indexed by syscall number, built once: the per-call lookup is an index, not a string
+/// match over two hundred names.
+/// A decoded syscall's argument kinds and return kind.
+type Spec = (&'static [A], R);
+
+static SPEC_BY_NR: std::sync::LazyLock<Vec<Option<Spec>>> = std::sync::LazyLock::new(|| {
+    (0..syscalls::x86_64::MAX_NR as u64)
+        .map(|nr| syscalls::name(nr).and_then(spec))
+        .collect()
+});
+
+fn spec_of(nr: u64) -> Option<Spec> {
+    usize::try_from(nr)
+        .ok()
+        .and_then(|i| SPEC_BY_NR.get(i))
+        .copied()
+        .flatten()
 }
 
 /// Entry: decode the arguments the kernel reads.
 pub fn enter(nr: u64, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> Entry {
-    let Some((kinds, _)) = name_of(nr).and_then(spec) else {
+    let Some((kinds, _)) = spec_of(nr) else {
         let list = raw_args(nr, args);
         return Entry {
             text: list.join(", "),
@@ -1345,6 +1613,11 @@ fn save(kinds: &[A], args: &[u64; 6], mem: &dyn Memory) -> Vec<u64> {
                     saved.push(u64::from(n));
                 }
             }
+            OffInOut => {
+                if let Some(n) = st::read_u64(mem, v) {
+                    saved.push(n);
+                }
+            }
             _ => {}
         }
     }
@@ -1360,7 +1633,7 @@ pub fn exit(
     opts: &DecodeOpts,
     entry: &Entry,
 ) -> (String, Vec<String>, String) {
-    let found = name_of(nr).and_then(spec);
+    let found = spec_of(nr);
     let Some((kinds, rkind)) = found else {
         return (
             entry.text.clone(),
@@ -1444,6 +1717,11 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
             name.map_or_else(|| ret.to_string(), |n| format!("{ret} ({n})"))
         }
         R::Prctl => ret.to_string(),
+        R::Select(ts) => select_result(ret, args, mem, ts),
+        R::Signal => match i32::try_from(ret).ok().and_then(super::signal_name) {
+            Some(n) => format!("{ret} ({n})"),
+            None => ret.to_string(),
+        },
         R::Fcntl => match args[1] {
             0 | 1030 => fd_text(i32::try_from(ret).unwrap_or(-1), mem, opts),
             1 if ret != 0 => format!(

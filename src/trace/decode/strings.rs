@@ -57,6 +57,8 @@ pub fn cstr_max(mem: &dyn Memory, addr: u64, max: usize) -> String {
         return "NULL".to_string();
     }
     match mem.read_cstr(addr, max.saturating_add(1)) {
+        // Cut short by unreadable memory before a NUL: strace prints the address then.
+        Ok((bytes, true)) if bytes.len() < max => ptr(addr),
         Ok((bytes, truncated)) => {
             if bytes.len() > max || (truncated && bytes.len() >= max) {
                 let cut = bytes.get(..max).unwrap_or(&bytes);

@@ -163,6 +163,7 @@ pub fn msghdr(
     data_len: Option<u64>,
     namelen_in: Option<u32>,
     opts: &DecodeOpts,
+    fd: &dyn Fn(i32) -> String,
 ) -> String {
     let Ok(b) = mem.read(addr, 56) else {
         return ptr(addr);
@@ -188,13 +189,84 @@ pub fn msghdr(
         iovec(mem, iov, iovlen, data_len, opts)
     );
     if controllen != 0 {
-        s.push_str(&format!(", msg_control={}", ptr(control)));
+        s.push_str(&format!(
+            ", msg_control={}",
+            cmsgs(mem, control, controllen, fd)
+        ));
     }
     s.push_str(&format!(
         ", msg_controllen={controllen}, msg_flags={}}}",
         flags::flags(u64::from(mflags), flags::MSG_FLAGS, "0")
     ));
     s
+}
+
+/// SCM_* control message types at SOL_SOCKET.
+const SCM_TYPES: flags::Xlat = &[
+    (1, "SCM_RIGHTS"),
+    (2, "SCM_CREDENTIALS"),
+    (3, "SCM_SECURITY"),
+    (4, "SCM_PIDFD"),
+    (29, "SO_TIMESTAMP_OLD"),
+    (35, "SO_TIMESTAMPNS_OLD"),
+    (37, "SO_TIMESTAMPING_OLD"),
+];
+
+/// The control messages of a msghdr: `[{cmsg_len=24, cmsg_level=SOL_SOCKET,
+/// cmsg_type=SCM_RIGHTS, cmsg_data=[5, 6]}]`.
+fn cmsgs(mem: &dyn Memory, addr: u64, len: u64, fd: &dyn Fn(i32) -> String) -> String {
+    let len = usize::try_from(len.min(65536)).unwrap_or(0);
+    let Ok(b) = mem.read(addr, len) else {
+        return ptr(addr);
+    };
+    let mut items = Vec::new();
+    let mut off = 0usize;
+    while off + 16 <= b.len() {
+        let Some(clen) = le_u64(&b, off).and_then(|l| usize::try_from(l).ok()) else {
+            break;
+        };
+        let level = le_u32(&b, off + 8).unwrap_or(0) as i32;
+        let ty = le_u32(&b, off + 12).unwrap_or(0) as i32;
+        let mut item = format!(
+            "{{cmsg_len={clen}, cmsg_level={}",
+            flags::xenum_dec(i64::from(level), flags::SOL, "SOL_???")
+        );
+        let data = b
+            .get(off + 16..(off + clen.max(16)).min(b.len()))
+            .unwrap_or(&[]);
+        if level == 1 {
+            item.push_str(&format!(
+                ", cmsg_type={}",
+                flags::xenum(ty as u32 as u64, SCM_TYPES, "SCM_???")
+            ));
+            match ty {
+                1 => {
+                    let fds: Vec<String> = data
+                        .chunks_exact(4)
+                        .filter_map(|c| le_u32(c, 0))
+                        .map(|f| fd(f as i32))
+                        .collect();
+                    item.push_str(&format!(", cmsg_data=[{}]", fds.join(", ")));
+                }
+                2 if data.len() >= 12 => item.push_str(&format!(
+                    ", cmsg_data={{pid={}, uid={}, gid={}}}",
+                    le_u32(data, 0).unwrap_or(0) as i32,
+                    le_u32(data, 4).unwrap_or(0),
+                    le_u32(data, 8).unwrap_or(0)
+                )),
+                _ => {}
+            }
+        } else {
+            item.push_str(&format!(", cmsg_type={ty:#x}"));
+        }
+        item.push('}');
+        items.push(item);
+        if clen < 16 {
+            break;
+        }
+        off += clen.div_ceil(8) * 8;
+    }
+    format!("[{}]", items.join(", "))
 }
 
 /// `struct stat` (abbreviated as strace does without `-v`).
@@ -734,4 +806,348 @@ pub fn utime_timespecs(mem: &dyn Memory, addr: u64) -> String {
         format!("{{tv_sec={sec}, tv_nsec={nsec_text}}}")
     };
     format!("[{}, {}]", one(0), one(16))
+}
+
+/// An `fd_set` of `nfds` bits: `[3 4]`, fds printed with `fd` (for `-y`).
+pub fn fd_set(mem: &dyn Memory, addr: u64, nfds: i32, fd: &dyn Fn(i32) -> String) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let nfds = usize::try_from(nfds.clamp(0, 1024 * 64)).unwrap_or(0);
+    let bytes = nfds.div_ceil(64) * 8;
+    let Ok(b) = mem.read(addr, bytes) else {
+        return ptr(addr);
+    };
+    let set: Vec<String> = (0..nfds)
+        .filter(|&i| b.get(i / 8).is_some_and(|byte| byte & (1 << (i % 8)) != 0))
+        .map(|i| fd(i as i32))
+        .collect();
+    format!("[{}]", set.join(" "))
+}
+
+/// `{l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=0}` (struct flock).
+pub fn flock(mem: &dyn Memory, addr: u64, with_pid: bool) -> String {
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    const TYPES: flags::Xlat = &[(0, "F_RDLCK"), (1, "F_WRLCK"), (2, "F_UNLCK")];
+    let ty = u64::from(le_u16(&b, 0).unwrap_or(0));
+    let whence = u64::from(le_u16(&b, 2).unwrap_or(0));
+    let mut s = format!(
+        "{{l_type={}, l_whence={}, l_start={}, l_len={}",
+        flags::xenum(ty, TYPES, "F_???"),
+        flags::xenum(whence, flags::WHENCE, "SEEK_???"),
+        le_u64(&b, 8).unwrap_or(0) as i64,
+        le_u64(&b, 16).unwrap_or(0) as i64
+    );
+    if with_pid {
+        s.push_str(&format!(", l_pid={}", le_u32(&b, 24).unwrap_or(0) as i32));
+    }
+    s.push('}');
+    s
+}
+
+/// `{l_onoff=1, l_linger=0}` (struct linger).
+pub fn linger(b: &[u8]) -> Option<String> {
+    Some(format!(
+        "{{l_onoff={}, l_linger={}}}",
+        le_u32(b, 0)? as i32,
+        le_u32(b, 4)? as i32
+    ))
+}
+
+/// `{tv_sec=2, tv_usec=500}` from bytes.
+pub fn timeval_bytes(b: &[u8]) -> Option<String> {
+    Some(format!(
+        "{{tv_sec={}, tv_usec={}}}",
+        le_u64(b, 0)? as i64,
+        le_u64(b, 8)? as i64
+    ))
+}
+
+/// `{it_interval={…}, it_value={…}}` (struct itimerval).
+pub fn itimerval(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    match (timeval_bytes(&b), b.get(16..).and_then(timeval_bytes)) {
+        (Some(i), Some(v)) => format!("{{it_interval={i}, it_value={v}}}"),
+        _ => ptr(addr),
+    }
+}
+
+/// `{ru_utime={…}, ru_stime={…}, ...}` (struct rusage, abbreviated).
+pub fn rusage(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    match (timeval_bytes(&b), b.get(16..).and_then(timeval_bytes)) {
+        (Some(u), Some(s)) => format!("{{ru_utime={u}, ru_stime={s}, ...}}"),
+        _ => ptr(addr),
+    }
+}
+
+/// A clock_t in ticks with strace's seconds comment: `1 /* 0.01 s */` (USER_HZ = 100).
+fn clock_t(v: u64) -> String {
+    if v == 0 {
+        "0".to_string()
+    } else {
+        format!("{v} /* {}.{:02} s */", v / 100, v % 100)
+    }
+}
+
+/// `{tms_utime=1 /* 0.01 s */, …}` (struct tms).
+pub fn tms(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    let f = |off| clock_t(le_u64(&b, off).unwrap_or(0));
+    format!(
+        "{{tms_utime={}, tms_stime={}, tms_cutime={}, tms_cstime={}}}",
+        f(0),
+        f(8),
+        f(16),
+        f(24)
+    )
+}
+
+/// si_code names for signals without their own table.
+const SI_CODES: flags::Xlat = &[
+    (0, "SI_USER"),
+    (0x80, "SI_KERNEL"),
+    (u64::MAX, "SI_QUEUE"),
+    (u64::MAX - 1, "SI_TIMER"),
+    (u64::MAX - 2, "SI_MESGQ"),
+    (u64::MAX - 3, "SI_ASYNCIO"),
+    (u64::MAX - 4, "SI_SIGIO"),
+    (u64::MAX - 5, "SI_TKILL"),
+    (u64::MAX - 6, "SI_DETHREAD"),
+    (u64::MAX - 59, "SI_ASYNCNL"),
+];
+const CLD_CODES: flags::Xlat = &[
+    (1, "CLD_EXITED"),
+    (2, "CLD_KILLED"),
+    (3, "CLD_DUMPED"),
+    (4, "CLD_TRAPPED"),
+    (5, "CLD_STOPPED"),
+    (6, "CLD_CONTINUED"),
+];
+const SEGV_CODES: flags::Xlat = &[
+    (1, "SEGV_MAPERR"),
+    (2, "SEGV_ACCERR"),
+    (3, "SEGV_BNDERR"),
+    (4, "SEGV_PKUERR"),
+    (5, "SEGV_ACCADI"),
+    (6, "SEGV_ADIDERR"),
+    (7, "SEGV_ADIPERR"),
+    (8, "SEGV_MTEAERR"),
+    (9, "SEGV_MTESERR"),
+    (10, "SEGV_CPERR"),
+];
+const BUS_CODES: flags::Xlat = &[
+    (1, "BUS_ADRALN"),
+    (2, "BUS_ADRERR"),
+    (3, "BUS_OBJERR"),
+    (4, "BUS_MCEERR_AR"),
+    (5, "BUS_MCEERR_AO"),
+];
+
+/// A `siginfo_t` (128 bytes) as strace prints it: in `--- SIGCHLD {…} ---` lines and waitid.
+///
+/// `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=12, si_uid=0, si_status=3, si_utime=0,
+/// si_stime=0}`, `{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL}`,
+/// `{si_signo=SIGTERM, si_code=SI_USER, si_pid=1, si_uid=0}`.
+pub fn siginfo_bytes(b: &[u8]) -> String {
+    let signo = le_u32(b, 0).unwrap_or(0) as i32;
+    let code = le_u32(b, 8).unwrap_or(0) as i32;
+    let code_u = code as i64 as u64;
+    let u32f = |off| le_u32(b, off).unwrap_or(0);
+    let sig = sig_text(i64::from(signo));
+    let code_text = |table: flags::Xlat| {
+        lookup(code_u, table)
+            .or_else(|| lookup(code_u, SI_CODES))
+            .map_or_else(|| code.to_string(), str::to_string)
+    };
+    let user = |s: &str| format!("{s}, si_pid={}, si_uid={}", u32f(16) as i32, u32f(20));
+    let mut out = format!("{{si_signo={sig}, si_code=");
+    if code <= 0 || code == 0x80 {
+        let ct = code_text(&[]);
+        match code {
+            0 | -6 => out.push_str(&user(&ct)),
+            -1 => {
+                out.push_str(&user(&ct));
+                out.push_str(&format!(
+                    ", si_int={}, si_ptr={}",
+                    u32f(24) as i32,
+                    ptr(le_u64(b, 24).unwrap_or(0))
+                ));
+            }
+            _ => out.push_str(&ct),
+        }
+    } else if signo == libc::SIGCHLD {
+        let status = u32f(24) as i32;
+        let status_text = if code == 1 {
+            status.to_string()
+        } else {
+            sig_text(i64::from(status))
+        };
+        out.push_str(&format!(
+            "{}, si_pid={}, si_uid={}, si_status={status_text}, si_utime={}, si_stime={}",
+            code_text(CLD_CODES),
+            u32f(16) as i32,
+            u32f(20),
+            clock_t(le_u64(b, 32).unwrap_or(0)),
+            clock_t(le_u64(b, 40).unwrap_or(0))
+        ));
+    } else if matches!(
+        signo,
+        libc::SIGSEGV | libc::SIGBUS | libc::SIGILL | libc::SIGFPE | libc::SIGTRAP
+    ) {
+        let table = match signo {
+            libc::SIGSEGV => SEGV_CODES,
+            libc::SIGBUS => BUS_CODES,
+            _ => &[],
+        };
+        out.push_str(&format!(
+            "{}, si_addr={}",
+            code_text(table),
+            ptr(le_u64(b, 16).unwrap_or(0))
+        ));
+    } else {
+        out.push_str(&code_text(&[]));
+    }
+    out.push('}');
+    out
+}
+
+/// A siginfo_t in tracee memory.
+pub fn siginfo(mem: &dyn Memory, addr: u64) -> String {
+    match mem.read(addr, 128) {
+        Ok(b) => siginfo_bytes(&b),
+        Err(_) => ptr(addr),
+    }
+}
+
+/// `struct open_how`: `{flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_IN_ROOT}` (mode only when
+/// creating or set).
+pub fn open_how(mem: &dyn Memory, addr: u64, size: u64) -> String {
+    if size < 24 {
+        return ptr(addr);
+    }
+    let Ok(b) = mem.read(addr, 24) else {
+        return ptr(addr);
+    };
+    let fl = le_u64(&b, 0).unwrap_or(0);
+    let mode = le_u64(&b, 8).unwrap_or(0);
+    let resolve = le_u64(&b, 16).unwrap_or(0);
+    let mut s = format!("{{flags={}", flags::open_flags(fl));
+    if fl & (libc::O_CREAT as u64 | 0o20000000) != 0 || mode != 0 {
+        s.push_str(&format!(", mode={}", flags::mode(mode)));
+    }
+    s.push_str(&format!(
+        ", resolve={}}}",
+        flags::flags(resolve, flags::RESOLVE_FLAGS, "0")
+    ));
+    s
+}
+
+/// `stack_t`: `{ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}`.
+pub fn stack_t(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 24) else {
+        return ptr(addr);
+    };
+    format!(
+        "{{ss_sp={}, ss_flags={}, ss_size={}}}",
+        ptr(le_u64(&b, 0).unwrap_or(0)),
+        flags::flags(u64::from(le_u32(&b, 8).unwrap_or(0)), flags::SS_FLAGS, "0"),
+        le_u64(&b, 16).unwrap_or(0)
+    )
+}
+
+/// `struct itimerspec`: `{it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=5, tv_nsec=0}}`.
+pub fn itimerspec(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    let ts = |off: usize| {
+        format!(
+            "{{tv_sec={}, tv_nsec={}}}",
+            le_u64(&b, off).unwrap_or(0) as i64,
+            le_u64(&b, off + 8).unwrap_or(0) as i64
+        )
+    };
+    format!("{{it_interval={}, it_value={}}}", ts(0), ts(16))
+}
+
+/// Capability versions of capget/capset headers.
+const CAP_VERSIONS: flags::Xlat = &[
+    (0x1998_0330, "_LINUX_CAPABILITY_VERSION_1"),
+    (0x2007_1026, "_LINUX_CAPABILITY_VERSION_2"),
+    (0x2008_0522, "_LINUX_CAPABILITY_VERSION_3"),
+];
+
+/// `{version=_LINUX_CAPABILITY_VERSION_3, pid=0}`.
+pub fn cap_header(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 8) else {
+        return ptr(addr);
+    };
+    format!(
+        "{{version={}, pid={}}}",
+        flags::xenum(
+            u64::from(le_u32(&b, 0).unwrap_or(0)),
+            CAP_VERSIONS,
+            "_LINUX_CAPABILITY_VERSION_???"
+        ),
+        le_u32(&b, 4).unwrap_or(0) as i32
+    )
+}
+
+/// A capability set as strace prints it: `1<<CAP_CHOWN|1<<CAP_KILL`, or `0`.
+pub fn cap_set(bits: u64) -> String {
+    if bits == 0 {
+        return "0".to_string();
+    }
+    let mut parts = Vec::new();
+    for i in 0..64 {
+        if bits & (1u64 << i) != 0 {
+            match super::spec::cap_name_known(i) {
+                Some(n) => parts.push(format!("1<<{n}")),
+                None => parts.push(format!("1<<{i}")),
+            }
+        }
+    }
+    parts.join("|")
+}
+
+/// The `struct __user_cap_data_struct[2]` of capget/capset (version 2/3 headers).
+pub fn cap_data(mem: &dyn Memory, addr: u64, header: u64) -> String {
+    let version = read_u32(mem, header).unwrap_or(0);
+    let words = if version == 0x1998_0330 { 1 } else { 2 };
+    let Ok(b) = mem.read(addr, 12 * words) else {
+        return ptr(addr);
+    };
+    let field = |off: usize| {
+        let lo = u64::from(le_u32(&b, off).unwrap_or(0));
+        let hi = if words == 2 {
+            u64::from(le_u32(&b, 12 + off).unwrap_or(0))
+        } else {
+            0
+        };
+        cap_set(lo | (hi << 32))
+    };
+    format!(
+        "{{effective={}, permitted={}, inheritable={}}}",
+        field(0),
+        field(4),
+        field(8)
+    )
 }

@@ -370,3 +370,73 @@ fn hostile_input_never_panics_and_exit_extends_entry() {
         }
     }
 }
+
+fn siginfo_raw(signo: i32, code: i32, fields: &[(usize, u64)]) -> Vec<u8> {
+    let mut b = vec![0u8; 128];
+    b[0..4].copy_from_slice(&signo.to_le_bytes());
+    b[8..12].copy_from_slice(&code.to_le_bytes());
+    for &(off, v) in fields {
+        b[off..off + 8].copy_from_slice(&v.to_le_bytes());
+    }
+    b
+}
+
+#[test]
+fn siginfo_as_strace_prints_it() {
+    // --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x7fb2000000a9} ---
+    let segv = siginfo_raw(libc::SIGSEGV, 1, &[(16, 0x7fb2_0000_00a9)]);
+    assert_eq!(
+        format_siginfo(&segv),
+        "{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x7fb2000000a9}"
+    );
+    // rt_sigtimedwait([USR1], {si_signo=SIGUSR1, si_code=SI_USER, si_pid=24322, si_uid=0}, …)
+    let user = siginfo_raw(libc::SIGUSR1, 0, &[(16, 24322)]);
+    assert_eq!(
+        format_siginfo(&user),
+        "{si_signo=SIGUSR1, si_code=SI_USER, si_pid=24322, si_uid=0}"
+    );
+    // --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=24363, si_uid=0,
+    //     si_status=SIGKILL, si_utime=0, si_stime=0} ---
+    let chld = siginfo_raw(libc::SIGCHLD, 2, &[(16, 24363), (24, 9)]);
+    assert_eq!(
+        format_siginfo(&chld),
+        "{si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=24363, si_uid=0, si_status=SIGKILL, \
+         si_utime=0, si_stime=0}"
+    );
+    // Short or garbage input does not panic.
+    let _ = format_siginfo(&[]);
+    let _ = format_siginfo(&[0xff; 7]);
+}
+
+#[test]
+fn unfinished_split_points_follow_strace_6_1() {
+    let mut mem = FakeMem::default();
+    let opts = DecodeOpts::default();
+    // clone: strace 6.1 prints child_stack and flags at entry, the separator and tid pointer
+    // at exit: `clone(child_stack=NULL, flags=…|SIGCHLD <unfinished ...>` then
+    // `<... clone resumed>, child_tidptr=0x7f34da02ce50) = 10866`.
+    let flags = (libc::CLONE_CHILD_CLEARTID | libc::CLONE_CHILD_SETTID | libc::SIGCHLD) as u64;
+    let args = [flags, 0, 0, 0x7f34_da02_ce50, 0, 0];
+    let entry = format_args_enter(nr("clone"), &args, &mem, &opts);
+    assert_eq!(
+        entry.text,
+        "child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"
+    );
+    let (a, r) = format_call_exit(nr("clone"), &args, 10866, &mem, &opts, &entry);
+    assert_eq!(
+        a.strip_prefix(&entry.text),
+        Some(", child_tidptr=0x7f34da02ce50")
+    );
+    assert_eq!(r, "10866");
+    // wait4: `wait4(10866,  <unfinished ...>` then
+    // `<... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 10866`.
+    let status = mem.put(0x1000, &(3u32 << 8).to_le_bytes());
+    let args = [10866, status, 0, 0, 0, 0];
+    let entry = format_args_enter(nr("wait4"), &args, &mem, &opts);
+    assert_eq!(entry.text, "10866, ");
+    let (a, _) = format_call_exit(nr("wait4"), &args, 10866, &mem, &opts, &entry);
+    assert_eq!(
+        a.strip_prefix(&entry.text),
+        Some("[{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL")
+    );
+}

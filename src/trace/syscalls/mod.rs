@@ -5,6 +5,39 @@
 
 use std::sync::LazyLock;
 
+/// Builds an architecture's table: `LIST` (every assigned syscall, in number order, from
+/// `NR name NARGS [FLAG FLAG…];` rows), `MAX_NR` and `TABLE` (indexed by number).
+macro_rules! syscall_table {
+    (
+        $(#[$max_doc:meta])*
+        max = $max:literal;
+        $($nr:literal $name:ident $nargs:literal [$($flag:ident)*];)*
+    ) => {
+        /// Every assigned syscall in number order (the source of [`TABLE`]).
+        pub const LIST: &[Syscall] = &[
+            $(Syscall { nr: $nr, name: stringify!($name), nargs: $nargs, flags: 0 $(| $flag)* },)*
+        ];
+
+        $(#[$max_doc])*
+        pub const MAX_NR: usize = $max;
+
+        /// The table indexed by syscall number (`None` for unassigned numbers).
+        pub static TABLE: [Option<Syscall>; MAX_NR] = build();
+
+        const fn build() -> [Option<Syscall>; MAX_NR] {
+            let mut table = [None; MAX_NR];
+            let mut i = 0;
+            while i < LIST.len() {
+                let s = LIST[i];
+                table[s.nr as usize] = Some(s);
+                i += 1;
+            }
+            table
+        }
+    };
+}
+
+pub mod aarch64;
 pub mod x86_64;
 
 /// Class flag: takes or returns a file descriptor (`%desc`).
@@ -145,17 +178,76 @@ pub fn close_matches(name: &str) -> Vec<&'static str> {
     scored.into_iter().take(5).map(|(_, c)| c).collect()
 }
 
-/// Levenshtein distance over bytes.
+/// Edit distance over bytes where swapping two neighbours counts as one edit (optimal string
+/// alignment), so `accpet4` is one edit from `accept4`.
 fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups() {
+        assert_eq!(name(0), Some("read"));
+        assert_eq!(number("accept4"), Some(libc::SYS_accept4 as u64));
+        assert_eq!(name(400), None);
+        assert_eq!(name(u64::MAX), None);
+        assert_eq!(number("nope"), None);
+        assert!(all().count() > 370);
+    }
+
+    #[test]
+    fn classes() {
+        let net = class_members("%network").expect("%network");
+        assert!(net.contains(&"accept4") && net.contains(&"sendmsg"));
+        assert!(!net.contains(&"read"));
+        assert_eq!(class_members("%net"), class_members("%network"));
+        let file = class_members("%file").expect("%file");
+        assert!(file.contains(&"openat") && file.contains(&"execve"));
+        assert!(class_members("%desc").expect("%desc").contains(&"read"));
+        assert!(class_members("%process")
+            .expect("%process")
+            .contains(&"clone3"));
+        assert!(class_members("%bogus").is_none());
+        for &(class, _) in CLASSES {
+            assert!(
+                class_members(class).is_some_and(|m| !m.is_empty()),
+                "{class} empty"
+            );
+        }
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(close_matches("accpet4").first(), Some(&"accept4"));
+        assert!(close_matches("opnat").contains(&"openat"));
+        assert!(close_matches("%fiel").contains(&"%file"));
+        assert!(close_matches("epoll")
+            .iter()
+            .all(|n| n.starts_with("epoll")));
+        assert!(close_matches("zzzzzzzzzz").is_empty());
+    }
 }
