@@ -195,13 +195,40 @@ fn log_writes(lines: &[String]) -> usize {
         .count()
 }
 
+/// A pod of its own (the shared one serves other tests' requests, which would show up in the
+/// trace); removed on drop, also when the test fails.
+struct PrivatePod {
+    pod: Pod,
+    name: String,
+}
+
+impl PrivatePod {
+    fn up() -> PrivatePod {
+        let name = format!("toolbox-trace-{}", std::process::id());
+        let pod = Pod::up_with(PidMode::Shared, &[("TESTPOD_NAME", &name)]);
+        PrivatePod { pod, name }
+    }
+}
+
+impl Drop for PrivatePod {
+    fn drop(&mut self) {
+        let _ = Command::new(common::repo().join("scripts/testpod"))
+            .arg("down")
+            .env("TESTPOD_NAME", &self.name)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
 #[test]
 #[serial(ptrace)]
 fn nginx_worker_trace_matches_strace() {
     require_pod!();
-    let pod = Pod::up(PidMode::Shared);
-    let ours = toolbox_trace(&pod);
-    let theirs = strace_trace(&pod);
+    let private = PrivatePod::up();
+    let pod = &private.pod;
+    let ours = toolbox_trace(pod);
+    let theirs = strace_trace(pod);
     let show = |v: &[String]| v.join("\n");
     assert_eq!(
         accepts(&ours),
