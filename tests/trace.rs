@@ -465,6 +465,14 @@ fn group_stop_and_continue_match_strace() {
 
 #[test]
 #[serial(ptrace)]
+fn exec_from_a_thread_matches_strace() {
+    let probe = common::probe_binary("trace_thread_exec");
+    let script = format!("exec {}", probe.display());
+    launch_compare_with(&["-f"], &[], "trace=execve,exit_group", &script);
+}
+
+#[test]
+#[serial(ptrace)]
 fn fd_paths_and_string_sizes_match_strace() {
     let script = "exec cat /etc/hostname /etc/passwd";
     launch_compare_with(&["-y"], &[], "trace=openat,read,close", script);

@@ -575,8 +575,19 @@ impl Tracer {
                 if let Ok(former) = pt::event_msg(tid) {
                     let former = former as Pid;
                     if former != tid {
+                        // The execing thread's open line ends as strace ends it.
+                        let note = format!(" <pid changed to {tid} ...>");
+                        let cut = self
+                            .printer
+                            .cut_open_if(former, &note)
+                            .map_err(TraceError::Output)?;
+                        self.mark_cut(cut);
                         if let Some(t) = self.tracees.remove(&former) {
                             self.tracees.insert(tid, t);
+                        }
+                        if !self.quiet() && !self.opts.layout.json {
+                            let text = format!("+++ superseded by execve in pid {former} +++");
+                            self.event_line(tid, &text)?;
                         }
                     }
                 }

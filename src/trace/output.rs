@@ -112,6 +112,17 @@ impl Printer {
         }
     }
 
+    /// End the open line of `pid` (only) with `note`, e.g. ` <pid changed to 7 ...>`.
+    pub fn cut_open_if(&mut self, pid: Pid, note: &str) -> io::Result<Option<Pid>> {
+        if self.open != Some(pid) {
+            return Ok(None);
+        }
+        self.open = None;
+        self.out.write_all(note.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        Ok(Some(pid))
+    }
+
     fn leader(&mut self, pid: Option<Pid>, when: Option<SystemTime>) -> io::Result<()> {
         if let Some(pid) = pid {
             if self.layout.pid_column {
