@@ -473,6 +473,14 @@ fn exec_from_a_thread_matches_strace() {
 
 #[test]
 #[serial(ptrace)]
+fn interleaved_threads_match_strace() {
+    let probe = common::probe_binary("trace_interleave");
+    let script = format!("exec {}", probe.display());
+    launch_compare_with(&["-f"], &[], "trace=read,write", &script);
+}
+
+#[test]
+#[serial(ptrace)]
 fn fd_paths_and_string_sizes_match_strace() {
     let script = "exec cat /etc/hostname /etc/passwd";
     launch_compare_with(&["-y"], &[], "trace=openat,read,close", script);
