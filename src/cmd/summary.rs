@@ -10,6 +10,8 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
     let choice = scan.choose(&global.selector());
     let mut next: Vec<String> = Vec::new();
     println!("toolbox {}", env!("CARGO_PKG_VERSION"));
+    // Every process of the target's container: workers do the app's I/O, not the master.
+    let mut trace_pids: Vec<String> = Vec::new();
     let target_pid = match choice {
         Ok(choice) => {
             let t = Target::from_scan(&scan, choice);
@@ -37,6 +39,7 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
                 println!("skipped: {}", skipped.join("; "));
             }
             next.push("toolbox target".into());
+            trace_pids = t.members.iter().map(|m| m.pid.to_string()).collect();
             Some(t.pid)
         }
         Err(e) => {
@@ -63,9 +66,10 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
     }
     next.push("toolbox caps".into());
     next.push("toolbox ps -f      (toolbox inspect [PID] for one process)".into());
-    if let Some(pid) = target_pid {
+    if !trace_pids.is_empty() {
         next.push(format!(
-            "toolbox trace -p {pid} -f -e trace=%network   (strace's flags)"
+            "toolbox trace -f -p {} -e trace=%network   (strace's flags)",
+            trace_pids.join(",")
         ));
     }
     println!("\nnext:");
