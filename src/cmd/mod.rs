@@ -1,5 +1,6 @@
 //! One file per subcommand: its clap arguments and its `run()`.
 
 pub mod caps;
+pub mod capture;
 pub mod summary;
 pub mod target;
