@@ -257,6 +257,8 @@ pub enum Transport {
         code: u8,
         /// Identifier and sequence for echo messages.
         echo: Option<(u16, u16)>,
+        /// For "port unreachable": the quoted packet's destination, protocol and port.
+        unreachable: Option<(IpAddr, u8, u16)>,
         /// ICMP message length.
         len: u32,
     },
@@ -552,12 +554,39 @@ fn icmp(v6: bool, kind: u8, code: u8, slice: &[u8], ip: &IpInfo) -> Transport {
     } else {
         None
     };
+    let port_unreachable = if v6 {
+        kind == 1 && code == 4
+    } else {
+        kind == 3 && code == 3
+    };
+    let unreachable = if port_unreachable {
+        slice.get(8..).and_then(|quoted| quoted_dst(v6, quoted))
+    } else {
+        None
+    };
     Transport::Icmp {
         v6,
         kind,
         code,
         echo,
+        unreachable,
         len: ip.payload_len,
+    }
+}
+
+/// Destination address, protocol and port of the packet quoted in an ICMP error.
+fn quoted_dst(v6: bool, b: &[u8]) -> Option<(IpAddr, u8, u16)> {
+    if v6 {
+        let dst: [u8; 16] = b.get(24..40)?.try_into().ok()?;
+        Some((IpAddr::V6(Ipv6Addr::from(dst)), *b.get(6)?, be16(b, 42)?))
+    } else {
+        let ihl = usize::from(b.first()? & 0x0f) * 4;
+        let dst: [u8; 4] = b.get(16..20)?.try_into().ok()?;
+        Some((
+            IpAddr::V4(Ipv4Addr::from(dst)),
+            *b.get(9)?,
+            be16(b, ihl + 2)?,
+        ))
     }
 }
 

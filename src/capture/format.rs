@@ -238,14 +238,33 @@ impl Formatter {
                 kind,
                 code,
                 echo,
+                unreachable,
                 len,
             } => {
                 let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
                 let name = icmp_name(*v6, *kind, *code);
-                if *v6 {
-                    let _ = write!(out, "ICMP6, {name}");
-                } else {
-                    let _ = write!(out, "ICMP {name}");
+                match (v6, unreachable) {
+                    // print-icmp.c / print-icmp6.c wording for port unreachable.
+                    (false, Some((dst, proto, port))) => {
+                        let _ = write!(
+                            out,
+                            "ICMP {dst} {} port {port} unreachable",
+                            proto_name(*proto)
+                        );
+                    }
+                    (true, Some((dst, proto, port))) => {
+                        let _ = write!(
+                            out,
+                            "ICMP6, {name}, unreachable port, {dst} {} port {port}",
+                            proto_name(*proto)
+                        );
+                    }
+                    (true, None) => {
+                        let _ = write!(out, "ICMP6, {name}");
+                    }
+                    (false, None) => {
+                        let _ = write!(out, "ICMP {name}");
+                    }
                 }
                 if let Some((id, seq)) = echo {
                     let _ = write!(out, ", id {id}, seq {seq}");

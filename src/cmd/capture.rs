@@ -155,6 +155,10 @@ pub fn run(_global: &Global, args: CaptureArgs) -> anyhow::Result<i32> {
         return Ok(0);
     }
     let opts = args.options()?;
+    // Refuse before anything is opened: a pcap stream on a TTY is garbage (DESIGN.md, scenario 4).
+    if opts.write.as_deref() == Some("-") && crate::output::stdout_is_terminal() {
+        return Err(capture::CaptureError::Terminal.into());
+    }
     if let (Some(w), Some(_)) = (
         &opts.write,
         opts.rotation.max_bytes.or(opts.rotation.every_secs),
