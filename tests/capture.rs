@@ -563,3 +563,63 @@ fn write_to_a_terminal_is_refused() {
     );
     assert!(!o.status.success() || out.contains("toolbox: "), "{out}");
 }
+
+/// Disk full while writing: a clear error, and the file left behind is valid up to its last
+/// whole packet (capinfos agrees). A 64 KiB tmpfs in a private mount namespace is the full disk;
+/// `-r` feeds the writer from a file, so no capture capability is involved.
+#[test]
+fn disk_full_leaves_a_valid_file_and_a_clear_error() {
+    require_pod!();
+    let dir = tmpdir();
+    // 2,000 copies of one 47-byte packet: ~126 KB as pcap, twice the tmpfs.
+    let mut txt = String::new();
+    for _ in 0..2000 {
+        txt.push_str(
+            "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\
+             0010  00 21 00 01 00 00 40 11 7c c9 7f 00 00 01 7f 00\n\
+             0020  00 01 9c 40 27 0f 00 0d fe 20 68 65 6c 6c 6f\n",
+        );
+    }
+    let txt_path = dir.path().join("many.txt");
+    std::fs::write(&txt_path, txt).expect("write");
+    let big = dir.path().join("many.pcap");
+    let o = run_bounded(
+        60,
+        "text2pcap",
+        &[
+            "-q",
+            "-F",
+            "pcap",
+            txt_path.to_str().expect("utf-8"),
+            big.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success(), "text2pcap: {}", stderr(&o));
+    let full = dir.path().join("full");
+    std::fs::create_dir(&full).expect("mkdir");
+    let kept = dir.path().join("kept.pcap");
+    // Inside the namespace: mount, write until ENOSPC, copy the result out.
+    let script = format!(
+        "mount -t tmpfs -o size=64k toolbox-test {full} && \
+         {bin} capture -r {big} -w {full}/out.pcap; rc=$?; cp {full}/out.pcap {kept}; exit $rc",
+        full = full.display(),
+        bin = bin(),
+        big = big.display(),
+        kept = kept.display()
+    );
+    let o = run_bounded(
+        60,
+        "unshare",
+        &["-m", "--propagation", "private", "sh", "-c", &script],
+    );
+    assert_clean_error(&o);
+    let err = stderr(&o);
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(err.contains("cut back to its last whole packet"), "{err}");
+    let n = capinfos_count(&kept);
+    assert!(n > 0 && n < 2000, "kept {n} packets");
+    assert!(
+        err.contains(&format!("{n} packets")),
+        "toolbox's count differs from capinfos' {n}: {err}"
+    );
+}

@@ -82,10 +82,10 @@ pub enum CaptureError {
         msg: String,
     },
     /// Writing live output failed.
-    #[error("cannot write to standard output: {0}")]
+    #[error("cannot write to standard output")]
     Stdout(#[source] io::Error),
     /// Signal handlers could not be installed.
-    #[error("cannot install signal handlers: {0}")]
+    #[error("cannot install signal handlers")]
     Signals(#[source] io::Error),
 }
 

@@ -33,7 +33,7 @@ pub struct Header {
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// Creating a file failed.
-    #[error("cannot create {path}: {source}")]
+    #[error("cannot create {path}")]
     Create {
         /// The file.
         path: PathBuf,
@@ -41,7 +41,7 @@ pub enum WriteError {
         source: io::Error,
     },
     /// Writing failed; the file was cut back to its last whole packet.
-    #[error("cannot write {path}: {source}; the file is valid up to its last whole packet ({kept} packets, {bytes} bytes)")]
+    #[error("cannot write {path} (it was cut back to its last whole packet and is valid: {kept} packets, {bytes} bytes)")]
     Write {
         /// The file (`-` for standard output).
         path: PathBuf,
@@ -68,7 +68,10 @@ pub struct Writer {
     /// Bytes known to be on disk, ending on a record boundary.
     committed: u64,
     committed_packets: u64,
-    buffered_packets: u64,
+    /// End offset in `buf` of each queued record (to cut back to a whole record after a failure).
+    record_ends: Vec<usize>,
+    /// End of the file header in `buf` while it is queued (0 once written).
+    header_end: usize,
 }
 
 /// Flush when this much is buffered even within a batch.
@@ -92,9 +95,11 @@ impl Writer {
             buf: Vec::with_capacity(FLUSH_AT + 65536),
             committed: 0,
             committed_packets: 0,
-            buffered_packets: 0,
+            record_ends: Vec::new(),
+            header_end: 0,
         };
         w.file_header(header);
+        w.header_end = w.buf.len();
         w.flush()?;
         Ok(w)
     }
@@ -181,7 +186,7 @@ impl Writer {
                 b.extend_from_slice(&total.to_le_bytes());
             }
         }
-        self.buffered_packets += 1;
+        self.record_ends.push(self.buf.len());
         if self.buf.len() >= FLUSH_AT {
             self.flush()?;
         }
@@ -193,28 +198,43 @@ impl Writer {
         if self.buf.is_empty() {
             return Ok(());
         }
-        let res = match &mut self.out {
-            Out::File(f) => f.write_all(&self.buf),
-            Out::Stdout(s) => {
-                let mut lock = s.lock();
-                lock.write_all(&self.buf).and_then(|()| lock.flush())
+        let mut written = 0usize;
+        let res = loop {
+            if written == self.buf.len() {
+                break match &mut self.out {
+                    Out::File(_) => Ok(()),
+                    Out::Stdout(s) => s.flush(),
+                };
+            }
+            let r = match &mut self.out {
+                Out::File(f) => f.write(&self.buf[written..]),
+                Out::Stdout(s) => s.write(&self.buf[written..]),
+            };
+            match r {
+                Ok(0) => break Err(io::Error::from(io::ErrorKind::WriteZero)),
+                Ok(n) => written += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
             }
         };
+        let whole = self.record_ends.partition_point(|&end| end <= written);
+        let kept_bytes = match whole {
+            0 if self.header_end > 0 && written >= self.header_end => self.header_end,
+            0 => 0,
+            n => self.record_ends[n - 1],
+        };
+        self.header_end = 0;
+        self.committed += kept_bytes as u64;
+        self.committed_packets += whole as u64;
+        self.buf.clear();
+        self.record_ends.clear();
         match res {
-            Ok(()) => {
-                self.committed += self.buf.len() as u64;
-                self.committed_packets += self.buffered_packets;
-                self.buffered_packets = 0;
-                self.buf.clear();
-                Ok(())
-            }
+            Ok(()) => Ok(()),
             Err(source) => {
                 if let Out::File(f) = &mut self.out {
                     // Best effort: a partial record at the end would make the file unreadable.
                     let _ = f.set_len(self.committed);
                 }
-                self.buf.clear();
-                self.buffered_packets = 0;
                 Err(WriteError::Write {
                     path: self.path.clone(),
                     kept: self.committed_packets,
