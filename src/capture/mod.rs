@@ -296,9 +296,15 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
             return Err(d.into());
         }
     }
-    let open_err = |e: pcap::Error| CaptureError::Open {
-        iface: opts.iface.clone(),
-        msg: e.to_string(),
+    let open_err = |e: pcap::Error| {
+        let mut msg = e.to_string();
+        if msg.contains("No such device") {
+            msg.push_str("; `toolbox capture -D` lists the interfaces");
+        }
+        CaptureError::Open {
+            iface: opts.iface.clone(),
+            msg,
+        }
     };
     let mut inactive = Capture::from_device(opts.iface.as_str())
         .map_err(open_err)?

@@ -27,9 +27,9 @@ pub struct CaptureArgs {
     /// List the interfaces with their flags and addresses, and exit.
     #[arg(short = 'D', long = "list-interfaces")]
     pub list: bool,
-    /// Bytes to keep of each packet.
+    /// Bytes to keep of each packet (0: the default, 262144, as in tcpdump).
     #[arg(short = 's', long = "snapshot-length", value_name = "SNAPLEN", default_value_t = 262_144,
-          value_parser = clap::value_parser!(i32).range(1..=262_144))]
+          value_parser = clap::value_parser!(i32).range(0..=262_144))]
     pub snaplen: i32,
     /// Stop after COUNT packets.
     #[arg(short = 'c', value_name = "COUNT", value_parser = clap::value_parser!(u64).range(1..))]
@@ -120,7 +120,11 @@ impl CaptureArgs {
         Ok(Options {
             iface: self.interface.clone(),
             filter: self.filter.join(" "),
-            snaplen: self.snaplen,
+            snaplen: if self.snaplen == 0 {
+                262_144
+            } else {
+                self.snaplen
+            },
             count: self.count,
             duration,
             promisc: !self.no_promisc,
