@@ -37,7 +37,7 @@ pub enum CaptureError {
         msg: String,
     },
     /// The filter does not compile.
-    #[error("bad filter expression `{filter}`: {msg}{hint}")]
+    #[error("bad filter expression `{}`: {msg}{hint}", crate::output::sanitize(filter))]
     Filter {
         /// The expression.
         filter: String,
@@ -187,8 +187,9 @@ fn filter_hint(valid: impl Fn(&str) -> bool, filter: &str) -> String {
         let prefix = words[..k].join(" ");
         if valid(&prefix) {
             return format!(
-                "\n  `{prefix}` is a valid filter; the problem is in `{}`",
-                words[k..].join(" ")
+                "\n  `{}` is a valid filter; the problem is in `{}`",
+                crate::output::sanitize(&prefix),
+                crate::output::sanitize(&words[k..].join(" "))
             );
         }
     }
@@ -396,9 +397,10 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
         }
         // Drain what is ready, a batch at a time.
         loop {
+            // pcap_dispatch takes an int; the pcap crate panics above c_int::MAX.
             let remaining = opts
                 .count
-                .map(|c| usize::try_from(c.saturating_sub(captured)).unwrap_or(usize::MAX));
+                .map(|c| c.saturating_sub(captured).min(i32::MAX as u64) as usize);
             if remaining == Some(0) {
                 break;
             }
