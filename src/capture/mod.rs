@@ -37,7 +37,10 @@ pub enum CaptureError {
         msg: String,
     },
     /// The filter does not compile.
-    #[error("bad filter expression `{}`: {msg}{hint}", crate::output::sanitize(filter))]
+    #[error(
+        "bad filter expression `{}`: {msg}{hint}",
+        crate::output::sanitize(filter)
+    )]
     Filter {
         /// The expression.
         filter: String,
