@@ -292,6 +292,10 @@ impl Status {
     }
 }
 
+/// libpcap's read timeout: with TPACKET_V3 the kernel hands a partly filled ring block over after
+/// this long, so it bounds how late a packet reaches the file. tcpdump uses 1000 ms.
+const RETIRE_TIMEOUT: Duration = Duration::from_millis(100);
+
 /// Capture live until a signal, `-c`, `--duration` or an error; returns the statistics.
 pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
     let ctx = caps::Context::read();
@@ -314,7 +318,7 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
         .map_err(open_err)?
         .snaplen(opts.snaplen)
         .promisc(opts.promisc)
-        .timeout(100)
+        .timeout(RETIRE_TIMEOUT.as_millis() as i32)
         // Printing wants each packet at once; files want batches (fewer wake-ups, fewer drops).
         .immediate_mode(opts.write.is_none());
     if let Some(b) = opts.buffer_bytes {
@@ -368,20 +372,23 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
     let mut failure: Option<CaptureError> = None;
     let lt = linktype.0;
     let iface = opts.iface.clone();
+    // Once a signal or --duration ends the capture, keep draining for one block-retire interval:
+    // packets that arrived before the end may sit in a ring block the kernel has not handed over yet.
+    let mut ending: Option<Instant> = None;
+    let past = |t: Option<Instant>| t.is_some_and(|t| Instant::now() >= t);
     'outer: loop {
-        if stop.load(Ordering::SeqCst) {
+        let out_of_time = opts.duration.is_some_and(|d| started.elapsed() >= d);
+        if ending.is_none() && (stop.load(Ordering::SeqCst) || out_of_time) {
+            ending = Some(Instant::now() + RETIRE_TIMEOUT + Duration::from_millis(50));
+        }
+        if past(ending) || opts.count.is_some_and(|c| captured >= c) {
             break;
         }
-        if opts.count.is_some_and(|c| captured >= c) {
-            break;
-        }
-        let mut wait = Duration::from_millis(100);
-        if let Some(d) = opts.duration {
-            let left = d.saturating_sub(started.elapsed());
-            if left.is_zero() {
-                break;
-            }
-            wait = wait.min(left);
+        let mut wait = RETIRE_TIMEOUT;
+        if let Some(t) = ending {
+            wait = wait.min(t.saturating_duration_since(Instant::now()));
+        } else if let Some(d) = opts.duration {
+            wait = wait.min(d.saturating_sub(started.elapsed()));
         }
         {
             let fd = cap.as_fd();
@@ -429,8 +436,12 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
                         failure = Some(e);
                         break 'outer;
                     }
-                    if stop.load(Ordering::SeqCst) {
+                    // Under a sustained flood the batches never run dry: look at the clock.
+                    if past(ending) {
                         break 'outer;
+                    }
+                    if ending.is_none() && stop.load(Ordering::SeqCst) {
+                        break;
                     }
                 }
                 Err(e) => {
