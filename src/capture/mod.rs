@@ -298,6 +298,15 @@ const RETIRE_TIMEOUT: Duration = Duration::from_millis(100);
 
 /// Capture live until a signal, `-c`, `--duration` or an error; returns the statistics.
 pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
+    // Signals only raise a flag, from the start: a Ctrl-C while opening still ends cleanly.
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
+        signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(CaptureError::Signals)?;
+    }
     let ctx = caps::Context::read();
     if let Err(e) = crate::sys::packet_socket_probe() {
         if let Some(d) = caps::denied(&ctx, Feature::Capture, None, "cannot capture packets", &e) {
@@ -344,23 +353,16 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
         }
     }
     let linktype = cap.get_datalink();
+    let mut cap = cap.setnonblock().map_err(open_err)?;
+    let mut sink = Sink::new(opts, linktype.0, opts.snaplen as u32)?;
+    // Only now, with the socket open and the file created: whoever waits for this line may send
+    // traffic or a signal right away.
     eprintln!(
         "listening on {}, link-type {}, snapshot length {} bytes",
         crate::output::sanitize(&opts.iface),
         linktype_label(linktype),
         opts.snaplen
     );
-    let mut cap = cap.setnonblock().map_err(open_err)?;
-    let mut sink = Sink::new(opts, linktype.0, opts.snaplen as u32)?;
-
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-    ] {
-        signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(CaptureError::Signals)?;
-    }
 
     let started = Instant::now();
     let mut status = Status {
