@@ -180,15 +180,21 @@ fn write_stdout_with_count_is_read_by_tshark() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
     let dir = tmpdir();
-    let dc = DebugCapture::start(
+    let mut dc = DebugCapture::start(
         &pod,
         dir.path(),
         &["-i", "any", "-c", "20", "-w", "-", "port", "80"],
     );
-    for _ in 0..3 {
+    // About ten packets per request; -c 20 ends the capture after two or three.
+    let started = Instant::now();
+    while !dc.ended() {
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "capture never got 20 packets"
+        );
         pod.curl("/");
     }
-    let o = dc.wait(60);
+    let o = dc.wait(10);
     assert!(o.status.success(), "exit {:?}: {}", o.status, stderr(&o));
     let file = dir.path().join("stdout.pcap");
     std::fs::write(&file, &o.stdout).expect("write pcap");
