@@ -661,3 +661,73 @@ fn packets_just_before_sigint_are_kept() {
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     assert_eq!(capinfos_count(&file), 200, "packets sent before SIGINT");
 }
+
+/// Live lines (no `-w`) printed inside the debug container carry what `tcpdump -nn` prints for the
+/// same packets captured at the same time in the pod's network namespace (timestamps aside: the
+/// two sockets may stamp a packet a microsecond apart).
+#[test]
+#[serial]
+fn live_lines_match_tcpdump_live() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let dir = tmpdir();
+    // Only our own requests: curl binds its source port in a range nothing else uses.
+    let filter = ["tcp", "port", "80", "and", "portrange", "46000-46999"];
+    let file = dir.path().join("live-ref.pcap");
+    let pid = pod.nginx_pid().to_string();
+    let mut td = Command::new("timeout")
+        .args([
+            "60", "nsenter", "-t", &pid, "-n", "tcpdump", "-i", "any", "-c", "20", "-w",
+        ])
+        .arg(&file)
+        .args(filter)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tcpdump");
+    let mut err = BufReader::new(td.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while err.read_line(&mut line).expect("read") > 0 && !line.contains("listening on") {}
+    let mut args = vec!["-i", "any", "-c", "20"];
+    args.extend_from_slice(&filter);
+    let mut dc = DebugCapture::start(&pod, dir.path(), &args);
+    let started = Instant::now();
+    while !dc.ended() || td.try_wait().expect("wait").is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "captures never got 20 packets"
+        );
+        let o = run_bounded(
+            20,
+            "nsenter",
+            &[
+                "-t",
+                &pid,
+                "-n",
+                "curl",
+                "-sS",
+                "-o",
+                "/dev/null",
+                "--local-port",
+                "46000-46999",
+                "http://127.0.0.1/",
+            ],
+        );
+        assert!(o.status.success(), "curl: {}", stderr(&o));
+    }
+    let o = dc.wait(10);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let strip = |l: &str| comparable(l.split_once(' ').map_or(l, |(_, rest)| rest));
+    let want: Vec<String> = {
+        let o = run_bounded(60, "tcpdump", &["-nn", "-r", file.to_str().expect("utf-8")]);
+        stdout(&o).lines().map(strip).collect()
+    };
+    let got: Vec<String> = stdout(&o).lines().map(strip).collect();
+    assert_eq!(want.len(), 20, "tcpdump lines: {want:#?}");
+    similar_asserts::assert_eq!(
+        want.join("\n"),
+        got.join("\n"),
+        "toolbox stderr: {}",
+        stderr(&o)
+    );
+}
