@@ -731,3 +731,51 @@ fn live_lines_match_tcpdump_live() {
         stderr(&o)
     );
 }
+
+/// `-G 1 -W 2`: a new strftime-named file every second, and the capture ends by itself after
+/// the second one, like tcpdump; both files are valid. On a terminal a status line is updated in
+/// place on stderr while writing.
+#[test]
+#[serial]
+fn time_rotation_ends_after_w_files_with_a_status_line() {
+    require_pod!();
+    let ns = format!("toolbox-capture-g-{}", std::process::id());
+    struct Ns(String);
+    impl Drop for Ns {
+        fn drop(&mut self) {
+            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+        }
+    }
+    let o = run_bounded(20, "ip", &["netns", "add", &ns]);
+    assert!(o.status.success(), "ip netns add: {}", stderr(&o));
+    let _guard = Ns(ns.clone());
+    let dir = tmpdir();
+    let tty_log = dir.path().join("tty.log");
+    // script(1) gives toolbox a terminal; ping keeps packets coming for longer than two seconds.
+    let script = format!(
+        "ip link set lo up; (ping -c 25 -i 0.2 127.0.0.1 >/dev/null &); \
+         script -qec '{bin} capture -G 1 -W 2 -w {dir}/g-%H%M%S.pcap icmp' {log}",
+        bin = bin(),
+        dir = dir.path().display(),
+        log = tty_log.display()
+    );
+    let o = run_bounded(30, "ip", &["netns", "exec", &ns, "bash", "-c", &script]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "-W 2 files: {files:?}");
+    let total: u64 = files.iter().map(|f| capinfos_count(f)).sum();
+    let tty = std::fs::read_to_string(&tty_log).unwrap_or_default();
+    assert!(
+        tty.contains("\r\x1b[Kcaptured "),
+        "no in-place status line on the terminal: {tty:?}"
+    );
+    assert!(
+        tty.contains(&format!("{total} packets captured")),
+        "files hold {total} packets: {tty}"
+    );
+}
