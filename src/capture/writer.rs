@@ -332,6 +332,10 @@ impl Rotating {
     ) -> Result<Next, WriteError> {
         if self.base != "-" {
             if let Some(g) = self.rot.every_secs {
+                // Reading an old file (-r): intervals start at its first packet, not at now.
+                if secs < self.interval_start {
+                    self.interval_start = secs;
+                }
                 if secs.saturating_sub(self.interval_start) >= g as i64 {
                     if let Some(w) = self.rot.files {
                         if self.intervals >= w {
