@@ -204,6 +204,8 @@ fn write_stdout_with_count_is_read_by_tshark() {
         "tshark/capinfos count differs from -c 20"
     );
     assert_get_and_ok(&file);
+    let all = run_bounded(60, "tshark", &["-n", "-r", file.to_str().expect("utf-8")]);
+    assert_eq!(stdout(&all).lines().count(), 20, "tshark -r lines");
     assert_eq!(captured(&stderr(&o)), 20);
 }
 
