@@ -165,6 +165,14 @@ pub struct IpInfo {
     pub fragmented: bool,
     /// Payload length according to the IP header(s), excluding extension headers.
     pub payload_len: u32,
+    /// IPv4 type of service / IPv6 traffic class.
+    pub tos: u8,
+    /// IPv4 flags and fragment offset field as on the wire (0 for IPv6).
+    pub frag_field: u16,
+    /// IPv6 flow label (0 for IPv4).
+    pub flow: u32,
+    /// IPv4 header checksum as sent and as computed (equal when correct).
+    pub header_cksum: Option<(u16, u16)>,
 }
 
 /// A TCP option in the order it appeared.
@@ -209,6 +217,8 @@ pub struct TcpInfo {
     pub payload_len: u32,
     /// What the payload looks like, when cheap to say.
     pub hint: Option<String>,
+    /// Checksum as sent, and the right one when the whole segment was captured.
+    pub cksum: (u16, Option<u16>),
 }
 
 /// TCP flag bits.
@@ -473,6 +483,7 @@ fn layers(p: &LaxSlicedPacket<'_>) -> (Net, Transport) {
             let h = v4.header();
             let total = u32::from(h.total_len());
             let hl = u32::from(h.ihl()) * 4;
+            let raw = h.slice();
             let ip = IpInfo {
                 src: IpAddr::V4(h.source_addr()),
                 dst: IpAddr::V4(h.destination_addr()),
@@ -482,6 +493,10 @@ fn layers(p: &LaxSlicedPacket<'_>) -> (Net, Transport) {
                 protocol: h.protocol().0,
                 fragmented: v4.is_payload_fragmented(),
                 payload_len: total.saturating_sub(hl),
+                tos: raw.get(1).copied().unwrap_or(0),
+                frag_field: be16(raw, 6).unwrap_or(0),
+                flow: 0,
+                header_cksum: Some((h.header_checksum(), h.to_header().calc_header_checksum())),
             };
             (ip, v4.payload())
         }
@@ -498,6 +513,10 @@ fn layers(p: &LaxSlicedPacket<'_>) -> (Net, Transport) {
                 protocol: v6.payload().ip_number.0,
                 fragmented: v6.is_payload_fragmented(),
                 payload_len: plen.saturating_sub(ext_len),
+                tos: h.traffic_class(),
+                frag_field: 0,
+                flow: h.flow_label().value(),
+                header_cksum: None,
             };
             (ip, v6.payload())
         }
@@ -511,7 +530,22 @@ fn transport(ip: &IpInfo, payload: &LaxIpPayloadSlice<'_>, p: &LaxSlicedPacket<'
         return Transport::Other;
     }
     match &p.transport {
-        Some(TransportSlice::Tcp(t)) => Transport::Tcp(tcp(t, ip.payload_len)),
+        Some(TransportSlice::Tcp(t)) => {
+            let mut info = tcp(t, ip.payload_len);
+            // Only a whole segment can be checksummed (not one cut by the snap length).
+            if !payload.incomplete && t.slice().len() as u64 == u64::from(ip.payload_len) {
+                info.cksum.1 = match (ip.src, ip.dst) {
+                    (IpAddr::V4(s), IpAddr::V4(d)) => {
+                        t.calc_checksum_ipv4(s.octets(), d.octets()).ok()
+                    }
+                    (IpAddr::V6(s), IpAddr::V6(d)) => {
+                        t.calc_checksum_ipv6(s.octets(), d.octets()).ok()
+                    }
+                    _ => None,
+                };
+            }
+            Transport::Tcp(info)
+        }
         Some(TransportSlice::Udp(u)) => {
             let payload_len = u32::from(u.length()).saturating_sub(8);
             let (sport, dport) = (u.source_port(), u.destination_port());
@@ -641,6 +675,7 @@ fn tcp(t: &TcpSlice<'_>, ip_payload_len: u32) -> TcpInfo {
         options,
         payload_len,
         hint,
+        cksum: (t.checksum(), None),
     }
 }
 
@@ -805,7 +840,7 @@ mod tests {
             }
             let data = [prefix(lt, v6), body].concat();
             let s = decode(lt, &data, wire);
-            let style = crate::capture::format::Style { link: e, verbose: e, absolute_seq: false };
+            let style = crate::capture::format::Style { link: e, verbose: if e { 2 } else { 0 }, absolute_seq: false };
             let mut f = crate::capture::format::Formatter::new(style);
             let _ = f.line(i64::MIN, u32::MAX, &s);
             let _ = f.line(i64::MAX, 0, &s);

@@ -17,8 +17,9 @@ use crate::output::sanitize;
 pub struct Style {
     /// `-e`: link-level header.
     pub link: bool,
-    /// `-v`: IP TTL, id and length.
-    pub verbose: bool,
+    /// `-v` count: 1 adds the IP header fields and the TCP checksum, 2 also TCP `seq` on every
+    /// segment (tcpdump's `-vv`).
+    pub verbose: u8,
     /// `-S`: absolute TCP sequence numbers.
     pub absolute_seq: bool,
 }
@@ -195,22 +196,8 @@ impl Formatter {
         if !self.style.link {
             out.push_str(if ip.src.is_ipv4() { "IP " } else { "IP6 " });
         }
-        if self.style.verbose {
-            if ip.src.is_ipv4() {
-                let _ = write!(
-                    out,
-                    "(ttl {}, id {}, proto {}, length {}) ",
-                    ip.ttl, ip.id, ip.protocol, ip.total_len
-                );
-            } else {
-                let _ = write!(
-                    out,
-                    "(hlim {}, next-header {}, payload length {}) ",
-                    ip.ttl,
-                    ip.protocol,
-                    ip.total_len.saturating_sub(40)
-                );
-            }
+        if self.style.verbose > 0 {
+            verbose_ip(out, ip);
         }
         match t {
             Transport::Tcp(tcp) => {
@@ -335,8 +322,18 @@ impl Formatter {
             }
         }
         let _ = write!(out, "Flags [{}]", flags(t.flags));
+        if self.style.verbose > 0 {
+            if let (sent, Some(right)) = t.cksum {
+                let _ = write!(out, ", cksum 0x{sent:04x}");
+                if sent == right {
+                    out.push_str(" (correct)");
+                } else {
+                    let _ = write!(out, " (incorrect -> 0x{right:04x})");
+                }
+            }
+        }
         let len = t.payload_len;
-        if self.style.verbose
+        if self.style.verbose > 1
             || len > 0
             || t.flags & (tcp_flags::SYN | tcp_flags::FIN | tcp_flags::RST) != 0
         {
@@ -380,6 +377,98 @@ impl Formatter {
         if let Some(h) = &t.hint {
             let _ = write!(out, ": HTTP: {}", sanitize(h));
         }
+    }
+}
+
+/// tcpdump's `-v` IP header: print-ip.c and print-ip6.c.
+fn verbose_ip(out: &mut String, ip: &IpInfo) {
+    if ip.src.is_ipv4() {
+        let _ = write!(out, "(tos 0x{:x}", ip.tos);
+        match ip.tos & 0x03 {
+            1 => out.push_str(",ECT(1)"),
+            2 => out.push_str(",ECT(0)"),
+            3 => out.push_str(",CE"),
+            _ => {}
+        }
+        if ip.ttl >= 1 {
+            let _ = write!(out, ", ttl {}", ip.ttl);
+        }
+        let frag: Vec<&str> = [(0x2000u16, "+"), (0x4000, "DF"), (0x8000, "rsvd")]
+            .iter()
+            .filter(|(bit, _)| ip.frag_field & bit != 0)
+            .map(|(_, name)| *name)
+            .collect();
+        let _ = write!(
+            out,
+            ", id {}, offset {}, flags [{}], proto {} ({}), length {}",
+            ip.id,
+            u32::from(ip.frag_field & 0x1fff) * 8,
+            if frag.is_empty() {
+                "none".to_string()
+            } else {
+                frag.join(", ")
+            },
+            ipproto_name(ip.protocol),
+            ip.protocol,
+            ip.total_len
+        );
+        if let Some((sent, right)) = ip.header_cksum.filter(|(s, r)| s != r) {
+            let _ = write!(out, ", bad cksum {sent:x} (->{right:x})!");
+        }
+        out.push_str(")\n    ");
+    } else {
+        out.push('(');
+        if ip.tos != 0 {
+            let _ = write!(out, "class 0x{:02x}, ", ip.tos);
+        }
+        if ip.flow != 0 {
+            let _ = write!(out, "flowlabel 0x{:05x}, ", ip.flow);
+        }
+        let _ = write!(
+            out,
+            "hlim {}, next-header {} ({}) payload length: {}) ",
+            ip.ttl,
+            ipproto_name(ip.protocol),
+            ip.protocol,
+            ip.total_len.saturating_sub(40)
+        );
+    }
+}
+
+/// tcpdump's `ipproto_values` (ipproto.c), used with `-v`.
+fn ipproto_name(p: u8) -> &'static str {
+    match p {
+        0 => "HBH",
+        1 => "ICMP",
+        2 => "IGMP",
+        4 => "IPIP",
+        6 => "TCP",
+        8 => "EGP",
+        9 => "IGRP",
+        17 => "UDP",
+        33 => "DCCP",
+        41 => "IPv6",
+        43 => "Routing",
+        44 => "Fragment",
+        46 => "RSVP",
+        47 => "GRE",
+        50 => "ESP",
+        51 => "AH",
+        55 => "Mobile IP",
+        58 => "ICMPv6",
+        59 => "No Next Header",
+        60 => "DSTOPT",
+        62 => "Mobile IP (old)",
+        88 => "EIGRP",
+        89 => "OSPF",
+        103 => "PIM",
+        108 => "Compressed IP",
+        112 => "VRRP",
+        113 => "PGM",
+        132 => "SCTP",
+        135 => "Mobility",
+        143 => "Ethernet",
+        _ => "unknown",
     }
 }
 

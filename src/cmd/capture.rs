@@ -68,7 +68,7 @@ pub struct CaptureArgs {
     /// Print the link-level header on each line.
     #[arg(short = 'e')]
     pub link: bool,
-    /// More detail (IP TTL, id, length).
+    /// More detail: the IP header and the TCP checksum (-vv: TCP seq on every segment).
     #[arg(short = 'v', action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Absolute TCP sequence numbers.
@@ -143,7 +143,7 @@ impl CaptureArgs {
             read: self.read.clone(),
             style: Style {
                 link: self.link,
-                verbose: self.verbose > 0,
+                verbose: self.verbose,
                 absolute_seq: self.absolute,
             },
         })
