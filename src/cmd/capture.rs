@@ -62,7 +62,7 @@ pub struct CaptureArgs {
     #[arg(short = 'G', value_name = "SECS", requires = "write",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub rotate_secs: Option<u64>,
-    /// Read packets from FILE (pcap or pcapng) instead of capturing.
+    /// Read packets from FILE (pcap or pcapng; `-` for standard input) instead of capturing.
     #[arg(short = 'r', value_name = "FILE", conflicts_with_all = ["list", "duration"])]
     pub read: Option<PathBuf>,
     /// Print the link-level header on each line.
