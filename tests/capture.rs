@@ -434,7 +434,8 @@ fn lines_match_tcpdump_on_a_pcap_written_by_toolbox() {
 }
 
 /// A pcap written by tcpdump in a network namespace of our own with ICMP, UDP, DNS-looking and
-/// IPv6 traffic: the protocols the pod's HTTP traffic does not exercise.
+/// IPv6 traffic (the protocols the pod's HTTP traffic does not exercise), as Linux cooked v2, cooked
+/// v1 and Ethernet.
 #[test]
 #[serial]
 fn lines_match_tcpdump_for_icmp_udp_and_ipv6() {
@@ -452,19 +453,24 @@ fn lines_match_tcpdump_for_icmp_udp_and_ipv6() {
     let o = run_bounded(20, "ip", &["-n", &ns, "link", "set", "lo", "up"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let dir = tmpdir();
-    let file = dir.path().join("mixed.pcap");
+    // The same traffic as Linux cooked v2 (`any`), cooked v1 (older tcpdumps) and Ethernet (lo).
+    let d = dir.path().display();
     let script = format!(
-        "tcpdump -i any -w {} -c 12 2>/tmp/.tbx-td-$$ & t=$!; \
-         for i in $(seq 50); do grep -q listening /tmp/.tbx-td-$$ && break; sleep 0.1; done; \
+        "tcpdump -i any -w {d}/sll2.pcap -c 12 2>{d}/e1 & t1=$!; \
+         tcpdump -i any -y LINUX_SLL -w {d}/sll1.pcap -c 12 2>{d}/e2 & t2=$!; \
+         tcpdump -i lo -w {d}/ether.pcap -c 12 2>{d}/e3 & t3=$!; \
+         for e in e1 e2 e3; do \
+           for i in $(seq 50); do grep -q listening {d}/$e && break; sleep 0.1; done; done; \
          ping -c 2 -i 0.2 127.0.0.1 >/dev/null; ping -6 -c 2 -i 0.2 ::1 >/dev/null; \
          printf 'hello' > /dev/udp/127.0.0.1/9999; printf 'x' > /dev/udp/::1/9998; \
          printf '\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x07example\\x03com\\x00\\x00\\x01\\x00\\x01' > /dev/udp/127.0.0.1/53; \
-         wait $t; rm -f /tmp/.tbx-td-$$",
-        file.display()
+         wait $t1 $t2 $t3"
     );
     let o = run_bounded(60, "ip", &["netns", "exec", &ns, "bash", "-c", &script]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    compare_with_tcpdump(&file, false);
+    for f in ["sll2.pcap", "sll1.pcap", "ether.pcap"] {
+        compare_with_tcpdump(&dir.path().join(f), false);
+    }
 }
 
 #[test]

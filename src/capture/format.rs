@@ -99,11 +99,8 @@ impl Formatter {
                         }
                     }
                 } else if e {
-                    let label = match direction {
-                        Direction::Outgoing => "Out",
-                        d => d.label(),
-                    };
-                    let _ = write!(out, "{label:<3} ");
+                    // print-sll.c: v1 right-aligns the direction ("%3s"), v2 left-aligns it.
+                    let _ = write!(out, "{:>3} ", direction.label());
                     if addr.len() == 6 {
                         let _ = write!(out, "{} ", mac(addr));
                     }
