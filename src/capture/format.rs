@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::net::IpAddr;
 
-use super::decode::{tcp_flags, Direction, IpInfo, Link, Net, Summary, TcpInfo, TcpOpt, Transport};
+use super::decode::{tcp_flags, IpInfo, Link, Net, Summary, TcpInfo, TcpOpt, Transport};
 use crate::output::sanitize;
 
 /// How much to print.
