@@ -256,6 +256,9 @@ pub enum Transport {
         payload_len: u32,
         /// What the payload looks like (DNS query), when cheap to say.
         hint: Option<String>,
+        /// Checksum as sent and as it should be, when the whole datagram was captured and
+        /// checksums were asked for.
+        cksum: Option<(u16, u16)>,
     },
     /// ICMP or ICMPv6.
     Icmp {
@@ -269,6 +272,11 @@ pub enum Transport {
         echo: Option<(u16, u16)>,
         /// For "port unreachable": the quoted packet's destination, protocol and port.
         unreachable: Option<(IpAddr, u8, u16)>,
+        /// Checksum as sent and as it should be, when the whole message was captured and
+        /// checksums were asked for.
+        cksum: Option<(u16, u16)>,
+        /// The packet an ICMPv4 error quotes.
+        quoted: Option<Box<Summary>>,
         /// ICMP message length.
         len: u32,
     },
@@ -410,8 +418,34 @@ fn link_header(linktype: i32, data: &[u8]) -> (Link, Payload<'_>) {
     }
 }
 
-/// Decode one captured packet. `wire_len` is the length on the wire from the pcap header.
+/// What decoding computes beyond the headers.
+#[derive(Clone, Copy, Debug)]
+struct Ctx {
+    /// Verify checksums (costs a pass over the payload; only `-v` prints them).
+    checksums: bool,
+    /// Nesting: 1 inside the packet an ICMP error quotes (which is not decoded further).
+    depth: u8,
+}
+
+/// Decode one captured packet, checksums included. `wire_len` is the length on the wire.
 pub fn decode(linktype: i32, data: &[u8], wire_len: u32) -> Summary {
+    decode_with(linktype, data, wire_len, true)
+}
+
+/// [`decode`], verifying IP/TCP/UDP/ICMP checksums only when `checksums` is set.
+pub fn decode_with(linktype: i32, data: &[u8], wire_len: u32, checksums: bool) -> Summary {
+    decode_at(
+        linktype,
+        data,
+        wire_len,
+        Ctx {
+            checksums,
+            depth: 0,
+        },
+    )
+}
+
+fn decode_at(linktype: i32, data: &[u8], wire_len: u32, ctx: Ctx) -> Summary {
     let cap_len = u32::try_from(data.len()).unwrap_or(u32::MAX);
     let (link, payload) = link_header(linktype, data);
     let sliced = match payload {
@@ -435,7 +469,7 @@ pub fn decode(linktype: i32, data: &[u8], wire_len: u32) -> Summary {
     let (net, transport) = match sliced {
         None => (Net::None, Transport::None),
         Some(Err(e)) => (Net::Malformed(e), Transport::None),
-        Some(Ok(p)) => layers(&p),
+        Some(Ok(p)) => layers(&p, ctx),
     };
     Summary {
         wire_len,
@@ -446,7 +480,7 @@ pub fn decode(linktype: i32, data: &[u8], wire_len: u32) -> Summary {
     }
 }
 
-fn layers(p: &LaxSlicedPacket<'_>) -> (Net, Transport) {
+fn layers(p: &LaxSlicedPacket<'_>, ctx: Ctx) -> (Net, Transport) {
     let stop = || {
         p.stop_err
             .as_ref()
@@ -521,11 +555,20 @@ fn layers(p: &LaxSlicedPacket<'_>) -> (Net, Transport) {
             (ip, v6.payload())
         }
     };
-    let transport = transport(&ip, payload, p);
+    let transport = transport(&ip, payload, p, ctx);
     (Net::Ip(ip), transport)
 }
 
-fn transport(ip: &IpInfo, payload: &LaxIpPayloadSlice<'_>, p: &LaxSlicedPacket<'_>) -> Transport {
+fn transport(
+    ip: &IpInfo,
+    payload: &LaxIpPayloadSlice<'_>,
+    p: &LaxSlicedPacket<'_>,
+    ctx: Ctx,
+) -> Transport {
+    // A checksum needs the whole segment: not one cut by the snap length.
+    let whole = |len: usize| {
+        ctx.checksums && !payload.incomplete && len as u64 == u64::from(ip.payload_len)
+    };
     if payload.fragmented {
         return Transport::Other;
     }
@@ -533,7 +576,7 @@ fn transport(ip: &IpInfo, payload: &LaxIpPayloadSlice<'_>, p: &LaxSlicedPacket<'
         Some(TransportSlice::Tcp(t)) => {
             let mut info = tcp(t, ip.payload_len);
             // Only a whole segment can be checksummed (not one cut by the snap length).
-            if !payload.incomplete && t.slice().len() as u64 == u64::from(ip.payload_len) {
+            if whole(t.slice().len()) {
                 info.cksum.1 = match (ip.src, ip.dst) {
                     (IpAddr::V4(s), IpAddr::V4(d)) => {
                         t.calc_checksum_ipv4(s.octets(), d.octets()).ok()
@@ -554,15 +597,31 @@ fn transport(ip: &IpInfo, payload: &LaxIpPayloadSlice<'_>, p: &LaxSlicedPacket<'
             } else {
                 None
             };
+            let sent = be16(u.slice(), 6).unwrap_or(0);
+            let cksum =
+                whole(u.slice().len()).then(|| (sent, transport_checksum(ip, 17, u.slice(), 6)));
             Transport::Udp {
                 sport,
                 dport,
                 payload_len,
                 hint,
+                cksum,
             }
         }
-        Some(TransportSlice::Icmpv4(i)) => icmp(false, i.type_u8(), i.code_u8(), i.slice(), ip),
-        Some(TransportSlice::Icmpv6(i)) => icmp(true, i.type_u8(), i.code_u8(), i.slice(), ip),
+        Some(TransportSlice::Icmpv4(i)) => {
+            let cksum = whole(i.slice().len()).then(|| {
+                let sent = be16(i.slice(), 2).unwrap_or(0);
+                (sent, inet_checksum(&[], i.slice(), 2))
+            });
+            icmp(false, i.type_u8(), i.code_u8(), i.slice(), ip, cksum, ctx)
+        }
+        Some(TransportSlice::Icmpv6(i)) => {
+            let cksum = whole(i.slice().len()).then(|| {
+                let sent = be16(i.slice(), 2).unwrap_or(0);
+                (sent, transport_checksum(ip, 58, i.slice(), 2))
+            });
+            icmp(true, i.type_u8(), i.code_u8(), i.slice(), ip, cksum, ctx)
+        }
         None => match payload.ip_number {
             IpNumber::TCP | IpNumber::UDP | IpNumber::ICMP | IpNumber::IPV6_ICMP => {
                 Transport::Malformed(
@@ -577,7 +636,65 @@ fn transport(ip: &IpInfo, payload: &LaxIpPayloadSlice<'_>, p: &LaxSlicedPacket<'
     }
 }
 
-fn icmp(v6: bool, kind: u8, code: u8, slice: &[u8], ip: &IpInfo) -> Transport {
+/// The Internet checksum (RFC 1071) of `pseudo` followed by `data`, computed as if the 16-bit
+/// checksum field at `field` in `data` were zero: the value a correct sender puts there.
+fn inet_checksum(pseudo: &[u8], data: &[u8], field: usize) -> u16 {
+    let mut sum: u64 = 0;
+    for chunk in pseudo.chunks(2) {
+        sum += u64::from(u16::from_be_bytes([chunk[0], *chunk.get(1).unwrap_or(&0)]));
+    }
+    for (i, chunk) in data.chunks(2).enumerate() {
+        if i * 2 == field {
+            continue;
+        }
+        sum += u64::from(u16::from_be_bytes([chunk[0], *chunk.get(1).unwrap_or(&0)]));
+    }
+    while sum >> 16 != 0 {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// Checksum of a UDP/ICMPv6 segment with the IPv4 or IPv6 pseudo-header.
+fn transport_checksum(ip: &IpInfo, proto: u8, seg: &[u8], field: usize) -> u16 {
+    let len = seg.len() as u32;
+    let mut pseudo = Vec::with_capacity(40);
+    match (ip.src, ip.dst) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => {
+            pseudo.extend_from_slice(&s.octets());
+            pseudo.extend_from_slice(&d.octets());
+            pseudo.extend_from_slice(&[0, proto]);
+            pseudo.extend_from_slice(&(len as u16).to_be_bytes());
+        }
+        (s, d) => {
+            let o = |a: IpAddr| match a {
+                IpAddr::V6(a) => a.octets(),
+                IpAddr::V4(a) => a.to_ipv6_mapped().octets(),
+            };
+            pseudo.extend_from_slice(&o(s));
+            pseudo.extend_from_slice(&o(d));
+            pseudo.extend_from_slice(&len.to_be_bytes());
+            pseudo.extend_from_slice(&[0, 0, 0, proto]);
+        }
+    }
+    let c = inet_checksum(&pseudo, seg, field);
+    // UDP sends a computed 0 as 0xffff (RFC 768).
+    if proto == 17 && c == 0 {
+        0xffff
+    } else {
+        c
+    }
+}
+
+fn icmp(
+    v6: bool,
+    kind: u8,
+    code: u8,
+    slice: &[u8],
+    ip: &IpInfo,
+    cksum: Option<(u16, u16)>,
+    ctx: Ctx,
+) -> Transport {
     let is_echo = if v6 {
         kind == 128 || kind == 129
     } else {
@@ -598,6 +715,23 @@ fn icmp(v6: bool, kind: u8, code: u8, slice: &[u8], ip: &IpInfo) -> Transport {
     } else {
         None
     };
+    // ICMPv4 errors quote the offending packet; tcpdump -v prints it (print-icmp.c ICMP_ERRTYPE).
+    let quoted = if !v6 && ctx.depth == 0 && matches!(kind, 3 | 4 | 5 | 11 | 12) {
+        slice.get(8..).filter(|q| !q.is_empty()).map(|q| {
+            let len = u32::try_from(q.len()).unwrap_or(u32::MAX);
+            Box::new(decode_at(
+                linktype::RAW,
+                q,
+                len,
+                Ctx {
+                    depth: ctx.depth + 1,
+                    ..ctx
+                },
+            ))
+        })
+    } else {
+        None
+    };
     Transport::Icmp {
         v6,
         kind,
@@ -605,6 +739,8 @@ fn icmp(v6: bool, kind: u8, code: u8, slice: &[u8], ip: &IpInfo) -> Transport {
         echo,
         unreachable,
         len: ip.payload_len,
+        cksum,
+        quoted,
     }
 }
 

@@ -58,6 +58,11 @@ impl Formatter {
         }
     }
 
+    /// The print style.
+    pub fn style(&self) -> Style {
+        self.style
+    }
+
     /// One line (without newline) for packet `s` captured at `secs`.`usecs`.
     pub fn line(&mut self, secs: i64, usecs: u32, s: &Summary) -> String {
         let mut out = String::with_capacity(160);
@@ -206,8 +211,22 @@ impl Formatter {
                 dport,
                 payload_len,
                 hint,
+                cksum,
             } => {
                 let _ = write!(out, "{}.{sport} > {}.{dport}: ", ip.src, ip.dst);
+                // print-udp.c: IPv4 checksums from -vv, IPv6 (mandatory there) from -v.
+                let v = self.style.verbose;
+                if let Some((sent, right)) = cksum {
+                    if ip.src.is_ipv4() && v > 1 && *sent == 0 {
+                        out.push_str("[no cksum] ");
+                    } else if (ip.src.is_ipv4() && v > 1) || (ip.src.is_ipv6() && v > 0) {
+                        if sent == right {
+                            out.push_str("[udp sum ok] ");
+                        } else {
+                            let _ = write!(out, "[bad udp cksum 0x{sent:04x} -> 0x{right:04x}!] ");
+                        }
+                    }
+                }
                 match hint {
                     Some(h) => {
                         let _ = write!(out, "{} ({payload_len})", sanitize(h));
@@ -224,8 +243,18 @@ impl Formatter {
                 echo,
                 unreachable,
                 len,
+                cksum,
+                quoted,
             } => {
                 let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
+                let verbose = self.style.verbose > 0;
+                if let (true, true, Some((sent, right))) = (*v6, verbose, cksum) {
+                    if sent == right {
+                        out.push_str("[icmp6 sum ok] ");
+                    } else {
+                        let _ = write!(out, "[bad icmp6 cksum 0x{sent:04x} -> 0x{right:04x}!] ");
+                    }
+                }
                 let name = icmp_name(*v6, *kind, *code);
                 match (v6, unreachable) {
                     // print-icmp.c / print-icmp6.c wording for port unreachable.
@@ -245,6 +274,10 @@ impl Formatter {
                     }
                     (true, None) => {
                         let _ = write!(out, "ICMP6, {name}");
+                        // print-icmp6.c: with -v, neighbour discovery puts the length here.
+                        if verbose && (133..=137).contains(kind) {
+                            let _ = write!(out, ", length {len}");
+                        }
                     }
                     (false, None) => {
                         let _ = write!(out, "ICMP {name}");
@@ -253,7 +286,22 @@ impl Formatter {
                 if let Some((id, seq)) = echo {
                     let _ = write!(out, ", id {id}, seq {seq}");
                 }
-                let _ = write!(out, ", length {len}");
+                // print-icmp6.c prints the length only without -v (or for unknown types).
+                if !*v6 || !verbose || !icmp_known(true, *kind) {
+                    let _ = write!(out, ", length {len}");
+                }
+                if !*v6 && verbose {
+                    if let Some((sent, right)) = cksum.filter(|(s, r)| s != r) {
+                        let _ = write!(out, " (wrong icmp cksum {sent:x} (->{right:x})!)");
+                    }
+                    // print-icmp.c: the quoted packet of an error, on its own lines.
+                    if let Some(q) = quoted {
+                        if let Net::Ip(qip) = &q.net {
+                            out.push_str("\n\t");
+                            self.ip(out, qip, &q.transport);
+                        }
+                    }
+                }
             }
             Transport::Malformed(why) => {
                 let _ = write!(
@@ -539,6 +587,10 @@ fn proto_name(p: u8) -> String {
         132 => "sctp".into(),
         other => format!("ip-proto-{other}"),
     }
+}
+
+fn icmp_known(v6: bool, kind: u8) -> bool {
+    !icmp_name(v6, kind, 0).starts_with("type ")
 }
 
 fn icmp_name(v6: bool, kind: u8, code: u8) -> String {

@@ -249,7 +249,7 @@ impl Sink {
         let usecs = u32::try_from(h.ts.tv_usec).unwrap_or(0);
         match self {
             Sink::Print(f, out) => {
-                let s = decode::decode(linktype, data, h.len);
+                let s = decode::decode_with(linktype, data, h.len, f.style().verbose > 0);
                 let line = f.line(secs, usecs, &s);
                 writeln!(out, "{line}").map_err(CaptureError::Stdout)?;
                 Ok(true)
