@@ -3,7 +3,8 @@
 //!
 //! The loop runs libpcap non-blocking and polls its descriptor with a short timeout, so that
 //! SIGINT/SIGTERM (which only set a flag), `-c` and `--duration` are noticed within 100 ms even on
-//! a silent interface; queued records are written after every batch.
+//! a silent interface; queued records are written after every batch. After a stop it keeps
+//! draining for one ring-block timeout, so packets that arrived before Ctrl-C reach the file.
 
 pub mod decode;
 pub mod format;
