@@ -74,6 +74,10 @@ pub enum Command {
     Caps(cmd::caps::CapsArgs),
     /// Capture packets like tcpdump: live lines, or pcap/pcapng files for Wireshark.
     Capture(cmd::capture::CaptureArgs),
+    /// Every process, with pause, target and toolbox's own marked (`-f` tree, `-o json`).
+    Ps(cmd::ps::PsArgs),
+    /// One process in depth: user, caps, limits, cgroup limits, sockets, mounts (default: the target).
+    Inspect(cmd::inspect::InspectArgs),
 }
 
 /// Run the parsed command line; returns the process exit code.
@@ -84,6 +88,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Target(args)) => cmd::target::run(&global, args),
         Some(Command::Caps(args)) => cmd::caps::run(&global, args),
         Some(Command::Capture(args)) => cmd::capture::run(&global, args),
+        Some(Command::Ps(args)) => cmd::ps::run(&global, args),
+        Some(Command::Inspect(args)) => cmd::inspect::run(&global, args),
     }
 }
 

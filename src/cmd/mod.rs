@@ -2,5 +2,7 @@
 
 pub mod caps;
 pub mod capture;
+pub mod inspect;
+pub mod ps;
 pub mod summary;
 pub mod target;
