@@ -72,6 +72,7 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
             trace_pids.join(",")
         ));
     }
+    next.push("toolbox capture -i any -nn port 80   (or -w FILE / -w - for Wireshark)".into());
     println!("\nnext:");
     for n in next {
         println!("  {n}");
