@@ -11,6 +11,7 @@ pub mod caps;
 pub mod cli;
 pub mod cmd;
 pub mod output;
+pub mod ps;
 pub mod sys;
 pub mod target;
 pub mod trace;
