@@ -1119,7 +1119,7 @@ pub fn cap_set(bits: u64) -> String {
     let mut parts = Vec::new();
     for i in 0..64 {
         if bits & (1u64 << i) != 0 {
-            match super::spec::cap_name_known(i) {
+            match super::calls::cap_name_known(i) {
                 Some(n) => parts.push(format!("1<<{n}")),
                 None => parts.push(format!("1<<{i}")),
             }
