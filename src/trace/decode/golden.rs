@@ -324,6 +324,51 @@ except OSError:
     pass
 "#;
 
+/// A fourth workload: the `*at` family through dir_fd, descriptor copies, vectored and
+/// offset I/O, a non-blocking connect.
+const WORKLOAD4: &str = r#"
+import os, sys, socket
+sys.stdin.buffer.raw.read(1)
+d = sys.argv[1]
+dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+os.mkdir("sub", 0o700, dir_fd=dfd)
+fd = os.open("sub/f", os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o640, dir_fd=dfd)
+os.pwritev(fd, [b"abc", b"defg"], 2)
+os.preadv(fd, [bytearray(2), bytearray(8)], 1)
+os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
+out = os.open("sub/g", os.O_WRONLY | os.O_CREAT, 0o600, dir_fd=dfd)
+os.copy_file_range(fd, out, 4, 0)
+os.close(out)
+os.fchmod(fd, 0o604)
+os.fchown(fd, -1, -1)
+os.chown("sub/f", -1, 0, dir_fd=dfd)
+os.chmod("sub/f", 0o644, dir_fd=dfd)
+os.access("sub/f", os.R_OK, dir_fd=dfd)
+os.stat("sub/f", dir_fd=dfd, follow_symlinks=False)
+os.utime("sub/f", ns=(1, 2), dir_fd=dfd)
+os.link("sub/f", "sub/h", src_dir_fd=dfd, dst_dir_fd=dfd)
+os.rename("sub/h", "sub/i", src_dir_fd=dfd, dst_dir_fd=dfd)
+os.symlink("f", "sub/l", dir_fd=dfd)
+os.readlink("sub/l", dir_fd=dfd)
+for name in ("sub/l", "sub/i", "sub/g", "sub/f"):
+    os.unlink(name, dir_fd=dfd)
+os.rmdir("sub", dir_fd=dfd)
+os.dup2(fd, 20, inheritable=False)
+os.close(20)
+os.close(fd)
+os.close(dfd)
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(1)
+c = socket.socket()
+c.setblocking(False)
+c.connect_ex(l.getsockname())
+a, _ = l.accept()
+a.close()
+c.close()
+l.close()
+"#;
+
 /// Syscalls whose lines must match strace's exactly (everything the workload makes after the
 /// sync point that this module decodes).
 const COMPARED: &str = "trace=openat,read,write,pread64,pwrite64,readv,writev,fsync,ftruncate,close,lseek,\
@@ -865,6 +910,9 @@ fn matches_strace_less_common_calls() {
     golden_run(tmp.path(), &sc, 32, false);
     golden_run(tmp.path(), &sc, 24, true);
     let sc = Scenario::python_after_sync(tmp.path(), WORKLOAD3);
+    golden_run(tmp.path(), &sc, 32, false);
+    golden_run(tmp.path(), &sc, 24, true);
+    let sc = Scenario::python_after_sync(tmp.path(), WORKLOAD4);
     golden_run(tmp.path(), &sc, 32, false);
     golden_run(tmp.path(), &sc, 24, true);
 }

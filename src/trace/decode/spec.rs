@@ -107,6 +107,10 @@ enum A {
     PrctlEntry,
     /// utimensat's `struct timespec[2]`.
     UtimeTs,
+    /// `loff_t *` read at entry (`[0]`).
+    OffIn,
+    /// preadv2/pwritev2 flags, which sit in argument 5 (after the split offset).
+    Rwf5,
     /// openat2's `struct open_how` with its size in argument N.
     OpenHow(usize),
     /// stack_t input.
@@ -388,10 +392,18 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "ioctl" => (&[Fd, IoctlReq, IoctlArg, IoctlOut], R::Dec),
         "flock" => (&[Fd, Flags(fl::FLOCK_OPS, "0")], R::Dec),
         "sendfile" => (&[Fd, Fd, OffInOut, ULong], R::Dec),
-        "copy_file_range" => (&[Fd, Ptr, Fd, Ptr, ULong, UInt], R::Dec),
-        "splice" => (&[Fd, Ptr, Fd, Ptr, ULong, Hex], R::Dec),
+        "copy_file_range" => (&[Fd, OffIn, Fd, OffIn, ULong, UInt], R::Dec),
+        "splice" => (
+            &[Fd, OffIn, Fd, OffIn, ULong, Flags(SPLICE_FLAGS, "0")],
+            R::Dec,
+        ),
         "fallocate" => (&[Fd, Int, Long, Long], R::Dec),
-        "fadvise64" => (&[Fd, Long, Long, Int], R::Dec),
+        "fadvise64" => (
+            &[Fd, Long, Long, EnumDec(fl::FADV, "POSIX_FADV_???")],
+            R::Dec,
+        ),
+        "preadv2" => (&[Fd, IovOut(2), Int, Long, Rwf5], R::Dec),
+        "pwritev2" => (&[Fd, IovIn(2), Int, Long, Rwf5], R::Dec),
         "sync" | "getpid" | "getppid" | "gettid" | "getuid" | "geteuid" | "getgid" | "getegid"
         | "getpgrp" | "setsid" | "fork" | "vfork" | "sched_yield" | "pause" | "munlockall"
         | "vhangup" => (&[], R::Dec),
@@ -956,6 +968,8 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         },
         PrctlEntry => prctl_entry(c),
         UtimeTs => st::utime_timespecs(c.mem, v),
+        OffIn => st::off_ptr(c.mem, v),
+        Rwf5 => flags(c.arg(5) & 0xffff_ffff, fl::RWF_FLAGS, "0"),
         OpenHow(n) => st::open_how(c.mem, v, c.arg(n)),
         StackIn => st::stack_t(c.mem, v),
         StackOut => if_ok(c, v, st::stack_t),
@@ -1164,6 +1178,14 @@ fn raw_args(nr: u64, args: &[u64; 6]) -> Vec<String> {
 
 /// Specs indexed by syscall number, built once: the per-call lookup is an index, not a string
 /// match over two hundred names.
+/// splice/tee/vmsplice flags.
+const SPLICE_FLAGS: Xlat = &[
+    (1, "SPLICE_F_MOVE"),
+    (2, "SPLICE_F_NONBLOCK"),
+    (4, "SPLICE_F_MORE"),
+    (8, "SPLICE_F_GIFT"),
+];
+
 /// A decoded syscall's argument kinds and return kind.
 type Spec = (&'static [A], R);
 
