@@ -874,6 +874,27 @@ pub fn octal(v: u64) -> String {
     format!("{:0>3}", format!("0{v:o}"))
 }
 
+/// posix_fadvise advice.
+pub const FADV: Xlat = &[
+    (0, "POSIX_FADV_NORMAL"),
+    (1, "POSIX_FADV_RANDOM"),
+    (2, "POSIX_FADV_SEQUENTIAL"),
+    (3, "POSIX_FADV_WILLNEED"),
+    (4, "POSIX_FADV_DONTNEED"),
+    (5, "POSIX_FADV_NOREUSE"),
+];
+/// preadv2/pwritev2 flags.
+pub const RWF_FLAGS: Xlat = &[
+    (0x01, "RWF_HIPRI"),
+    (0x02, "RWF_DSYNC"),
+    (0x04, "RWF_SYNC"),
+    (0x08, "RWF_NOWAIT"),
+    (0x10, "RWF_APPEND"),
+    (0x20, "RWF_NOAPPEND"),
+    (0x40, "RWF_ATOMIC"),
+    (0x80, "RWF_DONTCACHE"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use std::io;
 
 use serde::Serialize;
 
+mod calls;
 mod errno;
 mod flags;
 #[cfg(test)]

@@ -4,6 +4,10 @@
 //! print at entry (what strace shows before `<unfinished ...>`); the rest print at exit, when
 //! the kernel has filled them in. Syscalls without a spec print like strace's undecoded ones.
 
+use super::calls::{
+    clone3_args, clone3_result, futex_op, futex_rest, ioctl_name, ioctl_writes_int, prctl_entry,
+    select_result, DUMPABLE, IDTYPES, PRIO_WHICH, PR_GET_NAME, PR_GET_PDEATHSIG,
+};
 use super::flags::{self as fl, flags, xenum, Xlat};
 use super::strings::{self, buf, ptr, quote};
 use super::structs::{self as st, read_u32};
@@ -103,6 +107,10 @@ enum A {
     PrctlEntry,
     /// utimensat's `struct timespec[2]`.
     UtimeTs,
+    /// `loff_t *` read at entry (`[0]`).
+    OffIn,
+    /// preadv2/pwritev2 flags, which sit in argument 5 (after the split offset).
+    Rwf5,
     /// openat2's `struct open_how` with its size in argument N.
     OpenHow(usize),
     /// stack_t input.
@@ -384,10 +392,18 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "ioctl" => (&[Fd, IoctlReq, IoctlArg, IoctlOut], R::Dec),
         "flock" => (&[Fd, Flags(fl::FLOCK_OPS, "0")], R::Dec),
         "sendfile" => (&[Fd, Fd, OffInOut, ULong], R::Dec),
-        "copy_file_range" => (&[Fd, Ptr, Fd, Ptr, ULong, UInt], R::Dec),
-        "splice" => (&[Fd, Ptr, Fd, Ptr, ULong, Hex], R::Dec),
+        "copy_file_range" => (&[Fd, OffIn, Fd, OffIn, ULong, UInt], R::Dec),
+        "splice" => (
+            &[Fd, OffIn, Fd, OffIn, ULong, Flags(SPLICE_FLAGS, "0")],
+            R::Dec,
+        ),
         "fallocate" => (&[Fd, Int, Long, Long], R::Dec),
-        "fadvise64" => (&[Fd, Long, Long, Int], R::Dec),
+        "fadvise64" => (
+            &[Fd, Long, Long, EnumDec(fl::FADV, "POSIX_FADV_???")],
+            R::Dec,
+        ),
+        "preadv2" => (&[Fd, IovOut(2), Int, Long, Rwf5], R::Dec),
+        "pwritev2" => (&[Fd, IovIn(2), Int, Long, Rwf5], R::Dec),
         "sync" | "getpid" | "getppid" | "gettid" | "getuid" | "geteuid" | "getgid" | "getegid"
         | "getpgrp" | "setsid" | "fork" | "vfork" | "sched_yield" | "pause" | "munlockall"
         | "vhangup" => (&[], R::Dec),
@@ -644,26 +660,26 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
 }
 
 /// Everything an argument printer needs.
-struct Ctx<'a> {
-    args: &'a [u64; 6],
-    mem: &'a dyn Memory,
-    opts: &'a DecodeOpts,
+pub(super) struct Ctx<'a> {
+    pub(super) args: &'a [u64; 6],
+    pub(super) mem: &'a dyn Memory,
+    pub(super) opts: &'a DecodeOpts,
     /// `Some` at exit.
-    ret: Option<i64>,
+    pub(super) ret: Option<i64>,
     /// Values saved at entry (exit only).
-    saved: &'a [u64],
+    pub(super) saved: &'a [u64],
 }
 
 impl Ctx<'_> {
-    fn arg(&self, i: usize) -> u64 {
+    pub(super) fn arg(&self, i: usize) -> u64 {
         self.args.get(i).copied().unwrap_or(0)
     }
 
-    fn failed(&self) -> bool {
+    pub(super) fn failed(&self) -> bool {
         self.ret.is_some_and(|r| error_of(r).is_some())
     }
 
-    fn fd(&self, fd: i32) -> String {
+    pub(super) fn fd(&self, fd: i32) -> String {
         fd_text(fd, self.mem, self.opts)
     }
 }
@@ -952,6 +968,8 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         },
         PrctlEntry => prctl_entry(c),
         UtimeTs => st::utime_timespecs(c.mem, v),
+        OffIn => st::off_ptr(c.mem, v),
+        Rwf5 => flags(c.arg(5) & 0xffff_ffff, fl::RWF_FLAGS, "0"),
         OpenHow(n) => st::open_how(c.mem, v, c.arg(n)),
         StackIn => st::stack_t(c.mem, v),
         StackOut => if_ok(c, v, st::stack_t),
@@ -1115,7 +1133,7 @@ fn if_ok(c: &Ctx<'_>, v: u64, f: fn(&dyn Memory, u64) -> String) -> String {
 }
 
 /// `%#lx`: `0` for zero, `0x1f` otherwise.
-fn hex(v: u64) -> String {
+pub(super) fn hex(v: u64) -> String {
     if v == 0 {
         "0".to_string()
     } else {
@@ -1152,386 +1170,6 @@ fn cwd_path(opts: &DecodeOpts) -> Option<Vec<u8>> {
         .map(|p| p.as_os_str().as_bytes().to_vec())
 }
 
-/// getpriority/setpriority `which`.
-const PRIO_WHICH: Xlat = &[(0, "PRIO_PROCESS"), (1, "PRIO_PGRP"), (2, "PRIO_USER")];
-
-/// waitid id types.
-const IDTYPES: Xlat = &[(0, "P_ALL"), (1, "P_PID"), (2, "P_PGID"), (3, "P_PIDFD")];
-
-/// ` (in [3], out [4], left {tv_sec=0, tv_nsec=99})` or ` (Timeout)` after select/pselect6.
-fn select_result(ret: i64, args: &[u64; 6], mem: &dyn Memory, ts: bool) -> String {
-    if ret == 0 {
-        return "0 (Timeout)".to_string();
-    }
-    let nfds = args[0] as i32;
-    // strace lists bare fds in the result sets, even with -y.
-    let fd = |f: i32| f.to_string();
-    let mut parts = Vec::new();
-    for (i, label) in [(1, "in"), (2, "out"), (3, "except")] {
-        if args[i] == 0 {
-            continue;
-        }
-        let set = st::fd_set(mem, args[i], nfds, &fd);
-        if set != "[]" && set.starts_with('[') {
-            parts.push(format!("{label} {set}"));
-        }
-    }
-    if args[4] != 0 {
-        let left = if ts {
-            st::timespec(mem, args[4])
-        } else {
-            st::timeval(mem, args[4])
-        };
-        parts.push(format!("left {left}"));
-    }
-    format!("{ret} ({})", parts.join(", "))
-}
-
-const PR_GET_PDEATHSIG: u64 = 2;
-const PR_GET_NAME: u64 = 16;
-
-/// prctl options. See: include/uapi/linux/prctl.h.
-const PR_OPTIONS: Xlat = &[
-    (1, "PR_SET_PDEATHSIG"),
-    (2, "PR_GET_PDEATHSIG"),
-    (3, "PR_GET_DUMPABLE"),
-    (4, "PR_SET_DUMPABLE"),
-    (5, "PR_GET_UNALIGN"),
-    (6, "PR_SET_UNALIGN"),
-    (7, "PR_GET_KEEPCAPS"),
-    (8, "PR_SET_KEEPCAPS"),
-    (9, "PR_GET_FPEMU"),
-    (10, "PR_SET_FPEMU"),
-    (11, "PR_GET_FPEXC"),
-    (12, "PR_SET_FPEXC"),
-    (13, "PR_GET_TIMING"),
-    (14, "PR_SET_TIMING"),
-    (15, "PR_SET_NAME"),
-    (16, "PR_GET_NAME"),
-    (19, "PR_GET_ENDIAN"),
-    (20, "PR_SET_ENDIAN"),
-    (21, "PR_GET_SECCOMP"),
-    (22, "PR_SET_SECCOMP"),
-    (23, "PR_CAPBSET_READ"),
-    (24, "PR_CAPBSET_DROP"),
-    (25, "PR_GET_TSC"),
-    (26, "PR_SET_TSC"),
-    (27, "PR_GET_SECUREBITS"),
-    (28, "PR_SET_SECUREBITS"),
-    (29, "PR_SET_TIMERSLACK"),
-    (30, "PR_GET_TIMERSLACK"),
-    (31, "PR_TASK_PERF_EVENTS_DISABLE"),
-    (32, "PR_TASK_PERF_EVENTS_ENABLE"),
-    (33, "PR_MCE_KILL"),
-    (34, "PR_MCE_KILL_GET"),
-    (35, "PR_SET_MM"),
-    (36, "PR_SET_CHILD_SUBREAPER"),
-    (37, "PR_GET_CHILD_SUBREAPER"),
-    (38, "PR_SET_NO_NEW_PRIVS"),
-    (39, "PR_GET_NO_NEW_PRIVS"),
-    (40, "PR_GET_TID_ADDRESS"),
-    (41, "PR_SET_THP_DISABLE"),
-    (42, "PR_GET_THP_DISABLE"),
-    (45, "PR_SET_FP_MODE"),
-    (46, "PR_GET_FP_MODE"),
-    (47, "PR_CAP_AMBIENT"),
-    (52, "PR_GET_SPECULATION_CTRL"),
-    (53, "PR_SET_SPECULATION_CTRL"),
-    (57, "PR_SET_IO_FLUSHER"),
-    (58, "PR_GET_IO_FLUSHER"),
-    (59, "PR_SET_SYSCALL_USER_DISPATCH"),
-    (0x5961_6d61, "PR_SET_PTRACER"),
-    (0x5356_4d41, "PR_SET_VMA"),
-];
-
-/// PR_SET_DUMPABLE values.
-const DUMPABLE: Xlat = &[
-    (0, "SUID_DUMP_DISABLE"),
-    (1, "SUID_DUMP_USER"),
-    (2, "SUID_DUMP_ROOT"),
-];
-
-/// PR_CAP_AMBIENT operations.
-const CAP_AMBIENT_OPS: Xlat = &[
-    (1, "PR_CAP_AMBIENT_IS_SET"),
-    (2, "PR_CAP_AMBIENT_RAISE"),
-    (3, "PR_CAP_AMBIENT_LOWER"),
-    (4, "PR_CAP_AMBIENT_CLEAR_ALL"),
-];
-
-/// Capability names, index = number. See: include/uapi/linux/capability.h.
-const CAPS: [&str; 41] = [
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_FSETID",
-    "CAP_KILL",
-    "CAP_SETGID",
-    "CAP_SETUID",
-    "CAP_SETPCAP",
-    "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",
-    "CAP_NET_RAW",
-    "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",
-    "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT",
-    "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",
-    "CAP_SYS_ADMIN",
-    "CAP_SYS_BOOT",
-    "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME",
-    "CAP_SYS_TTY_CONFIG",
-    "CAP_MKNOD",
-    "CAP_LEASE",
-    "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL",
-    "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",
-    "CAP_MAC_ADMIN",
-    "CAP_SYSLOG",
-    "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",
-    "CAP_AUDIT_READ",
-    "CAP_PERFMON",
-    "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-];
-
-/// The name of capability `i`, if known.
-pub(crate) fn cap_name_known(i: u64) -> Option<&'static str> {
-    usize::try_from(i).ok().and_then(|i| CAPS.get(i)).copied()
-}
-
-fn cap_name(v: u64) -> String {
-    match usize::try_from(v).ok().and_then(|i| CAPS.get(i)) {
-        Some(n) => n.to_string(),
-        None => format!("{v:#x} /* CAP_??? */"),
-    }
-}
-
-fn prctl_entry(c: &Ctx<'_>) -> String {
-    let op = c.arg(0) & 0xffff_ffff;
-    let Some(name) = fl::lookup(op, PR_OPTIONS) else {
-        return format!(
-            "{op:#x} /* PR_??? */, {}, {}, {}, {}",
-            hex(c.arg(1)),
-            hex(c.arg(2)),
-            hex(c.arg(3)),
-            hex(c.arg(4))
-        );
-    };
-    let a1 = c.arg(1);
-    let rest = match op {
-        2 | 16 => return name.to_string(),
-        3 | 7 | 21 | 27 | 30 | 37 | 40 | 42 | 46 | 58 => return name.to_string(),
-        1 => super::signal::sig_text(i64::from(a1 as i32)),
-        4 => fl::xenum(a1, DUMPABLE, "SUID_DUMP_???"),
-        15 => strings::cstr_max(c.mem, a1, c.opts.strsize.min(15)),
-        23 | 24 => cap_name(a1),
-        8 | 36 | 29 | 41 => a1.to_string(),
-        0x5961_6d61 => (a1 as i64).to_string(),
-        38 | 39 => format!("{}, {}, {}, {}", a1, c.arg(2), c.arg(3), c.arg(4)),
-        47 => {
-            let sub = fl::xenum(a1, CAP_AMBIENT_OPS, "PR_CAP_AMBIENT_???");
-            if a1 == 4 {
-                format!("{sub}, {}, {}, {}", c.arg(2), c.arg(3), c.arg(4))
-            } else {
-                format!("{sub}, {}, {}, {}", cap_name(c.arg(2)), c.arg(3), c.arg(4))
-            }
-        }
-        _ => format!(
-            "{}, {}, {}, {}",
-            hex(a1),
-            hex(c.arg(2)),
-            hex(c.arg(3)),
-            hex(c.arg(4))
-        ),
-    };
-    format!("{name}, {rest}")
-}
-
-const FUTEX_PRIVATE: u64 = 128;
-const FUTEX_CLOCK_REALTIME: u64 = 256;
-
-/// Offsets in `struct clone_args`. See: include/uapi/linux/sched.h.
-const CA_FLAGS: u64 = 0;
-const CA_PIDFD: u64 = 8;
-const CA_CHILD_TID: u64 = 16;
-const CA_PARENT_TID: u64 = 24;
-const CA_EXIT_SIGNAL: u64 = 32;
-const CA_STACK: u64 = 40;
-const CA_STACK_SIZE: u64 = 48;
-const CA_TLS: u64 = 56;
-const CA_SET_TID: u64 = 64;
-const CA_SET_TID_SIZE: u64 = 72;
-const CA_CGROUP: u64 = 80;
-/// The size of the first published `struct clone_args` (up to `tls`).
-const CA_MIN_SIZE: u64 = 64;
-
-fn clone3_field(c: &Ctx<'_>, addr: u64, off: u64) -> u64 {
-    st::read_u64_at(c.mem, addr.wrapping_add(off)).unwrap_or(0)
-}
-
-fn clone3_args(c: &Ctx<'_>, addr: u64) -> String {
-    let size = c.arg(1);
-    if size < CA_MIN_SIZE || c.mem.read(addr, CA_MIN_SIZE as usize).is_err() {
-        return ptr(addr);
-    }
-    let f = |off| clone3_field(c, addr, off);
-    let flags_v = f(CA_FLAGS);
-    let mut parts = vec![format!("flags={}", flags(flags_v, fl::CLONE_FLAGS, "0"))];
-    if flags_v & libc::CLONE_PIDFD as u64 != 0 {
-        parts.push(format!("pidfd={}", ptr(f(CA_PIDFD))));
-    }
-    if flags_v & (libc::CLONE_CHILD_SETTID | libc::CLONE_CHILD_CLEARTID) as u64 != 0 {
-        parts.push(format!("child_tid={}", ptr(f(CA_CHILD_TID))));
-    }
-    if flags_v & libc::CLONE_PARENT_SETTID as u64 != 0 {
-        parts.push(format!("parent_tid={}", ptr(f(CA_PARENT_TID))));
-    }
-    let sig = f(CA_EXIT_SIGNAL);
-    if sig < i32::MAX as u64 {
-        parts.push(format!(
-            "exit_signal={}",
-            super::signal::sig_text(sig as i64)
-        ));
-    } else {
-        parts.push(format!("exit_signal={sig}"));
-    }
-    parts.push(format!("stack={}", ptr(f(CA_STACK))));
-    parts.push(format!("stack_size={}", hex(f(CA_STACK_SIZE))));
-    if flags_v & libc::CLONE_SETTLS as u64 != 0 {
-        parts.push(format!("tls={}", ptr(f(CA_TLS))));
-    }
-    if size > CA_SET_TID_SIZE {
-        let (set_tid, set_tid_size) = (f(CA_SET_TID), f(CA_SET_TID_SIZE));
-        if set_tid != 0 || set_tid_size != 0 {
-            parts.push(format!("set_tid={}", ptr(set_tid)));
-            parts.push(format!("set_tid_size={set_tid_size}"));
-        }
-    }
-    if size > CA_CGROUP {
-        let cgroup = f(CA_CGROUP);
-        if cgroup != 0 {
-            parts.push(format!("cgroup={cgroup}"));
-        }
-    }
-    format!("{{{}}}", parts.join(", "))
-}
-
-fn clone3_result(c: &Ctx<'_>, addr: u64) -> String {
-    if c.failed() || c.arg(1) < CA_MIN_SIZE {
-        return String::new();
-    }
-    let flags_v = clone3_field(c, addr, CA_FLAGS);
-    let mut parts = Vec::new();
-    if flags_v & libc::CLONE_PIDFD as u64 != 0 {
-        let fd = read_u32(c.mem, clone3_field(c, addr, CA_PIDFD)).map_or(-1, |v| v as i32);
-        parts.push(format!("pidfd=[{}]", c.fd(fd)));
-    }
-    if flags_v & libc::CLONE_PARENT_SETTID as u64 != 0 {
-        parts.push(format!(
-            "parent_tid={}",
-            st::int_ptr(c.mem, clone3_field(c, addr, CA_PARENT_TID))
-        ));
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" => {{{}}}", parts.join(", "))
-    }
-}
-
-fn futex_op(v: u64) -> String {
-    let v = v & 0xffff_ffff;
-    let cmd = v & 0x7f;
-    let mut s = match fl::lookup(cmd, fl::FUTEX_CMDS) {
-        Some(n) => n.to_string(),
-        None => format!("{cmd:#x} /* FUTEX_??? */"),
-    };
-    if v & FUTEX_PRIVATE != 0 {
-        s.push_str("_PRIVATE");
-    }
-    if v & FUTEX_CLOCK_REALTIME != 0 {
-        s.push_str("|FUTEX_CLOCK_REALTIME");
-    }
-    let rest = v & !(0x7f | FUTEX_PRIVATE | FUTEX_CLOCK_REALTIME);
-    if rest != 0 {
-        s.push_str(&format!("|{rest:#x}"));
-    }
-    s
-}
-
-fn futex_rest(c: &Ctx<'_>) -> String {
-    let val = (c.arg(2) as i32).to_string();
-    let bitset = |b: u64| {
-        if b as u32 == u32::MAX {
-            "FUTEX_BITSET_MATCH_ANY".to_string()
-        } else {
-            hex(b & 0xffff_ffff)
-        }
-    };
-    match c.arg(1) & 0x7f {
-        0 => format!("{val}, {}", st::timespec(c.mem, c.arg(3))),
-        6 | 13 => st::timespec(c.mem, c.arg(3)),
-        9 => format!(
-            "{val}, {}, {}",
-            st::timespec(c.mem, c.arg(3)),
-            bitset(c.arg(5))
-        ),
-        10 => format!("{val}, {}", bitset(c.arg(5))),
-        3 => format!("{val}, {}, {}", c.arg(3) as i32, ptr(c.arg(4))),
-        4 | 12 => format!(
-            "{val}, {}, {}, {}",
-            c.arg(3) as i32,
-            ptr(c.arg(4)),
-            c.arg(5) as i32
-        ),
-        1 | 7 | 8 => val,
-        _ => format!(
-            "{val}, {}, {}, {}",
-            hex(c.arg(3)),
-            hex(c.arg(4)),
-            hex(c.arg(5))
-        ),
-    }
-}
-
-/// FIONREAD and TIOCOUTQ store an `int` for the caller.
-fn ioctl_writes_int(req: u64) -> bool {
-    matches!(req & 0xffff_ffff, 0x541b | 0x5411)
-}
-
-fn ioctl_name(v: u64) -> String {
-    const IOCTLS: fl::Xlat = &[
-        (0x5401, "TCGETS"),
-        (0x5402, "TCSETS"),
-        (0x5403, "TCSETSW"),
-        (0x5404, "TCSETSF"),
-        (0x540f, "TIOCGPGRP"),
-        (0x5411, "TIOCOUTQ"),
-        (0x5410, "TIOCSPGRP"),
-        (0x5413, "TIOCGWINSZ"),
-        (0x5414, "TIOCSWINSZ"),
-        (0x541b, "FIONREAD"),
-        (0x5421, "FIONBIO"),
-        (0x5450, "FIONCLEX"),
-        (0x5451, "FIOCLEX"),
-        (0x5452, "FIOASYNC"),
-    ];
-    match fl::lookup(v & 0xffff_ffff, IOCTLS) {
-        Some(n) => n.to_string(),
-        None => format!("{:#x}", v & 0xffff_ffff),
-    }
-}
-
 /// Arguments of a syscall without a spec: `nargs` values in hex, as strace prints them.
 fn raw_args(nr: u64, args: &[u64; 6]) -> Vec<String> {
     let n = syscalls::entry(nr).map_or(6, |s| usize::from(s.nargs));
@@ -1540,6 +1178,14 @@ fn raw_args(nr: u64, args: &[u64; 6]) -> Vec<String> {
 
 /// Specs indexed by syscall number, built once: the per-call lookup is an index, not a string
 /// match over two hundred names.
+/// splice/tee/vmsplice flags.
+const SPLICE_FLAGS: Xlat = &[
+    (1, "SPLICE_F_MOVE"),
+    (2, "SPLICE_F_NONBLOCK"),
+    (4, "SPLICE_F_MORE"),
+    (8, "SPLICE_F_GIFT"),
+];
+
 /// A decoded syscall's argument kinds and return kind.
 type Spec = (&'static [A], R);
 

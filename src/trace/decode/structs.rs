@@ -36,6 +36,17 @@ pub(crate) fn read_u64(mem: &dyn Memory, addr: u64) -> Option<u64> {
     mem.read(addr, 8).ok().and_then(|b| le_u64(&b, 0))
 }
 
+/// `[5]` for a `loff_t *` read at entry, `NULL`, or the address when unreadable.
+pub fn off_ptr(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    match read_u64_at(mem, addr) {
+        Some(v) => format!("[{}]", v as i64),
+        None => ptr(addr),
+    }
+}
+
 /// Read a `u64` at any address (0 included).
 pub(crate) fn read_u64_at(mem: &dyn Memory, addr: u64) -> Option<u64> {
     mem.read(addr, 8).ok().and_then(|b| le_u64(&b, 0))
@@ -787,6 +798,37 @@ pub fn cpu_set(mem: &dyn Memory, addr: u64, size: u64) -> String {
     format!("[{}]", cpus.join(" "))
 }
 
+/// strace's time comment, `1970-01-01T00:00:00.000000001+0000`, or `None` for the epoch itself
+/// and invalid nanoseconds. strace uses the tracer's local zone; toolbox prints UTC.
+pub fn time_comment(sec: i64, nsec: i64) -> Option<String> {
+    if (sec == 0 && nsec == 0) || !(0..=999_999_999).contains(&nsec) {
+        return None;
+    }
+    let days = sec.div_euclid(86_400);
+    let secs = sec.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let mut s = format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    );
+    if nsec > 0 {
+        s.push_str(&format!(".{nsec:09}"));
+    }
+    s.push_str("+0000");
+    Some(s)
+}
+
 /// utimensat's two timestamps: `[{tv_sec=0, tv_nsec=0}, {tv_sec=0, tv_nsec=UTIME_NOW}]`.
 pub fn utime_timespecs(mem: &dyn Memory, addr: u64) -> String {
     if addr == 0 {
@@ -798,12 +840,14 @@ pub fn utime_timespecs(mem: &dyn Memory, addr: u64) -> String {
     let one = |off: usize| {
         let sec = le_u64(&b, off).unwrap_or(0) as i64;
         let nsec = le_u64(&b, off + 8).unwrap_or(0) as i64;
-        let nsec_text = match nsec {
-            0x3fff_ffff => "UTIME_NOW".to_string(),
-            0x3fff_fffe => "UTIME_OMIT".to_string(),
-            n => n.to_string(),
-        };
-        format!("{{tv_sec={sec}, tv_nsec={nsec_text}}}")
+        match nsec {
+            0x3fff_ffff => format!("{{tv_sec={sec}, tv_nsec=UTIME_NOW}}"),
+            0x3fff_fffe => format!("{{tv_sec={sec}, tv_nsec=UTIME_OMIT}}"),
+            n => match time_comment(sec, n) {
+                Some(c) => format!("{{tv_sec={sec}, tv_nsec={n}}} /* {c} */"),
+                None => format!("{{tv_sec={sec}, tv_nsec={n}}}"),
+            },
+        }
     };
     format!("[{}, {}]", one(0), one(16))
 }
@@ -1119,7 +1163,7 @@ pub fn cap_set(bits: u64) -> String {
     let mut parts = Vec::new();
     for i in 0..64 {
         if bits & (1u64 << i) != 0 {
-            match super::spec::cap_name_known(i) {
+            match super::calls::cap_name_known(i) {
                 Some(n) => parts.push(format!("1<<{n}")),
                 None => parts.push(format!("1<<{i}")),
             }

@@ -440,3 +440,25 @@ fn unfinished_split_points_follow_strace_6_1() {
         Some("[{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL")
     );
 }
+
+#[test]
+fn time_comments_match_gnu_date() {
+    // Expected values from `date -u -d @N +%FT%T`.
+    use super::structs::time_comment;
+    assert_eq!(
+        time_comment(1_700_000_000, 5).as_deref(),
+        Some("2023-11-14T22:13:20.000000005+0000")
+    );
+    assert_eq!(
+        time_comment(-86_401, 0).as_deref(),
+        Some("1969-12-30T23:59:59+0000")
+    );
+    assert_eq!(
+        time_comment(951_782_400, 0).as_deref(),
+        Some("2000-02-29T00:00:00+0000")
+    );
+    assert_eq!(time_comment(0, 0), None);
+    assert_eq!(time_comment(1, 1_000_000_000), None);
+    let _ = time_comment(i64::MAX, 0);
+    let _ = time_comment(i64::MIN, 0);
+}

@@ -1,0 +1,388 @@
+//! Decoders for the calls whose arguments depend on each other: prctl's option, futex's
+//! operation, clone3's `struct clone_args`, ioctl's request, select's result sets.
+
+use super::flags::{self as fl, flags, Xlat};
+use super::spec::{hex, Ctx};
+use super::strings::{self, ptr};
+use super::structs::{self as st, read_u32};
+use super::Memory;
+
+/// getpriority/setpriority `which`.
+pub(super) const PRIO_WHICH: Xlat = &[(0, "PRIO_PROCESS"), (1, "PRIO_PGRP"), (2, "PRIO_USER")];
+
+/// waitid id types.
+pub(super) const IDTYPES: Xlat = &[(0, "P_ALL"), (1, "P_PID"), (2, "P_PGID"), (3, "P_PIDFD")];
+
+/// ` (in [3], out [4], left {tv_sec=0, tv_nsec=99})` or ` (Timeout)` after select/pselect6.
+pub(super) fn select_result(ret: i64, args: &[u64; 6], mem: &dyn Memory, ts: bool) -> String {
+    if ret == 0 {
+        return "0 (Timeout)".to_string();
+    }
+    let nfds = args[0] as i32;
+    // strace lists bare fds in the result sets, even with -y.
+    let fd = |f: i32| f.to_string();
+    let mut parts = Vec::new();
+    for (i, label) in [(1, "in"), (2, "out"), (3, "except")] {
+        if args[i] == 0 {
+            continue;
+        }
+        let set = st::fd_set(mem, args[i], nfds, &fd);
+        if set != "[]" && set.starts_with('[') {
+            parts.push(format!("{label} {set}"));
+        }
+    }
+    if args[4] != 0 {
+        let left = if ts {
+            st::timespec(mem, args[4])
+        } else {
+            st::timeval(mem, args[4])
+        };
+        parts.push(format!("left {left}"));
+    }
+    format!("{ret} ({})", parts.join(", "))
+}
+
+pub(super) const PR_GET_PDEATHSIG: u64 = 2;
+pub(super) const PR_GET_NAME: u64 = 16;
+
+/// prctl options. See: include/uapi/linux/prctl.h.
+pub(super) const PR_OPTIONS: Xlat = &[
+    (1, "PR_SET_PDEATHSIG"),
+    (2, "PR_GET_PDEATHSIG"),
+    (3, "PR_GET_DUMPABLE"),
+    (4, "PR_SET_DUMPABLE"),
+    (5, "PR_GET_UNALIGN"),
+    (6, "PR_SET_UNALIGN"),
+    (7, "PR_GET_KEEPCAPS"),
+    (8, "PR_SET_KEEPCAPS"),
+    (9, "PR_GET_FPEMU"),
+    (10, "PR_SET_FPEMU"),
+    (11, "PR_GET_FPEXC"),
+    (12, "PR_SET_FPEXC"),
+    (13, "PR_GET_TIMING"),
+    (14, "PR_SET_TIMING"),
+    (15, "PR_SET_NAME"),
+    (16, "PR_GET_NAME"),
+    (19, "PR_GET_ENDIAN"),
+    (20, "PR_SET_ENDIAN"),
+    (21, "PR_GET_SECCOMP"),
+    (22, "PR_SET_SECCOMP"),
+    (23, "PR_CAPBSET_READ"),
+    (24, "PR_CAPBSET_DROP"),
+    (25, "PR_GET_TSC"),
+    (26, "PR_SET_TSC"),
+    (27, "PR_GET_SECUREBITS"),
+    (28, "PR_SET_SECUREBITS"),
+    (29, "PR_SET_TIMERSLACK"),
+    (30, "PR_GET_TIMERSLACK"),
+    (31, "PR_TASK_PERF_EVENTS_DISABLE"),
+    (32, "PR_TASK_PERF_EVENTS_ENABLE"),
+    (33, "PR_MCE_KILL"),
+    (34, "PR_MCE_KILL_GET"),
+    (35, "PR_SET_MM"),
+    (36, "PR_SET_CHILD_SUBREAPER"),
+    (37, "PR_GET_CHILD_SUBREAPER"),
+    (38, "PR_SET_NO_NEW_PRIVS"),
+    (39, "PR_GET_NO_NEW_PRIVS"),
+    (40, "PR_GET_TID_ADDRESS"),
+    (41, "PR_SET_THP_DISABLE"),
+    (42, "PR_GET_THP_DISABLE"),
+    (45, "PR_SET_FP_MODE"),
+    (46, "PR_GET_FP_MODE"),
+    (47, "PR_CAP_AMBIENT"),
+    (52, "PR_GET_SPECULATION_CTRL"),
+    (53, "PR_SET_SPECULATION_CTRL"),
+    (57, "PR_SET_IO_FLUSHER"),
+    (58, "PR_GET_IO_FLUSHER"),
+    (59, "PR_SET_SYSCALL_USER_DISPATCH"),
+    (0x5961_6d61, "PR_SET_PTRACER"),
+    (0x5356_4d41, "PR_SET_VMA"),
+];
+
+/// PR_SET_DUMPABLE values.
+pub(super) const DUMPABLE: Xlat = &[
+    (0, "SUID_DUMP_DISABLE"),
+    (1, "SUID_DUMP_USER"),
+    (2, "SUID_DUMP_ROOT"),
+];
+
+/// PR_CAP_AMBIENT operations.
+pub(super) const CAP_AMBIENT_OPS: Xlat = &[
+    (1, "PR_CAP_AMBIENT_IS_SET"),
+    (2, "PR_CAP_AMBIENT_RAISE"),
+    (3, "PR_CAP_AMBIENT_LOWER"),
+    (4, "PR_CAP_AMBIENT_CLEAR_ALL"),
+];
+
+/// Capability names, index = number. See: include/uapi/linux/capability.h.
+pub(super) const CAPS: [&str; 41] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+];
+
+/// The name of capability `i`, if known.
+pub(crate) fn cap_name_known(i: u64) -> Option<&'static str> {
+    usize::try_from(i).ok().and_then(|i| CAPS.get(i)).copied()
+}
+
+pub(super) fn cap_name(v: u64) -> String {
+    match usize::try_from(v).ok().and_then(|i| CAPS.get(i)) {
+        Some(n) => n.to_string(),
+        None => format!("{v:#x} /* CAP_??? */"),
+    }
+}
+
+pub(super) fn prctl_entry(c: &Ctx<'_>) -> String {
+    let op = c.arg(0) & 0xffff_ffff;
+    let Some(name) = fl::lookup(op, PR_OPTIONS) else {
+        return format!(
+            "{op:#x} /* PR_??? */, {}, {}, {}, {}",
+            hex(c.arg(1)),
+            hex(c.arg(2)),
+            hex(c.arg(3)),
+            hex(c.arg(4))
+        );
+    };
+    let a1 = c.arg(1);
+    let rest = match op {
+        2 | 16 => return name.to_string(),
+        3 | 7 | 21 | 27 | 30 | 37 | 40 | 42 | 46 | 58 => return name.to_string(),
+        1 => super::signal::sig_text(i64::from(a1 as i32)),
+        4 => fl::xenum(a1, DUMPABLE, "SUID_DUMP_???"),
+        15 => strings::cstr_max(c.mem, a1, c.opts.strsize.min(15)),
+        23 | 24 => cap_name(a1),
+        8 | 36 | 29 | 41 => a1.to_string(),
+        0x5961_6d61 => (a1 as i64).to_string(),
+        38 | 39 => format!("{}, {}, {}, {}", a1, c.arg(2), c.arg(3), c.arg(4)),
+        47 => {
+            let sub = fl::xenum(a1, CAP_AMBIENT_OPS, "PR_CAP_AMBIENT_???");
+            if a1 == 4 {
+                format!("{sub}, {}, {}, {}", c.arg(2), c.arg(3), c.arg(4))
+            } else {
+                format!("{sub}, {}, {}, {}", cap_name(c.arg(2)), c.arg(3), c.arg(4))
+            }
+        }
+        _ => format!(
+            "{}, {}, {}, {}",
+            hex(a1),
+            hex(c.arg(2)),
+            hex(c.arg(3)),
+            hex(c.arg(4))
+        ),
+    };
+    format!("{name}, {rest}")
+}
+
+pub(super) const FUTEX_PRIVATE: u64 = 128;
+pub(super) const FUTEX_CLOCK_REALTIME: u64 = 256;
+
+/// Offsets in `struct clone_args`. See: include/uapi/linux/sched.h.
+pub(super) const CA_FLAGS: u64 = 0;
+pub(super) const CA_PIDFD: u64 = 8;
+pub(super) const CA_CHILD_TID: u64 = 16;
+pub(super) const CA_PARENT_TID: u64 = 24;
+pub(super) const CA_EXIT_SIGNAL: u64 = 32;
+pub(super) const CA_STACK: u64 = 40;
+pub(super) const CA_STACK_SIZE: u64 = 48;
+pub(super) const CA_TLS: u64 = 56;
+pub(super) const CA_SET_TID: u64 = 64;
+pub(super) const CA_SET_TID_SIZE: u64 = 72;
+pub(super) const CA_CGROUP: u64 = 80;
+/// The size of the first published `struct clone_args` (up to `tls`).
+pub(super) const CA_MIN_SIZE: u64 = 64;
+
+pub(super) fn clone3_field(c: &Ctx<'_>, addr: u64, off: u64) -> u64 {
+    st::read_u64_at(c.mem, addr.wrapping_add(off)).unwrap_or(0)
+}
+
+pub(super) fn clone3_args(c: &Ctx<'_>, addr: u64) -> String {
+    let size = c.arg(1);
+    if size < CA_MIN_SIZE || c.mem.read(addr, CA_MIN_SIZE as usize).is_err() {
+        return ptr(addr);
+    }
+    let f = |off| clone3_field(c, addr, off);
+    let flags_v = f(CA_FLAGS);
+    let mut parts = vec![format!("flags={}", flags(flags_v, fl::CLONE_FLAGS, "0"))];
+    if flags_v & libc::CLONE_PIDFD as u64 != 0 {
+        parts.push(format!("pidfd={}", ptr(f(CA_PIDFD))));
+    }
+    if flags_v & (libc::CLONE_CHILD_SETTID | libc::CLONE_CHILD_CLEARTID) as u64 != 0 {
+        parts.push(format!("child_tid={}", ptr(f(CA_CHILD_TID))));
+    }
+    if flags_v & libc::CLONE_PARENT_SETTID as u64 != 0 {
+        parts.push(format!("parent_tid={}", ptr(f(CA_PARENT_TID))));
+    }
+    let sig = f(CA_EXIT_SIGNAL);
+    if sig < i32::MAX as u64 {
+        parts.push(format!(
+            "exit_signal={}",
+            super::signal::sig_text(sig as i64)
+        ));
+    } else {
+        parts.push(format!("exit_signal={sig}"));
+    }
+    parts.push(format!("stack={}", ptr(f(CA_STACK))));
+    parts.push(format!("stack_size={}", hex(f(CA_STACK_SIZE))));
+    if flags_v & libc::CLONE_SETTLS as u64 != 0 {
+        parts.push(format!("tls={}", ptr(f(CA_TLS))));
+    }
+    if size > CA_SET_TID_SIZE {
+        let (set_tid, set_tid_size) = (f(CA_SET_TID), f(CA_SET_TID_SIZE));
+        if set_tid != 0 || set_tid_size != 0 {
+            parts.push(format!("set_tid={}", ptr(set_tid)));
+            parts.push(format!("set_tid_size={set_tid_size}"));
+        }
+    }
+    if size > CA_CGROUP {
+        let cgroup = f(CA_CGROUP);
+        if cgroup != 0 {
+            parts.push(format!("cgroup={cgroup}"));
+        }
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+pub(super) fn clone3_result(c: &Ctx<'_>, addr: u64) -> String {
+    if c.failed() || c.arg(1) < CA_MIN_SIZE {
+        return String::new();
+    }
+    let flags_v = clone3_field(c, addr, CA_FLAGS);
+    let mut parts = Vec::new();
+    if flags_v & libc::CLONE_PIDFD as u64 != 0 {
+        let fd = read_u32(c.mem, clone3_field(c, addr, CA_PIDFD)).map_or(-1, |v| v as i32);
+        parts.push(format!("pidfd=[{}]", c.fd(fd)));
+    }
+    if flags_v & libc::CLONE_PARENT_SETTID as u64 != 0 {
+        parts.push(format!(
+            "parent_tid={}",
+            st::int_ptr(c.mem, clone3_field(c, addr, CA_PARENT_TID))
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" => {{{}}}", parts.join(", "))
+    }
+}
+
+pub(super) fn futex_op(v: u64) -> String {
+    let v = v & 0xffff_ffff;
+    let cmd = v & 0x7f;
+    let mut s = match fl::lookup(cmd, fl::FUTEX_CMDS) {
+        Some(n) => n.to_string(),
+        None => format!("{cmd:#x} /* FUTEX_??? */"),
+    };
+    if v & FUTEX_PRIVATE != 0 {
+        s.push_str("_PRIVATE");
+    }
+    if v & FUTEX_CLOCK_REALTIME != 0 {
+        s.push_str("|FUTEX_CLOCK_REALTIME");
+    }
+    let rest = v & !(0x7f | FUTEX_PRIVATE | FUTEX_CLOCK_REALTIME);
+    if rest != 0 {
+        s.push_str(&format!("|{rest:#x}"));
+    }
+    s
+}
+
+pub(super) fn futex_rest(c: &Ctx<'_>) -> String {
+    let val = (c.arg(2) as i32).to_string();
+    let bitset = |b: u64| {
+        if b as u32 == u32::MAX {
+            "FUTEX_BITSET_MATCH_ANY".to_string()
+        } else {
+            hex(b & 0xffff_ffff)
+        }
+    };
+    match c.arg(1) & 0x7f {
+        0 => format!("{val}, {}", st::timespec(c.mem, c.arg(3))),
+        6 | 13 => st::timespec(c.mem, c.arg(3)),
+        9 => format!(
+            "{val}, {}, {}",
+            st::timespec(c.mem, c.arg(3)),
+            bitset(c.arg(5))
+        ),
+        10 => format!("{val}, {}", bitset(c.arg(5))),
+        3 => format!("{val}, {}, {}", c.arg(3) as i32, ptr(c.arg(4))),
+        4 | 12 => format!(
+            "{val}, {}, {}, {}",
+            c.arg(3) as i32,
+            ptr(c.arg(4)),
+            c.arg(5) as i32
+        ),
+        1 | 7 | 8 => val,
+        _ => format!(
+            "{val}, {}, {}, {}",
+            hex(c.arg(3)),
+            hex(c.arg(4)),
+            hex(c.arg(5))
+        ),
+    }
+}
+
+/// FIONREAD and TIOCOUTQ store an `int` for the caller.
+pub(super) fn ioctl_writes_int(req: u64) -> bool {
+    matches!(req & 0xffff_ffff, 0x541b | 0x5411)
+}
+
+pub(super) fn ioctl_name(v: u64) -> String {
+    const IOCTLS: fl::Xlat = &[
+        (0x5401, "TCGETS"),
+        (0x5402, "TCSETS"),
+        (0x5403, "TCSETSW"),
+        (0x5404, "TCSETSF"),
+        (0x540f, "TIOCGPGRP"),
+        (0x5411, "TIOCOUTQ"),
+        (0x5410, "TIOCSPGRP"),
+        (0x5413, "TIOCGWINSZ"),
+        (0x5414, "TIOCSWINSZ"),
+        (0x541b, "FIONREAD"),
+        (0x5421, "FIONBIO"),
+        (0x5450, "FIONCLEX"),
+        (0x5451, "FIOCLEX"),
+        (0x5452, "FIOASYNC"),
+    ];
+    match fl::lookup(v & 0xffff_ffff, IOCTLS) {
+        Some(n) => n.to_string(),
+        None => format!("{:#x}", v & 0xffff_ffff),
+    }
+}
