@@ -203,9 +203,10 @@ struct PrivatePod {
 }
 
 impl PrivatePod {
-    fn up() -> PrivatePod {
-        let name = format!("toolbox-trace-{}", std::process::id());
-        let pod = Pod::up_with(PidMode::Shared, &[("TESTPOD_NAME", &name)]);
+    fn up(mode: PidMode) -> PrivatePod {
+        let tag = if mode == PidMode::Shared { "s" } else { "t" };
+        let name = format!("toolbox-trace-{tag}{}", std::process::id());
+        let pod = Pod::up_with(mode, &[("TESTPOD_NAME", &name)]);
         PrivatePod { pod, name }
     }
 }
@@ -225,8 +226,14 @@ impl Drop for PrivatePod {
 #[serial(ptrace)]
 fn nginx_worker_trace_matches_strace() {
     require_pod!();
-    let private = PrivatePod::up();
-    let pod = &private.pod;
+    // Shared PID namespace (pause is PID 1) and the target's own (`kubectl debug --target`).
+    for mode in [PidMode::Shared, PidMode::Target] {
+        let private = PrivatePod::up(mode);
+        compare_on_worker(&private.pod);
+    }
+}
+
+fn compare_on_worker(pod: &Pod) {
     let ours = toolbox_trace(pod);
     let theirs = strace_trace(pod);
     let show = |v: &[String]| v.join("\n");
