@@ -142,6 +142,10 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
                 eprintln!("toolbox trace: Process {pid} detached");
             }
         }
+        let more = outcome.detached.saturating_sub(pids.len());
+        if more > 0 {
+            eprintln!("toolbox trace: detached from {more} more processes followed with -f");
+        }
         return Ok(if launch { 128 + sig } else { 0 });
     }
     Ok(outcome.exit_code.unwrap_or(0))
