@@ -144,7 +144,8 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
         }
         let more = outcome.detached.saturating_sub(pids.len());
         if more > 0 {
-            eprintln!("toolbox trace: detached from {more} more processes followed with -f");
+            let also = if launch { "" } else { "also " };
+            eprintln!("toolbox trace: {also}detached from {more} process(es) followed with -f");
         }
         return Ok(if launch { 128 + sig } else { 0 });
     }
