@@ -763,3 +763,62 @@ fn ctrl_c_prints_the_summary_and_detaches() {
         "{text}"
     );
 }
+
+/// Pids of the processes below `pid` (children, grandchildren…).
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut all: Vec<(u32, u32)> = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Ok(p) = name.parse::<u32>() else { continue };
+        if let Some(pp) = status_field(&name, "PPid:").and_then(|v| v.parse().ok()) {
+            all.push((p, pp));
+        }
+    }
+    let mut out = vec![pid];
+    let mut i = 0;
+    while i < out.len() {
+        let parent = out[i];
+        out.extend(all.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+        i += 1;
+    }
+    out.remove(0);
+    out
+}
+
+fn alive(pid: u32) -> bool {
+    status_field(&pid.to_string(), "State:").is_some_and(|s| !s.starts_with('Z'))
+}
+
+#[test]
+#[serial(ptrace)]
+fn launched_commands_with_the_seccomp_filter_do_not_outlive_toolbox() {
+    if !require_ptrace() {
+        return;
+    }
+    for sig in [libc::SIGTERM, libc::SIGKILL] {
+        let mut child = Command::new(common::bin())
+            .args(["trace", "-f", "-e", "trace=openat", "-o", "/dev/null", "--"])
+            .args(["/bin/sh", "-c", "sleep 30 & sleep 30; wait"])
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("start toolbox trace");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut below = Vec::new();
+        while below.len() < 3 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+            below = descendants(child.id());
+        }
+        assert!(below.len() >= 3, "sh and two sleeps expected: {below:?}");
+        signal(child.id(), sig);
+        wait_bounded(&mut child, 20);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while below.iter().any(|&p| alive(p)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let left: Vec<u32> = below.iter().copied().filter(|&p| alive(p)).collect();
+        assert!(
+            left.is_empty(),
+            "signal {sig}: processes carrying the filter outlived toolbox: {left:?}"
+        );
+    }
+}

@@ -252,7 +252,11 @@ impl Tracer {
                 libc::PTRACE_O_TRACEFORK | libc::PTRACE_O_TRACEVFORK | libc::PTRACE_O_TRACECLONE;
         }
         if opts.seccomp {
-            ptrace_options |= libc::PTRACE_O_TRACESECCOMP;
+            // A process carrying our SECCOMP_RET_TRACE filter gets ENOSYS for every traced
+            // syscall once no tracer is attached, so the commands we launched with it must not
+            // outlive toolbox (not even a SIGKILLed one). Launch mode only: attach mode never
+            // sets EXITKILL. See: seccomp(2), SECCOMP_RET_TRACE.
+            ptrace_options |= libc::PTRACE_O_TRACESECCOMP | libc::PTRACE_O_EXITKILL;
         }
         let printer = Printer::new(out, opts.layout);
         let opts_registers = opts.registers;
@@ -418,8 +422,16 @@ impl Tracer {
         let mut detached = 0;
         if result.is_err() || fatal.is_some() {
             if let (Some(sig), Some((pid, _, _))) = (fatal, &self.launched) {
-                // As strace does: the command we started gets the signal that stopped us.
+                // As strace does: the command we started gets the signal that stopped us. With
+                // the seccomp filter, so do its descendants (see `new`): they cannot run
+                // correctly without a tracer.
                 let _ = pt::kill(*pid, sig);
+                if self.opts.seccomp {
+                    let groups: HashSet<Pid> = self.tracees.keys().map(|&t| tgid_of(t)).collect();
+                    for g in groups {
+                        let _ = pt::kill(g, sig);
+                    }
+                }
             }
             detached = self.detach_all();
         }
