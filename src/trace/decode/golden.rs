@@ -367,6 +367,19 @@ a, _ = l.accept()
 a.close()
 c.close()
 l.close()
+import termios, fcntl, struct
+m, t = os.openpty()
+attrs = termios.tcgetattr(t)
+termios.tcsetattr(t, termios.TCSANOW, attrs)
+fcntl.ioctl(t, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+fcntl.ioctl(t, termios.TIOCGWINSZ, b"12345678")
+fcntl.ioctl(m, termios.FIONREAD, b"1234")
+try:
+    os.tcgetpgrp(t)
+except OSError:
+    pass
+os.close(t)
+os.close(m)
 "#;
 
 /// Syscalls whose lines must match strace's exactly (everything the workload makes after the

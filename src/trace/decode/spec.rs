@@ -5,8 +5,9 @@
 //! the kernel has filled them in. Syscalls without a spec print like strace's undecoded ones.
 
 use super::calls::{
-    clone3_args, clone3_result, futex_op, futex_rest, ioctl_name, ioctl_writes_int, prctl_entry,
-    select_result, DUMPABLE, IDTYPES, PRIO_WHICH, PR_GET_NAME, PR_GET_PDEATHSIG,
+    clone3_args, clone3_result, futex_op, futex_rest, ioctl_arg_in, ioctl_arg_out, ioctl_name,
+    ioctl_no_arg, ioctl_writes_arg, prctl_entry, select_result, DUMPABLE, IDTYPES, PRIO_WHICH,
+    PR_GET_NAME, PR_GET_PDEATHSIG,
 };
 use super::flags::{self as fl, flags, xenum, Xlat};
 use super::strings::{self, buf, ptr, quote};
@@ -135,7 +136,7 @@ enum A {
     Dev(usize),
     /// mremap's new address, only with MREMAP_FIXED.
     MremapAddr,
-    /// ioctl's third argument, decoded for the few requests that take an `int *`.
+    /// ioctl's third argument when the kernel reads it (termios, winsize, `int *` requests).
     IoctlArg,
     /// clone3's `struct clone_args`.
     Clone3Args,
@@ -196,7 +197,7 @@ enum A {
     ItimerspecOut,
     /// capget data output.
     CapDataOut,
-    /// ioctl's third argument when the kernel writes an `int` there (FIONREAD, TIOCOUTQ).
+    /// ioctl's third argument when the kernel writes it (TCGETS, TIOCGWINSZ, FIONREAD…).
     IoctlOut,
     /// loff_t in/out (sendfile's offset: `[5] => [15]`).
     OffInOut,
@@ -746,8 +747,8 @@ fn present(k: A, args: &[u64; 6]) -> bool {
             0o020000 | 0o060000
         ),
         MremapAddr => args[3] & 2 != 0,
-        IoctlArg => !ioctl_writes_int(args[1]),
-        IoctlOut => ioctl_writes_int(args[1]),
+        IoctlArg => !ioctl_writes_arg(args[1]) && !ioctl_no_arg(args[1]),
+        IoctlOut => ioctl_writes_arg(args[1]),
         FcntlArg(i) => !matches!(
             args.get(i).copied().unwrap_or(0),
             1 | 3 | 9 | 11 | 1025 | 1032 | 1034
@@ -869,12 +870,8 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             format!("child_stack={}, flags={f}", ptr(c.arg(1)))
         }
         IoctlReq => ioctl_name(v),
-        IoctlOut => if_ok(c, c.arg(2), st::int_ptr),
-        IoctlArg => match c.arg(1) & 0xffff_ffff {
-            // FIONBIO, FIOASYNC: `int *` read by the kernel.
-            0x5421 | 0x5452 => st::int_ptr(c.mem, v),
-            _ => hex(v),
-        },
+        IoctlOut => ioctl_arg_out(c, c.arg(2)),
+        IoctlArg => ioctl_arg_in(c, v),
         Clone3Args => clone3_args(c, v),
         Clone3Result => clone3_result(c, c.arg(0)),
         Clone3Size => c.arg(1).to_string(),
