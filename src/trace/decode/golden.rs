@@ -916,6 +916,13 @@ fn matches_strace_y_and_short_strings() {
 
 #[test]
 #[serial_test::serial(ptrace)]
+fn matches_strace_with_no_and_long_strings() {
+    golden(false, 0, false);
+    golden(false, 300, false);
+}
+
+#[test]
+#[serial_test::serial(ptrace)]
 fn matches_strace_less_common_calls() {
     let tmp = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(tmp.path().join("work")).expect("mkdir");
@@ -1002,6 +1009,7 @@ fn matches_strace_on_coreutils_and_shell() {
     for argv in programs {
         golden_run(tmp.path(), &Scenario::program(argv), 32, false);
         golden_run(tmp.path(), &Scenario::program(argv), 16, true);
+        golden_run(tmp.path(), &Scenario::program(argv), 0, false);
     }
     let _ = std::fs::remove_file(TOUCHED);
 }
@@ -1044,6 +1052,7 @@ fn matches_strace_on_nginx() {
     sc.prepare = Some(reset_nginx);
     golden_run(dir, &sc, 32, false);
     golden_run(dir, &sc, 32, true);
+    golden_run(dir, &sc, 0, true);
 }
 
 /// Remove what a previous nginx run left behind.

@@ -949,7 +949,13 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             }
         }
         RlimOut => if_ok(c, v, st::rlimit),
-        SysinfoOut => if_ok(c, v, st::sysinfo),
+        SysinfoOut => {
+            if c.failed() || v == 0 {
+                ptr(v)
+            } else {
+                st::sysinfo(c.mem, v, c.opts)
+            }
+        }
         GidsOut => match c.ret {
             Some(r) if r >= 0 => {
                 let n = (r as u64).min(c.arg(0) & 0xffff_ffff);
@@ -964,7 +970,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             _ => ptr(v),
         },
         PrctlEntry => prctl_entry(c),
-        UtimeTs => st::utime_timespecs(c.mem, v),
+        UtimeTs => st::utime_timespecs(c.mem, v, c.opts),
         OffIn => st::off_ptr(c.mem, v),
         Rwf5 => flags(c.arg(5) & 0xffff_ffff, fl::RWF_FLAGS, "0"),
         OpenHow(n) => st::open_how(c.mem, v, c.arg(n)),
@@ -1055,7 +1061,13 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
                 }
             }
         },
-        StatfsOut => if_ok(c, v, st::statfs),
+        StatfsOut => {
+            if c.failed() || v == 0 {
+                ptr(v)
+            } else {
+                st::statfs(c.mem, v, c.opts)
+            }
+        }
         UtsOut => if_ok(c, v, st::utsname),
         WaitStatus => match c.ret {
             Some(r) if r > 0 => st::wait_status(c.mem, v),
@@ -1065,7 +1077,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             if c.failed() {
                 ptr(v)
             } else {
-                st::fd_pair(c.mem, v, &|f| c.fd(f))
+                st::fd_pair(c.mem, v, c.opts, &|f| c.fd(f))
             }
         }
         Dirents => match c.ret {
@@ -1353,7 +1365,10 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
         R::Poll => {
             // strace shows bare fds in the revents list, even with -y.
             let c = |f: i32| f.to_string();
-            format!("{ret}{}", st::poll_result(mem, args[0], args[1], ret, &c))
+            format!(
+                "{ret}{}",
+                st::poll_result(mem, args[0], args[1], ret, opts, &c)
+            )
         }
         R::Prctl if args[0] == 3 => {
             let name = fl::lookup(ret as u64, DUMPABLE);

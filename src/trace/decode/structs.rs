@@ -398,6 +398,7 @@ pub fn poll_result(
     addr: u64,
     n: u64,
     ret: i64,
+    opts: &DecodeOpts,
     fd: &dyn Fn(i32) -> String,
 ) -> String {
     if ret == 0 {
@@ -419,7 +420,7 @@ pub fn poll_result(
             ));
         }
     }
-    format!(" ([{}])", items.join(", "))
+    format!(" ({})", array(items.into_iter(), opts))
 }
 
 /// One `struct epoll_event` (packed on x86_64: 4-byte events, 8-byte data).
@@ -581,15 +582,32 @@ pub fn wait_status(mem: &dyn Memory, addr: u64) -> String {
 }
 
 /// `[3, 4]` for pipe/socketpair.
-pub fn fd_pair(mem: &dyn Memory, addr: u64, fd: &dyn Fn(i32) -> String) -> String {
+pub fn fd_pair(
+    mem: &dyn Memory,
+    addr: u64,
+    opts: &DecodeOpts,
+    fd: &dyn Fn(i32) -> String,
+) -> String {
     match mem.read(addr, 8) {
-        Ok(b) => format!(
-            "[{}, {}]",
-            fd(le_u32(&b, 0).unwrap_or(0) as i32),
-            fd(le_u32(&b, 4).unwrap_or(0) as i32)
-        ),
+        Ok(b) => {
+            let fds = [le_u32(&b, 0), le_u32(&b, 4)].map(|f| fd(f.unwrap_or(0) as i32));
+            array(fds.into_iter(), opts)
+        }
         Err(_) => ptr(addr),
     }
+}
+
+/// `[a, b, …]` with strace's cut after `-s` elements (`[...]` for `-s 0`).
+pub fn array(items: impl Iterator<Item = String>, opts: &DecodeOpts) -> String {
+    let mut out = Vec::new();
+    for (i, item) in items.enumerate() {
+        if i >= opts.strsize {
+            out.push("...".to_string());
+            break;
+        }
+        out.push(item);
+    }
+    format!("[{}]", out.join(", "))
 }
 
 /// `0x55… /* 5 entries */` for getdents64's buffer of `len` bytes.
@@ -655,18 +673,16 @@ pub fn string_array(mem: &dyn Memory, addr: u64, opts: &DecodeOpts, env: bool) -
 }
 
 /// `struct sysinfo`, every field (strace prints them all).
-pub fn sysinfo(mem: &dyn Memory, addr: u64) -> String {
+pub fn sysinfo(mem: &dyn Memory, addr: u64, opts: &DecodeOpts) -> String {
     let Ok(b) = mem.read(addr, 112) else {
         return ptr(addr);
     };
     let u = |off: usize| le_u64(&b, off).unwrap_or(0);
     format!(
-        "{{uptime={}, loads=[{}, {}, {}], totalram={}, freeram={}, sharedram={}, bufferram={}, \
+        "{{uptime={}, loads={}, totalram={}, freeram={}, sharedram={}, bufferram={}, \
          totalswap={}, freeswap={}, procs={}, totalhigh={}, freehigh={}, mem_unit={}}}",
         u(0) as i64,
-        u(8),
-        u(16),
-        u(24),
+        array([u(8), u(16), u(24)].iter().map(u64::to_string), opts),
         u(32),
         u(40),
         u(48),
@@ -733,7 +749,7 @@ const ST_FLAGS: flags::Xlat = &[
 ];
 
 /// `struct statfs` (strace prints every field).
-pub fn statfs(mem: &dyn Memory, addr: u64) -> String {
+pub fn statfs(mem: &dyn Memory, addr: u64, opts: &DecodeOpts) -> String {
     let Ok(b) = mem.read(addr, 120) else {
         return ptr(addr);
     };
@@ -742,15 +758,22 @@ pub fn statfs(mem: &dyn Memory, addr: u64) -> String {
     let ftype_text = lookup(ftype, FS_MAGIC).map_or_else(|| format!("{ftype:#x}"), str::to_string);
     format!(
         "{{f_type={ftype_text}, f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, \
-         f_ffree={}, f_fsid={{val=[{:#x}, {:#x}]}}, f_namelen={}, f_frsize={}, f_flags={}}}",
+         f_ffree={}, f_fsid={{val={}}}, f_namelen={}, f_frsize={}, f_flags={}}}",
         u(8) as i64,
         u(16),
         u(24),
         u(32),
         u(40),
         u(48),
-        le_u32(&b, 56).unwrap_or(0),
-        le_u32(&b, 60).unwrap_or(0),
+        array(
+            [le_u32(&b, 56), le_u32(&b, 60)]
+                .into_iter()
+                .map(|v| match v.unwrap_or(0) {
+                    0 => "0".to_string(),
+                    x => format!("{x:#x}"),
+                }),
+            opts
+        ),
         u(64) as i64,
         u(72) as i64,
         flags::flags(u(80), ST_FLAGS, "0")
@@ -830,7 +853,7 @@ pub fn time_comment(sec: i64, nsec: i64) -> Option<String> {
 }
 
 /// utimensat's two timestamps: `[{tv_sec=0, tv_nsec=0}, {tv_sec=0, tv_nsec=UTIME_NOW}]`.
-pub fn utime_timespecs(mem: &dyn Memory, addr: u64) -> String {
+pub fn utime_timespecs(mem: &dyn Memory, addr: u64, opts: &DecodeOpts) -> String {
     if addr == 0 {
         return "NULL".to_string();
     }
@@ -849,7 +872,7 @@ pub fn utime_timespecs(mem: &dyn Memory, addr: u64) -> String {
             },
         }
     };
-    format!("[{}, {}]", one(0), one(16))
+    array([one(0), one(16)].into_iter(), opts)
 }
 
 /// An `fd_set` of `nfds` bits: `[3 4]`, fds printed with `fd` (for `-y`).
