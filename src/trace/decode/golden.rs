@@ -322,6 +322,37 @@ try:
     a.sendmsg([b"z"], [(socket.SOL_SOCKET, 99, b"abcd")])
 except OSError:
     pass
+class Iov(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+class Mmsg(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32), ("pad0", ctypes.c_uint32),
+                ("iov", ctypes.c_void_p), ("iovlen", ctypes.c_size_t), ("control", ctypes.c_void_p),
+                ("controllen", ctypes.c_size_t), ("flags", ctypes.c_int), ("pad1", ctypes.c_int),
+                ("len", ctypes.c_uint), ("pad2", ctypes.c_uint)]
+u, v = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+data = ctypes.create_string_buffer(b"hello")
+io = Iov(ctypes.cast(data, ctypes.c_void_p), 5)
+io2 = Iov(ctypes.cast(data, ctypes.c_void_p), 3)
+msgs = (Mmsg * 2)()
+msgs[0].iov = ctypes.addressof(io)
+msgs[0].iovlen = 1
+msgs[1].iov = ctypes.addressof(io2)
+msgs[1].iovlen = 1
+libc.sendmmsg(u.fileno(), msgs, 2, 0)
+rb = ctypes.create_string_buffer(16)
+rb2 = ctypes.create_string_buffer(16)
+rio = Iov(ctypes.cast(rb, ctypes.c_void_p), 16)
+rio2 = Iov(ctypes.cast(rb2, ctypes.c_void_p), 16)
+name = ctypes.create_string_buffer(110)
+rm = (Mmsg * 2)()
+rm[0].iov = ctypes.addressof(rio)
+rm[0].iovlen = 1
+rm[0].name = ctypes.cast(name, ctypes.c_void_p)
+rm[0].namelen = 110
+rm[1].iov = ctypes.addressof(rio2)
+rm[1].iovlen = 1
+libc.recvmmsg(v.fileno(), rm, 2, 0, None)
+libc.recvmmsg(v.fileno(), rm, 2, 0x40, None)
 "#;
 
 /// A fourth workload: the `*at` family through dir_fd, descriptor copies, vectored and

@@ -191,6 +191,10 @@ enum A {
     Clone3Result,
     /// gid_t array filled by getgroups (length = return value).
     GidsOut,
+    /// sendmmsg's vector, with msg_len for the messages sent.
+    MmsgSent,
+    /// recvmmsg's vector: the messages received.
+    MmsgReceived,
     /// stack_t output.
     StackOut,
     /// itimerspec output.
@@ -258,6 +262,8 @@ impl A {
                 | A::CloneExit
                 | A::SysinfoOut
                 | A::GidsOut
+                | A::MmsgSent
+                | A::MmsgReceived
                 | A::StackOut
                 | A::ItimerspecOut
                 | A::CapDataOut
@@ -475,6 +481,11 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             R::Dec,
         ),
         "sendmsg" => (&[Fd, MsgIn, Flags(fl::MSG_FLAGS, "0")], R::Dec),
+        "sendmmsg" => (&[Fd, MmsgSent, UInt, Flags(fl::MSG_FLAGS, "0")], R::Dec),
+        "recvmmsg" => (
+            &[Fd, MmsgReceived, UInt, Flags(fl::MSG_FLAGS, "0"), TsIn],
+            R::Dec,
+        ),
         "recvmsg" => (&[Fd, MsgOut, Flags(fl::MSG_FLAGS, "0")], R::Dec),
         "shutdown" => (&[Fd, EnumDec(fl::SHUTDOWN, "SHUT_???")], R::Dec),
         "setsockopt" => (&[Fd, SockLevel, SockOpt(1), OptIn(4), UInt], R::Dec),
@@ -964,6 +975,30 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             _ => ptr(v),
         },
         GidsIn => st::u32_array(c.mem, v, c.arg(0) & 0xffff_ffff, c.opts),
+        MmsgSent => {
+            let sent = match c.ret {
+                Some(r) if r > 0 => r as u64,
+                _ => 0,
+            };
+            st::mmsgvec(
+                c.mem,
+                v,
+                c.arg(2) & 0xffff_ffff,
+                sent,
+                false,
+                &[],
+                c.opts,
+                &|f| c.fd(f),
+            )
+        }
+        MmsgReceived => match c.ret {
+            Some(r) if r >= 0 => {
+                st::mmsgvec(c.mem, v, r as u64, r as u64, true, c.saved, c.opts, &|f| {
+                    c.fd(f)
+                })
+            }
+            _ => ptr(v),
+        },
         CpuSetIn(n) => st::cpu_set(c.mem, v, c.arg(n)),
         CpuSetOut => match c.ret {
             Some(r) if r >= 0 => st::cpu_set(c.mem, v, r as u64),
@@ -1271,6 +1306,16 @@ fn save(kinds: &[A], args: &[u64; 6], mem: &dyn Memory) -> Vec<u64> {
             OffInOut => {
                 if let Some(n) = st::read_u64(mem, v) {
                     saved.push(n);
+                }
+            }
+            MmsgReceived => {
+                // Each message's msg_namelen, for `16 => 0` at exit.
+                let vlen = args.get(2).copied().unwrap_or(0).min(1024);
+                for i in 0..vlen {
+                    match read_u32(mem, v.wrapping_add(i * 64 + 8)) {
+                        Some(n) => saved.push(u64::from(n)),
+                        None => break,
+                    }
                 }
             }
             _ => {}

@@ -212,6 +212,46 @@ pub fn msghdr(
     s
 }
 
+/// A `struct mmsghdr` vector of `n` entries: `[{msg_hdr={…}, msg_len=5}, …]`.
+///
+/// `with_len` entries show msg_len; `received` limits each message's iov data to its msg_len
+/// and shows msg_namelen changes against `namelens_in` (read at entry).
+#[allow(clippy::too_many_arguments)]
+pub fn mmsgvec(
+    mem: &dyn Memory,
+    addr: u64,
+    n: u64,
+    with_len: u64,
+    received: bool,
+    namelens_in: &[u64],
+    opts: &DecodeOpts,
+    fd: &dyn Fn(i32) -> String,
+) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let n = n.min(1024);
+    if mem.read(addr, 64).is_err() && n > 0 {
+        return ptr(addr);
+    }
+    let items = (0..n).map(|i| {
+        let at = addr.wrapping_add(i * 64);
+        let msg_len = read_u32(mem, at.wrapping_add(56)).unwrap_or(0);
+        let data_len = received.then_some(u64::from(msg_len));
+        let namelen_in = usize::try_from(i)
+            .ok()
+            .and_then(|i| namelens_in.get(i))
+            .map(|&v| v as u32);
+        let hdr = msghdr(mem, at, data_len, namelen_in, opts, fd);
+        if i < with_len {
+            format!("{{msg_hdr={hdr}, msg_len={msg_len}}}")
+        } else {
+            format!("{{msg_hdr={hdr}}}")
+        }
+    });
+    array(items, opts)
+}
+
 /// SCM_* control message types at SOL_SOCKET.
 const SCM_TYPES: flags::Xlat = &[
     (1, "SCM_RIGHTS"),
