@@ -503,6 +503,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         ),
         "epoll_wait" => (&[Fd, EpollOut, Int, Int], R::Dec),
         "epoll_pwait" => (&[Fd, EpollOut, Int, Int, SigsetIn(5), ULong], R::Dec),
+        "epoll_pwait2" => (&[Fd, EpollOut, Int, TsIn, SigsetIn(5), ULong], R::Dec),
         "eventfd" => (&[UInt], R::Fd),
         "eventfd2" => (&[UInt, Flags(fl::EFD_FLAGS, "0")], R::Fd),
         "timerfd_create" => (
@@ -1454,6 +1455,29 @@ mod tests {
             .map(|(_, n)| n)
             .filter(|n| is_decoded(n))
             .collect();
-        assert!(decoded.len() >= 120, "only {} decoded", decoded.len());
+        assert!(decoded.len() >= 200, "only {} decoded", decoded.len());
+        // The names in spec()'s match arms, read from this file: a misspelt arm would never
+        // match and silently fall back to raw hex.
+        let src = include_str!("spec.rs");
+        let start = src
+            .find("let s: (&'static [A], R) = match name {")
+            .expect("spec() body");
+        let end = start + src[start..].find("_ => return None,").expect("spec() end");
+        let mut names = Vec::new();
+        for piece in src[start..end].split('"').skip(1).step_by(2) {
+            let lower = piece
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if lower && piece.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+                names.push(piece);
+            }
+        }
+        assert!(names.len() >= 200, "parsed only {} names", names.len());
+        for name in names {
+            if syscalls::number(name).is_some() {
+                continue;
+            }
+            panic!("spec() arm {name:?} is not an x86_64 syscall");
+        }
     }
 }
