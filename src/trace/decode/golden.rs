@@ -916,6 +916,12 @@ fn golden(startup: bool, strsize: usize, fd_paths: bool) {
 
 fn golden_run(dir: &Path, sc: &Scenario, strsize: usize, fd_paths: bool) {
     require("strace");
+    for tool in ["/usr/bin/python3", "/bin/sh"] {
+        assert!(
+            Path::new(tool).exists(),
+            "{tool} is required for the golden tests (apt-get install python3)"
+        );
+    }
     let s = strsize.to_string();
     let mut extra = vec!["-s", s.as_str()];
     if fd_paths {
