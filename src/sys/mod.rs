@@ -4,6 +4,8 @@
 
 #![allow(unsafe_code)]
 
+pub mod capture;
+
 use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
