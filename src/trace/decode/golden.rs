@@ -255,6 +255,10 @@ pid = os.fork()
 if pid == 0:
     os._exit(0)
 os.waitid(os.P_PID, pid, os.WEXITED)
+pid = os.fork()
+if pid == 0:
+    os._exit(5)
+os.wait4(pid, 0)
 os.close(fd)
 os.unlink("data")
 time.sleep(0)

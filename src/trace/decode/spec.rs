@@ -541,7 +541,10 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "execve" => (&[Path, Argv, Envp], R::Dec),
         "execveat" => (&[DirFd, Path, Argv, Envp, Flags(fl::AT_FLAGS, "0")], R::Dec),
         "exit" | "exit_group" => (&[Int], R::None),
-        "wait4" => (&[Int, WaitStatus, Flags(fl::WAIT_OPTS, "0"), Ptr], R::Dec),
+        "wait4" => (
+            &[Int, WaitStatus, Flags(fl::WAIT_OPTS, "0"), RusageOut],
+            R::Dec,
+        ),
         "kill" => (&[Int, Sig], R::Dec),
         "tkill" => (&[Int, Sig], R::Dec),
         "tgkill" => (&[Int, Int, Sig], R::Dec),
