@@ -359,18 +359,68 @@ pub(super) fn futex_rest(c: &Ctx<'_>) -> String {
     }
 }
 
-/// FIONREAD and TIOCOUTQ store an `int` for the caller.
-pub(super) fn ioctl_writes_int(req: u64) -> bool {
-    matches!(req & 0xffff_ffff, 0x541b | 0x5411)
+/// Whether ioctl request `req` has its third argument filled in by the kernel (printed at exit).
+pub(super) fn ioctl_writes_arg(req: u64) -> bool {
+    // TCGETS, TIOCGPGRP, TIOCOUTQ, TIOCGWINSZ, FIONREAD, TIOCGSID, TIOCGPTN
+    matches!(
+        req & 0xffff_ffff,
+        0x5401 | 0x540f | 0x5411 | 0x5413 | 0x541b | 0x5429 | 0x8004_5430
+    )
+}
+
+/// Whether ioctl request `req` takes no third argument (strace then prints none).
+pub(super) fn ioctl_no_arg(req: u64) -> bool {
+    // FIONCLEX, FIOCLEX, TIOCEXCL, TIOCNXCL, TIOCNOTTY
+    matches!(
+        req & 0xffff_ffff,
+        0x5450 | 0x5451 | 0x540c | 0x540d | 0x5422
+    )
+}
+
+/// ioctl's third argument at entry (requests the kernel reads from).
+pub(super) fn ioctl_arg_in(c: &Ctx<'_>, v: u64) -> String {
+    match c.arg(1) & 0xffff_ffff {
+        // TCSETS, TCSETSW, TCSETSF
+        0x5402..=0x5404 => st::termios(c.mem, v),
+        // TIOCSWINSZ
+        0x5414 => st::winsize(c.mem, v),
+        // TIOCSPGRP, FIONBIO, FIOASYNC, TIOCSPTLCK: `int *`.
+        0x5410 | 0x5421 | 0x5452 | 0x4004_5431 => st::int_ptr(c.mem, v),
+        _ => hex(v),
+    }
+}
+
+/// ioctl's third argument at exit (requests the kernel writes to).
+pub(super) fn ioctl_arg_out(c: &Ctx<'_>, v: u64) -> String {
+    if c.failed() || v == 0 {
+        return ptr(v);
+    }
+    match c.arg(1) & 0xffff_ffff {
+        0x5401 => st::termios(c.mem, v),
+        0x5413 => st::winsize(c.mem, v),
+        _ => st::int_ptr(c.mem, v),
+    }
 }
 
 pub(super) fn ioctl_name(v: u64) -> String {
     const IOCTLS: fl::Xlat = &[
         (0x5401, "TCGETS"),
-        (0x5402, "TCSETS"),
-        (0x5403, "TCSETSW"),
-        (0x5404, "TCSETSF"),
+        // The OSS sequencer's _IO('T', 2..4) share these numbers; strace names both.
+        (0x5402, "SNDCTL_TMR_START or TCSETS"),
+        (0x5403, "SNDCTL_TMR_STOP or TCSETSW"),
+        (0x5404, "SNDCTL_TMR_CONTINUE or TCSETSF"),
+        (0x540a, "TCXONC"),
+        (0x540b, "TCFLSH"),
+        (0x540c, "TIOCEXCL"),
+        (0x540d, "TIOCNXCL"),
+        (0x540e, "TIOCSCTTY"),
         (0x540f, "TIOCGPGRP"),
+        (0x5412, "TIOCSTI"),
+        (0x5422, "TIOCNOTTY"),
+        (0x5429, "TIOCGSID"),
+        (0x5441, "TIOCGPTPEER"),
+        (0x8004_5430, "TIOCGPTN"),
+        (0x4004_5431, "TIOCSPTLCK"),
         (0x5411, "TIOCOUTQ"),
         (0x5410, "TIOCSPGRP"),
         (0x5413, "TIOCGWINSZ"),

@@ -255,6 +255,10 @@ pid = os.fork()
 if pid == 0:
     os._exit(0)
 os.waitid(os.P_PID, pid, os.WEXITED)
+pid = os.fork()
+if pid == 0:
+    os._exit(5)
+os.wait4(pid, 0)
 os.close(fd)
 os.unlink("data")
 time.sleep(0)
@@ -322,6 +326,37 @@ try:
     a.sendmsg([b"z"], [(socket.SOL_SOCKET, 99, b"abcd")])
 except OSError:
     pass
+class Iov(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+class Mmsg(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32), ("pad0", ctypes.c_uint32),
+                ("iov", ctypes.c_void_p), ("iovlen", ctypes.c_size_t), ("control", ctypes.c_void_p),
+                ("controllen", ctypes.c_size_t), ("flags", ctypes.c_int), ("pad1", ctypes.c_int),
+                ("len", ctypes.c_uint), ("pad2", ctypes.c_uint)]
+u, v = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+data = ctypes.create_string_buffer(b"hello")
+io = Iov(ctypes.cast(data, ctypes.c_void_p), 5)
+io2 = Iov(ctypes.cast(data, ctypes.c_void_p), 3)
+msgs = (Mmsg * 2)()
+msgs[0].iov = ctypes.addressof(io)
+msgs[0].iovlen = 1
+msgs[1].iov = ctypes.addressof(io2)
+msgs[1].iovlen = 1
+libc.sendmmsg(u.fileno(), msgs, 2, 0)
+rb = ctypes.create_string_buffer(16)
+rb2 = ctypes.create_string_buffer(16)
+rio = Iov(ctypes.cast(rb, ctypes.c_void_p), 16)
+rio2 = Iov(ctypes.cast(rb2, ctypes.c_void_p), 16)
+name = ctypes.create_string_buffer(110)
+rm = (Mmsg * 2)()
+rm[0].iov = ctypes.addressof(rio)
+rm[0].iovlen = 1
+rm[0].name = ctypes.cast(name, ctypes.c_void_p)
+rm[0].namelen = 110
+rm[1].iov = ctypes.addressof(rio2)
+rm[1].iovlen = 1
+libc.recvmmsg(v.fileno(), rm, 2, 0, None)
+libc.recvmmsg(v.fileno(), rm, 2, 0x40, None)
 "#;
 
 /// A fourth workload: the `*at` family through dir_fd, descriptor copies, vectored and
@@ -367,6 +402,19 @@ a, _ = l.accept()
 a.close()
 c.close()
 l.close()
+import termios, fcntl, struct
+m, t = os.openpty()
+attrs = termios.tcgetattr(t)
+termios.tcsetattr(t, termios.TCSANOW, attrs)
+fcntl.ioctl(t, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+fcntl.ioctl(t, termios.TIOCGWINSZ, b"12345678")
+fcntl.ioctl(m, termios.FIONREAD, b"1234")
+try:
+    os.tcgetpgrp(t)
+except OSError:
+    pass
+os.close(t)
+os.close(m)
 "#;
 
 /// Syscalls whose lines must match strace's exactly (everything the workload makes after the
@@ -872,6 +920,12 @@ fn golden(startup: bool, strsize: usize, fd_paths: bool) {
 
 fn golden_run(dir: &Path, sc: &Scenario, strsize: usize, fd_paths: bool) {
     require("strace");
+    for tool in ["/usr/bin/python3", "/bin/sh"] {
+        assert!(
+            Path::new(tool).exists(),
+            "{tool} is required for the golden tests (apt-get install python3)"
+        );
+    }
     let s = strsize.to_string();
     let mut extra = vec!["-s", s.as_str()];
     if fd_paths {
@@ -899,6 +953,13 @@ fn matches_strace_default() {
 #[serial_test::serial(ptrace)]
 fn matches_strace_y_and_short_strings() {
     golden(false, 8, true);
+}
+
+#[test]
+#[serial_test::serial(ptrace)]
+fn matches_strace_with_no_and_long_strings() {
+    golden(false, 0, false);
+    golden(false, 300, false);
 }
 
 #[test]
@@ -989,6 +1050,7 @@ fn matches_strace_on_coreutils_and_shell() {
     for argv in programs {
         golden_run(tmp.path(), &Scenario::program(argv), 32, false);
         golden_run(tmp.path(), &Scenario::program(argv), 16, true);
+        golden_run(tmp.path(), &Scenario::program(argv), 0, false);
     }
     let _ = std::fs::remove_file(TOUCHED);
 }
@@ -1031,6 +1093,7 @@ fn matches_strace_on_nginx() {
     sc.prepare = Some(reset_nginx);
     golden_run(dir, &sc, 32, false);
     golden_run(dir, &sc, 32, true);
+    golden_run(dir, &sc, 0, true);
 }
 
 /// Remove what a previous nginx run left behind.

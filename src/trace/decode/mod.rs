@@ -3,6 +3,11 @@
 //! The ptrace engine calls [`format_args_enter`] at syscall entry (arguments the kernel reads) and
 //! [`format_call_exit`] at exit (out-parameters and the return value). Nothing here touches the
 //! tracee except through the [`Memory`] trait, so every decoder is unit-testable on a byte buffer.
+//!
+//! The text is strace 6.1's (Debian 12), checked line for line against the real strace on live
+//! programs in `golden.rs`: where strace 6.1 splits a call into `<unfinished ...>` and
+//! `<... resumed>` halves, [`Entry::text`] ends at the same place. Output is printable ASCII
+//! only (C escapes), so tracee data cannot drive the terminal.
 
 use std::io;
 
@@ -44,11 +49,13 @@ pub trait Memory {
 /// Options that change how arguments print (strace's `-s`, `-y`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeOpts {
-    /// `-s N`: how many bytes of a string or buffer to print before `...` (default 32).
+    /// `-s N`: how many bytes of a string or buffer, and how many array elements, to print
+    /// before `...` (default 32).
     pub strsize: usize,
     /// `-y`: print the path (or `socket:[INODE]`) behind each file descriptor.
     pub fd_paths: bool,
-    /// The tracee's pid, for `/proc/PID/fd` look-ups.
+    /// The tracee's pid as toolbox's /proc sees it, for `-y` look-ups in `/proc/PID/fd` and
+    /// `/proc/PID/cwd` (0: no look-ups).
     pub pid: i32,
 }
 

@@ -5,8 +5,9 @@
 //! the kernel has filled them in. Syscalls without a spec print like strace's undecoded ones.
 
 use super::calls::{
-    clone3_args, clone3_result, futex_op, futex_rest, ioctl_name, ioctl_writes_int, prctl_entry,
-    select_result, DUMPABLE, IDTYPES, PRIO_WHICH, PR_GET_NAME, PR_GET_PDEATHSIG,
+    clone3_args, clone3_result, futex_op, futex_rest, ioctl_arg_in, ioctl_arg_out, ioctl_name,
+    ioctl_no_arg, ioctl_writes_arg, prctl_entry, select_result, DUMPABLE, IDTYPES, PRIO_WHICH,
+    PR_GET_NAME, PR_GET_PDEATHSIG,
 };
 use super::flags::{self as fl, flags, xenum, Xlat};
 use super::strings::{self, buf, ptr, quote};
@@ -135,7 +136,7 @@ enum A {
     Dev(usize),
     /// mremap's new address, only with MREMAP_FIXED.
     MremapAddr,
-    /// ioctl's third argument, decoded for the few requests that take an `int *`.
+    /// ioctl's third argument when the kernel reads it (termios, winsize, `int *` requests).
     IoctlArg,
     /// clone3's `struct clone_args`.
     Clone3Args,
@@ -190,13 +191,17 @@ enum A {
     Clone3Result,
     /// gid_t array filled by getgroups (length = return value).
     GidsOut,
+    /// sendmmsg's vector, with msg_len for the messages sent.
+    MmsgSent,
+    /// recvmmsg's vector: the messages received.
+    MmsgReceived,
     /// stack_t output.
     StackOut,
     /// itimerspec output.
     ItimerspecOut,
     /// capget data output.
     CapDataOut,
-    /// ioctl's third argument when the kernel writes an `int` there (FIONREAD, TIOCOUTQ).
+    /// ioctl's third argument when the kernel writes it (TCGETS, TIOCGWINSZ, FIONREAD…).
     IoctlOut,
     /// loff_t in/out (sendfile's offset: `[5] => [15]`).
     OffInOut,
@@ -257,6 +262,8 @@ impl A {
                 | A::CloneExit
                 | A::SysinfoOut
                 | A::GidsOut
+                | A::MmsgSent
+                | A::MmsgReceived
                 | A::StackOut
                 | A::ItimerspecOut
                 | A::CapDataOut
@@ -474,6 +481,11 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             R::Dec,
         ),
         "sendmsg" => (&[Fd, MsgIn, Flags(fl::MSG_FLAGS, "0")], R::Dec),
+        "sendmmsg" => (&[Fd, MmsgSent, UInt, Flags(fl::MSG_FLAGS, "0")], R::Dec),
+        "recvmmsg" => (
+            &[Fd, MmsgReceived, UInt, Flags(fl::MSG_FLAGS, "0"), TsIn],
+            R::Dec,
+        ),
         "recvmsg" => (&[Fd, MsgOut, Flags(fl::MSG_FLAGS, "0")], R::Dec),
         "shutdown" => (&[Fd, EnumDec(fl::SHUTDOWN, "SHUT_???")], R::Dec),
         "setsockopt" => (&[Fd, SockLevel, SockOpt(1), OptIn(4), UInt], R::Dec),
@@ -491,6 +503,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         ),
         "epoll_wait" => (&[Fd, EpollOut, Int, Int], R::Dec),
         "epoll_pwait" => (&[Fd, EpollOut, Int, Int, SigsetIn(5), ULong], R::Dec),
+        "epoll_pwait2" => (&[Fd, EpollOut, Int, TsIn, SigsetIn(5), ULong], R::Dec),
         "eventfd" => (&[UInt], R::Fd),
         "eventfd2" => (&[UInt, Flags(fl::EFD_FLAGS, "0")], R::Fd),
         "timerfd_create" => (
@@ -528,7 +541,10 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "execve" => (&[Path, Argv, Envp], R::Dec),
         "execveat" => (&[DirFd, Path, Argv, Envp, Flags(fl::AT_FLAGS, "0")], R::Dec),
         "exit" | "exit_group" => (&[Int], R::None),
-        "wait4" => (&[Int, WaitStatus, Flags(fl::WAIT_OPTS, "0"), Ptr], R::Dec),
+        "wait4" => (
+            &[Int, WaitStatus, Flags(fl::WAIT_OPTS, "0"), RusageOut],
+            R::Dec,
+        ),
         "kill" => (&[Int, Sig], R::Dec),
         "tkill" => (&[Int, Sig], R::Dec),
         "tgkill" => (&[Int, Int, Sig], R::Dec),
@@ -746,8 +762,8 @@ fn present(k: A, args: &[u64; 6]) -> bool {
             0o020000 | 0o060000
         ),
         MremapAddr => args[3] & 2 != 0,
-        IoctlArg => !ioctl_writes_int(args[1]),
-        IoctlOut => ioctl_writes_int(args[1]),
+        IoctlArg => !ioctl_writes_arg(args[1]) && !ioctl_no_arg(args[1]),
+        IoctlOut => ioctl_writes_arg(args[1]),
         FcntlArg(i) => !matches!(
             args.get(i).copied().unwrap_or(0),
             1 | 3 | 9 | 11 | 1025 | 1032 | 1034
@@ -869,12 +885,8 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             format!("child_stack={}, flags={f}", ptr(c.arg(1)))
         }
         IoctlReq => ioctl_name(v),
-        IoctlOut => if_ok(c, c.arg(2), st::int_ptr),
-        IoctlArg => match c.arg(1) & 0xffff_ffff {
-            // FIONBIO, FIOASYNC: `int *` read by the kernel.
-            0x5421 | 0x5452 => st::int_ptr(c.mem, v),
-            _ => hex(v),
-        },
+        IoctlOut => ioctl_arg_out(c, c.arg(2)),
+        IoctlArg => ioctl_arg_in(c, v),
         Clone3Args => clone3_args(c, v),
         Clone3Result => clone3_result(c, c.arg(0)),
         Clone3Size => c.arg(1).to_string(),
@@ -952,7 +964,13 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             }
         }
         RlimOut => if_ok(c, v, st::rlimit),
-        SysinfoOut => if_ok(c, v, st::sysinfo),
+        SysinfoOut => {
+            if c.failed() || v == 0 {
+                ptr(v)
+            } else {
+                st::sysinfo(c.mem, v, c.opts)
+            }
+        }
         GidsOut => match c.ret {
             Some(r) if r >= 0 => {
                 let n = (r as u64).min(c.arg(0) & 0xffff_ffff);
@@ -961,13 +979,37 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             _ => ptr(v),
         },
         GidsIn => st::u32_array(c.mem, v, c.arg(0) & 0xffff_ffff, c.opts),
+        MmsgSent => {
+            let sent = match c.ret {
+                Some(r) if r > 0 => r as u64,
+                _ => 0,
+            };
+            st::mmsgvec(
+                c.mem,
+                v,
+                c.arg(2) & 0xffff_ffff,
+                sent,
+                false,
+                &[],
+                c.opts,
+                &|f| c.fd(f),
+            )
+        }
+        MmsgReceived => match c.ret {
+            Some(r) if r >= 0 => {
+                st::mmsgvec(c.mem, v, r as u64, r as u64, true, c.saved, c.opts, &|f| {
+                    c.fd(f)
+                })
+            }
+            _ => ptr(v),
+        },
         CpuSetIn(n) => st::cpu_set(c.mem, v, c.arg(n)),
         CpuSetOut => match c.ret {
             Some(r) if r >= 0 => st::cpu_set(c.mem, v, r as u64),
             _ => ptr(v),
         },
         PrctlEntry => prctl_entry(c),
-        UtimeTs => st::utime_timespecs(c.mem, v),
+        UtimeTs => st::utime_timespecs(c.mem, v, c.opts),
         OffIn => st::off_ptr(c.mem, v),
         Rwf5 => flags(c.arg(5) & 0xffff_ffff, fl::RWF_FLAGS, "0"),
         OpenHow(n) => st::open_how(c.mem, v, c.arg(n)),
@@ -1058,7 +1100,13 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
                 }
             }
         },
-        StatfsOut => if_ok(c, v, st::statfs),
+        StatfsOut => {
+            if c.failed() || v == 0 {
+                ptr(v)
+            } else {
+                st::statfs(c.mem, v, c.opts)
+            }
+        }
         UtsOut => if_ok(c, v, st::utsname),
         WaitStatus => match c.ret {
             Some(r) if r > 0 => st::wait_status(c.mem, v),
@@ -1068,7 +1116,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             if c.failed() {
                 ptr(v)
             } else {
-                st::fd_pair(c.mem, v, &|f| c.fd(f))
+                st::fd_pair(c.mem, v, c.opts, &|f| c.fd(f))
             }
         }
         Dirents => match c.ret {
@@ -1264,6 +1312,16 @@ fn save(kinds: &[A], args: &[u64; 6], mem: &dyn Memory) -> Vec<u64> {
                     saved.push(n);
                 }
             }
+            MmsgReceived => {
+                // Each message's msg_namelen, for `16 => 0` at exit.
+                let vlen = args.get(2).copied().unwrap_or(0).min(1024);
+                for i in 0..vlen {
+                    match read_u32(mem, v.wrapping_add(i * 64 + 8)) {
+                        Some(n) => saved.push(u64::from(n)),
+                        None => break,
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -1356,7 +1414,10 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
         R::Poll => {
             // strace shows bare fds in the revents list, even with -y.
             let c = |f: i32| f.to_string();
-            format!("{ret}{}", st::poll_result(mem, args[0], args[1], ret, &c))
+            format!(
+                "{ret}{}",
+                st::poll_result(mem, args[0], args[1], ret, opts, &c)
+            )
         }
         R::Prctl if args[0] == 3 => {
             let name = fl::lookup(ret as u64, DUMPABLE);
@@ -1397,6 +1458,29 @@ mod tests {
             .map(|(_, n)| n)
             .filter(|n| is_decoded(n))
             .collect();
-        assert!(decoded.len() >= 120, "only {} decoded", decoded.len());
+        assert!(decoded.len() >= 200, "only {} decoded", decoded.len());
+        // The names in spec()'s match arms, read from this file: a misspelt arm would never
+        // match and silently fall back to raw hex.
+        let src = include_str!("spec.rs");
+        let start = src
+            .find("let s: (&'static [A], R) = match name {")
+            .expect("spec() body");
+        let end = start + src[start..].find("_ => return None,").expect("spec() end");
+        let mut names = Vec::new();
+        for piece in src[start..end].split('"').skip(1).step_by(2) {
+            let lower = piece
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if lower && piece.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+                names.push(piece);
+            }
+        }
+        assert!(names.len() >= 200, "parsed only {} names", names.len());
+        for name in names {
+            if syscalls::number(name).is_some() {
+                continue;
+            }
+            panic!("spec() arm {name:?} is not an x86_64 syscall");
+        }
     }
 }

@@ -212,6 +212,46 @@ pub fn msghdr(
     s
 }
 
+/// A `struct mmsghdr` vector of `n` entries: `[{msg_hdr={…}, msg_len=5}, …]`.
+///
+/// `with_len` entries show msg_len; `received` limits each message's iov data to its msg_len
+/// and shows msg_namelen changes against `namelens_in` (read at entry).
+#[allow(clippy::too_many_arguments)]
+pub fn mmsgvec(
+    mem: &dyn Memory,
+    addr: u64,
+    n: u64,
+    with_len: u64,
+    received: bool,
+    namelens_in: &[u64],
+    opts: &DecodeOpts,
+    fd: &dyn Fn(i32) -> String,
+) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let n = n.min(1024);
+    if mem.read(addr, 64).is_err() && n > 0 {
+        return ptr(addr);
+    }
+    let items = (0..n).map(|i| {
+        let at = addr.wrapping_add(i * 64);
+        let msg_len = read_u32(mem, at.wrapping_add(56)).unwrap_or(0);
+        let data_len = received.then_some(u64::from(msg_len));
+        let namelen_in = usize::try_from(i)
+            .ok()
+            .and_then(|i| namelens_in.get(i))
+            .map(|&v| v as u32);
+        let hdr = msghdr(mem, at, data_len, namelen_in, opts, fd);
+        if i < with_len {
+            format!("{{msg_hdr={hdr}, msg_len={msg_len}}}")
+        } else {
+            format!("{{msg_hdr={hdr}}}")
+        }
+    });
+    array(items, opts)
+}
+
 /// SCM_* control message types at SOL_SOCKET.
 const SCM_TYPES: flags::Xlat = &[
     (1, "SCM_RIGHTS"),
@@ -398,6 +438,7 @@ pub fn poll_result(
     addr: u64,
     n: u64,
     ret: i64,
+    opts: &DecodeOpts,
     fd: &dyn Fn(i32) -> String,
 ) -> String {
     if ret == 0 {
@@ -419,7 +460,7 @@ pub fn poll_result(
             ));
         }
     }
-    format!(" ([{}])", items.join(", "))
+    format!(" ({})", array(items.into_iter(), opts))
 }
 
 /// One `struct epoll_event` (packed on x86_64: 4-byte events, 8-byte data).
@@ -581,15 +622,32 @@ pub fn wait_status(mem: &dyn Memory, addr: u64) -> String {
 }
 
 /// `[3, 4]` for pipe/socketpair.
-pub fn fd_pair(mem: &dyn Memory, addr: u64, fd: &dyn Fn(i32) -> String) -> String {
+pub fn fd_pair(
+    mem: &dyn Memory,
+    addr: u64,
+    opts: &DecodeOpts,
+    fd: &dyn Fn(i32) -> String,
+) -> String {
     match mem.read(addr, 8) {
-        Ok(b) => format!(
-            "[{}, {}]",
-            fd(le_u32(&b, 0).unwrap_or(0) as i32),
-            fd(le_u32(&b, 4).unwrap_or(0) as i32)
-        ),
+        Ok(b) => {
+            let fds = [le_u32(&b, 0), le_u32(&b, 4)].map(|f| fd(f.unwrap_or(0) as i32));
+            array(fds.into_iter(), opts)
+        }
         Err(_) => ptr(addr),
     }
+}
+
+/// `[a, b, …]` with strace's cut after `-s` elements (`[...]` for `-s 0`).
+pub fn array(items: impl Iterator<Item = String>, opts: &DecodeOpts) -> String {
+    let mut out = Vec::new();
+    for (i, item) in items.enumerate() {
+        if i >= opts.strsize {
+            out.push("...".to_string());
+            break;
+        }
+        out.push(item);
+    }
+    format!("[{}]", out.join(", "))
 }
 
 /// `0x55… /* 5 entries */` for getdents64's buffer of `len` bytes.
@@ -655,18 +713,16 @@ pub fn string_array(mem: &dyn Memory, addr: u64, opts: &DecodeOpts, env: bool) -
 }
 
 /// `struct sysinfo`, every field (strace prints them all).
-pub fn sysinfo(mem: &dyn Memory, addr: u64) -> String {
+pub fn sysinfo(mem: &dyn Memory, addr: u64, opts: &DecodeOpts) -> String {
     let Ok(b) = mem.read(addr, 112) else {
         return ptr(addr);
     };
     let u = |off: usize| le_u64(&b, off).unwrap_or(0);
     format!(
-        "{{uptime={}, loads=[{}, {}, {}], totalram={}, freeram={}, sharedram={}, bufferram={}, \
+        "{{uptime={}, loads={}, totalram={}, freeram={}, sharedram={}, bufferram={}, \
          totalswap={}, freeswap={}, procs={}, totalhigh={}, freehigh={}, mem_unit={}}}",
         u(0) as i64,
-        u(8),
-        u(16),
-        u(24),
+        array([u(8), u(16), u(24)].iter().map(u64::to_string), opts),
         u(32),
         u(40),
         u(48),
@@ -733,7 +789,7 @@ const ST_FLAGS: flags::Xlat = &[
 ];
 
 /// `struct statfs` (strace prints every field).
-pub fn statfs(mem: &dyn Memory, addr: u64) -> String {
+pub fn statfs(mem: &dyn Memory, addr: u64, opts: &DecodeOpts) -> String {
     let Ok(b) = mem.read(addr, 120) else {
         return ptr(addr);
     };
@@ -742,15 +798,22 @@ pub fn statfs(mem: &dyn Memory, addr: u64) -> String {
     let ftype_text = lookup(ftype, FS_MAGIC).map_or_else(|| format!("{ftype:#x}"), str::to_string);
     format!(
         "{{f_type={ftype_text}, f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, \
-         f_ffree={}, f_fsid={{val=[{:#x}, {:#x}]}}, f_namelen={}, f_frsize={}, f_flags={}}}",
+         f_ffree={}, f_fsid={{val={}}}, f_namelen={}, f_frsize={}, f_flags={}}}",
         u(8) as i64,
         u(16),
         u(24),
         u(32),
         u(40),
         u(48),
-        le_u32(&b, 56).unwrap_or(0),
-        le_u32(&b, 60).unwrap_or(0),
+        array(
+            [le_u32(&b, 56), le_u32(&b, 60)]
+                .into_iter()
+                .map(|v| match v.unwrap_or(0) {
+                    0 => "0".to_string(),
+                    x => format!("{x:#x}"),
+                }),
+            opts
+        ),
         u(64) as i64,
         u(72) as i64,
         flags::flags(u(80), ST_FLAGS, "0")
@@ -830,7 +893,7 @@ pub fn time_comment(sec: i64, nsec: i64) -> Option<String> {
 }
 
 /// utimensat's two timestamps: `[{tv_sec=0, tv_nsec=0}, {tv_sec=0, tv_nsec=UTIME_NOW}]`.
-pub fn utime_timespecs(mem: &dyn Memory, addr: u64) -> String {
+pub fn utime_timespecs(mem: &dyn Memory, addr: u64, opts: &DecodeOpts) -> String {
     if addr == 0 {
         return "NULL".to_string();
     }
@@ -849,7 +912,7 @@ pub fn utime_timespecs(mem: &dyn Memory, addr: u64) -> String {
             },
         }
     };
-    format!("[{}, {}]", one(0), one(16))
+    array([one(0), one(16)].into_iter(), opts)
 }
 
 /// An `fd_set` of `nfds` bits: `[3 4]`, fds printed with `fd` (for `-y`).
@@ -1193,5 +1256,173 @@ pub fn cap_data(mem: &dyn Memory, addr: u64, header: u64) -> String {
         field(0),
         field(4),
         field(8)
+    )
+}
+
+const TERM_IFLAGS: flags::Xlat = &[
+    (0o1, "IGNBRK"),
+    (0o2, "BRKINT"),
+    (0o4, "IGNPAR"),
+    (0o10, "PARMRK"),
+    (0o20, "INPCK"),
+    (0o40, "ISTRIP"),
+    (0o100, "INLCR"),
+    (0o200, "IGNCR"),
+    (0o400, "ICRNL"),
+    (0o1000, "IUCLC"),
+    (0o2000, "IXON"),
+    (0o4000, "IXANY"),
+    (0o10000, "IXOFF"),
+    (0o20000, "IMAXBEL"),
+    (0o40000, "IUTF8"),
+];
+const TERM_OFLAGS: flags::Xlat = &[
+    (0o1, "OPOST"),
+    (0o2, "OLCUC"),
+    (0o4, "ONLCR"),
+    (0o10, "OCRNL"),
+    (0o20, "ONOCR"),
+    (0o40, "ONLRET"),
+    (0o100, "OFILL"),
+    (0o200, "OFDEL"),
+];
+/// c_oflag delay fields: (mask, values, unknown marker), in strace's print order.
+const TERM_ODELAYS: [(u64, flags::Xlat, &str); 6] = [
+    (0o400, &[(0, "NL0"), (0o400, "NL1")], "NL?"),
+    (
+        0o3000,
+        &[
+            (0, "CR0"),
+            (0o1000, "CR1"),
+            (0o2000, "CR2"),
+            (0o3000, "CR3"),
+        ],
+        "CR?",
+    ),
+    (
+        0o14000,
+        &[
+            (0, "TAB0"),
+            (0o4000, "TAB1"),
+            (0o10000, "TAB2"),
+            (0o14000, "TAB3"),
+        ],
+        "TAB?",
+    ),
+    (0o20000, &[(0, "BS0"), (0o20000, "BS1")], "BS?"),
+    (0o40000, &[(0, "VT0"), (0o40000, "VT1")], "VT?"),
+    (0o100000, &[(0, "FF0"), (0o100000, "FF1")], "FF?"),
+];
+const TERM_CFLAGS: flags::Xlat = &[
+    (0o100, "CSTOPB"),
+    (0o200, "CREAD"),
+    (0o400, "PARENB"),
+    (0o1000, "PARODD"),
+    (0o2000, "HUPCL"),
+    (0o4000, "CLOCAL"),
+    (0o10000000000, "CMSPAR"),
+    (0o20000000000, "CRTSCTS"),
+];
+const TERM_CSIZE: flags::Xlat = &[(0, "CS5"), (0o20, "CS6"), (0o40, "CS7"), (0o60, "CS8")];
+const TERM_LFLAGS: flags::Xlat = &[
+    (0o1, "ISIG"),
+    (0o2, "ICANON"),
+    (0o4, "XCASE"),
+    (0o10, "ECHO"),
+    (0o20, "ECHOE"),
+    (0o40, "ECHOK"),
+    (0o100, "ECHONL"),
+    (0o200, "NOFLSH"),
+    (0o100000, "IEXTEN"),
+    (0o1000, "ECHOCTL"),
+    (0o2000, "ECHOPRT"),
+    (0o4000, "ECHOKE"),
+    (0o10000, "FLUSHO"),
+    (0o40000, "PENDIN"),
+    (0o400, "TOSTOP"),
+    (0o200000, "EXTPROC"),
+];
+const BAUDS: flags::Xlat = &[
+    (0, "B0"),
+    (1, "B50"),
+    (2, "B75"),
+    (3, "B110"),
+    (4, "B134"),
+    (5, "B150"),
+    (6, "B200"),
+    (7, "B300"),
+    (0o10, "B600"),
+    (0o11, "B1200"),
+    (0o12, "B1800"),
+    (0o13, "B2400"),
+    (0o14, "B4800"),
+    (0o15, "B9600"),
+    (0o16, "B19200"),
+    (0o17, "B38400"),
+    (0o10001, "B57600"),
+    (0o10002, "B115200"),
+    (0o10003, "B230400"),
+    (0o10004, "B460800"),
+    (0o10005, "B500000"),
+    (0o10006, "B576000"),
+    (0o10007, "B921600"),
+    (0o10010, "B1000000"),
+    (0o10011, "B1152000"),
+    (0o10012, "B1500000"),
+    (0o10013, "B2000000"),
+    (0o10014, "B2500000"),
+    (0o10015, "B3000000"),
+    (0o10016, "B3500000"),
+    (0o10017, "B4000000"),
+    (0o10000, "BOTHER"),
+];
+
+fn xval(v: u64, table: flags::Xlat, unknown: &str) -> String {
+    lookup(v, table).map_or_else(|| format!("{v:#x} /* {unknown} */"), str::to_string)
+}
+
+/// `struct termios` (abbreviated): `{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|…|OPOST|ONLCR,
+/// c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|…, ...}`.
+pub fn termios(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 16) else {
+        return ptr(addr);
+    };
+    let f = |off| u64::from(le_u32(&b, off).unwrap_or(0));
+    let (iflag, mut oflag, mut cflag, lflag) = (f(0), f(4), f(8), f(12));
+    let mut o = Vec::new();
+    for (mask, table, unknown) in TERM_ODELAYS {
+        o.push(xval(oflag & mask, table, unknown));
+        oflag &= !mask;
+    }
+    o.push(flags::flags(oflag, TERM_OFLAGS, "0"));
+    let mut c = vec![xval(cflag & 0o10017, BAUDS, "B???")];
+    let ibaud = (cflag & 0o2003600000) >> 16;
+    if ibaud != 0 {
+        c.push(format!("{}<<IBSHIFT", xval(ibaud, BAUDS, "B???")));
+    }
+    c.push(xval(cflag & 0o60, TERM_CSIZE, "CS?"));
+    cflag &= !(0o10017 | 0o2003600000 | 0o60);
+    c.push(flags::flags(cflag, TERM_CFLAGS, "0"));
+    format!(
+        "{{c_iflag={}, c_oflag={}, c_cflag={}, c_lflag={}, ...}}",
+        flags::flags(iflag, TERM_IFLAGS, "0"),
+        o.join("|"),
+        c.join("|"),
+        flags::flags(lflag, TERM_LFLAGS, "0")
+    )
+}
+
+/// `struct winsize`: `{ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}`.
+pub fn winsize(mem: &dyn Memory, addr: u64) -> String {
+    let Ok(b) = mem.read(addr, 8) else {
+        return ptr(addr);
+    };
+    let f = |off| le_u16(&b, off).unwrap_or(0);
+    format!(
+        "{{ws_row={}, ws_col={}, ws_xpixel={}, ws_ypixel={}}}",
+        f(0),
+        f(2),
+        f(4),
+        f(6)
     )
 }
