@@ -35,7 +35,8 @@ pub struct TraceArgs {
     /// Print only syscalls that failed (status=failed).
     #[arg(short = 'Z', long = "failed-only")]
     pub failed_only: bool,
-    /// Count time, calls and errors per syscall; print a table at the end instead of calls.
+    /// Count time, calls and errors per syscall; print a table at the end (or on Ctrl-C) instead
+    /// of calls. Time is wall-clock from entry to exit (strace's `-c -w`).
     #[arg(short = 'c', long = "summary-only")]
     pub summary: bool,
     /// Timestamps: -t seconds, -tt microseconds, -ttt epoch seconds.
@@ -59,7 +60,8 @@ pub struct TraceArgs {
     /// One JSON object per syscall (name, args, retval, errno, pid, time, duration).
     #[arg(long)]
     pub json: bool,
-    /// Launch mode: do not use a seccomp-bpf filter (every syscall then stops in the tracer).
+    /// Launch mode: do not use the seccomp-bpf filter that, with -f and -e trace=, lets only the
+    /// traced syscalls stop (strace's --seccomp-bpf, on by default here).
     #[arg(long)]
     pub no_seccomp: bool,
     /// Read syscalls from registers (PTRACE_GETREGS), as on kernels before 5.3.
