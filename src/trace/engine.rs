@@ -6,6 +6,7 @@
 //! and detached with its pending signal re-injected, and tracees in group-stop stay stopped.
 //! See: ptrace(2) "Attaching and detaching", "Group-stop", "PTRACE_LISTEN".
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ffi::{CString, OsStr, OsString};
 use std::io::{self, Write};
@@ -19,6 +20,7 @@ use crate::trace::decode::{self, DecodeOpts, Entry, Memory};
 use crate::trace::filter::{Filter, Status};
 use crate::trace::output::{self, Layout, Printer};
 use crate::trace::summary::Summary;
+use crate::trace::syscalls;
 
 /// What can go wrong while tracing. Each variant names the process it concerns.
 #[derive(Debug, thiserror::Error)]
@@ -236,7 +238,15 @@ pub struct Tracer {
 }
 
 fn is_exec(nr: u64) -> bool {
-    matches!(decode::syscall_name(nr).as_str(), "execve" | "execveat")
+    matches!(syscalls::name(nr), Some("execve" | "execveat"))
+}
+
+/// The printed name of syscall `nr`, without allocating for the known ones.
+fn name_of(nr: u64) -> Cow<'static, str> {
+    match syscalls::name(nr) {
+        Some(n) => Cow::Borrowed(n),
+        None => Cow::Owned(decode::syscall_name(nr)),
+    }
 }
 
 fn esrch(e: &io::Error) -> bool {
@@ -734,7 +744,7 @@ impl Tracer {
                 p.entry = decode::format_args_enter(nr, &args, &mem, &self.decode_opts(tid));
                 if !self.opts.layout.json && self.opts.filter.status == Status::All {
                     let prefix = self.prefix();
-                    let name = decode::syscall_name(nr);
+                    let name = name_of(nr);
                     let cut = self
                         .printer
                         .enter(tid, prefix, p.wall, &name, &p.entry.text)
@@ -785,7 +795,7 @@ impl Tracer {
         }
         let (args_text, ret_text) =
             decode::format_call_exit(p.nr, &p.args, rval, &mem, &dopts, &p.entry);
-        let name = decode::syscall_name(p.nr);
+        let name = name_of(p.nr);
         let prefix = self.prefix();
         let durations = self.opts.layout.durations.then_some(took).flatten();
         let cut = match p.line {
@@ -846,7 +856,7 @@ impl Tracer {
         let now = self.now();
         if let Some(p) = t.pending.filter(|p| p.visible) {
             // Died inside a syscall (exit_group, or killed): strace's `= ?`.
-            let name = decode::syscall_name(p.nr);
+            let name = name_of(p.nr);
             let r = match p.line {
                 Line::Hidden if self.opts.filter.status == Status::All => self
                     .printer
