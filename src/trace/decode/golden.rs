@@ -779,6 +779,8 @@ fn normalise(line: &str, pid: Option<&str>) -> String {
         "waitid(P_PID, ",
         "pidfd_open(",
         "{pid=",
+        "TIOCGPTN, [",
+        "/dev/pts/",
     ] {
         s = mask_after(&s, key);
     }
