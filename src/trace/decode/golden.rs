@@ -446,6 +446,23 @@ libc.msgctl(q, 0, None)
 libc.shmget(0x7ab1e, 4096, 0o600)
 "#;
 
+/// Mounts inside private mount and UTS namespaces (nothing leaks to the host): what container
+/// runtimes and init scripts do.
+const WORKLOAD_MOUNT: &str = r#"
+import ctypes, os, sys
+l = ctypes.CDLL(None, use_errno=True)
+sys.stdin.buffer.raw.read(1)
+d = sys.argv[1].encode()
+l.unshare(0x20000 | 0x04000000)
+l.mount(b"none", b"/", None, 0x4000 | 0x40000, None)
+l.mount(b"tmpfs", d, b"tmpfs", 2 | 4 | 8, b"size=1m,mode=0755")
+l.mount(None, d, None, 0x20 | 1 | 0x1000, None)
+l.umount2(d, 2)
+l.umount2(d + b"/nonexistent", 0)
+l.sethostname(b"toolbox-golden", 14)
+l.chroot(b"/")
+"#;
+
 /// Syscalls whose lines must match strace's exactly (everything the workload makes after the
 /// sync point that this module decodes).
 const COMPARED: &str = "trace=openat,read,write,pread64,pwrite64,readv,writev,fsync,ftruncate,close,lseek,\
@@ -1032,6 +1049,8 @@ fn matches_strace_less_common_calls() {
     golden_run(tmp.path(), &sc, 32, false);
     golden_run(tmp.path(), &sc, 24, true);
     let sc = Scenario::python_after_sync(tmp.path(), WORKLOAD_IPC);
+    golden_run(tmp.path(), &sc, 32, false);
+    let sc = Scenario::python_after_sync(tmp.path(), WORKLOAD_MOUNT);
     golden_run(tmp.path(), &sc, 32, false);
 }
 

@@ -56,6 +56,8 @@ enum A {
     MmapFlags,
     /// statx flags.
     StatxFlags,
+    /// mount flags.
+    MountFlags,
     /// socket type.
     SockType,
     /// socket protocol, depends on the domain in argument N.
@@ -609,6 +611,10 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "sched_getaffinity" => (&[Int, UInt, CpuSetOut], R::Dec),
         "sched_setaffinity" => (&[Int, UInt, CpuSetIn(1)], R::Dec),
         "prctl" => (&[PrctlEntry, PrctlExit], R::Prctl),
+        "mount" => (&[Str, Path, Str, MountFlags, Str], R::Dec),
+        "umount2" => (&[Path, Flags(fl::UMOUNT_FLAGS, "0")], R::Dec),
+        "pivot_root" => (&[Path, Path], R::Dec),
+        "sethostname" | "setdomainname" => (&[InBuf(1), ULong], R::Dec),
         "shmget" | "semget" => (&[IpcKey, ULong, IpcGetFlags], R::Dec),
         "msgget" => (&[IpcKey, IpcGetFlags], R::Dec),
         "shmat" => (&[Int, Ptr, Flags(calls::SHMAT_FLAGS, "0")], R::Hex),
@@ -847,6 +853,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         OpenMode(_) | Mode => fl::mode(v),
         MmapFlags => fl::mmap_flags(v),
         StatxFlags => fl::statx_flags(v),
+        MountFlags => fl::mount_flags(v),
         SockType => fl::sock_type(v),
         Proto(d) => {
             let p = v as i32;
