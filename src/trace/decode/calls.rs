@@ -436,3 +436,126 @@ pub(super) fn ioctl_name(v: u64) -> String {
         None => format!("{:#x}", v & 0xffff_ffff),
     }
 }
+
+/// IPC_* flag bits of shmget/semget/msgget (the low nine bits are the mode).
+const IPC_GET_FLAGS: Xlat = &[
+    (0o1000, "IPC_CREAT"),
+    (0o2000, "IPC_EXCL"),
+    (0o4000, "SHM_HUGETLB"),
+    (0o10000, "SHM_NORESERVE"),
+];
+
+/// `IPC_PRIVATE` or the key in hex.
+pub(super) fn ipc_key(v: u64) -> String {
+    match v as i32 {
+        0 => "IPC_PRIVATE".to_string(),
+        k => format!("{:#x}", k as u32),
+    }
+}
+
+/// `IPC_CREAT|0600`: flag names, then the permission bits.
+pub(super) fn ipc_get_flags(v: u64) -> String {
+    let v = v & 0xffff_ffff;
+    let mode = v & 0o777;
+    let rest = v & !0o777;
+    if rest == 0 {
+        return fl::octal(mode);
+    }
+    format!("{}|{}", flags(rest, IPC_GET_FLAGS, "0"), fl::octal(mode))
+}
+
+/// shmctl/semctl/msgctl commands, common part.
+const IPC_CMDS: [(u64, &str); 4] = [
+    (0, "IPC_RMID"),
+    (1, "IPC_SET"),
+    (2, "IPC_STAT"),
+    (3, "IPC_INFO"),
+];
+
+/// An IPC control command for `kind` ('h' shm, 's' sem, 'm' msg).
+pub(super) fn ipc_cmd(v: u64, kind: char) -> String {
+    let v = v & 0xffff_ffff;
+    let cmd = v & !0x100;
+    let extra: &[(u64, &str)] = match kind {
+        'h' => &[
+            (11, "SHM_LOCK"),
+            (12, "SHM_UNLOCK"),
+            (13, "SHM_STAT"),
+            (14, "SHM_INFO"),
+            (15, "SHM_STAT_ANY"),
+        ],
+        's' => &[
+            (11, "GETPID"),
+            (12, "GETVAL"),
+            (13, "GETALL"),
+            (14, "GETNCNT"),
+            (15, "GETZCNT"),
+            (16, "SETVAL"),
+            (17, "SETALL"),
+            (18, "SEM_STAT"),
+            (19, "SEM_INFO"),
+            (20, "SEM_STAT_ANY"),
+        ],
+        _ => &[(11, "MSG_STAT"), (12, "MSG_INFO"), (13, "MSG_STAT_ANY")],
+    };
+    let name = IPC_CMDS
+        .iter()
+        .chain(extra)
+        .find(|(c, _)| *c == cmd)
+        .map_or_else(|| format!("{cmd:#x} /* IPC_??? */"), |(_, n)| n.to_string());
+    if v & 0x100 != 0 {
+        format!("IPC_64|{name}")
+    } else {
+        name
+    }
+}
+
+/// shmat flags.
+pub(super) const SHMAT_FLAGS: Xlat = &[
+    (0o10000, "SHM_RDONLY"),
+    (0o20000, "SHM_RND"),
+    (0o40000, "SHM_REMAP"),
+    (0o100000, "SHM_EXEC"),
+];
+
+/// msgsnd/msgrcv flags.
+pub(super) const MSG_IPC_FLAGS: Xlat = &[
+    (0o4000, "IPC_NOWAIT"),
+    (0o10000, "MSG_NOERROR"),
+    (0o20000, "MSG_EXCEPT"),
+    (0o40000, "MSG_COPY"),
+];
+
+/// semop's `struct sembuf` array: `[{sem_num=0, sem_op=1, sem_flg=IPC_NOWAIT}]`.
+pub(super) fn sembufs(c: &Ctx<'_>, addr: u64, n: u64) -> String {
+    const SEM_FLAGS: Xlat = &[(0o4000, "IPC_NOWAIT"), (0x1000, "SEM_UNDO")];
+    let n = usize::try_from(n.min(1024)).unwrap_or(0);
+    let Ok(b) = c.mem.read(addr, n * 6) else {
+        return ptr(addr);
+    };
+    let items = (0..n).map(|i| {
+        let f = |off: usize| {
+            b.get(i * 6 + off..i * 6 + off + 2)
+                .map_or(0, |x| u16::from_le_bytes([x[0], x[1]]))
+        };
+        format!(
+            "{{sem_num={}, sem_op={}, sem_flg={}}}",
+            f(0),
+            f(2) as i16,
+            flags(u64::from(f(4)), SEM_FLAGS, "0")
+        )
+    });
+    st::array(items, c.opts)
+}
+
+/// msgsnd/msgrcv's `{mtype=1, mtext="hi"}` with `len` bytes of text.
+pub(super) fn msgbuf(c: &Ctx<'_>, addr: u64, len: u64) -> String {
+    match st::read_u64(c.mem, addr) {
+        Some(mtype) => format!(
+            "{{mtype={}, mtext={}}}",
+            mtype as i64,
+            strings::buf(c.mem, addr.wrapping_add(8), len, c.opts)
+        ),
+        None => ptr(addr),
+    }
+}

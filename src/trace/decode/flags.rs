@@ -895,6 +895,59 @@ pub const RWF_FLAGS: Xlat = &[
     (0x80, "RWF_DONTCACHE"),
 ];
 
+/// mount(2) flags.
+pub const MS_FLAGS: Xlat = &[
+    (1, "MS_RDONLY"),
+    (2, "MS_NOSUID"),
+    (4, "MS_NODEV"),
+    (8, "MS_NOEXEC"),
+    (16, "MS_SYNCHRONOUS"),
+    (32, "MS_REMOUNT"),
+    (64, "MS_MANDLOCK"),
+    (128, "MS_DIRSYNC"),
+    (256, "MS_NOSYMFOLLOW"),
+    (1024, "MS_NOATIME"),
+    (2048, "MS_NODIRATIME"),
+    (4096, "MS_BIND"),
+    (8192, "MS_MOVE"),
+    (16384, "MS_REC"),
+    (32768, "MS_SILENT"),
+    (1 << 16, "MS_POSIXACL"),
+    (1 << 17, "MS_UNBINDABLE"),
+    (1 << 18, "MS_PRIVATE"),
+    (1 << 19, "MS_SLAVE"),
+    (1 << 20, "MS_SHARED"),
+    (1 << 21, "MS_RELATIME"),
+    (1 << 22, "MS_KERNMOUNT"),
+    (1 << 23, "MS_I_VERSION"),
+    (1 << 24, "MS_STRICTATIME"),
+    (1 << 25, "MS_LAZYTIME"),
+    (1 << 30, "MS_ACTIVE"),
+    (1 << 31, "MS_NOUSER"),
+];
+
+/// mount flags, with the legacy magic in the high half named as strace does.
+pub fn mount_flags(v: u64) -> String {
+    let v = v & 0xffff_ffff;
+    if v & 0xffff_0000 == 0xc0ed_0000 {
+        let rest = v & 0xffff;
+        return if rest == 0 {
+            "MS_MGC_VAL".to_string()
+        } else {
+            format!("MS_MGC_VAL|{}", flags(rest, MS_FLAGS, "0"))
+        };
+    }
+    flags(v, MS_FLAGS, "0")
+}
+
+/// umount2 flags.
+pub const UMOUNT_FLAGS: Xlat = &[
+    (1, "MNT_FORCE"),
+    (2, "MNT_DETACH"),
+    (4, "MNT_EXPIRE"),
+    (8, "UMOUNT_NOFOLLOW"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -417,6 +417,52 @@ os.close(t)
 os.close(m)
 "#;
 
+/// System V IPC through ctypes: shared memory, semaphores, message queues.
+const WORKLOAD_IPC: &str = r#"
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+class Sembuf(ctypes.Structure):
+    _fields_ = [("num", ctypes.c_ushort), ("op", ctypes.c_short), ("flg", ctypes.c_short)]
+class Msg(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_long), ("text", ctypes.c_char * 8)]
+sys.stdin.buffer.raw.read(1)
+shm = libc.shmget(0, 4096, 0o1000 | 0o600)
+p = libc.shmat(shm, None, 0)
+libc.shmdt(ctypes.c_void_p(p))
+libc.shmctl(shm, 0, None)
+sem = libc.semget(0, 2, 0o1000 | 0o600)
+ops = (Sembuf * 1)(Sembuf(0, 1, 0x800))
+libc.semop(sem, ops, 1)
+libc.semctl(sem, 0, 12)
+libc.semctl(sem, 0, 0)
+q = libc.msgget(0, 0o1000 | 0o600)
+m = Msg(1, b"hi")
+libc.msgsnd(q, ctypes.byref(m), 2, 0)
+r = Msg()
+libc.msgrcv(q, ctypes.byref(r), 8, 0, 0o4000)
+libc.msgrcv(q, ctypes.byref(r), 8, 0, 0o4000)
+libc.msgctl(q, 0, None)
+libc.shmget(0x7ab1e, 4096, 0o600)
+"#;
+
+/// Mounts inside private mount and UTS namespaces (nothing leaks to the host): what container
+/// runtimes and init scripts do.
+const WORKLOAD_MOUNT: &str = r#"
+import ctypes, os, sys
+l = ctypes.CDLL(None, use_errno=True)
+sys.stdin.buffer.raw.read(1)
+d = sys.argv[1].encode()
+l.unshare(0x20000 | 0x04000000)
+l.mount(b"none", b"/", None, 0x4000 | 0x40000, None)
+l.mount(b"tmpfs", d, b"tmpfs", 2 | 4 | 8, b"size=1m,mode=0755")
+l.mount(None, d, None, 0x20 | 1 | 0x1000, None)
+l.umount2(d, 2)
+l.umount2(d + b"/nonexistent", 0)
+l.sethostname(b"toolbox-golden", 14)
+l.chroot(b"/")
+"#;
+
 /// Syscalls whose lines must match strace's exactly (everything the workload makes after the
 /// sync point that this module decodes).
 const COMPARED: &str = "trace=openat,read,write,pread64,pwrite64,readv,writev,fsync,ftruncate,close,lseek,\
@@ -750,6 +796,8 @@ fn normalise(line: &str, pid: Option<&str>) -> String {
         "waitid(P_PID, ",
         "pidfd_open(",
         "{pid=",
+        "TIOCGPTN, [",
+        "/dev/pts/",
     ] {
         s = mask_after(&s, key);
     }
@@ -785,6 +833,30 @@ fn normalise(line: &str, pid: Option<&str>) -> String {
                 s.replace_range(i + 4..i + 4 + digits, "N");
             }
         }
+    }
+    // System V IPC ids are allocated afresh on every run.
+    if ["shmget(", "semget(", "msgget("]
+        .iter()
+        .any(|p| s.starts_with(p))
+    {
+        if let Some(i) = s.rfind(") = ") {
+            let digits = s[i + 4..].bytes().take_while(u8::is_ascii_digit).count();
+            s.replace_range(i + 4..i + 4 + digits, "ID");
+        }
+    }
+    let ipc_users = [
+        "shmat(",
+        "shmctl(",
+        "semop(",
+        "semtimedop(",
+        "semctl(",
+        "msgsnd(",
+        "msgrcv(",
+        "msgctl(",
+    ];
+    if let Some(p) = ipc_users.iter().find(|p| s.starts_with(*p)) {
+        let digits = s[p.len()..].bytes().take_while(u8::is_ascii_digit).count();
+        s.replace_range(p.len()..p.len() + digits, "ID");
     }
     // Timeouts that programs compute from the clock (curl's poll) differ between runs.
     if s.starts_with("poll(") {
@@ -882,7 +954,7 @@ fn compare(theirs: &[String], their_pid: Option<&str>, ours: &[String], our_pid:
         .map(|l| normalise(l, their_pid.map(str::trim)))
         .collect();
     let ours: Vec<String> = ours.iter().map(|l| normalise(l, our_pid)).collect();
-    assert!(theirs.len() > 20, "strace saw only {} calls", theirs.len());
+    assert!(theirs.len() > 10, "strace saw only {} calls", theirs.len());
     eprintln!("golden: {} strace lines, {} ours", theirs.len(), ours.len());
     if theirs == ours {
         return;
@@ -976,6 +1048,10 @@ fn matches_strace_less_common_calls() {
     let sc = Scenario::python_after_sync(tmp.path(), WORKLOAD4);
     golden_run(tmp.path(), &sc, 32, false);
     golden_run(tmp.path(), &sc, 24, true);
+    let sc = Scenario::python_after_sync(tmp.path(), WORKLOAD_IPC);
+    golden_run(tmp.path(), &sc, 32, false);
+    let sc = Scenario::python_after_sync(tmp.path(), WORKLOAD_MOUNT);
+    golden_run(tmp.path(), &sc, 32, false);
 }
 
 #[test]

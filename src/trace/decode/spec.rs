@@ -5,9 +5,9 @@
 //! the kernel has filled them in. Syscalls without a spec print like strace's undecoded ones.
 
 use super::calls::{
-    clone3_args, clone3_result, futex_op, futex_rest, ioctl_arg_in, ioctl_arg_out, ioctl_name,
-    ioctl_no_arg, ioctl_writes_arg, prctl_entry, select_result, DUMPABLE, IDTYPES, PRIO_WHICH,
-    PR_GET_NAME, PR_GET_PDEATHSIG,
+    self, clone3_args, clone3_result, futex_op, futex_rest, ioctl_arg_in, ioctl_arg_out,
+    ioctl_name, ioctl_no_arg, ioctl_writes_arg, prctl_entry, select_result, DUMPABLE, IDTYPES,
+    PRIO_WHICH, PR_GET_NAME, PR_GET_PDEATHSIG,
 };
 use super::flags::{self as fl, flags, xenum, Xlat};
 use super::strings::{self, buf, ptr, quote};
@@ -56,6 +56,8 @@ enum A {
     MmapFlags,
     /// statx flags.
     StatxFlags,
+    /// mount flags.
+    MountFlags,
     /// socket type.
     SockType,
     /// socket protocol, depends on the domain in argument N.
@@ -108,6 +110,16 @@ enum A {
     PrctlEntry,
     /// utimensat's `struct timespec[2]`.
     UtimeTs,
+    /// System V IPC key (`IPC_PRIVATE`).
+    IpcKey,
+    /// `IPC_CREAT|0600`.
+    IpcGetFlags,
+    /// shmctl/semctl/msgctl command (`'h'`, `'s'`, `'m'`).
+    IpcCmd(char),
+    /// semop's sembuf array, count in argument 2.
+    Sembufs,
+    /// msgsnd's message, text length in argument 2.
+    MsgbufIn,
     /// `loff_t *` read at entry (`[0]`).
     OffIn,
     /// preadv2/pwritev2 flags, which sit in argument 5 (after the split offset).
@@ -191,6 +203,8 @@ enum A {
     Clone3Result,
     /// gid_t array filled by getgroups (length = return value).
     GidsOut,
+    /// msgrcv's message.
+    MsgbufOut,
     /// sendmmsg's vector, with msg_len for the messages sent.
     MmsgSent,
     /// recvmmsg's vector: the messages received.
@@ -262,6 +276,7 @@ impl A {
                 | A::CloneExit
                 | A::SysinfoOut
                 | A::GidsOut
+                | A::MsgbufOut
                 | A::MmsgSent
                 | A::MmsgReceived
                 | A::StackOut
@@ -596,6 +611,33 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "sched_getaffinity" => (&[Int, UInt, CpuSetOut], R::Dec),
         "sched_setaffinity" => (&[Int, UInt, CpuSetIn(1)], R::Dec),
         "prctl" => (&[PrctlEntry, PrctlExit], R::Prctl),
+        "mount" => (&[Str, Path, Str, MountFlags, Str], R::Dec),
+        "umount2" => (&[Path, Flags(fl::UMOUNT_FLAGS, "0")], R::Dec),
+        "pivot_root" => (&[Path, Path], R::Dec),
+        "sethostname" | "setdomainname" => (&[InBuf(1), ULong], R::Dec),
+        "shmget" | "semget" => (&[IpcKey, ULong, IpcGetFlags], R::Dec),
+        "msgget" => (&[IpcKey, IpcGetFlags], R::Dec),
+        "shmat" => (&[Int, Ptr, Flags(calls::SHMAT_FLAGS, "0")], R::Hex),
+        "shmdt" => (&[Ptr], R::Dec),
+        "shmctl" => (&[Int, IpcCmd('h'), Ptr], R::Dec),
+        "semctl" => (&[Int, Int, IpcCmd('s'), Ptr], R::Dec),
+        "msgctl" => (&[Int, IpcCmd('m'), Ptr], R::Dec),
+        "semop" => (&[Int, Sembufs, UInt], R::Dec),
+        "semtimedop" => (&[Int, Sembufs, UInt, TsIn], R::Dec),
+        "msgsnd" => (
+            &[Int, MsgbufIn, ULong, Flags(calls::MSG_IPC_FLAGS, "0")],
+            R::Dec,
+        ),
+        "msgrcv" => (
+            &[
+                Int,
+                MsgbufOut,
+                ULong,
+                Long,
+                Flags(calls::MSG_IPC_FLAGS, "0"),
+            ],
+            R::Dec,
+        ),
         "openat2" => (&[DirFd, Path, OpenHow(3), ULong], R::Fd),
         "sigaltstack" => (&[StackIn, StackOut], R::Dec),
         "rt_sigtimedwait" => (&[SigsetIn(3), SiginfoOut, TsIn, ULong], R::Signal),
@@ -811,6 +853,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         OpenMode(_) | Mode => fl::mode(v),
         MmapFlags => fl::mmap_flags(v),
         StatxFlags => fl::statx_flags(v),
+        MountFlags => fl::mount_flags(v),
         SockType => fl::sock_type(v),
         Proto(d) => {
             let p = v as i32;
@@ -1010,6 +1053,18 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         },
         PrctlEntry => prctl_entry(c),
         UtimeTs => st::utime_timespecs(c.mem, v, c.opts),
+        IpcKey => calls::ipc_key(v),
+        IpcGetFlags => calls::ipc_get_flags(v),
+        IpcCmd(kind) => calls::ipc_cmd(v, kind),
+        Sembufs => calls::sembufs(c, v, c.arg(2)),
+        MsgbufIn => calls::msgbuf(c, v, c.arg(2)),
+        MsgbufOut => {
+            if c.failed() {
+                ptr(v)
+            } else {
+                calls::msgbuf(c, v, c.arg(2))
+            }
+        }
         OffIn => st::off_ptr(c.mem, v),
         Rwf5 => flags(c.arg(5) & 0xffff_ffff, fl::RWF_FLAGS, "0"),
         OpenHow(n) => st::open_how(c.mem, v, c.arg(n)),

@@ -679,24 +679,29 @@ pub fn string_array(mem: &dyn Memory, addr: u64, opts: &DecodeOpts, env: bool) -
     if addr == 0 {
         return "NULL".to_string();
     }
+    // Read the pointer array a page's worth at a time (one process_vm_readv instead of one per
+    // entry), falling back to single pointers where a chunk crosses into unmapped memory.
+    const CHUNK: usize = 64;
     let mut items = Vec::new();
     let mut count = 0usize;
-    loop {
-        let Some(p) = read_u64(mem, addr + (count as u64) * 8) else {
-            if count == 0 {
-                return ptr(addr);
-            }
-            break;
+    'outer: while count <= 65536 {
+        let at = addr.wrapping_add((count as u64).wrapping_mul(8));
+        let ptrs: Vec<u64> = match mem.read(at, CHUNK * 8) {
+            Ok(b) => (0..CHUNK).filter_map(|i| le_u64(&b, i * 8)).collect(),
+            Err(_) => match read_u64_at(mem, at) {
+                Some(p) => vec![p],
+                None if count == 0 => return ptr(addr),
+                None => break,
+            },
         };
-        if p == 0 {
-            break;
-        }
-        if !env && count < opts.strsize {
-            items.push(super::strings::cstr(mem, p, opts));
-        }
-        count += 1;
-        if count > 65536 {
-            break;
+        for p in ptrs {
+            if p == 0 {
+                break 'outer;
+            }
+            if !env && count < opts.strsize {
+                items.push(super::strings::cstr(mem, p, opts));
+            }
+            count += 1;
         }
     }
     if env {

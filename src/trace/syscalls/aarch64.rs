@@ -4,10 +4,9 @@
 //! argument counts and class flags follow strace's classification, as for x86_64.
 
 use super::Syscall;
-#[allow(unused_imports)]
 use super::{
-    CLOCK, CREDS, DESC, FILE, FSTAT, FSTATFS, IPC, LSTAT, MEMORY, NETWORK, PROCESS, PURE, SIGNAL,
-    STAT, STATFS, STATFS_LIKE, STAT_LIKE,
+    CLOCK, CREDS, DESC, FILE, FSTAT, FSTATFS, IPC, MEMORY, NETWORK, PROCESS, PURE, SIGNAL, STATFS,
+    STATFS_LIKE, STAT_LIKE,
 };
 
 syscall_table! {

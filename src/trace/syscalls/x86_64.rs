@@ -4,7 +4,6 @@
 //! counts and class flags follow strace's classification so `-e trace=%file` selects the same set.
 
 use super::Syscall;
-#[allow(unused_imports)]
 use super::{
     CLOCK, CREDS, DESC, FILE, FSTAT, FSTATFS, IPC, LSTAT, MEMORY, NETWORK, PROCESS, PURE, SIGNAL,
     STAT, STATFS, STATFS_LIKE, STAT_LIKE,
