@@ -485,6 +485,13 @@ fn fd_paths_and_string_sizes_match_strace() {
     let script = "exec cat /etc/hostname /etc/passwd";
     launch_compare_with(&["-y"], &[], "trace=openat,read,close", script);
     launch_compare_with(&["-s", "8"], &[], "trace=read,write", script);
+    // Where process_vm_readv is refused, PTRACE_PEEKDATA reads the same bytes.
+    launch_compare_with(
+        &["-y", "-s", "64"],
+        &["--peek"],
+        "trace=openat,read,write,close,execve",
+        script,
+    );
 }
 
 #[test]

@@ -67,6 +67,9 @@ pub struct TraceArgs {
     /// Read syscalls from registers (PTRACE_GETREGS), as on kernels before 5.3.
     #[arg(long, hide = true)]
     pub registers: bool,
+    /// Read tracee memory with PTRACE_PEEKDATA only (where process_vm_readv is refused).
+    #[arg(long, hide = true)]
+    pub peek: bool,
     /// Launch mode: the command to run traced (after `--`).
     #[arg(
         value_name = "CMD",
@@ -107,6 +110,7 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
         },
         seccomp,
         registers: args.registers,
+        peek: args.peek,
     };
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(

@@ -256,7 +256,9 @@ pub fn read_memory(pid: Pid, addr: u64, len: usize) -> io::Result<Vec<u8>> {
     }
 }
 
-fn peek_range(pid: Pid, addr: u64, len: usize) -> io::Result<Vec<u8>> {
+/// Read tracee memory word by word with `PTRACE_PEEKDATA` (the fallback of [`read_memory`];
+/// the tracee must be in a ptrace-stop). Same contract as [`read_memory`].
+pub fn peek_range(pid: Pid, addr: u64, len: usize) -> io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(len);
     let start = addr & !7;
     let mut at = start;

@@ -110,6 +110,9 @@ pub struct Options {
     /// Read syscalls from the registers as on kernels before 5.3, even where
     /// `PTRACE_GET_SYSCALL_INFO` exists (lets the tests cover that path).
     pub registers: bool,
+    /// Read tracee memory with `PTRACE_PEEKDATA` only, as where process_vm_readv is refused
+    /// (lets the tests cover that path).
+    pub peek: bool,
 }
 
 /// How a trace ended.
@@ -143,6 +146,18 @@ const MAX_READ: usize = 4 << 20;
 /// Tracee memory through process_vm_readv (PTRACE_PEEKDATA fallback).
 struct TraceeMemory {
     pid: Pid,
+    /// Use PTRACE_PEEKDATA only (as where process_vm_readv is refused).
+    peek: bool,
+}
+
+impl TraceeMemory {
+    fn fetch(&self, addr: u64, len: usize) -> io::Result<Vec<u8>> {
+        if self.peek {
+            pt::peek_range(self.pid, addr, len)
+        } else {
+            pt::read_memory(self.pid, addr, len)
+        }
+    }
 }
 
 impl Memory for TraceeMemory {
@@ -153,7 +168,7 @@ impl Memory for TraceeMemory {
                 "read too large",
             ));
         }
-        let v = pt::read_memory(self.pid, addr, len)?;
+        let v = self.fetch(addr, len)?;
         if v.len() < len {
             return Err(io::Error::from_raw_os_error(libc::EFAULT));
         }
@@ -167,7 +182,7 @@ impl Memory for TraceeMemory {
         while out.len() < limit {
             let page_left = 4096 - (at % 4096) as usize;
             let want = page_left.min(limit - out.len());
-            let chunk = match pt::read_memory(self.pid, at, want) {
+            let chunk = match self.fetch(at, want) {
                 Ok(c) => c,
                 Err(e) if out.is_empty() => return Err(e),
                 Err(_) => break,
@@ -714,6 +729,13 @@ impl Tracer {
         }
     }
 
+    fn memory(&self, tid: Pid) -> TraceeMemory {
+        TraceeMemory {
+            pid: tid,
+            peek: self.opts.peek,
+        }
+    }
+
     fn decode_opts(&self, tid: Pid) -> DecodeOpts {
         DecodeOpts {
             strsize: self.opts.strsize,
@@ -740,7 +762,7 @@ impl Tracer {
             }
             p.wall = self.now();
             if !self.quiet() {
-                let mem = TraceeMemory { pid: tid };
+                let mem = self.memory(tid);
                 p.entry = decode::format_args_enter(nr, &args, &mem, &self.decode_opts(tid));
                 if !self.opts.layout.json && self.opts.filter.status == Status::All {
                     let prefix = self.prefix();
@@ -782,7 +804,7 @@ impl Tracer {
         if !self.opts.filter.shows(is_error) && p.line == Line::Hidden {
             return Ok(());
         }
-        let mem = TraceeMemory { pid: tid };
+        let mem = self.memory(tid);
         let dopts = self.decode_opts(tid);
         if self.opts.layout.json {
             let mut v = decode::decode_json(p.nr, &p.args, rval, &mem, &dopts, &p.entry);
@@ -1037,6 +1059,7 @@ mod tests {
         let s = b"hello\0world";
         let m = TraceeMemory {
             pid: std::process::id() as Pid,
+            peek: false,
         };
         let (got, trunc) = m.read_cstr(s.as_ptr() as u64, 32).unwrap();
         assert_eq!((got.as_slice(), trunc), (&b"hello"[..], false));
