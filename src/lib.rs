@@ -10,6 +10,7 @@
 pub mod caps;
 pub mod cli;
 pub mod cmd;
+pub mod fs;
 pub mod output;
 pub mod sys;
 pub mod target;

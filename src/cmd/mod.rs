@@ -1,5 +1,15 @@
 //! One file per subcommand: its clap arguments and its `run()`.
 
 pub mod caps;
+pub mod cat;
+pub mod exec;
+pub mod export;
+pub mod find;
+pub mod grep;
+pub mod head;
+pub mod ls;
+pub mod stat;
 pub mod summary;
+pub mod tail;
 pub mod target;
+pub mod tree;

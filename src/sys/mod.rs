@@ -4,6 +4,9 @@
 
 #![allow(unsafe_code)]
 
+pub mod exec;
+pub mod fsops;
+
 use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};

@@ -1,0 +1,298 @@
+//! Browsing the target's root file system safely: every lookup is resolved by the kernel inside
+//! the root (`openat2(RESOLVE_IN_ROOT)`, or the same semantics in user space), walks go from
+//! directory descriptor to directory descriptor, and nothing is ever written into the target.
+
+pub mod content;
+pub mod export;
+pub mod glob;
+pub mod meta;
+pub mod walk;
+
+use std::ffi::CString;
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::caps::{self, Feature};
+use crate::cli::Global;
+use crate::sys::fsops;
+use crate::target::{root::open_in_root, Accounts, Root, Scan, TargetError};
+
+/// Errors of root browsing; each names the path (inside the root) it failed on.
+#[derive(Debug, thiserror::Error)]
+pub enum FsError {
+    /// No target could be chosen.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// Permission denied, with the missing capability and the fix.
+    #[error(transparent)]
+    Denied(#[from] caps::Denied),
+    /// The root itself could not be opened.
+    #[error("cannot open the root {}: {}", .root.display(), describe(.source))]
+    Root {
+        /// The root as toolbox reaches it.
+        root: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// A path inside the root failed.
+    #[error("{path}: {}", describe(.source))]
+    Path {
+        /// The path inside the root, sanitised for the terminal.
+        path: String,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// A FIFO, socket or device that was not asked to be read.
+    #[error("{path}: is a {kind}; not opened (pass --special to read it anyway)")]
+    Special {
+        /// The path, sanitised.
+        path: String,
+        /// "FIFO", "socket", "character device", "block device".
+        kind: &'static str,
+    },
+    /// A directory where a file was expected.
+    #[error("{path}: Is a directory")]
+    IsDir {
+        /// The path, sanitised.
+        path: String,
+    },
+    /// Binary data would go to a terminal.
+    #[error("{path}: binary file; not written to a terminal (redirect to a file or pipe, or pass --force)")]
+    Binary {
+        /// The path, sanitised.
+        path: String,
+    },
+    /// A binary stream would go to a terminal.
+    #[error(
+        "refusing to write a tar stream to a terminal; redirect it: toolbox export PATH… > out.tar"
+    )]
+    TerminalTar,
+}
+
+/// Words for an errno, with the reason the trap-proof resolution gives some of them.
+pub fn describe(err: &io::Error) -> String {
+    match err.raw_os_error() {
+        Some(libc::ELOOP) => {
+            "too many levels of symbolic links, or a /proc magic link (refused: it would lead out of the target's root)".into()
+        }
+        Some(libc::EXDEV) => "the path would leave the target's root (refused)".into(),
+        Some(libc::ENOENT) => "No such file or directory".into(),
+        Some(libc::ENOTDIR) => "Not a directory".into(),
+        Some(libc::EACCES) => "Permission denied".into(),
+        _ => {
+            let s = err.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+/// A path for messages: inside the root, sanitised.
+pub fn shown(path: &[u8]) -> String {
+    crate::output::sanitize_bytes(path)
+}
+
+/// The root being browsed: an open directory descriptor, what it is, and its accounts.
+pub struct FsRoot {
+    /// Which root.
+    pub root: Root,
+    fd: OwnedFd,
+    accounts: OnceLock<Accounts>,
+}
+
+/// A looked-up file: an `O_PATH` descriptor and its status.
+pub struct Node {
+    /// `O_PATH` descriptor (of the symlink itself when not followed).
+    pub fd: OwnedFd,
+    /// Its status.
+    pub stat: libc::stat,
+}
+
+impl FsRoot {
+    /// The root the global options select: `--root`/`--host`, else the discovered target's.
+    pub fn for_global(global: &Global) -> Result<FsRoot, FsError> {
+        let root = match global.explicit_root() {
+            Some(r) => r,
+            None => {
+                let scan = Scan::new()?;
+                Root::Process(scan.choose(&global.selector())?.pid)
+            }
+        };
+        FsRoot::open(root)
+    }
+
+    /// Open `root`. A permission error names the missing capability.
+    pub fn open(root: Root) -> Result<FsRoot, FsError> {
+        match root.open() {
+            Ok(fd) => Ok(FsRoot {
+                root,
+                fd,
+                accounts: OnceLock::new(),
+            }),
+            Err(e) => {
+                if let Root::Process(pid) = root {
+                    let what = format!("cannot open the root of PID {pid}");
+                    let subject = caps::Subject::read(pid);
+                    if let Some(d) = caps::denied(
+                        &caps::Context::read(),
+                        Feature::Fs,
+                        Some(&subject),
+                        &what,
+                        &e,
+                    ) {
+                        return Err(d.into());
+                    }
+                }
+                Err(FsError::Root {
+                    root: root.path(),
+                    source: e,
+                })
+            }
+        }
+    }
+
+    /// The root's directory descriptor.
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+
+    /// User and group names from this root's own /etc/passwd and /etc/group.
+    pub fn accounts(&self) -> &Accounts {
+        self.accounts.get_or_init(|| Accounts::load(self.fd()))
+    }
+
+    /// The error for `err` on `path`: a permission error becomes a [`caps::Denied`].
+    pub fn error(&self, path: &[u8], err: io::Error) -> FsError {
+        if matches!(err.raw_os_error(), Some(libc::EPERM | libc::EACCES)) {
+            let what = format!("cannot read {}", shown(path));
+            let subject = match self.root {
+                Root::Process(pid) => Some(caps::Subject::read(pid)),
+                _ => None,
+            };
+            if let Some(d) = caps::denied(
+                &caps::Context::read(),
+                Feature::Fs,
+                subject.as_ref(),
+                &what,
+                &err,
+            ) {
+                return d.into();
+            }
+        }
+        FsError::Path {
+            path: shown(path),
+            source: err,
+        }
+    }
+
+    /// Open `path` inside the root with `flags` (symlinks followed unless `O_NOFOLLOW`).
+    pub fn open_path(&self, path: &[u8], flags: i32) -> Result<OwnedFd, FsError> {
+        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        open_in_root(self.fd(), p, flags).map_err(|e| self.error(path, e))
+    }
+
+    /// Look `path` up: `follow` decides whether a final symlink is followed.
+    pub fn lookup(&self, path: &[u8], follow: bool) -> Result<Node, FsError> {
+        let flags = libc::O_PATH | if follow { 0 } else { libc::O_NOFOLLOW };
+        let fd = self.open_path(path, flags)?;
+        let stat = fsops::fstat(fd.as_fd()).map_err(|e| self.error(path, e))?;
+        Ok(Node { fd, stat })
+    }
+
+    /// Open a file for reading: a FIFO, socket or device is refused unless `special`; a
+    /// directory is refused. The file is checked through an `O_PATH` descriptor before it is
+    /// opened, and checked again after (same inode) so a swap in between is detected.
+    pub fn open_read(
+        &self,
+        path: &[u8],
+        special: bool,
+    ) -> Result<(std::fs::File, libc::stat), FsError> {
+        let node = self.lookup(path, true)?;
+        check_readable(path, &node.stat, special)?;
+        let fd = self.open_path(path, libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOCTTY)?;
+        let st = fsops::fstat(fd.as_fd()).map_err(|e| self.error(path, e))?;
+        if st.st_dev != node.stat.st_dev || st.st_ino != node.stat.st_ino {
+            return Err(FsError::Path {
+                path: shown(path),
+                source: io::Error::other("changed while being opened"),
+            });
+        }
+        Ok((clear_nonblock(fd), st))
+    }
+}
+
+/// Whether a file of this status may be opened for reading.
+pub fn check_readable(path: &[u8], st: &libc::stat, special: bool) -> Result<(), FsError> {
+    match meta::Kind::of(st.st_mode) {
+        meta::Kind::Dir => Err(FsError::IsDir { path: shown(path) }),
+        meta::Kind::File | meta::Kind::Symlink => Ok(()),
+        k if special => {
+            let _ = k;
+            Ok(())
+        }
+        k => Err(FsError::Special {
+            path: shown(path),
+            kind: k.describe(),
+        }),
+    }
+}
+
+/// Turn a descriptor opened with `O_NONBLOCK` (so that opening a FIFO never hangs) back into a
+/// blocking file for reading.
+pub fn clear_nonblock(fd: OwnedFd) -> std::fs::File {
+    use nix::fcntl::{fcntl, FcntlArg, OFlag};
+    use std::os::fd::AsRawFd;
+    if let Ok(bits) = fcntl(fd.as_raw_fd(), FcntlArg::F_GETFL) {
+        let flags = OFlag::from_bits_truncate(bits) & !OFlag::O_NONBLOCK;
+        let _ = fcntl(fd.as_raw_fd(), FcntlArg::F_SETFL(flags));
+    }
+    std::fs::File::from(fd)
+}
+
+/// Open the child `name` of directory `dir` for reading, not following a symlink and never
+/// blocking on a FIFO; it must still be a regular file once open.
+pub fn open_child_file(
+    dir: BorrowedFd<'_>,
+    name: &CString,
+) -> io::Result<(std::fs::File, libc::stat)> {
+    let fd = fsops::openat(
+        dir,
+        name,
+        libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY,
+    )?;
+    let st = fsops::fstat(fd.as_fd())?;
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG {
+        return Err(io::Error::other("is no longer a regular file"));
+    }
+    Ok((clear_nonblock(fd), st))
+}
+
+/// How names are written to stdout: raw bytes to a pipe or file (so scripts see the real
+/// names), sanitised on a terminal (a file name can carry escape sequences).
+#[derive(Clone, Copy, Debug)]
+pub struct Names {
+    /// Whether stdout is a terminal.
+    pub terminal: bool,
+}
+
+impl Names {
+    /// For the current stdout.
+    pub fn for_stdout() -> Names {
+        Names {
+            terminal: crate::output::stdout_is_terminal(),
+        }
+    }
+
+    /// The bytes to print for `name`.
+    pub fn show<'a>(&self, name: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        if self.terminal {
+            std::borrow::Cow::Owned(shown(name).into_bytes())
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! Depth-first walks of a directory tree by descriptors: each directory is opened with
+//! `openat(parent, name, O_DIRECTORY | O_NOFOLLOW)`, entries are examined with
+//! `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)`, symlinks are never followed, and procfs/sysfs
+//! mounts met on the way are skipped unless asked for.
+
+use std::ffi::CString;
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+use nix::dir::Dir;
+
+use super::meta::Kind;
+use super::{FsError, FsRoot};
+use crate::sys::fsops;
+
+/// procfs and sysfs `f_type`s. See: statfs(2).
+const PSEUDO_FS: [(i64, &str); 2] = [(0x9fa0, "procfs"), (0x6265_6572, "sysfs")];
+
+/// What a walk does.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Deepest level visited (the start is depth 0).
+    pub max_depth: Option<usize>,
+    /// Descend into procfs and sysfs mounts met on the way (the start is always visited).
+    pub pseudo: bool,
+    /// Visit a directory's entries in byte order of their names (else in readdir order).
+    pub sorted: bool,
+    /// Stat every entry even when `d_type` would do.
+    pub stat_all: bool,
+    /// Leave out entries whose names start with `.` (as ls and tree do by default).
+    pub hide_dot: bool,
+    /// Follow a starting point that is a symlink (as `grep -r` and `find -H` do).
+    pub follow_start: bool,
+}
+
+/// Where an entry lives.
+pub enum Loc<'a> {
+    /// The starting point, looked up by path.
+    Start(&'a super::Node),
+    /// A directory entry.
+    Child {
+        /// The directory.
+        dir: BorrowedFd<'a>,
+        /// Its name there.
+        name: &'a CString,
+    },
+}
+
+/// One visited file.
+pub struct Entry<'a> {
+    /// Its path inside the root, as the user's start path spelled plus names below.
+    pub path: &'a [u8],
+    /// Depth below the start.
+    pub depth: usize,
+    /// Its type.
+    pub kind: Kind,
+    /// Its status, when it was needed or cheap.
+    pub stat: Option<libc::stat>,
+    /// Where it is.
+    pub loc: Loc<'a>,
+    /// Whether it is the last entry visited in its directory.
+    pub last: bool,
+}
+
+impl Entry<'_> {
+    /// The last component of the path.
+    pub fn name(&self) -> &[u8] {
+        match &self.loc {
+            Loc::Child { name, .. } => name.as_bytes(),
+            Loc::Start(_) => base_name(self.path),
+        }
+    }
+
+    /// Its status (lstat), fetched now if the walk did not need it.
+    pub fn stat(&self) -> io::Result<libc::stat> {
+        if let Some(st) = self.stat {
+            return Ok(st);
+        }
+        match &self.loc {
+            Loc::Start(node) => Ok(node.stat),
+            Loc::Child { dir, name } => fsops::lstatat(*dir, name),
+        }
+    }
+
+    /// The target of a symlink.
+    pub fn readlink(&self) -> io::Result<Vec<u8>> {
+        match &self.loc {
+            Loc::Start(node) => fsops::readlink_fd(node.fd.as_fd()),
+            Loc::Child { dir, name } => {
+                let fd = fsops::openat(*dir, name, libc::O_PATH | libc::O_NOFOLLOW)?;
+                fsops::readlink_fd(fd.as_fd())
+            }
+        }
+    }
+
+    /// Open a regular file for reading (never a FIFO or device; a symlink is not followed).
+    pub fn open_file(&self, root: &FsRoot) -> Result<(std::fs::File, libc::stat), FsError> {
+        match &self.loc {
+            Loc::Start(_) => root.open_read(self.path, false),
+            Loc::Child { dir, name } => {
+                super::open_child_file(*dir, name).map_err(|e| root.error(self.path, e))
+            }
+        }
+    }
+}
+
+/// The last component of a path (`/` for the root).
+pub fn base_name(path: &[u8]) -> &[u8] {
+    let trimmed = {
+        let mut p = path;
+        while p.len() > 1 && p.ends_with(b"/") {
+            p = &p[..p.len() - 1];
+        }
+        p
+    };
+    match trimmed.iter().rposition(|&b| b == b'/') {
+        Some(i) if trimmed.len() > 1 => &trimmed[i + 1..],
+        _ => trimmed,
+    }
+}
+
+/// What the visitor wants next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visit {
+    /// Go on (into the entry, if it is a directory).
+    Continue,
+    /// Do not descend into this directory.
+    Skip,
+}
+
+/// Receives the walk.
+pub trait Visitor {
+    /// One entry; an error stops the walk (e.g. a closed stdout).
+    fn visit(&mut self, entry: &Entry<'_>) -> io::Result<Visit>;
+    /// A directory was left (after all its entries).
+    fn leave(&mut self, _path: &[u8], _depth: usize) -> io::Result<()> {
+        Ok(())
+    }
+    /// An entry could not be read: reported, then the walk goes on.
+    fn error(&mut self, err: FsError);
+    /// A procfs/sysfs mount was skipped.
+    fn skipped(&mut self, _path: &[u8], _fs: &str) {}
+}
+
+/// A directory's entries (without `.` and `..`).
+pub fn read_entries(dir: &mut Dir, sorted: bool) -> io::Result<Vec<(CString, Option<Kind>)>> {
+    let mut out = Vec::new();
+    for ent in dir.iter() {
+        let ent = ent.map_err(io::Error::from)?;
+        let name = ent.file_name();
+        let b = name.to_bytes();
+        if b == b"." || b == b".." {
+            continue;
+        }
+        out.push((name.to_owned(), Kind::of_dirent(ent.file_type())));
+    }
+    if sorted {
+        out.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    }
+    Ok(out)
+}
+
+/// Which pseudo file system `fd` is on, if any.
+pub fn pseudo_fs(fd: BorrowedFd<'_>) -> Option<&'static str> {
+    let t = nix::sys::statfs::fstatfs(fd).ok()?.filesystem_type().0 as i64;
+    PSEUDO_FS.iter().find(|(m, _)| *m == t).map(|(_, n)| *n)
+}
+
+/// Walk from `start` (a path inside the root; a final symlink is not followed, as `find -P`).
+/// Returns Err only when the visitor stops the walk; unreadable entries go to `Visitor::error`.
+pub fn walk(root: &FsRoot, start: &[u8], opts: &Options, v: &mut dyn Visitor) -> io::Result<()> {
+    let node = match root.lookup(start, opts.follow_start) {
+        Ok(n) => n,
+        Err(e) => {
+            v.error(e);
+            return Ok(());
+        }
+    };
+    let kind = Kind::of(node.stat.st_mode);
+    let entry = Entry {
+        path: start,
+        depth: 0,
+        kind,
+        stat: Some(node.stat),
+        loc: Loc::Start(&node),
+        last: true,
+    };
+    if v.visit(&entry)? == Visit::Skip || kind != Kind::Dir || opts.max_depth == Some(0) {
+        return Ok(());
+    }
+    let dir = match fsops::openat(node.fd.as_fd(), c".", libc::O_RDONLY | libc::O_DIRECTORY) {
+        Ok(d) => d,
+        Err(e) => {
+            v.error(root.error(start, e));
+            return Ok(());
+        }
+    };
+    let mut path = start.to_vec();
+    descend(root, dir, &mut path, 1, opts, v)?;
+    v.leave(start, 0)
+}
+
+fn descend(
+    root: &FsRoot,
+    dir: OwnedFd,
+    path: &mut Vec<u8>,
+    depth: usize,
+    opts: &Options,
+    v: &mut dyn Visitor,
+) -> io::Result<()> {
+    let mut dir = match Dir::from(dir) {
+        Ok(d) => d,
+        Err(e) => {
+            v.error(root.error(path, e.into()));
+            return Ok(());
+        }
+    };
+    let entries = match read_entries(&mut dir, opts.sorted) {
+        Ok(mut e) => {
+            if opts.hide_dot {
+                e.retain(|(n, _)| !n.as_bytes().starts_with(b"."));
+            }
+            e
+        }
+        Err(e) => {
+            v.error(root.error(path, e));
+            return Ok(());
+        }
+    };
+    let dfd = fsops::dir_fd(&dir);
+    let base = path.len();
+    let count = entries.len();
+    for (i, (name, dtype)) in entries.iter().enumerate() {
+        if !path.ends_with(b"/") {
+            path.push(b'/');
+        }
+        path.extend_from_slice(name.as_bytes());
+        let (kind, stat) = match dtype {
+            Some(k) if !opts.stat_all => (*k, None),
+            _ => match fsops::lstatat(dfd, name) {
+                Ok(st) => (Kind::of(st.st_mode), Some(st)),
+                Err(e) => {
+                    v.error(root.error(path, e));
+                    path.truncate(base);
+                    continue;
+                }
+            },
+        };
+        let entry = Entry {
+            path,
+            depth,
+            kind,
+            stat,
+            loc: Loc::Child { dir: dfd, name },
+            last: i + 1 == count,
+        };
+        let next = v.visit(&entry)?;
+        if kind == Kind::Dir && next == Visit::Continue && opts.max_depth.is_none_or(|m| depth < m)
+        {
+            match fsops::openat(
+                dfd,
+                name,
+                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW,
+            ) {
+                Ok(child) => match pseudo_fs(child.as_fd()).filter(|_| !opts.pseudo) {
+                    Some(fs) => v.skipped(path, fs),
+                    None => {
+                        descend(root, child, path, depth + 1, opts, v)?;
+                        v.leave(path, depth)?;
+                    }
+                },
+                Err(e) => v.error(root.error(path, e)),
+            }
+        }
+        path.truncate(base);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_names() {
+        assert_eq!(base_name(b"/etc/passwd"), b"passwd");
+        assert_eq!(base_name(b"/etc/"), b"etc");
+        assert_eq!(base_name(b"/"), b"/");
+        assert_eq!(base_name(b"x"), b"x");
+    }
+}

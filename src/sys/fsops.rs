@@ -1,0 +1,74 @@
+//! Descriptor-relative file system calls for browsing a root: `openat` returning an owned
+//! descriptor, and borrowing the descriptor of an open directory stream.
+
+use std::ffi::CStr;
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+
+/// `openat(dir, name, flags | O_CLOEXEC)`, retried on EINTR. `name` is taken as is: callers pass
+/// single components (or `"."`) so that no path is ever resolved outside their own checks.
+pub fn openat(dir: BorrowedFd<'_>, name: &CStr, flags: i32) -> io::Result<OwnedFd> {
+    loop {
+        // SAFETY: `name` is a valid NUL-terminated string for the duration of the call; `dir` is
+        // a borrowed, open descriptor; no mode is needed because O_CREAT is never passed.
+        let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags | libc::O_CLOEXEC) };
+        if fd >= 0 {
+            // SAFETY: the kernel returned a new descriptor that nothing else owns.
+            return Ok(unsafe { OwnedFd::from_raw_fd(fd) });
+        }
+        let err = io::Error::last_os_error();
+        if err.raw_os_error() != Some(libc::EINTR) {
+            return Err(err);
+        }
+    }
+}
+
+/// The descriptor of an open directory stream, borrowed for as long as the stream lives.
+pub fn dir_fd(dir: &nix::dir::Dir) -> BorrowedFd<'_> {
+    // SAFETY: `Dir` owns its descriptor and closes it only on drop; the borrow cannot outlive it.
+    unsafe { BorrowedFd::borrow_raw(dir.as_raw_fd()) }
+}
+
+/// `readlinkat(fd, "")`: the target of the symbolic link that the `O_PATH` descriptor `fd` refers
+/// to (Linux 2.6.39+). See: readlinkat(2), "empty pathname".
+pub fn readlink_fd(fd: BorrowedFd<'_>) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; 256];
+    loop {
+        // SAFETY: the empty path is a valid C string; `buf` is writable for `buf.len()` bytes.
+        let n = unsafe {
+            libc::readlinkat(
+                fd.as_raw_fd(),
+                c"".as_ptr(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+            )
+        };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let n = n as usize;
+        if n < buf.len() {
+            buf.truncate(n);
+            return Ok(buf);
+        }
+        if buf.len() >= 1 << 16 {
+            return Err(io::Error::from_raw_os_error(libc::ENAMETOOLONG));
+        }
+        buf.resize(buf.len() * 4, 0);
+    }
+}
+
+/// fstat(2) of a descriptor (an `O_PATH` one included).
+pub fn fstat(fd: BorrowedFd<'_>) -> io::Result<libc::stat> {
+    nix::sys::stat::fstat(fd.as_raw_fd()).map_err(io::Error::from)
+}
+
+/// `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)`: the entry itself, a symlink not followed.
+pub fn lstatat(dir: BorrowedFd<'_>, name: &CStr) -> io::Result<libc::stat> {
+    nix::sys::stat::fstatat(
+        Some(dir.as_raw_fd()),
+        name,
+        nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
+    )
+    .map_err(io::Error::from)
+}
