@@ -9,7 +9,7 @@ pub mod resolve;
 pub mod root;
 pub mod scan;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -31,7 +31,7 @@ pub enum TargetError {
     #[error("no process with PID {0} is visible here (toolbox sees PIDs of its own PID namespace; run `toolbox ps` to list them)")]
     NoSuchPid(i32),
     /// `--target NAME` matches nothing.
-    #[error("no process matches --target {name:?}; candidates: {}", list_short(.candidates))]
+    #[error("no process matches --target {name:?}; candidates:\n{}", list_long(.candidates))]
     NoMatch {
         /// The name given.
         name: String,
@@ -59,17 +59,10 @@ impl TargetError {
     }
 }
 
-fn list_short(c: &[Candidate]) -> String {
-    if c.is_empty() {
-        return "none".into();
-    }
-    c.iter()
-        .map(|c| format!("{} ({})", c.pid, c.comm))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn list_long(c: &[Candidate]) -> String {
+    if c.is_empty() {
+        return "  (none: only toolbox's own and pause processes are visible)".into();
+    }
     c.iter()
         .map(|c| {
             format!(
@@ -188,7 +181,27 @@ enum GroupKey {
     Alone(i32),
 }
 
-fn group_key(p: &ProcInfo) -> GroupKey {
+/// The group key of every candidate. A process whose mount namespace cannot be read (a
+/// non-dumpable nginx worker, without CAP_SYS_PTRACE) joins its parent's group when the parent is
+/// a candidate: a child shares its parent's container unless it is known to differ.
+fn group_keys(candidates: &[&ProcInfo]) -> HashMap<i32, GroupKey> {
+    let by_pid: HashMap<i32, &ProcInfo> = candidates.iter().map(|p| (p.pid, *p)).collect();
+    let mut keys = HashMap::new();
+    for p in candidates {
+        // Walk up through parents with unreadable namespaces (bounded: PID reuse cannot loop us).
+        let mut cur = *p;
+        for _ in 0..64 {
+            match by_pid.get(&cur.ppid) {
+                Some(parent) if cur.mnt_ns.is_none() && cur.ppid != cur.pid => cur = parent,
+                _ => break,
+            }
+        }
+        keys.insert(p.pid, own_key(cur));
+    }
+    keys
+}
+
+fn own_key(p: &ProcInfo) -> GroupKey {
     if let Some(m) = p.mnt_ns {
         GroupKey::Mnt(m)
     } else if let Some((d, i)) = p.root_id {
@@ -222,7 +235,7 @@ impl Scan {
             .find(|p| p.pid == me)
             .and_then(|p| p.cgroup.clone());
         let mut skipped = Vec::new();
-        let mut by_key: BTreeMap<GroupKey, Vec<&ProcInfo>> = BTreeMap::new();
+        let mut candidates: Vec<&ProcInfo> = Vec::new();
         for p in &procs {
             let reason = if p.pid == me {
                 Some(SkipReason::Toolbox)
@@ -243,8 +256,13 @@ impl Scan {
                     reason,
                     why: reason.explain(),
                 }),
-                None => by_key.entry(group_key(p)).or_default().push(p),
+                None => candidates.push(p),
             }
+        }
+        let keys = group_keys(&candidates);
+        let mut by_key: BTreeMap<GroupKey, Vec<&ProcInfo>> = BTreeMap::new();
+        for p in candidates {
+            by_key.entry(keys[&p.pid].clone()).or_default().push(p);
         }
         let mut groups: Vec<Vec<i32>> = by_key
             .into_values()
@@ -574,6 +592,16 @@ mod tests {
         assert_eq!(scan.choose(&Selector::Name("nginx".into())).unwrap().pid, 7);
         assert_eq!(scan.role(13, Some(7)), Role::TargetContainer);
         assert_eq!(scan.role(1, Some(7)), Role::Pause);
+    }
+
+    #[test]
+    fn unreadable_child_joins_its_parents_container() {
+        let mut worker = p(13, 7, "nginx", 0);
+        worker.mnt_ns = None;
+        worker.cgroup = Some("/other".into());
+        let scan = Scan::classify(vec![p(7, 0, "nginx", 20), worker]);
+        assert_eq!(scan.groups, vec![vec![7, 13]]);
+        assert_eq!(scan.choose(&Selector::Auto).unwrap().pid, 7);
     }
 
     #[test]

@@ -1,0 +1,302 @@
+//! Shared integration-test harness: the real toolbox binary, the real podman test pod
+//! (scripts/testpod), debug containers in both PID modes, and the rule that a test which cannot
+//! find root or podman fails under CI=true instead of skipping.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+/// The toolbox binary cargo built for these tests (static musl: it runs in a scratch container).
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_toolbox")
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether root and podman are available. Under `CI=true` their absence is a test failure; outside
+/// CI the test is skipped with a loud message (and a skip is never reported as a pass of its subject).
+pub fn require_pod() -> bool {
+    let root = nix_uid() == 0;
+    let podman = Command::new("podman")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if root && podman {
+        return true;
+    }
+    let why =
+        format!("needs root and podman (root: {root}, podman: {podman}); run scripts/test as root");
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("CI=true and this test {why}");
+    }
+    eprintln!("\n*** SKIPPED: this test {why} ***\n");
+    false
+}
+
+/// Bail out of a test that needs the pod (fails under CI, loud skip elsewhere).
+#[macro_export]
+macro_rules! require_pod {
+    () => {
+        if !common::require_pod() {
+            return;
+        }
+    };
+}
+
+fn nix_uid() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(u32::MAX)
+}
+
+/// Run a command with a time bound (`timeout --kill-after`), capturing its output.
+pub fn run_bounded(secs: u32, program: &str, args: &[&str]) -> Output {
+    Command::new("timeout")
+        .arg("--kill-after=5")
+        .arg(secs.to_string())
+        .arg(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+}
+
+/// One test pod as `scripts/testpod env` describes it.
+#[derive(Clone, Debug)]
+pub struct Pod {
+    /// Every TESTPOD_* variable.
+    pub env: HashMap<String, String>,
+}
+
+/// Which PID namespace the debug container joins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PidMode {
+    /// The pod's shared PID namespace: catatonit (pause) is PID 1.
+    Shared,
+    /// The target container's own PID namespace: nginx is PID 1.
+    Target,
+}
+
+fn testpod(extra_env: &[(&str, &str)], args: &[&str]) -> Output {
+    let script = repo().join("scripts/testpod");
+    let out = Command::new("timeout")
+        .arg("--kill-after=10")
+        .arg("400")
+        .arg(&script)
+        .args(args)
+        .envs(extra_env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run scripts/testpod");
+    assert!(
+        out.status.success(),
+        "scripts/testpod {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+impl Pod {
+    /// Bring up (idempotently) and describe the pod for `mode`, with extra testpod variables.
+    pub fn up_with(mode: PidMode, extra_env: &[(&str, &str)]) -> Pod {
+        let mut vars: Vec<(&str, &str)> = extra_env.to_vec();
+        if mode == PidMode::Target {
+            vars.push(("TESTPOD_SHARE_PID", "0"));
+        }
+        testpod(&vars, &["up"]);
+        let out = testpod(&vars, &["env"]);
+        let env = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                let (k, v) = l.split_once('=')?;
+                Some((k.to_string(), unquote(v)))
+            })
+            .collect();
+        Pod { env }
+    }
+
+    /// The shared pod (pause is PID 1) or the unshared one (nginx is PID 1).
+    pub fn up(mode: PidMode) -> Pod {
+        static SHARED: OnceLock<Pod> = OnceLock::new();
+        static TARGET: OnceLock<Pod> = OnceLock::new();
+        let cell = if mode == PidMode::Shared {
+            &SHARED
+        } else {
+            &TARGET
+        };
+        cell.get_or_init(|| Pod::up_with(mode, &[])).clone()
+    }
+
+    /// A TESTPOD_* variable.
+    pub fn var(&self, key: &str) -> &str {
+        self.env
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("testpod env has no {key}: {:?}", self.env))
+    }
+
+    /// Host PID of the nginx master.
+    pub fn nginx_pid(&self) -> i32 {
+        self.var("TESTPOD_NGINX_PID")
+            .parse()
+            .expect("TESTPOD_NGINX_PID is a number")
+    }
+
+    /// Host PID of the nginx worker.
+    pub fn worker_pid(&self) -> i32 {
+        self.var("TESTPOD_WORKER_PID")
+            .parse()
+            .expect("TESTPOD_WORKER_PID is a number")
+    }
+
+    /// The podman flags that put a debug container into this pod's namespaces.
+    pub fn debug_args(&self) -> Vec<String> {
+        self.var("TESTPOD_DEBUG_ARGS")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Run toolbox in a fresh debug container of this pod: `podman run --rm <pod flags> <flags>
+    /// -v toolbox:/toolbox:ro <extra mounts> localhost/toolbox-empty:test /toolbox <args>`.
+    pub fn toolbox(&self, podman_flags: &[&str], args: &[&str]) -> Output {
+        self.run_in_debug(podman_flags, &[], "/toolbox", args)
+    }
+
+    /// Run `program` (mounted from the host at `mounts`) in a debug container of this pod.
+    pub fn run_in_debug(
+        &self,
+        podman_flags: &[&str],
+        mounts: &[(&Path, &str)],
+        program: &str,
+        args: &[&str],
+    ) -> Output {
+        let mut argv: Vec<String> = vec!["run".into(), "--rm".into()];
+        argv.extend(self.debug_args());
+        argv.extend(podman_flags.iter().map(|s| s.to_string()));
+        argv.push("-v".into());
+        argv.push(format!("{}:/toolbox:ro", bin()));
+        for (host, inside) in mounts {
+            argv.push("-v".into());
+            argv.push(format!("{}:{inside}:ro", host.display()));
+        }
+        argv.push(self.var("TESTPOD_EMPTY_IMAGE").to_string());
+        argv.push(program.to_string());
+        argv.extend(args.iter().map(|s| s.to_string()));
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        run_bounded(120, "podman", &argv)
+    }
+
+    /// `curl` a path on the pod's nginx from inside the pod's network namespace.
+    pub fn curl(&self, path: &str) -> String {
+        let pid = self.nginx_pid().to_string();
+        let url = format!("http://127.0.0.1{path}");
+        let out = run_bounded(
+            20,
+            "nsenter",
+            &["-t", &pid, "-n", "curl", "-sS", "--max-time", "10", &url],
+        );
+        assert!(
+            out.status.success(),
+            "curl {url} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+fn unquote(v: &str) -> String {
+    let v = v.trim();
+    // bash `printf %q` output: 'single quoted' or backslash-escaped.
+    if v.len() >= 2 && v.starts_with('\'') && v.ends_with('\'') {
+        return v[1..v.len() - 1].to_string();
+    }
+    let mut out = String::new();
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Compile a C test program from tests/probe with `musl-gcc -static` (once per test binary).
+pub fn probe_binary(name: &str) -> PathBuf {
+    let src = repo().join("tests/probe").join(format!("{name}.c"));
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("probe-{name}-{}", std::process::id()));
+    if !out.exists() {
+        let o = run_bounded(
+            120,
+            "musl-gcc",
+            &[
+                "-static",
+                "-O2",
+                "-o",
+                out.to_str().expect("utf-8 path"),
+                src.to_str().expect("utf-8 path"),
+            ],
+        );
+        assert!(
+            o.status.success(),
+            "musl-gcc {name}.c failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    out
+}
+
+/// stdout as a string.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// stderr as a string.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Assert success and parse stdout as JSON, printing everything on failure.
+pub fn json(o: &Output) -> serde_json::Value {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    );
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("bad JSON ({e}):\n{}", stdout(o)))
+}
+
+/// Assert that a failed run did not panic and printed a `toolbox:` error.
+pub fn assert_clean_error(o: &Output) {
+    let err = stderr(o);
+    assert!(
+        !o.status.success(),
+        "expected failure, got success: {}",
+        stdout(o)
+    );
+    assert!(!err.contains("panicked"), "toolbox panicked:\n{err}");
+    assert!(
+        err.contains("toolbox: "),
+        "no toolbox error message:\n{err}"
+    );
+}
