@@ -92,7 +92,7 @@ pub fn open_in_root_userspace(
     path: &Path,
     flags: i32,
 ) -> io::Result<OwnedFd> {
-    if flags & (libc::O_CREAT | libc::O_TMPFILE) != 0 {
+    if flags & libc::O_CREAT != 0 || flags & libc::O_TMPFILE == libc::O_TMPFILE {
         return Err(err(libc::EINVAL));
     }
     let bytes = path.as_os_str().as_bytes();
@@ -127,10 +127,15 @@ pub fn open_in_root_userspace(
                         };
                     }
                     links += 1;
-                    if links > MAX_SYMLINKS || is_magic(fd.as_fd(), cur)? {
+                    if links > MAX_SYMLINKS {
                         return Err(err(libc::ELOOP));
                     }
+                    // Read first: a magic link the kernel would not let us look at fails with
+                    // its own error (EACCES), as under openat2; then refuse it anyway.
                     let target = fsops::readlink_fd(fd.as_fd())?;
+                    if is_magic(fd.as_fd(), cur)? {
+                        return Err(err(libc::ELOOP));
+                    }
                     if target.is_empty() {
                         return Err(err(libc::ENOENT));
                     }

@@ -1,0 +1,601 @@
+//! Root browsing in the real test pod: a trap set built inside a target container's root, run
+//! through every command with both resolvers (openat2 and the user-space walk), each command
+//! bounded; and comparisons with the real tools (ls, GNU find, grep, tar, nginx itself).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{run_bounded, stderr, stdout, PidMode, Pod};
+
+/// Both path resolvers: the kernel's openat2 and the user-space walk for old kernels.
+const RESOLVERS: [&[&str]; 2] = [&[], &["-e", "TOOLBOX_RESOLVE=userspace"]];
+
+/// A pod of our own whose nginx root holds the traps; removed on drop (also on failure).
+struct TrapPod {
+    name: String,
+    pod: Pod,
+}
+
+impl TrapPod {
+    fn new(tag: &str) -> TrapPod {
+        let name = format!("toolbox-fs-{tag}-{}", std::process::id());
+        // Remove leftovers of an aborted run with the same name first.
+        let _ = down(&name);
+        let pod = Pod::up_with(PidMode::Shared, &[("TESTPOD_NAME", &name)]);
+        let t = TrapPod { name, pod };
+        t.build_traps();
+        t
+    }
+
+    /// The target's root as the host reaches it (the host test may write there; toolbox never).
+    fn host_root(&self) -> PathBuf {
+        PathBuf::from(format!("/proc/{}/root", self.pod.nginx_pid()))
+    }
+
+    fn build_traps(&self) {
+        let r = self.host_root();
+        let t = r.join("trap");
+        std::fs::create_dir_all(t.join("sub")).expect("mkdir /trap");
+        // An absolute link to a file that both roots have, with different contents: toolbox's
+        // image names UID 101 "tbdebug", the target's "nginx".
+        symlink("/etc/passwd", t.join("abs")).unwrap();
+        symlink("../../../../../../../../etc/passwd", t.join("up")).unwrap();
+        symlink("chain2", t.join("chain1")).unwrap();
+        symlink("/trap/sub/chain3", t.join("chain2")).unwrap();
+        symlink("../../etc/passwd", t.join("sub/chain3")).unwrap();
+        symlink("/proc/self/root", t.join("procroot")).unwrap();
+        symlink("/proc/self/root/etc/passwd", t.join("procpasswd")).unwrap();
+        symlink("/", t.join("rootlink")).unwrap();
+        symlink("loop2", t.join("loop1")).unwrap();
+        symlink("loop1", t.join("loop2")).unwrap();
+        std::fs::write(t.join("sub/data.txt"), "first\nnginx trap data\nlast\n").unwrap();
+        std::fs::write(t.join("log"), "line 1\nline 2\nline 3\n").unwrap();
+        nix::unistd::mkfifo(
+            &t.join("fifo"),
+            nix::sys::stat::Mode::from_bits_truncate(0o644),
+        )
+        .expect("mkfifo");
+    }
+
+    /// Run toolbox in a debug container of this pod (bounded by the harness).
+    fn toolbox(&self, resolver: &[&str], args: &[&str]) -> (Output, Duration) {
+        let start = Instant::now();
+        let o = self.pod.toolbox(resolver, args);
+        (o, start.elapsed())
+    }
+}
+
+fn down(name: &str) -> Output {
+    Command::new("timeout")
+        .args(["--kill-after=10", "120"])
+        .arg(common::repo().join("scripts/testpod"))
+        .arg("down")
+        .env("TESTPOD_NAME", name)
+        .stdin(Stdio::null())
+        .output()
+        .expect("scripts/testpod down")
+}
+
+impl Drop for TrapPod {
+    fn drop(&mut self) {
+        let o = down(&self.name);
+        if !o.status.success() {
+            eprintln!("cannot remove pod {}: {}", self.name, stderr(&o));
+        }
+    }
+}
+
+fn show(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    )
+}
+
+fn ok(o: &Output) -> Vec<u8> {
+    assert!(o.status.success(), "toolbox failed:\n{}", show(o));
+    assert!(!stderr(o).contains("panicked"), "{}", show(o));
+    o.stdout.clone()
+}
+
+fn refused(o: &Output, why: &str) {
+    assert!(
+        !o.status.success(),
+        "expected a refusal ({why}):\n{}",
+        show(o)
+    );
+    assert!(!stderr(o).contains("panicked"), "{}", show(o));
+    assert!(
+        stderr(o).to_lowercase().contains(why),
+        "expected {why:?} in:\n{}",
+        show(o)
+    );
+}
+
+fn lines(b: &[u8]) -> BTreeSet<String> {
+    String::from_utf8_lossy(b)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// GNU find's output for `dir` under the host path `host_root`, with that prefix removed.
+fn gnu_find(host_root: &Path, dir: &str, expr: &[&str]) -> BTreeSet<String> {
+    let start = format!("{}{dir}", host_root.display());
+    let mut args = vec![start.as_str()];
+    args.extend_from_slice(expr);
+    let o = run_bounded(120, "find", &args);
+    let prefix = host_root.display().to_string();
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| l.strip_prefix(&prefix).unwrap_or(l).to_string())
+        .collect()
+}
+
+#[test]
+fn traps_resolve_inside_the_target_and_nothing_hangs() {
+    require_pod!();
+    let t = TrapPod::new("traps");
+    let host = t.host_root();
+    let target_passwd = std::fs::read(host.join("etc/passwd")).expect("target passwd");
+    // The trap is real: toolbox's own root has a different /etc/passwd at the same path.
+    let own = t
+        .pod
+        .run_in_debug(&[], &[], "/toolbox", &["--host", "cat", "/etc/passwd"]);
+    let own = ok(&own);
+    assert_ne!(
+        own, target_passwd,
+        "toolbox's root and the target's must differ for this test"
+    );
+    let first = String::from_utf8_lossy(&target_passwd)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let last = String::from_utf8_lossy(&target_passwd)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    let passwd_ino = std::fs::metadata(host.join("etc/passwd")).map(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.ino()
+    });
+
+    for res in RESOLVERS {
+        let mode = if res.is_empty() {
+            "openat2"
+        } else {
+            "user space"
+        };
+        let run = |args: &[&str]| {
+            let (o, took) = t.toolbox(res, args);
+            assert!(
+                took < Duration::from_secs(60),
+                "[{mode}] {args:?} took {took:?}"
+            );
+            o
+        };
+        // Every spelling of the target's /etc/passwd gives the target's bytes.
+        for p in [
+            "/trap/abs",
+            "/trap/up",
+            "/trap/chain1",
+            "/trap/../../../trap/sub/../../etc/./passwd",
+            "trap/rootlink/trap/rootlink/etc/passwd",
+        ] {
+            assert_eq!(ok(&run(&["cat", p])), target_passwd, "[{mode}] cat {p}");
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&ok(&run(&["head", "-n", "1", "/trap/abs"]))).trim_end(),
+            first,
+            "[{mode}]"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&ok(&run(&["tail", "-n", "1", "/trap/up"]))).trim_end(),
+            last,
+            "[{mode}]"
+        );
+
+        // Magic links into /proc/self/root are refused, not followed into toolbox's root.
+        for p in ["/trap/procroot/etc/passwd", "/trap/procpasswd"] {
+            let o = run(&["cat", p]);
+            refused(&o, "magic link");
+            assert!(
+                !o.stdout.windows(7).any(|w| w == b"tbdebug"),
+                "[{mode}] {p} leaked toolbox's root"
+            );
+        }
+        refused(&run(&["cat", "/trap/loop1"]), "symbolic links");
+        // A FIFO is listed and stat'ed, never opened: nothing hangs.
+        refused(&run(&["cat", "/trap/fifo"]), "fifo");
+        refused(&run(&["head", "/trap/fifo"]), "fifo");
+        let st = String::from_utf8_lossy(&ok(&run(&["stat", "/trap/fifo"]))).into_owned();
+        assert!(
+            st.contains("FIFO") && st.contains("prw-r--r--"),
+            "[{mode}] {st}"
+        );
+
+        // stat: the link itself, or (-L) the target's file, by inode.
+        let st = String::from_utf8_lossy(&ok(&run(&["stat", "/trap/abs"]))).into_owned();
+        assert!(
+            st.contains("-> /etc/passwd") && st.contains("symbolic link"),
+            "[{mode}] {st}"
+        );
+        let st = String::from_utf8_lossy(&ok(&run(&["stat", "-L", "/trap/chain1"]))).into_owned();
+        let ino = passwd_ino.as_ref().expect("ino");
+        assert!(
+            st.contains(&format!("Inode: {ino} ")),
+            "[{mode}] inode {ino} in {st}"
+        );
+
+        // ls: the same names the host's ls sees in the target's directories.
+        for (dir, host_dir) in [
+            ("/trap", host.join("trap")),
+            ("/trap/rootlink/etc/", host.join("etc")),
+        ] {
+            let o = run_bounded(30, "ls", &["-1", "-A", host_dir.to_str().unwrap()]);
+            assert_eq!(
+                lines(&ok(&run(&["ls", "-A", dir]))),
+                lines(&o.stdout),
+                "[{mode}] ls {dir}"
+            );
+        }
+        let long = String::from_utf8_lossy(&ok(&run(&["ls", "-l", "/trap"]))).into_owned();
+        assert!(
+            long.lines()
+                .any(|l| l.starts_with('p') && l.ends_with(" fifo")),
+            "[{mode}] {long}"
+        );
+        assert!(long.contains("abs -> /etc/passwd"), "[{mode}] {long}");
+
+        // find, tree, grep -r walk the traps without following links or opening the FIFO.
+        assert_eq!(
+            lines(&ok(&run(&["find", "/trap"]))),
+            gnu_find(&host, "/trap", &[]),
+            "[{mode}] find"
+        );
+        assert_eq!(
+            lines(&ok(&run(&["find", "/trap/rootlink/", "-maxdepth", "1"]))),
+            gnu_find(&host, "/", &["-maxdepth", "1"])
+                .into_iter()
+                .map(|l| l.replacen('/', "/trap/rootlink/", 1))
+                .collect(),
+            "[{mode}] find through a link to /"
+        );
+        let tree = String::from_utf8_lossy(&ok(&run(&["tree", "/trap"]))).into_owned();
+        assert!(
+            tree.contains("fifo") && tree.contains("abs -> /etc/passwd"),
+            "[{mode}] {tree}"
+        );
+        let g = run(&["grep", "-rn", "nginx", "/trap"]);
+        let gnu = run_bounded(
+            30,
+            "grep",
+            &["-rn", "nginx", host.join("trap").to_str().unwrap()],
+        );
+        let prefix = host.display().to_string();
+        let gnu: BTreeSet<String> = lines(&gnu.stdout)
+            .into_iter()
+            .map(|l| l.strip_prefix(&prefix).unwrap_or(&l).to_string())
+            .collect();
+        assert_eq!(lines(&ok(&g)), gnu, "[{mode}] grep -rn");
+
+        // export: the FIFO is archived as a FIFO, links as links, nothing followed.
+        let tar = ok(&run(&["export", "/trap"]));
+        let listing = tar_list(&tar);
+        assert!(
+            listing
+                .iter()
+                .any(|l| l.starts_with('p') && l.ends_with("trap/fifo")),
+            "[{mode}] {listing:?}"
+        );
+        assert!(
+            listing
+                .iter()
+                .any(|l| l.ends_with("trap/abs -> /etc/passwd")),
+            "[{mode}] {listing:?}"
+        );
+    }
+}
+
+/// `tar -tvf -` of an archive.
+fn tar_list(archive: &[u8]) -> Vec<String> {
+    let mut child = Command::new("tar")
+        .args(["-tvf", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tar");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(archive)
+        .expect("write tar");
+    let o = child.wait_with_output().expect("tar -t");
+    assert!(o.status.success(), "tar -tvf failed: {}", stderr(&o));
+    stdout(&o).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn tail_follows_a_growing_log() {
+    require_pod!();
+    let t = TrapPod::new("tail");
+    let log = t.host_root().join("trap/log");
+    let name = format!("toolbox-fs-tailer-{}", std::process::id());
+    let mut argv: Vec<String> = vec!["run".into(), "--rm".into(), "--name".into(), name.clone()];
+    argv.extend(t.pod.debug_args());
+    argv.extend(["-v".into(), format!("{}:/toolbox:ro", common::bin())]);
+    argv.push(t.pod.var("TESTPOD_EMPTY_IMAGE").to_string());
+    argv.extend(["/toolbox", "tail", "-n", "2", "-f", "/trap/log"].map(String::from));
+    struct Rm(String);
+    impl Drop for Rm {
+        fn drop(&mut self) {
+            let _ = run_bounded(30, "podman", &["rm", "-f", "-t", "1", &self.0]);
+        }
+    }
+    let _rm = Rm(name);
+    let mut child = Command::new("podman")
+        .args(&argv)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("podman run");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let out = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let next = || {
+        rx.recv_timeout(Duration::from_secs(30))
+            .expect("a line from tail -f within 30 s")
+    };
+    let original = std::fs::read_to_string(&log).unwrap();
+    let want: Vec<&str> = original
+        .lines()
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert_eq!(next(), want[0]);
+    assert_eq!(next(), want[1]);
+    for i in 0..3 {
+        let line = format!("appended {i} at {:?}", Instant::now());
+        let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        writeln!(f, "{line}").unwrap();
+        assert_eq!(next(), line);
+    }
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().ok().flatten().is_none() {
+        assert!(Instant::now() < deadline, "tail -f did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn ls_l_etc_matches_host_ls_with_the_targets_owner_names() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let host = PathBuf::from(format!("/proc/{}/root", pod.nginx_pid()));
+    let o = pod.toolbox(&[], &["ls", "-l", "/etc"]);
+    let mine = String::from_utf8_lossy(&ok(&o)).into_owned();
+    let theirs = run_bounded(
+        30,
+        "env",
+        &["LC_ALL=C", "ls", "-l", host.join("etc").to_str().unwrap()],
+    );
+    let names = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| !l.starts_with("total"))
+            .map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                let i = f.iter().position(|w| *w == "->").unwrap_or(f.len());
+                f[8..i].join(" ")
+            })
+            .collect()
+    };
+    assert_eq!(
+        names(&mine),
+        names(&stdout(&theirs)),
+        "toolbox:\n{mine}\nhost ls:\n{}",
+        stdout(&theirs)
+    );
+
+    // Owners of UID 101's directories are named from the target's passwd, not toolbox's.
+    let passwd = std::fs::read_to_string(host.join("etc/passwd")).unwrap();
+    let group = std::fs::read_to_string(host.join("etc/group")).unwrap();
+    let name_of = |table: &str, id: &str| {
+        table
+            .lines()
+            .find(|l| l.split(':').nth(2) == Some(id))
+            .and_then(|l| l.split(':').next())
+            .map(str::to_string)
+            .unwrap_or_else(|| id.to_string())
+    };
+    let numeric = run_bounded(
+        30,
+        "env",
+        &[
+            "LC_ALL=C",
+            "ls",
+            "-ln",
+            host.join("var/lib/nginx").to_str().unwrap(),
+        ],
+    );
+    let mine = String::from_utf8_lossy(&ok(&pod.toolbox(&[], &["ls", "-l", "/var/lib/nginx"])))
+        .into_owned();
+    let mut checked = 0;
+    for (a, b) in stdout(&numeric)
+        .lines()
+        .zip(mine.lines())
+        .filter(|(a, _)| !a.starts_with("total"))
+    {
+        let n: Vec<&str> = a.split_whitespace().collect();
+        let m: Vec<&str> = b.split_whitespace().collect();
+        assert_eq!(m[2], name_of(&passwd, n[2]), "{b} vs {a}");
+        assert_eq!(m[3], name_of(&group, n[3]), "{b} vs {a}");
+        assert_eq!(m[8], n[8]);
+        checked += 1;
+    }
+    assert!(checked > 0, "no entries compared:\n{mine}");
+    assert!(
+        mine.contains(" nginx "),
+        "UID 101 must print as the target's \"nginx\":\n{mine}"
+    );
+}
+
+#[test]
+fn export_etc_lists_like_tar_and_extracts_the_original_bytes() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let host = PathBuf::from(format!("/proc/{}/root", pod.nginx_pid()));
+    let archive = ok(&pod.toolbox(&[], &["export", "/etc"]));
+    let listing = tar_list(&archive);
+    let names: BTreeSet<String> = listing
+        .iter()
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let i = f.iter().position(|w| *w == "->").unwrap_or(f.len());
+            format!("/{}", f[5..i].join(" ").trim_end_matches('/'))
+        })
+        .collect();
+    assert_eq!(
+        names,
+        gnu_find(&host, "/etc", &[]),
+        "tar -tvf:\n{}",
+        listing.join("\n")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new("tar")
+        .args(["-xf", "-", "-C", dir.path().to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("tar -x");
+    child.stdin.take().unwrap().write_all(&archive).unwrap();
+    assert!(child.wait().unwrap().success());
+    let mut compared = 0;
+    for name in &names {
+        let orig = host.join(name.trim_start_matches('/'));
+        let got = dir.path().join(name.trim_start_matches('/'));
+        let meta = std::fs::symlink_metadata(&orig).unwrap();
+        if meta.file_type().is_file() {
+            assert_eq!(
+                std::fs::read(&got).unwrap(),
+                std::fs::read(&orig).unwrap(),
+                "{name}"
+            );
+            compared += 1;
+        } else if meta.file_type().is_symlink() {
+            assert_eq!(
+                std::fs::read_link(&got).unwrap(),
+                std::fs::read_link(&orig).unwrap(),
+                "{name}"
+            );
+        }
+    }
+    assert!(compared >= 3, "too few files compared");
+    // A terminal is refused: run under `script` to give toolbox a pty as stdout.
+    let o = run_bounded(
+        60,
+        "script",
+        &[
+            "-qec",
+            &format!("{} --pid {} export /etc", common::bin(), pod.nginx_pid()),
+            "/dev/null",
+        ],
+    );
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        all.contains("refusing to write a tar stream to a terminal"),
+        "{all}"
+    );
+}
+
+#[test]
+fn exec_nginx_t_checks_the_config_with_nginx_itself() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let o = pod.toolbox(&[], &["exec", "--", "/usr/sbin/nginx", "-t"]);
+    assert!(o.status.success(), "{}", show(&o));
+    // The reference: nginx -t run by podman inside the target container itself.
+    let reference = run_bounded(
+        60,
+        "podman",
+        &[
+            "exec",
+            pod.var("TESTPOD_NGINX_CONTAINER"),
+            "/usr/sbin/nginx",
+            "-t",
+        ],
+    );
+    assert_eq!(o.status.code(), reference.status.code());
+    assert_eq!(stderr(&o), stderr(&reference));
+    // By name through PATH, and in the target's namespaces: nginx -t sees the same hostname.
+    let o = pod.toolbox(
+        &[],
+        &["exec", "--ns", "-e", "PATH=/usr/sbin", "--", "nginx", "-t"],
+    );
+    assert!(
+        o.status.success() || stderr(&o).contains("CAP_SYS_ADMIN"),
+        "{}",
+        show(&o)
+    );
+    // A missing program: a clean error and exit 127, as a shell would give.
+    let o = pod.toolbox(&[], &["exec", "--", "/no/such/program"]);
+    assert_eq!(o.status.code(), Some(127), "{}", show(&o));
+    assert!(stderr(&o).contains("No such file"), "{}", show(&o));
+}
+
+#[test]
+fn find_matches_gnu_find_on_the_target() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let host = PathBuf::from(format!("/proc/{}/root", pod.nginx_pid()));
+    for expr in [
+        &[][..],
+        &["-name", "*.so*"],
+        &["-type", "l"],
+        &["-type", "d", "-maxdepth", "2"],
+        &["-size", "+100k"],
+        &["-size", "-2"],
+        &["-mtime", "-1"],
+        &["!", "-type", "f", "-mindepth", "2"],
+        &["-iname", "LIBC*"],
+        &["-path", "*/x86_64-linux-gnu/*", "-type", "f"],
+    ] {
+        let starts = ["/usr", "/etc", "/var", "/lib", "/lib64"];
+        let mut args = vec!["find"];
+        args.extend_from_slice(&starts);
+        args.extend_from_slice(expr);
+        let mine = lines(&ok(&pod.toolbox(&[], &args)));
+        let theirs: BTreeSet<String> = starts
+            .iter()
+            .flat_map(|s| gnu_find(&host, s, expr))
+            .collect();
+        assert!(
+            !theirs.is_empty() || expr.contains(&"-size"),
+            "GNU find found nothing for {expr:?}"
+        );
+        assert_eq!(mine, theirs, "find {expr:?}");
+    }
+}
