@@ -21,6 +21,10 @@ pub use scan::ProcInfo;
 /// Executable basenames of pod infrastructure processes.
 pub const PAUSE_NAMES: &[&str] = &["pause", "catatonit"];
 
+/// Container runtime helpers that appear briefly in a pod's PID namespace while a container starts
+/// (`runc init`, which renames itself `runc:[2:INIT]`).
+pub const RUNTIME_NAMES: &[&str] = &["runc", "crun", "youki", "runsc"];
+
 /// Errors of target discovery. Each carries what the user needs to pick the right process.
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
@@ -101,6 +105,10 @@ pub enum SkipReason {
     Pause,
     /// A kernel thread.
     KernelThread,
+    /// A container runtime helper starting a container.
+    Runtime,
+    /// toolbox running in another debug container.
+    OtherToolbox,
 }
 
 impl SkipReason {
@@ -111,6 +119,8 @@ impl SkipReason {
             SkipReason::DebugContainer => "in toolbox's own mount namespace (the debug container)",
             SkipReason::Pause => "pod infrastructure (pause) process",
             SkipReason::KernelThread => "kernel thread",
+            SkipReason::Runtime => "container runtime starting a container",
+            SkipReason::OtherToolbox => "toolbox in another debug container",
         }
     }
 }
@@ -230,6 +240,10 @@ impl Scan {
                 .ok()
                 .map(|m| (m.dev(), m.ino()))
         };
+        let my_exe = std::env::current_exe()
+            .ok()
+            .and_then(|e| e.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "toolbox".into());
         let my_cgroup = procs
             .iter()
             .find(|p| p.pid == me)
@@ -245,6 +259,11 @@ impl Scan {
                 Some(SkipReason::Pause)
             } else if in_own_container(p, my_mnt, my_root, my_cgroup.as_deref()) {
                 Some(SkipReason::DebugContainer)
+            } else if RUNTIME_NAMES.contains(&p.exe_name().as_str()) || p.comm.starts_with("runc:[")
+            {
+                Some(SkipReason::Runtime)
+            } else if p.exe_name() == my_exe || p.exe_name() == "toolbox" {
+                Some(SkipReason::OtherToolbox)
             } else {
                 None
             };
@@ -308,7 +327,10 @@ impl Scan {
     pub fn role(&self, pid: i32, target: Option<i32>) -> Role {
         if let Some(s) = self.skipped.iter().find(|s| s.pid == pid) {
             return match s.reason {
-                SkipReason::Toolbox | SkipReason::DebugContainer => Role::Toolbox,
+                SkipReason::Toolbox | SkipReason::DebugContainer | SkipReason::OtherToolbox => {
+                    Role::Toolbox
+                }
+                SkipReason::Runtime => Role::Other,
                 SkipReason::Pause => Role::Pause,
                 SkipReason::KernelThread => Role::KernelThread,
             };
@@ -592,6 +614,18 @@ mod tests {
         assert_eq!(scan.choose(&Selector::Name("nginx".into())).unwrap().pid, 7);
         assert_eq!(scan.role(13, Some(7)), Role::TargetContainer);
         assert_eq!(scan.role(1, Some(7)), Role::Pause);
+    }
+
+    #[test]
+    fn runtime_helpers_and_other_toolboxes_are_skipped() {
+        let mut init = p(30, 0, "runc:[2:INIT]", 40);
+        init.exe = Some("/usr/bin/runc".into());
+        let other = p(31, 0, "toolbox", 50);
+        let scan = Scan::classify(vec![p(7, 0, "nginx", 20), init, other]);
+        assert_eq!(scan.choose(&Selector::Auto).unwrap().pid, 7);
+        let reason = |pid| scan.skipped.iter().find(|s| s.pid == pid).map(|s| s.reason);
+        assert_eq!(reason(30), Some(SkipReason::Runtime));
+        assert_eq!(reason(31), Some(SkipReason::OtherToolbox));
     }
 
     #[test]
