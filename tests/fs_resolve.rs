@@ -176,3 +176,56 @@ fn userspace_walk_refuses_magic_links_like_openat2() {
     );
     assert!(userspace(&root, "/proc/self/status", libc::O_RDONLY).is_ok());
 }
+
+/// `TOOLBOX_RESOLVE=userspace` really takes the user-space path (no openat2 at all, as on a
+/// kernel without it), and the binary gives the same answers both ways. Checked with strace.
+#[test]
+fn forced_userspace_mode_makes_no_openat2_calls() {
+    let have_strace = std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_strace {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true and strace is missing (scripts/setup installs it)"
+        );
+        eprintln!("*** SKIPPED: strace not installed ***");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let r = tmp.path();
+    fs::create_dir_all(r.join("etc")).unwrap();
+    fs::write(r.join("etc/passwd"), "inside:x:1:1::/:/x\n").unwrap();
+    symlink("../../../../etc/passwd", r.join("up")).unwrap();
+    let trace = r.join("strace.out");
+    let run = |force: bool| {
+        let mut c = std::process::Command::new("timeout");
+        c.args(["30", "strace", "-f", "-qq", "-e", "trace=openat2", "-o"])
+            .arg(&trace)
+            .arg(env!("CARGO_BIN_EXE_toolbox"))
+            .arg("--root")
+            .arg(r)
+            .args(["cat", "/up"])
+            .env_remove("TOOLBOX_RESOLVE");
+        if force {
+            c.env("TOOLBOX_RESOLVE", "userspace");
+        }
+        let o = c.output().expect("strace toolbox");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let calls = fs::read_to_string(&trace).unwrap_or_default();
+        (
+            o.stdout,
+            calls.lines().filter(|l| l.contains("openat2(")).count(),
+        )
+    };
+    let (kernel_out, kernel_calls) = run(false);
+    let (user_out, user_calls) = run(true);
+    assert_eq!(kernel_out, fs::read(r.join("etc/passwd")).unwrap());
+    assert_eq!(user_out, kernel_out);
+    assert!(kernel_calls > 0, "the default mode should use openat2");
+    assert_eq!(
+        user_calls, 0,
+        "the forced user-space mode must not call openat2"
+    );
+}

@@ -7,7 +7,6 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 
 use clap::{ArgAction, Args};
-use nix::dir::Dir;
 
 use crate::cli::Global;
 use crate::fs::meta::{self, Kind};
@@ -141,15 +140,11 @@ impl Ls<'_> {
         header: bool,
         first: &mut bool,
     ) -> io::Result<()> {
-        let mut dir = match Dir::from(fd) {
-            Ok(d) => d,
-            Err(e) => return self.fail(self.root.error(path, e.into()), 1),
-        };
-        let entries = match walk::read_entries(&mut dir, true) {
+        let entries = match walk::read_entries(fd.as_fd(), true) {
             Ok(e) => e,
             Err(e) => return self.fail(self.root.error(path, e), 1),
         };
-        let dfd = fsops::dir_fd(&dir);
+        let dfd = fd.as_fd();
         let mut items = Vec::new();
         if self.args.all {
             for dot in [&b"."[..], b".."] {

@@ -36,17 +36,17 @@ impl Kind {
         }
     }
 
-    /// From a `d_type`, when the file system reports one.
-    pub fn of_dirent(t: Option<nix::dir::Type>) -> Option<Kind> {
-        use nix::dir::Type;
-        Some(match t? {
-            Type::File => Kind::File,
-            Type::Directory => Kind::Dir,
-            Type::Symlink => Kind::Symlink,
-            Type::Fifo => Kind::Fifo,
-            Type::Socket => Kind::Socket,
-            Type::CharacterDevice => Kind::Char,
-            Type::BlockDevice => Kind::Block,
+    /// From a `d_type`, when the file system reports one (`DT_UNKNOWN` gives None).
+    pub fn of_dtype(t: u8) -> Option<Kind> {
+        Some(match t {
+            libc::DT_REG => Kind::File,
+            libc::DT_DIR => Kind::Dir,
+            libc::DT_LNK => Kind::Symlink,
+            libc::DT_FIFO => Kind::Fifo,
+            libc::DT_SOCK => Kind::Socket,
+            libc::DT_CHR => Kind::Char,
+            libc::DT_BLK => Kind::Block,
+            _ => return None,
         })
     }
 

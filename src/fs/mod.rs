@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use crate::caps::{self, Feature};
 use crate::cli::Global;
 use crate::sys::fsops;
-use crate::target::{root::open_in_root, Accounts, Root, Scan, TargetError};
+use crate::target::{root::open_in_root, Accounts, Root, Scan, Selector, TargetError};
 
 /// Errors of root browsing; each names the path (inside the root) it failed on.
 #[derive(Debug, thiserror::Error)]
@@ -115,9 +115,16 @@ pub struct Node {
 impl FsRoot {
     /// The root the global options select: `--root`/`--host`, else the discovered target's.
     pub fn for_global(global: &Global) -> Result<FsRoot, FsError> {
-        let root = match global.explicit_root() {
-            Some(r) => r,
-            None => {
+        let root = match (global.explicit_root(), global.selector()) {
+            (Some(r), _) => r,
+            // `--pid` always wins: no need to scan every process to confirm it exists.
+            (None, Selector::Pid(pid)) => {
+                if !Path::new(&format!("/proc/{pid}")).exists() {
+                    return Err(TargetError::NoSuchPid(pid).into());
+                }
+                Root::Process(pid)
+            }
+            (None, _) => {
                 let scan = Scan::new()?;
                 Root::Process(scan.choose(&global.selector())?.pid)
             }

@@ -7,8 +7,6 @@ use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
-use nix::dir::Dir;
-
 use super::meta::Kind;
 use super::{FsError, FsRoot};
 use crate::sys::fsops;
@@ -142,18 +140,12 @@ pub trait Visitor {
     fn skipped(&mut self, _path: &[u8], _fs: &str) {}
 }
 
-/// A directory's entries (without `.` and `..`).
-pub fn read_entries(dir: &mut Dir, sorted: bool) -> io::Result<Vec<(CString, Option<Kind>)>> {
-    let mut out = Vec::new();
-    for ent in dir.iter() {
-        let ent = ent.map_err(io::Error::from)?;
-        let name = ent.file_name();
-        let b = name.to_bytes();
-        if b == b"." || b == b".." {
-            continue;
-        }
-        out.push((name.to_owned(), Kind::of_dirent(ent.file_type())));
-    }
+/// A directory's entries (without `.` and `..`), from an open directory descriptor.
+pub fn read_entries(dir: BorrowedFd<'_>, sorted: bool) -> io::Result<Vec<(CString, Option<Kind>)>> {
+    let mut out: Vec<(CString, Option<Kind>)> = fsops::read_dir(dir)?
+        .into_iter()
+        .map(|d| (d.name, Kind::of_dtype(d.d_type)))
+        .collect();
     if sorted {
         out.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     }
@@ -208,14 +200,7 @@ fn descend(
     opts: &Options,
     v: &mut dyn Visitor,
 ) -> io::Result<()> {
-    let mut dir = match Dir::from(dir) {
-        Ok(d) => d,
-        Err(e) => {
-            v.error(root.error(path, e.into()));
-            return Ok(());
-        }
-    };
-    let entries = match read_entries(&mut dir, opts.sorted) {
+    let entries = match read_entries(dir.as_fd(), opts.sorted) {
         Ok(mut e) => {
             if opts.hide_dot {
                 e.retain(|(n, _)| !n.as_bytes().starts_with(b"."));
@@ -227,7 +212,7 @@ fn descend(
             return Ok(());
         }
     };
-    let dfd = fsops::dir_fd(&dir);
+    let dfd = dir.as_fd();
     let base = path.len();
     let count = entries.len();
     for (i, (name, dtype)) in entries.iter().enumerate() {
