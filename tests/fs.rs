@@ -599,3 +599,118 @@ fn find_matches_gnu_find_on_the_target() {
         assert_eq!(mine, theirs, "find {expr:?}");
     }
 }
+
+#[test]
+fn binary_content_is_refused_on_a_terminal_and_flows_through_a_pipe() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let pid = pod.nginx_pid().to_string();
+    let host = PathBuf::from(format!("/proc/{pid}/root"));
+    // Through a pipe: the exact bytes of the target's nginx binary.
+    let o = run_bounded(
+        60,
+        common::bin(),
+        &["--pid", &pid, "cat", "/usr/sbin/nginx"],
+    );
+    assert_eq!(ok(&o), std::fs::read(host.join("usr/sbin/nginx")).unwrap());
+    // On a terminal (`script` gives toolbox a pty): refused with the hint, nothing written.
+    let cmd = format!("{} --pid {pid} cat /usr/sbin/nginx", common::bin());
+    let o = run_bounded(60, "script", &["-qec", &cmd, "/dev/null"]);
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        all.contains("binary file") && all.contains("--force"),
+        "{all}"
+    );
+    assert!(
+        all.len() < 1000,
+        "binary data reached the terminal: {} bytes",
+        all.len()
+    );
+    // Text on a terminal still prints.
+    let cmd = format!("{} --pid {pid} head -n 1 /etc/passwd", common::bin());
+    let o = run_bounded(60, "script", &["-qec", &cmd, "/dev/null"]);
+    let first = std::fs::read_to_string(host.join("etc/passwd")).unwrap();
+    assert!(
+        stdout(&o).contains(first.lines().next().unwrap()),
+        "{}",
+        show(&o)
+    );
+}
+
+#[test]
+fn find_skips_proc_and_sys_unless_asked() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let host = PathBuf::from(format!("/proc/{}/root", pod.nginx_pid()));
+    let o = pod.toolbox(&[], &["find", "/"]);
+    let mine = lines(&ok(&o));
+    assert!(
+        stderr(&o).contains("/proc: procfs mount not searched"),
+        "{}",
+        show(&o)
+    );
+    // GNU find with /proc and /sys pruned (but printed) is the reference.
+    let r = host.display().to_string();
+    let (p, s) = (format!("{r}/proc"), format!("{r}/sys"));
+    let gnu = run_bounded(
+        120,
+        "find",
+        &[
+            &format!("{r}/"),
+            "(",
+            "-path",
+            &p,
+            "-o",
+            "-path",
+            &s,
+            ")",
+            "-prune",
+            "-print",
+            "-o",
+            "-print",
+        ],
+    );
+    let theirs: BTreeSet<String> = lines(&gnu.stdout)
+        .into_iter()
+        .map(|l| l.replacen(&format!("{r}/"), "/", 1))
+        .collect();
+    assert_eq!(mine, theirs);
+    // Asked explicitly, /proc is searched.
+    let o = pod.toolbox(&[], &["find", "/proc", "-maxdepth", "1", "-name", "self"]);
+    assert_eq!(lines(&ok(&o)), BTreeSet::from(["/proc/self".to_string()]));
+}
+
+#[test]
+fn unreadable_entries_are_reported_and_skipped() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let host = PathBuf::from(format!("/proc/{}/root", pod.nginx_pid()));
+    // Root without DAC override cannot enter nginx's 0700 temp directories (owned by UID 101).
+    let flags = [
+        "--cap-add",
+        "SYS_PTRACE",
+        "--cap-drop",
+        "DAC_OVERRIDE,DAC_READ_SEARCH",
+    ];
+    let o = pod.toolbox(&flags, &["find", "/var/lib/nginx"]);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", show(&o));
+    let listed = lines(&o.stdout);
+    for entry in std::fs::read_dir(host.join("var/lib/nginx")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let path = format!("/var/lib/nginx/{name}");
+        assert!(listed.contains(&path), "{path} not listed:\n{}", show(&o));
+        assert!(
+            stderr(&o).contains(&path),
+            "{path} not reported:\n{}",
+            show(&o)
+        );
+    }
+    // ls -l still lists them, with the target's owner names.
+    let o = pod.toolbox(&flags, &["ls", "-l", "/var/lib/nginx"]);
+    assert!(
+        stdout(&o).contains("drwx------") && stdout(&o).contains(" nginx "),
+        "{}",
+        show(&o)
+    );
+}

@@ -1,7 +1,7 @@
 //! `toolbox ls`: list directories of the target's root like GNU ls, owners named from the
 //! target's own /etc/passwd and /etc/group.
 
-use std::ffi::{CString, OsString};
+use std::ffi::{CStr, CString, OsString};
 use std::io::{self, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
@@ -140,8 +140,11 @@ impl Ls<'_> {
         header: bool,
         first: &mut bool,
     ) -> io::Result<()> {
-        let entries = match walk::read_entries(fd.as_fd(), true) {
-            Ok(e) => e,
+        let entries = match walk::DirNames::read(fd.as_fd(), &mut Vec::new()) {
+            Ok(mut e) => {
+                e.sort();
+                e
+            }
             Err(e) => return self.fail(self.root.error(path, e), 1),
         };
         let dfd = fd.as_fd();
@@ -161,8 +164,9 @@ impl Ls<'_> {
                 }
             }
         }
-        for (name, _) in &entries {
-            let b = name.as_bytes();
+        for i in 0..entries.len() {
+            let (name, _) = entries.get(i);
+            let b = name.to_bytes();
             if b.starts_with(b".") && !(self.args.all || self.args.almost_all) {
                 continue;
             }
@@ -308,7 +312,7 @@ fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
     p
 }
 
-fn read_link_at(dir: BorrowedFd<'_>, name: &CString) -> io::Result<Vec<u8>> {
+fn read_link_at(dir: BorrowedFd<'_>, name: &CStr) -> io::Result<Vec<u8>> {
     let fd = fsops::openat(dir, name, libc::O_PATH | libc::O_NOFOLLOW)?;
     fsops::readlink_fd(fd.as_fd())
 }

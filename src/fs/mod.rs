@@ -8,7 +8,7 @@ pub mod glob;
 pub mod meta;
 pub mod walk;
 
-use std::ffi::CString;
+use std::ffi::CStr;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
@@ -73,6 +73,9 @@ pub enum FsError {
     )]
     TerminalTar,
 }
+
+/// How to get past file permissions inside the target's root.
+const DAC_FIX: &str = "kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=general --custom=dac.json  with dac.json: {\"securityContext\":{\"runAsUser\":0,\"capabilities\":{\"add\":[\"DAC_READ_SEARCH\"]}}}  (or --profile=sysadmin)";
 
 /// Words for an errno, with the reason the trap-proof resolution gives some of them.
 pub fn describe(err: &io::Error) -> String {
@@ -176,6 +179,13 @@ impl FsRoot {
     pub fn error(&self, path: &[u8], err: io::Error) -> FsError {
         if matches!(err.raw_os_error(), Some(libc::EPERM | libc::EACCES)) {
             let what = format!("cannot read {}", shown(path));
+            let ctx = caps::Context::read();
+            if err.raw_os_error() == Some(libc::EACCES)
+                && !ctx.has(::caps::Capability::CAP_DAC_READ_SEARCH)
+                && !ctx.has(::caps::Capability::CAP_DAC_OVERRIDE)
+            {
+                return self.mode_denied(&ctx, path, what).into();
+            }
             let subject = match self.root {
                 Root::Process(pid) => Some(caps::Subject::read(pid)),
                 _ => None,
@@ -193,6 +203,31 @@ impl FsRoot {
         FsError::Path {
             path: shown(path),
             source: err,
+        }
+    }
+
+    /// A file inside the root that its mode keeps toolbox out of (the root itself was opened,
+    /// so this is not about ptrace access): say whose file it is and which capability helps.
+    fn mode_denied(&self, ctx: &caps::Context, path: &[u8], what: String) -> caps::Denied {
+        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        let detail = open_in_root(self.fd(), p, libc::O_PATH | libc::O_NOFOLLOW)
+            .and_then(|fd| fsops::fstat(fd.as_fd()))
+            .map(|st| {
+                format!(
+                    " ({} owned by {} (UID {}))",
+                    meta::mode_string(st.st_mode),
+                    crate::output::sanitize(&self.accounts().users.display(st.st_uid)),
+                    st.st_uid
+                )
+            })
+            .unwrap_or_default();
+        caps::Denied {
+            what,
+            reason: format!(
+                "its permissions{detail} do not let UID {} in, and toolbox lacks CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE, which bypass them",
+                ctx.euid
+            ),
+            fix: DAC_FIX.into(),
         }
     }
 
@@ -264,7 +299,7 @@ pub fn clear_nonblock(fd: OwnedFd) -> std::fs::File {
 /// blocking on a FIFO; it must still be a regular file once open.
 pub fn open_child_file(
     dir: BorrowedFd<'_>,
-    name: &CString,
+    name: &CStr,
 ) -> io::Result<(std::fs::File, libc::stat)> {
     let fd = fsops::openat(
         dir,

@@ -3,7 +3,7 @@
 //! `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)`, symlinks are never followed, and procfs/sysfs
 //! mounts met on the way are skipped unless asked for.
 
-use std::ffi::CString;
+use std::ffi::CStr;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
@@ -40,7 +40,7 @@ pub enum Loc<'a> {
         /// The directory.
         dir: BorrowedFd<'a>,
         /// Its name there.
-        name: &'a CString,
+        name: &'a CStr,
     },
 }
 
@@ -64,7 +64,7 @@ impl Entry<'_> {
     /// The last component of the path.
     pub fn name(&self) -> &[u8] {
         match &self.loc {
-            Loc::Child { name, .. } => name.as_bytes(),
+            Loc::Child { name, .. } => name.to_bytes(),
             Loc::Start(_) => base_name(self.path),
         }
     }
@@ -140,16 +140,90 @@ pub trait Visitor {
     fn skipped(&mut self, _path: &[u8], _fs: &str) {}
 }
 
-/// A directory's entries (without `.` and `..`), from an open directory descriptor.
-pub fn read_entries(dir: BorrowedFd<'_>, sorted: bool) -> io::Result<Vec<(CString, Option<Kind>)>> {
-    let mut out: Vec<(CString, Option<Kind>)> = fsops::read_dir(dir)?
-        .into_iter()
-        .map(|d| (d.name, Kind::of_dtype(d.d_type)))
-        .collect();
-    if sorted {
-        out.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+/// The entries of one directory (without `.` and `..`): names stored back to back in one
+/// buffer, NUL-terminated, so reading a directory costs two allocations, not one per name.
+#[derive(Debug, Default)]
+pub struct DirNames {
+    bytes: Vec<u8>,
+    /// (start of name in `bytes`, length without the NUL, `d_type`).
+    items: Vec<(usize, usize, u8)>,
+}
+
+impl DirNames {
+    /// Read every entry of the directory `dir` with `getdents64` into `scratch` (reused from
+    /// call to call: one or two system calls for most directories).
+    pub fn read(dir: BorrowedFd<'_>, scratch: &mut Vec<u8>) -> io::Result<DirNames> {
+        if scratch.len() < 32 * 1024 {
+            scratch.resize(32 * 1024, 0);
+        }
+        let mut names = DirNames::default();
+        loop {
+            let n = fsops::getdents(dir, scratch)?;
+            if n == 0 {
+                return Ok(names);
+            }
+            names.parse(&scratch[..n])?;
+        }
     }
-    Ok(out)
+
+    /// Parse `struct linux_dirent64` records (u64 ino, i64 off, u16 reclen, u8 type, name\0),
+    /// every length checked against the buffer.
+    fn parse(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        let bad = || io::Error::new(io::ErrorKind::InvalidData, "malformed getdents64 record");
+        while !buf.is_empty() {
+            let reclen = buf
+                .get(16..18)
+                .map(|b| u16::from_ne_bytes([b[0], b[1]]) as usize)
+                .ok_or_else(bad)?;
+            if reclen < 20 || reclen > buf.len() {
+                return Err(bad());
+            }
+            let d_type = buf[18];
+            let name_bytes = &buf[19..reclen];
+            let end = name_bytes.iter().position(|&b| b == 0).ok_or_else(bad)?;
+            let name = &name_bytes[..end];
+            if name != b"." && name != b".." && !name.is_empty() {
+                self.items.push((self.bytes.len(), name.len(), d_type));
+                self.bytes.extend_from_slice(name);
+                self.bytes.push(0);
+            }
+            buf = &buf[reclen..];
+        }
+        Ok(())
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Entry `i`: its name and its type when the file system reported one.
+    pub fn get(&self, i: usize) -> (&CStr, Option<Kind>) {
+        let (start, len, t) = self.items[i];
+        // The name was stored with its NUL and contains no other NUL (getdents64 names end at
+        // the first one); an impossible failure maps to the empty name.
+        let name =
+            CStr::from_bytes_with_nul(&self.bytes[start..start + len + 1]).unwrap_or_default();
+        (name, Kind::of_dtype(t))
+    }
+
+    /// Sort by name, bytewise (as `LC_ALL=C ls`).
+    pub fn sort(&mut self) {
+        let bytes = &self.bytes;
+        self.items
+            .sort_unstable_by(|a, b| bytes[a.0..a.0 + a.1].cmp(&bytes[b.0..b.0 + b.1]));
+    }
+
+    /// Leave out names starting with `.`.
+    pub fn hide_dot(&mut self) {
+        let bytes = &self.bytes;
+        self.items.retain(|&(s, _, _)| bytes[s] != b'.');
+    }
 }
 
 /// Which pseudo file system `fd` is on, if any.
@@ -188,7 +262,7 @@ pub fn walk(root: &FsRoot, start: &[u8], opts: &Options, v: &mut dyn Visitor) ->
         }
     };
     let mut path = start.to_vec();
-    descend(root, dir, &mut path, 1, opts, v)?;
+    descend(root, dir, &mut path, 1, opts, v, &mut Vec::new())?;
     v.leave(start, 0)
 }
 
@@ -199,11 +273,15 @@ fn descend(
     depth: usize,
     opts: &Options,
     v: &mut dyn Visitor,
+    scratch: &mut Vec<u8>,
 ) -> io::Result<()> {
-    let entries = match read_entries(dir.as_fd(), opts.sorted) {
+    let entries = match DirNames::read(dir.as_fd(), scratch) {
         Ok(mut e) => {
             if opts.hide_dot {
-                e.retain(|(n, _)| !n.as_bytes().starts_with(b"."));
+                e.hide_dot();
+            }
+            if opts.sorted {
+                e.sort();
             }
             e
         }
@@ -215,13 +293,14 @@ fn descend(
     let dfd = dir.as_fd();
     let base = path.len();
     let count = entries.len();
-    for (i, (name, dtype)) in entries.iter().enumerate() {
+    for i in 0..count {
+        let (name, dtype) = entries.get(i);
         if !path.ends_with(b"/") {
             path.push(b'/');
         }
-        path.extend_from_slice(name.as_bytes());
+        path.extend_from_slice(name.to_bytes());
         let (kind, stat) = match dtype {
-            Some(k) if !opts.stat_all => (*k, None),
+            Some(k) if !opts.stat_all => (k, None),
             _ => match fsops::lstatat(dfd, name) {
                 Ok(st) => (Kind::of(st.st_mode), Some(st)),
                 Err(e) => {
@@ -250,7 +329,7 @@ fn descend(
                 Ok(child) => match pseudo_fs(child.as_fd()).filter(|_| !opts.pseudo) {
                     Some(fs) => v.skipped(path, fs),
                     None => {
-                        descend(root, child, path, depth + 1, opts, v)?;
+                        descend(root, child, path, depth + 1, opts, v, scratch)?;
                         v.leave(path, depth)?;
                     }
                 },
@@ -272,5 +351,39 @@ mod tests {
         assert_eq!(base_name(b"/etc/"), b"etc");
         assert_eq!(base_name(b"/"), b"/");
         assert_eq!(base_name(b"x"), b"x");
+    }
+}
+
+#[cfg(test)]
+mod dirent_tests {
+    use super::*;
+
+    fn record(name: &[u8], d_type: u8) -> Vec<u8> {
+        let reclen = (19 + name.len() + 1).div_ceil(8) * 8;
+        let mut r = vec![0u8; reclen];
+        r[16..18].copy_from_slice(&(reclen as u16).to_ne_bytes());
+        r[18] = d_type;
+        r[19..19 + name.len()].copy_from_slice(name);
+        r
+    }
+
+    #[test]
+    fn dirent_parsing() {
+        let mut buf = record(b".", 4);
+        buf.extend(record(b"..", 4));
+        buf.extend(record(b"passwd", 8));
+        buf.extend(record(b".hidden", 8));
+        buf.extend(record(b"group", 4));
+        let mut n = DirNames::default();
+        n.parse(&buf).unwrap();
+        assert_eq!(n.len(), 3);
+        n.sort();
+        assert_eq!(n.get(0).0.to_bytes(), b".hidden");
+        assert_eq!(n.get(1), (c"group", Some(Kind::Dir)));
+        n.hide_dot();
+        assert_eq!(n.get(1), (c"passwd", Some(Kind::File)));
+        let mut bad = record(b"x", 8);
+        bad[16] = 200;
+        assert!(DirNames::default().parse(&bad).is_err());
     }
 }
