@@ -550,13 +550,25 @@ fn exec_nginx_t_checks_the_config_with_nginx_itself() {
     );
     assert_eq!(o.status.code(), reference.status.code());
     assert_eq!(stderr(&o), stderr(&reference));
-    // By name through PATH, and in the target's namespaces: nginx -t sees the same hostname.
+    // By name through PATH, in the target's namespaces: needs CAP_SYS_ADMIN for setns, and
+    // says so when it is missing; chroot needs CAP_SYS_CHROOT, and says so.
+    let ns = ["exec", "--ns", "-e", "PATH=/usr/sbin", "--", "nginx", "-t"];
+    let o = pod.toolbox(&["--cap-add", "SYS_ADMIN"], &ns);
+    assert!(o.status.success(), "{}", show(&o));
+    assert_eq!(stderr(&o), stderr(&reference));
+    let o = pod.toolbox(&[], &ns);
+    assert!(
+        !o.status.success() && stderr(&o).contains("needs CAP_SYS_ADMIN"),
+        "{}",
+        show(&o)
+    );
+    assert!(stderr(&o).contains("fix: kubectl debug"), "{}", show(&o));
     let o = pod.toolbox(
-        &[],
-        &["exec", "--ns", "-e", "PATH=/usr/sbin", "--", "nginx", "-t"],
+        &["--cap-add", "SYS_PTRACE", "--cap-drop", "SYS_CHROOT"],
+        &["exec", "--", "/usr/sbin/nginx", "-t"],
     );
     assert!(
-        o.status.success() || stderr(&o).contains("CAP_SYS_ADMIN"),
+        !o.status.success() && stderr(&o).contains("needs CAP_SYS_CHROOT"),
         "{}",
         show(&o)
     );
@@ -713,4 +725,153 @@ fn unreadable_entries_are_reported_and_skipped() {
         "{}",
         show(&o)
     );
+}
+
+#[test]
+fn grep_and_stat_agree_with_gnu_grep_and_stat() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let host = PathBuf::from(format!("/proc/{}/root", pod.nginx_pid()));
+    let r = host.display().to_string();
+    let strip = |b: &[u8]| -> BTreeSet<String> {
+        lines(b)
+            .into_iter()
+            .map(|l| l.strip_prefix(&r).unwrap_or(&l).to_string())
+            .collect()
+    };
+    for flags in [&["-rn"][..], &["-rni"], &["-rl"], &["-rc"], &["-rv", "-i"]] {
+        let mut mine = vec!["grep"];
+        mine.extend_from_slice(flags);
+        mine.extend(["NGINX", "/etc", "/usr/share"]);
+        let o = pod.toolbox(&[], &mine);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", show(&o));
+        let mut gnu: Vec<String> = flags.iter().map(|s| s.to_string()).collect();
+        gnu.extend(["NGINX".into(), format!("{r}/etc"), format!("{r}/usr/share")]);
+        let g: Vec<&str> = gnu.iter().map(String::as_str).collect();
+        let theirs = run_bounded(60, "grep", &g);
+        assert_eq!(o.status.code(), theirs.status.code(), "grep {flags:?}");
+        assert_eq!(lines(&o.stdout), strip(&theirs.stdout), "grep {flags:?}");
+    }
+    // stat: the numbers GNU stat prints for the same files.
+    for p in [
+        "/etc/passwd",
+        "/etc/mtab",
+        "/var/lib/nginx/body",
+        "/usr/sbin/nginx",
+        "/tmp",
+    ] {
+        let o = pod.toolbox(&[], &["stat", p]);
+        let mine = String::from_utf8_lossy(&ok(&o)).into_owned();
+        let fmt = "Size: %s|Inode: %i |Links: %h|(%04a/%A)|Uid: (%5u/|Gid: (%5g/";
+        let gnu = run_bounded(30, "stat", &["-c", fmt, &format!("{r}{p}")]);
+        for field in stdout(&gnu).trim_end().split('|') {
+            assert!(mine.contains(field), "{p}: {field:?} not in\n{mine}");
+        }
+    }
+}
+
+#[test]
+fn exec_passes_the_targets_environment_unless_told_otherwise() {
+    require_pod!();
+    // A target that keeps its environment (nginx overwrites its own with its process title):
+    // toolbox itself, mounted into a container of its own, running tail -f.
+    let name = format!("toolbox-fs-env-{}", std::process::id());
+    let mark = format!("TOOLBOX_FS_MARK=env-{}", std::process::id());
+    struct Rm(String);
+    impl Drop for Rm {
+        fn drop(&mut self) {
+            let _ = run_bounded(30, "podman", &["rm", "-f", "-t", "1", &self.0]);
+        }
+    }
+    let _rm = Rm(name.clone());
+    let o = run_bounded(
+        60,
+        "podman",
+        &[
+            "run",
+            "-d",
+            "--name",
+            &name,
+            "--network",
+            "none",
+            "-e",
+            &mark,
+            "-v",
+            &format!("{}:/toolbox:ro", common::bin()),
+            "localhost/toolbox-empty:test",
+            "/toolbox",
+            "--host",
+            "tail",
+            "-f",
+            "/etc/passwd",
+        ],
+    );
+    assert!(o.status.success(), "{}", show(&o));
+    let pid = stdout(&run_bounded(
+        30,
+        "podman",
+        &["inspect", "-f", "{{.State.Pid}}", &name],
+    ))
+    .trim()
+    .to_string();
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap();
+    let want: BTreeSet<String> = environ
+        .split(|&b| b == 0)
+        .filter(|kv| kv.contains(&b'='))
+        .map(|kv| String::from_utf8_lossy(kv).into_owned())
+        .collect();
+    assert!(want.contains(&mark));
+    // toolbox runs in a debug container in the target's PID namespace (as kubectl debug
+    // --target does), so the target's /proc shows the exec'd program as /proc/self.
+    let env_of = |extra: &[&str]| -> BTreeSet<String> {
+        let pid_ns = format!("container:{name}");
+        let mount = format!("{}:/toolbox:ro", common::bin());
+        let mut args = vec!["run", "--rm", "--pid", &pid_ns, "-v", &mount];
+        args.extend([
+            "localhost/toolbox-empty:test",
+            "/toolbox",
+            "--pid",
+            "1",
+            "exec",
+        ]);
+        args.extend_from_slice(extra);
+        args.extend(["--", "/toolbox", "--host", "cat", "/proc/self/environ"]);
+        let o = run_bounded(60, "podman", &args);
+        ok(&o)
+            .split(|&b| b == 0)
+            .filter(|kv| !kv.is_empty())
+            .map(|kv| String::from_utf8_lossy(kv).into_owned())
+            .collect()
+    };
+    assert_eq!(env_of(&[]), want, "the target's environment, exactly");
+    let mut plus = want.clone();
+    plus.insert("EXTRA=1".into());
+    assert_eq!(env_of(&["-e", "EXTRA=1"]), plus);
+    let own = env_of(&["--keep-env"]);
+    assert!(
+        !own.contains(&mark),
+        "--keep-env must use toolbox's own environment: {own:?}"
+    );
+}
+
+#[test]
+fn both_pid_modes_browse_the_nginx_root() {
+    require_pod!();
+    for mode in [PidMode::Shared, PidMode::Target] {
+        let pod = Pod::up(mode);
+        let host = PathBuf::from(format!("/proc/{}/root", pod.nginx_pid()));
+        // Discovery picks nginx, not pause (shared) or toolbox itself (either mode).
+        let o = pod.toolbox(&[], &["cat", "/etc/nginx/nginx.conf"]);
+        assert_eq!(
+            ok(&o),
+            std::fs::read(host.join("etc/nginx/nginx.conf")).unwrap(),
+            "{mode:?}"
+        );
+        let o = pod.toolbox(&[], &["find", "/var/log/nginx", "-type", "f"]);
+        assert_eq!(
+            lines(&ok(&o)),
+            gnu_find(&host, "/var/log/nginx", &["-type", "f"]),
+            "{mode:?}"
+        );
+    }
 }
