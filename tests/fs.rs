@@ -458,6 +458,23 @@ fn ls_l_etc_matches_host_ls_with_the_targets_owner_names() {
         checked += 1;
     }
     assert!(checked > 0, "no entries compared:\n{mine}");
+    // -o json: the same facts, for scripts, checked against the host's own stat.
+    let v = common::json(&pod.toolbox(&[], &["ls", "-o", "json", "/var/lib/nginx"]));
+    let arr = v.as_array().expect("array");
+    assert!(!arr.is_empty());
+    for e in arr {
+        use std::os::unix::fs::MetadataExt;
+        let path = e["path"].as_str().expect("path");
+        let m = std::fs::symlink_metadata(host.join(path.trim_start_matches('/'))).unwrap();
+        assert_eq!(e["inode"].as_u64(), Some(m.ino()), "{e}");
+        assert_eq!(e["uid"].as_u64(), Some(u64::from(m.uid())), "{e}");
+        assert_eq!(e["size"].as_u64(), Some(m.size()), "{e}");
+        assert_eq!(
+            e["user"].as_str(),
+            Some(name_of(&passwd, &m.uid().to_string()).as_str()),
+            "{e}"
+        );
+    }
     assert!(
         mine.contains(" nginx "),
         "UID 101 must print as the target's \"nginx\":\n{mine}"

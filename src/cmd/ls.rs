@@ -11,6 +11,7 @@ use clap::{ArgAction, Args};
 use crate::cli::Global;
 use crate::fs::meta::{self, Kind};
 use crate::fs::{walk, FsError, FsRoot, Names};
+use crate::output::Format;
 use crate::sys::fsops;
 
 /// Arguments of `toolbox ls`.
@@ -41,6 +42,9 @@ pub struct LsArgs {
     /// With -R, also descend into procfs and sysfs mounts.
     #[arg(long)]
     pseudo_fs: bool,
+    /// Output format (`-o json`: one array of every listed file's metadata).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
+    output: Format,
     /// Print help.
     #[arg(long, action = ArgAction::Help)]
     help: Option<bool>,
@@ -63,6 +67,8 @@ struct Ls<'a> {
     now: i64,
     out: io::BufWriter<io::StdoutLock<'static>>,
     status: i32,
+    /// Collected entries for `-o json`.
+    json: Option<Vec<meta::FileInfo>>,
 }
 
 /// Run `toolbox ls`.
@@ -80,6 +86,7 @@ pub fn run(global: &Global, args: LsArgs) -> anyhow::Result<i32> {
         now: meta::now(),
         out: io::BufWriter::new(io::stdout().lock()),
         status: 0,
+        json: (args.output == Format::Json).then(Vec::new),
     };
     let follow_args = !(args.long || args.directory);
     let mut files = Vec::new();
@@ -112,7 +119,7 @@ pub fn run(global: &Global, args: LsArgs) -> anyhow::Result<i32> {
     dirs.sort_by(|a, b| a.0.cmp(&b.0));
     let headers = paths.len() > 1 || args.recursive;
     if !files.is_empty() {
-        ls.print_items(&files, false)?;
+        ls.print_items(&files, None)?;
     }
     let mut first = files.is_empty();
     for (path, node) in dirs {
@@ -122,6 +129,9 @@ pub fn run(global: &Global, args: LsArgs) -> anyhow::Result<i32> {
         }
     }
     ls.out.flush()?;
+    if let Some(json) = &ls.json {
+        crate::output::print_json(json)?;
+    }
     Ok(ls.status)
 }
 
@@ -172,7 +182,8 @@ impl Ls<'_> {
             }
             match fsops::lstatat(dfd, name) {
                 Ok(st) => {
-                    let link = (self.args.long && Kind::of(st.st_mode) == Kind::Symlink)
+                    let link = ((self.args.long || self.json.is_some())
+                        && Kind::of(st.st_mode) == Kind::Symlink)
                         .then(|| read_link_at(dfd, name).ok())
                         .flatten();
                     items.push(Item {
@@ -184,7 +195,7 @@ impl Ls<'_> {
                 Err(e) => self.fail(self.root.error(&join(path, b), e), 1)?,
             }
         }
-        if header {
+        if header && self.json.is_none() {
             if !*first {
                 self.out.write_all(b"\n")?;
             }
@@ -192,7 +203,7 @@ impl Ls<'_> {
             self.out.write_all(b":\n")?;
         }
         *first = false;
-        self.print_items(&items, true)?;
+        self.print_items(&items, Some(path))?;
         if self.args.recursive {
             for item in &items {
                 if Kind::of(item.st.st_mode) != Kind::Dir || item.name == b"." || item.name == b".."
@@ -228,7 +239,22 @@ impl Ls<'_> {
         Ok(())
     }
 
-    fn print_items(&mut self, items: &[Item], total: bool) -> io::Result<()> {
+    /// Print (or collect for JSON) items; `dir` is the directory they were listed from, if any.
+    fn print_items(&mut self, items: &[Item], dir: Option<&[u8]>) -> io::Result<()> {
+        let total = dir.is_some();
+        if let Some(json) = &mut self.json {
+            let accounts = self.root.accounts();
+            for i in items {
+                let path = dir.map_or_else(|| i.name.clone(), |d| join(d, &i.name));
+                json.push(meta::FileInfo::new(
+                    &path,
+                    &i.st,
+                    i.link.as_deref(),
+                    accounts,
+                ));
+            }
+            return Ok(());
+        }
         if self.args.long {
             return self.print_long(items, total);
         }

@@ -10,6 +10,7 @@ use clap::Args;
 use crate::cli::Global;
 use crate::fs::meta::{self, Kind};
 use crate::fs::{FsRoot, Names};
+use crate::output::Format;
 use crate::sys::fsops;
 
 /// Arguments of `toolbox stat`.
@@ -18,6 +19,9 @@ pub struct StatArgs {
     /// Follow a final symlink (inside the target's root).
     #[arg(short = 'L', long = "dereference")]
     dereference: bool,
+    /// Output format (`-o json`: an array with each file's metadata).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
+    output: Format,
     /// Paths inside the target's root.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<OsString>,
@@ -29,6 +33,7 @@ pub fn run(global: &Global, args: StatArgs) -> anyhow::Result<i32> {
     let names = Names::for_stdout();
     let mut out = io::stdout().lock();
     let mut status = 0;
+    let mut json = Vec::new();
     for p in &args.paths {
         let path = p.as_bytes();
         let node = match root.lookup(path, args.dereference) {
@@ -42,6 +47,18 @@ pub fn run(global: &Global, args: StatArgs) -> anyhow::Result<i32> {
         };
         let st = node.stat;
         let kind = Kind::of(st.st_mode);
+        if args.output == Format::Json {
+            let link = (kind == Kind::Symlink)
+                .then(|| fsops::readlink_fd(node.fd.as_fd()).ok())
+                .flatten();
+            json.push(meta::FileInfo::new(
+                path,
+                &st,
+                link.as_deref(),
+                root.accounts(),
+            ));
+            continue;
+        }
         out.write_all(b"  File: ")?;
         out.write_all(&names.show(path))?;
         if kind == Kind::Symlink {
@@ -99,5 +116,8 @@ pub fn run(global: &Global, args: StatArgs) -> anyhow::Result<i32> {
         writeln!(out, " Birth: -")?;
     }
     out.flush()?;
+    if args.output == Format::Json {
+        crate::output::print_json(&json)?;
+    }
     Ok(status)
 }

@@ -278,3 +278,77 @@ mod tests {
         assert_eq!(dev_split(dev), (136, 3));
     }
 }
+
+/// One file's metadata for `-o json` (ls, stat).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct FileInfo {
+    /// Path inside the root (lossy UTF-8).
+    pub path: String,
+    /// `file`, `directory`, `symlink`, `fifo`, `socket`, `char-device`, `block-device`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `-rw-r--r--`.
+    pub mode: String,
+    /// Permission bits in octal, e.g. `0644`.
+    pub perm: String,
+    /// Hard links.
+    pub links: u64,
+    /// Owner UID.
+    pub uid: u32,
+    /// Owner name from the root's /etc/passwd, if it names the UID.
+    pub user: Option<String>,
+    /// Group GID.
+    pub gid: u32,
+    /// Group name from the root's /etc/group, if it names the GID.
+    pub group: Option<String>,
+    /// Size in bytes.
+    pub size: i64,
+    /// Modification time, seconds since the epoch.
+    pub mtime: i64,
+    /// Inode number.
+    pub inode: u64,
+    /// Target of a symlink.
+    pub link: Option<String>,
+    /// `major,minor` of a device file.
+    pub device: Option<String>,
+}
+
+impl FileInfo {
+    /// From a status and what the root's accounts say.
+    pub fn new(
+        path: &[u8],
+        st: &libc::stat,
+        link: Option<&[u8]>,
+        accounts: &crate::target::Accounts,
+    ) -> FileInfo {
+        let kind = Kind::of(st.st_mode);
+        FileInfo {
+            path: String::from_utf8_lossy(path).into_owned(),
+            kind: match kind {
+                Kind::File => "file",
+                Kind::Dir => "directory",
+                Kind::Symlink => "symlink",
+                Kind::Fifo => "fifo",
+                Kind::Socket => "socket",
+                Kind::Char => "char-device",
+                Kind::Block => "block-device",
+                Kind::Unknown => "unknown",
+            },
+            mode: mode_string(st.st_mode),
+            perm: format!("{:04o}", st.st_mode & 0o7777),
+            links: st.st_nlink,
+            uid: st.st_uid,
+            user: accounts.users.name(st.st_uid).map(str::to_string),
+            gid: st.st_gid,
+            group: accounts.groups.name(st.st_gid).map(str::to_string),
+            size: st.st_size,
+            mtime: st.st_mtime,
+            inode: st.st_ino,
+            link: link.map(|l| String::from_utf8_lossy(l).into_owned()),
+            device: matches!(kind, Kind::Char | Kind::Block).then(|| {
+                let (ma, mi) = dev_split(st.st_rdev);
+                format!("{ma},{mi}")
+            }),
+        }
+    }
+}

@@ -30,22 +30,20 @@ pub enum FsError {
     #[error(transparent)]
     Denied(#[from] caps::Denied),
     /// The root itself could not be opened.
-    #[error("cannot open the root {}: {}", .root.display(), describe(.source))]
+    #[error("cannot open the root {}: {}", .root.display(), describe(.err))]
     Root {
         /// The root as toolbox reaches it.
         root: PathBuf,
-        /// Why.
-        #[source]
-        source: io::Error,
+        /// Why (described in the message, so not a `source`: it would print twice).
+        err: io::Error,
     },
     /// A path inside the root failed.
-    #[error("{path}: {}", describe(.source))]
+    #[error("{path}: {}", describe(.err))]
     Path {
         /// The path inside the root, sanitised for the terminal.
         path: String,
-        /// Why.
-        #[source]
-        source: io::Error,
+        /// Why (described in the message).
+        err: io::Error,
     },
     /// A FIFO, socket or device that was not asked to be read.
     #[error("{path}: is a {kind}; not opened (pass --special to read it anyway)")]
@@ -94,9 +92,17 @@ pub fn describe(err: &io::Error) -> String {
     }
 }
 
-/// A path for messages: inside the root, sanitised.
+/// A path for messages: inside the root, sanitised, and cut in the middle when very long.
 pub fn shown(path: &[u8]) -> String {
-    crate::output::sanitize_bytes(path)
+    const MAX: usize = 256;
+    if path.len() <= MAX {
+        return crate::output::sanitize_bytes(path);
+    }
+    format!(
+        "{}…{}",
+        crate::output::sanitize_bytes(&path[..MAX / 2]),
+        crate::output::sanitize_bytes(&path[path.len() - MAX / 2..])
+    )
 }
 
 /// The root being browsed: an open directory descriptor, what it is, and its accounts.
@@ -159,7 +165,7 @@ impl FsRoot {
                 }
                 Err(FsError::Root {
                     root: root.path(),
-                    source: e,
+                    err: e,
                 })
             }
         }
@@ -202,7 +208,7 @@ impl FsRoot {
         }
         FsError::Path {
             path: shown(path),
-            source: err,
+            err,
         }
     }
 
@@ -260,7 +266,7 @@ impl FsRoot {
         if st.st_dev != node.stat.st_dev || st.st_ino != node.stat.st_ino {
             return Err(FsError::Path {
                 path: shown(path),
-                source: io::Error::other("changed while being opened"),
+                err: io::Error::other("changed while being opened"),
             });
         }
         Ok((clear_nonblock(fd), st))
@@ -332,7 +338,7 @@ impl Names {
     /// The bytes to print for `name`.
     pub fn show<'a>(&self, name: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
         if self.terminal {
-            std::borrow::Cow::Owned(shown(name).into_bytes())
+            std::borrow::Cow::Owned(crate::output::sanitize_bytes(name).into_bytes())
         } else {
             std::borrow::Cow::Borrowed(name)
         }
