@@ -183,58 +183,41 @@ fn two_app_containers_without_target_exit_2_listing_both() {
     let name = format!("toolbox-test-two-{}", std::process::id());
     let guard = TwoApps { name: name.clone() };
     let pause_image = shared.var("TESTPOD_PAUSE_IMAGE").to_string();
-    let o = common::run_bounded(
-        120,
-        "podman",
-        &[
-            "pod",
-            "create",
-            "--name",
-            &name,
-            "--network",
-            "none",
-            "--share",
-            "pid,net,ipc,uts",
-            "--infra-image",
-            &pause_image,
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let nginx = format!("{name}-nginx");
-    let o = common::run_bounded(
-        120,
-        "podman",
-        &[
-            "run",
-            "-d",
-            "--pod",
-            &name,
-            "--name",
-            &nginx,
-            shared.var("TESTPOD_NGINX_IMAGE"),
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    common::podman_ok(&[
+        "pod",
+        "create",
+        "--name",
+        &name,
+        "--network",
+        "none",
+        "--share",
+        "pid,net,ipc,uts",
+        "--infra-image",
+        &pause_image,
+    ]);
+    common::podman_ok(&[
+        "run",
+        "-d",
+        "--pod",
+        &name,
+        "--name",
+        &format!("{name}-nginx"),
+        shared.var("TESTPOD_NGINX_IMAGE"),
+    ]);
     // A second app: a static sleeper (catatonit's pause mode under another name, so it is not pause).
-    let sleeper = format!("{name}-sleeper");
-    let o = common::run_bounded(
-        120,
-        "podman",
-        &[
-            "run",
-            "-d",
-            "--pod",
-            &name,
-            "--name",
-            &sleeper,
-            "-v",
-            "/usr/bin/catatonit:/usr/bin/sleeper:ro",
-            shared.var("TESTPOD_EMPTY_IMAGE"),
-            "/usr/bin/sleeper",
-            "-P",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    common::podman_ok(&[
+        "run",
+        "-d",
+        "--pod",
+        &name,
+        "--name",
+        &format!("{name}-sleeper"),
+        "-v",
+        "/usr/bin/catatonit:/usr/bin/sleeper:ro",
+        shared.var("TESTPOD_EMPTY_IMAGE"),
+        "/usr/bin/sleeper",
+        "-P",
+    ]);
     let mut env = shared.env.clone();
     env.insert("TESTPOD_DEBUG_ARGS".into(), format!("--pod {name}"));
     let pod = Pod { env };

@@ -365,7 +365,7 @@ impl Report {
 
         features.push(match target {
             Some(pid) => verdict(&ctx, Feature::Ps, s, &format!("cannot read PID {pid}"),
-                format!("{visible} processes visible; read /proc/{pid}/stat"),
+                format!("{visible} processes visible; probe: read /proc/{pid}/stat"),
                 fs::read(format!("/proc/{pid}/stat")).map(drop)),
             None => Verdict {
                 feature: Feature::Ps,
@@ -391,14 +391,14 @@ impl Report {
                     Feature::Fs,
                     s,
                     &format!("cannot read the root of PID {pid}"),
-                    format!("opened {root} and listed it"),
+                    format!("probe: open {root} and list it"),
                     fs::read_dir(&root).map(drop),
                 ));
                 let mem = format!("/proc/{pid}/mem");
                 let trace_probe =
                     sys::ptrace_syscall_probe().and_then(|()| fs::File::open(&mem).map(drop));
                 features.push(verdict(&ctx, Feature::Trace, s, &format!("cannot trace PID {pid}"),
-                    format!("ptrace(2) allowed by seccomp and opened {mem} (the kernel's ptrace-attach check)"),
+                    format!("probe: ptrace(2) past seccomp, then open {mem} (the kernel's ptrace-attach check)"),
                     trace_probe));
             }
             None => {
@@ -412,7 +412,7 @@ impl Report {
             Feature::Capture,
             s,
             "cannot capture packets",
-            "opened and closed an AF_PACKET raw socket".into(),
+            "probe: open and close an AF_PACKET raw socket".into(),
             sys::packet_socket_probe(),
         ));
 
@@ -420,7 +420,7 @@ impl Report {
             Some(pid) => {
                 let root = std::path::PathBuf::from(format!("/proc/{pid}/root"));
                 let mut v = verdict(&ctx, Feature::Exec, s, &format!("cannot run commands in the root of PID {pid}"),
-                    format!("chroot({}) in a short-lived child", root.display()),
+                    format!("probe: chroot({}) in a short-lived child", root.display()),
                     sys::chroot_probe(&root));
                 if v.works && !ctx.has(Capability::CAP_SYS_ADMIN) {
                     v.detail.push_str("; `exec --ns` (entering the target's namespaces) also needs CAP_SYS_ADMIN: --profile=sysadmin");

@@ -73,6 +73,13 @@ pub fn run_bounded(secs: u32, program: &str, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
 }
 
+/// Run podman (bounded) and assert it succeeded; returns its stdout.
+pub fn podman_ok(args: &[&str]) -> String {
+    let o = run_bounded(120, "podman", args);
+    assert!(o.status.success(), "podman {args:?} failed: {}", stderr(&o));
+    stdout(&o)
+}
+
 /// One test pod as `scripts/testpod env` describes it.
 #[derive(Clone, Debug)]
 pub struct Pod {
