@@ -53,6 +53,7 @@ impl TrapPod {
         symlink("/proc/self/root/etc/passwd", t.join("procpasswd")).unwrap();
         symlink("/", t.join("rootlink")).unwrap();
         symlink("loop2", t.join("loop1")).unwrap();
+        symlink("../../../usr/sbin/../sbin/nginx", t.join("sub/nginx")).unwrap();
         symlink("loop1", t.join("loop2")).unwrap();
         std::fs::write(t.join("sub/data.txt"), "first\nnginx trap data\nlast\n").unwrap();
         std::fs::write(t.join("log"), "line 1\nline 2\nline 3\n").unwrap();
@@ -289,6 +290,21 @@ fn traps_resolve_inside_the_target_and_nothing_hangs() {
             .map(|l| l.strip_prefix(&prefix).unwrap_or(&l).to_string())
             .collect();
         assert_eq!(lines(&ok(&g)), gnu, "[{mode}] grep -rn");
+
+        // exec: a program reached through a climbing link runs from the target's root; a FIFO
+        // or a magic link as the program fails at once.
+        let o = run(&["exec", "--", "/trap/sub/nginx", "-t"]);
+        assert!(o.status.success(), "[{mode}] {}", show(&o));
+        assert!(
+            !run(&["exec", "--", "/trap/fifo"]).status.success(),
+            "[{mode}]"
+        );
+        assert!(
+            !run(&["exec", "--", "/trap/procroot/toolbox"])
+                .status
+                .success(),
+            "[{mode}]"
+        );
 
         // export: the FIFO is archived as a FIFO, links as links, nothing followed.
         let tar = ok(&run(&["export", "/trap"]));
