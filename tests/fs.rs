@@ -908,3 +908,30 @@ fn both_pid_modes_browse_the_nginx_root() {
         );
     }
 }
+
+#[test]
+fn tree_draws_what_tree_draws() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let host = PathBuf::from(format!("/proc/{}/root", pod.nginx_pid()));
+    for args in [
+        &["etc", "var", "usr"][..],
+        &["-L", "2", "usr", "var"],
+        &["-a", "dev"],
+    ] {
+        let mut mine = vec!["tree"];
+        mine.extend_from_slice(args);
+        let o = pod.toolbox(&[], &mine);
+        // tree(1) run by the host from inside the target's root, so both print the same paths.
+        let theirs = Command::new("tree")
+            .arg("--charset=utf-8")
+            .args(args)
+            .current_dir(&host)
+            .env("LC_ALL", "C")
+            .output()
+            .expect("tree (apt-get install tree; scripts/setup does)");
+        // tree pads its "│" continuation with no-break spaces; toolbox uses plain spaces.
+        let theirs = stdout(&theirs).replace('\u{a0}', " ");
+        assert_eq!(stdout(&o), theirs, "tree {args:?}");
+    }
+}

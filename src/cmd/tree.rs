@@ -28,7 +28,8 @@ pub struct TreeArgs {
     paths: Vec<OsString>,
 }
 
-struct Tree<W: Write> {
+struct Tree<'a, W: Write> {
+    root: &'a FsRoot,
     out: W,
     names: Names,
     /// For each open level: whether the entry at that level was its directory's last.
@@ -38,9 +39,15 @@ struct Tree<W: Write> {
     errors: usize,
 }
 
-impl<W: Write> Visitor for Tree<W> {
+impl<W: Write> Visitor for Tree<'_, W> {
     fn visit(&mut self, e: &Entry<'_>) -> io::Result<Visit> {
         if e.depth == 0 {
+            // tree(1) 2.x counts its starting points too.
+            if e.kind == Kind::Dir {
+                self.dirs += 1;
+            } else {
+                self.files += 1;
+            }
             self.out.write_all(&self.names.show(e.path))?;
             self.out.write_all(b"\n")?;
             return Ok(Visit::Continue);
@@ -62,7 +69,14 @@ impl<W: Write> Visitor for Tree<W> {
             }
         }
         self.out.write_all(b"\n")?;
-        if e.kind == Kind::Dir {
+        // Like tree(1), a symlink to a directory counts as a directory (resolved in the root).
+        let dir = e.kind == Kind::Dir
+            || (e.kind == Kind::Symlink
+                && self
+                    .root
+                    .lookup(e.path, true)
+                    .is_ok_and(|n| Kind::of(n.stat.st_mode) == Kind::Dir));
+        if dir {
             self.dirs += 1;
         } else {
             self.files += 1;
@@ -98,10 +112,11 @@ pub fn run(global: &Global, args: TreeArgs) -> anyhow::Result<i32> {
         pseudo: args.pseudo_fs,
         sorted: true,
         stat_all: false,
-        follow_start: false,
+        follow_start: true,
         hide_dot: !args.all,
     };
     let mut t = Tree {
+        root: &root,
         out: io::BufWriter::new(io::stdout().lock()),
         names: Names::for_stdout(),
         last: Vec::new(),
