@@ -261,7 +261,10 @@ impl FsRoot {
     ) -> Result<(std::fs::File, libc::stat), FsError> {
         let node = self.lookup(path, true)?;
         check_readable(path, &node.stat, special)?;
-        let fd = self.open_path(path, libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOCTTY)?;
+        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        let flags = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOCTTY;
+        let fd = with_noatime(|extra| open_in_root(self.fd(), p, flags | extra))
+            .map_err(|e| self.error(path, e))?;
         let st = fsops::fstat(fd.as_fd()).map_err(|e| self.error(path, e))?;
         if st.st_dev != node.stat.st_dev || st.st_ino != node.stat.st_ino {
             return Err(FsError::Path {
@@ -289,6 +292,16 @@ pub fn check_readable(path: &[u8], st: &libc::stat, special: bool) -> Result<(),
     }
 }
 
+/// Open with `O_NOATIME` so that reading leaves the target's access times alone; the kernel
+/// allows it only to the file's owner or with CAP_FOWNER, so EPERM retries without it.
+/// See: open(2), O_NOATIME.
+fn with_noatime(open: impl Fn(i32) -> io::Result<OwnedFd>) -> io::Result<OwnedFd> {
+    match open(libc::O_NOATIME) {
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => open(0),
+        r => r,
+    }
+}
+
 /// Turn a descriptor opened with `O_NONBLOCK` (so that opening a FIFO never hangs) back into a
 /// blocking file for reading.
 pub fn clear_nonblock(fd: OwnedFd) -> std::fs::File {
@@ -307,11 +320,8 @@ pub fn open_child_file(
     dir: BorrowedFd<'_>,
     name: &CStr,
 ) -> io::Result<(std::fs::File, libc::stat)> {
-    let fd = fsops::openat(
-        dir,
-        name,
-        libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY,
-    )?;
+    let flags = libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY;
+    let fd = with_noatime(|extra| fsops::openat(dir, name, flags | extra))?;
     let st = fsops::fstat(fd.as_fd())?;
     if st.st_mode & libc::S_IFMT != libc::S_IFREG {
         return Err(io::Error::other("is no longer a regular file"));
