@@ -515,6 +515,19 @@ fn ls_l_etc_matches_host_ls_with_the_targets_owner_names() {
         checked += 1;
     }
     assert!(checked > 0, "no entries compared:\n{mine}");
+    // Orderings: the same order as the host's ls, flag for flag.
+    for flags in ["-t", "-S", "-r", "-Sr", "-tr", "-A"] {
+        for dir in ["/etc", "/lib/x86_64-linux-gnu", "/var/lib/nginx"] {
+            let mine = pod.toolbox(&[], &["ls", flags, dir]);
+            let host_dir = host.join(dir.trim_start_matches('/'));
+            let theirs = run_bounded(
+                30,
+                "env",
+                &["LC_ALL=C", "ls", flags, host_dir.to_str().unwrap()],
+            );
+            assert_eq!(stdout(&mine), stdout(&theirs), "ls {flags} {dir}");
+        }
+    }
     // -o json: the same facts, for scripts, checked against the host's own stat.
     let v = common::json(&pod.toolbox(&[], &["ls", "-o", "json", "/var/lib/nginx"]));
     let arr = v.as_array().expect("array");

@@ -39,6 +39,15 @@ pub struct LsArgs {
     /// One name per line.
     #[arg(short = '1')]
     one: bool,
+    /// Sort by modification time, newest first.
+    #[arg(short = 't')]
+    time: bool,
+    /// Sort by size, largest first.
+    #[arg(short = 'S')]
+    size: bool,
+    /// Reverse the order.
+    #[arg(short = 'r', long = "reverse")]
+    reverse: bool,
     /// With -R, also descend into procfs and sysfs mounts.
     #[arg(long)]
     pseudo_fs: bool,
@@ -115,7 +124,7 @@ pub fn run(global: &Global, args: LsArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
+    ls.order(&mut files);
     dirs.sort_by(|a, b| a.0.cmp(&b.0));
     let headers = paths.len() > 1 || args.recursive;
     if !files.is_empty() {
@@ -203,6 +212,7 @@ impl Ls<'_> {
             self.out.write_all(b":\n")?;
         }
         *first = false;
+        self.order(&mut items);
         self.print_items(&items, Some(path))?;
         if self.args.recursive {
             for item in &items {
@@ -237,6 +247,25 @@ impl Ls<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Order items as asked: by name (bytewise, as `LC_ALL=C ls`), -t time, -S size, -r.
+    fn order(&self, items: &mut [Item]) {
+        let by_name = |a: &Item, b: &Item| a.name.cmp(&b.name);
+        if self.args.size {
+            items.sort_by(|a, b| b.st.st_size.cmp(&a.st.st_size).then_with(|| by_name(a, b)));
+        } else if self.args.time {
+            items.sort_by(|a, b| {
+                (b.st.st_mtime, b.st.st_mtime_nsec)
+                    .cmp(&(a.st.st_mtime, a.st.st_mtime_nsec))
+                    .then_with(|| by_name(a, b))
+            });
+        } else {
+            items.sort_by(by_name);
+        }
+        if self.args.reverse {
+            items.reverse();
+        }
     }
 
     /// Print (or collect for JSON) items; `dir` is the directory they were listed from, if any.
