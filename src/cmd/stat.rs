@@ -77,16 +77,13 @@ pub fn run(global: &Global, args: StatArgs) -> anyhow::Result<i32> {
             kind.describe()
         )?;
         let (dma, dmi) = meta::dev_split(st.st_dev);
-        write!(
-            out,
-            "Device: {dma},{dmi}\tInode: {:<11} Links: {}",
-            st.st_ino, st.st_nlink
-        )?;
+        write!(out, "Device: {dma},{dmi}\tInode: {:<11} Links: ", st.st_ino)?;
         if matches!(kind, Kind::Char | Kind::Block) {
             let (ma, mi) = meta::dev_split(st.st_rdev);
-            write!(out, "\tDevice type: {ma},{mi}")?;
+            writeln!(out, "{:<5} Device type: {ma},{mi}", st.st_nlink)?;
+        } else {
+            writeln!(out, "{}", st.st_nlink)?;
         }
-        writeln!(out)?;
         let acc = root.accounts();
         writeln!(
             out,
@@ -113,7 +110,12 @@ pub fn run(global: &Global, args: StatArgs) -> anyhow::Result<i32> {
             "Change: {}",
             meta::full_time(st.st_ctime, st.st_ctime_nsec)
         )?;
-        writeln!(out, " Birth: -")?;
+        match fsops::birth_time(node.fd.as_fd()) {
+            Some((sec, nsec)) => {
+                writeln!(out, " Birth: {}", meta::full_time(sec, i64::from(nsec)))?
+            }
+            None => writeln!(out, " Birth: -")?,
+        }
     }
     out.flush()?;
     if args.output == Format::Json {

@@ -89,3 +89,22 @@ pub fn getdents(dir: BorrowedFd<'_>, buf: &mut [u8]) -> io::Result<usize> {
         }
     }
 }
+
+/// The birth (creation) time of the file `fd` refers to, from statx(2) `STATX_BTIME`, when the
+/// file system records one: (seconds, nanoseconds).
+pub fn birth_time(fd: BorrowedFd<'_>) -> Option<(i64, u32)> {
+    // SAFETY: all-zero bytes are a valid `struct statx` (plain integers).
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    // SAFETY: the empty path is a valid C string; `stx` is a valid, writable `struct statx`.
+    let rc = unsafe {
+        libc::statx(
+            fd.as_raw_fd(),
+            c"".as_ptr(),
+            libc::AT_EMPTY_PATH | libc::AT_SYMLINK_NOFOLLOW,
+            libc::STATX_BTIME,
+            &mut stx,
+        )
+    };
+    (rc == 0 && stx.stx_mask & libc::STATX_BTIME != 0)
+        .then_some((stx.stx_btime.tv_sec, stx.stx_btime.tv_nsec))
+}
