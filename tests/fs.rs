@@ -57,6 +57,11 @@ impl TrapPod {
         symlink("loop1", t.join("loop2")).unwrap();
         std::fs::write(t.join("sub/data.txt"), "first\nnginx trap data\nlast\n").unwrap();
         std::fs::write(t.join("log"), "line 1\nline 2\nline 3\n").unwrap();
+        // Names and a link target longer than ustar holds: the export needs pax records.
+        let long = t.join("long").join("d".repeat(120)).join("e".repeat(120));
+        std::fs::create_dir_all(&long).unwrap();
+        std::fs::write(long.join("f".repeat(150)), "deep\n").unwrap();
+        symlink(format!("/{}", "t".repeat(150)), t.join("long/link")).unwrap();
         nix::unistd::mkfifo(
             &t.join("fifo"),
             nix::sys::stat::Mode::from_bits_truncate(0o644),
@@ -320,6 +325,21 @@ fn traps_resolve_inside_the_target_and_nothing_hangs() {
                 .iter()
                 .any(|l| l.ends_with("trap/abs -> /etc/passwd")),
             "[{mode}] {listing:?}"
+        );
+        let deep = format!(
+            "trap/long/{}/{}/{}",
+            "d".repeat(120),
+            "e".repeat(120),
+            "f".repeat(150)
+        );
+        assert!(
+            listing.iter().any(|l| l.ends_with(&deep)),
+            "[{mode}] pax path: {listing:?}"
+        );
+        let link = format!("trap/long/link -> /{}", "t".repeat(150));
+        assert!(
+            listing.iter().any(|l| l.ends_with(&link)),
+            "[{mode}] pax linkpath: {listing:?}"
         );
     }
 }
@@ -624,6 +644,28 @@ fn export_etc_lists_like_tar_and_extracts_the_original_bytes() {
         }
     }
     assert!(compared >= 3, "too few files compared");
+    // The same listing GNU tar makes of the same files (names sorted, pax format): types,
+    // modes, owners (root in both roots here), sizes, times, link targets, device numbers.
+    let mine = tar_list(&ok(
+        &pod.toolbox(&[], &["export", "/etc", "/usr/sbin", "/dev"])
+    ));
+    let gnu = run_bounded(
+        60,
+        "tar",
+        &[
+            "-C",
+            host.to_str().unwrap(),
+            "--sort=name",
+            "--format=pax",
+            "-cf",
+            "-",
+            "etc",
+            "usr/sbin",
+            "dev",
+        ],
+    );
+    assert!(gnu.status.success(), "{}", show(&gnu));
+    assert_eq!(mine, tar_list(&gnu.stdout));
     // A terminal is refused: run under `script` to give toolbox a pty as stdout.
     let o = run_bounded(
         60,
