@@ -72,6 +72,10 @@ pub enum Command {
     Target(cmd::target::TargetArgs),
     /// What toolbox may do here, what it may not, and the kubectl flag that fixes it.
     Caps(cmd::caps::CapsArgs),
+    /// Every process, with pause, target and toolbox's own marked (`-f` tree, `-o json`).
+    Ps(cmd::ps::PsArgs),
+    /// One process in depth: user, caps, limits, cgroup limits, sockets, mounts (default: the target).
+    Inspect(cmd::inspect::InspectArgs),
     /// List directories of the target's root (owners from its own /etc/passwd).
     Ls(cmd::ls::LsArgs),
     /// Print files of the target's root.
@@ -101,6 +105,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         None => cmd::summary::run(&global),
         Some(Command::Target(args)) => cmd::target::run(&global, args),
         Some(Command::Caps(args)) => cmd::caps::run(&global, args),
+        Some(Command::Ps(args)) => cmd::ps::run(&global, args),
+        Some(Command::Inspect(args)) => cmd::inspect::run(&global, args),
         Some(Command::Ls(args)) => cmd::ls::run(&global, args),
         Some(Command::Cat(args)) => cmd::cat::run(&global, args),
         Some(Command::Head(args)) => cmd::head::run(&global, args),

@@ -12,5 +12,6 @@ pub mod cli;
 pub mod cmd;
 pub mod fs;
 pub mod output;
+pub mod ps;
 pub mod sys;
 pub mod target;

@@ -63,6 +63,7 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
         }
     }
     next.push("toolbox caps".into());
+    next.push("toolbox ps -f      (toolbox inspect [PID] for one process)".into());
     println!("\nnext:");
     for n in next {
         println!("  {n}");

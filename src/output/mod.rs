@@ -48,7 +48,7 @@ pub fn sanitize_bytes(b: &[u8]) -> String {
 /// Print `value` as pretty JSON followed by a newline.
 pub fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::from)?;
     writeln!(out)?;
     out.flush()
 }
