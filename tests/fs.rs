@@ -891,18 +891,39 @@ fn grep_and_stat_agree_with_gnu_grep_and_stat() {
             .map(|l| l.strip_prefix(&r).unwrap_or(&l).to_string())
             .collect()
     };
-    for flags in [&["-rn"][..], &["-rni"], &["-rl"], &["-rc"], &["-rv", "-i"]] {
-        let mut mine = vec!["grep"];
-        mine.extend_from_slice(flags);
-        mine.extend(["NGINX", "/etc", "/usr/share"]);
-        let o = pod.toolbox(&[], &mine);
-        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", show(&o));
-        let mut gnu: Vec<String> = flags.iter().map(|s| s.to_string()).collect();
-        gnu.extend(["NGINX".into(), format!("{r}/etc"), format!("{r}/usr/share")]);
-        let g: Vec<&str> = gnu.iter().map(String::as_str).collect();
-        let theirs = run_bounded(60, "grep", &g);
-        assert_eq!(o.status.code(), theirs.status.code(), "grep {flags:?}");
-        assert_eq!(lines(&o.stdout), strip(&theirs.stdout), "grep {flags:?}");
+    let operand_sets: [&[&str]; 3] = [
+        &["/etc", "/usr/share"],
+        &["/etc/nginx/nginx.conf"],
+        &["/etc"],
+    ];
+    for operands in operand_sets {
+        for flags in [
+            &["-rn"][..],
+            &["-rni"],
+            &["-rl"],
+            &["-rc"],
+            &["-rv", "-i"],
+            &["-n"],
+        ] {
+            let mut mine = vec!["grep"];
+            mine.extend_from_slice(flags);
+            mine.push("NGINX");
+            mine.extend_from_slice(operands);
+            let o = pod.toolbox(&[], &mine);
+            let mut gnu: Vec<String> = flags.iter().map(|s| s.to_string()).collect();
+            gnu.push("NGINX".into());
+            gnu.extend(operands.iter().map(|p| format!("{r}{p}")));
+            let g: Vec<&str> = gnu.iter().map(String::as_str).collect();
+            let theirs = run_bounded(60, "grep", &g);
+            let what = format!("grep {flags:?} {operands:?}");
+            assert_eq!(
+                o.status.code(),
+                theirs.status.code(),
+                "{what}\n{}",
+                show(&o)
+            );
+            assert_eq!(lines(&o.stdout), strip(&theirs.stdout), "{what}");
+        }
     }
     // stat: GNU stat's own output, line for line; owner names come from the target's passwd
     // (the host may name UID 101 differently), so that line is checked against it instead.

@@ -176,7 +176,7 @@ pub fn run(global: &Global, args: GrepArgs) -> anyhow::Result<i32> {
             crate::output::stdout_is_terminal(),
         ),
         names: Names::for_stdout(),
-        with_name: args.paths.len() > 1 || args.recursive,
+        with_name: args.paths.len() > 1,
         matched: false,
         errors: 0,
     };
@@ -193,7 +193,11 @@ pub fn run(global: &Global, args: GrepArgs) -> anyhow::Result<i32> {
         if args.recursive {
             match root.lookup(path, true) {
                 Ok(node) if Kind::of(node.stat.st_mode) == Kind::Dir => {
+                    // Names are shown for files found in a directory, as GNU grep does.
+                    let single = g.with_name;
+                    g.with_name = true;
                     walk::walk(&root, path, &opts, &mut g)?;
+                    g.with_name = single;
                     continue;
                 }
                 Ok(_) => {}

@@ -130,10 +130,6 @@ pub enum Visit {
 pub trait Visitor {
     /// One entry; an error stops the walk (e.g. a closed stdout).
     fn visit(&mut self, entry: &Entry<'_>) -> io::Result<Visit>;
-    /// A directory was left (after all its entries).
-    fn leave(&mut self, _path: &[u8], _depth: usize) -> io::Result<()> {
-        Ok(())
-    }
     /// An entry could not be read: reported, then the walk goes on.
     fn error(&mut self, err: FsError);
     /// A procfs/sysfs mount was skipped.
@@ -262,8 +258,7 @@ pub fn walk(root: &FsRoot, start: &[u8], opts: &Options, v: &mut dyn Visitor) ->
         }
     };
     let mut path = start.to_vec();
-    descend(root, dir, &mut path, 1, opts, v, &mut Vec::new())?;
-    v.leave(start, 0)
+    descend(root, dir, &mut path, 1, opts, v, &mut Vec::new())
 }
 
 fn descend(
@@ -328,10 +323,7 @@ fn descend(
             ) {
                 Ok(child) => match pseudo_fs(child.as_fd()).filter(|_| !opts.pseudo) {
                     Some(fs) => v.skipped(path, fs),
-                    None => {
-                        descend(root, child, path, depth + 1, opts, v, scratch)?;
-                        v.leave(path, depth)?;
-                    }
+                    None => descend(root, child, path, depth + 1, opts, v, scratch)?,
                 },
                 Err(e) => v.error(root.error(path, e)),
             }
