@@ -1109,3 +1109,45 @@ fn tree_draws_what_tree_draws() {
         assert_eq!(stdout(&o), theirs, "tree {args:?}");
     }
 }
+
+#[test]
+fn cat_head_tail_agree_with_coreutils() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let host = PathBuf::from(format!("/proc/{}/root", pod.nginx_pid()));
+    // Relative paths: toolbox resolves them from the target's root, coreutils from its cwd,
+    // which is set to the target's root, so even the `==> name <==` headers must match.
+    let files = [
+        "etc/nginx/mime.types",
+        "etc/passwd",
+        "etc/hostname",
+        "etc/resolv.conf",
+    ];
+    for (tool, flags) in [
+        ("cat", &[][..]),
+        ("head", &[][..]),
+        ("head", &["-n", "3"]),
+        ("head", &["-n", "0"]),
+        ("tail", &[][..]),
+        ("tail", &["-n", "2"]),
+        ("tail", &["-n", "500"]),
+    ] {
+        for operands in [&files[..1], &files[..]] {
+            let mut mine = vec![tool];
+            mine.extend_from_slice(flags);
+            mine.extend_from_slice(operands);
+            let o = pod.toolbox(&[], &mine);
+            let theirs = Command::new(tool)
+                .args(flags)
+                .args(operands)
+                .current_dir(&host)
+                .output()
+                .expect("coreutils");
+            assert_eq!(
+                String::from_utf8_lossy(&ok(&o)),
+                String::from_utf8_lossy(&theirs.stdout),
+                "{tool} {flags:?} {operands:?}"
+            );
+        }
+    }
+}
