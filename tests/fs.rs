@@ -746,6 +746,32 @@ fn find_matches_gnu_find_on_the_target() {
         &["!", "-type", "f", "-mindepth", "2"],
         &["-iname", "LIBC*"],
         &["-path", "*/x86_64-linux-gnu/*", "-type", "f"],
+        &["-name", "*.conf", "-o", "-name", "*.types"],
+        &[
+            "(", "-name", "nginx", "-o", "-name", "lib*", ")", "-type", "d",
+        ],
+        &[
+            "-path",
+            "*/usr/share",
+            "-prune",
+            "-o",
+            "-type",
+            "f",
+            "-print",
+        ],
+        &["-name", "x86_64-linux-gnu", "-prune", "-o", "-print"],
+        &["-type", "l", "-print", "-o", "-name", "*.so.6", "-print"],
+        &[
+            "-not",
+            "-name",
+            "*.so*",
+            "-a",
+            "-type",
+            "f",
+            "-mindepth",
+            "2",
+        ],
+        &["-false", "-o", "-true", "-maxdepth", "1"],
     ] {
         let starts = ["/usr", "/etc", "/var", "/lib", "/lib64"];
         let mut args = vec!["find"];

@@ -1,7 +1,9 @@
-//! `toolbox find`: search the target's root with GNU find's habits: `-name`, `-iname`, `-path`,
-//! `-type`, `-size`, `-mtime`, `-mmin`, `-maxdepth`, `-mindepth`, `!`, `-print0`; terms are
-//! ANDed. Symlinks are never followed (`find -P`); procfs and sysfs mounts below the starting
-//! points are skipped unless `-pseudo-fs` is given.
+//! `toolbox find`: search the target's root with GNU find's habits: tests `-name`, `-iname`,
+//! `-path`, `-type`, `-size`, `-mtime`, `-mmin`, `-true`, `-false`; operators `!`, `-a`, `-o`,
+//! `( )`; actions `-print`, `-print0`, `-prune`; options `-maxdepth`, `-mindepth`. Without an
+//! action the whole expression is followed by `-print`, as find does. Symlinks are never followed
+//! (`find -P`); procfs and sysfs mounts below the starting points are skipped unless
+//! `-pseudo-fs` is given.
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -23,9 +25,10 @@ pub struct FindArgs {
     #[arg(long, action = ArgAction::Help)]
     help: Option<bool>,
     /// Starting points inside the target's root (default `/`), then the expression:
-    /// -name GLOB, -iname GLOB, -path GLOB, -type f|d|l|p|s|c|b[,…], -size [+-]N[cbkMG],
-    /// -mtime [+-]N, -mmin [+-]N, -maxdepth N, -mindepth N, ! or -not before a test,
-    /// -print, -print0, -pseudo-fs (also search /proc and /sys mounts).
+    /// tests -name GLOB, -iname GLOB, -path GLOB, -type f|d|l|p|s|c|b[,…], -size [+-]N[cbkMG],
+    /// -mtime [+-]N, -mmin [+-]N, -true, -false; operators ! -not -a -and -o -or ( );
+    /// actions -print, -print0, -prune; options -maxdepth N, -mindepth N, -pseudo-fs (also
+    /// search /proc and /sys mounts).
     #[arg(
         value_name = "PATH… EXPR",
         trailing_var_arg = true,
@@ -81,89 +84,215 @@ pub enum Test {
     Mtime(Cmp, i64),
 }
 
+/// A node of the expression tree.
+#[derive(Clone, Debug)]
+pub enum Node {
+    /// A test.
+    Test(Test),
+    /// `-true` / `-false`.
+    Const(bool),
+    /// `! X`.
+    Not(Box<Node>),
+    /// `X -a Y` (Y evaluated only when X is true).
+    And(Box<Node>, Box<Node>),
+    /// `X -o Y` (Y evaluated only when X is false).
+    Or(Box<Node>, Box<Node>),
+    /// `-print` (`false`) or `-print0` (`true`): writes the path, is true.
+    Print(bool),
+    /// `-prune`: do not descend into this directory; is true.
+    Prune,
+}
+
+impl Node {
+    fn has_action(&self) -> bool {
+        match self {
+            Node::Print(_) => true,
+            Node::Not(n) => n.has_action(),
+            Node::And(a, b) | Node::Or(a, b) => a.has_action() || b.has_action(),
+            _ => false,
+        }
+    }
+}
+
 /// A parsed command line.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Expr {
     /// Starting points.
     pub paths: Vec<Vec<u8>>,
-    /// ANDed tests, each possibly negated.
-    pub tests: Vec<(bool, Test)>,
+    /// The expression, with the implicit `-print` added when it has no action.
+    pub root: Node,
     /// -maxdepth.
     pub max_depth: Option<usize>,
     /// -mindepth.
     pub min_depth: usize,
-    /// -print0.
-    pub nul: bool,
     /// -pseudo-fs.
     pub pseudo: bool,
 }
 
-/// Parse `PATH… EXPR` the way find does: paths until the first word starting with `-` or `!`.
+/// Parse `PATH… EXPR` the way find does: paths until the first word starting with `-`, `!` or
+/// `(`; then the expression, `-o` binding looser than `-a` (explicit or implied), `!` tightest.
 pub fn parse(args: &[OsString]) -> Result<Expr, String> {
-    let mut e = Expr::default();
-    let mut it = args.iter().map(|a| a.as_bytes()).peekable();
-    while let Some(a) = it.peek() {
-        if a.starts_with(b"-") || *a == b"!" || *a == b"(" {
-            break;
+    let words: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
+    let first = words
+        .iter()
+        .position(|a| a.starts_with(b"-") || *a == b"!" || *a == b"(")
+        .unwrap_or(words.len());
+    let mut paths: Vec<Vec<u8>> = words[..first].iter().map(|p| p.to_vec()).collect();
+    if paths.is_empty() {
+        paths.push(b"/".to_vec());
+    }
+    let mut p = Parser {
+        words: &words[first..],
+        pos: 0,
+        max_depth: None,
+        min_depth: 0,
+        pseudo: false,
+    };
+    let node = if p.words.is_empty() {
+        Node::Const(true)
+    } else {
+        let n = p.or()?;
+        if let Some(w) = p.peek() {
+            return Err(format!("unexpected `{}'", String::from_utf8_lossy(w)));
         }
-        e.paths.push(a.to_vec());
-        it.next();
+        n
+    };
+    let root = if node.has_action() {
+        node
+    } else {
+        Node::And(Box::new(node), Box::new(Node::Print(false)))
+    };
+    Ok(Expr {
+        paths,
+        root,
+        max_depth: p.max_depth,
+        min_depth: p.min_depth,
+        pseudo: p.pseudo,
+    })
+}
+
+struct Parser<'a> {
+    words: &'a [&'a [u8]],
+    pos: usize,
+    max_depth: Option<usize>,
+    min_depth: usize,
+    pseudo: bool,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&[u8]> {
+        self.words.get(self.pos).copied()
     }
-    if e.paths.is_empty() {
-        e.paths.push(b"/".to_vec());
+
+    fn next(&mut self) -> Option<&[u8]> {
+        let w = self.words.get(self.pos).copied();
+        self.pos += 1;
+        w
     }
-    let mut negate = false;
-    while let Some(word) = it.next() {
-        let w = String::from_utf8_lossy(word).into_owned();
-        let mut value = |what: &str| -> Result<Vec<u8>, String> {
-            it.next()
-                .map(<[u8]>::to_vec)
-                .ok_or_else(|| format!("missing argument to `{what}'"))
+
+    fn or(&mut self) -> Result<Node, String> {
+        let mut left = self.and()?;
+        while matches!(self.peek(), Some(b"-o" | b"-or")) {
+            self.pos += 1;
+            let right = self.and()?;
+            left = Node::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Node, String> {
+        let mut left = self.unary()?;
+        loop {
+            match self.peek() {
+                None | Some(b"-o" | b"-or" | b")") => return Ok(left),
+                Some(b"-a" | b"-and") => self.pos += 1,
+                Some(_) => {}
+            }
+            let right = self.unary()?;
+            left = Node::And(Box::new(left), Box::new(right));
+        }
+    }
+
+    fn unary(&mut self) -> Result<Node, String> {
+        let Some(word) = self.next() else {
+            return Err("expected an expression at the end".into());
         };
-        let test = match w.as_str() {
-            "!" | "-not" => {
-                negate = !negate;
-                continue;
+        let w = String::from_utf8_lossy(word).into_owned();
+        match w.as_str() {
+            "!" | "-not" => Ok(Node::Not(Box::new(self.unary()?))),
+            "(" => {
+                let inner = self.or()?;
+                match self.next() {
+                    Some(b")") => Ok(inner),
+                    _ => Err("missing `)'".into()),
+                }
             }
-            "-a" | "-and" | "-print" => continue,
-            "-print0" => {
-                e.nul = true;
-                continue;
-            }
+            ")" => Err("unexpected `)'".into()),
+            _ => self.primary(&w),
+        }
+    }
+
+    fn value(&mut self, what: &str) -> Result<String, String> {
+        self.next()
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .ok_or_else(|| format!("missing argument to `{what}'"))
+    }
+
+    fn raw_value(&mut self, what: &str) -> Result<Vec<u8>, String> {
+        self.next()
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| format!("missing argument to `{what}'"))
+    }
+
+    fn primary(&mut self, w: &str) -> Result<Node, String> {
+        Ok(match w {
+            "-print" => Node::Print(false),
+            "-print0" => Node::Print(true),
+            "-prune" => Node::Prune,
+            "-true" => Node::Const(true),
+            "-false" => Node::Const(false),
+            // Options: true wherever they stand, as find treats them.
             "-pseudo-fs" | "--pseudo-fs" => {
-                e.pseudo = true;
-                continue;
+                self.pseudo = true;
+                Node::Const(true)
             }
             "-maxdepth" | "-mindepth" => {
-                let v = String::from_utf8_lossy(&value(&w)?).into_owned();
-                let n: usize = v
-                    .parse()
-                    .map_err(|_| format!("expected a non-negative decimal integer as argument to {w}, but got `{v}'"))?;
+                let v = self.value(w)?;
+                let n: usize = v.parse().map_err(|_| {
+                    format!("expected a non-negative decimal integer as argument to {w}, but got `{v}'")
+                })?;
                 if w == "-maxdepth" {
-                    e.max_depth = Some(n);
+                    self.max_depth = Some(n);
                 } else {
-                    e.min_depth = n;
+                    self.min_depth = n;
                 }
-                continue;
+                Node::Const(true)
             }
-            "-name" | "-iname" => Test::Name(Glob::new(&value(&w)?, w == "-iname")),
-            "-path" | "-ipath" | "-wholename" => Test::Path(Glob::new(&value(&w)?, w == "-ipath")),
+            "-name" | "-iname" => Node::Test(Test::Name(Glob::new(&self.raw_value(w)?, w == "-iname"))),
+            "-path" | "-ipath" | "-wholename" => {
+                Node::Test(Test::Path(Glob::new(&self.raw_value(w)?, w == "-ipath")))
+            }
             "-type" => {
-                let v = String::from_utf8_lossy(&value(&w)?).into_owned();
+                let v = self.value(w)?;
                 let mut kinds = Vec::new();
                 for part in v.split(',') {
-                    match part {
-                        "f" | "d" | "l" | "p" | "s" | "c" | "b" => {
-                            kinds.push(if part == "f" { '-' } else { part.chars().next().unwrap_or('?') })
-                        }
+                    kinds.push(match part {
+                        "f" => '-',
+                        "d" => 'd',
+                        "l" => 'l',
+                        "p" => 'p',
+                        "s" => 's',
+                        "c" => 'c',
+                        "b" => 'b',
                         _ => return Err(format!("unknown argument to -type: {part}")),
-                    }
+                    });
                 }
-                Test::Type(kinds)
+                Node::Test(Test::Type(kinds))
             }
             "-size" => {
-                let v = String::from_utf8_lossy(&value(&w)?).into_owned();
-                let (cmp, unit) = Cmp::parse(&v).ok_or_else(|| format!("invalid argument `{v}' to `-size'"))?;
+                let v = self.value(w)?;
+                let (cmp, unit) =
+                    Cmp::parse(&v).ok_or_else(|| format!("invalid argument `{v}' to `-size'"))?;
                 let unit = match unit {
                     "" | "b" => 512,
                     "c" => 1,
@@ -173,28 +302,24 @@ pub fn parse(args: &[OsString]) -> Result<Expr, String> {
                     "G" => 1 << 30,
                     _ => return Err(format!("invalid -size unit in `{v}'")),
                 };
-                Test::Size(cmp, unit)
+                Node::Test(Test::Size(cmp, unit))
             }
             "-mtime" | "-mmin" => {
-                let v = String::from_utf8_lossy(&value(&w)?).into_owned();
+                let v = self.value(w)?;
                 match Cmp::parse(&v) {
-                    Some((cmp, "")) => Test::Mtime(cmp, if w == "-mtime" { 86_400 } else { 60 }),
+                    Some((cmp, "")) => {
+                        Node::Test(Test::Mtime(cmp, if w == "-mtime" { 86_400 } else { 60 }))
+                    }
                     _ => return Err(format!("invalid argument `{v}' to `{w}'")),
                 }
             }
             other => {
                 return Err(format!(
-                    "unknown predicate `{other}' (toolbox find knows -name -iname -path -type -size -mtime -mmin -maxdepth -mindepth ! -print -print0 -pseudo-fs; global options go before the command)"
+                    "unknown predicate `{other}' (toolbox find knows -name -iname -path -type -size -mtime -mmin -true -false ! -a -o ( ) -print -print0 -prune -maxdepth -mindepth -pseudo-fs; global options go before the command)"
                 ))
             }
-        };
-        e.tests.push((negate, test));
-        negate = false;
+        })
     }
-    if negate {
-        return Err("expected an expression after `!'".into());
-    }
-    Ok(e)
 }
 
 /// `-mtime` counts whole days, fractions dropped; `-mmin +N`/`-N` compare the exact age with N
@@ -219,37 +344,49 @@ struct Finder<'a, W: Write> {
 }
 
 impl<W: Write> Finder<'_, W> {
-    fn matches(&self, e: &Entry<'_>) -> bool {
-        for (neg, t) in &self.expr.tests {
-            let ok = match t {
-                Test::Name(g) => g.matches(e.name()),
-                Test::Path(g) => g.matches(e.path),
-                Test::Type(k) => k.contains(&e.kind.letter()),
-                Test::Size(cmp, unit) => match e.stat() {
-                    Ok(st) => cmp.test((st.st_size.max(0) as u64).div_ceil(*unit) as i64),
-                    Err(_) => false,
-                },
-                Test::Mtime(cmp, unit) => match e.stat() {
-                    Ok(st) => age_test(*cmp, self.now - st.st_mtime, *unit),
-                    Err(_) => false,
-                },
-            };
-            if ok == *neg {
-                return false;
-            }
+    fn test(&self, t: &Test, e: &Entry<'_>) -> bool {
+        match t {
+            Test::Name(g) => g.matches(e.name()),
+            Test::Path(g) => g.matches(e.path),
+            Test::Type(k) => k.contains(&e.kind.letter()),
+            Test::Size(cmp, unit) => e
+                .stat()
+                .is_ok_and(|st| cmp.test((st.st_size.max(0) as u64).div_ceil(*unit) as i64)),
+            Test::Mtime(cmp, unit) => e
+                .stat()
+                .is_ok_and(|st| age_test(*cmp, self.now - st.st_mtime, *unit)),
         }
-        true
+    }
+
+    /// Evaluate `n` on `e` with find's short-circuit rules; `prune` is set by `-prune`.
+    fn eval(&mut self, n: &Node, e: &Entry<'_>, prune: &mut bool) -> io::Result<bool> {
+        Ok(match n {
+            Node::Test(t) => self.test(t, e),
+            Node::Const(b) => *b,
+            Node::Not(x) => !self.eval(x, e, prune)?,
+            Node::And(a, b) => self.eval(a, e, prune)? && self.eval(b, e, prune)?,
+            Node::Or(a, b) => self.eval(a, e, prune)? || self.eval(b, e, prune)?,
+            Node::Print(nul) => {
+                self.out.write_all(&self.names.show(e.path))?;
+                self.out.write_all(if *nul { b"\0" } else { b"\n" })?;
+                true
+            }
+            Node::Prune => {
+                *prune = true;
+                true
+            }
+        })
     }
 }
 
 impl<W: Write> Visitor for Finder<'_, W> {
     fn visit(&mut self, e: &Entry<'_>) -> io::Result<Visit> {
-        if e.depth >= self.expr.min_depth && self.matches(e) {
-            self.out.write_all(&self.names.show(e.path))?;
-            self.out
-                .write_all(if self.expr.nul { b"\0" } else { b"\n" })?;
+        let mut prune = false;
+        if e.depth >= self.expr.min_depth {
+            let root = &self.expr.root;
+            self.eval(root, e, &mut prune)?;
         }
-        Ok(Visit::Continue)
+        Ok(if prune { Visit::Skip } else { Visit::Continue })
     }
 
     fn error(&mut self, err: FsError) {
@@ -311,14 +448,24 @@ mod tests {
     fn parses_like_find() {
         let e = p("/etc /var -name *.conf ! -type d -size +2k -maxdepth 3").unwrap();
         assert_eq!(e.paths, vec![b"/etc".to_vec(), b"/var".to_vec()]);
-        assert_eq!(e.tests.len(), 3);
-        assert!(e.tests[1].0);
         assert_eq!(e.max_depth, Some(3));
-        assert!(matches!(e.tests[2].1, Test::Size(Cmp::More(2), 1024)));
+        // No action: the expression is ANDed with an implicit -print.
+        assert!(matches!(e.root, Node::And(_, ref b) if matches!(**b, Node::Print(false))));
         assert_eq!(p("-type f").unwrap().paths, vec![b"/".to_vec()]);
-        assert!(p("/ -bogus").is_err());
-        assert!(p("/ -name").is_err());
-        assert!(p("/ -size 3q").is_err());
-        assert!(p("/ !").is_err());
+        // -o binds looser than the implied -a.
+        let e = p("/ -name a -type f -o -name b -print0").unwrap();
+        assert!(matches!(e.root, Node::Or(ref a, _) if matches!(**a, Node::And(_, _))));
+        assert!(p("/ ( -name a -o -name b ) -prune").is_ok());
+        for bad in [
+            "/ -bogus",
+            "/ -name",
+            "/ -size 3q",
+            "/ !",
+            "/ ( -name a",
+            "/ -name a )",
+            "/ -o",
+        ] {
+            assert!(p(bad).is_err(), "{bad}");
+        }
     }
 }
