@@ -149,16 +149,25 @@ impl DirNames {
     /// Read every entry of the directory `dir` with `getdents64` into `scratch` (reused from
     /// call to call: one or two system calls for most directories).
     pub fn read(dir: BorrowedFd<'_>, scratch: &mut Vec<u8>) -> io::Result<DirNames> {
+        let mut names = DirNames::default();
+        names.read_into(dir, scratch)?;
+        Ok(names)
+    }
+
+    /// [`DirNames::read`] into this value, reusing its buffers (musl's allocator otherwise maps
+    /// and unmaps memory for nearly every directory of a walk).
+    pub fn read_into(&mut self, dir: BorrowedFd<'_>, scratch: &mut Vec<u8>) -> io::Result<()> {
+        self.bytes.clear();
+        self.items.clear();
         if scratch.len() < 32 * 1024 {
             scratch.resize(32 * 1024, 0);
         }
-        let mut names = DirNames::default();
         loop {
             let n = fsops::getdents(dir, scratch)?;
             if n == 0 {
-                return Ok(names);
+                return Ok(());
             }
-            names.parse(&scratch[..n])?;
+            self.parse(&scratch[..n])?;
         }
     }
 
@@ -257,80 +266,98 @@ pub fn walk(root: &FsRoot, start: &[u8], opts: &Options, v: &mut dyn Visitor) ->
             return Ok(());
         }
     };
-    let mut path = start.to_vec();
-    descend(root, dir, &mut path, 1, opts, v, &mut Vec::new())
+    let mut w = Walk {
+        root,
+        opts,
+        v,
+        path: start.to_vec(),
+        buf: Vec::new(),
+        pool: Vec::new(),
+    };
+    w.descend(dir, 1)
 }
 
-fn descend(
-    root: &FsRoot,
-    dir: OwnedFd,
-    path: &mut Vec<u8>,
-    depth: usize,
-    opts: &Options,
-    v: &mut dyn Visitor,
-    scratch: &mut Vec<u8>,
-) -> io::Result<()> {
-    let entries = match DirNames::read(dir.as_fd(), scratch) {
-        Ok(mut e) => {
-            if opts.hide_dot {
-                e.hide_dot();
-            }
-            if opts.sorted {
-                e.sort();
-            }
-            e
-        }
-        Err(e) => {
-            v.error(root.error(path, e));
+/// One walk in progress: the path being built and memory reused from directory to directory.
+struct Walk<'a> {
+    root: &'a FsRoot,
+    opts: &'a Options,
+    v: &'a mut dyn Visitor,
+    path: Vec<u8>,
+    /// The getdents64 buffer.
+    buf: Vec<u8>,
+    /// Entry lists, taken per directory and given back, so a walk allocates per depth, not per
+    /// directory (musl's allocator otherwise maps and unmaps memory for nearly every one).
+    pool: Vec<DirNames>,
+}
+
+impl Walk<'_> {
+    fn descend(&mut self, dir: OwnedFd, depth: usize) -> io::Result<()> {
+        let mut entries = self.pool.pop().unwrap_or_default();
+        if let Err(e) = entries.read_into(dir.as_fd(), &mut self.buf) {
+            self.pool.push(entries);
+            self.v.error(self.root.error(&self.path, e));
             return Ok(());
         }
-    };
-    let dfd = dir.as_fd();
-    let base = path.len();
-    let count = entries.len();
-    for i in 0..count {
-        let (name, dtype) = entries.get(i);
-        if !path.ends_with(b"/") {
-            path.push(b'/');
+        if self.opts.hide_dot {
+            entries.hide_dot();
         }
-        path.extend_from_slice(name.to_bytes());
-        let (kind, stat) = match dtype {
-            Some(k) if !opts.stat_all => (k, None),
-            _ => match fsops::lstatat(dfd, name) {
-                Ok(st) => (Kind::of(st.st_mode), Some(st)),
-                Err(e) => {
-                    v.error(root.error(path, e));
-                    path.truncate(base);
-                    continue;
-                }
-            },
-        };
-        let entry = Entry {
-            path,
-            depth,
-            kind,
-            stat,
-            loc: Loc::Child { dir: dfd, name },
-            last: i + 1 == count,
-        };
-        let next = v.visit(&entry)?;
-        if kind == Kind::Dir && next == Visit::Continue && opts.max_depth.is_none_or(|m| depth < m)
-        {
-            match fsops::openat(
-                dfd,
-                name,
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW,
-            ) {
-                Ok(child) => match pseudo_fs(child.as_fd()).filter(|_| !opts.pseudo) {
-                    Some(fs) => v.skipped(path, fs),
-                    None => descend(root, child, path, depth + 1, opts, v, scratch)?,
-                },
-                Err(e) => v.error(root.error(path, e)),
-            }
+        if self.opts.sorted {
+            entries.sort();
         }
-        path.truncate(base);
+        let result = self.visit_entries(dir.as_fd(), &entries, depth);
+        self.pool.push(entries);
+        result
     }
-    Ok(())
+
+    fn visit_entries(
+        &mut self,
+        dfd: BorrowedFd<'_>,
+        entries: &DirNames,
+        depth: usize,
+    ) -> io::Result<()> {
+        let base = self.path.len();
+        let count = entries.len();
+        for i in 0..count {
+            let (name, dtype) = entries.get(i);
+            if !self.path.ends_with(b"/") {
+                self.path.push(b'/');
+            }
+            self.path.extend_from_slice(name.to_bytes());
+            let (kind, stat) = match dtype {
+                Some(k) if !self.opts.stat_all => (k, None),
+                _ => match fsops::lstatat(dfd, name) {
+                    Ok(st) => (Kind::of(st.st_mode), Some(st)),
+                    Err(e) => {
+                        self.v.error(self.root.error(&self.path, e));
+                        self.path.truncate(base);
+                        continue;
+                    }
+                },
+            };
+            let entry = Entry {
+                path: &self.path,
+                depth,
+                kind,
+                stat,
+                loc: Loc::Child { dir: dfd, name },
+                last: i + 1 == count,
+            };
+            let next = self.v.visit(&entry)?;
+            let deeper = self.opts.max_depth.is_none_or(|m| depth < m);
+            if kind == Kind::Dir && next == Visit::Continue && deeper {
+                let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW;
+                match fsops::openat(dfd, name, flags) {
+                    Ok(child) => match pseudo_fs(child.as_fd()).filter(|_| !self.opts.pseudo) {
+                        Some(fs) => self.v.skipped(&self.path, fs),
+                        None => self.descend(child, depth + 1)?,
+                    },
+                    Err(e) => self.v.error(self.root.error(&self.path, e)),
+                }
+            }
+            self.path.truncate(base);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
