@@ -558,6 +558,25 @@ fn ls_l_etc_matches_host_ls_with_the_targets_owner_names() {
         );
         assert_eq!(stdout(&mine), stdout(&theirs), "ls {flags} {dir}");
     }
+    // Several operands and -R: headers, blank lines and order as GNU ls prints them, with
+    // relative paths (toolbox resolves them from the target's root, ls from its cwd).
+    for args in [
+        &["-R", "etc", "var", "usr"][..],
+        &["-lR", "etc", "usr"],
+        &["-d", "etc", "usr/sbin/nginx", "etc/mtab"],
+    ] {
+        let mut mine = vec!["ls"];
+        mine.extend_from_slice(args);
+        let o = pod.toolbox(&[], &mine);
+        let theirs = Command::new("ls")
+            .args(args)
+            .current_dir(&host)
+            .env("LC_ALL", "C")
+            .env("TZ", "UTC")
+            .output()
+            .expect("ls");
+        assert_eq!(stdout(&o), stdout(&theirs), "ls {args:?}");
+    }
     // Orderings: the same order as the host's ls, flag for flag.
     for flags in ["-t", "-S", "-r", "-Sr", "-tr", "-A"] {
         for dir in ["/etc", "/lib/x86_64-linux-gnu", "/var/lib/nginx"] {
