@@ -409,13 +409,40 @@ fn tar_list(archive: &[u8]) -> Vec<String> {
 fn tail_follows_a_growing_log() {
     require_pod!();
     let t = TrapPod::new("tail");
-    let log = t.host_root().join("trap/log");
-    let name = format!("toolbox-fs-tailer-{}", std::process::id());
+    // -f follows the descriptor: after a rename it still reads the old file.
+    tail_session(&t, "-f", "log-f", |log| {
+        let old = log.with_extension("1");
+        std::fs::rename(log, &old).unwrap();
+        std::fs::write(log, "not followed by -f\n").unwrap();
+        old
+    });
+    // -F follows the name: after rotation it reads the new file from its start.
+    tail_session(&t, "-F", "log-F", |log| {
+        std::fs::rename(log, log.with_extension("1")).unwrap();
+        std::fs::write(log, "").unwrap();
+        log.to_path_buf()
+    });
+}
+
+/// Run `tail -n 2 FLAG /trap/NAME` in a debug container, append lines and see them arrive,
+/// rotate with `rotate` (which returns the file that should still be followed), append again,
+/// then stop it with SIGINT (forwarded by podman) and expect it to end.
+fn tail_session(t: &TrapPod, flag: &str, file: &str, rotate: impl Fn(&Path) -> PathBuf) {
+    let log = t.host_root().join("trap").join(file);
+    std::fs::write(&log, "line 1\nline 2\nline 3\n").unwrap();
+    let name = format!("toolbox-fs-tailer-{file}-{}", std::process::id());
     let mut argv: Vec<String> = vec!["run".into(), "--rm".into(), "--name".into(), name.clone()];
     argv.extend(t.pod.debug_args());
     argv.extend(["-v".into(), format!("{}:/toolbox:ro", common::bin())]);
     argv.push(t.pod.var("TESTPOD_EMPTY_IMAGE").to_string());
-    argv.extend(["/toolbox", "tail", "-n", "2", "-f", "/trap/log"].map(String::from));
+    argv.extend([
+        "/toolbox".into(),
+        "tail".into(),
+        "-n".into(),
+        "2".into(),
+        flag.into(),
+    ]);
+    argv.push(format!("/trap/{file}"));
     struct Rm(String);
     impl Drop for Rm {
         fn drop(&mut self) {
@@ -439,32 +466,34 @@ fn tail_follows_a_growing_log() {
     });
     let next = || {
         rx.recv_timeout(Duration::from_secs(30))
-            .expect("a line from tail -f within 30 s")
+            .unwrap_or_else(|_| panic!("a line from tail {flag} within 30 s"))
     };
-    let original = std::fs::read_to_string(&log).unwrap();
-    let want: Vec<&str> = original
-        .lines()
-        .rev()
-        .take(2)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    assert_eq!(next(), want[0]);
-    assert_eq!(next(), want[1]);
-    for i in 0..3 {
-        let line = format!("appended {i} at {:?}", Instant::now());
-        let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    assert_eq!(next(), "line 2");
+    assert_eq!(next(), "line 3");
+    let append = |path: &Path, line: &str| {
+        let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
         writeln!(f, "{line}").unwrap();
-        assert_eq!(next(), line);
+    };
+    for i in 0..2 {
+        let line = format!("appended {i} at {:?}", Instant::now());
+        append(&log, &line);
+        assert_eq!(next(), line, "tail {flag}");
     }
+    let followed = rotate(&log);
+    std::thread::sleep(Duration::from_millis(500));
+    let line = format!("after rotation at {:?}", Instant::now());
+    append(&followed, &line);
+    assert_eq!(next(), line, "tail {flag} after rotation");
     let _ = nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGINT,
     );
     let deadline = Instant::now() + Duration::from_secs(30);
     while child.try_wait().ok().flatten().is_none() {
-        assert!(Instant::now() < deadline, "tail -f did not stop on SIGINT");
+        assert!(
+            Instant::now() < deadline,
+            "tail {flag} did not stop on SIGINT"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }

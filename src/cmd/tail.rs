@@ -1,4 +1,5 @@
-//! `toolbox tail`: the last lines of files of the target's root; `-f` follows a growing log.
+//! `toolbox tail`: the last lines of files of the target's root; `-f` follows a growing log,
+//! `-F` follows its name across rotation (a new file renamed into place).
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -24,6 +25,10 @@ pub struct TailArgs {
     /// Keep printing data appended to the files (stop with Ctrl-C).
     #[arg(short = 'f', long = "follow")]
     follow: bool,
+    /// Like -f, but follow the name: when the file is replaced (log rotation) or appears again,
+    /// continue with the new file.
+    #[arg(short = 'F')]
+    follow_name: bool,
     /// Write binary content to a terminal anyway.
     #[arg(long)]
     force: bool,
@@ -40,6 +45,8 @@ struct Followed {
     file: File,
     pos: u64,
     regular: bool,
+    /// Device and inode of the open file, to notice a replacement under -F.
+    id: (u64, u64),
 }
 
 /// The last `n` lines of `file`: reads backwards from the end in blocks for a regular file,
@@ -117,66 +124,43 @@ pub fn run(global: &Global, args: TailArgs) -> anyhow::Result<i32> {
             file,
             pos,
             regular,
+            id: (st.st_dev, st.st_ino),
         });
     }
     sink.flush()?;
-    if !args.follow || followed.is_empty() {
+    if !(args.follow || args.follow_name) || followed.is_empty() {
         return Ok(status);
     }
-    follow(&root, &mut followed, &mut sink, many)?;
+    follow(&root, &mut followed, &mut sink, many, args.follow_name)?;
     Ok(status)
 }
 
-/// Poll the files for appended data until killed (Ctrl-C) or stdout closes. A file that shrank
-/// was truncated (log rotation by copytruncate): reading restarts at its beginning.
+/// Poll the files for appended data until killed (Ctrl-C) or stdout closes; under -F also
+/// switch to a file renamed into place.
 fn follow<W: io::Write>(
     root: &FsRoot,
     files: &mut [Followed],
     sink: &mut Sink<W>,
     many: bool,
+    by_name: bool,
 ) -> io::Result<()> {
     let mut last_shown: Option<usize> = Some(files.len() - 1);
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let mut any = false;
         for (i, f) in files.iter_mut().enumerate() {
-            if f.regular {
-                let size = match f.file.metadata() {
-                    Ok(m) => m.len(),
-                    Err(_) => continue,
-                };
-                if size < f.pos {
-                    eprintln!(
-                        "toolbox tail: {}: file truncated",
-                        crate::fs::shown(&f.path)
-                    );
-                    f.pos = 0;
-                    f.file.seek(SeekFrom::Start(0))?;
-                }
-                if size == f.pos {
-                    continue;
-                }
-            }
-            loop {
-                let n = match f.file.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        eprintln!("toolbox tail: {}", root.error(&f.path, e));
-                        break;
-                    }
-                };
+            let data = read_new(root, f, &mut buf)?;
+            if !data.is_empty() {
                 if many && last_shown != Some(i) {
-                    sink.write(format!("\n==> {} <==\n", crate::fs::shown(&f.path)).as_bytes())?;
+                    let header = format!("\n==> {} <==\n", crate::fs::shown(&f.path));
+                    sink.write(header.as_bytes())?;
                     last_shown = Some(i);
                 }
-                f.pos += n as u64;
-                sink.write(&buf[..n])?;
+                sink.write(&data)?;
                 any = true;
-                if !f.regular {
-                    break;
-                }
+            }
+            if by_name && f.regular {
+                reopen_if_replaced(root, f);
             }
         }
         if any {
@@ -184,4 +168,65 @@ fn follow<W: io::Write>(
         }
         std::thread::sleep(POLL);
     }
+}
+
+/// Under -F: when the name now leads to another file (rotation renamed a new one into place),
+/// switch to it and read it from its start. A missing name is tried again at the next poll.
+fn reopen_if_replaced(root: &FsRoot, f: &mut Followed) {
+    let Ok(node) = root.lookup(&f.path, true) else {
+        return;
+    };
+    if (node.stat.st_dev, node.stat.st_ino) == f.id {
+        return;
+    }
+    if let Ok((file, st)) = root.open_read(&f.path, false) {
+        eprintln!(
+            "toolbox tail: {} has been replaced; following new file",
+            crate::fs::shown(&f.path)
+        );
+        f.file = file;
+        f.pos = 0;
+        f.regular = st.st_mode & libc::S_IFMT == libc::S_IFREG;
+        f.id = (st.st_dev, st.st_ino);
+    }
+}
+
+/// What was appended to `f` since the last poll (everything available for a stream). A file
+/// that shrank was truncated (copytruncate rotation): reading restarts at its beginning.
+fn read_new(root: &FsRoot, f: &mut Followed, buf: &mut [u8]) -> io::Result<Vec<u8>> {
+    let mut data = Vec::new();
+    if f.regular {
+        let Ok(size) = f.file.metadata().map(|m| m.len()) else {
+            return Ok(data);
+        };
+        if size < f.pos {
+            eprintln!(
+                "toolbox tail: {}: file truncated",
+                crate::fs::shown(&f.path)
+            );
+            f.pos = 0;
+            f.file.seek(SeekFrom::Start(0))?;
+        }
+        if size == f.pos {
+            return Ok(data);
+        }
+    }
+    loop {
+        match f.file.read(buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                f.pos += n as u64;
+                data.extend_from_slice(&buf[..n]);
+                if !f.regular {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                eprintln!("toolbox tail: {}", root.error(&f.path, e));
+                break;
+            }
+        }
+    }
+    Ok(data)
 }
