@@ -74,6 +74,9 @@ pub struct ExecArgs {
     command: Vec<OsString>,
 }
 
+/// The search path when the environment has none (the target's PATH is empty, or `--root`).
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /// Namespaces `--ns` enters, mount last (joining it resets root and working directory).
 const NAMESPACES: [(&str, i32); 4] = [
     ("uts", libc::CLONE_NEWUTS),
@@ -154,10 +157,7 @@ pub fn run(global: &Global, args: ExecArgs) -> anyhow::Result<i32> {
             }
         }
     } else {
-        vec![(
-            "PATH".into(),
-            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
-        )]
+        vec![("PATH".into(), DEFAULT_PATH.into())]
     };
     for kv in &args.env {
         let (k, v) = kv.split_once('=').unwrap_or((kv.as_str(), ""));
@@ -168,9 +168,7 @@ pub fn run(global: &Global, args: ExecArgs) -> anyhow::Result<i32> {
         .iter()
         .find(|(k, _)| k == "PATH")
         .map(|(_, v)| v.as_bytes().to_vec())
-        .unwrap_or_else(|| {
-            b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_vec()
-        });
+        .unwrap_or_else(|| DEFAULT_PATH.as_bytes().to_vec());
     let (program, rest) = args
         .command
         .split_first()

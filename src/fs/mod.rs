@@ -281,10 +281,7 @@ pub fn check_readable(path: &[u8], st: &libc::stat, special: bool) -> Result<(),
     match meta::Kind::of(st.st_mode) {
         meta::Kind::Dir => Err(FsError::IsDir { path: shown(path) }),
         meta::Kind::File | meta::Kind::Symlink => Ok(()),
-        k if special => {
-            let _ = k;
-            Ok(())
-        }
+        _ if special => Ok(()),
         k => Err(FsError::Special {
             path: shown(path),
             kind: k.describe(),
