@@ -72,6 +72,8 @@ pub enum Command {
     Target(cmd::target::TargetArgs),
     /// What toolbox may do here, what it may not, and the kubectl flag that fixes it.
     Caps(cmd::caps::CapsArgs),
+    /// Capture packets like tcpdump: live lines, or pcap/pcapng files for Wireshark.
+    Capture(cmd::capture::CaptureArgs),
     /// Every process, with pause, target and toolbox's own marked (`-f` tree, `-o json`).
     Ps(cmd::ps::PsArgs),
     /// One process in depth: user, caps, limits, cgroup limits, sockets, mounts (default: the target).
@@ -105,6 +107,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         None => cmd::summary::run(&global),
         Some(Command::Target(args)) => cmd::target::run(&global, args),
         Some(Command::Caps(args)) => cmd::caps::run(&global, args),
+        Some(Command::Capture(args)) => cmd::capture::run(&global, args),
         Some(Command::Ps(args)) => cmd::ps::run(&global, args),
         Some(Command::Inspect(args)) => cmd::inspect::run(&global, args),
         Some(Command::Ls(args)) => cmd::ls::run(&global, args),

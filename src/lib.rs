@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod caps;
+pub mod capture;
 pub mod cli;
 pub mod cmd;
 pub mod fs;

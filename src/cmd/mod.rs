@@ -1,6 +1,7 @@
 //! One file per subcommand: its clap arguments and its `run()`.
 
 pub mod caps;
+pub mod capture;
 pub mod cat;
 pub mod exec;
 pub mod export;

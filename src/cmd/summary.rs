@@ -64,6 +64,7 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
     }
     next.push("toolbox caps".into());
     next.push("toolbox ps -f      (toolbox inspect [PID] for one process)".into());
+    next.push("toolbox capture -i any -nn port 80   (or -w FILE / -w - for Wireshark)".into());
     println!("\nnext:");
     for n in next {
         println!("  {n}");

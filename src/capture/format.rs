@@ -1,0 +1,637 @@
+//! Turning a [`Summary`] into one line in the style of `tcpdump -nn`.
+//!
+//! The layout follows tcpdump 4.99 (print-sll.c, print-ether.c, print-ip.c, print-tcp.c) so that
+//! users read what they already know: `lo    In  IP 127.0.0.1.80 > 127.0.0.1.5000: Flags [P.],
+//! seq 1:78, ack 1, win 512, options [...], length 77: HTTP: GET / HTTP/1.1`. TCP sequence
+//! numbers are relative after the first packet of a conversation, as tcpdump prints them.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::net::IpAddr;
+
+use super::decode::{tcp_flags, IpInfo, Link, Net, Summary, TcpInfo, TcpOpt, Transport};
+use crate::output::sanitize;
+
+/// How much to print.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    /// `-e`: link-level header.
+    pub link: bool,
+    /// `-v` count: 1 adds the IP header fields and the TCP checksum, 2 also TCP `seq` on every
+    /// segment (tcpdump's `-vv`).
+    pub verbose: u8,
+    /// `-S`: absolute TCP sequence numbers.
+    pub absolute_seq: bool,
+}
+
+/// Key of one TCP conversation, in tcpdump's collating order (one entry for both directions).
+type ConvKey = (IpAddr, IpAddr, u32);
+
+/// Formatter state: the first sequence numbers of each TCP conversation and interface names.
+#[derive(Debug, Default)]
+pub struct Formatter {
+    style: Style,
+    seqs: HashMap<ConvKey, (u32, u32)>,
+    ifnames: HashMap<u32, String>,
+    /// Offset of local time from UTC, seconds (tcpdump prints local time).
+    utc_offset: i64,
+}
+
+/// Bound on remembered TCP conversations, so a long capture cannot grow memory without limit.
+const MAX_CONVERSATIONS: usize = 65536;
+
+impl Formatter {
+    /// A formatter printing with `style`; interface names are those of this network namespace.
+    pub fn new(style: Style) -> Formatter {
+        let ifnames = nix::net::if_::if_nameindex()
+            .map(|list| {
+                list.iter()
+                    .map(|i| (i.index(), i.name().to_string_lossy().into_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Formatter {
+            style,
+            seqs: HashMap::new(),
+            ifnames,
+            utc_offset: crate::sys::capture::utc_offset(),
+        }
+    }
+
+    /// The print style.
+    pub fn style(&self) -> Style {
+        self.style
+    }
+
+    /// One line (without newline) for packet `s` captured at `secs`.`usecs`.
+    pub fn line(&mut self, secs: i64, usecs: u32, s: &Summary) -> String {
+        let mut out = String::with_capacity(160);
+        let day = secs.saturating_add(self.utc_offset).rem_euclid(86400);
+        let _ = write!(
+            out,
+            "{:02}:{:02}:{:02}.{:06} ",
+            day / 3600,
+            day / 60 % 60,
+            day % 60,
+            usecs.min(999_999)
+        );
+        self.link(&mut out, s);
+        self.net(&mut out, s);
+        out
+    }
+
+    fn link(&self, out: &mut String, s: &Summary) {
+        let e = self.style.link;
+        match &s.link {
+            Link::Sll {
+                ifindex,
+                direction,
+                addr,
+                protocol,
+                ..
+            } => {
+                if let Some(idx) = ifindex {
+                    let name = self
+                        .ifnames
+                        .get(idx)
+                        .map(|n| sanitize(n))
+                        .unwrap_or_else(|| "?".into());
+                    let _ = write!(out, "{name:<5} {:<3} ", direction.label());
+                    if e {
+                        let _ = write!(out, "ifindex {idx} ");
+                        if addr.len() == 6 {
+                            let _ = write!(out, "{} ", mac(addr));
+                        }
+                    }
+                } else if e {
+                    // print-sll.c: v1 right-aligns the direction ("%3s"), v2 left-aligns it.
+                    let _ = write!(out, "{:>3} ", direction.label());
+                    if addr.len() == 6 {
+                        let _ = write!(out, "{} ", mac(addr));
+                    }
+                }
+                if e {
+                    let _ = write!(out, "{}, length {}: ", ethertype(*protocol), s.wire_len);
+                }
+            }
+            Link::Ethernet {
+                src,
+                dst,
+                ether_type,
+            } if e => {
+                let _ = write!(
+                    out,
+                    "{} > {}, {}, length {}: ",
+                    mac(src),
+                    mac(dst),
+                    ethertype(*ether_type),
+                    s.wire_len
+                );
+            }
+            Link::Null { family } if e => {
+                let _ = write!(out, "AF {family}, length {}: ", s.wire_len);
+            }
+            Link::Truncated { need, have } => {
+                let _ = write!(
+                    out,
+                    "[malformed link header: {have} of {need} bytes], length {}",
+                    s.wire_len
+                );
+            }
+            Link::Unsupported(lt) => {
+                let _ = write!(out, "[link type {lt} not decoded], length {}", s.wire_len);
+            }
+            _ => {}
+        }
+    }
+
+    fn net(&mut self, out: &mut String, s: &Summary) {
+        let e = self.style.link;
+        match &s.net {
+            Net::None => {}
+            Net::Other(et) => {
+                if !e {
+                    let _ = write!(out, "{}, length {}", ethertype(*et), s.wire_len);
+                } else {
+                    out.truncate(out.trim_end_matches(": ").len());
+                }
+            }
+            Net::Malformed(why) => {
+                let _ = write!(out, "[malformed: {}], length {}", sanitize(why), s.wire_len);
+            }
+            Net::Arp {
+                operation,
+                sender_ip,
+                sender_mac,
+                target_ip,
+            } => {
+                if !e {
+                    out.push_str("ARP, ");
+                }
+                let ip = |a: &Option<std::net::Ipv4Addr>| {
+                    a.map_or_else(|| "?".to_string(), |a| a.to_string())
+                };
+                match operation {
+                    1 => {
+                        let _ = write!(
+                            out,
+                            "Request who-has {} tell {}",
+                            ip(target_ip),
+                            ip(sender_ip)
+                        );
+                    }
+                    2 => {
+                        let m = sender_mac.map_or_else(|| "?".to_string(), |m| mac(&m));
+                        let _ = write!(out, "Reply {} is-at {m}", ip(sender_ip));
+                    }
+                    other => {
+                        let _ = write!(out, "op {other}");
+                    }
+                }
+                let _ = write!(out, ", length {}", s.wire_len.saturating_sub(link_len(s)));
+            }
+            Net::Ip(ip) => self.ip(out, ip, &s.transport),
+        }
+    }
+
+    fn ip(&mut self, out: &mut String, ip: &IpInfo, t: &Transport) {
+        if !self.style.link {
+            out.push_str(if ip.src.is_ipv4() { "IP " } else { "IP6 " });
+        }
+        if self.style.verbose > 0 {
+            verbose_ip(out, ip);
+        }
+        match t {
+            Transport::Tcp(tcp) => {
+                let _ = write!(out, "{}.{} > {}.{}: ", ip.src, tcp.sport, ip.dst, tcp.dport);
+                self.tcp(out, ip, tcp);
+            }
+            Transport::Udp {
+                sport,
+                dport,
+                payload_len,
+                hint,
+                cksum,
+            } => {
+                let _ = write!(out, "{}.{sport} > {}.{dport}: ", ip.src, ip.dst);
+                // print-udp.c: IPv4 checksums from -vv, IPv6 (mandatory there) from -v.
+                let v = self.style.verbose;
+                if let Some((sent, right)) = cksum {
+                    if ip.src.is_ipv4() && v > 1 && *sent == 0 {
+                        out.push_str("[no cksum] ");
+                    } else if (ip.src.is_ipv4() && v > 1) || (ip.src.is_ipv6() && v > 0) {
+                        if sent == right {
+                            out.push_str("[udp sum ok] ");
+                        } else {
+                            let _ = write!(out, "[bad udp cksum 0x{sent:04x} -> 0x{right:04x}!] ");
+                        }
+                    }
+                }
+                match hint {
+                    Some(h) => {
+                        let _ = write!(out, "{} ({payload_len})", sanitize(h));
+                    }
+                    None => {
+                        let _ = write!(out, "UDP, length {payload_len}");
+                    }
+                }
+            }
+            Transport::Icmp {
+                v6,
+                kind,
+                code,
+                echo,
+                unreachable,
+                len,
+                cksum,
+                quoted,
+            } => {
+                let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
+                let verbose = self.style.verbose > 0;
+                if let (true, true, Some((sent, right))) = (*v6, verbose, cksum) {
+                    if sent == right {
+                        out.push_str("[icmp6 sum ok] ");
+                    } else {
+                        let _ = write!(out, "[bad icmp6 cksum 0x{sent:04x} -> 0x{right:04x}!] ");
+                    }
+                }
+                let name = icmp_name(*v6, *kind, *code);
+                match (v6, unreachable) {
+                    // print-icmp.c / print-icmp6.c wording for port unreachable.
+                    (false, Some((dst, proto, port))) => {
+                        let _ = write!(
+                            out,
+                            "ICMP {dst} {} port {port} unreachable",
+                            proto_name(*proto)
+                        );
+                    }
+                    (true, Some((dst, proto, port))) => {
+                        let _ = write!(
+                            out,
+                            "ICMP6, {name}, unreachable port, {dst} {} port {port}",
+                            proto_name(*proto)
+                        );
+                    }
+                    (true, None) => {
+                        let _ = write!(out, "ICMP6, {name}");
+                        // print-icmp6.c: with -v, neighbour discovery puts the length here.
+                        if verbose && (133..=137).contains(kind) {
+                            let _ = write!(out, ", length {len}");
+                        }
+                    }
+                    (false, None) => {
+                        let _ = write!(out, "ICMP {name}");
+                    }
+                }
+                if let Some((id, seq)) = echo {
+                    let _ = write!(out, ", id {id}, seq {seq}");
+                }
+                // print-icmp6.c prints the length only without -v (or for unknown types).
+                if !*v6 || !verbose || !icmp_known(true, *kind) {
+                    let _ = write!(out, ", length {len}");
+                }
+                if !*v6 && verbose {
+                    if let Some((sent, right)) = cksum.filter(|(s, r)| s != r) {
+                        let _ = write!(out, " (wrong icmp cksum {sent:x} (->{right:x})!)");
+                    }
+                    // print-icmp.c: the quoted packet of an error, on its own lines.
+                    if let Some(q) = quoted {
+                        if let Net::Ip(qip) = &q.net {
+                            out.push_str("\n\t");
+                            self.ip(out, qip, &q.transport);
+                        }
+                    }
+                }
+            }
+            Transport::Malformed(why) => {
+                let _ = write!(
+                    out,
+                    "{} > {}: [malformed {}: {}]",
+                    ip.src,
+                    ip.dst,
+                    proto_name(ip.protocol),
+                    sanitize(why)
+                );
+            }
+            Transport::Other | Transport::None => {
+                let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
+                if ip.fragmented {
+                    let _ = write!(out, "{} fragment", proto_name(ip.protocol));
+                } else {
+                    let _ = write!(out, "{} {}", proto_name(ip.protocol), ip.payload_len);
+                }
+            }
+        }
+    }
+
+    fn tcp(&mut self, out: &mut String, ip: &IpInfo, t: &TcpInfo) {
+        let (mut seq, mut ack) = (t.seq, t.ack);
+        if !self.style.absolute_seq && t.flags & tcp_flags::ACK != 0 {
+            // tcpdump's print-tcp.c: one entry per conversation in an arbitrary collating order;
+            // a SYN or an unseen conversation records the initial numbers.
+            let rev = t.sport > t.dport || (t.sport == t.dport && ip.src > ip.dst);
+            let key = if rev {
+                (
+                    ip.dst,
+                    ip.src,
+                    (u32::from(t.dport) << 16) | u32::from(t.sport),
+                )
+            } else {
+                (
+                    ip.src,
+                    ip.dst,
+                    (u32::from(t.sport) << 16) | u32::from(t.dport),
+                )
+            };
+            match self.seqs.get(&key) {
+                Some(&(base_seq, base_ack)) if t.flags & tcp_flags::SYN == 0 => {
+                    if rev {
+                        seq = seq.wrapping_sub(base_ack);
+                        ack = ack.wrapping_sub(base_seq);
+                    } else {
+                        seq = seq.wrapping_sub(base_seq);
+                        ack = ack.wrapping_sub(base_ack);
+                    }
+                }
+                _ => {
+                    if self.seqs.len() >= MAX_CONVERSATIONS {
+                        self.seqs.clear();
+                    }
+                    let entry = if rev {
+                        (t.ack.wrapping_sub(1), t.seq)
+                    } else {
+                        (t.seq, t.ack.wrapping_sub(1))
+                    };
+                    self.seqs.insert(key, entry);
+                }
+            }
+        }
+        let _ = write!(out, "Flags [{}]", flags(t.flags));
+        if self.style.verbose > 0 {
+            if let (sent, Some(right)) = t.cksum {
+                let _ = write!(out, ", cksum 0x{sent:04x}");
+                if sent == right {
+                    out.push_str(" (correct)");
+                } else {
+                    let _ = write!(out, " (incorrect -> 0x{right:04x})");
+                }
+            }
+        }
+        let len = t.payload_len;
+        if self.style.verbose > 1
+            || len > 0
+            || t.flags & (tcp_flags::SYN | tcp_flags::FIN | tcp_flags::RST) != 0
+        {
+            let _ = write!(out, ", seq {seq}");
+            if len > 0 {
+                let _ = write!(out, ":{}", seq.wrapping_add(len));
+            }
+        }
+        if t.flags & tcp_flags::ACK != 0 {
+            let _ = write!(out, ", ack {ack}");
+        }
+        let _ = write!(out, ", win {}", t.win);
+        if t.flags & tcp_flags::URG != 0 {
+            let _ = write!(out, ", urg {}", t.urg);
+        }
+        if !t.options.is_empty() {
+            out.push_str(", options [");
+            for (i, o) in t.options.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = match o {
+                    TcpOpt::Nop => write!(out, "nop"),
+                    TcpOpt::Mss(m) => write!(out, "mss {m}"),
+                    TcpOpt::WScale(w) => write!(out, "wscale {w}"),
+                    TcpOpt::SackOk => write!(out, "sackOK"),
+                    TcpOpt::Sack(blocks) => {
+                        let _ = write!(out, "sack {}", blocks.len());
+                        for (a, b) in blocks {
+                            let _ = write!(out, " {{{a}:{b}}}");
+                        }
+                        Ok(())
+                    }
+                    TcpOpt::Ts(a, b) => write!(out, "TS val {a} ecr {b}"),
+                    TcpOpt::Bad => write!(out, "[bad opt]"),
+                };
+            }
+            out.push(']');
+        }
+        let _ = write!(out, ", length {len}");
+        if let Some(h) = &t.hint {
+            let _ = write!(out, ": HTTP: {}", sanitize(h));
+        }
+    }
+}
+
+/// tcpdump's `-v` IP header: print-ip.c and print-ip6.c.
+fn verbose_ip(out: &mut String, ip: &IpInfo) {
+    if ip.src.is_ipv4() {
+        let _ = write!(out, "(tos 0x{:x}", ip.tos);
+        match ip.tos & 0x03 {
+            1 => out.push_str(",ECT(1)"),
+            2 => out.push_str(",ECT(0)"),
+            3 => out.push_str(",CE"),
+            _ => {}
+        }
+        if ip.ttl >= 1 {
+            let _ = write!(out, ", ttl {}", ip.ttl);
+        }
+        let frag: Vec<&str> = [(0x2000u16, "+"), (0x4000, "DF"), (0x8000, "rsvd")]
+            .iter()
+            .filter(|(bit, _)| ip.frag_field & bit != 0)
+            .map(|(_, name)| *name)
+            .collect();
+        let _ = write!(
+            out,
+            ", id {}, offset {}, flags [{}], proto {} ({}), length {}",
+            ip.id,
+            u32::from(ip.frag_field & 0x1fff) * 8,
+            if frag.is_empty() {
+                "none".to_string()
+            } else {
+                frag.join(", ")
+            },
+            ipproto_name(ip.protocol),
+            ip.protocol,
+            ip.total_len
+        );
+        if let Some((sent, right)) = ip.header_cksum.filter(|(s, r)| s != r) {
+            let _ = write!(out, ", bad cksum {sent:x} (->{right:x})!");
+        }
+        out.push_str(")\n    ");
+    } else {
+        out.push('(');
+        if ip.tos != 0 {
+            let _ = write!(out, "class 0x{:02x}, ", ip.tos);
+        }
+        if ip.flow != 0 {
+            let _ = write!(out, "flowlabel 0x{:05x}, ", ip.flow);
+        }
+        let _ = write!(
+            out,
+            "hlim {}, next-header {} ({}) payload length: {}) ",
+            ip.ttl,
+            ipproto_name(ip.protocol),
+            ip.protocol,
+            ip.total_len.saturating_sub(40)
+        );
+    }
+}
+
+/// tcpdump's `ipproto_values` (ipproto.c), used with `-v`.
+fn ipproto_name(p: u8) -> &'static str {
+    match p {
+        0 => "HBH",
+        1 => "ICMP",
+        2 => "IGMP",
+        4 => "IPIP",
+        6 => "TCP",
+        8 => "EGP",
+        9 => "IGRP",
+        17 => "UDP",
+        33 => "DCCP",
+        41 => "IPv6",
+        43 => "Routing",
+        44 => "Fragment",
+        46 => "RSVP",
+        47 => "GRE",
+        50 => "ESP",
+        51 => "AH",
+        55 => "Mobile IP",
+        58 => "ICMPv6",
+        59 => "No Next Header",
+        60 => "DSTOPT",
+        62 => "Mobile IP (old)",
+        88 => "EIGRP",
+        89 => "OSPF",
+        103 => "PIM",
+        108 => "Compressed IP",
+        112 => "VRRP",
+        113 => "PGM",
+        132 => "SCTP",
+        135 => "Mobility",
+        143 => "Ethernet",
+        _ => "unknown",
+    }
+}
+
+fn link_len(s: &Summary) -> u32 {
+    match &s.link {
+        Link::Ethernet { .. } => 14,
+        Link::Sll {
+            ifindex: Some(_), ..
+        } => 20,
+        Link::Sll { .. } => 16,
+        Link::Null { .. } => 4,
+        _ => 0,
+    }
+}
+
+/// tcpdump's TCP flag letters, in its order (print-tcp.c `tcp_flag_values`).
+pub fn flags(f: u8) -> String {
+    const LETTERS: [(u8, char); 8] = [
+        (tcp_flags::FIN, 'F'),
+        (tcp_flags::SYN, 'S'),
+        (tcp_flags::RST, 'R'),
+        (tcp_flags::PSH, 'P'),
+        (tcp_flags::ACK, '.'),
+        (tcp_flags::URG, 'U'),
+        (tcp_flags::ECE, 'E'),
+        (tcp_flags::CWR, 'W'),
+    ];
+    let s: String = LETTERS
+        .iter()
+        .filter(|(bit, _)| f & bit != 0)
+        .map(|(_, c)| c)
+        .collect();
+    if s.is_empty() {
+        "none".into()
+    } else {
+        s
+    }
+}
+
+fn mac(b: &[u8]) -> String {
+    b.iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+fn ethertype(et: u16) -> String {
+    let name = match et {
+        0x0800 => "IPv4",
+        0x86dd => "IPv6",
+        0x0806 => "ARP",
+        0x8100 => "802.1Q",
+        0x88a8 => "802.1Q-QinQ",
+        0x88cc => "LLDP",
+        0x8035 => "Reverse ARP",
+        _ => "Unknown",
+    };
+    format!("ethertype {name} (0x{et:04x})")
+}
+
+fn proto_name(p: u8) -> String {
+    match p {
+        1 => "ICMP".into(),
+        2 => "IGMP".into(),
+        6 => "tcp".into(),
+        17 => "udp".into(),
+        47 => "GREv0".into(),
+        50 => "ESP".into(),
+        58 => "ICMP6".into(),
+        112 => "VRRP".into(),
+        132 => "sctp".into(),
+        other => format!("ip-proto-{other}"),
+    }
+}
+
+fn icmp_known(v6: bool, kind: u8) -> bool {
+    !icmp_name(v6, kind, 0).starts_with("type ")
+}
+
+fn icmp_name(v6: bool, kind: u8, code: u8) -> String {
+    let known = if v6 {
+        match kind {
+            1 => Some("destination unreachable"),
+            2 => Some("packet too big"),
+            3 => Some("time exceeded in-transit"),
+            128 => Some("echo request"),
+            129 => Some("echo reply"),
+            133 => Some("router solicitation"),
+            134 => Some("router advertisement"),
+            135 => Some("neighbor solicitation"),
+            136 => Some("neighbor advertisement"),
+            _ => None,
+        }
+    } else {
+        match kind {
+            0 => Some("echo reply"),
+            3 => Some("unreachable"),
+            5 => Some("redirect"),
+            8 => Some("echo request"),
+            11 => Some("time exceeded in-transit"),
+            _ => None,
+        }
+    };
+    known.map_or_else(|| format!("type {kind}, code {code}"), str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_letters_follow_tcpdump_order() {
+        assert_eq!(flags(tcp_flags::SYN | tcp_flags::ACK), "S.");
+        assert_eq!(flags(tcp_flags::PSH | tcp_flags::ACK), "P.");
+        assert_eq!(
+            flags(tcp_flags::FIN | tcp_flags::PSH | tcp_flags::ACK),
+            "FP."
+        );
+        assert_eq!(flags(0), "none");
+    }
+}

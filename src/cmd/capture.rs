@@ -1,0 +1,195 @@
+//! `toolbox capture`: tcpdump's flags and filter language on the statically linked libpcap.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::capture::format::Style;
+use crate::capture::writer::{FileFormat, Rotation};
+use crate::capture::{self, Options};
+use crate::cli::Global;
+
+/// Arguments of `toolbox capture` (tcpdump's meanings).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  toolbox capture -i any -e port 80\n  toolbox capture -i eth0 -w /tmp/capture.pcap\n  kubectl exec POD -c DEBUG -- toolbox capture -w - | wireshark -k -i -"
+)]
+pub struct CaptureArgs {
+    /// Interface to capture on (`any`: all of them, with interface and direction per packet).
+    #[arg(
+        short = 'i',
+        long = "interface",
+        value_name = "IFACE",
+        default_value = "any"
+    )]
+    pub interface: String,
+    /// List the interfaces with their flags and addresses, and exit.
+    #[arg(short = 'D', long = "list-interfaces")]
+    pub list: bool,
+    /// Bytes to keep of each packet (0: the default, 262144, as in tcpdump).
+    #[arg(short = 's', long = "snapshot-length", value_name = "SNAPLEN", default_value_t = 262_144,
+          value_parser = clap::value_parser!(i32).range(0..=262_144))]
+    pub snaplen: i32,
+    /// Stop after COUNT packets.
+    #[arg(short = 'c', value_name = "COUNT", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+    /// Stop after SECS seconds.
+    #[arg(long, value_name = "SECS")]
+    pub duration: Option<f64>,
+    /// Do not put the interface into promiscuous mode.
+    #[arg(short = 'p', long = "no-promiscuous-mode")]
+    pub no_promisc: bool,
+    /// Kernel buffer size in KiB.
+    #[arg(short = 'B', long = "buffer-size", value_name = "KiB",
+          value_parser = clap::value_parser!(i32).range(1..=2_097_151))]
+    pub buffer_kib: Option<i32>,
+    /// Write packets to FILE (`-` for standard output, refused on a terminal) instead of printing.
+    #[arg(short = 'w', value_name = "FILE")]
+    pub write: Option<String>,
+    /// Write pcapng instead of pcap.
+    #[arg(long, requires = "write")]
+    pub pcapng: bool,
+    /// Start a new file when the current one exceeds SIZE millions of bytes (suffix k, m, g for
+    /// KiB, MiB, GiB): FILE, FILE1, FILE2...
+    #[arg(short = 'C', value_name = "SIZE", requires = "write", value_parser = parse_size)]
+    pub file_size: Option<u64>,
+    /// With -C: keep a ring of N files (FILE0..FILEN-1); with -G: stop after N files.
+    #[arg(short = 'W', value_name = "N", requires = "write",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub file_count: Option<u32>,
+    /// Start a new file every SECS seconds; FILE may contain strftime(3) conversions.
+    #[arg(short = 'G', value_name = "SECS", requires = "write",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub rotate_secs: Option<u64>,
+    /// Read packets from FILE (pcap or pcapng; `-` for standard input) instead of capturing.
+    #[arg(short = 'r', value_name = "FILE", conflicts_with_all = ["list", "duration"])]
+    pub read: Option<PathBuf>,
+    /// Print the link-level header on each line.
+    #[arg(short = 'e')]
+    pub link: bool,
+    /// More detail: the IP header and the TCP checksum (-vv: TCP seq on every segment).
+    #[arg(short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Absolute TCP sequence numbers.
+    #[arg(short = 'S', long = "absolute-tcp-sequence-numbers")]
+    pub absolute: bool,
+    /// Accepted for tcpdump compatibility: addresses and ports are always printed as numbers.
+    #[arg(short = 'n', action = clap::ArgAction::Count)]
+    pub numeric: u8,
+    /// Filter expression in tcpdump's (pcap-filter(7)) syntax, e.g. `port 80 and host 10.0.0.1`.
+    #[arg(
+        value_name = "FILTER",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub filter: Vec<String>,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let (num, unit) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&s[..i], Some(c.to_ascii_lowercase())),
+        _ => (s, None),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (a number, optionally with k, m or g)"))?;
+    let mult = match unit {
+        None => 1_000_000,
+        Some('k') => 1024,
+        Some('m') => 1024 * 1024,
+        Some('g') => 1024 * 1024 * 1024,
+        Some(_) => return Err(format!("`{s}`: the unit must be k, m or g")),
+    };
+    if n == 0 {
+        return Err("the size must be at least 1".into());
+    }
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
+impl CaptureArgs {
+    fn options(&self) -> anyhow::Result<Options> {
+        let duration = match self.duration {
+            Some(d) if !(d.is_finite() && d > 0.0 && d < 1e9) => {
+                anyhow::bail!("--duration must be a positive number of seconds")
+            }
+            Some(d) => Some(Duration::from_secs_f64(d)),
+            None => None,
+        };
+        Ok(Options {
+            iface: self.interface.clone(),
+            filter: self.filter.join(" "),
+            snaplen: if self.snaplen == 0 {
+                262_144
+            } else {
+                self.snaplen
+            },
+            count: self.count,
+            duration,
+            promisc: !self.no_promisc,
+            buffer_bytes: self.buffer_kib.map(|k| k.saturating_mul(1024)),
+            write: self.write.clone(),
+            file_format: if self.pcapng {
+                FileFormat::Pcapng
+            } else {
+                FileFormat::Pcap
+            },
+            rotation: Rotation {
+                max_bytes: self.file_size,
+                files: self.file_count,
+                every_secs: self.rotate_secs,
+            },
+            read: self.read.clone(),
+            style: Style {
+                link: self.link,
+                verbose: self.verbose,
+                absolute_seq: self.absolute,
+            },
+        })
+    }
+}
+
+/// Run `toolbox capture`.
+pub fn run(_global: &Global, args: CaptureArgs) -> anyhow::Result<i32> {
+    if args.list {
+        for line in capture::list_interfaces()? {
+            println!("{line}");
+        }
+        return Ok(0);
+    }
+    let opts = args.options()?;
+    // Refuse before anything is opened: a pcap stream on a TTY is garbage (DESIGN.md, scenario 4).
+    if opts.write.as_deref() == Some("-") && crate::output::stdout_is_terminal() {
+        return Err(capture::CaptureError::Terminal.into());
+    }
+    if let (Some(w), Some(_)) = (
+        &opts.write,
+        opts.rotation.max_bytes.or(opts.rotation.every_secs),
+    ) {
+        if w == "-" {
+            anyhow::bail!("-C and -G rotate files; they cannot be used with -w -");
+        }
+    }
+    if let Some(path) = &opts.read {
+        capture::read_file(&opts, path)?;
+        return Ok(0);
+    }
+    let stats = capture::capture(&opts)?;
+    eprint!("{}", stats.lines());
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_use_tcpdump_units() {
+        assert_eq!(parse_size("2"), Ok(2_000_000));
+        assert_eq!(parse_size("10k"), Ok(10_240));
+        assert_eq!(parse_size("1M"), Ok(1_048_576));
+        assert!(parse_size("x").is_err());
+        assert!(parse_size("0").is_err());
+    }
+}

@@ -1,0 +1,803 @@
+//! `toolbox capture` against the real tools: files it writes in the test pod are read by tshark and
+//! capinfos; its lines for a pcap are compared with `tcpdump -nn -r` on the same file; bad input
+//! (no NET_RAW, malformed filter, corrupt pcap) is a clear error, never a panic.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use common::{assert_clean_error, bin, run_bounded, stderr, stdout, PidMode, Pod};
+use serial_test::serial;
+
+static SEQ: AtomicU32 = AtomicU32::new(0);
+
+/// A debug container running `toolbox capture`, removed when dropped (also on test failure).
+struct DebugCapture {
+    name: String,
+    child: Option<Child>,
+    /// toolbox's stderr goes to this file, so its lines can be watched and kept.
+    err_file: PathBuf,
+}
+
+impl Drop for DebugCapture {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let _ = Command::new("podman")
+            .args(["rm", "-f", "-t", "0", &self.name])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+impl DebugCapture {
+    /// Start `toolbox capture ARGS` in a debug container of the pod with NET_RAW, with `out`
+    /// mounted at /out, and wait until it says it is listening.
+    fn start(pod: &Pod, out: &Path, args: &[&str]) -> DebugCapture {
+        let n = SEQ.fetch_add(1, Ordering::SeqCst);
+        let name = format!("toolbox-capture-test-{}-{n}", std::process::id());
+        let err_file = std::env::temp_dir().join(format!("{name}.stderr"));
+        let err = std::fs::File::create(&err_file).expect("stderr file");
+        let mut cmd = Command::new("podman");
+        cmd.args(["run", "--rm", "--name", &name])
+            .args(pod.debug_args())
+            .args(["--cap-add", "NET_RAW"])
+            .arg("-v")
+            .arg(format!("{}:/toolbox:ro", bin()))
+            .arg("-v")
+            .arg(format!("{}:/out", out.display()))
+            .arg(pod.var("TESTPOD_EMPTY_IMAGE"))
+            .args(["/toolbox", "capture"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(err));
+        let child = cmd.spawn().expect("run podman");
+        let mut dc = DebugCapture {
+            name,
+            child: Some(child),
+            err_file,
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let seen = std::fs::read_to_string(&dc.err_file).unwrap_or_default();
+            if seen.contains("listening on ") {
+                break;
+            }
+            let exited = dc.child.as_mut().and_then(|c| c.try_wait().ok().flatten());
+            assert!(
+                exited.is_none() && Instant::now() < deadline,
+                "toolbox capture never said it was listening ({exited:?}):\n{seen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        dc
+    }
+
+    /// Whether the capture has ended.
+    fn ended(&mut self) -> bool {
+        self.child
+            .as_mut()
+            .is_none_or(|c| c.try_wait().ok().flatten().is_some())
+    }
+
+    /// Send a signal to toolbox inside the container.
+    fn signal(&self, sig: &str) {
+        let o = run_bounded(30, "podman", &["kill", "--signal", sig, &self.name]);
+        assert!(o.status.success(), "podman kill: {}", stderr(&o));
+    }
+
+    /// Wait (bounded) for the container to exit; its whole stderr is in the output.
+    fn wait(mut self, secs: u64) -> Output {
+        let mut child = self.child.take().expect("child");
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while child.try_wait().expect("try_wait").is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "toolbox capture did not end within {secs}s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let mut o = child.wait_with_output().expect("output");
+        o.stderr = std::fs::read(&self.err_file).unwrap_or_default();
+        let _ = std::fs::remove_file(&self.err_file);
+        o
+    }
+}
+
+fn tmpdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("toolbox-capture-")
+        .tempdir()
+        .expect("tempdir")
+}
+
+/// `capinfos -c -M` packet count of a file; panics (with capinfos' words) when it is not valid.
+fn capinfos_count(path: &Path) -> u64 {
+    let o = run_bounded(60, "capinfos", &["-c", "-M", path.to_str().expect("utf-8")]);
+    assert!(
+        o.status.success(),
+        "capinfos rejects {}: {}{}",
+        path.display(),
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+        .lines()
+        .find_map(|l| l.strip_prefix("Number of packets:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no packet count from capinfos:\n{}", stdout(&o)))
+}
+
+/// `tshark -r FILE -Y http` lines; panics when tshark cannot read the file.
+fn tshark_http(path: &Path) -> Vec<String> {
+    let o = run_bounded(
+        60,
+        "tshark",
+        &["-n", "-r", path.to_str().expect("utf-8"), "-Y", "http"],
+    );
+    assert!(
+        o.status.success(),
+        "tshark cannot read {}: {}",
+        path.display(),
+        stderr(&o)
+    );
+    stdout(&o).lines().map(str::to_string).collect()
+}
+
+fn assert_get_and_ok(path: &Path) {
+    let http = tshark_http(path);
+    assert!(
+        http.iter().any(|l| l.contains("GET / HTTP/1.1")),
+        "no GET in {}: {http:#?}",
+        path.display()
+    );
+    assert!(
+        http.iter().any(|l| l.contains("HTTP/1.1 200 OK")),
+        "no 200 OK in {}: {http:#?}",
+        path.display()
+    );
+}
+
+/// The `N packets captured` figure of toolbox's exit statistics.
+fn captured(err: &str) -> u64 {
+    err.lines()
+        .find_map(|l| l.strip_suffix(" packets captured"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no `packets captured` line in:\n{err}"))
+}
+
+#[test]
+#[serial]
+fn write_stdout_with_count_is_read_by_tshark() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let dir = tmpdir();
+    let mut dc = DebugCapture::start(
+        &pod,
+        dir.path(),
+        &["-i", "any", "-c", "20", "-w", "-", "port", "80"],
+    );
+    // About ten packets per request; -c 20 ends the capture after two or three.
+    let started = Instant::now();
+    while !dc.ended() {
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "capture never got 20 packets"
+        );
+        pod.curl("/");
+    }
+    let o = dc.wait(10);
+    assert!(o.status.success(), "exit {:?}: {}", o.status, stderr(&o));
+    let file = dir.path().join("stdout.pcap");
+    std::fs::write(&file, &o.stdout).expect("write pcap");
+    assert_eq!(
+        capinfos_count(&file),
+        20,
+        "tshark/capinfos count differs from -c 20"
+    );
+    assert_get_and_ok(&file);
+    let all = run_bounded(60, "tshark", &["-n", "-r", file.to_str().expect("utf-8")]);
+    assert_eq!(stdout(&all).lines().count(), 20, "tshark -r lines");
+    assert_eq!(captured(&stderr(&o)), 20);
+}
+
+fn stopped_by(
+    sig: &str,
+    extra: &[&str],
+    file: &str,
+    requests: usize,
+) -> (tempfile::TempDir, Output) {
+    let pod = Pod::up(PidMode::Shared);
+    let dir = tmpdir();
+    let out = format!("/out/{file}");
+    let mut args = vec!["-i", "any", "-w", out.as_str()];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["port", "80"]);
+    let dc = DebugCapture::start(&pod, dir.path(), &args);
+    for _ in 0..requests {
+        pod.curl("/");
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    dc.signal(sig);
+    let o = dc.wait(30);
+    assert!(
+        o.status.success(),
+        "{sig}: exit {:?}: {}",
+        o.status,
+        stderr(&o)
+    );
+    (dir, o)
+}
+
+#[test]
+#[serial]
+fn write_file_stopped_by_sigint_is_valid() {
+    require_pod!();
+    let (dir, o) = stopped_by("INT", &[], "int.pcap", 3);
+    let file = dir.path().join("int.pcap");
+    assert_eq!(capinfos_count(&file), captured(&stderr(&o)));
+    assert_get_and_ok(&file);
+}
+
+#[test]
+#[serial]
+fn write_pcapng_stopped_by_sigterm_is_valid() {
+    require_pod!();
+    let (dir, o) = stopped_by("TERM", &["--pcapng"], "term.pcapng", 3);
+    let file = dir.path().join("term.pcapng");
+    let info = run_bounded(30, "capinfos", &["-t", file.to_str().expect("utf-8")]);
+    assert!(
+        stdout(&info).contains("pcapng"),
+        "not pcapng: {}",
+        stdout(&info)
+    );
+    assert_eq!(capinfos_count(&file), captured(&stderr(&o)));
+    assert_get_and_ok(&file);
+}
+
+#[test]
+#[serial]
+fn rotation_ring_files_are_all_valid() {
+    require_pod!();
+    // 1 KiB files in a ring of 3: ten requests fill it more than once.
+    let (dir, o) = stopped_by("INT", &["-C", "1k", "-W", "3"], "ring.pcap", 10);
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    names.sort();
+    let expect: Vec<PathBuf> = ["ring.pcap0", "ring.pcap1", "ring.pcap2"]
+        .iter()
+        .map(|n| dir.path().join(n))
+        .collect();
+    assert_eq!(names, expect, "ring files (tcpdump naming)");
+    let total: u64 = names.iter().map(|n| capinfos_count(n)).sum();
+    assert!(total > 0 && total <= captured(&stderr(&o)));
+    for n in &names {
+        // Every file but the current one went over 2 KiB before rotating.
+        assert!(std::fs::metadata(n).expect("stat").len() > 24);
+    }
+}
+
+#[test]
+#[serial]
+fn without_net_raw_the_error_names_it() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    for drop in ["ALL", "NET_RAW"] {
+        let o = pod.toolbox(&["--cap-drop", drop], &["capture", "-c", "1"]);
+        assert_clean_error(&o);
+        let err = stderr(&o);
+        assert!(err.contains("CAP_NET_RAW"), "--cap-drop {drop}: {err}");
+        assert!(
+            err.contains("--profile=netadmin"),
+            "--cap-drop {drop}: {err}"
+        );
+    }
+}
+
+#[test]
+#[serial]
+fn malformed_filter_is_a_clear_error_live() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let o = pod.toolbox(
+        &["--cap-add", "NET_RAW"],
+        &["capture", "-c", "1", "port", "80", "and", "hst", "10.0.0.1"],
+    );
+    assert_clean_error(&o);
+    let err = stderr(&o);
+    assert!(err.contains("bad filter expression"), "{err}");
+    assert!(err.contains("`port 80` is a valid filter"), "{err}");
+}
+
+/// The part of a tcpdump line both tools must agree on: everything up to the last `length N`
+/// (payload dissections after it differ by design).
+fn comparable(line: &str) -> String {
+    match line.rfind(", length ") {
+        Some(i) => {
+            let rest = &line[i + 9..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            format!("{}, length {digits}", &line[..i])
+        }
+        None => line.to_string(),
+    }
+}
+
+fn tcpdump_r(file: &Path, flags: &[&str]) -> Vec<String> {
+    let mut args = vec!["-nn", "-r", file.to_str().expect("utf-8")];
+    args.extend_from_slice(flags);
+    let o = run_bounded(60, "tcpdump", &args);
+    assert!(o.status.success(), "tcpdump -r: {}", stderr(&o));
+    // With -v tcpdump adds the HTTP headers as tab-indented lines; toolbox gives a one-line hint.
+    // (Other tab-indented lines, such as the packet an ICMP error quotes, are compared.)
+    let mut in_http = false;
+    stdout(&o)
+        .lines()
+        .filter(|l| {
+            if !l.starts_with('\t') {
+                in_http = l.contains(": HTTP");
+            }
+            !(in_http && l.starts_with('\t'))
+        })
+        .map(comparable)
+        .collect()
+}
+
+fn toolbox_r(file: &Path, flags: &[&str]) -> Vec<String> {
+    let mut args = vec!["capture", "-r", file.to_str().expect("utf-8")];
+    args.extend_from_slice(flags);
+    let o = run_bounded(60, bin(), &args);
+    assert!(o.status.success(), "toolbox capture -r: {}", stderr(&o));
+    stdout(&o).lines().map(comparable).collect()
+}
+
+/// Plain, `-e`, `-v` and `-vv -e` lines (IP headers, checksums, the packet an ICMP error quotes).
+fn compare_with_tcpdump(file: &Path) {
+    let sets: [&[&str]; 4] = [&[], &["-e"], &["-v"], &["-vv", "-e"]];
+    for flags in sets {
+        let want = tcpdump_r(file, flags);
+        let got = toolbox_r(file, flags);
+        assert!(
+            !want.is_empty(),
+            "tcpdump printed nothing for {}",
+            file.display()
+        );
+        similar_asserts::assert_eq!(want.join("\n"), got.join("\n"), "flags {flags:?}");
+    }
+}
+
+#[test]
+#[serial]
+fn lines_match_tcpdump_on_a_pcap_written_by_tcpdump() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let dir = tmpdir();
+    for iface in ["any", "lo"] {
+        let file = dir.path().join(format!("tcpdump-{iface}.pcap"));
+        let pid = pod.nginx_pid().to_string();
+        let mut td = Command::new("timeout")
+            .args([
+                "60", "nsenter", "-t", &pid, "-n", "tcpdump", "-i", iface, "-c", "30", "-w",
+            ])
+            .arg(&file)
+            .args(["port", "80"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("tcpdump");
+        // tcpdump says "listening on" once its socket is ready.
+        let mut err = BufReader::new(td.stderr.take().expect("stderr"));
+        let mut line = String::new();
+        while err.read_line(&mut line).expect("read") > 0 && !line.contains("listening on") {}
+        let started = Instant::now();
+        while td.try_wait().expect("wait").is_none() {
+            assert!(
+                started.elapsed() < Duration::from_secs(40),
+                "tcpdump never got 30 packets"
+            );
+            pod.curl("/");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        compare_with_tcpdump(&file);
+    }
+}
+
+#[test]
+#[serial]
+fn lines_match_tcpdump_on_a_pcap_written_by_toolbox() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let dir = tmpdir();
+    let dc = DebugCapture::start(
+        &pod,
+        dir.path(),
+        &["-c", "30", "-w", "/out/own.pcap", "port", "80"],
+    );
+    let started = Instant::now();
+    let mut dc = dc;
+    while !dc.ended() {
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "capture never got 30 packets"
+        );
+        pod.curl("/");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let o = dc.wait(10);
+    assert!(o.status.success(), "{}", stderr(&o));
+    compare_with_tcpdump(&dir.path().join("own.pcap"));
+}
+
+/// A pcap written by tcpdump in a network namespace of our own with ICMP, UDP, DNS-looking and
+/// IPv6 traffic (the protocols the pod's HTTP traffic does not exercise), as Linux cooked v2, cooked
+/// v1 and Ethernet.
+#[test]
+#[serial]
+fn lines_match_tcpdump_for_icmp_udp_and_ipv6() {
+    require_pod!();
+    let ns = format!("toolbox-capture-{}", std::process::id());
+    struct Ns(String);
+    impl Drop for Ns {
+        fn drop(&mut self) {
+            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+        }
+    }
+    let o = run_bounded(20, "ip", &["netns", "add", &ns]);
+    assert!(o.status.success(), "ip netns add: {}", stderr(&o));
+    let _guard = Ns(ns.clone());
+    let o = run_bounded(20, "ip", &["-n", &ns, "link", "set", "lo", "up"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = tmpdir();
+    // The same traffic as Linux cooked v2 (`any`), cooked v1 (older tcpdumps) and Ethernet (lo).
+    let d = dir.path().display();
+    let script = format!(
+        "tcpdump -i any -w {d}/sll2.pcap -c 12 2>{d}/e1 & t1=$!; \
+         tcpdump -i any -y LINUX_SLL -w {d}/sll1.pcap -c 12 2>{d}/e2 & t2=$!; \
+         tcpdump -i lo -w {d}/ether.pcap -c 12 2>{d}/e3 & t3=$!; \
+         for e in e1 e2 e3; do \
+           for i in $(seq 50); do grep -q listening {d}/$e && break; sleep 0.1; done; done; \
+         ping -c 2 -i 0.2 127.0.0.1 >/dev/null; ping -6 -c 2 -i 0.2 ::1 >/dev/null; \
+         printf 'hello' > /dev/udp/127.0.0.1/9999; printf 'x' > /dev/udp/::1/9998; \
+         printf '\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x07example\\x03com\\x00\\x00\\x01\\x00\\x01' > /dev/udp/127.0.0.1/53; \
+         wait $t1 $t2 $t3"
+    );
+    let o = run_bounded(60, "ip", &["netns", "exec", &ns, "bash", "-c", &script]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    for f in ["sll2.pcap", "sll1.pcap", "ether.pcap"] {
+        compare_with_tcpdump(&dir.path().join(f));
+    }
+}
+
+#[test]
+fn corrupt_or_truncated_pcap_is_reported_not_a_panic() {
+    // The good file is made by Wireshark's text2pcap (no capture, no capability needed); the bad
+    // ones are cut or damaged copies of it, and tcpdump judges them first.
+    let dir = tmpdir();
+    let txt = dir.path().join("p.txt");
+    // One Ethernet/IPv4/UDP packet in text2pcap's hexdump format.
+    std::fs::write(
+        &txt,
+        "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\
+         0010  00 21 00 01 00 00 40 11 7c c9 7f 00 00 01 7f 00\n\
+         0020  00 01 9c 40 27 0f 00 0d fe 20 68 65 6c 6c 6f\n",
+    )
+    .expect("write");
+    let good = dir.path().join("good.pcap");
+    let o = run_bounded(
+        30,
+        "text2pcap",
+        &[
+            "-q",
+            "-F",
+            "pcap",
+            txt.to_str().expect("utf-8"),
+            good.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success(), "text2pcap: {}", stderr(&o));
+    let bytes = std::fs::read(&good).expect("read");
+    assert_eq!(tcpdump_r(&good, &[]), toolbox_r(&good, &[]));
+
+    // Truncated record: tcpdump reports it; so must toolbox, after the packets before it.
+    let truncated = dir.path().join("truncated.pcap");
+    let two = [&bytes[..], &bytes[24..bytes.len() - 5]].concat();
+    std::fs::write(&truncated, two).expect("write");
+    let td = run_bounded(
+        30,
+        "tcpdump",
+        &["-nn", "-r", truncated.to_str().expect("utf-8")],
+    );
+    assert!(
+        stderr(&td).contains("truncated"),
+        "tcpdump: {}",
+        stderr(&td)
+    );
+    let o = run_bounded(
+        30,
+        bin(),
+        &["capture", "-r", truncated.to_str().expect("utf-8")],
+    );
+    assert_clean_error(&o);
+    assert!(
+        stderr(&o).contains("packet 2 is truncated or corrupt"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        stdout(&o).lines().count(),
+        1,
+        "the good packet is still printed"
+    );
+
+    // Corrupt record length (caplen 0xffffff00): an error, not an allocation or a panic.
+    let corrupt = dir.path().join("corrupt.pcap");
+    let mut bad = bytes.clone();
+    bad[24 + 8..24 + 12].copy_from_slice(&0xffff_ff00u32.to_le_bytes());
+    std::fs::write(&corrupt, bad).expect("write");
+    let o = run_bounded(
+        30,
+        bin(),
+        &["capture", "-r", corrupt.to_str().expect("utf-8")],
+    );
+    assert_clean_error(&o);
+
+    // Not a pcap at all.
+    let o = run_bounded(30, bin(), &["capture", "-r", txt.to_str().expect("utf-8")]);
+    assert_clean_error(&o);
+
+    // A malformed filter is a clear error pointing at the problem (no capability needed).
+    let o = run_bounded(
+        30,
+        bin(),
+        &[
+            "capture",
+            "-r",
+            good.to_str().expect("utf-8"),
+            "udp",
+            "and",
+            "port",
+            "99999",
+        ],
+    );
+    assert_clean_error(&o);
+    assert!(
+        stderr(&o).contains("bad filter expression"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn write_to_a_terminal_is_refused() {
+    // `script` gives toolbox a real terminal on stdout.
+    let o = run_bounded(
+        30,
+        "script",
+        &["-qec", &format!("{} capture -c 1 -w -", bin()), "/dev/null"],
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("refusing to write binary pcap data to a terminal"),
+        "{out}"
+    );
+    assert!(!o.status.success() || out.contains("toolbox: "), "{out}");
+}
+
+/// Disk full while writing: a clear error, and the file left behind is valid up to its last
+/// whole packet (capinfos agrees). A 64 KiB tmpfs in a private mount namespace is the full disk;
+/// `-r` feeds the writer from a file, so no capture capability is involved.
+#[test]
+fn disk_full_leaves_a_valid_file_and_a_clear_error() {
+    require_pod!();
+    let dir = tmpdir();
+    // 2,000 copies of one 47-byte packet: ~126 KB as pcap, twice the tmpfs.
+    let mut txt = String::new();
+    for _ in 0..2000 {
+        txt.push_str(
+            "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\
+             0010  00 21 00 01 00 00 40 11 7c c9 7f 00 00 01 7f 00\n\
+             0020  00 01 9c 40 27 0f 00 0d fe 20 68 65 6c 6c 6f\n",
+        );
+    }
+    let txt_path = dir.path().join("many.txt");
+    std::fs::write(&txt_path, txt).expect("write");
+    let big = dir.path().join("many.pcap");
+    let o = run_bounded(
+        60,
+        "text2pcap",
+        &[
+            "-q",
+            "-F",
+            "pcap",
+            txt_path.to_str().expect("utf-8"),
+            big.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success(), "text2pcap: {}", stderr(&o));
+    let full = dir.path().join("full");
+    std::fs::create_dir(&full).expect("mkdir");
+    let kept = dir.path().join("kept.pcap");
+    // Inside the namespace: mount, write until ENOSPC, copy the result out.
+    let script = format!(
+        "mount -t tmpfs -o size=64k toolbox-test {full} && \
+         {bin} capture -r {big} -w {full}/out.pcap; rc=$?; cp {full}/out.pcap {kept}; exit $rc",
+        full = full.display(),
+        bin = bin(),
+        big = big.display(),
+        kept = kept.display()
+    );
+    let o = run_bounded(
+        60,
+        "unshare",
+        &["-m", "--propagation", "private", "sh", "-c", &script],
+    );
+    assert_clean_error(&o);
+    let err = stderr(&o);
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(err.contains("cut back to its last whole packet"), "{err}");
+    let n = capinfos_count(&kept);
+    assert!(n > 0 && n < 2000, "kept {n} packets");
+    assert!(
+        err.contains(&format!("{n} packets")),
+        "toolbox's count differs from capinfos' {n}: {err}"
+    );
+}
+
+/// Packets sent just before Ctrl-C are in the file: after a signal toolbox drains the ring block
+/// the kernel has not handed over yet (tcpdump, with its 1 s block timeout, loses them).
+#[test]
+#[serial]
+fn packets_just_before_sigint_are_kept() {
+    require_pod!();
+    let ns = format!("toolbox-capture-int-{}", std::process::id());
+    struct Ns(String);
+    impl Drop for Ns {
+        fn drop(&mut self) {
+            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+        }
+    }
+    let o = run_bounded(20, "ip", &["netns", "add", &ns]);
+    assert!(o.status.success(), "ip netns add: {}", stderr(&o));
+    let _guard = Ns(ns.clone());
+    let dir = tmpdir();
+    let file = dir.path().join("int.pcap");
+    let script = format!(
+        "ip link set lo up; {bin} capture -w {file} udp port 9999 2>{err} & t=$!; \
+         for i in $(seq 100); do grep -q listening {err} && break; sleep 0.05; done; \
+         for i in $(seq 200); do printf x > /dev/udp/127.0.0.1/9999; done; \
+         kill -INT $t; wait $t",
+        bin = bin(),
+        file = file.display(),
+        err = dir.path().join("err").display()
+    );
+    let o = run_bounded(60, "ip", &["netns", "exec", &ns, "bash", "-c", &script]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(capinfos_count(&file), 200, "packets sent before SIGINT");
+}
+
+/// Live lines (no `-w`) printed inside the debug container carry what `tcpdump -nn` prints for the
+/// same packets captured at the same time in the pod's network namespace (timestamps aside: the
+/// two sockets may stamp a packet a microsecond apart).
+#[test]
+#[serial]
+fn live_lines_match_tcpdump_live() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let dir = tmpdir();
+    // Only our own requests: curl binds its source port in a range nothing else uses.
+    let filter = ["tcp", "port", "80", "and", "portrange", "46000-46999"];
+    let file = dir.path().join("live-ref.pcap");
+    let pid = pod.nginx_pid().to_string();
+    let mut td = Command::new("timeout")
+        .args([
+            "60", "nsenter", "-t", &pid, "-n", "tcpdump", "-i", "any", "-c", "20", "-w",
+        ])
+        .arg(&file)
+        .args(filter)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tcpdump");
+    let mut err = BufReader::new(td.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while err.read_line(&mut line).expect("read") > 0 && !line.contains("listening on") {}
+    let mut args = vec!["-i", "any", "-c", "20"];
+    args.extend_from_slice(&filter);
+    let mut dc = DebugCapture::start(&pod, dir.path(), &args);
+    let started = Instant::now();
+    while !dc.ended() || td.try_wait().expect("wait").is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "captures never got 20 packets"
+        );
+        let o = run_bounded(
+            20,
+            "nsenter",
+            &[
+                "-t",
+                &pid,
+                "-n",
+                "curl",
+                "-sS",
+                "-o",
+                "/dev/null",
+                "--local-port",
+                "46000-46999",
+                "http://127.0.0.1/",
+            ],
+        );
+        assert!(o.status.success(), "curl: {}", stderr(&o));
+    }
+    let o = dc.wait(10);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let strip = |l: &str| comparable(l.split_once(' ').map_or(l, |(_, rest)| rest));
+    let want: Vec<String> = {
+        let o = run_bounded(60, "tcpdump", &["-nn", "-r", file.to_str().expect("utf-8")]);
+        stdout(&o).lines().map(strip).collect()
+    };
+    let got: Vec<String> = stdout(&o).lines().map(strip).collect();
+    assert_eq!(want.len(), 20, "tcpdump lines: {want:#?}");
+    similar_asserts::assert_eq!(
+        want.join("\n"),
+        got.join("\n"),
+        "toolbox stderr: {}",
+        stderr(&o)
+    );
+}
+
+/// `-G 1 -W 2`: a new strftime-named file every second, and the capture ends by itself after
+/// the second one, like tcpdump; both files are valid. On a terminal a status line is updated in
+/// place on stderr while writing.
+#[test]
+#[serial]
+fn time_rotation_ends_after_w_files_with_a_status_line() {
+    require_pod!();
+    let ns = format!("toolbox-capture-g-{}", std::process::id());
+    struct Ns(String);
+    impl Drop for Ns {
+        fn drop(&mut self) {
+            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+        }
+    }
+    let o = run_bounded(20, "ip", &["netns", "add", &ns]);
+    assert!(o.status.success(), "ip netns add: {}", stderr(&o));
+    let _guard = Ns(ns.clone());
+    let dir = tmpdir();
+    let tty_log = dir.path().join("tty.log");
+    // script(1) gives toolbox a terminal; ping keeps packets coming for longer than two seconds.
+    let script = format!(
+        "ip link set lo up; (ping -c 25 -i 0.2 127.0.0.1 >/dev/null &); \
+         script -qec '{bin} capture -G 1 -W 2 -w {dir}/g-%H%M%S.pcap icmp' {log}",
+        bin = bin(),
+        dir = dir.path().display(),
+        log = tty_log.display()
+    );
+    let o = run_bounded(30, "ip", &["netns", "exec", &ns, "bash", "-c", &script]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "-W 2 files: {files:?}");
+    let total: u64 = files.iter().map(|f| capinfos_count(f)).sum();
+    let tty = std::fs::read_to_string(&tty_log).unwrap_or_default();
+    assert!(
+        tty.contains("\r\x1b[Kcaptured "),
+        "no in-place status line on the terminal: {tty:?}"
+    );
+    assert!(
+        tty.contains(&format!("{total} packets captured")),
+        "files hold {total} packets: {tty}"
+    );
+}
