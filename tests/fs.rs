@@ -1231,3 +1231,22 @@ fn cat_head_tail_agree_with_coreutils() {
         }
     }
 }
+
+#[test]
+fn devices_are_opened_only_when_asked() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let o = pod.toolbox(&[], &["cat", "/dev/zero"]);
+    refused(&o, "character special file");
+    assert!(o.stdout.is_empty());
+    let o = pod.toolbox(&[], &["grep", "-r", "x", "/dev"]);
+    assert!(!stderr(&o).contains("panicked"), "{}", show(&o));
+    assert!(o.stdout.is_empty(), "grep -r read a device: {}", show(&o));
+    // Asked explicitly: /dev/null reads as empty, /dev/urandom up to its first newline.
+    assert!(ok(&pod.toolbox(&[], &["cat", "--special", "/dev/null"])).is_empty());
+    let z = ok(&pod.toolbox(
+        &[],
+        &["head", "--special", "-n", "1", "--force", "/dev/urandom"],
+    ));
+    assert!(!z.is_empty());
+}
