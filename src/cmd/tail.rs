@@ -13,6 +13,9 @@ use crate::cli::Global;
 use crate::fs::content::{check_binary, last_lines_start, Sink};
 use crate::fs::FsRoot;
 
+/// How far back from the end `tail` reads looking for line starts.
+const MAX_BACK: u64 = 64 << 20;
+
 /// How often `-f` looks for new data.
 const POLL: Duration = Duration::from_millis(200);
 
@@ -64,7 +67,8 @@ fn last_lines(file: &mut File, n: usize, regular: bool) -> io::Result<(Vec<u8>, 
     const BLOCK: u64 = 64 * 1024;
     loop {
         let newlines = buf.iter().filter(|&&b| b == b'\n').count();
-        if from == 0 || newlines > n {
+        // Bounded: a file of one enormous line is shown from at most MAX_BACK before its end.
+        if from == 0 || newlines > n || buf.len() as u64 >= MAX_BACK {
             break;
         }
         let start = from.saturating_sub(BLOCK);
