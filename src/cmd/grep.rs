@@ -12,7 +12,7 @@ use clap::Args;
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::cli::Global;
-use crate::fs::content::{looks_binary, Sink, SNIFF};
+use crate::fs::content::{looks_binary, read_line_capped, Sink, SNIFF};
 use crate::fs::meta::Kind;
 use crate::fs::walk::{self, Entry, Visit, Visitor};
 use crate::fs::{FsError, FsRoot, Names};
@@ -55,40 +55,6 @@ pub struct GrepArgs {
 /// The longest line held in memory: a longer one (a binary file, a minified blob) is searched
 /// in pieces of this size, so a debug container with a small memory limit survives it.
 const MAX_LINE: usize = 1 << 20;
-
-/// `read_until(b'\n')` that stops after `cap` bytes.
-fn read_line_capped<R: BufRead>(r: &mut R, line: &mut Vec<u8>, cap: usize) -> io::Result<usize> {
-    let mut total = 0;
-    loop {
-        let (done, used) = {
-            let buf = match r.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if buf.is_empty() {
-                return Ok(total);
-            }
-            let room = cap - line.len();
-            let take = buf.len().min(room);
-            match buf[..take].iter().position(|&b| b == b'\n') {
-                Some(i) => {
-                    line.extend_from_slice(&buf[..=i]);
-                    (true, i + 1)
-                }
-                None => {
-                    line.extend_from_slice(&buf[..take]);
-                    (line.len() >= cap, take)
-                }
-            }
-        };
-        r.consume(used);
-        total += used;
-        if done {
-            return Ok(total);
-        }
-    }
-}
 
 struct Grep<'a, W: Write> {
     args: &'a GrepArgs,
@@ -258,24 +224,4 @@ pub fn run(global: &Global, args: GrepArgs) -> anyhow::Result<i32> {
     } else {
         1
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn capped_lines() {
-        let mut r = io::BufReader::with_capacity(4, &b"ab\ncdefgh\nij"[..]);
-        let mut line = Vec::new();
-        let mut got = Vec::new();
-        loop {
-            line.clear();
-            if read_line_capped(&mut r, &mut line, 5).unwrap() == 0 {
-                break;
-            }
-            got.push(String::from_utf8(line.clone()).unwrap());
-        }
-        assert_eq!(got, ["ab\n", "cdefg", "h\n", "ij"]);
-    }
 }

@@ -1,13 +1,13 @@
 //! `toolbox head`: the first lines of files of the target's root.
 
 use std::ffi::OsString;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufReader};
 use std::os::unix::ffi::OsStrExt;
 
 use clap::Args;
 
 use crate::cli::Global;
-use crate::fs::content::{check_binary, Sink};
+use crate::fs::content::{check_binary, read_line_capped, Sink};
 use crate::fs::FsRoot;
 
 /// Arguments of `toolbox head`.
@@ -51,9 +51,12 @@ pub fn run(global: &Global, args: HeadArgs) -> anyhow::Result<i32> {
         let mut reader = BufReader::with_capacity(64 * 1024, file);
         let mut line = Vec::new();
         let mut first = true;
-        for _ in 0..args.lines {
+        // Lines are read in pieces of at most 1 MiB, so one enormous line never has to fit
+        // in memory; only a piece that ends a line counts towards -n.
+        let mut left = args.lines;
+        while left > 0 {
             line.clear();
-            match reader.read_until(b'\n', &mut line) {
+            match read_line_capped(&mut reader, &mut line, 1 << 20) {
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(e) => {
@@ -73,6 +76,9 @@ pub fn run(global: &Global, args: HeadArgs) -> anyhow::Result<i32> {
                 }
             }
             sink.write(&line)?;
+            if line.ends_with(b"\n") {
+                left -= 1;
+            }
         }
     }
     sink.flush()?;

@@ -91,9 +91,63 @@ pub fn last_lines_start(buf: &[u8], n: usize) -> usize {
     0
 }
 
+/// `read_until(b'\n')` that stops after `cap` bytes, so an enormous line never has to fit in
+/// memory whole. Returns the bytes read (0 at the end).
+pub fn read_line_capped<R: std::io::BufRead>(
+    r: &mut R,
+    line: &mut Vec<u8>,
+    cap: usize,
+) -> io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let (done, used) = {
+            let buf = match r.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                return Ok(total);
+            }
+            let room = cap - line.len();
+            let take = buf.len().min(room);
+            match buf[..take].iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    line.extend_from_slice(&buf[..=i]);
+                    (true, i + 1)
+                }
+                None => {
+                    line.extend_from_slice(&buf[..take]);
+                    (line.len() >= cap, take)
+                }
+            }
+        };
+        r.consume(used);
+        total += used;
+        if done {
+            return Ok(total);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capped_lines() {
+        let mut r = io::BufReader::with_capacity(4, &b"ab\ncdefgh\nij"[..]);
+        let mut line = Vec::new();
+        let mut got = Vec::new();
+        loop {
+            line.clear();
+            if read_line_capped(&mut r, &mut line, 5).unwrap() == 0 {
+                break;
+            }
+            got.push(String::from_utf8(line.clone()).unwrap());
+        }
+        assert_eq!(got, ["ab\n", "cdefg", "h\n", "ij"]);
+    }
 
     #[test]
     fn tail_offsets() {
