@@ -984,6 +984,10 @@ fn grep_and_stat_agree_with_gnu_grep_and_stat() {
             &["-rc"],
             &["-rv", "-i"],
             &["-n"],
+            &["-rniw"],
+            &["-rhi"],
+            &["-rHiF"],
+            &["-rEic"],
         ] {
             let mut mine = vec!["grep"];
             mine.extend_from_slice(flags);
@@ -1003,6 +1007,30 @@ fn grep_and_stat_agree_with_gnu_grep_and_stat() {
                 show(&o)
             );
             assert_eq!(lines(&o.stdout), strip(&theirs.stdout), "{what}");
+        }
+    }
+    // -F takes metacharacters literally; without it they are a regex.
+    for flags in [&["-rcF"][..], &["-rc"]] {
+        for pattern in ["$uri;", "a.b", "["] {
+            let mut mine = vec!["grep"];
+            mine.extend_from_slice(flags);
+            mine.extend([pattern, "/etc/nginx"]);
+            let o = pod.toolbox(&[], &mine);
+            let dir = format!("{r}/etc/nginx");
+            let mut gnu = flags.to_vec();
+            gnu.extend([pattern, dir.as_str()]);
+            let theirs = run_bounded(60, "grep", &gnu);
+            assert_eq!(
+                o.status.code(),
+                theirs.status.code(),
+                "grep {flags:?} {pattern}\n{}",
+                show(&o)
+            );
+            assert_eq!(
+                lines(&o.stdout),
+                strip(&theirs.stdout),
+                "grep {flags:?} {pattern}"
+            );
         }
     }
     // stat: GNU stat's own output, line for line; owner names come from the target's passwd

@@ -19,7 +19,11 @@ use crate::fs::{FsError, FsRoot, Names};
 
 /// Arguments of `toolbox grep`.
 #[derive(Debug, Args)]
+#[command(disable_help_flag = true)]
 pub struct GrepArgs {
+    /// Print help.
+    #[arg(long, action = clap::ArgAction::Help)]
+    help: Option<bool>,
     /// Search directories recursively.
     #[arg(short = 'r', long = "recursive", visible_short_alias = 'R')]
     recursive: bool,
@@ -38,6 +42,21 @@ pub struct GrepArgs {
     /// Select lines that do not match.
     #[arg(short = 'v', long = "invert-match")]
     invert: bool,
+    /// PATTERN is a fixed string, not a regular expression.
+    #[arg(short = 'F', long = "fixed-strings")]
+    fixed: bool,
+    /// Match only whole words.
+    #[arg(short = 'w', long = "word-regexp")]
+    word: bool,
+    /// Extended regular expressions (the default syntax already is; accepted for habit).
+    #[arg(short = 'E', long = "extended-regexp")]
+    _extended: bool,
+    /// Always prefix lines with the file name.
+    #[arg(short = 'H', long = "with-filename", overrides_with = "no_filename")]
+    with_filename: bool,
+    /// Never prefix lines with the file name.
+    #[arg(short = 'h', long = "no-filename")]
+    no_filename: bool,
     /// Also read FIFOs, sockets and devices named on the command line.
     #[arg(long)]
     special: bool,
@@ -159,7 +178,16 @@ impl<W: Write> Visitor for Grep<'_, W> {
 
 /// Run `toolbox grep`.
 pub fn run(global: &Global, args: GrepArgs) -> anyhow::Result<i32> {
-    let re = match RegexBuilder::new(&args.pattern)
+    let mut pattern = if args.fixed {
+        regex::escape(&args.pattern)
+    } else {
+        args.pattern.clone()
+    };
+    if args.word {
+        // GNU grep -w: the match must not touch a word character on either side.
+        pattern = format!(r"(?:^|[^\w])(?:{pattern})(?:[^\w]|$)");
+    }
+    let re = match RegexBuilder::new(&pattern)
         .case_insensitive(args.ignore_case)
         .unicode(false)
         .build()
@@ -180,7 +208,7 @@ pub fn run(global: &Global, args: GrepArgs) -> anyhow::Result<i32> {
             crate::output::stdout_is_terminal(),
         ),
         names: Names::for_stdout(),
-        with_name: args.paths.len() > 1,
+        with_name: (args.paths.len() > 1 || args.with_filename) && !args.no_filename,
         matched: false,
         errors: 0,
     };
@@ -199,7 +227,7 @@ pub fn run(global: &Global, args: GrepArgs) -> anyhow::Result<i32> {
                 Ok(node) if Kind::of(node.stat.st_mode) == Kind::Dir => {
                     // Names are shown for files found in a directory, as GNU grep does.
                     let single = g.with_name;
-                    g.with_name = true;
+                    g.with_name = !args.no_filename;
                     walk::walk(&root, path, &opts, &mut g)?;
                     g.with_name = single;
                     continue;
