@@ -252,8 +252,8 @@ impl FsRoot {
     }
 
     /// Open a file for reading: a FIFO, socket or device is refused unless `special`; a
-    /// directory is refused. The file is checked through an `O_PATH` descriptor before it is
-    /// opened, and checked again after (same inode) so a swap in between is detected.
+    /// directory is refused. The file is checked through an `O_PATH` descriptor and then that
+    /// same file is reopened for reading (see `reopen`): nothing is resolved twice.
     pub fn open_read(
         &self,
         path: &[u8],
@@ -262,18 +262,52 @@ impl FsRoot {
         let node = self.lookup(path, true)?;
         check_readable(path, &node.stat, special)?;
         let p = Path::new(std::ffi::OsStr::from_bytes(path));
-        let flags = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOCTTY;
-        let fd = with_noatime(|extra| open_in_root(self.fd(), p, flags | extra))
-            .map_err(|e| self.error(path, e))?;
+        let fd = reopen(node.fd.as_fd(), &node.stat, |flags| {
+            open_in_root(self.fd(), p, flags)
+        })
+        .map_err(|e| self.error(path, e))?;
         let st = fsops::fstat(fd.as_fd()).map_err(|e| self.error(path, e))?;
-        if st.st_dev != node.stat.st_dev || st.st_ino != node.stat.st_ino {
-            return Err(FsError::Path {
-                path: shown(path),
-                err: io::Error::other("changed while being opened"),
-            });
-        }
         Ok((clear_nonblock(fd), st))
     }
+}
+
+/// Open for reading the very file that the `O_PATH` descriptor `fd` (of status `st`) refers
+/// to, without resolving any path inside the target again: through toolbox's own
+/// `/proc/self/fd/N`, the reopening libpathrs and runc use. So the file that was checked (a
+/// regular file, not a FIFO or device) is the file that is opened, even if the target swaps
+/// names meanwhile. The result is checked to be the same inode. See: proc(5), /proc/pid/fd.
+///
+/// Without a procfs at `/proc` (ENOENT), `again` opens the file by its name once more; the
+/// inode check then still catches a swap, after the fact.
+fn reopen(
+    fd: BorrowedFd<'_>,
+    st: &libc::stat,
+    again: impl Fn(i32) -> io::Result<OwnedFd>,
+) -> io::Result<OwnedFd> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let proc_path = format!("/proc/self/fd/{}", fd.as_raw_fd());
+    let flags = libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
+    let open = |extra: i32| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(flags | extra)
+            .open(&proc_path)
+            .map(OwnedFd::from)
+    };
+    let new = match with_noatime(open) {
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
+            with_noatime(|extra| again(libc::O_RDONLY | flags | extra))?
+        }
+        r => r?,
+    };
+    let got = fsops::fstat(new.as_fd())?;
+    if (got.st_dev, got.st_ino) != (st.st_dev, st.st_ino) {
+        return Err(io::Error::other(
+            "reopened a different file (is toolbox's /proc its own?)",
+        ));
+    }
+    Ok(new)
 }
 
 /// Whether a file of this status may be opened for reading.
@@ -311,18 +345,21 @@ pub fn clear_nonblock(fd: OwnedFd) -> std::fs::File {
     std::fs::File::from(fd)
 }
 
-/// Open the child `name` of directory `dir` for reading, not following a symlink and never
-/// blocking on a FIFO; it must still be a regular file once open.
+/// Open the child `name` of directory `dir` for reading: looked up without following a
+/// symlink, checked to be a regular file, then reopened (see `reopen`), so a FIFO or device
+/// swapped in is never opened.
 pub fn open_child_file(
     dir: BorrowedFd<'_>,
     name: &CStr,
 ) -> io::Result<(std::fs::File, libc::stat)> {
-    let flags = libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY;
-    let fd = with_noatime(|extra| fsops::openat(dir, name, flags | extra))?;
-    let st = fsops::fstat(fd.as_fd())?;
+    let path_fd = fsops::openat(dir, name, libc::O_PATH | libc::O_NOFOLLOW)?;
+    let st = fsops::fstat(path_fd.as_fd())?;
     if st.st_mode & libc::S_IFMT != libc::S_IFREG {
         return Err(io::Error::other("is no longer a regular file"));
     }
+    let fd = reopen(path_fd.as_fd(), &st, |flags| {
+        fsops::openat(dir, name, flags | libc::O_NOFOLLOW)
+    })?;
     Ok((clear_nonblock(fd), st))
 }
 
