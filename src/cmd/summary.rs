@@ -40,6 +40,7 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
             }
             next.push("toolbox target".into());
             trace_pids = t.members.iter().map(|m| m.pid.to_string()).collect();
+            next.push("toolbox ls -l /etc    (and cat, tree, find, grep, export: paths in the target's root)".into());
             Some(t.pid)
         }
         Err(e) => {
