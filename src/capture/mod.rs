@@ -300,12 +300,18 @@ const RETIRE_TIMEOUT: Duration = Duration::from_millis(100);
 /// Capture live until a signal, `-c`, `--duration` or an error; returns the statistics.
 pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
     // Signals only raise a flag, from the start: a Ctrl-C while opening still ends cleanly.
+    // A second signal ends toolbox at once (exit 128+N, as the shell reports it): the handlers
+    // restart interrupted system calls, so opening a FIFO nobody reads, or writing to a pipe
+    // nobody drains, would otherwise outlast every Ctrl-C and SIGTERM. The shutdown action must
+    // be registered before the flag (signal-hook runs them in order).
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [
         signal_hook::consts::SIGINT,
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
     ] {
+        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, Arc::clone(&stop))
+            .map_err(CaptureError::Signals)?;
         signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(CaptureError::Signals)?;
     }
     let ctx = caps::Context::read();
