@@ -351,7 +351,14 @@ impl Scan {
                     pid: p.pid,
                     comm: p.comm.clone(),
                     command: p.command(),
-                    flag: if unique && !p.comm.contains(char::is_whitespace) {
+                    // Only a comm that can be typed as it prints: no spaces, no control
+                    // characters (an escape sequence in comm would reach the terminal here).
+                    flag: if unique
+                        && !p.comm.is_empty()
+                        && !p
+                            .comm
+                            .contains(|c: char| c.is_whitespace() || c.is_control())
+                    {
                         format!("--target {}", p.comm)
                     } else {
                         format!("--pid {}", p.pid)
@@ -635,6 +642,15 @@ mod tests {
         let scan = Scan::classify(vec![p(7, 0, "nginx", 20), worker]);
         assert_eq!(scan.groups, vec![vec![7, 13]]);
         assert_eq!(scan.choose(&Selector::Auto).unwrap().pid, 7);
+    }
+
+    #[test]
+    fn hostile_comm_is_never_printed_raw_in_the_candidate_list() {
+        let scan = Scan::classify(vec![p(7, 0, "nginx", 20), p(9, 0, "x\x1b[2Jy", 30)]);
+        let msg = scan.choose(&Selector::Auto).unwrap_err().to_string();
+        assert!(!msg.contains('\x1b'), "{msg:?}");
+        assert!(msg.contains("select with: --pid 9"), "{msg}");
+        assert!(msg.contains("select with: --target nginx"), "{msg}");
     }
 
     #[test]
