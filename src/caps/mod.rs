@@ -222,7 +222,11 @@ pub fn denied(
             fix::CUSTOM_CHROOT,
         )),
         Feature::Ps => Some(d(
-            "the kernel hides this process's details (procfs hidepid or a different user)".into(),
+            if ctx.has(Capability::CAP_SYS_PTRACE) {
+                "the kernel hides this process's details (procfs hidepid or a different user) even though toolbox has CAP_SYS_PTRACE".into()
+            } else {
+                "the kernel hides this process's details (procfs hidepid or a different user) from anyone without CAP_SYS_PTRACE, which toolbox does not have".into()
+            },
             fix::CUSTOM_ROOT,
         )),
         Feature::Trace | Feature::Fs | Feature::Exec => {
@@ -435,5 +439,46 @@ impl Report {
             target: subject,
             features,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unprivileged() -> Context {
+        Context {
+            uid: 0,
+            euid: 0,
+            effective: BTreeSet::new(),
+            permitted: BTreeSet::new(),
+            bounding: BTreeSet::new(),
+            no_new_privs: false,
+            seccomp: "disabled".into(),
+            seccomp_filters: None,
+            yama_ptrace_scope: None,
+        }
+    }
+
+    #[test]
+    fn every_refusal_names_a_capability_and_the_kubectl_fix() {
+        let ctx = unprivileged();
+        let subject = Subject {
+            pid: 7,
+            uid: Some(101),
+            dumpable: Some(false),
+        };
+        for feature in Feature::ALL {
+            for errno in [libc::EPERM, libc::EACCES] {
+                let err = io::Error::from_raw_os_error(errno);
+                let d = denied(&ctx, feature, Some(&subject), "cannot", &err)
+                    .unwrap_or_else(|| panic!("{feature:?} {errno}: not a permission error"));
+                let text = d.to_string();
+                assert!(text.contains("CAP_"), "{feature:?}: {text}");
+                assert!(text.contains("kubectl debug"), "{feature:?}: {text}");
+            }
+        }
+        let other = io::Error::from_raw_os_error(libc::ENOENT);
+        assert!(denied(&ctx, Feature::Ps, None, "cannot", &other).is_none());
     }
 }
