@@ -200,6 +200,25 @@ fn filter_hint(valid: impl Fn(&str) -> bool, filter: &str) -> String {
     String::new()
 }
 
+/// Compile and install `filter` (nothing when empty); a bad one is an error pointing at the part
+/// that does not compile.
+fn set_filter<T: pcap::Activated + ?Sized>(
+    cap: &mut Capture<T>,
+    filter: &str,
+) -> Result<(), CaptureError> {
+    if filter.is_empty() {
+        return Ok(());
+    }
+    cap.filter(filter, true).map_err(|e| {
+        let hint = filter_hint(|f| cap.compile(f, true).is_ok(), filter);
+        CaptureError::Filter {
+            filter: filter.to_string(),
+            msg: e.to_string(),
+            hint,
+        }
+    })
+}
+
 fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -350,16 +369,7 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
             }
         }
     }
-    if !opts.filter.is_empty() {
-        if let Err(e) = cap.filter(&opts.filter, true) {
-            let hint = filter_hint(|f| cap.compile(f, true).is_ok(), &opts.filter);
-            return Err(CaptureError::Filter {
-                filter: opts.filter.clone(),
-                msg: e.to_string(),
-                hint,
-            });
-        }
-    }
+    set_filter(&mut cap, &opts.filter)?;
     let linktype = cap.get_datalink();
     let mut cap = cap.setnonblock().map_err(open_err)?;
     let mut sink = Sink::new(opts, linktype.0, opts.snaplen as u32)?;
@@ -506,16 +516,7 @@ pub fn read_file(opts: &Options, path: &std::path::Path) -> Result<u64, CaptureE
         msg: e.to_string(),
     };
     let mut cap = Capture::from_file(path).map_err(read_err)?;
-    if !opts.filter.is_empty() {
-        if let Err(e) = cap.filter(&opts.filter, true) {
-            let hint = filter_hint(|f| cap.compile(f, true).is_ok(), &opts.filter);
-            return Err(CaptureError::Filter {
-                filter: opts.filter.clone(),
-                msg: e.to_string(),
-                hint,
-            });
-        }
-    }
+    set_filter(&mut cap, &opts.filter)?;
     let linktype = cap.get_datalink();
     eprintln!(
         "reading from file {}, link-type {}",
