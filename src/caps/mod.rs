@@ -101,7 +101,8 @@ fn names(set: CapSet) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-fn status_field(status: &str, key: &str) -> Option<String> {
+/// The value of `Key:` in a `/proc/PID/status` text, trimmed.
+pub fn status_field(status: &str, key: &str) -> Option<String> {
     status.lines().find_map(|l| {
         l.strip_prefix(key)?
             .strip_prefix(':')

@@ -218,14 +218,6 @@ pub fn cap_names(mask: u64) -> Vec<String> {
     out.into_iter().map(|(_, n)| n).collect()
 }
 
-fn status_value(status: &str, key: &str) -> Option<String> {
-    status.lines().find_map(|l| {
-        l.strip_prefix(key)?
-            .strip_prefix(':')
-            .map(|v| v.trim().to_string())
-    })
-}
-
 /// Turns a failed read into an [`Unreadable`] entry, with the permission fix when it is one.
 struct Problems {
     ctx: Context,
@@ -436,7 +428,8 @@ pub fn inspect(
             }
             .to_string()
         }),
-        seccomp_filters: status_value(&status_text, "Seccomp_filters").and_then(|v| v.parse().ok()),
+        seccomp_filters: caps::status_field(&status_text, "Seccomp_filters")
+            .and_then(|v| v.parse().ok()),
         no_new_privs: status.as_ref().and_then(|s| s.nonewprivs).map(|n| n != 0),
         oom_score: num("oom_score"),
         oom_score_adj: num("oom_score_adj"),

@@ -10,9 +10,6 @@ use std::path::{Path, PathBuf};
 
 use crate::target::scan::ns_inode;
 
-/// `PF_KTHREAD` in `/proc/PID/stat` flags. See: include/linux/sched.h.
-const PF_KTHREAD: u32 = 0x0020_0000;
-
 /// The fields of `/proc/PID/stat` (or `/proc/PID/task/TID/stat`) that `ps` shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stat {
@@ -92,7 +89,7 @@ impl Stat {
 
     /// A kernel thread: no user space. Same test as discovery's.
     pub fn is_kernel_thread(&self, has_cmdline: bool) -> bool {
-        self.flags & PF_KTHREAD != 0 || self.pid == 2 || (self.ppid == 2 && !has_cmdline)
+        crate::target::scan::is_kernel_thread(self.flags, self.pid, self.ppid, has_cmdline)
     }
 }
 
