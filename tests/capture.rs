@@ -112,6 +112,24 @@ impl DebugCapture {
     }
 }
 
+/// A network namespace of our own (`ip netns add`), deleted when dropped (also on failure).
+struct Netns(String);
+
+impl Netns {
+    fn add(prefix: &str) -> Netns {
+        let name = format!("{prefix}{}", std::process::id());
+        let o = run_bounded(20, "ip", &["netns", "add", &name]);
+        assert!(o.status.success(), "ip netns add: {}", stderr(&o));
+        Netns(name)
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
 fn tmpdir() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("toolbox-capture-")
@@ -444,16 +462,8 @@ fn lines_match_tcpdump_on_a_pcap_written_by_toolbox() {
 #[serial]
 fn lines_match_tcpdump_for_icmp_udp_and_ipv6() {
     require_pod!();
-    let ns = format!("toolbox-capture-{}", std::process::id());
-    struct Ns(String);
-    impl Drop for Ns {
-        fn drop(&mut self) {
-            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-        }
-    }
-    let o = run_bounded(20, "ip", &["netns", "add", &ns]);
-    assert!(o.status.success(), "ip netns add: {}", stderr(&o));
-    let _guard = Ns(ns.clone());
+    let netns = Netns::add("toolbox-capture-");
+    let ns = netns.0.clone();
     let o = run_bounded(20, "ip", &["-n", &ns, "link", "set", "lo", "up"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let dir = tmpdir();
@@ -658,16 +668,8 @@ fn disk_full_leaves_a_valid_file_and_a_clear_error() {
 #[serial]
 fn packets_just_before_sigint_are_kept() {
     require_pod!();
-    let ns = format!("toolbox-capture-int-{}", std::process::id());
-    struct Ns(String);
-    impl Drop for Ns {
-        fn drop(&mut self) {
-            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-        }
-    }
-    let o = run_bounded(20, "ip", &["netns", "add", &ns]);
-    assert!(o.status.success(), "ip netns add: {}", stderr(&o));
-    let _guard = Ns(ns.clone());
+    let netns = Netns::add("toolbox-capture-int-");
+    let ns = netns.0.clone();
     let dir = tmpdir();
     let file = dir.path().join("int.pcap");
     let script = format!(
@@ -761,16 +763,8 @@ fn live_lines_match_tcpdump_live() {
 #[serial]
 fn time_rotation_ends_after_w_files_with_a_status_line() {
     require_pod!();
-    let ns = format!("toolbox-capture-g-{}", std::process::id());
-    struct Ns(String);
-    impl Drop for Ns {
-        fn drop(&mut self) {
-            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-        }
-    }
-    let o = run_bounded(20, "ip", &["netns", "add", &ns]);
-    assert!(o.status.success(), "ip netns add: {}", stderr(&o));
-    let _guard = Ns(ns.clone());
+    let netns = Netns::add("toolbox-capture-g-");
+    let ns = netns.0.clone();
     let dir = tmpdir();
     let tty_log = dir.path().join("tty.log");
     // script(1) gives toolbox a terminal; ping keeps packets coming for longer than two seconds.
