@@ -599,7 +599,10 @@ fn write_to_a_terminal_is_refused() {
         out.contains("refusing to write binary pcap data to a terminal"),
         "{out}"
     );
-    assert!(!o.status.success() || out.contains("toolbox: "), "{out}");
+    // script -e exits with toolbox's status: a refusal is a failure, not a pass.
+    assert!(!o.status.success(), "exit {:?}: {out}", o.status.code());
+    assert!(out.contains("toolbox: "), "{out}");
+    assert!(!out.contains("panicked"), "{out}");
 }
 
 /// Disk full while writing: a clear error, and the file left behind is valid up to its last
