@@ -30,7 +30,11 @@ pub enum CaptureError {
     #[error(transparent)]
     Denied(#[from] caps::Denied),
     /// libpcap could not open the interface.
-    #[error("cannot capture on {iface}: {msg}")]
+    #[error(
+        "cannot capture on {}: {}",
+        crate::output::sanitize(iface),
+        crate::output::sanitize(msg)
+    )]
     Open {
         /// Interface name.
         iface: String,
@@ -51,7 +55,7 @@ pub enum CaptureError {
         hint: String,
     },
     /// Reading a capture file failed.
-    #[error("cannot read {path}: {msg}")]
+    #[error("cannot read {}: {}", shown(path), crate::output::sanitize(msg))]
     Read {
         /// The file.
         path: PathBuf,
@@ -59,7 +63,11 @@ pub enum CaptureError {
         msg: String,
     },
     /// A record in a capture file is truncated or corrupt.
-    #[error("{path}: packet {packet} is truncated or corrupt: {msg}")]
+    #[error(
+        "{}: packet {packet} is truncated or corrupt: {}",
+        shown(path),
+        crate::output::sanitize(msg)
+    )]
     Corrupt {
         /// The file.
         path: PathBuf,
@@ -78,7 +86,11 @@ pub enum CaptureError {
     #[error("cannot list interfaces: {0}")]
     List(String),
     /// Capture statistics or the capture loop failed.
-    #[error("capture on {iface} failed: {msg}")]
+    #[error(
+        "capture on {} failed: {}",
+        crate::output::sanitize(iface),
+        crate::output::sanitize(msg)
+    )]
     Loop {
         /// Interface name.
         iface: String,
@@ -91,6 +103,11 @@ pub enum CaptureError {
     /// Signal handlers could not be installed.
     #[error("cannot install signal handlers")]
     Signals(#[source] io::Error),
+}
+
+/// A path as an error message shows it: user-typed, and echoed by libpcap, so sanitised.
+pub(crate) fn shown(path: &std::path::Path) -> String {
+    crate::output::sanitize(&path.display().to_string())
 }
 
 /// A resolved capture request.
@@ -554,6 +571,33 @@ pub fn read_file(opts: &Options, path: &std::path::Path) -> Result<u64, CaptureE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_never_echo_escape_sequences() {
+        let path = PathBuf::from("x\x1b[2J.pcap");
+        let errors = [
+            CaptureError::Open {
+                iface: "lo\x1b[31m".into(),
+                msg: "lo\x1b[31m: No such device".into(),
+            },
+            CaptureError::Read {
+                path: path.clone(),
+                msg: "x\x1b[2J.pcap: no".into(),
+            },
+            CaptureError::Corrupt {
+                path: path.clone(),
+                packet: 1,
+                msg: String::new(),
+            },
+            CaptureError::Write(WriteError::Create {
+                path,
+                source: io::Error::from_raw_os_error(libc::ENOENT),
+            }),
+        ];
+        for e in errors {
+            assert!(!e.to_string().contains('\x1b'), "{e}");
+        }
+    }
 
     #[test]
     fn filter_hint_points_after_longest_valid_prefix() {

@@ -33,7 +33,7 @@ pub struct Header {
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// Creating a file failed.
-    #[error("cannot create {path}")]
+    #[error("cannot create {}", super::shown(path))]
     Create {
         /// The file.
         path: PathBuf,
@@ -41,7 +41,7 @@ pub enum WriteError {
         source: io::Error,
     },
     /// Writing failed; the file was cut back to its last whole packet.
-    #[error("cannot write {path} (it was cut back to its last whole packet and is valid: {kept} packets, {bytes} bytes)")]
+    #[error("cannot write {} (it was cut back to its last whole packet and is valid: {kept} packets, {bytes} bytes)", super::shown(path))]
     Write {
         /// The file (`-` for standard output).
         path: PathBuf,
