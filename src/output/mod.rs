@@ -34,10 +34,23 @@ pub fn sanitize(s: &str) -> String {
                     out.push_str(&format!("\\x{unit:02x}"));
                 }
             }
+            // Bidirectional overrides and isolates reorder what follows them on the screen (a
+            // file name or comm could show as something else), zero-width characters hide.
+            // See: Unicode TR9; CVE-2021-42574 ("Trojan Source").
+            c if is_invisible_format(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Unicode format characters that change how the text around them is displayed.
+fn is_invisible_format(c: char) -> bool {
+    // ZWNJ and ZWJ (U+200C, U+200D) are left alone: scripts and emoji need them to render.
+    matches!(
+        c,
+        '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
+    )
 }
 
 /// [`sanitize`] for bytes that may not be UTF-8.
@@ -91,6 +104,8 @@ mod tests {
     fn sanitize_escapes_controls() {
         assert_eq!(sanitize("a\x1b[31mb\n"), "a\\x1b[31mb\\n");
         assert_eq!(sanitize("plain"), "plain");
+        assert_eq!(sanitize("a\u{202e}txt.exe"), "a\\u{202e}txt.exe");
+        assert_eq!(sanitize("日本\u{200b}"), "日本\\u{200b}");
         assert_eq!(sanitize_bytes(b"x\xffy"), "x\u{fffd}y");
     }
 
