@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::target::root::open_in_root;
+use crate::target::root::open_regular_in_root;
 use crate::target::Root;
 
 /// Above this a v1 limit means "no limit" (the kernel reports `PAGE_COUNTER_MAX` pages).
@@ -99,9 +99,7 @@ impl Dir {
         let path = self.path.join(file);
         let f = match &self.root {
             None => std::fs::File::open(&path).ok()?,
-            Some(fd) => std::fs::File::from(
-                open_in_root(fd.as_fd(), &path, libc::O_RDONLY | libc::O_NONBLOCK).ok()?,
-            ),
+            Some(fd) => open_regular_in_root(fd.as_fd(), &path).ok()?,
         };
         if !f.metadata().ok()?.is_file() {
             return None;
