@@ -184,6 +184,37 @@ fn assert_get_and_ok(path: &Path) {
     );
 }
 
+/// A range of local ports for this test process's own requests: a filter on it keeps out the
+/// requests other tests (in other worktrees too) send to the shared pod's nginx at the same time.
+fn own_ports() -> String {
+    let base = 40_000 + (std::process::id() % 20) * 1000;
+    format!("{base}-{}", base + 999)
+}
+
+/// `curl http://127.0.0.1/` in the pod's network namespace from a port in `ports`.
+fn curl_from(pod: &Pod, ports: &str) {
+    let pid = pod.nginx_pid().to_string();
+    let o = run_bounded(
+        20,
+        "nsenter",
+        &[
+            "-t",
+            &pid,
+            "-n",
+            "curl",
+            "-sS",
+            "-o",
+            "/dev/null",
+            "--max-time",
+            "10",
+            "--local-port",
+            ports,
+            "http://127.0.0.1/",
+        ],
+    );
+    assert!(o.status.success(), "curl: {}", stderr(&o));
+}
+
 /// The `N packets captured` figure of toolbox's exit statistics.
 fn captured(err: &str) -> u64 {
     err.lines()
@@ -198,10 +229,25 @@ fn write_stdout_with_count_is_read_by_tshark() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
     let dir = tmpdir();
+    // Port 80, and only our own requests: with other tests' requests mixed in, the first 20
+    // packets need not hold a whole GET and its 200 OK.
+    let ports = own_ports();
     let mut dc = DebugCapture::start(
         &pod,
         dir.path(),
-        &["-i", "any", "-c", "20", "-w", "-", "port", "80"],
+        &[
+            "-i",
+            "any",
+            "-c",
+            "20",
+            "-w",
+            "-",
+            "port",
+            "80",
+            "and",
+            "portrange",
+            &ports,
+        ],
     );
     // About ten packets per request; -c 20 ends the capture after two or three.
     let started = Instant::now();
@@ -210,7 +256,7 @@ fn write_stdout_with_count_is_read_by_tshark() {
             started.elapsed() < Duration::from_secs(40),
             "capture never got 20 packets"
         );
-        pod.curl("/");
+        curl_from(&pod, &ports);
     }
     let o = dc.wait(10);
     assert!(o.status.success(), "exit {:?}: {}", o.status, stderr(&o));
@@ -710,8 +756,9 @@ fn live_lines_match_tcpdump_live() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
     let dir = tmpdir();
-    // Only our own requests: curl binds its source port in a range nothing else uses.
-    let filter = ["tcp", "port", "80", "and", "portrange", "46000-46999"];
+    // Only our own requests: curl binds its source port in a range of this test process's own.
+    let ports = own_ports();
+    let filter = ["tcp", "port", "80", "and", "portrange", &ports];
     let file = dir.path().join("live-ref.pcap");
     let pid = pod.nginx_pid().to_string();
     let mut td = Command::new("timeout")
@@ -736,23 +783,7 @@ fn live_lines_match_tcpdump_live() {
             started.elapsed() < Duration::from_secs(40),
             "captures never got 20 packets"
         );
-        let o = run_bounded(
-            20,
-            "nsenter",
-            &[
-                "-t",
-                &pid,
-                "-n",
-                "curl",
-                "-sS",
-                "-o",
-                "/dev/null",
-                "--local-port",
-                "46000-46999",
-                "http://127.0.0.1/",
-            ],
-        );
-        assert!(o.status.success(), "curl: {}", stderr(&o));
+        curl_from(&pod, &ports);
     }
     let o = dc.wait(10);
     assert!(o.status.success(), "{}", stderr(&o));
