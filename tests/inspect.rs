@@ -7,17 +7,8 @@ mod common;
 
 use std::process::Command;
 
-use common::{json, stdout, PidMode, Pod};
+use common::{json, ns_pid, stdout, PidMode, Pod};
 use serde_json::Value;
-
-fn ns_pid(host_pid: i32) -> i64 {
-    let status = std::fs::read_to_string(format!("/proc/{host_pid}/status")).expect("status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("NSpid:"))
-        .and_then(|l| l.split_whitespace().last()?.parse().ok())
-        .expect("NSpid")
-}
 
 fn podman_inspect(container: &str, format: &str) -> String {
     common::podman_ok(&["inspect", "--format", format, container])

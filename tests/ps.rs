@@ -6,7 +6,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Child, Command, Stdio};
 
-use common::{assert_clean_error, json, stdout, PidMode, Pod};
+use common::{assert_clean_error, json, ns_pid, stdout, PidMode, Pod};
 use serde_json::Value;
 
 /// Real `ps` must exist; under CI its absence fails the test, elsewhere it is a loud skip.
@@ -376,16 +376,6 @@ fn threads_listed_with_l() {
 }
 
 // --- in the test pod --------------------------------------------------------------------------
-
-/// The namespaced PID of a host PID, from the last field of `NSpid:` in the host's /proc.
-fn ns_pid(host_pid: i32) -> i64 {
-    let status = std::fs::read_to_string(format!("/proc/{host_pid}/status")).expect("status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("NSpid:"))
-        .and_then(|l| l.split_whitespace().last()?.parse().ok())
-        .expect("NSpid")
-}
 
 fn find(v: &Value, pred: impl Fn(&Value) -> bool) -> Option<&Value> {
     rows(v).iter().find(|r| pred(r))
