@@ -322,3 +322,33 @@ fn cpu_limit_of_a_limited_container() {
         );
     }
 }
+
+/// Under `hidepid=1` the process exists but its files are closed to another user: inspect says
+/// which capability is missing and how to get it, not that the process does not exist. The
+/// reference is /proc itself: the directory is listed while its stat file cannot be read.
+#[test]
+fn hidden_process_is_a_permission_error_not_a_missing_one() {
+    require_pod!();
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let bin = dir.path().join("toolbox");
+    std::fs::copy(common::bin(), &bin).expect("copy toolbox");
+    let script = format!(
+        "mount -t proc -o hidepid=1 proc /proc && \
+         test -d /proc/1 && ! setpriv --reuid=65534 --regid=65534 --clear-groups cat /proc/1/stat >/dev/null 2>&1 && \
+         setpriv --reuid=65534 --regid=65534 --clear-groups {bin} inspect 1",
+        bin = bin.display()
+    );
+    let o = common::run_bounded(
+        60,
+        "unshare",
+        &["-m", "--propagation", "private", "sh", "-c", &script],
+    );
+    common::assert_clean_error(&o);
+    let err = common::stderr(&o);
+    assert!(err.contains("cannot inspect PID 1"), "{err}");
+    assert!(err.contains("CAP_SYS_PTRACE"), "{err}");
+    assert!(err.contains("kubectl debug"), "{err}");
+    assert!(!err.contains("no process with PID"), "{err}");
+}

@@ -250,14 +250,34 @@ impl Problems {
     }
 }
 
+/// Why `pid` cannot be inspected at all: it does not exist, or (EACCES) the kernel hides it, which
+/// is a permission with a fix, not a missing process.
+fn not_readable(pid: i32, e: procfs::ProcError) -> PsError {
+    let procfs::ProcError::PermissionDenied(_) = e else {
+        return PsError::NoSuchPid(pid);
+    };
+    let err = io::Error::from_raw_os_error(libc::EACCES);
+    let what = format!("cannot inspect PID {pid}");
+    match caps::denied(
+        &Context::read(),
+        Feature::Ps,
+        Some(&Subject::read(pid)),
+        &what,
+        &err,
+    ) {
+        Some(d) => PsError::Denied(d),
+        None => PsError::NoSuchPid(pid),
+    }
+}
+
 /// Inspect `pid`. `env` includes the environment.
 pub fn inspect(
     pid: i32,
     env: bool,
     role: Option<crate::target::Role>,
 ) -> Result<Inspection, PsError> {
-    let proc = procfs::process::Process::new(pid).map_err(|_| PsError::NoSuchPid(pid))?;
-    let stat = proc.stat().map_err(|_| PsError::NoSuchPid(pid))?;
+    let proc = procfs::process::Process::new(pid).map_err(|e| not_readable(pid, e))?;
+    let stat = proc.stat().map_err(|e| not_readable(pid, e))?;
     let clock = Clock::read();
     let mut p = Problems {
         ctx: Context::read(),

@@ -48,6 +48,10 @@ pub enum PsError {
     /// Target discovery failed for an explicit `--pid`/`--target`.
     #[error(transparent)]
     Target(#[from] TargetError),
+    /// The process exists but the kernel hides it (hidepid, another user without
+    /// CAP_SYS_PTRACE).
+    #[error(transparent)]
+    Denied(#[from] crate::caps::Denied),
 }
 
 /// One sort key of `--sort`.
