@@ -334,21 +334,28 @@ fn hidden_process_is_a_permission_error_not_a_missing_one() {
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let bin = dir.path().join("toolbox");
     std::fs::copy(common::bin(), &bin).expect("copy toolbox");
-    let script = format!(
-        "mount -t proc -o hidepid=1 proc /proc && \
-         test -d /proc/1 && ! setpriv --reuid=65534 --regid=65534 --clear-groups cat /proc/1/stat >/dev/null 2>&1 && \
-         setpriv --reuid=65534 --regid=65534 --clear-groups {bin} inspect 1",
-        bin = bin.display()
-    );
-    let o = common::run_bounded(
-        60,
-        "unshare",
-        &["-m", "--propagation", "private", "sh", "-c", &script],
-    );
-    common::assert_clean_error(&o);
-    let err = common::stderr(&o);
-    assert!(err.contains("cannot inspect PID 1"), "{err}");
-    assert!(err.contains("CAP_SYS_PTRACE"), "{err}");
-    assert!(err.contains("kubectl debug"), "{err}");
-    assert!(!err.contains("no process with PID"), "{err}");
+    // `inspect PID`, and `--pid PID` for the commands that choose a target with it.
+    for (args, what) in [
+        ("inspect 1", "cannot inspect PID 1"),
+        ("--pid 1 inspect", "cannot read PID 1"),
+        ("--pid 1 target", "cannot read PID 1"),
+    ] {
+        let script = format!(
+            "mount -t proc -o hidepid=1 proc /proc && \
+             test -d /proc/1 && ! setpriv --reuid=65534 --regid=65534 --clear-groups cat /proc/1/stat >/dev/null 2>&1 && \
+             setpriv --reuid=65534 --regid=65534 --clear-groups {bin} {args}",
+            bin = bin.display()
+        );
+        let o = common::run_bounded(
+            60,
+            "unshare",
+            &["-m", "--propagation", "private", "sh", "-c", &script],
+        );
+        common::assert_clean_error(&o);
+        let err = common::stderr(&o);
+        assert!(err.contains(what), "{args}: {err}");
+        assert!(err.contains("CAP_SYS_PTRACE"), "{args}: {err}");
+        assert!(err.contains("kubectl debug"), "{args}: {err}");
+        assert!(!err.contains("no process with PID"), "{args}: {err}");
+    }
 }

@@ -47,6 +47,9 @@ pub enum TargetError {
         /// Whether a pause process was seen (shared PID namespace without an app?).
         pause_seen: bool,
     },
+    /// `--pid` names a process the kernel hides from toolbox (hidepid, another user).
+    #[error(transparent)]
+    Denied(#[from] crate::caps::Denied),
     /// More than one container's main process qualifies.
     #[error("{} processes could be the target; choose one:\n{}", .0.len(), list_long(.0))]
     Ambiguous(Vec<Candidate>),
@@ -373,7 +376,7 @@ impl Scan {
         match sel {
             Selector::Pid(pid) => {
                 if self.get(*pid).is_none() {
-                    return Err(TargetError::NoSuchPid(*pid));
+                    return Err(hidden_or_missing(*pid));
                 }
                 Ok(Choice { pid: *pid, how: format!("selected with --pid {pid}") })
             }
@@ -410,6 +413,21 @@ impl Scan {
                 )),
             },
         }
+    }
+}
+
+/// Why `pid` is not in the scan: it does not exist, or the kernel refuses to show it (then the
+/// error names the capability and the fix).
+fn hidden_or_missing(pid: i32) -> TargetError {
+    let Err(err) = std::fs::read(format!("/proc/{pid}/stat")) else {
+        return TargetError::NoSuchPid(pid);
+    };
+    let ctx = crate::caps::Context::read();
+    let subject = crate::caps::Subject::read(pid);
+    let what = format!("cannot read PID {pid}");
+    match crate::caps::denied(&ctx, crate::caps::Feature::Ps, Some(&subject), &what, &err) {
+        Some(d) => TargetError::Denied(d),
+        None => TargetError::NoSuchPid(pid),
     }
 }
 
