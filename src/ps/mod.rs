@@ -687,10 +687,10 @@ pub fn write_json<W: Write>(
             if k > 0 {
                 out.write_all(b",")?;
             }
-            serde_json::to_writer(&mut *out, c.json).map_err(io::Error::from)?;
+            out.write_all(crate::output::json_compact(c.json)?.as_bytes())?;
             out.write_all(b":")?;
-            serde_json::to_writer(&mut *out, &(c.value)(r, clock).to_json())
-                .map_err(io::Error::from)?;
+            let value = crate::output::json_compact(&(c.value)(r, clock).to_json())?;
+            out.write_all(value.as_bytes())?;
         }
         out.write_all(b"}")?;
     }
