@@ -222,15 +222,7 @@ pub fn denied(
                 .into(),
             fix::CUSTOM_CHROOT,
         )),
-        Feature::Ps => Some(d(
-            if ctx.has(Capability::CAP_SYS_PTRACE) {
-                "the kernel hides this process's details (procfs hidepid or a different user) even though toolbox has CAP_SYS_PTRACE".into()
-            } else {
-                "the kernel hides this process's details (procfs hidepid or a different user) from anyone without CAP_SYS_PTRACE, which toolbox does not have".into()
-            },
-            fix::CUSTOM_ROOT,
-        )),
-        Feature::Trace | Feature::Fs | Feature::Exec => {
+        Feature::Ps | Feature::Trace | Feature::Fs | Feature::Exec => {
             Some(ptrace_denied(ctx, feature, subject, what, errno))
         }
     }
@@ -249,10 +241,12 @@ fn ptrace_denied(
         fix: fix.to_string(),
     };
     let has_ptrace = ctx.has(Capability::CAP_SYS_PTRACE);
-    let access = if feature == Feature::Trace {
-        "attach to"
-    } else {
-        "read the root of"
+    // Reading /proc/PID/{exe,cwd,fd,environ,...} (and, with hidepid, /proc/PID at all) passes
+    // the same ptrace-access check as browsing the root. See: ptrace(2), PTRACE_MODE_READ.
+    let access = match feature {
+        Feature::Trace => "attach to",
+        Feature::Ps => "read the details of",
+        _ => "read the root of",
     };
     if feature == Feature::Trace && sys::ptrace_syscall_probe().is_err() {
         return d(

@@ -228,7 +228,7 @@ struct Problems {
 impl Problems {
     fn io(&mut self, section: &'static str, err: &io::Error) {
         let what = format!("cannot read the {section} of PID {}", self.subject.pid);
-        let reason = match caps::denied(&self.ctx, Feature::Fs, Some(&self.subject), &what, err) {
+        let reason = match caps::denied(&self.ctx, Feature::Ps, Some(&self.subject), &what, err) {
             Some(d) => d.to_string(),
             None => format!("{what}: {err}"),
         };
