@@ -228,7 +228,7 @@ fn tree_order_and_depth_match_ps_axf() {
     if !require_ps() {
         return;
     }
-    let _sleepers = Sleepers::spawn(2);
+    let sleepers = Sleepers::spawn(2);
     let before = real_ps();
     let ours = stdout(&toolbox(&["ps", "--tree", "-w", "-o", "pid,command"]));
     let theirs = real_ps_args(true);
@@ -278,6 +278,15 @@ fn tree_order_and_depth_match_ps_axf() {
         .filter(|(p, _)| stable.contains(p))
         .map(|(p, cmd)| (p, depth(&cmd) + usize::from(under_init(p))))
         .collect();
+    // Two empty lists would agree too: the known workload must be in the comparison, nested
+    // below this test process.
+    for pid in sleepers.pids() {
+        let depth = theirs.iter().find(|(p, _)| *p == pid).map(|(_, d)| *d);
+        assert!(
+            depth.is_some_and(|d| d >= 1),
+            "sleeper {pid} not compared (depth {depth:?}); stable: {stable:?}"
+        );
+    }
     similar_asserts::assert_eq!(ours, theirs);
 }
 
