@@ -301,7 +301,13 @@ pub fn inspect(
         name: accounts.groups.name(id).map(str::to_string),
     };
 
-    let cmdline = p.get("command line", proc.cmdline()).unwrap_or_default();
+    let cmdline = match super::proc::read_bounded(&format!("/proc/{pid}/cmdline")) {
+        Ok(raw) => super::proc::parse_cmdline(&raw),
+        Err(e) => {
+            p.io("command line", &e);
+            Vec::new()
+        }
+    };
     let exe = p
         .get("executable", proc.exe())
         .map(|e| e.to_string_lossy().into_owned());
@@ -333,7 +339,7 @@ pub fn inspect(
         }
     };
     let environment = if env {
-        match std::fs::read(format!("/proc/{pid}/environ")) {
+        match super::proc::read_bounded(&format!("/proc/{pid}/environ")) {
             // Programs that rewrite their title (nginx) overwrite environ with it and NULs:
             // empty entries carry nothing.
             Ok(raw) => Some(

@@ -126,6 +126,21 @@ pub fn parse_cmdline(raw: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// The most toolbox reads of one `/proc` file. `cmdline` and `environ` show whatever memory range
+/// the process declares as its arguments or environment (prctl(2) PR_SET_MM_ARG_START/END, with
+/// CAP_SYS_RESOURCE), which can be far larger than any real command line; the kernel's own
+/// argument limit is a quarter of the stack limit, 2 MiB by default.
+pub const MAX_PROC_FILE: usize = 4 << 20;
+
+/// Read at most [`MAX_PROC_FILE`] bytes of a `/proc` file.
+pub fn read_bounded(path: &str) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    File::open(path)?
+        .take(MAX_PROC_FILE as u64)
+        .read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
 /// Reads `/proc` files into one reused buffer.
 #[derive(Debug, Default)]
 pub struct Reader {
@@ -203,7 +218,10 @@ impl Reader {
         let mut n = 0;
         loop {
             if n == self.buf.len() {
-                let grown = self.buf.len() * 2;
+                if n >= MAX_PROC_FILE {
+                    break;
+                }
+                let grown = (self.buf.len() * 2).min(MAX_PROC_FILE);
                 self.buf.resize(grown, 0);
             }
             match f.read(&mut self.buf[n..]) {
