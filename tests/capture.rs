@@ -542,33 +542,39 @@ fn lines_match_tcpdump_for_icmp_udp_and_ipv6() {
     }
 }
 
-#[test]
-fn corrupt_or_truncated_pcap_is_reported_not_a_panic() {
-    // The good file is made by Wireshark's text2pcap (no capture, no capability needed); the bad
-    // ones are cut or damaged copies of it, and tcpdump judges them first.
-    let dir = tmpdir();
-    let txt = dir.path().join("p.txt");
-    // One Ethernet/IPv4/UDP packet in text2pcap's hexdump format.
-    std::fs::write(
-        &txt,
-        "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\
-         0010  00 21 00 01 00 00 40 11 7c c9 7f 00 00 01 7f 00\n\
-         0020  00 01 9c 40 27 0f 00 0d fe 20 68 65 6c 6c 6f\n",
-    )
-    .expect("write");
-    let good = dir.path().join("good.pcap");
+/// One Ethernet/IPv4/UDP packet (127.0.0.1:40000 -> 127.0.0.1:9999, "hello") in text2pcap's
+/// hexdump format.
+const UDP_HEXDUMP: &str = "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\
+                           0010  00 21 00 01 00 00 40 11 7c c9 7f 00 00 01 7f 00\n\
+                           0020  00 01 9c 40 27 0f 00 0d fe 20 68 65 6c 6c 6f\n";
+
+/// Write `copies` of [`UDP_HEXDUMP`] as a pcap at `pcap` with Wireshark's text2pcap (no capture,
+/// no capability needed); returns the hexdump file it made next to it.
+fn text2pcap(copies: usize, pcap: &Path) -> PathBuf {
+    let txt = pcap.with_extension("txt");
+    std::fs::write(&txt, UDP_HEXDUMP.repeat(copies)).expect("write hexdump");
     let o = run_bounded(
-        30,
+        60,
         "text2pcap",
         &[
             "-q",
             "-F",
             "pcap",
             txt.to_str().expect("utf-8"),
-            good.to_str().expect("utf-8"),
+            pcap.to_str().expect("utf-8"),
         ],
     );
     assert!(o.status.success(), "text2pcap: {}", stderr(&o));
+    txt
+}
+
+#[test]
+fn corrupt_or_truncated_pcap_is_reported_not_a_panic() {
+    // The good file is made by Wireshark's text2pcap (no capture, no capability needed); the bad
+    // ones are cut or damaged copies of it, and tcpdump judges them first.
+    let dir = tmpdir();
+    let good = dir.path().join("good.pcap");
+    let txt = text2pcap(1, &good);
     let bytes = std::fs::read(&good).expect("read");
     assert_eq!(tcpdump_r(&good, &[]), toolbox_r(&good, &[]));
 
@@ -668,29 +674,8 @@ fn disk_full_leaves_a_valid_file_and_a_clear_error() {
     require_pod!();
     let dir = tmpdir();
     // 2,000 copies of one 47-byte packet: ~126 KB as pcap, twice the tmpfs.
-    let mut txt = String::new();
-    for _ in 0..2000 {
-        txt.push_str(
-            "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\
-             0010  00 21 00 01 00 00 40 11 7c c9 7f 00 00 01 7f 00\n\
-             0020  00 01 9c 40 27 0f 00 0d fe 20 68 65 6c 6c 6f\n",
-        );
-    }
-    let txt_path = dir.path().join("many.txt");
-    std::fs::write(&txt_path, txt).expect("write");
     let big = dir.path().join("many.pcap");
-    let o = run_bounded(
-        60,
-        "text2pcap",
-        &[
-            "-q",
-            "-F",
-            "pcap",
-            txt_path.to_str().expect("utf-8"),
-            big.to_str().expect("utf-8"),
-        ],
-    );
-    assert!(o.status.success(), "text2pcap: {}", stderr(&o));
+    text2pcap(2000, &big);
     let full = dir.path().join("full");
     std::fs::create_dir(&full).expect("mkdir");
     let kept = dir.path().join("kept.pcap");
