@@ -78,6 +78,26 @@ pub enum Command {
     Ps(cmd::ps::PsArgs),
     /// One process in depth: user, caps, limits, cgroup limits, sockets, mounts (default: the target).
     Inspect(cmd::inspect::InspectArgs),
+    /// List directories of the target's root (owners from its own /etc/passwd).
+    Ls(cmd::ls::LsArgs),
+    /// Print files of the target's root.
+    Cat(cmd::cat::CatArgs),
+    /// Print the first lines of files of the target's root.
+    Head(cmd::head::HeadArgs),
+    /// Print the last lines of files of the target's root; -f follows a growing log.
+    Tail(cmd::tail::TailArgs),
+    /// Draw a directory tree of the target's root.
+    Tree(cmd::tree::TreeArgs),
+    /// Search the target's root by name, type, size, age.
+    Find(cmd::find::FindArgs),
+    /// Show the status of files of the target's root.
+    Stat(cmd::stat::StatArgs),
+    /// Search files of the target's root for a regular expression.
+    Grep(cmd::grep::GrepArgs),
+    /// Write a tar (pax) stream of files of the target's root to stdout.
+    Export(cmd::export::ExportArgs),
+    /// Run a program from the target's root, chroot-style (--ns: in its namespaces too).
+    Exec(cmd::exec::ExecArgs),
 }
 
 /// Run the parsed command line; returns the process exit code.
@@ -90,6 +110,16 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Capture(args)) => cmd::capture::run(&global, args),
         Some(Command::Ps(args)) => cmd::ps::run(&global, args),
         Some(Command::Inspect(args)) => cmd::inspect::run(&global, args),
+        Some(Command::Ls(args)) => cmd::ls::run(&global, args),
+        Some(Command::Cat(args)) => cmd::cat::run(&global, args),
+        Some(Command::Head(args)) => cmd::head::run(&global, args),
+        Some(Command::Tail(args)) => cmd::tail::run(&global, args),
+        Some(Command::Tree(args)) => cmd::tree::run(&global, args),
+        Some(Command::Find(args)) => cmd::find::run(&global, args),
+        Some(Command::Stat(args)) => cmd::stat::run(&global, args),
+        Some(Command::Grep(args)) => cmd::grep::run(&global, args),
+        Some(Command::Export(args)) => cmd::export::run(&global, args),
+        Some(Command::Exec(args)) => cmd::exec::run(&global, args),
     }
 }
 

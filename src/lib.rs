@@ -11,6 +11,7 @@ pub mod caps;
 pub mod capture;
 pub mod cli;
 pub mod cmd;
+pub mod fs;
 pub mod output;
 pub mod ps;
 pub mod sys;

@@ -2,7 +2,17 @@
 
 pub mod caps;
 pub mod capture;
+pub mod cat;
+pub mod exec;
+pub mod export;
+pub mod find;
+pub mod grep;
+pub mod head;
 pub mod inspect;
+pub mod ls;
 pub mod ps;
+pub mod stat;
 pub mod summary;
+pub mod tail;
 pub mod target;
+pub mod tree;

@@ -37,6 +37,7 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
                 println!("skipped: {}", skipped.join("; "));
             }
             next.push("toolbox target".into());
+            next.push("toolbox ls -l /etc    (and cat, tree, find, grep, export: paths in the target's root)".into());
             Some(t.pid)
         }
         Err(e) => {

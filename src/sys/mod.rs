@@ -5,6 +5,8 @@
 #![allow(unsafe_code)]
 
 pub mod capture;
+pub mod exec;
+pub mod fsops;
 
 use std::ffi::CString;
 use std::io;

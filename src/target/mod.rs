@@ -5,6 +5,7 @@
 //! container; each group's init (parent outside the group) is that container's main process.
 
 pub mod passwd;
+pub mod resolve;
 pub mod root;
 pub mod scan;
 

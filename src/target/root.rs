@@ -50,11 +50,23 @@ use std::os::unix::fs::OpenOptionsExt;
 
 /// Open `path` inside the root `dir`: `..`, absolute and relative symlinks all stay inside it, and
 /// magic links (`/proc/self/root`-style) are refused. See: openat2(2), RESOLVE_IN_ROOT.
+///
+/// Without `openat2` (Linux < 5.6, or filtered by seccomp) the same semantics come from a
+/// user-space walk, [`super::resolve::open_in_root_userspace`].
 pub fn open_in_root(dir: BorrowedFd<'_>, path: &Path, flags: i32) -> io::Result<OwnedFd> {
+    // openat2 refuses (EINVAL) any flag but O_DIRECTORY/O_NOFOLLOW/O_CLOEXEC next to O_PATH.
+    let flags = if flags & libc::O_PATH != 0 {
+        flags
+    } else {
+        flags | libc::O_NOCTTY
+    };
+    if super::resolve::userspace() {
+        return super::resolve::open_in_root_userspace(dir, path, flags);
+    }
     sys::openat2(
         dir,
         path,
-        flags | libc::O_NOCTTY,
+        flags,
         libc::RESOLVE_IN_ROOT | libc::RESOLVE_NO_MAGICLINKS,
     )
 }

@@ -1,0 +1,266 @@
+//! `toolbox exec`: run a program from the target's file system, chroot-style in its root, and
+//! with `--ns` in its mount, UTS, IPC and network namespaces; with the target's environment.
+//! E.g. `toolbox exec -- /usr/sbin/nginx -t` checks nginx's config with nginx's own binary.
+
+use std::ffi::OsString;
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::caps::{self, Feature};
+use crate::cli::Global;
+use crate::fs::{describe, FsRoot};
+use crate::sys::exec::{run_in_root, Enter, Stage};
+use crate::target::Root;
+
+/// Errors of `toolbox exec`.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    /// The program is not in the root.
+    #[error("{program}: not found in the target's root (searched PATH={path})")]
+    NotFound {
+        /// As given.
+        program: String,
+        /// The PATH searched.
+        path: String,
+    },
+    /// A step before exec failed.
+    #[error("{program}: cannot {step}: {reason}")]
+    Failed {
+        /// What failed.
+        step: &'static str,
+        /// The program.
+        program: String,
+        /// Why.
+        reason: String,
+    },
+    /// `--ns` needs a process.
+    #[error("--ns needs a target process (not --root or --host)")]
+    NsWithoutProcess,
+    /// The target's environment could not be read.
+    #[error(
+        "cannot read the environment of PID {pid}: {reason} (pass --keep-env to use toolbox's own)"
+    )]
+    Environ {
+        /// PID.
+        pid: i32,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Arguments of `toolbox exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Also enter the target's mount, UTS, IPC and network namespaces.
+    #[arg(long)]
+    ns: bool,
+    /// Use toolbox's own environment instead of the target process's.
+    #[arg(long)]
+    keep_env: bool,
+    /// Set an environment variable (repeatable).
+    #[arg(short = 'e', long = "env", value_name = "KEY=VALUE")]
+    env: Vec<String>,
+    /// The program (a path inside the target's root, or a name looked up in the target's PATH)
+    /// and its arguments.
+    #[arg(
+        value_name = "CMD",
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    command: Vec<OsString>,
+}
+
+/// The search path when the environment has none (the target's PATH is empty, or `--root`).
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Namespaces `--ns` enters, mount last (joining it resets root and working directory).
+const NAMESPACES: [(&str, i32); 4] = [
+    ("uts", libc::CLONE_NEWUTS),
+    ("ipc", libc::CLONE_NEWIPC),
+    ("net", libc::CLONE_NEWNET),
+    ("mnt", libc::CLONE_NEWNS),
+];
+
+fn parse_env(bytes: &[u8]) -> Vec<(OsString, OsString)> {
+    bytes
+        .split(|&b| b == 0)
+        .filter(|kv| !kv.is_empty())
+        .filter_map(|kv| {
+            let eq = kv.iter().position(|&b| b == b'=')?;
+            Some((
+                OsString::from_vec(kv[..eq].to_vec()),
+                OsString::from_vec(kv[eq + 1..].to_vec()),
+            ))
+        })
+        .collect()
+}
+
+/// Find `program` inside the root: a path is taken as is; a bare name is searched in `path`
+/// (the target's PATH), each candidate resolved inside the root.
+fn resolve_program(root: &FsRoot, program: &[u8], path: &[u8]) -> Option<PathBuf> {
+    let is_exec = |p: &[u8]| {
+        root.lookup(p, true).is_ok_and(|n| {
+            n.stat.st_mode & libc::S_IFMT == libc::S_IFREG && n.stat.st_mode & 0o111 != 0
+        })
+    };
+    if program.contains(&b'/') {
+        let mut abs = Vec::new();
+        if !program.starts_with(b"/") {
+            abs.push(b'/');
+        }
+        abs.extend_from_slice(program);
+        return Some(PathBuf::from(OsString::from_vec(abs)));
+    }
+    for dir in path.split(|&b| b == b':').filter(|d| !d.is_empty()) {
+        let mut cand = dir.to_vec();
+        cand.push(b'/');
+        cand.extend_from_slice(program);
+        if is_exec(&cand) {
+            return Some(PathBuf::from(OsString::from_vec(cand)));
+        }
+    }
+    None
+}
+
+/// Run `toolbox exec`.
+pub fn run(global: &Global, args: ExecArgs) -> anyhow::Result<i32> {
+    let root = FsRoot::for_global(global)?;
+    let pid = match root.root {
+        Root::Process(pid) => Some(pid),
+        _ => None,
+    };
+    let mut env: Vec<(OsString, OsString)> = if args.keep_env {
+        std::env::vars_os().collect()
+    } else if let Some(pid) = pid {
+        match std::fs::read(format!("/proc/{pid}/environ")) {
+            Ok(b) => parse_env(&b),
+            Err(e) => {
+                let what = format!("cannot read the environment of PID {pid}");
+                if let Some(d) = caps::denied(
+                    &caps::Context::read(),
+                    Feature::Exec,
+                    Some(&caps::Subject::read(pid)),
+                    &what,
+                    &e,
+                ) {
+                    return Err(d.into());
+                }
+                return Err(ExecError::Environ {
+                    pid,
+                    reason: describe(&e),
+                }
+                .into());
+            }
+        }
+    } else {
+        vec![("PATH".into(), DEFAULT_PATH.into())]
+    };
+    for kv in &args.env {
+        let (k, v) = kv.split_once('=').unwrap_or((kv.as_str(), ""));
+        env.retain(|(ek, _)| ek != k);
+        env.push((k.into(), v.into()));
+    }
+    let search = env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.as_bytes().to_vec())
+        .unwrap_or_else(|| DEFAULT_PATH.as_bytes().to_vec());
+    let (program, rest) = args
+        .command
+        .split_first()
+        .ok_or_else(|| anyhow::anyhow!("no command given"))?;
+    let shown = crate::output::sanitize_bytes(program.as_bytes());
+    let Some(path) = resolve_program(&root, program.as_bytes(), &search) else {
+        return Err(ExecError::NotFound {
+            program: shown,
+            path: crate::output::sanitize_bytes(&search),
+        }
+        .into());
+    };
+    let mut namespaces: Vec<(OwnedFd, i32)> = Vec::new();
+    if args.ns {
+        let pid = pid.ok_or(ExecError::NsWithoutProcess)?;
+        for (name, kind) in NAMESPACES {
+            let p = format!("/proc/{pid}/ns/{name}");
+            let fd = std::fs::File::open(&p).map_err(|e| {
+                let what = format!("cannot open {p}");
+                match caps::denied(
+                    &caps::Context::read(),
+                    Feature::Exec,
+                    Some(&caps::Subject::read(pid)),
+                    &what,
+                    &e,
+                ) {
+                    Some(d) => anyhow::Error::from(d),
+                    None => anyhow::anyhow!("{what}: {}", describe(&e)),
+                }
+            })?;
+            namespaces.push((fd.into(), kind));
+        }
+    }
+    let root_fd = root
+        .fd()
+        .try_clone_to_owned()
+        .map_err(|e| anyhow::anyhow!("cannot duplicate the root descriptor: {e}"))?;
+    let enter = Enter {
+        root: root_fd,
+        namespaces,
+    };
+    match run_in_root(&path, rest, &env, enter) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            let step = match e.stage {
+                Stage::Setns => "enter the target's namespaces",
+                Stage::Chroot => "chroot into the target's root",
+                Stage::Chdir => "change to / in the target's root",
+                Stage::Exec => "execute",
+            };
+            let what = format!("{shown}: cannot {step}");
+            if e.stage == Stage::Setns && e.error.raw_os_error() == Some(libc::EPERM) {
+                return Err(caps::Denied {
+                    what,
+                    reason: "joining another container's namespaces needs CAP_SYS_ADMIN (and CAP_SYS_CHROOT for its mount namespace), which toolbox does not have".into(),
+                    fix: caps::fix::PROFILE_SYSADMIN.into(),
+                }
+                .into());
+            }
+            if let Some(d) = caps::denied(
+                &caps::Context::read(),
+                Feature::Exec,
+                pid.map(caps::Subject::read).as_ref(),
+                &what,
+                &e.error,
+            ) {
+                if e.stage != Stage::Exec {
+                    return Err(d.into());
+                }
+            }
+            eprintln!(
+                "toolbox exec: {}",
+                ExecError::Failed {
+                    step,
+                    program: crate::output::sanitize_bytes(path.as_os_str().as_bytes()),
+                    reason: describe(&e.error),
+                }
+            );
+            Ok(127)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environ_parsing() {
+        let env = parse_env(b"PATH=/usr/bin:/bin\0HOME=/\0BAD\0EMPTY=\0");
+        assert_eq!(env.len(), 3);
+        assert_eq!(env[0].0, "PATH");
+        assert_eq!(env[2].1, "");
+    }
+}

@@ -1,0 +1,86 @@
+//! `toolbox head`: the first lines of files of the target's root.
+
+use std::ffi::OsString;
+use std::io::{self, BufReader};
+use std::os::unix::ffi::OsStrExt;
+
+use clap::Args;
+
+use crate::cli::Global;
+use crate::fs::content::{check_binary, read_line_capped, Sink};
+use crate::fs::FsRoot;
+
+/// Arguments of `toolbox head`.
+#[derive(Debug, Args)]
+pub struct HeadArgs {
+    /// Print the first N lines.
+    #[arg(short = 'n', long = "lines", value_name = "N", default_value_t = 10)]
+    lines: u64,
+    /// Write binary content to a terminal anyway.
+    #[arg(long)]
+    force: bool,
+    /// Also read FIFOs, sockets and devices (never opened otherwise).
+    #[arg(long)]
+    special: bool,
+    /// Files inside the target's root.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<OsString>,
+}
+
+/// Run `toolbox head`.
+pub fn run(global: &Global, args: HeadArgs) -> anyhow::Result<i32> {
+    let root = FsRoot::for_global(global)?;
+    let mut sink = Sink::new(io::stdout().lock(), crate::output::stdout_is_terminal());
+    let mut status = 0;
+    let many = args.paths.len() > 1;
+    for (i, p) in args.paths.iter().enumerate() {
+        let path = p.as_bytes();
+        let file = match root.open_read(path, args.special) {
+            Ok((f, _)) => f,
+            Err(e) => {
+                sink.flush()?;
+                eprintln!("toolbox head: {e}");
+                status = 1;
+                continue;
+            }
+        };
+        if many {
+            let sep = if i > 0 { "\n" } else { "" };
+            sink.write(format!("{sep}==> {} <==\n", crate::fs::shown(path)).as_bytes())?;
+        }
+        let mut reader = BufReader::with_capacity(64 * 1024, file);
+        let mut line = Vec::new();
+        let mut first = true;
+        // Lines are read in pieces of at most 1 MiB, so one enormous line never has to fit
+        // in memory; only a piece that ends a line counts towards -n.
+        let mut left = args.lines;
+        while left > 0 {
+            line.clear();
+            match read_line_capped(&mut reader, &mut line, 1 << 20) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    sink.flush()?;
+                    eprintln!("toolbox head: {}", root.error(path, e));
+                    status = 1;
+                    break;
+                }
+            }
+            if first {
+                first = false;
+                if let Err(e) = check_binary(path, &line, sink.terminal(), args.force) {
+                    sink.flush()?;
+                    eprintln!("toolbox head: {e}");
+                    status = 1;
+                    break;
+                }
+            }
+            sink.write(&line)?;
+            if line.ends_with(b"\n") {
+                left -= 1;
+            }
+        }
+    }
+    sink.flush()?;
+    Ok(status)
+}

@@ -1,0 +1,390 @@
+//! Browsing the target's root file system safely: every lookup is resolved by the kernel inside
+//! the root (`openat2(RESOLVE_IN_ROOT)`, or the same semantics in user space), walks go from
+//! directory descriptor to directory descriptor, and nothing is ever written into the target.
+
+pub mod content;
+pub mod export;
+pub mod glob;
+pub mod meta;
+pub mod walk;
+
+use std::ffi::CStr;
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::caps::{self, Feature};
+use crate::cli::Global;
+use crate::sys::fsops;
+use crate::target::{root::open_in_root, Accounts, Root, Scan, Selector, TargetError};
+
+/// Errors of root browsing; each names the path (inside the root) it failed on.
+#[derive(Debug, thiserror::Error)]
+pub enum FsError {
+    /// No target could be chosen.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// Permission denied, with the missing capability and the fix.
+    #[error(transparent)]
+    Denied(#[from] caps::Denied),
+    /// The root itself could not be opened.
+    #[error("cannot open the root {}: {}", .root.display(), describe(.err))]
+    Root {
+        /// The root as toolbox reaches it.
+        root: PathBuf,
+        /// Why (described in the message, so not a `source`: it would print twice).
+        err: io::Error,
+    },
+    /// A path inside the root failed.
+    #[error("{path}: {}", describe(.err))]
+    Path {
+        /// The path inside the root, sanitised for the terminal.
+        path: String,
+        /// Why (described in the message).
+        err: io::Error,
+    },
+    /// A FIFO, socket or device that was not asked to be read.
+    #[error("{path}: is a {kind}; not opened (pass --special to read it anyway)")]
+    Special {
+        /// The path, sanitised.
+        path: String,
+        /// "FIFO", "socket", "character device", "block device".
+        kind: &'static str,
+    },
+    /// A directory where a file was expected.
+    #[error("{path}: Is a directory")]
+    IsDir {
+        /// The path, sanitised.
+        path: String,
+    },
+    /// Binary data would go to a terminal.
+    #[error("{path}: binary file; not written to a terminal (redirect to a file or pipe, or pass --force)")]
+    Binary {
+        /// The path, sanitised.
+        path: String,
+    },
+    /// A binary stream would go to a terminal.
+    #[error(
+        "refusing to write a tar stream to a terminal; redirect it: toolbox export PATH… > out.tar"
+    )]
+    TerminalTar,
+}
+
+/// How to get past file permissions inside the target's root.
+const DAC_FIX: &str = "kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=general --custom=dac.json  with dac.json: {\"securityContext\":{\"runAsUser\":0,\"capabilities\":{\"add\":[\"DAC_READ_SEARCH\"]}}}  (or --profile=sysadmin)";
+
+/// Words for an errno, with the reason the trap-proof resolution gives some of them.
+pub fn describe(err: &io::Error) -> String {
+    match err.raw_os_error() {
+        Some(libc::ELOOP) => {
+            "too many levels of symbolic links, or a /proc magic link (refused: it would lead out of the target's root)".into()
+        }
+        Some(libc::EXDEV) => "the path would leave the target's root (refused)".into(),
+        Some(libc::ENOENT) => "No such file or directory".into(),
+        Some(libc::ENOTDIR) => "Not a directory".into(),
+        Some(libc::EACCES) => "Permission denied".into(),
+        _ => {
+            let s = err.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+/// A path for messages: inside the root, sanitised, and cut in the middle when very long.
+pub fn shown(path: &[u8]) -> String {
+    const MAX: usize = 256;
+    if path.len() <= MAX {
+        return crate::output::sanitize_bytes(path);
+    }
+    format!(
+        "{}…{}",
+        crate::output::sanitize_bytes(&path[..MAX / 2]),
+        crate::output::sanitize_bytes(&path[path.len() - MAX / 2..])
+    )
+}
+
+/// The root being browsed: an open directory descriptor, what it is, and its accounts.
+pub struct FsRoot {
+    /// Which root.
+    pub root: Root,
+    fd: OwnedFd,
+    accounts: OnceLock<Accounts>,
+}
+
+/// A looked-up file: an `O_PATH` descriptor and its status.
+pub struct Node {
+    /// `O_PATH` descriptor (of the symlink itself when not followed).
+    pub fd: OwnedFd,
+    /// Its status.
+    pub stat: libc::stat,
+}
+
+impl FsRoot {
+    /// The root the global options select: `--root`/`--host`, else the discovered target's.
+    pub fn for_global(global: &Global) -> Result<FsRoot, FsError> {
+        let root = match (global.explicit_root(), global.selector()) {
+            (Some(r), _) => r,
+            // `--pid` always wins: no need to scan every process to confirm it exists.
+            (None, Selector::Pid(pid)) => {
+                if !Path::new(&format!("/proc/{pid}")).exists() {
+                    return Err(TargetError::NoSuchPid(pid).into());
+                }
+                Root::Process(pid)
+            }
+            (None, _) => {
+                let scan = Scan::new()?;
+                Root::Process(scan.choose(&global.selector())?.pid)
+            }
+        };
+        FsRoot::open(root)
+    }
+
+    /// Open `root`. A permission error names the missing capability.
+    pub fn open(root: Root) -> Result<FsRoot, FsError> {
+        match root.open() {
+            Ok(fd) => Ok(FsRoot {
+                root,
+                fd,
+                accounts: OnceLock::new(),
+            }),
+            Err(e) => {
+                if let Root::Process(pid) = root {
+                    let what = format!("cannot open the root of PID {pid}");
+                    let subject = caps::Subject::read(pid);
+                    if let Some(d) = caps::denied(
+                        &caps::Context::read(),
+                        Feature::Fs,
+                        Some(&subject),
+                        &what,
+                        &e,
+                    ) {
+                        return Err(d.into());
+                    }
+                }
+                Err(FsError::Root {
+                    root: root.path(),
+                    err: e,
+                })
+            }
+        }
+    }
+
+    /// The root's directory descriptor.
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+
+    /// User and group names from this root's own /etc/passwd and /etc/group.
+    pub fn accounts(&self) -> &Accounts {
+        self.accounts.get_or_init(|| Accounts::load(self.fd()))
+    }
+
+    /// The error for `err` on `path`: a permission error becomes a [`caps::Denied`].
+    pub fn error(&self, path: &[u8], err: io::Error) -> FsError {
+        if matches!(err.raw_os_error(), Some(libc::EPERM | libc::EACCES)) {
+            let what = format!("cannot read {}", shown(path));
+            let ctx = caps::Context::read();
+            if err.raw_os_error() == Some(libc::EACCES)
+                && !ctx.has(::caps::Capability::CAP_DAC_READ_SEARCH)
+                && !ctx.has(::caps::Capability::CAP_DAC_OVERRIDE)
+            {
+                return self.mode_denied(&ctx, path, what).into();
+            }
+            let subject = match self.root {
+                Root::Process(pid) => Some(caps::Subject::read(pid)),
+                _ => None,
+            };
+            if let Some(d) = caps::denied(
+                &caps::Context::read(),
+                Feature::Fs,
+                subject.as_ref(),
+                &what,
+                &err,
+            ) {
+                return d.into();
+            }
+        }
+        FsError::Path {
+            path: shown(path),
+            err,
+        }
+    }
+
+    /// A file inside the root that its mode keeps toolbox out of (the root itself was opened,
+    /// so this is not about ptrace access): say whose file it is and which capability helps.
+    fn mode_denied(&self, ctx: &caps::Context, path: &[u8], what: String) -> caps::Denied {
+        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        let detail = open_in_root(self.fd(), p, libc::O_PATH | libc::O_NOFOLLOW)
+            .and_then(|fd| fsops::fstat(fd.as_fd()))
+            .map(|st| {
+                format!(
+                    " ({} owned by {} (UID {}))",
+                    meta::mode_string(st.st_mode),
+                    crate::output::sanitize(&self.accounts().users.display(st.st_uid)),
+                    st.st_uid
+                )
+            })
+            .unwrap_or_default();
+        caps::Denied {
+            what,
+            reason: format!(
+                "its permissions{detail} do not let UID {} in, and toolbox lacks CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE, which bypass them",
+                ctx.euid
+            ),
+            fix: DAC_FIX.into(),
+        }
+    }
+
+    /// Open `path` inside the root with `flags` (symlinks followed unless `O_NOFOLLOW`).
+    pub fn open_path(&self, path: &[u8], flags: i32) -> Result<OwnedFd, FsError> {
+        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        open_in_root(self.fd(), p, flags).map_err(|e| self.error(path, e))
+    }
+
+    /// Look `path` up: `follow` decides whether a final symlink is followed.
+    pub fn lookup(&self, path: &[u8], follow: bool) -> Result<Node, FsError> {
+        let flags = libc::O_PATH | if follow { 0 } else { libc::O_NOFOLLOW };
+        let fd = self.open_path(path, flags)?;
+        let stat = fsops::fstat(fd.as_fd()).map_err(|e| self.error(path, e))?;
+        Ok(Node { fd, stat })
+    }
+
+    /// Open a file for reading: a FIFO, socket or device is refused unless `special`; a
+    /// directory is refused. The file is checked through an `O_PATH` descriptor and then that
+    /// same file is reopened for reading (see `reopen`): nothing is resolved twice.
+    pub fn open_read(
+        &self,
+        path: &[u8],
+        special: bool,
+    ) -> Result<(std::fs::File, libc::stat), FsError> {
+        let node = self.lookup(path, true)?;
+        check_readable(path, &node.stat, special)?;
+        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        let fd = reopen(node.fd.as_fd(), &node.stat, |flags| {
+            open_in_root(self.fd(), p, flags)
+        })
+        .map_err(|e| self.error(path, e))?;
+        let st = fsops::fstat(fd.as_fd()).map_err(|e| self.error(path, e))?;
+        Ok((clear_nonblock(fd), st))
+    }
+}
+
+/// Open for reading the very file that the `O_PATH` descriptor `fd` (of status `st`) refers
+/// to, without resolving any path inside the target again: through toolbox's own
+/// `/proc/self/fd/N`, the reopening libpathrs and runc use. So the file that was checked (a
+/// regular file, not a FIFO or device) is the file that is opened, even if the target swaps
+/// names meanwhile. The result is checked to be the same inode. See: proc(5), /proc/pid/fd.
+///
+/// Without a procfs at `/proc` (ENOENT), `again` opens the file by its name once more; the
+/// inode check then still catches a swap, after the fact.
+fn reopen(
+    fd: BorrowedFd<'_>,
+    st: &libc::stat,
+    again: impl Fn(i32) -> io::Result<OwnedFd>,
+) -> io::Result<OwnedFd> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let proc_path = format!("/proc/self/fd/{}", fd.as_raw_fd());
+    let flags = libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
+    let open = |extra: i32| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(flags | extra)
+            .open(&proc_path)
+            .map(OwnedFd::from)
+    };
+    let new = match with_noatime(open) {
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
+            with_noatime(|extra| again(libc::O_RDONLY | flags | extra))?
+        }
+        r => r?,
+    };
+    let got = fsops::fstat(new.as_fd())?;
+    if (got.st_dev, got.st_ino) != (st.st_dev, st.st_ino) {
+        return Err(io::Error::other(
+            "reopened a different file (is toolbox's /proc its own?)",
+        ));
+    }
+    Ok(new)
+}
+
+/// Whether a file of this status may be opened for reading.
+pub fn check_readable(path: &[u8], st: &libc::stat, special: bool) -> Result<(), FsError> {
+    match meta::Kind::of(st.st_mode) {
+        meta::Kind::Dir => Err(FsError::IsDir { path: shown(path) }),
+        meta::Kind::File | meta::Kind::Symlink => Ok(()),
+        _ if special => Ok(()),
+        k => Err(FsError::Special {
+            path: shown(path),
+            kind: k.describe(),
+        }),
+    }
+}
+
+/// Open with `O_NOATIME` so that reading leaves the target's access times alone; the kernel
+/// allows it only to the file's owner or with CAP_FOWNER, so EPERM retries without it.
+/// See: open(2), O_NOATIME.
+fn with_noatime(open: impl Fn(i32) -> io::Result<OwnedFd>) -> io::Result<OwnedFd> {
+    match open(libc::O_NOATIME) {
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => open(0),
+        r => r,
+    }
+}
+
+/// Turn a descriptor opened with `O_NONBLOCK` (so that opening a FIFO never hangs) back into a
+/// blocking file for reading.
+pub fn clear_nonblock(fd: OwnedFd) -> std::fs::File {
+    use nix::fcntl::{fcntl, FcntlArg, OFlag};
+    use std::os::fd::AsRawFd;
+    if let Ok(bits) = fcntl(fd.as_raw_fd(), FcntlArg::F_GETFL) {
+        let flags = OFlag::from_bits_truncate(bits) & !OFlag::O_NONBLOCK;
+        let _ = fcntl(fd.as_raw_fd(), FcntlArg::F_SETFL(flags));
+    }
+    std::fs::File::from(fd)
+}
+
+/// Open the child `name` of directory `dir` for reading: looked up without following a
+/// symlink, checked to be a regular file, then reopened (see `reopen`), so a FIFO or device
+/// swapped in is never opened.
+pub fn open_child_file(
+    dir: BorrowedFd<'_>,
+    name: &CStr,
+) -> io::Result<(std::fs::File, libc::stat)> {
+    let path_fd = fsops::openat(dir, name, libc::O_PATH | libc::O_NOFOLLOW)?;
+    let st = fsops::fstat(path_fd.as_fd())?;
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG {
+        return Err(io::Error::other("is no longer a regular file"));
+    }
+    let fd = reopen(path_fd.as_fd(), &st, |flags| {
+        fsops::openat(dir, name, flags | libc::O_NOFOLLOW)
+    })?;
+    Ok((clear_nonblock(fd), st))
+}
+
+/// How names are written to stdout: raw bytes to a pipe or file (so scripts see the real
+/// names), sanitised on a terminal (a file name can carry escape sequences).
+#[derive(Clone, Copy, Debug)]
+pub struct Names {
+    /// Whether stdout is a terminal.
+    pub terminal: bool,
+}
+
+impl Names {
+    /// For the current stdout.
+    pub fn for_stdout() -> Names {
+        Names {
+            terminal: crate::output::stdout_is_terminal(),
+        }
+    }
+
+    /// The bytes to print for `name`.
+    pub fn show<'a>(&self, name: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        if self.terminal {
+            std::borrow::Cow::Owned(crate::output::sanitize_bytes(name).into_bytes())
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        }
+    }
+}
