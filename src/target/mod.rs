@@ -123,7 +123,9 @@ impl SkipReason {
             SkipReason::Pause => "pod infrastructure (pause) process",
             SkipReason::KernelThread => "kernel thread",
             SkipReason::Runtime => "container runtime starting a container",
-            SkipReason::OtherToolbox => "toolbox in another debug container",
+            SkipReason::OtherToolbox => {
+                "toolbox in another debug container, or a process it started"
+            }
         }
     }
 }
@@ -251,6 +253,27 @@ impl Scan {
             .iter()
             .find(|p| p.pid == me)
             .and_then(|p| p.cgroup.clone());
+        let is_toolbox = |p: &ProcInfo| p.exe_name() == my_exe || p.exe_name() == "toolbox";
+        // Processes a toolbox started (`toolbox trace -- CMD`, `toolbox exec`) are not the app.
+        let parent: HashMap<i32, i32> = procs.iter().map(|p| (p.pid, p.ppid)).collect();
+        let toolboxes: HashSet<i32> = procs
+            .iter()
+            .filter(|p| is_toolbox(p))
+            .map(|p| p.pid)
+            .collect();
+        let started_by_toolbox = |p: &ProcInfo| {
+            let mut cur = p.ppid;
+            for _ in 0..64 {
+                if toolboxes.contains(&cur) {
+                    return true;
+                }
+                match parent.get(&cur) {
+                    Some(&pp) if pp != cur && cur > 1 => cur = pp,
+                    _ => return false,
+                }
+            }
+            false
+        };
         let mut skipped = Vec::new();
         let mut candidates: Vec<&ProcInfo> = Vec::new();
         for p in &procs {
@@ -265,7 +288,7 @@ impl Scan {
             } else if RUNTIME_NAMES.contains(&p.exe_name().as_str()) || p.comm.starts_with("runc:[")
             {
                 Some(SkipReason::Runtime)
-            } else if p.exe_name() == my_exe || p.exe_name() == "toolbox" {
+            } else if is_toolbox(p) || started_by_toolbox(p) {
                 Some(SkipReason::OtherToolbox)
             } else {
                 None
@@ -646,11 +669,13 @@ mod tests {
         let mut init = p(30, 0, "runc:[2:INIT]", 40);
         init.exe = Some("/usr/bin/runc".into());
         let other = p(31, 0, "toolbox", 50);
-        let scan = Scan::classify(vec![p(7, 0, "nginx", 20), init, other]);
+        let traced = p(32, 31, "dd", 50);
+        let scan = Scan::classify(vec![p(7, 0, "nginx", 20), init, other, traced]);
         assert_eq!(scan.choose(&Selector::Auto).unwrap().pid, 7);
         let reason = |pid| scan.skipped.iter().find(|s| s.pid == pid).map(|s| s.reason);
         assert_eq!(reason(30), Some(SkipReason::Runtime));
         assert_eq!(reason(31), Some(SkipReason::OtherToolbox));
+        assert_eq!(reason(32), Some(SkipReason::OtherToolbox));
     }
 
     #[test]
