@@ -59,6 +59,7 @@ fn assert_verdicts_match(caps: &Value, reality: &HashMap<String, String>) {
 }
 
 #[test]
+#[serial_test::serial(pod_discovery)]
 fn with_sys_ptrace_and_net_raw_trace_and_capture_work() {
     require_pod!();
     for mode in [PidMode::Shared, PidMode::Target] {
@@ -77,6 +78,7 @@ fn with_sys_ptrace_and_net_raw_trace_and_capture_work() {
 }
 
 #[test]
+#[serial_test::serial(pod_discovery)]
 fn with_all_capabilities_dropped_trace_and_capture_say_why_and_how_to_fix() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
@@ -129,6 +131,7 @@ fn with_all_capabilities_dropped_trace_and_capture_say_why_and_how_to_fix() {
 }
 
 #[test]
+#[serial_test::serial(pod_discovery)]
 fn default_podman_capabilities_match_reality() {
     require_pod!();
     for mode in [PidMode::Shared, PidMode::Target] {
@@ -139,6 +142,7 @@ fn default_podman_capabilities_match_reality() {
 }
 
 #[test]
+#[serial_test::serial(pod_discovery)]
 fn non_root_debug_container_explains_uid_mismatch() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);

@@ -112,6 +112,24 @@ impl DebugCapture {
     }
 }
 
+/// A network namespace of our own (`ip netns add`), deleted when dropped (also on failure).
+struct Netns(String);
+
+impl Netns {
+    fn add(prefix: &str) -> Netns {
+        let name = format!("{prefix}{}", std::process::id());
+        let o = run_bounded(20, "ip", &["netns", "add", &name]);
+        assert!(o.status.success(), "ip netns add: {}", stderr(&o));
+        Netns(name)
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
 fn tmpdir() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("toolbox-capture-")
@@ -166,6 +184,37 @@ fn assert_get_and_ok(path: &Path) {
     );
 }
 
+/// A range of local ports for this test process's own requests: a filter on it keeps out the
+/// requests other tests (in other worktrees too) send to the shared pod's nginx at the same time.
+fn own_ports() -> String {
+    let base = 40_000 + (std::process::id() % 20) * 1000;
+    format!("{base}-{}", base + 999)
+}
+
+/// `curl http://127.0.0.1/` in the pod's network namespace from a port in `ports`.
+fn curl_from(pod: &Pod, ports: &str) {
+    let pid = pod.nginx_pid().to_string();
+    let o = run_bounded(
+        20,
+        "nsenter",
+        &[
+            "-t",
+            &pid,
+            "-n",
+            "curl",
+            "-sS",
+            "-o",
+            "/dev/null",
+            "--max-time",
+            "10",
+            "--local-port",
+            ports,
+            "http://127.0.0.1/",
+        ],
+    );
+    assert!(o.status.success(), "curl: {}", stderr(&o));
+}
+
 /// The `N packets captured` figure of toolbox's exit statistics.
 fn captured(err: &str) -> u64 {
     err.lines()
@@ -180,10 +229,25 @@ fn write_stdout_with_count_is_read_by_tshark() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
     let dir = tmpdir();
+    // Port 80, and only our own requests: with other tests' requests mixed in, the first 20
+    // packets need not hold a whole GET and its 200 OK.
+    let ports = own_ports();
     let mut dc = DebugCapture::start(
         &pod,
         dir.path(),
-        &["-i", "any", "-c", "20", "-w", "-", "port", "80"],
+        &[
+            "-i",
+            "any",
+            "-c",
+            "20",
+            "-w",
+            "-",
+            "port",
+            "80",
+            "and",
+            "portrange",
+            &ports,
+        ],
     );
     // About ten packets per request; -c 20 ends the capture after two or three.
     let started = Instant::now();
@@ -192,7 +256,7 @@ fn write_stdout_with_count_is_read_by_tshark() {
             started.elapsed() < Duration::from_secs(40),
             "capture never got 20 packets"
         );
-        pod.curl("/");
+        curl_from(&pod, &ports);
     }
     let o = dc.wait(10);
     assert!(o.status.success(), "exit {:?}: {}", o.status, stderr(&o));
@@ -281,10 +345,19 @@ fn rotation_ring_files_are_all_valid() {
     assert_eq!(names, expect, "ring files (tcpdump naming)");
     let total: u64 = names.iter().map(|n| capinfos_count(n)).sum();
     assert!(total > 0 && total <= captured(&stderr(&o)));
-    for n in &names {
-        // Every file but the current one went over 2 KiB before rotating.
-        assert!(std::fs::metadata(n).expect("stat").len() > 24);
-    }
+    // Every file but the current one went over the 1 KiB of -C before rotating; the current one
+    // holds at least its file header. (Which one is current cannot be told from mtimes: one
+    // capture batch can rotate through the whole ring within a clock tick.)
+    let sizes: Vec<(&PathBuf, u64)> = names
+        .iter()
+        .map(|n| (n, std::fs::metadata(n).expect("stat").len()))
+        .collect();
+    assert!(sizes.iter().all(|(_, len)| *len >= 24), "{sizes:?}");
+    let small = sizes.iter().filter(|(_, len)| *len <= 1024).count();
+    assert!(
+        small <= 1,
+        "only the current file may be under -C 1k: {sizes:?}"
+    );
 }
 
 #[test]
@@ -444,16 +517,8 @@ fn lines_match_tcpdump_on_a_pcap_written_by_toolbox() {
 #[serial]
 fn lines_match_tcpdump_for_icmp_udp_and_ipv6() {
     require_pod!();
-    let ns = format!("toolbox-capture-{}", std::process::id());
-    struct Ns(String);
-    impl Drop for Ns {
-        fn drop(&mut self) {
-            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-        }
-    }
-    let o = run_bounded(20, "ip", &["netns", "add", &ns]);
-    assert!(o.status.success(), "ip netns add: {}", stderr(&o));
-    let _guard = Ns(ns.clone());
+    let netns = Netns::add("toolbox-capture-");
+    let ns = netns.0.clone();
     let o = run_bounded(20, "ip", &["-n", &ns, "link", "set", "lo", "up"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let dir = tmpdir();
@@ -477,33 +542,39 @@ fn lines_match_tcpdump_for_icmp_udp_and_ipv6() {
     }
 }
 
-#[test]
-fn corrupt_or_truncated_pcap_is_reported_not_a_panic() {
-    // The good file is made by Wireshark's text2pcap (no capture, no capability needed); the bad
-    // ones are cut or damaged copies of it, and tcpdump judges them first.
-    let dir = tmpdir();
-    let txt = dir.path().join("p.txt");
-    // One Ethernet/IPv4/UDP packet in text2pcap's hexdump format.
-    std::fs::write(
-        &txt,
-        "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\
-         0010  00 21 00 01 00 00 40 11 7c c9 7f 00 00 01 7f 00\n\
-         0020  00 01 9c 40 27 0f 00 0d fe 20 68 65 6c 6c 6f\n",
-    )
-    .expect("write");
-    let good = dir.path().join("good.pcap");
+/// One Ethernet/IPv4/UDP packet (127.0.0.1:40000 -> 127.0.0.1:9999, "hello") in text2pcap's
+/// hexdump format.
+const UDP_HEXDUMP: &str = "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\
+                           0010  00 21 00 01 00 00 40 11 7c c9 7f 00 00 01 7f 00\n\
+                           0020  00 01 9c 40 27 0f 00 0d fe 20 68 65 6c 6c 6f\n";
+
+/// Write `copies` of [`UDP_HEXDUMP`] as a pcap at `pcap` with Wireshark's text2pcap (no capture,
+/// no capability needed); returns the hexdump file it made next to it.
+fn text2pcap(copies: usize, pcap: &Path) -> PathBuf {
+    let txt = pcap.with_extension("txt");
+    std::fs::write(&txt, UDP_HEXDUMP.repeat(copies)).expect("write hexdump");
     let o = run_bounded(
-        30,
+        60,
         "text2pcap",
         &[
             "-q",
             "-F",
             "pcap",
             txt.to_str().expect("utf-8"),
-            good.to_str().expect("utf-8"),
+            pcap.to_str().expect("utf-8"),
         ],
     );
     assert!(o.status.success(), "text2pcap: {}", stderr(&o));
+    txt
+}
+
+#[test]
+fn corrupt_or_truncated_pcap_is_reported_not_a_panic() {
+    // The good file is made by Wireshark's text2pcap (no capture, no capability needed); the bad
+    // ones are cut or damaged copies of it, and tcpdump judges them first.
+    let dir = tmpdir();
+    let good = dir.path().join("good.pcap");
+    let txt = text2pcap(1, &good);
     let bytes = std::fs::read(&good).expect("read");
     assert_eq!(tcpdump_r(&good, &[]), toolbox_r(&good, &[]));
 
@@ -589,7 +660,10 @@ fn write_to_a_terminal_is_refused() {
         out.contains("refusing to write binary pcap data to a terminal"),
         "{out}"
     );
-    assert!(!o.status.success() || out.contains("toolbox: "), "{out}");
+    // script -e exits with toolbox's status: a refusal is a failure, not a pass.
+    assert!(!o.status.success(), "exit {:?}: {out}", o.status.code());
+    assert!(out.contains("toolbox: "), "{out}");
+    assert!(!out.contains("panicked"), "{out}");
 }
 
 /// Disk full while writing: a clear error, and the file left behind is valid up to its last
@@ -600,29 +674,8 @@ fn disk_full_leaves_a_valid_file_and_a_clear_error() {
     require_pod!();
     let dir = tmpdir();
     // 2,000 copies of one 47-byte packet: ~126 KB as pcap, twice the tmpfs.
-    let mut txt = String::new();
-    for _ in 0..2000 {
-        txt.push_str(
-            "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\
-             0010  00 21 00 01 00 00 40 11 7c c9 7f 00 00 01 7f 00\n\
-             0020  00 01 9c 40 27 0f 00 0d fe 20 68 65 6c 6c 6f\n",
-        );
-    }
-    let txt_path = dir.path().join("many.txt");
-    std::fs::write(&txt_path, txt).expect("write");
     let big = dir.path().join("many.pcap");
-    let o = run_bounded(
-        60,
-        "text2pcap",
-        &[
-            "-q",
-            "-F",
-            "pcap",
-            txt_path.to_str().expect("utf-8"),
-            big.to_str().expect("utf-8"),
-        ],
-    );
-    assert!(o.status.success(), "text2pcap: {}", stderr(&o));
+    text2pcap(2000, &big);
     let full = dir.path().join("full");
     std::fs::create_dir(&full).expect("mkdir");
     let kept = dir.path().join("kept.pcap");
@@ -658,16 +711,8 @@ fn disk_full_leaves_a_valid_file_and_a_clear_error() {
 #[serial]
 fn packets_just_before_sigint_are_kept() {
     require_pod!();
-    let ns = format!("toolbox-capture-int-{}", std::process::id());
-    struct Ns(String);
-    impl Drop for Ns {
-        fn drop(&mut self) {
-            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-        }
-    }
-    let o = run_bounded(20, "ip", &["netns", "add", &ns]);
-    assert!(o.status.success(), "ip netns add: {}", stderr(&o));
-    let _guard = Ns(ns.clone());
+    let netns = Netns::add("toolbox-capture-int-");
+    let ns = netns.0.clone();
     let dir = tmpdir();
     let file = dir.path().join("int.pcap");
     let script = format!(
@@ -693,8 +738,9 @@ fn live_lines_match_tcpdump_live() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
     let dir = tmpdir();
-    // Only our own requests: curl binds its source port in a range nothing else uses.
-    let filter = ["tcp", "port", "80", "and", "portrange", "46000-46999"];
+    // Only our own requests: curl binds its source port in a range of this test process's own.
+    let ports = own_ports();
+    let filter = ["tcp", "port", "80", "and", "portrange", &ports];
     let file = dir.path().join("live-ref.pcap");
     let pid = pod.nginx_pid().to_string();
     let mut td = Command::new("timeout")
@@ -719,23 +765,7 @@ fn live_lines_match_tcpdump_live() {
             started.elapsed() < Duration::from_secs(40),
             "captures never got 20 packets"
         );
-        let o = run_bounded(
-            20,
-            "nsenter",
-            &[
-                "-t",
-                &pid,
-                "-n",
-                "curl",
-                "-sS",
-                "-o",
-                "/dev/null",
-                "--local-port",
-                "46000-46999",
-                "http://127.0.0.1/",
-            ],
-        );
-        assert!(o.status.success(), "curl: {}", stderr(&o));
+        curl_from(&pod, &ports);
     }
     let o = dc.wait(10);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -761,16 +791,8 @@ fn live_lines_match_tcpdump_live() {
 #[serial]
 fn time_rotation_ends_after_w_files_with_a_status_line() {
     require_pod!();
-    let ns = format!("toolbox-capture-g-{}", std::process::id());
-    struct Ns(String);
-    impl Drop for Ns {
-        fn drop(&mut self) {
-            let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-        }
-    }
-    let o = run_bounded(20, "ip", &["netns", "add", &ns]);
-    assert!(o.status.success(), "ip netns add: {}", stderr(&o));
-    let _guard = Ns(ns.clone());
+    let netns = Netns::add("toolbox-capture-g-");
+    let ns = netns.0.clone();
     let dir = tmpdir();
     let tty_log = dir.path().join("tty.log");
     // script(1) gives toolbox a terminal; ping keeps packets coming for longer than two seconds.
@@ -800,4 +822,71 @@ fn time_rotation_ends_after_w_files_with_a_status_line() {
         tty.contains(&format!("{total} packets captured")),
         "files hold {total} packets: {tty}"
     );
+}
+
+/// `-w FIFO` with nobody reading blocks in open(2), where the stop flag is never looked at: the
+/// first signal asks for a clean stop, a second one must end toolbox at once (128 + signal).
+#[test]
+#[serial]
+fn a_second_signal_ends_a_capture_stuck_on_a_fifo() {
+    require_pod!();
+    let dir = tmpdir();
+    let fifo = dir.path().join("fifo");
+    let o = run_bounded(10, "mkfifo", &[fifo.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "mkfifo: {}", stderr(&o));
+    let mut child = Command::new(bin())
+        .args(["capture", "-i", "lo", "-w"])
+        .arg(&fifo)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run toolbox");
+    struct Kill(Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let pid = child.id().to_string();
+    // Wait until it is blocked opening the FIFO (its signal handlers are installed before).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        // fs/pipe.c: an open of a FIFO waits for the other end in wait_for_partner().
+        let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap_or_default();
+        if wchan.trim() == "wait_for_partner" {
+            break;
+        }
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "toolbox ended before opening the FIFO"
+        );
+        assert!(
+            Instant::now() < deadline,
+            "toolbox never blocked on the FIFO (wchan {wchan:?})"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let o = run_bounded(10, "kill", &["-INT", &pid]);
+    assert!(o.status.success());
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "one SIGINT cannot end a blocked open; the test would prove nothing"
+    );
+    let o = run_bounded(10, "kill", &["-TERM", &pid]);
+    assert!(o.status.success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if Instant::now() >= deadline {
+            let _guard = Kill(child);
+            panic!("toolbox still runs after SIGINT and SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(128 + 15), "{status:?}");
 }

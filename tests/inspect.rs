@@ -7,17 +7,8 @@ mod common;
 
 use std::process::Command;
 
-use common::{json, stdout, PidMode, Pod};
+use common::{json, ns_pid, stdout, PidMode, Pod};
 use serde_json::Value;
-
-fn ns_pid(host_pid: i32) -> i64 {
-    let status = std::fs::read_to_string(format!("/proc/{host_pid}/status")).expect("status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("NSpid:"))
-        .and_then(|l| l.split_whitespace().last()?.parse().ok())
-        .expect("NSpid")
-}
 
 fn podman_inspect(container: &str, format: &str) -> String {
     common::podman_ok(&["inspect", "--format", format, container])
@@ -329,5 +320,42 @@ fn cpu_limit_of_a_limited_container() {
             q.trim().parse().ok(),
             "{ctx}"
         );
+    }
+}
+
+/// Under `hidepid=1` the process exists but its files are closed to another user: inspect says
+/// which capability is missing and how to get it, not that the process does not exist. The
+/// reference is /proc itself: the directory is listed while its stat file cannot be read.
+#[test]
+fn hidden_process_is_a_permission_error_not_a_missing_one() {
+    require_pod!();
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let bin = dir.path().join("toolbox");
+    std::fs::copy(common::bin(), &bin).expect("copy toolbox");
+    // `inspect PID`, and `--pid PID` for the commands that choose a target with it.
+    for (args, what) in [
+        ("inspect 1", "cannot inspect PID 1"),
+        ("--pid 1 inspect", "cannot read PID 1"),
+        ("--pid 1 target", "cannot read PID 1"),
+    ] {
+        let script = format!(
+            "mount -t proc -o hidepid=1 proc /proc && \
+             test -d /proc/1 && ! setpriv --reuid=65534 --regid=65534 --clear-groups cat /proc/1/stat >/dev/null 2>&1 && \
+             setpriv --reuid=65534 --regid=65534 --clear-groups {bin} {args}",
+            bin = bin.display()
+        );
+        let o = common::run_bounded(
+            60,
+            "unshare",
+            &["-m", "--propagation", "private", "sh", "-c", &script],
+        );
+        common::assert_clean_error(&o);
+        let err = common::stderr(&o);
+        assert!(err.contains(what), "{args}: {err}");
+        assert!(err.contains("CAP_SYS_PTRACE"), "{args}: {err}");
+        assert!(err.contains("kubectl debug"), "{args}: {err}");
+        assert!(!err.contains("no process with PID"), "{args}: {err}");
     }
 }

@@ -6,7 +6,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Child, Command, Stdio};
 
-use common::{assert_clean_error, json, stdout, PidMode, Pod};
+use common::{assert_clean_error, json, ns_pid, stdout, PidMode, Pod};
 use serde_json::Value;
 
 /// Real `ps` must exist; under CI its absence fails the test, elsewhere it is a loud skip.
@@ -228,7 +228,7 @@ fn tree_order_and_depth_match_ps_axf() {
     if !require_ps() {
         return;
     }
-    let _sleepers = Sleepers::spawn(2);
+    let sleepers = Sleepers::spawn(2);
     let before = real_ps();
     let ours = stdout(&toolbox(&["ps", "--tree", "-w", "-o", "pid,command"]));
     let theirs = real_ps_args(true);
@@ -278,6 +278,15 @@ fn tree_order_and_depth_match_ps_axf() {
         .filter(|(p, _)| stable.contains(p))
         .map(|(p, cmd)| (p, depth(&cmd) + usize::from(under_init(p))))
         .collect();
+    // Two empty lists would agree too: the known workload must be in the comparison, nested
+    // below this test process.
+    for pid in sleepers.pids() {
+        let depth = theirs.iter().find(|(p, _)| *p == pid).map(|(_, d)| *d);
+        assert!(
+            depth.is_some_and(|d| d >= 1),
+            "sleeper {pid} not compared (depth {depth:?}); stable: {stable:?}"
+        );
+    }
     similar_asserts::assert_eq!(ours, theirs);
 }
 
@@ -376,16 +385,6 @@ fn threads_listed_with_l() {
 }
 
 // --- in the test pod --------------------------------------------------------------------------
-
-/// The namespaced PID of a host PID, from the last field of `NSpid:` in the host's /proc.
-fn ns_pid(host_pid: i32) -> i64 {
-    let status = std::fs::read_to_string(format!("/proc/{host_pid}/status")).expect("status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("NSpid:"))
-        .and_then(|l| l.split_whitespace().last()?.parse().ok())
-        .expect("NSpid")
-}
 
 fn find(v: &Value, pred: impl Fn(&Value) -> bool) -> Option<&Value> {
     rows(v).iter().find(|r| pred(r))

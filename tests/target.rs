@@ -57,6 +57,7 @@ fn check_nginx_master(v: &Value) {
 }
 
 #[test]
+#[serial_test::serial(pod_discovery)]
 fn shared_pid_namespace_targets_nginx_master_not_pause() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
@@ -70,6 +71,7 @@ fn shared_pid_namespace_targets_nginx_master_not_pause() {
 }
 
 #[test]
+#[serial_test::serial(pod_discovery)]
 fn target_pid_namespace_targets_nginx_as_pid_1() {
     require_pod!();
     let pod = Pod::up(PidMode::Target);
@@ -83,6 +85,7 @@ fn target_pid_namespace_targets_nginx_as_pid_1() {
 }
 
 #[test]
+#[serial_test::serial(pod_discovery)]
 fn default_capabilities_still_find_target_and_names() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
@@ -92,6 +95,7 @@ fn default_capabilities_still_find_target_and_names() {
 }
 
 #[test]
+#[serial_test::serial(pod_discovery)]
 fn table_output_shows_worker_as_nginx_and_skips() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
@@ -119,6 +123,7 @@ fn table_output_shows_worker_as_nginx_and_skips() {
 }
 
 #[test]
+#[serial_test::serial(pod_discovery)]
 fn target_name_and_pid_select() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
@@ -146,6 +151,7 @@ fn target_name_and_pid_select() {
 }
 
 #[test]
+#[serial_test::serial(pod_discovery)]
 fn nonexistent_pid_is_a_clear_error() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
@@ -174,6 +180,7 @@ impl Drop for TwoApps {
 }
 
 #[test]
+#[serial_test::serial(pod_discovery)]
 fn two_app_containers_without_target_exit_2_listing_both() {
     require_pod!();
     let shared = Pod::up(PidMode::Shared);

@@ -101,7 +101,8 @@ fn names(set: CapSet) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-fn status_field(status: &str, key: &str) -> Option<String> {
+/// The value of `Key:` in a `/proc/PID/status` text, trimmed.
+pub fn status_field(status: &str, key: &str) -> Option<String> {
     status.lines().find_map(|l| {
         l.strip_prefix(key)?
             .strip_prefix(':')
@@ -221,11 +222,7 @@ pub fn denied(
                 .into(),
             fix::CUSTOM_CHROOT,
         )),
-        Feature::Ps => Some(d(
-            "the kernel hides this process's details (procfs hidepid or a different user)".into(),
-            fix::CUSTOM_ROOT,
-        )),
-        Feature::Trace | Feature::Fs | Feature::Exec => {
+        Feature::Ps | Feature::Trace | Feature::Fs | Feature::Exec => {
             Some(ptrace_denied(ctx, feature, subject, what, errno))
         }
     }
@@ -244,10 +241,12 @@ fn ptrace_denied(
         fix: fix.to_string(),
     };
     let has_ptrace = ctx.has(Capability::CAP_SYS_PTRACE);
-    let access = if feature == Feature::Trace {
-        "attach to"
-    } else {
-        "read the root of"
+    // Reading /proc/PID/{exe,cwd,fd,environ,...} (and, with hidepid, /proc/PID at all) passes
+    // the same ptrace-access check as browsing the root. See: ptrace(2), PTRACE_MODE_READ.
+    let access = match feature {
+        Feature::Trace => "attach to",
+        Feature::Ps => "read the details of",
+        _ => "read the root of",
     };
     if feature == Feature::Trace && sys::ptrace_syscall_probe().is_err() {
         return d(
@@ -435,5 +434,46 @@ impl Report {
             target: subject,
             features,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unprivileged() -> Context {
+        Context {
+            uid: 0,
+            euid: 0,
+            effective: BTreeSet::new(),
+            permitted: BTreeSet::new(),
+            bounding: BTreeSet::new(),
+            no_new_privs: false,
+            seccomp: "disabled".into(),
+            seccomp_filters: None,
+            yama_ptrace_scope: None,
+        }
+    }
+
+    #[test]
+    fn every_refusal_names_a_capability_and_the_kubectl_fix() {
+        let ctx = unprivileged();
+        let subject = Subject {
+            pid: 7,
+            uid: Some(101),
+            dumpable: Some(false),
+        };
+        for feature in Feature::ALL {
+            for errno in [libc::EPERM, libc::EACCES] {
+                let err = io::Error::from_raw_os_error(errno);
+                let d = denied(&ctx, feature, Some(&subject), "cannot", &err)
+                    .unwrap_or_else(|| panic!("{feature:?} {errno}: not a permission error"));
+                let text = d.to_string();
+                assert!(text.contains("CAP_"), "{feature:?}: {text}");
+                assert!(text.contains("kubectl debug"), "{feature:?}: {text}");
+            }
+        }
+        let other = io::Error::from_raw_os_error(libc::ENOENT);
+        assert!(denied(&ctx, Feature::Ps, None, "cannot", &other).is_none());
     }
 }

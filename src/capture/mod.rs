@@ -30,7 +30,11 @@ pub enum CaptureError {
     #[error(transparent)]
     Denied(#[from] caps::Denied),
     /// libpcap could not open the interface.
-    #[error("cannot capture on {iface}: {msg}")]
+    #[error(
+        "cannot capture on {}: {}",
+        crate::output::sanitize(iface),
+        crate::output::sanitize(msg)
+    )]
     Open {
         /// Interface name.
         iface: String,
@@ -51,7 +55,7 @@ pub enum CaptureError {
         hint: String,
     },
     /// Reading a capture file failed.
-    #[error("cannot read {path}: {msg}")]
+    #[error("cannot read {}: {}", shown(path), crate::output::sanitize(msg))]
     Read {
         /// The file.
         path: PathBuf,
@@ -59,7 +63,11 @@ pub enum CaptureError {
         msg: String,
     },
     /// A record in a capture file is truncated or corrupt.
-    #[error("{path}: packet {packet} is truncated or corrupt: {msg}")]
+    #[error(
+        "{}: packet {packet} is truncated or corrupt: {}",
+        shown(path),
+        crate::output::sanitize(msg)
+    )]
     Corrupt {
         /// The file.
         path: PathBuf,
@@ -78,7 +86,11 @@ pub enum CaptureError {
     #[error("cannot list interfaces: {0}")]
     List(String),
     /// Capture statistics or the capture loop failed.
-    #[error("capture on {iface} failed: {msg}")]
+    #[error(
+        "capture on {} failed: {}",
+        crate::output::sanitize(iface),
+        crate::output::sanitize(msg)
+    )]
     Loop {
         /// Interface name.
         iface: String,
@@ -91,6 +103,11 @@ pub enum CaptureError {
     /// Signal handlers could not be installed.
     #[error("cannot install signal handlers")]
     Signals(#[source] io::Error),
+}
+
+/// A path as an error message shows it: user-typed, and echoed by libpcap, so sanitised.
+pub(crate) fn shown(path: &std::path::Path) -> String {
+    crate::output::sanitize(&path.display().to_string())
 }
 
 /// A resolved capture request.
@@ -200,6 +217,25 @@ fn filter_hint(valid: impl Fn(&str) -> bool, filter: &str) -> String {
     String::new()
 }
 
+/// Compile and install `filter` (nothing when empty); a bad one is an error pointing at the part
+/// that does not compile.
+fn set_filter<T: pcap::Activated + ?Sized>(
+    cap: &mut Capture<T>,
+    filter: &str,
+) -> Result<(), CaptureError> {
+    if filter.is_empty() {
+        return Ok(());
+    }
+    cap.filter(filter, true).map_err(|e| {
+        let hint = filter_hint(|f| cap.compile(f, true).is_ok(), filter);
+        CaptureError::Filter {
+            filter: filter.to_string(),
+            msg: e.to_string(),
+            hint,
+        }
+    })
+}
+
 fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -300,12 +336,18 @@ const RETIRE_TIMEOUT: Duration = Duration::from_millis(100);
 /// Capture live until a signal, `-c`, `--duration` or an error; returns the statistics.
 pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
     // Signals only raise a flag, from the start: a Ctrl-C while opening still ends cleanly.
+    // A second signal ends toolbox at once (exit 128+N, as the shell reports it): the handlers
+    // restart interrupted system calls, so opening a FIFO nobody reads, or writing to a pipe
+    // nobody drains, would otherwise outlast every Ctrl-C and SIGTERM. The shutdown action must
+    // be registered before the flag (signal-hook runs them in order).
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [
         signal_hook::consts::SIGINT,
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
     ] {
+        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, Arc::clone(&stop))
+            .map_err(CaptureError::Signals)?;
         signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(CaptureError::Signals)?;
     }
     let ctx = caps::Context::read();
@@ -344,16 +386,7 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
             }
         }
     }
-    if !opts.filter.is_empty() {
-        if let Err(e) = cap.filter(&opts.filter, true) {
-            let hint = filter_hint(|f| cap.compile(f, true).is_ok(), &opts.filter);
-            return Err(CaptureError::Filter {
-                filter: opts.filter.clone(),
-                msg: e.to_string(),
-                hint,
-            });
-        }
-    }
+    set_filter(&mut cap, &opts.filter)?;
     let linktype = cap.get_datalink();
     let mut cap = cap.setnonblock().map_err(open_err)?;
     let mut sink = Sink::new(opts, linktype.0, opts.snaplen as u32)?;
@@ -500,16 +533,7 @@ pub fn read_file(opts: &Options, path: &std::path::Path) -> Result<u64, CaptureE
         msg: e.to_string(),
     };
     let mut cap = Capture::from_file(path).map_err(read_err)?;
-    if !opts.filter.is_empty() {
-        if let Err(e) = cap.filter(&opts.filter, true) {
-            let hint = filter_hint(|f| cap.compile(f, true).is_ok(), &opts.filter);
-            return Err(CaptureError::Filter {
-                filter: opts.filter.clone(),
-                msg: e.to_string(),
-                hint,
-            });
-        }
-    }
+    set_filter(&mut cap, &opts.filter)?;
     let linktype = cap.get_datalink();
     eprintln!(
         "reading from file {}, link-type {}",
@@ -547,6 +571,33 @@ pub fn read_file(opts: &Options, path: &std::path::Path) -> Result<u64, CaptureE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_never_echo_escape_sequences() {
+        let path = PathBuf::from("x\x1b[2J.pcap");
+        let errors = [
+            CaptureError::Open {
+                iface: "lo\x1b[31m".into(),
+                msg: "lo\x1b[31m: No such device".into(),
+            },
+            CaptureError::Read {
+                path: path.clone(),
+                msg: "x\x1b[2J.pcap: no".into(),
+            },
+            CaptureError::Corrupt {
+                path: path.clone(),
+                packet: 1,
+                msg: String::new(),
+            },
+            CaptureError::Write(WriteError::Create {
+                path,
+                source: io::Error::from_raw_os_error(libc::ENOENT),
+            }),
+        ];
+        for e in errors {
+            assert!(!e.to_string().contains('\x1b'), "{e}");
+        }
+    }
 
     #[test]
     fn filter_hint_points_after_longest_valid_prefix() {

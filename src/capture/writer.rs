@@ -33,7 +33,7 @@ pub struct Header {
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// Creating a file failed.
-    #[error("cannot create {path}")]
+    #[error("cannot create {}", super::shown(path))]
     Create {
         /// The file.
         path: PathBuf,
@@ -41,7 +41,7 @@ pub enum WriteError {
         source: io::Error,
     },
     /// Writing failed; the file was cut back to its last whole packet.
-    #[error("cannot write {path} (it was cut back to its last whole packet and is valid: {kept} packets, {bytes} bytes)")]
+    #[error("cannot write {} (it was cut back to its last whole packet and is valid: {kept} packets, {bytes} bytes)", super::shown(path))]
     Write {
         /// The file (`-` for standard output).
         path: PathBuf,
@@ -336,7 +336,8 @@ impl Rotating {
                 if secs < self.interval_start {
                     self.interval_start = secs;
                 }
-                if secs.saturating_sub(self.interval_start) >= g as i64 {
+                if secs.saturating_sub(self.interval_start) >= i64::try_from(g).unwrap_or(i64::MAX)
+                {
                     if let Some(w) = self.rot.files {
                         if self.intervals >= w {
                             return Ok(Next::Done);
@@ -404,6 +405,31 @@ pub fn file_name(base: &str, rot: &Rotation, count: u32, secs: i64) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_g_interval_never_rotates() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("g.pcap");
+        let rot = Rotation {
+            every_secs: Some(u64::MAX),
+            ..Rotation::default()
+        };
+        let header = Header {
+            linktype: 1,
+            snaplen: 65535,
+            ifname: None,
+        };
+        let mut w =
+            Rotating::create(base.to_str().unwrap(), FileFormat::Pcap, header, rot, 100).unwrap();
+        for secs in [100, 101, 5_000_000] {
+            assert_eq!(w.packet(secs, 0, &[0; 14], 14).unwrap(), Next::Continue);
+        }
+        w.flush().unwrap();
+        // One file holding all three packets (a wrapped interval reopened it for each packet).
+        assert_eq!(w.path(), base);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(std::fs::metadata(&base).unwrap().len(), 24 + 3 * (16 + 14));
+    }
 
     #[test]
     fn names_follow_tcpdump() {

@@ -40,8 +40,7 @@ pub fn run(global: &Global, args: InspectArgs) -> anyhow::Result<i32> {
     let report = inspect::inspect(pid, args.env, role)?;
     let mut out = std::io::stdout().lock();
     if args.json || args.output == Format::Json {
-        // io::Error::from keeps a broken pipe a broken pipe (a normal end of `| head`).
-        serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
+        out.write_all(crate::output::json_pretty(&report)?.as_bytes())?;
         out.write_all(b"\n")?;
     } else {
         out.write_all(inspect::render(&report).as_bytes())?;

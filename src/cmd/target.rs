@@ -33,7 +33,7 @@ pub fn render(t: &Target) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(s, "target   PID {}  {}", t.pid, sanitize(&t.command));
-    let _ = writeln!(s, "why      {}", t.how);
+    let _ = writeln!(s, "why      {}", sanitize(&t.how));
     if let Some(exe) = &t.exe {
         let _ = writeln!(s, "exe      {}", sanitize(&exe.to_string_lossy()));
     }

@@ -34,10 +34,23 @@ pub fn sanitize(s: &str) -> String {
                     out.push_str(&format!("\\x{unit:02x}"));
                 }
             }
+            // Bidirectional overrides and isolates reorder what follows them on the screen (a
+            // file name or comm could show as something else), zero-width characters hide.
+            // See: Unicode TR9; CVE-2021-42574 ("Trojan Source").
+            c if is_invisible_format(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Unicode format characters that change how the text around them is displayed.
+fn is_invisible_format(c: char) -> bool {
+    // ZWNJ and ZWJ (U+200C, U+200D) are left alone: scripts and emoji need them to render.
+    matches!(
+        c,
+        '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
+    )
 }
 
 /// [`sanitize`] for bytes that may not be UTF-8.
@@ -48,9 +61,43 @@ pub fn sanitize_bytes(b: &[u8]) -> String {
 /// Print `value` as pretty JSON followed by a newline.
 pub fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::from)?;
+    out.write_all(json_pretty(value)?.as_bytes())?;
     writeln!(out)?;
     out.flush()
+}
+
+/// `value` as pretty JSON that is safe on a terminal (see [`terminal_safe_json`]).
+pub fn json_pretty<T: Serialize + ?Sized>(value: &T) -> io::Result<String> {
+    Ok(terminal_safe_json(
+        serde_json::to_string_pretty(value).map_err(io::Error::from)?,
+    ))
+}
+
+/// `value` as compact JSON that is safe on a terminal (see [`terminal_safe_json`]).
+pub fn json_compact<T: Serialize + ?Sized>(value: &T) -> io::Result<String> {
+    Ok(terminal_safe_json(
+        serde_json::to_string(value).map_err(io::Error::from)?,
+    ))
+}
+
+/// serde_json escapes only the C0 controls; DEL, the C1 controls (U+009B is a one-character
+/// CSI) and the invisible format characters [`sanitize`] escapes would reach a terminal as they
+/// are. They can only occur inside JSON strings, so writing them as `\uXXXX` keeps the document
+/// and its values the same.
+pub fn terminal_safe_json(json: String) -> String {
+    let unsafe_char = |c: char| matches!(c, '\u{7f}'..='\u{9f}') || is_invisible_format(c);
+    if !json.contains(unsafe_char) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Print rows as left-aligned, space-separated columns with a header, like ps/ls output.
@@ -91,7 +138,22 @@ mod tests {
     fn sanitize_escapes_controls() {
         assert_eq!(sanitize("a\x1b[31mb\n"), "a\\x1b[31mb\\n");
         assert_eq!(sanitize("plain"), "plain");
+        assert_eq!(sanitize("a\u{202e}txt.exe"), "a\\u{202e}txt.exe");
+        assert_eq!(sanitize("日本\u{200b}"), "日本\\u{200b}");
         assert_eq!(sanitize_bytes(b"x\xffy"), "x\u{fffd}y");
+    }
+
+    #[test]
+    fn json_carries_no_live_terminal_controls() {
+        let hostile = "a\u{9b}31m\u{202e}b\x1b[2J\u{7f}";
+        let text = json_pretty(&serde_json::json!({ "comm": hostile })).unwrap();
+        assert!(
+            !text.contains(|c: char| c.is_control() && c != '\n' || is_invisible_format(c)),
+            "{text:?}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["comm"], hostile);
+        assert_eq!(json_compact("plain").unwrap(), "\"plain\"");
     }
 
     #[test]

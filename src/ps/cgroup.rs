@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::target::root::open_in_root;
+use crate::target::root::open_regular_in_root;
 use crate::target::Root;
 
 /// Above this a v1 limit means "no limit" (the kernel reports `PAGE_COUNTER_MAX` pages).
@@ -81,6 +81,9 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
+/// The most toolbox reads of one cgroup file (`cgroup.procs` of a large cgroup is the biggest).
+const MAX_FILE: u64 = 16 << 20;
+
 /// A cgroup directory and how to read it.
 struct Dir {
     /// `None`: toolbox's own root; `Some`: the target's root.
@@ -89,20 +92,20 @@ struct Dir {
 }
 
 impl Dir {
+    /// Read a cgroup file. Inside the target's root the path is the target's to control (a
+    /// tmpfs over its cgroup mount, a symlink to /dev/zero): only regular files are read, and at
+    /// most [`MAX_FILE`] bytes of them, so that no file can block or exhaust toolbox.
     fn read(&self, file: &str) -> Option<String> {
         let path = self.path.join(file);
-        let mut s = String::new();
-        match &self.root {
-            None => std::fs::File::open(&path)
-                .ok()?
-                .read_to_string(&mut s)
-                .ok()?,
-            Some(fd) => std::fs::File::from(
-                open_in_root(fd.as_fd(), &path, libc::O_RDONLY | libc::O_NONBLOCK).ok()?,
-            )
-            .read_to_string(&mut s)
-            .ok()?,
+        let f = match &self.root {
+            None => std::fs::File::open(&path).ok()?,
+            Some(fd) => open_regular_in_root(fd.as_fd(), &path).ok()?,
         };
+        if !f.metadata().ok()?.is_file() {
+            return None;
+        }
+        let mut s = String::new();
+        f.take(MAX_FILE).read_to_string(&mut s).ok()?;
         Some(s)
     }
 

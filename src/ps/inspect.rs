@@ -218,14 +218,6 @@ pub fn cap_names(mask: u64) -> Vec<String> {
     out.into_iter().map(|(_, n)| n).collect()
 }
 
-fn status_value(status: &str, key: &str) -> Option<String> {
-    status.lines().find_map(|l| {
-        l.strip_prefix(key)?
-            .strip_prefix(':')
-            .map(|v| v.trim().to_string())
-    })
-}
-
 /// Turns a failed read into an [`Unreadable`] entry, with the permission fix when it is one.
 struct Problems {
     ctx: Context,
@@ -236,7 +228,7 @@ struct Problems {
 impl Problems {
     fn io(&mut self, section: &'static str, err: &io::Error) {
         let what = format!("cannot read the {section} of PID {}", self.subject.pid);
-        let reason = match caps::denied(&self.ctx, Feature::Fs, Some(&self.subject), &what, err) {
+        let reason = match caps::denied(&self.ctx, Feature::Ps, Some(&self.subject), &what, err) {
             Some(d) => d.to_string(),
             None => format!("{what}: {err}"),
         };
@@ -258,14 +250,34 @@ impl Problems {
     }
 }
 
+/// Why `pid` cannot be inspected at all: it does not exist, or (EACCES) the kernel hides it, which
+/// is a permission with a fix, not a missing process.
+fn not_readable(pid: i32, e: procfs::ProcError) -> PsError {
+    let procfs::ProcError::PermissionDenied(_) = e else {
+        return PsError::NoSuchPid(pid);
+    };
+    let err = io::Error::from_raw_os_error(libc::EACCES);
+    let what = format!("cannot inspect PID {pid}");
+    match caps::denied(
+        &Context::read(),
+        Feature::Ps,
+        Some(&Subject::read(pid)),
+        &what,
+        &err,
+    ) {
+        Some(d) => PsError::Denied(d),
+        None => PsError::NoSuchPid(pid),
+    }
+}
+
 /// Inspect `pid`. `env` includes the environment.
 pub fn inspect(
     pid: i32,
     env: bool,
     role: Option<crate::target::Role>,
 ) -> Result<Inspection, PsError> {
-    let proc = procfs::process::Process::new(pid).map_err(|_| PsError::NoSuchPid(pid))?;
-    let stat = proc.stat().map_err(|_| PsError::NoSuchPid(pid))?;
+    let proc = procfs::process::Process::new(pid).map_err(|e| not_readable(pid, e))?;
+    let stat = proc.stat().map_err(|e| not_readable(pid, e))?;
     let clock = Clock::read();
     let mut p = Problems {
         ctx: Context::read(),
@@ -289,7 +301,13 @@ pub fn inspect(
         name: accounts.groups.name(id).map(str::to_string),
     };
 
-    let cmdline = p.get("command line", proc.cmdline()).unwrap_or_default();
+    let cmdline = match super::proc::read_bounded(&format!("/proc/{pid}/cmdline")) {
+        Ok(raw) => super::proc::parse_cmdline(&raw),
+        Err(e) => {
+            p.io("command line", &e);
+            Vec::new()
+        }
+    };
     let exe = p
         .get("executable", proc.exe())
         .map(|e| e.to_string_lossy().into_owned());
@@ -321,7 +339,7 @@ pub fn inspect(
         }
     };
     let environment = if env {
-        match std::fs::read(format!("/proc/{pid}/environ")) {
+        match super::proc::read_bounded(&format!("/proc/{pid}/environ")) {
             // Programs that rewrite their title (nginx) overwrite environ with it and NULs:
             // empty entries carry nothing.
             Ok(raw) => Some(
@@ -436,7 +454,8 @@ pub fn inspect(
             }
             .to_string()
         }),
-        seccomp_filters: status_value(&status_text, "Seccomp_filters").and_then(|v| v.parse().ok()),
+        seccomp_filters: caps::status_field(&status_text, "Seccomp_filters")
+            .and_then(|v| v.parse().ok()),
         no_new_privs: status.as_ref().and_then(|s| s.nonewprivs).map(|n| n != 0),
         oom_score: num("oom_score"),
         oom_score_adj: num("oom_score_adj"),

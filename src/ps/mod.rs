@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use crate::output::sanitize;
-use crate::target::scan::{ns_inode, ProcInfo};
+use crate::target::scan::{cgroup_paths, ns_inode, ProcInfo};
 use crate::target::{Accounts, Role, Root, Scan, Selector, SkipReason, TargetError};
 
 use column::{Column, Row, Value};
@@ -48,6 +48,10 @@ pub enum PsError {
     /// Target discovery failed for an explicit `--pid`/`--target`.
     #[error(transparent)]
     Target(#[from] TargetError),
+    /// The process exists but the kernel hides it (hidepid, another user without
+    /// CAP_SYS_PTRACE).
+    #[error(transparent)]
+    Denied(#[from] crate::caps::Denied),
 }
 
 /// One sort key of `--sort`.
@@ -392,17 +396,6 @@ pub fn roles(scan: &Scan, target: Option<i32>) -> HashMap<i32, Role> {
     roles
 }
 
-/// `/proc/PID/cgroup` in discovery's format (the paths, comma-joined).
-fn cgroup_of(pid: i32) -> Option<String> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).ok()?;
-    Some(
-        text.lines()
-            .map(|l| l.splitn(3, ':').nth(2).unwrap_or(""))
-            .collect::<Vec<_>>()
-            .join(","),
-    )
-}
-
 /// The process whose root (and mounts) stand for `pid`'s: `pid` itself when its root opens, else
 /// its nearest ancestor in the same cgroup whose root opens. A non-dumpable nginx worker, without
 /// CAP_SYS_PTRACE, hides its root, but its master in the same container does not.
@@ -410,7 +403,7 @@ pub fn stand_in(pid: i32) -> i32 {
     if Root::Process(pid).open().is_ok() {
         return pid;
     }
-    let Some(cg) = cgroup_of(pid) else {
+    let Some(cg) = cgroup_paths(pid) else {
         return pid;
     };
     let mut reader = Reader::default();
@@ -419,7 +412,7 @@ pub fn stand_in(pid: i32) -> i32 {
         let Some(ppid) = reader.stat(&format!("/proc/{cur}")).map(|s| s.ppid) else {
             break;
         };
-        if ppid <= 0 || ppid == cur || cgroup_of(ppid).as_deref() != Some(cg.as_str()) {
+        if ppid <= 0 || ppid == cur || cgroup_paths(ppid).as_deref() != Some(cg.as_str()) {
             break;
         }
         if Root::Process(ppid).open().is_ok() {
@@ -485,7 +478,7 @@ fn resolve_users(procs: &mut [Proc]) {
 /// The mount namespace of the nearest ancestor of `procs[i]` in the same cgroup.
 fn stand_in_mnt(procs: &[Proc], index: &HashMap<i32, usize>, i: usize) -> Option<u64> {
     let pid = procs[i].info.pid;
-    let cg = procs[i].info.cgroup.clone().or_else(|| cgroup_of(pid))?;
+    let cg = procs[i].info.cgroup.clone().or_else(|| cgroup_paths(pid))?;
     let mut cur = i;
     for _ in 0..8 {
         let parent = *index.get(&procs[cur].info.ppid)?;
@@ -496,7 +489,7 @@ fn stand_in_mnt(procs: &[Proc], index: &HashMap<i32, usize>, i: usize) -> Option
         if p.info
             .cgroup
             .clone()
-            .or_else(|| cgroup_of(p.info.pid))
+            .or_else(|| cgroup_paths(p.info.pid))
             .as_deref()
             != Some(&cg)
         {
@@ -694,10 +687,10 @@ pub fn write_json<W: Write>(
             if k > 0 {
                 out.write_all(b",")?;
             }
-            serde_json::to_writer(&mut *out, c.json).map_err(io::Error::from)?;
+            out.write_all(crate::output::json_compact(c.json)?.as_bytes())?;
             out.write_all(b":")?;
-            serde_json::to_writer(&mut *out, &(c.value)(r, clock).to_json())
-                .map_err(io::Error::from)?;
+            let value = crate::output::json_compact(&(c.value)(r, clock).to_json())?;
+            out.write_all(value.as_bytes())?;
         }
         out.write_all(b"}")?;
     }

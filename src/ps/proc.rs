@@ -10,9 +10,6 @@ use std::path::{Path, PathBuf};
 
 use crate::target::scan::ns_inode;
 
-/// `PF_KTHREAD` in `/proc/PID/stat` flags. See: include/linux/sched.h.
-const PF_KTHREAD: u32 = 0x0020_0000;
-
 /// The fields of `/proc/PID/stat` (or `/proc/PID/task/TID/stat`) that `ps` shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stat {
@@ -92,7 +89,7 @@ impl Stat {
 
     /// A kernel thread: no user space. Same test as discovery's.
     pub fn is_kernel_thread(&self, has_cmdline: bool) -> bool {
-        self.flags & PF_KTHREAD != 0 || self.pid == 2 || (self.ppid == 2 && !has_cmdline)
+        crate::target::scan::is_kernel_thread(self.flags, self.pid, self.ppid, has_cmdline)
     }
 }
 
@@ -127,6 +124,21 @@ pub fn parse_cmdline(raw: &[u8]) -> Vec<String> {
     raw.split(|&b| b == 0)
         .map(|a| String::from_utf8_lossy(a).into_owned())
         .collect()
+}
+
+/// The most toolbox reads of one `/proc` file. `cmdline` and `environ` show whatever memory range
+/// the process declares as its arguments or environment (prctl(2) PR_SET_MM_ARG_START/END, with
+/// CAP_SYS_RESOURCE), which can be far larger than any real command line; the kernel's own
+/// argument limit is a quarter of the stack limit, 2 MiB by default.
+pub const MAX_PROC_FILE: usize = 4 << 20;
+
+/// Read at most [`MAX_PROC_FILE`] bytes of a `/proc` file.
+pub fn read_bounded(path: &str) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    File::open(path)?
+        .take(MAX_PROC_FILE as u64)
+        .read_to_end(&mut buf)?;
+    Ok(buf)
 }
 
 /// Reads `/proc` files into one reused buffer.
@@ -206,7 +218,10 @@ impl Reader {
         let mut n = 0;
         loop {
             if n == self.buf.len() {
-                let grown = self.buf.len() * 2;
+                if n >= MAX_PROC_FILE {
+                    break;
+                }
+                let grown = (self.buf.len() * 2).min(MAX_PROC_FILE);
                 self.buf.resize(grown, 0);
             }
             match f.read(&mut self.buf[n..]) {

@@ -39,6 +39,9 @@ pub fn openat2(dir: BorrowedFd<'_>, path: &Path, flags: i32, resolve: u64) -> io
         mode: 0,
         resolve,
     };
+    // EAGAIN means a rename or mount raced the resolution (openat2(2)); the target can make that
+    // happen on every try, so retries are bounded. EINTR is retried without bound.
+    let mut races = 0;
     loop {
         // SAFETY: `cpath` is a valid NUL-terminated string and `how` a valid `open_how` that both
         // outlive the call; the size passed is the size of the struct we pass.
@@ -56,11 +59,16 @@ pub fn openat2(dir: BorrowedFd<'_>, path: &Path, flags: i32, resolve: u64) -> io
             return Ok(unsafe { OwnedFd::from_raw_fd(ret as i32) });
         }
         let err = io::Error::last_os_error();
-        if err.raw_os_error() != Some(libc::EINTR) && err.raw_os_error() != Some(libc::EAGAIN) {
-            return Err(err);
+        match err.raw_os_error() {
+            Some(libc::EINTR) => {}
+            Some(libc::EAGAIN) if races < OPENAT2_RACE_RETRIES => races += 1,
+            _ => return Err(err),
         }
     }
 }
+
+/// How often [`openat2`] retries a resolution that raced a rename or mount.
+const OPENAT2_RACE_RETRIES: u32 = 32;
 
 /// Whether this kernel has `openat2` (Linux 5.6+). Any answer other than ENOSYS means it does.
 pub fn has_openat2() -> bool {

@@ -48,6 +48,9 @@ pub enum TargetError {
         /// Whether a pause process was seen (shared PID namespace without an app?).
         pause_seen: bool,
     },
+    /// `--pid` names a process the kernel hides from toolbox (hidepid, another user).
+    #[error(transparent)]
+    Denied(#[from] crate::caps::Denied),
     /// More than one container's main process qualifies.
     #[error("{} processes could be the target; choose one:\n{}", .0.len(), list_long(.0))]
     Ambiguous(Vec<Candidate>),
@@ -120,7 +123,9 @@ impl SkipReason {
             SkipReason::Pause => "pod infrastructure (pause) process",
             SkipReason::KernelThread => "kernel thread",
             SkipReason::Runtime => "container runtime starting a container",
-            SkipReason::OtherToolbox => "toolbox in another debug container",
+            SkipReason::OtherToolbox => {
+                "toolbox in another debug container, or a process it started"
+            }
         }
     }
 }
@@ -248,6 +253,27 @@ impl Scan {
             .iter()
             .find(|p| p.pid == me)
             .and_then(|p| p.cgroup.clone());
+        let is_toolbox = |p: &ProcInfo| p.exe_name() == my_exe || p.exe_name() == "toolbox";
+        // Processes a toolbox started (`toolbox trace -- CMD`, `toolbox exec`) are not the app.
+        let parent: HashMap<i32, i32> = procs.iter().map(|p| (p.pid, p.ppid)).collect();
+        let toolboxes: HashSet<i32> = procs
+            .iter()
+            .filter(|p| is_toolbox(p))
+            .map(|p| p.pid)
+            .collect();
+        let started_by_toolbox = |p: &ProcInfo| {
+            let mut cur = p.ppid;
+            for _ in 0..64 {
+                if toolboxes.contains(&cur) {
+                    return true;
+                }
+                match parent.get(&cur) {
+                    Some(&pp) if pp != cur && cur > 1 => cur = pp,
+                    _ => return false,
+                }
+            }
+            false
+        };
         let mut skipped = Vec::new();
         let mut candidates: Vec<&ProcInfo> = Vec::new();
         for p in &procs {
@@ -262,7 +288,7 @@ impl Scan {
             } else if RUNTIME_NAMES.contains(&p.exe_name().as_str()) || p.comm.starts_with("runc:[")
             {
                 Some(SkipReason::Runtime)
-            } else if p.exe_name() == my_exe || p.exe_name() == "toolbox" {
+            } else if is_toolbox(p) || started_by_toolbox(p) {
                 Some(SkipReason::OtherToolbox)
             } else {
                 None
@@ -352,7 +378,14 @@ impl Scan {
                     pid: p.pid,
                     comm: p.comm.clone(),
                     command: p.command(),
-                    flag: if unique && !p.comm.contains(char::is_whitespace) {
+                    // Only a comm that can be typed as it prints: no spaces, no control
+                    // characters (an escape sequence in comm would reach the terminal here).
+                    flag: if unique
+                        && !p.comm.is_empty()
+                        && !p
+                            .comm
+                            .contains(|c: char| c.is_whitespace() || c.is_control())
+                    {
                         format!("--target {}", p.comm)
                     } else {
                         format!("--pid {}", p.pid)
@@ -367,7 +400,7 @@ impl Scan {
         match sel {
             Selector::Pid(pid) => {
                 if self.get(*pid).is_none() {
-                    return Err(TargetError::NoSuchPid(*pid));
+                    return Err(hidden_or_missing(*pid));
                 }
                 Ok(Choice { pid: *pid, how: format!("selected with --pid {pid}") })
             }
@@ -404,6 +437,21 @@ impl Scan {
                 )),
             },
         }
+    }
+}
+
+/// Why `pid` is not in the scan: it does not exist, or the kernel refuses to show it (then the
+/// error names the capability and the fix).
+fn hidden_or_missing(pid: i32) -> TargetError {
+    let Err(err) = std::fs::read(format!("/proc/{pid}/stat")) else {
+        return TargetError::NoSuchPid(pid);
+    };
+    let ctx = crate::caps::Context::read();
+    let subject = crate::caps::Subject::read(pid);
+    let what = format!("cannot read PID {pid}");
+    match crate::caps::denied(&ctx, crate::caps::Feature::Ps, Some(&subject), &what, &err) {
+        Some(d) => TargetError::Denied(d),
+        None => TargetError::NoSuchPid(pid),
     }
 }
 
@@ -621,11 +669,13 @@ mod tests {
         let mut init = p(30, 0, "runc:[2:INIT]", 40);
         init.exe = Some("/usr/bin/runc".into());
         let other = p(31, 0, "toolbox", 50);
-        let scan = Scan::classify(vec![p(7, 0, "nginx", 20), init, other]);
+        let traced = p(32, 31, "dd", 50);
+        let scan = Scan::classify(vec![p(7, 0, "nginx", 20), init, other, traced]);
         assert_eq!(scan.choose(&Selector::Auto).unwrap().pid, 7);
         let reason = |pid| scan.skipped.iter().find(|s| s.pid == pid).map(|s| s.reason);
         assert_eq!(reason(30), Some(SkipReason::Runtime));
         assert_eq!(reason(31), Some(SkipReason::OtherToolbox));
+        assert_eq!(reason(32), Some(SkipReason::OtherToolbox));
     }
 
     #[test]
@@ -636,6 +686,15 @@ mod tests {
         let scan = Scan::classify(vec![p(7, 0, "nginx", 20), worker]);
         assert_eq!(scan.groups, vec![vec![7, 13]]);
         assert_eq!(scan.choose(&Selector::Auto).unwrap().pid, 7);
+    }
+
+    #[test]
+    fn hostile_comm_is_never_printed_raw_in_the_candidate_list() {
+        let scan = Scan::classify(vec![p(7, 0, "nginx", 20), p(9, 0, "x\x1b[2Jy", 30)]);
+        let msg = scan.choose(&Selector::Auto).unwrap_err().to_string();
+        assert!(!msg.contains('\x1b'), "{msg:?}");
+        assert!(msg.contains("select with: --pid 9"), "{msg}");
+        assert!(msg.contains("select with: --target nginx"), "{msg}");
     }
 
     #[test]

@@ -81,11 +81,7 @@ impl Accounts {
 
 /// Read at most 4 MiB of a regular file inside a root.
 fn read_small(dir: BorrowedFd<'_>, path: &Path) -> std::io::Result<String> {
-    let fd = super::root::open_in_root(dir, path, libc::O_RDONLY | libc::O_NONBLOCK)?;
-    let file = std::fs::File::from(fd);
-    if !file.metadata()?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
+    let file = super::root::open_regular_in_root(dir, path)?;
     let mut buf = Vec::new();
     file.take(4 << 20).read_to_end(&mut buf)?;
     Ok(String::from_utf8_lossy(&buf).into_owned())

@@ -50,20 +50,11 @@ impl ProcInfo {
                 .ok()
                 .map(|m| (m.dev(), m.ino()))
         };
-        let cgroup = fs::read_to_string(format!("/proc/{pid}/cgroup"))
-            .ok()
-            .map(|s| {
-                s.lines()
-                    .map(|l| l.splitn(3, ':').nth(2).unwrap_or(""))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            });
+        let cgroup = cgroup_paths(pid);
         Some(ProcInfo {
             pid,
             ppid: stat.ppid,
-            kernel_thread: stat.flags & PF_KTHREAD != 0
-                || pid == 2
-                || stat.ppid == 2 && cmdline.is_empty(),
+            kernel_thread: is_kernel_thread(stat.flags, pid, stat.ppid, !cmdline.is_empty()),
             comm: stat.comm,
             cmdline,
             exe,
@@ -98,6 +89,24 @@ impl ProcInfo {
             self.cmdline.join(" ")
         }
     }
+}
+
+/// A kernel thread: `PF_KTHREAD` set, or kthreadd (PID 2) and its children without a command
+/// line (older kernels, and PID namespaces that show kthreadd). The one test discovery and `ps`
+/// share.
+pub fn is_kernel_thread(flags: u32, pid: i32, ppid: i32, has_cmdline: bool) -> bool {
+    flags & PF_KTHREAD != 0 || pid == 2 || (ppid == 2 && !has_cmdline)
+}
+
+/// `/proc/PID/cgroup` as discovery compares it: every line's path, comma-joined.
+pub fn cgroup_paths(pid: i32) -> Option<String> {
+    let text = fs::read_to_string(format!("/proc/{pid}/cgroup")).ok()?;
+    Some(
+        text.lines()
+            .map(|l| l.splitn(3, ':').nth(2).unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(","),
+    )
 }
 
 /// The inode of a namespace link such as `/proc/PID/ns/mnt` (`mnt:[4026531841]`).

@@ -271,6 +271,17 @@ pub fn probe_binary(name: &str) -> PathBuf {
     out
 }
 
+/// The PID inside the pod's PID namespace of a host PID: the last field of `NSpid:` in the
+/// host's `/proc/PID/status`.
+pub fn ns_pid(host_pid: i32) -> i64 {
+    let status = std::fs::read_to_string(format!("/proc/{host_pid}/status")).expect("status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("NSpid:"))
+        .and_then(|l| l.split_whitespace().last()?.parse().ok())
+        .expect("NSpid")
+}
+
 /// stdout as a string.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
