@@ -18,7 +18,8 @@ use std::sync::OnceLock;
 use crate::caps::{self, Feature};
 use crate::cli::Global;
 use crate::sys::fsops;
-use crate::target::{root::open_in_root, Accounts, Root, Scan, Selector, TargetError};
+use crate::target::root::{open_in_root, reopen};
+use crate::target::{Accounts, Root, Scan, Selector, TargetError};
 
 /// Errors of root browsing; each names the path (inside the root) it failed on.
 #[derive(Debug, thiserror::Error)]
@@ -253,7 +254,7 @@ impl FsRoot {
 
     /// Open a file for reading: a FIFO, socket or device is refused unless `special`; a
     /// directory is refused. The file is checked through an `O_PATH` descriptor and then that
-    /// same file is reopened for reading (see `reopen`): nothing is resolved twice.
+    /// same file is reopened for reading (see [`reopen`]): nothing is resolved twice.
     pub fn open_read(
         &self,
         path: &[u8],
@@ -271,45 +272,6 @@ impl FsRoot {
     }
 }
 
-/// Open for reading the very file that the `O_PATH` descriptor `fd` (of status `st`) refers
-/// to, without resolving any path inside the target again: through toolbox's own
-/// `/proc/self/fd/N`, the reopening libpathrs and runc use. So the file that was checked (a
-/// regular file, not a FIFO or device) is the file that is opened, even if the target swaps
-/// names meanwhile. The result is checked to be the same inode. See: proc(5), /proc/pid/fd.
-///
-/// Without a procfs at `/proc` (ENOENT), `again` opens the file by its name once more; the
-/// inode check then still catches a swap, after the fact.
-fn reopen(
-    fd: BorrowedFd<'_>,
-    st: &libc::stat,
-    again: impl Fn(i32) -> io::Result<OwnedFd>,
-) -> io::Result<OwnedFd> {
-    use std::os::fd::AsRawFd;
-    use std::os::unix::fs::OpenOptionsExt;
-    let proc_path = format!("/proc/self/fd/{}", fd.as_raw_fd());
-    let flags = libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
-    let open = |extra: i32| {
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(flags | extra)
-            .open(&proc_path)
-            .map(OwnedFd::from)
-    };
-    let new = match with_noatime(open) {
-        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
-            with_noatime(|extra| again(libc::O_RDONLY | flags | extra))?
-        }
-        r => r?,
-    };
-    let got = fsops::fstat(new.as_fd())?;
-    if (got.st_dev, got.st_ino) != (st.st_dev, st.st_ino) {
-        return Err(io::Error::other(
-            "reopened a different file (is toolbox's /proc its own?)",
-        ));
-    }
-    Ok(new)
-}
-
 /// Whether a file of this status may be opened for reading.
 pub fn check_readable(path: &[u8], st: &libc::stat, special: bool) -> Result<(), FsError> {
     match meta::Kind::of(st.st_mode) {
@@ -323,27 +285,7 @@ pub fn check_readable(path: &[u8], st: &libc::stat, special: bool) -> Result<(),
     }
 }
 
-/// Open with `O_NOATIME` so that reading leaves the target's access times alone; the kernel
-/// allows it only to the file's owner or with CAP_FOWNER, so EPERM retries without it.
-/// See: open(2), O_NOATIME.
-fn with_noatime(open: impl Fn(i32) -> io::Result<OwnedFd>) -> io::Result<OwnedFd> {
-    match open(libc::O_NOATIME) {
-        Err(e) if e.raw_os_error() == Some(libc::EPERM) => open(0),
-        r => r,
-    }
-}
-
-/// Turn a descriptor opened with `O_NONBLOCK` (so that opening a FIFO never hangs) back into a
-/// blocking file for reading.
-pub fn clear_nonblock(fd: OwnedFd) -> std::fs::File {
-    use nix::fcntl::{fcntl, FcntlArg, OFlag};
-    use std::os::fd::AsRawFd;
-    if let Ok(bits) = fcntl(fd.as_raw_fd(), FcntlArg::F_GETFL) {
-        let flags = OFlag::from_bits_truncate(bits) & !OFlag::O_NONBLOCK;
-        let _ = fcntl(fd.as_raw_fd(), FcntlArg::F_SETFL(flags));
-    }
-    std::fs::File::from(fd)
-}
+pub use crate::target::root::clear_nonblock;
 
 /// Open the child `name` of directory `dir` for reading: looked up without following a
 /// symlink, checked to be a regular file, then reopened (see `reopen`), so a FIFO or device

@@ -5,7 +5,7 @@
 
 use std::fs::File;
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use crate::sys;
@@ -76,26 +76,81 @@ pub fn open_in_root(dir: BorrowedFd<'_>, path: &Path, flags: i32) -> io::Result<
 /// The type is checked on an `O_PATH` descriptor before the file is really opened: opening is
 /// not harmless on every file a target may plant under a well-known name (opening a FIFO wakes
 /// a writer blocked on it, opening a watchdog device arms it). The very inode that was checked
-/// is then reopened through `/proc/self/fd`. See: open(2), O_PATH.
+/// is then reopened, see [`reopen`]. Resolution goes through [`open_in_root`], so kernels
+/// without `openat2` get the user-space walk. See: open(2), O_PATH.
 pub fn open_regular_in_root(dir: BorrowedFd<'_>, path: &Path) -> io::Result<File> {
-    // openat2 refuses O_PATH with any flag but O_CLOEXEC/O_DIRECTORY/O_NOFOLLOW (so not with
-    // open_in_root's O_NOCTTY).
-    let probe = File::from(sys::openat2(
-        dir,
-        path,
-        libc::O_PATH,
-        libc::RESOLVE_IN_ROOT | libc::RESOLVE_NO_MAGICLINKS,
-    )?);
-    if !probe.metadata()?.is_file() {
+    let probe = open_in_root(dir, path, libc::O_PATH)?;
+    let st = sys::fsops::fstat(probe.as_fd())?;
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("{} is not a regular file", path.display()),
         ));
     }
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOCTTY | libc::O_CLOEXEC)
-        .open(format!("/proc/self/fd/{}", probe.as_raw_fd()))
+    let fd = reopen(probe.as_fd(), &st, |flags| open_in_root(dir, path, flags))?;
+    Ok(clear_nonblock(fd))
+}
+
+/// Open for reading the very file that the `O_PATH` descriptor `fd` (of status `st`) refers
+/// to, without resolving any path inside the target again: through toolbox's own
+/// `/proc/self/fd/N`, the reopening libpathrs and runc use. So the file that was checked (a
+/// regular file, not a FIFO or device) is the file that is opened, even if the target swaps
+/// names meanwhile. The result is checked to be the same inode. See: proc(5), /proc/pid/fd.
+///
+/// The descriptor is opened `O_NONBLOCK` (so that a FIFO never hangs the open; see
+/// [`clear_nonblock`]) and `O_NOATIME` where allowed, so reading leaves the target's access
+/// times alone.
+///
+/// Without a procfs at `/proc` (ENOENT), `again` opens the file by its name once more; the
+/// inode check then still catches a swap, after the fact.
+pub fn reopen(
+    fd: BorrowedFd<'_>,
+    st: &libc::stat,
+    again: impl Fn(i32) -> io::Result<OwnedFd>,
+) -> io::Result<OwnedFd> {
+    let proc_path = format!("/proc/self/fd/{}", fd.as_raw_fd());
+    let flags = libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
+    let open = |extra: i32| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(flags | extra)
+            .open(&proc_path)
+            .map(OwnedFd::from)
+    };
+    let new = match with_noatime(open) {
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
+            with_noatime(|extra| again(libc::O_RDONLY | flags | extra))?
+        }
+        r => r?,
+    };
+    let got = sys::fsops::fstat(new.as_fd())?;
+    if (got.st_dev, got.st_ino) != (st.st_dev, st.st_ino) {
+        return Err(io::Error::other(
+            "reopened a different file (is toolbox's /proc its own?)",
+        ));
+    }
+    Ok(new)
+}
+
+/// Open with `O_NOATIME` so that reading leaves the target's access times alone; the kernel
+/// allows it only to the file's owner or with CAP_FOWNER, so EPERM retries without it.
+/// See: open(2), O_NOATIME.
+fn with_noatime(open: impl Fn(i32) -> io::Result<OwnedFd>) -> io::Result<OwnedFd> {
+    match open(libc::O_NOATIME) {
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => open(0),
+        r => r,
+    }
+}
+
+/// Turn a descriptor opened with `O_NONBLOCK` (so that opening a FIFO never hangs) back into a
+/// blocking file for reading.
+pub fn clear_nonblock(fd: OwnedFd) -> File {
+    use nix::fcntl::{fcntl, FcntlArg, OFlag};
+    if let Ok(bits) = fcntl(fd.as_raw_fd(), FcntlArg::F_GETFL) {
+        let flags = OFlag::from_bits_truncate(bits) & !OFlag::O_NONBLOCK;
+        let _ = fcntl(fd.as_raw_fd(), FcntlArg::F_SETFL(flags));
+    }
+    File::from(fd)
 }
 
 #[cfg(test)]
