@@ -62,23 +62,27 @@ fn last_lines(file: &mut File, n: usize, regular: bool) -> io::Result<(Vec<u8>, 
         return Ok((all[start..].to_vec(), 0));
     }
     let end = file.seek(SeekFrom::End(0))?;
-    let mut buf: Vec<u8> = Vec::new();
+    // Blocks from the end backwards, joined once at the end; newlines counted per block. (Both
+    // prepending each block to the buffer and recounting it every round made a file of one long
+    // line cost quadratic time: gigabytes copied and scanned for MAX_BACK.)
+    let mut blocks: Vec<Vec<u8>> = Vec::new();
+    let mut have = 0u64;
+    let mut newlines = 0usize;
     let mut from = end;
     const BLOCK: u64 = 64 * 1024;
-    loop {
-        let newlines = buf.iter().filter(|&&b| b == b'\n').count();
-        // Bounded: a file of one enormous line is shown from at most MAX_BACK before its end.
-        if from == 0 || newlines > n || buf.len() as u64 >= MAX_BACK {
-            break;
-        }
+    // Bounded: a file of one enormous line is shown from at most MAX_BACK before its end.
+    while from > 0 && newlines <= n && have < MAX_BACK {
         let start = from.saturating_sub(BLOCK);
         let mut chunk = vec![0u8; (from - start) as usize];
         file.seek(SeekFrom::Start(start))?;
         file.read_exact(&mut chunk)?;
-        chunk.extend_from_slice(&buf);
-        buf = chunk;
+        newlines += chunk.iter().filter(|&&b| b == b'\n').count();
+        have += chunk.len() as u64;
+        blocks.push(chunk);
         from = start;
     }
+    blocks.reverse();
+    let buf = blocks.concat();
     let start = last_lines_start(&buf, n);
     file.seek(SeekFrom::Start(end))?;
     Ok((buf[start..].to_vec(), end))
@@ -233,4 +237,41 @@ fn read_new(root: &FsRoot, f: &mut Followed, buf: &mut [u8]) -> io::Result<Vec<u
         }
     }
     Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn last_lines_across_blocks() {
+        let mut f = tempfile::tempfile().unwrap();
+        let mut all = Vec::new();
+        for i in 0..40_000 {
+            writeln!(all, "line {i}").unwrap();
+        }
+        f.write_all(&all).unwrap();
+        let want = |n: usize| all[last_lines_start(&all, n)..].to_vec();
+        for n in [0, 1, 10, 9_000, 39_999, 40_000, 50_000] {
+            let (got, end) = last_lines(&mut f, n, true).unwrap();
+            assert_eq!(end, all.len() as u64);
+            assert!(got == want(n), "n={n}");
+        }
+    }
+
+    #[test]
+    fn one_long_line_is_bounded_and_quick() {
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(&vec![b'x'; (MAX_BACK + (1 << 20)) as usize])
+            .unwrap();
+        let t = std::time::Instant::now();
+        let (got, _) = last_lines(&mut f, 10, true).unwrap();
+        assert_eq!(got.len() as u64, MAX_BACK);
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            t.elapsed()
+        );
+    }
 }
