@@ -388,9 +388,10 @@ impl Tracer {
     /// Start `argv` traced (launch mode). With [`Options::seccomp`] the child installs a
     /// seccomp-bpf filter before exec so that only traced syscalls stop.
     pub fn launch(&mut self, argv: &[OsString]) -> Result<Pid, TraceError> {
+        // Shown in error messages: a command name can carry escape sequences.
         let command = argv
             .first()
-            .map(|c| c.to_string_lossy().into_owned())
+            .map(|c| crate::output::sanitize(&c.to_string_lossy()))
             .unwrap_or_default();
         let path = resolve_command(argv.first().map(OsString::as_os_str).unwrap_or_default())
             .ok_or_else(|| TraceError::NotFound {

@@ -19,13 +19,13 @@ pub enum FilterError {
         /// Close matches, best first.
         close: Vec<&'static str>,
     },
-    /// A qualifier toolbox does not implement (`abbrev=`, `raw=`, …).
+    /// A qualifier toolbox does not implement (`abbrev=`, `raw=`, …), sanitised.
     #[error("-e {qualifier}=: not supported (supported: trace=, status=)")]
     Unsupported {
         /// The qualifier name.
         qualifier: String,
     },
-    /// A `status=` value other than the supported ones.
+    /// A `status=` value other than the supported ones, sanitised.
     #[error("-e status={value}: unknown status (supported: successful, failed, all)")]
     Status {
         /// The value as given.
@@ -111,14 +111,14 @@ impl Filter {
                         "all" => Status::All,
                         v => {
                             return Err(FilterError::Status {
-                                value: v.to_string(),
+                                value: crate::output::sanitize(v),
                             })
                         }
                     }
                 }
                 q => {
                     return Err(FilterError::Unsupported {
-                        qualifier: q.to_string(),
+                        qualifier: crate::output::sanitize(q),
                     })
                 }
             }
@@ -265,5 +265,13 @@ mod tests {
         assert!(Filter::parse(&["trace=?nope,read".into()], false).is_ok());
         assert!(Filter::parse(&["abbrev=none".into()], false).is_err());
         assert!(Filter::parse(&["status=weird".into()], false).is_err());
+    }
+
+    #[test]
+    fn errors_carry_no_escape_sequences() {
+        for e in ["\x1b[2Jx=1", "status=\x1b[2J", "trace=\x1b[2J"] {
+            let msg = Filter::parse(&[e.into()], false).unwrap_err().to_string();
+            assert!(!msg.contains('\x1b'), "{msg:?}");
+        }
     }
 }
