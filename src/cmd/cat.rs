@@ -13,27 +13,34 @@ use crate::fs::{FsError, FsRoot};
 /// Arguments of `toolbox cat`.
 #[derive(Debug, Args)]
 pub struct CatArgs {
+    #[command(flatten)]
+    files: FileArgs,
+}
+
+/// The files and reading options `cat`, `head` and `tail` share.
+#[derive(Debug, Args)]
+pub struct FileArgs {
     /// Write binary content to a terminal anyway.
     #[arg(long)]
-    force: bool,
+    pub force: bool,
     /// Also read FIFOs, sockets and devices (never opened otherwise).
     #[arg(long)]
-    special: bool,
+    pub special: bool,
     /// Files inside the target's root.
     #[arg(value_name = "PATH", required = true)]
-    paths: Vec<OsString>,
+    pub paths: Vec<OsString>,
 }
 
 /// Run `toolbox cat`.
 pub fn run(global: &Global, args: CatArgs) -> anyhow::Result<i32> {
     let root = FsRoot::for_global(global)?;
     let opts = ReadOpts {
-        force: args.force,
-        special: args.special,
+        force: args.files.force,
+        special: args.files.special,
     };
     let mut sink = Sink::new(io::stdout().lock(), crate::output::stdout_is_terminal());
     let mut status = 0;
-    for p in &args.paths {
+    for p in &args.files.paths {
         match cat_one(&root, p.as_bytes(), opts, &mut sink) {
             Ok(()) => {}
             Err(CatError::Fs(e)) => {

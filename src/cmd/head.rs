@@ -1,13 +1,13 @@
 //! `toolbox head`: the first lines of files of the target's root.
 
-use std::ffi::OsString;
 use std::io::{self, BufReader};
 use std::os::unix::ffi::OsStrExt;
 
 use clap::Args;
 
 use crate::cli::Global;
-use crate::fs::content::{check_binary, read_line_capped, Sink};
+use crate::cmd::cat::FileArgs;
+use crate::fs::content::{check_binary, header, read_line_capped, Sink};
 use crate::fs::FsRoot;
 
 /// Arguments of `toolbox head`.
@@ -16,15 +16,8 @@ pub struct HeadArgs {
     /// Print the first N lines.
     #[arg(short = 'n', long = "lines", value_name = "N", default_value_t = 10)]
     lines: u64,
-    /// Write binary content to a terminal anyway.
-    #[arg(long)]
-    force: bool,
-    /// Also read FIFOs, sockets and devices (never opened otherwise).
-    #[arg(long)]
-    special: bool,
-    /// Files inside the target's root.
-    #[arg(value_name = "PATH", required = true)]
-    paths: Vec<OsString>,
+    #[command(flatten)]
+    files: FileArgs,
 }
 
 /// Run `toolbox head`.
@@ -32,10 +25,10 @@ pub fn run(global: &Global, args: HeadArgs) -> anyhow::Result<i32> {
     let root = FsRoot::for_global(global)?;
     let mut sink = Sink::new(io::stdout().lock(), crate::output::stdout_is_terminal());
     let mut status = 0;
-    let many = args.paths.len() > 1;
-    for (i, p) in args.paths.iter().enumerate() {
+    let many = args.files.paths.len() > 1;
+    for (i, p) in args.files.paths.iter().enumerate() {
         let path = p.as_bytes();
-        let file = match root.open_read(path, args.special) {
+        let file = match root.open_read(path, args.files.special) {
             Ok((f, _)) => f,
             Err(e) => {
                 sink.flush()?;
@@ -45,8 +38,7 @@ pub fn run(global: &Global, args: HeadArgs) -> anyhow::Result<i32> {
             }
         };
         if many {
-            let sep = if i > 0 { "\n" } else { "" };
-            sink.write(format!("{sep}==> {} <==\n", crate::fs::shown(path)).as_bytes())?;
+            sink.write(&header(path, i == 0))?;
         }
         let mut reader = BufReader::with_capacity(64 * 1024, file);
         let mut line = Vec::new();
@@ -68,7 +60,7 @@ pub fn run(global: &Global, args: HeadArgs) -> anyhow::Result<i32> {
             }
             if first {
                 first = false;
-                if let Err(e) = check_binary(path, &line, sink.terminal(), args.force) {
+                if let Err(e) = check_binary(path, &line, sink.terminal(), args.files.force) {
                     sink.flush()?;
                     eprintln!("toolbox head: {e}");
                     status = 1;

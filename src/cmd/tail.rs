@@ -1,7 +1,6 @@
 //! `toolbox tail`: the last lines of files of the target's root; `-f` follows a growing log,
 //! `-F` follows its name across rotation (a new file renamed into place).
 
-use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::os::unix::ffi::OsStrExt;
@@ -10,7 +9,8 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::cli::Global;
-use crate::fs::content::{check_binary, last_lines_start, Sink};
+use crate::cmd::cat::FileArgs;
+use crate::fs::content::{check_binary, header, last_lines_start, Sink};
 use crate::fs::FsRoot;
 
 /// How far back from the end `tail` reads looking for line starts.
@@ -32,15 +32,8 @@ pub struct TailArgs {
     /// continue with the new file.
     #[arg(short = 'F')]
     follow_name: bool,
-    /// Write binary content to a terminal anyway.
-    #[arg(long)]
-    force: bool,
-    /// Also read FIFOs, sockets and devices (never opened otherwise).
-    #[arg(long)]
-    special: bool,
-    /// Files inside the target's root.
-    #[arg(value_name = "PATH", required = true)]
-    paths: Vec<OsString>,
+    #[command(flatten)]
+    files: FileArgs,
 }
 
 struct Followed {
@@ -93,11 +86,11 @@ pub fn run(global: &Global, args: TailArgs) -> anyhow::Result<i32> {
     let root = FsRoot::for_global(global)?;
     let mut sink = Sink::new(io::stdout().lock(), crate::output::stdout_is_terminal());
     let mut status = 0;
-    let many = args.paths.len() > 1;
+    let many = args.files.paths.len() > 1;
     let mut followed = Vec::new();
-    for (i, p) in args.paths.iter().enumerate() {
+    for (i, p) in args.files.paths.iter().enumerate() {
         let path = p.as_bytes();
-        let (mut file, st) = match root.open_read(path, args.special) {
+        let (mut file, st) = match root.open_read(path, args.files.special) {
             Ok(f) => f,
             Err(e) => {
                 sink.flush()?;
@@ -116,15 +109,14 @@ pub fn run(global: &Global, args: TailArgs) -> anyhow::Result<i32> {
                 continue;
             }
         };
-        if let Err(e) = check_binary(path, &text, sink.terminal(), args.force) {
+        if let Err(e) = check_binary(path, &text, sink.terminal(), args.files.force) {
             sink.flush()?;
             eprintln!("toolbox tail: {e}");
             status = 1;
             continue;
         }
         if many {
-            let sep = if i > 0 { "\n" } else { "" };
-            sink.write(format!("{sep}==> {} <==\n", crate::fs::shown(path)).as_bytes())?;
+            sink.write(&header(path, i == 0))?;
         }
         sink.write(&text)?;
         followed.push(Followed {

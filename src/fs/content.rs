@@ -168,6 +168,13 @@ mod tests {
     }
 }
 
+/// The `==> PATH <==` line `head` and `tail` print before each of several files (a blank line
+/// before all but the first), the path sanitised.
+pub fn header(path: &[u8], first: bool) -> Vec<u8> {
+    let sep = if first { "" } else { "\n" };
+    format!("{sep}==> {} <==\n", super::shown(path)).into_bytes()
+}
+
 /// Options shared by cat, head and tail.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ReadOpts {
