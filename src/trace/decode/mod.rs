@@ -17,6 +17,8 @@ mod calls;
 mod errno;
 mod flags;
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod golden;
 mod signal;
 mod spec;
