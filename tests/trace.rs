@@ -163,15 +163,19 @@ fn start_trace(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
         }
     });
     let deadline = Instant::now() + Duration::from_secs(20);
+    let mut said = Vec::new();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
             Ok(l) if l.contains("attached") => break,
-            Ok(_) => {}
+            Ok(l) => said.push(l),
             Err(_) => {
                 let _ = child.kill();
                 let status = child.wait();
-                panic!("toolbox trace {args:?} never attached ({status:?})");
+                panic!(
+                    "toolbox trace {args:?} never attached ({status:?}); it said:\n{}",
+                    said.join("\n")
+                );
             }
         }
     }

@@ -351,8 +351,9 @@ impl Tracer {
                 if self.tracees.contains_key(&tid) {
                     continue;
                 }
-                match pt::seize(tid, self.ptrace_options) {
-                    Ok(()) => {}
+                match seize_unless_exiting(tid, self.ptrace_options) {
+                    Ok(true) => {}
+                    Ok(false) => continue,
                     Err(e) if esrch(&e) => continue,
                     // A thread started by one we already seized is ours already (-f): it
                     // reports its own first stop.
@@ -986,6 +987,35 @@ fn epoch(t: SystemTime) -> f64 {
     t.duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs_f64()
+}
+
+/// PTRACE_SEIZE `tid`, treating a thread that is exiting as gone: the kernel answers EPERM for a
+/// task with PF_EXITING set (and for a zombie thread-group leader whose other threads live on).
+/// Returns `Ok(false)` when the thread is going away. See: kernel/ptrace.c, ptrace_attach().
+fn seize_unless_exiting(tid: Pid, options: libc::c_int) -> io::Result<bool> {
+    match pt::seize(tid, options) {
+        Ok(()) => Ok(true),
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) && task_exiting(tid) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// `PF_EXITING` in the flags of /proc/PID/stat. See: include/linux/sched.h.
+const PF_EXITING: u64 = 0x4;
+
+/// Whether a task is gone, a zombie, or on its way out (`PF_EXITING`).
+fn task_exiting(tid: Pid) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{tid}/stat")) else {
+        return true;
+    };
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return false;
+    };
+    // After the comm: state ppid pgrp session tty_nr tpgid flags ...
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let state = fields.first().and_then(|s| s.chars().next());
+    let flags: u64 = fields.get(6).and_then(|f| f.parse().ok()).unwrap_or(0);
+    matches!(state, Some('Z' | 'X' | 'x')) || flags & PF_EXITING != 0
 }
 
 fn tracer_of(pid: Pid) -> Option<Pid> {
