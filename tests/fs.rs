@@ -1278,3 +1278,61 @@ fn devices_are_opened_only_when_asked() {
     ));
     assert!(!z.is_empty());
 }
+
+/// A target can nest directories as deep as it likes: every walker stops at a bound with an
+/// error (no stack overflow), and what it did list is what GNU find lists down to that depth.
+#[test]
+fn very_deep_trees_are_walked_to_a_bound_without_crashing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // One level at a time (the full path is longer than PATH_MAX).
+    let made = Command::new("sh")
+        .current_dir(dir.path())
+        .args([
+            "-c",
+            "i=0; while [ $i -lt 1500 ]; do mkdir d && cd d || exit 1; i=$((i+1)); done",
+        ])
+        .status()
+        .expect("sh");
+    assert!(made.success(), "building the deep tree");
+    let root = dir.path().to_str().expect("utf-8 temp path");
+    let gnu = Command::new("find")
+        .current_dir(dir.path())
+        .args([".", "-maxdepth", "1000"])
+        .output()
+        .expect("GNU find");
+    let want = gnu
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count();
+    for cmd in [
+        &["find", "/"][..],
+        &["ls", "-R", "/"],
+        &["tree", "/"],
+        &["grep", "-r", "x", "/"],
+    ] {
+        let mut args = vec!["--root", root];
+        args.extend_from_slice(cmd);
+        let o = run_bounded(120, common::bin(), &args);
+        assert!(
+            o.status.code().is_some(),
+            "{cmd:?} died by a signal: {:?}",
+            o.status
+        );
+        assert_ne!(o.status.code(), Some(0), "{cmd:?} must report the cut");
+        assert!(
+            stderr(&o).contains("levels deep"),
+            "{cmd:?}: {}",
+            stderr(&o)
+        );
+        if cmd[0] == "find" {
+            assert_eq!(
+                stdout(&o).lines().count(),
+                want,
+                "find vs GNU find -maxdepth 1000"
+            );
+        }
+    }
+    // remove_dir_all would also need paths longer than PATH_MAX; let rm do it.
+    let _ = Command::new("rm").args(["-rf", root]).status();
+}

@@ -76,6 +76,8 @@ struct Ls<'a> {
     now: i64,
     out: io::BufWriter<io::StdoutLock<'static>>,
     status: i32,
+    /// How many directories deep `-R` is (bounded by [`walk::MAX_DEPTH`]).
+    depth: usize,
     /// Collected entries for `-o json`.
     json: Option<Vec<meta::FileInfo>>,
 }
@@ -95,6 +97,7 @@ pub fn run(global: &Global, args: LsArgs) -> anyhow::Result<i32> {
         now: meta::now(),
         out: io::BufWriter::new(io::stdout().lock()),
         status: 0,
+        depth: 0,
         json: (args.output == Format::Json).then(Vec::new),
     };
     let follow_args = !(args.long || args.directory);
@@ -240,7 +243,15 @@ impl Ls<'_> {
                             );
                             continue;
                         }
-                        self.list_dir(child, &child_path, true, first)?;
+                        if self.depth >= walk::MAX_DEPTH {
+                            let path = crate::fs::shown(&child_path);
+                            self.fail(crate::fs::FsError::TooDeep { path }, 1)?;
+                            continue;
+                        }
+                        self.depth += 1;
+                        let r = self.list_dir(child, &child_path, true, first);
+                        self.depth -= 1;
+                        r?;
                     }
                     Err(e) => self.fail(self.root.error(&child_path, e), 1)?,
                 }

@@ -54,6 +54,15 @@ pub enum FsError {
         /// "FIFO", "socket", "character device", "block device".
         kind: &'static str,
     },
+    /// A directory nested deeper than [`walk::MAX_DEPTH`] below the start of a walk.
+    #[error(
+        "{path}: more than {} directory levels deep; not descending further",
+        walk::MAX_DEPTH
+    )]
+    TooDeep {
+        /// The path, sanitised.
+        path: String,
+    },
     /// A directory where a file was expected.
     #[error("{path}: Is a directory")]
     IsDir {

@@ -237,6 +237,11 @@ pub fn pseudo_fs(fd: BorrowedFd<'_>) -> Option<&'static str> {
     PSEUDO_FS.iter().find(|(m, _)| *m == t).map(|(_, n)| *n)
 }
 
+/// How many directory levels a walk (or `ls -R`) descends at most. Each level holds a
+/// descriptor and a stack frame; the target controls its tree and could otherwise nest
+/// directories until toolbox's stack overflows.
+pub const MAX_DEPTH: usize = 1000;
+
 /// Walk from `start` (a path inside the root; a final symlink is not followed, as `find -P`).
 /// Returns Err only when the visitor stops the walk; unreadable entries go to `Visitor::error`.
 pub fn walk(root: &FsRoot, start: &[u8], opts: &Options, v: &mut dyn Visitor) -> io::Result<()> {
@@ -344,7 +349,11 @@ impl Walk<'_> {
             };
             let next = self.v.visit(&entry)?;
             let deeper = self.opts.max_depth.is_none_or(|m| depth < m);
-            if kind == Kind::Dir && next == Visit::Continue && deeper {
+            if kind == Kind::Dir && next == Visit::Continue && deeper && depth >= MAX_DEPTH {
+                self.v.error(super::FsError::TooDeep {
+                    path: super::shown(&self.path),
+                });
+            } else if kind == Kind::Dir && next == Visit::Continue && deeper {
                 let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW;
                 match fsops::openat(dfd, name, flags) {
                     Ok(child) => match pseudo_fs(child.as_fd()).filter(|_| !self.opts.pseudo) {
