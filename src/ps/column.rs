@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 
 use super::proc::{Clock, Needs, Stat};
 use super::Proc;
+use crate::output::civil_from_days as civil;
 use crate::target::Role;
 
 /// One row being rendered: a process, or one of its threads with `-L`.
@@ -468,21 +469,6 @@ pub fn stat_flags(s: &Stat, tgid: i32) -> String {
         out.push('+');
     }
     out
-}
-
-/// Days since 1970-01-01 to a (year, month, day) civil date in the proleptic Gregorian calendar.
-/// See: "chrono-Compatible Low-Level Date Algorithms" (days_from_civil's inverse).
-pub fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
