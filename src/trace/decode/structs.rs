@@ -375,27 +375,22 @@ pub fn statx(mem: &dyn Memory, addr: u64) -> String {
 
 /// `{tv_sec=1, tv_nsec=500}`.
 pub fn timespec(mem: &dyn Memory, addr: u64) -> String {
-    if addr == 0 {
-        return "NULL".to_string();
-    }
-    match mem.read(addr, 16) {
-        Ok(b) => format!(
-            "{{tv_sec={}, tv_nsec={}}}",
-            le_u64(&b, 0).unwrap_or(0) as i64,
-            le_u64(&b, 8).unwrap_or(0) as i64
-        ),
-        Err(_) => ptr(addr),
-    }
+    seconds_pair(mem, addr, "tv_nsec")
 }
 
 /// `{tv_sec=1, tv_usec=500}`.
 pub fn timeval(mem: &dyn Memory, addr: u64) -> String {
+    seconds_pair(mem, addr, "tv_usec")
+}
+
+/// A 16-byte `{tv_sec, <fraction>}` struct (timespec or timeval) at `addr`.
+fn seconds_pair(mem: &dyn Memory, addr: u64, fraction: &str) -> String {
     if addr == 0 {
         return "NULL".to_string();
     }
     match mem.read(addr, 16) {
         Ok(b) => format!(
-            "{{tv_sec={}, tv_usec={}}}",
+            "{{tv_sec={}, {fraction}={}}}",
             le_u64(&b, 0).unwrap_or(0) as i64,
             le_u64(&b, 8).unwrap_or(0) as i64
         ),
