@@ -145,23 +145,8 @@ fn threads(pid: i32) -> Vec<(String, String, String)> {
 /// Start `toolbox trace ARGS` and wait until it says it attached (stderr is forwarded to a
 /// channel so that the test can keep reading it).
 fn start_trace(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
-    let mut child = Command::new(common::bin())
-        .arg("trace")
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start toolbox trace");
-    let (tx, rx) = mpsc::channel();
-    let err = child.stderr.take().expect("stderr");
-    std::thread::spawn(move || {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let (mut child, rx) =
+        trace_support::spawn_with_stderr_lines(Command::new(common::bin()).arg("trace").args(args));
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut said = Vec::new();
     loop {

@@ -6,7 +6,6 @@
 mod common;
 mod trace_support;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -37,21 +36,7 @@ struct Background {
 
 impl Background {
     fn spawn(mut cmd: Command, container: Option<String>) -> Background {
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        let (tx, rx) = mpsc::channel();
-        let err = child.stderr.take().expect("stderr");
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let (child, rx) = trace_support::spawn_with_stderr_lines(&mut cmd);
         Background {
             child,
             lines: rx,

@@ -1,5 +1,31 @@
-//! Helpers shared by the trace tests: normalising strace-format lines for comparison.
+//! Helpers shared by the trace tests: normalising strace-format lines for comparison, and
+//! starting a tracer whose stderr lines arrive on a channel.
 #![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+
+/// Spawn `cmd` with stdin and stdout closed and its stderr lines forwarded to a channel, so a
+/// test can wait for a line (e.g. "attached") and keep reading afterwards.
+pub fn spawn_with_stderr_lines(cmd: &mut Command) -> (Child, mpsc::Receiver<String>) {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let (tx, rx) = mpsc::channel();
+    let err = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
 
 /// Normalise a trace line so that toolbox's and strace's runs compare: drop the pid prefix
 /// (`[pid N] ` on a terminal, `N ` with `-f -o FILE`), replace addresses and numbers that differ
