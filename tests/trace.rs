@@ -217,13 +217,20 @@ fn assert_untouched(w: &Workload, tracer: u32, what: &str) {
 }
 
 fn robustness(sig: i32, mode: &str, rounds: u32) {
+    robustness_with(sig, mode, rounds, &[]);
+}
+
+/// `robustness` with extra flags for the tracer.
+fn robustness_with(sig: i32, mode: &str, rounds: u32, flags: &[&str]) {
     if !require_ptrace() {
         return;
     }
     let w = Workload::start(mode);
     let pid = w.pid().to_string();
     for round in 0..rounds {
-        let (mut child, _rx) = start_trace(&["-f", "-p", &pid, "-o", "/dev/null"]);
+        let mut argv = vec!["-f", "-p", &pid, "-o", "/dev/null"];
+        argv.extend_from_slice(flags);
+        let (mut child, _rx) = start_trace(&argv);
         // Vary where in the trace the signal lands.
         std::thread::sleep(Duration::from_millis(20 + u64::from(round % 7) * 30));
         let tracer = child.id();
@@ -257,6 +264,14 @@ fn sigterm_detaches_cleanly_20_times() {
 #[serial(ptrace)]
 fn sighup_detaches_cleanly() {
     robustness(libc::SIGHUP, "", 5);
+}
+
+#[test]
+#[serial(ptrace)]
+fn sigint_detaches_cleanly_when_the_tracer_sleeps_instead_of_polling() {
+    // The default polls for the next stop (--spin); this is the sleeping-waitpid path.
+    robustness_with(libc::SIGINT, "", 10, &["--spin", "0"]);
+    robustness_with(libc::SIGTERM, "--threads", 5, &["--spin", "0"]);
 }
 
 #[test]
@@ -415,6 +430,8 @@ fn without_seccomp_and_without_follow_the_trace_is_the_same() {
     let script = "exec cat /etc/hostname /no/such/file";
     launch_compare_with(&["-f"], &["--no-seccomp"], "trace=openat,close", script);
     launch_compare_with(&[], &[], "trace=openat,close", script);
+    // Sleeping in waitpid instead of polling for each stop first changes nothing either.
+    launch_compare_with(&["-f"], &["--spin", "0"], "trace=openat,close,read", script);
     // Kernels before 5.3 have no PTRACE_GET_SYSCALL_INFO: the register path gives the same.
     launch_compare_with(
         &["-f"],
@@ -581,6 +598,16 @@ fn bad_input_is_a_clear_error() {
     );
     let o = common::run_bounded(20, common::bin(), &["trace", "--", "/no/such/command"]);
     common::assert_clean_error(&o);
+    for spin in ["-1", "2000000", "soon"] {
+        let o = common::run_bounded(20, common::bin(), &["trace", "--spin", spin, "--", "true"]);
+        // A usage error, reported by the argument parser with exit status 2.
+        assert_eq!(o.status.code(), Some(2), "{}", common::stderr(&o));
+        assert!(
+            common::stderr(&o).contains("--spin"),
+            "{}",
+            common::stderr(&o)
+        );
+    }
     let o = common::run_bounded(20, common::bin(), &["trace", "-p", "999999999"]);
     common::assert_clean_error(&o);
     // A process that strace already traces is refused with a sentence, not a raw EPERM.

@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{ArgAction, Args};
@@ -64,6 +65,11 @@ pub struct TraceArgs {
     /// traced syscalls stop (strace's --seccomp-bpf, on by default here).
     #[arg(long)]
     pub no_seccomp: bool,
+    /// Poll up to USECS microseconds for the tracee's next stop before sleeping. Much faster
+    /// tracing of syscall-heavy processes (waking a sleeping tracer is the main cost on
+    /// virtual machines); while they are busy toolbox keeps one CPU busy. 0 never polls.
+    #[arg(long, value_name = "USECS", default_value_t = 50, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub spin: u32,
     /// Read syscalls from registers (PTRACE_GETREGS), as on kernels before 5.3.
     #[arg(long, hide = true)]
     pub registers: bool,
@@ -111,6 +117,7 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
         seccomp,
         registers: args.registers,
         peek: args.peek,
+        spin: Duration::from_micros(args.spin.into()),
     };
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(
