@@ -144,8 +144,15 @@ extern "C" fn on_alarm(_sig: libc::c_int) {
 const FATAL_SIGNALS: [i32; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 /// How often waitpid is interrupted to flush output and look at the signal flag.
 const TICK: Duration = Duration::from_millis(100);
-/// How long to wait for one tracee to stop before leaving it to the kernel's exit-time detach.
+/// How long detaching waits, in all, for tracees to stop before leaving the rest to the kernel's
+/// exit-time detach.
 const DETACH_PATIENCE: Duration = Duration::from_secs(3);
+/// The first sleep between two looks for tracee stops while detaching (doubling from there).
+const DETACH_POLL_MIN: Duration = Duration::from_micros(50);
+/// The longest sleep between two looks for tracee stops while detaching.
+const DETACH_POLL_MAX: Duration = Duration::from_millis(5);
+/// How often detaching stops waiting for tracees that exited or changed tid meanwhile.
+const DETACH_PRUNE: Duration = Duration::from_millis(50);
 /// Largest single read of tracee memory a decoder may ask for.
 const MAX_READ: usize = 4 << 20;
 
@@ -949,66 +956,99 @@ impl Tracer {
     /// Interrupt and detach every tracee, re-injecting a signal it was about to receive; a
     /// tracee in group-stop stays stopped (the kernel re-stops it on detach). Returns how many
     /// processes (thread groups) were left running or stopped as they were.
+    ///
+    /// Every tracee is interrupted first and the stops are then collected in whatever order
+    /// they come, each tracee detached as soon as it stops, all against one deadline: a thread
+    /// that cannot stop (uninterruptible sleep, a vfork parent waiting for its child) costs
+    /// [`DETACH_PATIENCE`] once in all, not once per thread. Whatever has not stopped by then
+    /// is detached by the kernel when toolbox exits. See: ptrace(2), "Attaching and detaching".
     pub fn detach_all(&mut self) -> usize {
-        let mut work: Vec<Pid> = self.tracees.keys().copied().collect();
-        work.sort_unstable();
         let mut groups = HashSet::new();
+        // Tracees detached, gone or given up on: never waited for again.
         let mut done = HashSet::new();
         if let Some((tid, inject)) = self.held.take() {
             // Already in a stop we reaped: detach it directly.
             done.insert(tid);
-            self.tracees.remove(&tid);
             if pt::detach(tid, inject).is_ok() {
                 groups.insert(tgid_of(tid));
             }
         }
-        while let Some(tid) = work.pop() {
-            if !done.insert(tid) {
-                continue;
+        let mut tids: Vec<Pid> = self.tracees.drain().map(|(t, _)| t).collect();
+        tids.sort_unstable();
+        // Tracees interrupted and not yet seen to stop.
+        let mut waiting = HashSet::new();
+        for tid in tids {
+            interrupt_for_detach(tid, &done, &mut waiting);
+        }
+        let deadline = Instant::now() + DETACH_PATIENCE;
+        let mut nap = DETACH_POLL_MIN;
+        let mut pruned = Instant::now();
+        // Once nothing is awaited, one more pass collects stops already reported by tracees
+        // we never heard of (a child whose fork event we did not see).
+        let mut last_pass = false;
+        loop {
+            if waiting.is_empty() {
+                last_pass = true;
             }
-            self.tracees.remove(&tid);
-            match pt::interrupt(tid) {
-                Ok(()) => {}
-                Err(_) => continue, // gone (ESRCH): nothing to detach
-            }
-            let since = Instant::now();
-            loop {
-                match pt::wait(tid, false) {
-                    // A thread stuck in the kernel: the kernel detaches it when toolbox exits.
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-                        if since.elapsed() > DETACH_PATIENCE {
-                            break;
+            match pt::wait(-1, true) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                // ECHILD: no tracee (nor child) left at all.
+                Err(_) => break,
+                Ok(None) => {
+                    if last_pass || Instant::now() >= deadline {
+                        break;
+                    }
+                    if pruned.elapsed() >= DETACH_PRUNE {
+                        // A thread that is exiting, or has become another (a non-leader
+                        // thread's exec takes over the leader's tid), will never report a
+                        // stop under the tid we wait for.
+                        let me = std::process::id() as Pid;
+                        waiting.retain(|&t| !task_exiting(t) && tracer_of(t) == Some(me));
+                        pruned = Instant::now();
+                        continue;
+                    }
+                    std::thread::sleep(nap);
+                    nap = (nap * 2).min(DETACH_POLL_MAX);
+                }
+                Ok(Some(Wait::Other(_))) => {}
+                Ok(Some(Wait::Exited(tid, _) | Wait::Signaled(tid, ..))) => {
+                    waiting.remove(&tid);
+                    done.insert(tid);
+                }
+                Ok(Some(Wait::Stopped(tid, sig, event))) => {
+                    waiting.remove(&tid);
+                    done.insert(tid);
+                    let inject = if event == 0 && !pt::is_syscall_stop(sig) {
+                        sig // signal-delivery-stop: hand the signal back
+                    } else {
+                        0
+                    };
+                    if matches!(
+                        event,
+                        libc::PTRACE_EVENT_FORK
+                            | libc::PTRACE_EVENT_VFORK
+                            | libc::PTRACE_EVENT_CLONE
+                    ) {
+                        // The new child or thread is traced already: detach it too.
+                        if let Ok(new) = pt::event_msg(tid) {
+                            interrupt_for_detach(new as Pid, &done, &mut waiting);
                         }
                     }
-                    Err(_) | Ok(None) => break,
-                    Ok(Some(Wait::Exited(..) | Wait::Signaled(..))) => break,
-                    Ok(Some(Wait::Other(_))) => continue,
-                    Ok(Some(Wait::Stopped(_, sig, event))) => {
-                        let inject = if event == 0 && !pt::is_syscall_stop(sig) {
-                            sig // signal-delivery-stop: hand the signal back
-                        } else {
-                            0
-                        };
-                        if matches!(
-                            event,
-                            libc::PTRACE_EVENT_FORK
-                                | libc::PTRACE_EVENT_VFORK
-                                | libc::PTRACE_EVENT_CLONE
-                        ) {
-                            if let Ok(new) = pt::event_msg(tid) {
-                                work.push(new as Pid);
-                            }
-                        }
-                        if pt::detach(tid, inject).is_ok() {
-                            groups.insert(tgid_of(tid));
-                        }
-                        break;
+                    if pt::detach(tid, inject).is_ok() {
+                        groups.insert(tgid_of(tid));
                     }
                 }
             }
         }
-        self.tracees.clear();
         groups.len()
+    }
+}
+
+/// PTRACE_INTERRUPT `tid` unless it is done with, and await its stop if that worked (ESRCH:
+/// gone, nothing to detach).
+fn interrupt_for_detach(tid: Pid, done: &HashSet<Pid>, waiting: &mut HashSet<Pid>) {
+    if !done.contains(&tid) && !waiting.contains(&tid) && pt::interrupt(tid).is_ok() {
+        waiting.insert(tid);
     }
 }
 
