@@ -845,3 +845,120 @@ fn launched_commands_with_the_seccomp_filter_do_not_outlive_toolbox() {
         );
     }
 }
+
+/// The voluntary context switches of each thread of `pid`, by tid.
+fn switches(pid: i32) -> std::collections::HashMap<String, u64> {
+    threads(pid)
+        .into_iter()
+        .filter_map(|(tid, _, _)| {
+            let n = status_field(&tid, "voluntary_ctxt_switches:")?
+                .parse()
+                .ok()?;
+            Some((tid, n))
+        })
+        .collect()
+}
+
+/// Every thread of `pid` is untraced, not stopped, and ran (slept and woke) in the last 200 ms.
+fn assert_all_threads_run(pid: i32, expected: usize, what: &str) {
+    let before = switches(pid);
+    std::thread::sleep(Duration::from_millis(200));
+    let after = switches(pid);
+    let list = threads(pid);
+    assert_eq!(list.len(), expected, "{what}: thread count: {list:?}");
+    for (tid, state, tracer) in list {
+        assert_eq!(tracer, "0", "{what}: thread {tid} still traced");
+        assert!(
+            !state.starts_with(['t', 'T', 'D']),
+            "{what}: thread {tid} left in state {state}"
+        );
+        let (b, a) = (before.get(&tid), after.get(&tid));
+        assert!(
+            matches!((b, a), (Some(b), Some(a)) if a > b),
+            "{what}: thread {tid} did not run ({b:?} -> {a:?})"
+        );
+    }
+}
+
+/// Threads that cannot stop for the tracer cost detaching one deadline in all, not one each.
+///
+/// tests/probe/trace_stuck.c has busy threads and threads blocked in vfork() until their child
+/// exits: a vfork parent waits in TASK_KILLABLE, which PTRACE_INTERRUPT does not wake (unlike a
+/// thread in D state on a dead NFS server, which is not available here, this one can be
+/// released at will by killing the child). Detaching from it must finish within about one
+/// detach deadline (3 s) instead of 3 s per stuck thread, leave every thread untraced, and the
+/// stuck threads must run on normally once their vfork ends.
+#[test]
+#[serial(ptrace)]
+fn detaching_waits_once_for_all_threads_that_cannot_stop() {
+    if !require_ptrace() {
+        return;
+    }
+    const BUSY: usize = 40;
+    const STUCK: usize = 4;
+    let mut probe = Command::new(common::probe_binary("trace_stuck"))
+        .args([BUSY.to_string(), STUCK.to_string()])
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("start trace_stuck");
+    // Killed on drop (its children die with it: PR_SET_PDEATHSIG).
+    struct Guard(Child);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut line = String::new();
+    BufReader::new(probe.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read from trace_stuck");
+    let probe = Guard(probe);
+    assert_eq!(line.trim(), "ready", "trace_stuck said {line:?}");
+    let pid = probe.0.id() as i32;
+    let blocked = |pid: i32| {
+        threads(pid)
+            .into_iter()
+            .filter(|(_, s, _)| s.starts_with('D'))
+            .count()
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while blocked(pid) < STUCK && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(blocked(pid), STUCK, "vfork parents in D state");
+
+    let pid_s = pid.to_string();
+    let (mut tracer, _rx) = start_trace(&["-f", "-p", &pid_s, "-o", "/dev/null"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let start = Instant::now();
+    signal(tracer.id(), libc::SIGINT);
+    let status = wait_bounded(&mut tracer, 30);
+    let took = start.elapsed();
+    eprintln!("detaching from {BUSY} busy and {STUCK} stuck threads took {took:?}");
+    assert_eq!(status.code(), Some(0), "toolbox trace after SIGINT");
+    // Sequential waits would take STUCK x 3 s = 12 s.
+    assert!(
+        took < Duration::from_secs(6),
+        "detaching took {took:?}: stuck threads were waited for one after another"
+    );
+    // The stuck threads really never stopped: they are still in their vfork.
+    assert_eq!(blocked(pid), STUCK, "vfork parents after detaching");
+    for (tid, state, tracer_pid) in threads(pid) {
+        assert_eq!(tracer_pid, "0", "thread {tid} ({state}) still traced");
+        assert!(
+            !state.starts_with(['t', 'T']),
+            "thread {tid} left in state {state}"
+        );
+    }
+    // End the vforks: every thread runs on, none stopped by a leftover interrupt.
+    for child in descendants(probe.0.id()) {
+        signal(child, libc::SIGKILL);
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while blocked(pid) > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_all_threads_run(pid, BUSY + STUCK + 1, "after the vfork children died");
+}
