@@ -41,14 +41,6 @@ pub fn xenum(value: u64, table: Xlat, unknown: &str) -> String {
     }
 }
 
-/// The name of `value` in `table`, or the value in decimal with `/* PREFIX??? */`.
-pub fn xenum_dec(value: i64, table: Xlat, unknown: &str) -> String {
-    match u64::try_from(value).ok().and_then(|v| lookup(v, table)) {
-        Some(n) => n.to_string(),
-        None => format!("{value} /* {unknown} */"),
-    }
-}
-
 /// Exact lookup.
 pub fn lookup(value: u64, table: Xlat) -> Option<&'static str> {
     table.iter().find(|(v, _)| *v == value).map(|(_, n)| *n)

@@ -44,8 +44,6 @@ enum A {
     Flags(Xlat, &'static str),
     /// One value of a table, `0x… /* PREFIX??? */` when unknown.
     Enum(Xlat, &'static str),
-    /// Enum printed in decimal when unknown.
-    EnumDec(Xlat, &'static str),
     /// open(2) flags.
     OpenFlags,
     /// open(2) mode, present only with O_CREAT/O_TMPFILE in argument N.
@@ -375,7 +373,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             ],
             R::Dec,
         ),
-        "lseek" => (&[Fd, Long, EnumDec(fl::WHENCE, "SEEK_???")], R::Dec),
+        "lseek" => (&[Fd, Long, Enum(fl::WHENCE, "SEEK_???")], R::Dec),
         "readlink" => (&[Path, OutPathRet, ULong], R::Dec),
         "readlinkat" => (&[DirFd, Path, OutPathRet, ULong], R::Dec),
         "getcwd" => (&[OutCwd, ULong], R::Dec),
@@ -420,10 +418,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             R::Dec,
         ),
         "fallocate" => (&[Fd, Int, Long, Long], R::Dec),
-        "fadvise64" => (
-            &[Fd, Long, Long, EnumDec(fl::FADV, "POSIX_FADV_???")],
-            R::Dec,
-        ),
+        "fadvise64" => (&[Fd, Long, Long, Enum(fl::FADV, "POSIX_FADV_???")], R::Dec),
         "preadv2" => (&[Fd, IovOut(2), Int, Long, Rwf5], R::Dec),
         "pwritev2" => (&[Fd, IovIn(2), Int, Long, Rwf5], R::Dec),
         "sync" | "getpid" | "getppid" | "gettid" | "getuid" | "geteuid" | "getgid" | "getegid"
@@ -460,9 +455,9 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             )],
             R::Dec,
         ),
-        "socket" => (&[EnumDec(fl::AF, "AF_???"), SockType, Proto(0)], R::Fd),
+        "socket" => (&[Enum(fl::AF, "AF_???"), SockType, Proto(0)], R::Fd),
         "socketpair" => (
-            &[EnumDec(fl::AF, "AF_???"), SockType, Proto(0), FdPair],
+            &[Enum(fl::AF, "AF_???"), SockType, Proto(0), FdPair],
             R::Dec,
         ),
         "connect" | "bind" => (&[Fd, Sockaddr(2), UInt], R::Dec),
@@ -502,7 +497,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             R::Dec,
         ),
         "recvmsg" => (&[Fd, MsgOut, Flags(fl::MSG_FLAGS, "0")], R::Dec),
-        "shutdown" => (&[Fd, EnumDec(fl::SHUTDOWN, "SHUT_???")], R::Dec),
+        "shutdown" => (&[Fd, Enum(fl::SHUTDOWN, "SHUT_???")], R::Dec),
         "setsockopt" => (&[Fd, SockLevel, SockOpt(1), OptIn(4), UInt], R::Dec),
         "getsockopt" => (
             &[Fd, SockLevel, SockOpt(1), OptOut(4), SocklenInOut],
@@ -513,7 +508,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "epoll_create" => (&[Int], R::Fd),
         "epoll_create1" => (&[Flags(fl::EPOLL_CREATE_FLAGS, "0")], R::Fd),
         "epoll_ctl" => (
-            &[Fd, EnumDec(fl::EPOLL_CTL, "EPOLL_CTL_???"), Fd, EpollIn],
+            &[Fd, Enum(fl::EPOLL_CTL, "EPOLL_CTL_???"), Fd, EpollIn],
             R::Dec,
         ),
         "epoll_wait" => (&[Fd, EpollOut, Int, Int], R::Dec),
@@ -522,7 +517,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "eventfd" => (&[UInt], R::Fd),
         "eventfd2" => (&[UInt, Flags(fl::EFD_FLAGS, "0")], R::Fd),
         "timerfd_create" => (
-            &[EnumDec(fl::CLOCKS, "CLOCK_???"), Flags(fl::TFD_FLAGS, "0")],
+            &[Enum(fl::CLOCKS, "CLOCK_???"), Flags(fl::TFD_FLAGS, "0")],
             R::Fd,
         ),
         "signalfd4" => (&[Fd, SigsetIn(2), ULong, Flags(fl::SFD_FLAGS, "0")], R::Fd),
@@ -573,17 +568,17 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "set_robust_list" => (&[Ptr, ULong], R::Dec),
         "rseq" => (&[Ptr, Hex, Hex, Hex], R::Dec),
         "prlimit64" => (
-            &[Int, EnumDec(fl::RLIMITS, "RLIMIT_???"), RlimIn, RlimOut],
+            &[Int, Enum(fl::RLIMITS, "RLIMIT_???"), RlimIn, RlimOut],
             R::Dec,
         ),
-        "getrlimit" => (&[EnumDec(fl::RLIMITS, "RLIMIT_???"), RlimOut], R::Dec),
-        "setrlimit" => (&[EnumDec(fl::RLIMITS, "RLIMIT_???"), RlimIn], R::Dec),
+        "getrlimit" => (&[Enum(fl::RLIMITS, "RLIMIT_???"), RlimOut], R::Dec),
+        "setrlimit" => (&[Enum(fl::RLIMITS, "RLIMIT_???"), RlimIn], R::Dec),
         "uname" => (&[UtsOut], R::Dec),
         "getrandom" => (&[OutBufHex, ULong, Flags(fl::GRND_FLAGS, "0")], R::Dec),
         "rt_sigaction" => (&[Sig, SigactIn, SigactOut, ULong], R::Dec),
         "rt_sigprocmask" => (
             &[
-                EnumDec(fl::SIG_HOW, "SIG_???"),
+                Enum(fl::SIG_HOW, "SIG_???"),
                 SigsetIn(3),
                 SigsetOut(3),
                 ULong,
@@ -596,15 +591,15 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "nanosleep" => (&[TsIn, TsRem], R::Dec),
         "clock_nanosleep" => (
             &[
-                EnumDec(fl::CLOCKS, "CLOCK_???"),
+                Enum(fl::CLOCKS, "CLOCK_???"),
                 Flags(fl::TIMER_FLAGS, "0"),
                 TsIn,
                 TsRem,
             ],
             R::Dec,
         ),
-        "clock_gettime" | "clock_getres" => (&[EnumDec(fl::CLOCKS, "CLOCK_???"), TsOut], R::Dec),
-        "clock_settime" => (&[EnumDec(fl::CLOCKS, "CLOCK_???"), TsIn], R::Dec),
+        "clock_gettime" | "clock_getres" => (&[Enum(fl::CLOCKS, "CLOCK_???"), TsOut], R::Dec),
+        "clock_settime" => (&[Enum(fl::CLOCKS, "CLOCK_???"), TsIn], R::Dec),
         "gettimeofday" => (&[TvOut, Ptr], R::Dec),
         "time" => (&[Ptr], R::Dec),
         "futex" => (&[Ptr, FutexOp, FutexRest], R::Dec),
@@ -657,16 +652,16 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             &[Int, FdSet(0), FdSet(0), FdSet(0), TsIn, Pselect6Mask],
             R::Select(true),
         ),
-        "getpriority" => (&[EnumDec(PRIO_WHICH, "PRIO_???"), Int], R::Dec),
-        "setpriority" => (&[EnumDec(PRIO_WHICH, "PRIO_???"), Int, Int], R::Dec),
+        "getpriority" => (&[Enum(PRIO_WHICH, "PRIO_???"), Int], R::Dec),
+        "setpriority" => (&[Enum(PRIO_WHICH, "PRIO_???"), Int, Int], R::Dec),
         "setitimer" => (
-            &[EnumDec(fl::ITIMERS, "ITIMER_???"), ItimerIn, ItimerOut],
+            &[Enum(fl::ITIMERS, "ITIMER_???"), ItimerIn, ItimerOut],
             R::Dec,
         ),
         "getresuid" | "getresgid" => (&[IntOut, IntOut, IntOut], R::Dec),
         "waitid" => (
             &[
-                EnumDec(IDTYPES, "P_???"),
+                Enum(IDTYPES, "P_???"),
                 Int,
                 SiginfoOut,
                 Flags(fl::WAIT_OPTS, "0"),
@@ -679,8 +674,8 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "setgroups" => (&[Int, GidsIn], R::Dec),
         "setns" => (&[Fd, Flags(fl::CLONE_FLAGS, "0")], R::Dec),
         "unshare" => (&[Flags(fl::CLONE_FLAGS, "0")], R::Dec),
-        "getitimer" => (&[EnumDec(fl::ITIMERS, "ITIMER_???"), ItimerOut], R::Dec),
-        "getrusage" => (&[EnumDec(fl::RUSAGE_WHO, "RUSAGE_???"), RusageOut], R::Dec),
+        "getitimer" => (&[Enum(fl::ITIMERS, "ITIMER_???"), ItimerOut], R::Dec),
+        "getrusage" => (&[Enum(fl::RUSAGE_WHO, "RUSAGE_???"), RusageOut], R::Dec),
         "sysinfo" => (&[SysinfoOut], R::Dec),
         "times" => (&[TmsOut], R::Dec),
         "getxattr" | "lgetxattr" => (&[Path, Str, OutBuf, ULong], R::Dec),
@@ -848,7 +843,6 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         InBuf(n) => buf(c.mem, v, c.arg(n), c.opts),
         Flags(t, zero) => flags(v & 0xffff_ffff, t, zero),
         Enum(t, unk) => xenum(v & 0xffff_ffff, t, unk),
-        EnumDec(t, unk) => fl::xenum_dec(i64::from(v as i32), t, unk),
         OpenFlags => fl::open_flags(v),
         OpenMode(_) | Mode => fl::mode(v),
         MmapFlags => fl::mmap_flags(v),
@@ -858,8 +852,8 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         Proto(d) => {
             let p = v as i32;
             match c.arg(d) {
-                2 | 10 => fl::xenum_dec(i64::from(p), fl::IPPROTO, "IPPROTO_???"),
-                16 => fl::xenum_dec(i64::from(p), fl::NETLINK_PROTOS, "NETLINK_???"),
+                2 | 10 => xenum(u64::from(p as u32), fl::IPPROTO, "IPPROTO_???"),
+                16 => xenum(u64::from(p as u32), fl::NETLINK_PROTOS, "NETLINK_???"),
                 _ => p.to_string(),
             }
         }
@@ -889,12 +883,12 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             8 | 10 | 1024 | 1026 | 1031 | 1033 => (v as i32).to_string(),
             _ => ptr(v),
         },
-        SockLevel => fl::xenum_dec(i64::from(v as i32), fl::SOL, "SOL_???"),
+        SockLevel => xenum(v & 0xffff_ffff, fl::SOL, "SOL_??"),
         SockOpt(l) => match c.arg(l) {
-            1 => fl::xenum_dec(i64::from(v as i32), fl::SO, "SO_???"),
-            6 => fl::xenum_dec(i64::from(v as i32), fl::TCP_OPTS, "TCP_???"),
-            0 => fl::xenum_dec(i64::from(v as i32), fl::IP_OPTS, "IP_???"),
-            41 => fl::xenum_dec(i64::from(v as i32), fl::IPV6_OPTS, "IPV6_???"),
+            1 => xenum(v & 0xffff_ffff, fl::SO, "SO_???"),
+            6 => xenum(v & 0xffff_ffff, fl::TCP_OPTS, "TCP_???"),
+            0 => xenum(v & 0xffff_ffff, fl::IP_OPTS, "IP_???"),
+            41 => xenum(v & 0xffff_ffff, fl::IPV6_OPTS, "IPV6_???"),
             _ => (v as i32).to_string(),
         },
         OptIn(n) => {

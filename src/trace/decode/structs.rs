@@ -280,7 +280,7 @@ fn cmsgs(mem: &dyn Memory, addr: u64, len: u64, fd: &dyn Fn(i32) -> String) -> S
         let ty = le_u32(&b, off + 12).unwrap_or(0) as i32;
         let mut item = format!(
             "{{cmsg_len={clen}, cmsg_level={}",
-            flags::xenum_dec(i64::from(level), flags::SOL, "SOL_???")
+            flags::xenum(u64::from(level as u32), flags::SOL, "SOL_???")
         );
         let data = b
             .get(off + 16..(off + clen.max(16)).min(b.len()))

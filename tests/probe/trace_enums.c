@@ -1,0 +1,58 @@
+/* trace_enums: system calls whose arguments strace prints as names from a table, with every
+ * posix_fadvise advice and with values no table knows (strace prints those as 32-bit hex
+ * followed by a comment), for comparing toolbox trace's decoding with strace's.
+ * Raw system calls: the libc wrappers would reject or rewrite some of these values. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(void) {
+    struct timespec ts = {0, 0};
+    int one = 1;
+    int fd = open("/dev/null", O_RDONLY);
+    for (long advice = 0; advice <= 7; advice++) syscall(SYS_fadvise64, fd, 0L, 0L, advice);
+    syscall(SYS_fadvise64, fd, 4096L, 100L, -1L);
+    /* Only the low 32 bits are the advice (an int). */
+    syscall(SYS_fadvise64, fd, 0L, 0L, 0x100000002L);
+    syscall(SYS_fadvise64, -1, 0L, 0L, 1L);
+
+    long unknown[] = {99, -5};
+    for (int i = 0; i < 2; i++) {
+        long v = unknown[i];
+        syscall(SYS_lseek, fd, 0L, v);
+        syscall(SYS_socket, v, SOCK_STREAM, 0);
+        syscall(SYS_socket, AF_INET, SOCK_STREAM, v);
+        syscall(SYS_socket, AF_NETLINK, SOCK_RAW, v);
+        syscall(SYS_socketpair, v, SOCK_STREAM, 0, 0L);
+        syscall(SYS_shutdown, fd, v);
+        syscall(SYS_epoll_ctl, fd, v, fd, 0L);
+        syscall(SYS_timerfd_create, v, 0);
+        syscall(SYS_prlimit64, 0, v, 0L, 0L);
+        syscall(SYS_getrlimit, v, 0L);
+        syscall(SYS_setrlimit, v, 0L);
+        syscall(SYS_rt_sigprocmask, v, 0L, 0L, 8);
+        syscall(SYS_clock_nanosleep, v, 0, &ts, 0L);
+        syscall(SYS_clock_gettime, v, 0L);
+        syscall(SYS_clock_getres, v, 0L);
+        syscall(SYS_clock_settime, v, &ts);
+        syscall(SYS_getpriority, v, 0);
+        syscall(SYS_setpriority, v, 0, 0);
+        syscall(SYS_setitimer, v, 0L, 0L);
+        syscall(SYS_getitimer, v, 0L);
+        syscall(SYS_waitid, v, 0, 0L, 4, 0L);
+        syscall(SYS_getrusage, v, 0L);
+    }
+    int s = socket(AF_INET6, SOCK_STREAM, 0);
+    if (s >= 0) {
+        syscall(SYS_setsockopt, s, 99, 1, &one, 4);
+        syscall(SYS_setsockopt, s, SOL_SOCKET, 999, &one, 4);
+        syscall(SYS_setsockopt, s, 6, 999, &one, 4);
+        syscall(SYS_setsockopt, s, 0, 999, &one, 4);
+        syscall(SYS_setsockopt, s, 41, 999, &one, 4);
+        syscall(SYS_getsockopt, s, -5, 1, 0L, 0L);
+    }
+    return 0;
+}
