@@ -502,7 +502,7 @@ fn fd_paths_and_string_sizes_match_strace() {
 
 #[test]
 #[serial(ptrace)]
-fn fadvise_advice_and_unknown_enum_values_match_strace() {
+fn fadvise_advice_modes_and_unknown_enum_values_match_strace() {
     // coreutils cat advises POSIX_FADV_SEQUENTIAL on its input.
     launch_compare_with(
         &[],
@@ -510,12 +510,14 @@ fn fadvise_advice_and_unknown_enum_values_match_strace() {
         "trace=openat,fadvise64,read",
         "exec cat /etc/hostname",
     );
+    // statx attributes (a mount root) and modes with the sticky bit (/tmp).
+    launch_compare_with(&[], &[], "trace=statx,newfstatat", "exec ls -ld / /tmp");
     // Every advice, and values no table knows (strace: 32-bit hex and a comment).
     let probe = common::probe_binary("trace_enums");
     let calls = "trace=fadvise64,lseek,socket,socketpair,shutdown,epoll_ctl,timerfd_create,\
                  prlimit64,getrlimit,setrlimit,rt_sigprocmask,clock_nanosleep,clock_gettime,\
                  clock_getres,clock_settime,getpriority,setpriority,setitimer,getitimer,waitid,\
-                 getrusage,setsockopt,getsockopt";
+                 getrusage,setsockopt,getsockopt,chmod,mkdir,open,mknod,stat";
     launch_compare_with(&[], &[], calls, &format!("exec {}", probe.display()));
 }
 

@@ -1,10 +1,13 @@
 /* trace_enums: system calls whose arguments strace prints as names from a table, with every
  * posix_fadvise advice and with values no table knows (strace prints those as 32-bit hex
- * followed by a comment), for comparing toolbox trace's decoding with strace's.
+ * followed by a comment), and file modes with set-id and sticky bits (numeric in chmod-like
+ * arguments, symbolic in mknod and st_mode), for comparing toolbox trace's decoding with
+ * strace's.
  * Raw system calls: the libc wrappers would reject or rewrite some of these values. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,5 +57,15 @@ int main(void) {
         syscall(SYS_setsockopt, s, 41, 999, &one, 4);
         syscall(SYS_getsockopt, s, -5, 1, 0L, 0L);
     }
+    syscall(SYS_chmod, "/nonexistent", 04755);
+    syscall(SYS_chmod, "/nonexistent", 0100644);
+    syscall(SYS_mkdir, "/nonexistent/d", 01777);
+    syscall(SYS_open, "/nonexistent/f", O_CREAT | O_WRONLY, 02755);
+    syscall(SYS_mknod, "/nonexistent/p", S_IFIFO | 04644, 0);
+    syscall(SYS_mknod, "/nonexistent/q", 06644, 0);
+    syscall(SYS_mknod, "/nonexistent/r", 0170644, 0);
+    struct stat st;
+    stat("/tmp", &st); /* sticky */
+    stat("/bin/su", &st); /* set-uid where it exists */
     return 0;
 }

@@ -827,6 +827,18 @@ pub const RUSAGE_WHO: Xlat = &[
     (u64::MAX, "RUSAGE_CHILDREN"),
     (1, "RUSAGE_THREAD"),
 ];
+/// statx `stx_attributes` (the ones strace 6.1 names).
+pub const STATX_ATTRS: Xlat = &[
+    (0x4, "STATX_ATTR_COMPRESSED"),
+    (0x10, "STATX_ATTR_IMMUTABLE"),
+    (0x20, "STATX_ATTR_APPEND"),
+    (0x40, "STATX_ATTR_NODUMP"),
+    (0x800, "STATX_ATTR_ENCRYPTED"),
+    (0x1000, "STATX_ATTR_AUTOMOUNT"),
+    (0x2000, "STATX_ATTR_MOUNT_ROOT"),
+    (0x10_0000, "STATX_ATTR_VERITY"),
+    (0x20_0000, "STATX_ATTR_DAX"),
+];
 /// File type bits of st_mode.
 pub const FILE_TYPES: Xlat = &[
     (0o140000, "S_IFSOCK"),
@@ -838,24 +850,43 @@ pub const FILE_TYPES: Xlat = &[
     (0o010000, "S_IFIFO"),
 ];
 
-/// A file mode with its type, as in `st_mode=S_IFREG|0644`.
-pub fn mode_with_type(mode: u64) -> String {
-    let ty = mode & 0o170000;
-    let perm = mode & 0o7777;
-    match lookup(ty, FILE_TYPES) {
-        Some(n) => format!("{n}|{}", octal(perm)),
-        None if ty == 0 => octal(perm),
-        None => format!("0{ty:o}|{}", octal(perm)),
+/// A mode with its file type as strace's `print_symbolic_mode_t` prints it (stat's `st_mode`,
+/// mknod): `S_IFDIR|S_ISVTX|0777`, `S_ISUID|S_ISGID|0644` without a type, and the whole mode
+/// in octal when the type is unknown.
+pub fn symbolic_mode(mode: u64) -> String {
+    let m = mode & 0xffff_ffff;
+    let ty = m & 0o170000;
+    let type_name = if ty == 0 {
+        ""
+    } else {
+        match lookup(ty, FILE_TYPES) {
+            Some(n) => n,
+            None => return octal(m),
+        }
+    };
+    let mut s = String::new();
+    if !type_name.is_empty() {
+        s.push_str(type_name);
+        s.push('|');
     }
+    for (bit, name) in [
+        (0o4000, "S_ISUID"),
+        (0o2000, "S_ISGID"),
+        (0o1000, "S_ISVTX"),
+    ] {
+        if m & bit != 0 {
+            s.push_str(name);
+            s.push('|');
+        }
+    }
+    s.push_str(&octal(m & !0o177000));
+    s
 }
 
-/// A permission mode, `0644` (strace prints `000` for zero).
+/// A mode argument (open, mkdir, chmod…), in octal as strace's `print_numeric_umode_t`
+/// prints it: `0644`, `01777`, `0100644`, and `000` for zero.
 pub fn mode(mode: u64) -> String {
-    let m = mode & 0xffff_ffff;
-    if m & 0o170000 != 0 {
-        return mode_with_type(m);
-    }
-    octal(m)
+    octal(mode & 0xffff_ffff)
 }
 
 /// C's `%#03o`: `0644`, `000`, `004`.
@@ -970,7 +1001,11 @@ mod tests {
         );
         assert_eq!(mode(0o644), "0644");
         assert_eq!(mode(0), "000");
-        assert_eq!(mode_with_type(0o100600), "S_IFREG|0600");
+        assert_eq!(mode(0o100644), "0100644");
+        assert_eq!(symbolic_mode(0o100600), "S_IFREG|0600");
+        assert_eq!(symbolic_mode(0o41777), "S_IFDIR|S_ISVTX|0777");
+        assert_eq!(symbolic_mode(0o6644), "S_ISUID|S_ISGID|0644");
+        assert_eq!(symbolic_mode(0o170644), "0170644");
         assert_eq!(
             flags(libc::EPOLLET as u32 as u64 | 1, EPOLL_EVENTS, "0"),
             "EPOLLIN|EPOLLET"

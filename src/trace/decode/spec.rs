@@ -48,8 +48,10 @@ enum A {
     OpenFlags,
     /// open(2) mode, present only with O_CREAT/O_TMPFILE in argument N.
     OpenMode(usize),
-    /// `0644`.
+    /// `0644`, `01777` (numeric, as strace's `print_numeric_umode_t`).
     Mode,
+    /// `S_IFIFO|S_ISUID|0644` (symbolic with the file type, as strace's mknod).
+    TypedMode,
     /// mmap flags.
     MmapFlags,
     /// statx flags.
@@ -382,8 +384,8 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "mkdir" | "chmod" => (&[Path, Mode], R::Dec),
         "mkdirat" | "fchmodat" => (&[DirFd, Path, Mode], R::Dec),
         "fchmod" => (&[Fd, Mode], R::Dec),
-        "mknod" => (&[Path, Mode, Dev(1)], R::Dec),
-        "mknodat" => (&[DirFd, Path, Mode, Dev(2)], R::Dec),
+        "mknod" => (&[Path, TypedMode, Dev(1)], R::Dec),
+        "mknodat" => (&[DirFd, Path, TypedMode, Dev(2)], R::Dec),
         "unlinkat" => (&[DirFd, Path, Flags(fl::AT_FLAGS, "0")], R::Dec),
         "rename" | "link" | "symlink" => (&[Path, Path], R::Dec),
         "renameat" => (&[DirFd, Path, DirFd, Path], R::Dec),
@@ -845,6 +847,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         Enum(t, unk) => xenum(v & 0xffff_ffff, t, unk),
         OpenFlags => fl::open_flags(v),
         OpenMode(_) | Mode => fl::mode(v),
+        TypedMode => fl::symbolic_mode(v),
         MmapFlags => fl::mmap_flags(v),
         StatxFlags => fl::statx_flags(v),
         MountFlags => fl::mount_flags(v),

@@ -332,14 +332,14 @@ pub fn stat(mem: &dyn Memory, addr: u64) -> String {
     if ty == 0o020000 || ty == 0o060000 {
         format!(
             "{{st_mode={}, st_rdev=makedev({:#x}, {:#x}), ...}}",
-            flags::mode_with_type(mode),
+            flags::symbolic_mode(mode),
             dev_major(rdev),
             dev_minor(rdev)
         )
     } else {
         format!(
             "{{st_mode={}, st_size={size}, ...}}",
-            flags::mode_with_type(mode)
+            flags::symbolic_mode(mode)
         )
     }
 }
@@ -364,12 +364,8 @@ pub fn statx(mem: &dyn Memory, addr: u64) -> String {
     format!(
         "{{stx_mask={}, stx_attributes={}, stx_mode={}, stx_size={size}, ...}}",
         flags::flags(mask, flags::STATX_MASK, "0"),
-        if attrs == 0 {
-            "0".to_string()
-        } else {
-            format!("{attrs:#x}")
-        },
-        flags::mode_with_type(mode)
+        flags::flags(attrs, flags::STATX_ATTRS, "0"),
+        flags::symbolic_mode(mode)
     )
 }
 
