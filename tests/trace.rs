@@ -517,7 +517,7 @@ fn fadvise_advice_modes_and_unknown_enum_values_match_strace() {
     let calls = "trace=fadvise64,lseek,socket,socketpair,shutdown,epoll_ctl,timerfd_create,\
                  prlimit64,getrlimit,setrlimit,rt_sigprocmask,clock_nanosleep,clock_gettime,\
                  clock_getres,clock_settime,getpriority,setpriority,setitimer,getitimer,waitid,\
-                 getrusage,setsockopt,getsockopt,chmod,mkdir,open,mknod,stat";
+                 getrusage,setsockopt,getsockopt,chmod,mkdir,open,mknod,stat,rt_sigreturn";
     launch_compare_with(&[], &[], calls, &format!("exec {}", probe.display()));
 }
 
@@ -537,7 +537,7 @@ fn killed_children_and_failed_only_match_strace() {
 #[serial(ptrace)]
 fn exit_status_and_signals_match_strace() {
     launch_compare(
-        "trace=write,kill,exit_group",
+        "trace=write,kill,rt_sigreturn,exit_group",
         "trap 'echo got' USR1; echo one; kill -USR1 $$; echo two; exit 3",
     );
 }

@@ -157,6 +157,19 @@ pub fn syscall_regs(pid: Pid) -> io::Result<(u64, [u64; 6], i64)> {
     Ok((regs.orig_rax, args, regs.rax as i64))
 }
 
+/// The stack pointer (`rsp`) of a stopped tracee, from `PTRACE_GETREGS`.
+pub fn stack_pointer(pid: Pid) -> io::Result<u64> {
+    // SAFETY: user_regs_struct is plain integers; all-zero is a valid value.
+    let mut regs: libc::user_regs_struct = unsafe { std::mem::zeroed() };
+    ptrace_raw(
+        libc::PTRACE_GETREGS as _,
+        pid,
+        0,
+        &mut regs as *mut libc::user_regs_struct as usize,
+    )?;
+    Ok(regs.rsp)
+}
+
 /// The fields of a `siginfo_t` that strace prints.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SigInfo {

@@ -811,6 +811,12 @@ impl Tracer {
             if !self.quiet() {
                 let mem = self.memory(tid);
                 p.entry = decode::format_args_enter(nr, &args, &mem, &self.decode_opts(tid));
+                if syscalls::name(nr) == Some("rt_sigreturn") {
+                    // strace shows the mask the signal frame restores: `{mask=[]}`.
+                    if let Ok(sp) = pt::stack_pointer(tid) {
+                        p.entry.text = decode::format_rt_sigreturn(sp, &mem);
+                    }
+                }
                 if !self.opts.layout.json && self.opts.filter.status == Status::All {
                     let prefix = self.prefix();
                     let name = name_of(nr);

@@ -1,16 +1,20 @@
 /* trace_enums: system calls whose arguments strace prints as names from a table, with every
  * posix_fadvise advice and with values no table knows (strace prints those as 32-bit hex
  * followed by a comment), and file modes with set-id and sticky bits (numeric in chmod-like
- * arguments, symbolic in mknod and st_mode), for comparing toolbox trace's decoding with
+ * arguments, symbolic in mknod and st_mode), and a signal handler's return (rt_sigreturn shows
+ * the mask its frame restores), for comparing toolbox trace's decoding with
  * strace's.
  * Raw system calls: the libc wrappers would reject or rewrite some of these values. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+static void on_usr1(int sig) { (void)sig; }
 
 int main(void) {
     struct timespec ts = {0, 0};
@@ -64,6 +68,12 @@ int main(void) {
     syscall(SYS_mknod, "/nonexistent/p", S_IFIFO | 04644, 0);
     syscall(SYS_mknod, "/nonexistent/q", 06644, 0);
     syscall(SYS_mknod, "/nonexistent/r", 0170644, 0);
+    sigset_t usr2;
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &usr2, NULL);
+    signal(SIGUSR1, on_usr1);
+    raise(SIGUSR1); /* rt_sigreturn({mask=[USR2]}) */
     struct stat st;
     stat("/tmp", &st); /* sticky */
     stat("/bin/su", &st); /* set-uid where it exists */
