@@ -544,6 +544,58 @@ fn exit_status_and_signals_match_strace() {
 
 #[test]
 #[serial(ptrace)]
+fn sigchld_cpu_times_carry_strace_seconds_comment() {
+    if !require_ptrace() {
+        return;
+    }
+    // A child that burns about 0.3 s of user CPU without system calls: its SIGCHLD carries
+    // a non-zero si_utime (strace: `si_utime=30 /* 0.30 s */`). Only si_utime is compared:
+    // si_stime may be 0 in one run and a tick in the other.
+    let script = "(i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done); true";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let field = |program: &str, pre: &[&str]| -> String {
+        let out = dir.path().join(format!("{program}.txt"));
+        let out_s = out.to_str().expect("utf-8").to_string();
+        let mut args: Vec<&str> = pre.to_vec();
+        args.extend([
+            "-f",
+            "-e",
+            "trace=exit_group",
+            "-o",
+            &out_s,
+            "--",
+            "/bin/sh",
+            "-c",
+        ]);
+        args.push(script);
+        run_to_file(program, &args, &out);
+        let text = std::fs::read_to_string(&out).expect("read trace");
+        let line = text
+            .lines()
+            .find(|l| l.contains("--- SIGCHLD"))
+            .unwrap_or_else(|| panic!("{program}: no SIGCHLD line:\n{text}"))
+            .to_string();
+        let start = line.find("si_utime=").expect("si_utime");
+        let end = line[start..]
+            .find(", si_stime")
+            .map_or(line.len(), |e| start + e);
+        line[start..end].to_string()
+    };
+    let theirs = field("strace", &[]);
+    let ours = field(common::bin(), &["trace"]);
+    assert!(
+        theirs.contains("/* "),
+        "the child used no measurable CPU: {theirs}"
+    );
+    assert_eq!(
+        trace_support::normalise(&ours),
+        trace_support::normalise(&theirs),
+        "toolbox {ours:?}, strace {theirs:?}"
+    );
+}
+
+#[test]
+#[serial(ptrace)]
 fn summary_counts_match_strace() {
     if !require_ptrace() {
         return;

@@ -345,7 +345,10 @@ pub fn signal_line(si: &SigInfo) -> String {
         };
         s.push_str(&format!(
             ", si_pid={}, si_uid={}, si_status={status}, si_utime={}, si_stime={}",
-            si.pid, si.uid, si.utime, si.stime
+            si.pid,
+            si.uid,
+            crate::trace::decode::clock_t_text(si.utime as u64),
+            crate::trace::decode::clock_t_text(si.stime as u64)
         ));
     } else if fault {
         if si.addr == 0 {
@@ -405,6 +408,14 @@ mod tests {
         assert_eq!(
             signal_line(&si),
             "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, si_uid=0, si_status=0, si_utime=0, si_stime=0} ---"
+        );
+        let si = SigInfo {
+            utime: 130,
+            stime: 2,
+            ..si
+        };
+        assert!(
+            signal_line(&si).ends_with("si_utime=130 /* 1.30 s */, si_stime=2 /* 0.02 s */} ---")
         );
         let si = SigInfo {
             signo: libc::SIGSEGV,

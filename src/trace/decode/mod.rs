@@ -158,6 +158,11 @@ pub fn format_rt_sigreturn(rsp: u64, mem: &dyn Memory) -> String {
     structs::rt_sigreturn(mem, rsp)
 }
 
+/// A `clock_t` count of ticks as strace prints it: `0`, `3 /* 0.03 s */`.
+pub fn clock_t_text(ticks: u64) -> String {
+    structs::clock_t(ticks)
+}
+
 /// A raw `siginfo_t` (as PTRACE_GETSIGINFO returns it) in strace's braces:
 /// `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=12, si_uid=0, si_status=3, si_utime=0,
 /// si_stime=0}` — the same printer waitid and rt_sigtimedwait use.

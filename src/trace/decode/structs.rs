@@ -985,7 +985,7 @@ pub fn rusage(mem: &dyn Memory, addr: u64) -> String {
 }
 
 /// A clock_t in ticks with strace's seconds comment: `1 /* 0.01 s */` (USER_HZ = 100).
-fn clock_t(v: u64) -> String {
+pub fn clock_t(v: u64) -> String {
     if v == 0 {
         "0".to_string()
     } else {
