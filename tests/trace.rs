@@ -517,7 +517,8 @@ fn fadvise_advice_modes_and_unknown_enum_values_match_strace() {
     let calls = "trace=fadvise64,lseek,socket,socketpair,shutdown,epoll_ctl,timerfd_create,\
                  prlimit64,getrlimit,setrlimit,rt_sigprocmask,clock_nanosleep,clock_gettime,\
                  clock_getres,clock_settime,getpriority,setpriority,setitimer,getitimer,waitid,\
-                 getrusage,setsockopt,getsockopt,chmod,mkdir,open,mknod,stat,rt_sigreturn";
+                 getrusage,setsockopt,getsockopt,chmod,mkdir,open,mknod,stat,rt_sigreturn,\
+                 read,write,sendto,recvmsg,writev";
     launch_compare_with(&[], &[], calls, &format!("exec {}", probe.display()));
 }
 

@@ -2,7 +2,8 @@
  * posix_fadvise advice and with values no table knows (strace prints those as 32-bit hex
  * followed by a comment), and file modes with set-id and sticky bits (numeric in chmod-like
  * arguments, symbolic in mknod and st_mode), and a signal handler's return (rt_sigreturn shows
- * the mask its frame restores), for comparing toolbox trace's decoding with
+ * the mask its frame restores), netlink socket options and NULL buffers (strace prints NULL
+ * even for a length of 0), for comparing toolbox trace's decoding with
  * strace's.
  * Raw system calls: the libc wrappers would reject or rewrite some of these values. */
 #define _GNU_SOURCE
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,6 +70,22 @@ int main(void) {
     syscall(SYS_mknod, "/nonexistent/p", S_IFIFO | 04644, 0);
     syscall(SYS_mknod, "/nonexistent/q", 06644, 0);
     syscall(SYS_mknod, "/nonexistent/r", 0170644, 0);
+    int nl = socket(AF_NETLINK, SOCK_RAW, 0);
+    if (nl >= 0) {
+        syscall(SYS_setsockopt, nl, 270, 11, &one, 4); /* NETLINK_EXT_ACK */
+        syscall(SYS_setsockopt, nl, 270, 12, &one, 4); /* NETLINK_GET_STRICT_CHK */
+        syscall(SYS_setsockopt, nl, 270, 99, &one, 4);
+    }
+    syscall(SYS_write, fd, 0L, 0L);
+    syscall(SYS_read, fd, 0L, 0L);
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0) {
+        struct iovec iov = {0, 0};
+        struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+        syscall(SYS_sendto, sv[0], "x", 1L, 0, 0L, 0);
+        recvmsg(sv[1], &m, MSG_PEEK | MSG_TRUNC);
+        syscall(SYS_writev, sv[0], &iov, 1);
+    }
     sigset_t usr2;
     sigemptyset(&usr2);
     sigaddset(&usr2, SIGUSR2);

@@ -449,6 +449,21 @@ pub const SOL: Xlat = &[
     (270, "SOL_NETLINK"),
     (282, "SOL_TLS"),
 ];
+/// SOL_NETLINK option names.
+pub const NETLINK_OPTS: Xlat = &[
+    (1, "NETLINK_ADD_MEMBERSHIP"),
+    (2, "NETLINK_DROP_MEMBERSHIP"),
+    (3, "NETLINK_PKTINFO"),
+    (4, "NETLINK_BROADCAST_ERROR"),
+    (5, "NETLINK_NO_ENOBUFS"),
+    (6, "NETLINK_RX_RING"),
+    (7, "NETLINK_TX_RING"),
+    (8, "NETLINK_LISTEN_ALL_NSID"),
+    (9, "NETLINK_LIST_MEMBERSHIPS"),
+    (10, "NETLINK_CAP_ACK"),
+    (11, "NETLINK_EXT_ACK"),
+    (12, "NETLINK_GET_STRICT_CHK"),
+];
 /// SOL_SOCKET option names.
 pub const SO: Xlat = &[
     (1, "SO_DEBUG"),

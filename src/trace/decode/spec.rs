@@ -892,6 +892,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             6 => xenum(v & 0xffff_ffff, fl::TCP_OPTS, "TCP_???"),
             0 => xenum(v & 0xffff_ffff, fl::IP_OPTS, "IP_???"),
             41 => xenum(v & 0xffff_ffff, fl::IPV6_OPTS, "IPV6_???"),
+            270 => xenum(v & 0xffff_ffff, fl::NETLINK_OPTS, "NETLINK_???"),
             _ => (v as i32).to_string(),
         },
         OptIn(n) => {

@@ -78,7 +78,8 @@ pub fn path(mem: &dyn Memory, addr: u64) -> String {
 
 /// A buffer of `len` bytes (write data, read data at exit), cut after `-s` bytes with `...`.
 pub fn buf(mem: &dyn Memory, addr: u64, len: u64, opts: &DecodeOpts) -> String {
-    if addr == 0 && len != 0 {
+    // strace prints NULL for a NULL buffer whatever its length (`write(1, NULL, 0)`).
+    if addr == 0 {
         return "NULL".to_string();
     }
     let want = usize::try_from(len).unwrap_or(usize::MAX);
