@@ -518,7 +518,9 @@ fn fadvise_advice_modes_and_unknown_enum_values_match_strace() {
                  prlimit64,getrlimit,setrlimit,rt_sigprocmask,clock_nanosleep,clock_gettime,\
                  clock_getres,clock_settime,getpriority,setpriority,setitimer,getitimer,waitid,\
                  getrusage,setsockopt,getsockopt,chmod,mkdir,open,mknod,stat,rt_sigreturn,\
-                 read,write,sendto,recvmsg,writev";
+                 read,write,sendto,recvmsg,writev,get_mempolicy,set_mempolicy,mbind,\
+                 set_mempolicy_home_node,pipe2,accept4,eventfd2,epoll_create1,inotify_init1,\
+                 dup3,mprotect,flock,msync,unlinkat,faccessat,renameat2,wait4";
     launch_compare_with(&[], &[], calls, &format!("exec {}", probe.display()));
 }
 

@@ -3,12 +3,14 @@
  * followed by a comment), and file modes with set-id and sticky bits (numeric in chmod-like
  * arguments, symbolic in mknod and st_mode), and a signal handler's return (rt_sigreturn shows
  * the mask its frame restores), netlink socket options and NULL buffers (strace prints NULL
- * even for a length of 0), for comparing toolbox trace's decoding with
- * strace's.
+ * even for a length of 0), NUMA memory policies (modes, flags and node masks), and flag
+ * arguments with only unknown bits (strace: 0x1 followed by an O_??? comment), for comparing
+ * toolbox trace's decoding with strace's.
  * Raw system calls: the libc wrappers would reject or rewrite some of these values. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -86,6 +88,46 @@ int main(void) {
         recvmsg(sv[1], &m, MSG_PEEK | MSG_TRUNC);
         syscall(SYS_writev, sv[0], &iov, 1);
     }
+    unsigned long nodes[4] = {1, 0, 0x8000000000000000UL, 0x1234};
+    int policy = -1;
+    syscall(SYS_get_mempolicy, &policy, nodes, 1025L, 0L, 0L);
+    nodes[0] = 1;
+    syscall(SYS_set_mempolicy, 1, nodes, 2L);
+    syscall(SYS_set_mempolicy, 2 | (1 << 15), nodes, 65L);
+    syscall(SYS_set_mempolicy, 3 | (1 << 14), nodes, 66L);
+    syscall(SYS_set_mempolicy, 4 | (1 << 13), nodes, 200L);
+    syscall(SYS_set_mempolicy, 5, nodes, 1024L);
+    syscall(SYS_set_mempolicy, 9, nodes, 0L);
+    syscall(SYS_set_mempolicy, 0x70007, 0L, 1L);
+    syscall(SYS_set_mempolicy, 0, 0L, 0L);
+    syscall(SYS_get_mempolicy, &policy, 0L, 0L, 0L, 0L);
+    syscall(SYS_get_mempolicy, &policy, 0L, 0L, &policy, 3L);
+    syscall(SYS_get_mempolicy, &policy, 0L, 0L, 0L, 4L);
+    syscall(SYS_get_mempolicy, 0L, nodes, 64L, 0L, 0x10L);
+    void *page = mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (page != MAP_FAILED) {
+        syscall(SYS_mbind, page, 4096L, 1, nodes, 2L, 1L);
+        syscall(SYS_mbind, page, 4096L, 2, nodes, 64L, 6L);
+        syscall(SYS_mbind, page, 4096L, 0, 0L, 0L, 0L);
+        syscall(SYS_mbind, page, 4096L, 0, 0L, 0L, 8L);
+        syscall(450 /* set_mempolicy_home_node */, page, 4096L, 0L, 0L);
+    }
+    int fds[2];
+    syscall(SYS_pipe2, fds, 0x1L);
+    syscall(SYS_pipe2, fds, (long)O_CLOEXEC | 0x1L);
+    syscall(SYS_accept4, fd, 0L, 0L, 0x1L);
+    syscall(SYS_eventfd2, 0, 0x1L);
+    syscall(SYS_epoll_create1, 0x1L);
+    syscall(SYS_inotify_init1, 0x1L);
+    syscall(SYS_timerfd_create, 1, 0x1L);
+    syscall(SYS_dup3, fd, fd, 0x1L);
+    syscall(SYS_mprotect, 0L, 0L, 0x100L);
+    syscall(SYS_flock, 99, 0x40L);
+    syscall(SYS_msync, 0L, 0L, 0x8L);
+    syscall(SYS_unlinkat, -100, "/nonexistent", 0x1L);
+    syscall(SYS_faccessat, -100, "/nonexistent", 0x8L);
+    syscall(SYS_renameat2, -100, "/nonexistent", -100, "/nonexistent/x", 0x80L);
+    syscall(SYS_wait4, -1, 0L, 0x100L, 0L);
     sigset_t usr2;
     sigemptyset(&usr2);
     sigaddset(&usr2, SIGUSR2);

@@ -33,6 +33,17 @@ pub fn flags(value: u64, table: Xlat, zero: &str) -> String {
     parts.join("|")
 }
 
+/// [`flags`], except that a value with no known flag at all prints as strace's `printflags`
+/// prints it: in hex with `unknown` as a comment, `0x1 /* O_??? */` (no comment when
+/// `unknown` is empty).
+pub fn flags_or_unknown(value: u64, table: Xlat, zero: &str, unknown: &str) -> String {
+    let none_known = table.iter().all(|&(v, _)| v == 0 || value & v != v);
+    if value != 0 && none_known && !unknown.is_empty() {
+        return format!("{value:#x} /* {unknown} */");
+    }
+    flags(value, table, zero)
+}
+
 /// The name of `value` in `table`, or `value` in hex followed by `/* PREFIX??? */`.
 pub fn xenum(value: u64, table: Xlat, unknown: &str) -> String {
     match lookup(value, table) {
@@ -791,6 +802,10 @@ pub const FLOCK_OPS: Xlat = &[
     (2, "LOCK_EX"),
     (4, "LOCK_NB"),
     (8, "LOCK_UN"),
+    (32, "LOCK_MAND"),
+    (192, "LOCK_RW"),
+    (64, "LOCK_READ"),
+    (128, "LOCK_WRITE"),
 ];
 /// prlimit/getrlimit resources.
 pub const RLIMITS: Xlat = &[
@@ -842,6 +857,48 @@ pub const RUSAGE_WHO: Xlat = &[
     (u64::MAX, "RUSAGE_CHILDREN"),
     (1, "RUSAGE_THREAD"),
 ];
+/// NUMA memory policy modes (set_mempolicy, mbind, get_mempolicy).
+pub const MPOL_MODES: Xlat = &[
+    (0, "MPOL_DEFAULT"),
+    (1, "MPOL_PREFERRED"),
+    (2, "MPOL_BIND"),
+    (3, "MPOL_INTERLEAVE"),
+    (4, "MPOL_LOCAL"),
+    (5, "MPOL_PREFERRED_MANY"),
+];
+/// Flags or-ed into a memory policy mode.
+pub const MPOL_MODE_FLAGS: Xlat = &[
+    (1 << 15, "MPOL_F_STATIC_NODES"),
+    (1 << 14, "MPOL_F_RELATIVE_NODES"),
+    (1 << 13, "MPOL_F_NUMA_BALANCING"),
+];
+/// get_mempolicy flags.
+pub const MPOL_GET_FLAGS: Xlat = &[
+    (1, "MPOL_F_NODE"),
+    (2, "MPOL_F_ADDR"),
+    (4, "MPOL_F_MEMS_ALLOWED"),
+];
+/// mbind flags.
+pub const MPOL_MF_FLAGS: Xlat = &[
+    (1, "MPOL_MF_STRICT"),
+    (2, "MPOL_MF_MOVE"),
+    (4, "MPOL_MF_MOVE_ALL"),
+];
+
+/// A memory policy mode as strace prints it: `MPOL_BIND|MPOL_F_STATIC_NODES`; when the mode
+/// without its flags is unknown, the whole value as `0x9 /* MPOL_??? */`.
+pub fn mpol_mode(value: u64) -> String {
+    let flag_bits: u64 = MPOL_MODE_FLAGS.iter().map(|(v, _)| v).sum();
+    let mode = value & !flag_bits;
+    match lookup(mode, MPOL_MODES) {
+        Some(name) if value & flag_bits != 0 => {
+            format!("{name}|{}", flags(value & flag_bits, MPOL_MODE_FLAGS, "0"))
+        }
+        Some(name) => name.to_string(),
+        None => xenum(value, MPOL_MODES, "MPOL_???"),
+    }
+}
+
 /// statx `stx_attributes` (the ones strace 6.1 names).
 pub const STATX_ATTRS: Xlat = &[
     (0x4, "STATX_ATTR_COMPRESSED"),
@@ -1017,6 +1074,8 @@ mod tests {
         assert_eq!(mode(0o644), "0644");
         assert_eq!(mode(0), "000");
         assert_eq!(mode(0o100644), "0100644");
+        assert_eq!(mpol_mode(0x8002), "MPOL_BIND|MPOL_F_STATIC_NODES");
+        assert_eq!(mpol_mode(0x70007), "0x70007 /* MPOL_??? */");
         assert_eq!(symbolic_mode(0o100600), "S_IFREG|0600");
         assert_eq!(symbolic_mode(0o41777), "S_IFDIR|S_ISVTX|0777");
         assert_eq!(symbolic_mode(0o6644), "S_ISUID|S_ISGID|0644");

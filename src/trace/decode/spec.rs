@@ -40,8 +40,9 @@ enum A {
     Str,
     /// Input buffer whose length is argument N.
     InBuf(usize),
-    /// Flags, printing the given name for 0.
-    Flags(Xlat, &'static str),
+    /// Flags, printing the first name for 0 and, when no known flag is set, the value with the
+    /// second as a comment (`0x1 /* O_??? */`; no comment for "").
+    Flags(Xlat, &'static str, &'static str),
     /// One value of a table, `0x… /* PREFIX??? */` when unknown.
     Enum(Xlat, &'static str),
     /// open(2) flags.
@@ -231,6 +232,14 @@ enum A {
     SiginfoOut,
     /// CPU set filled by sched_getaffinity (return value = bytes).
     CpuSetOut,
+    /// A NUMA memory policy mode with its flags (`MPOL_BIND|MPOL_F_STATIC_NODES`).
+    MpolMode,
+    /// get_mempolicy's policy, written by the kernel: `[MPOL_DEFAULT]`.
+    MpolModeOut,
+    /// A node mask of as many bits as argument N says (maxnode).
+    NodemaskIn(usize),
+    /// A node mask the kernel fills (get_mempolicy).
+    NodemaskOut(usize),
     /// What prctl's GET options wrote.
     PrctlExit,
     /// struct sysinfo output.
@@ -290,6 +299,8 @@ impl A {
                 | A::IntOut
                 | A::SiginfoOut
                 | A::CpuSetOut
+                | A::MpolModeOut
+                | A::NodemaskOut(_)
                 | A::PrctlExit
                 | A::Clone3Result
                 | A::StatfsOut
@@ -347,31 +358,38 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
                 Flags(
                     &[(2, "CLOSE_RANGE_UNSHARE"), (4, "CLOSE_RANGE_CLOEXEC")],
                     "0",
+                    "CLOSE_RANGE_???",
                 ),
             ],
             R::Dec,
         ),
         "stat" | "lstat" => (&[Path, StatOut], R::Dec),
         "fstat" => (&[Fd, StatOut], R::Dec),
-        "newfstatat" => (&[DirFd, Path, StatOut, Flags(fl::AT_FLAGS, "0")], R::Dec),
+        "newfstatat" => (
+            &[DirFd, Path, StatOut, Flags(fl::AT_FLAGS, "0", "AT_???")],
+            R::Dec,
+        ),
         "statx" => (
             &[
                 DirFd,
                 Path,
                 StatxFlags,
-                Flags(fl::STATX_MASK, "0"),
+                Flags(fl::STATX_MASK, "0", "STATX_???"),
                 StatxOut,
             ],
             R::Dec,
         ),
-        "access" => (&[Path, Flags(fl::ACCESS_MODES, "F_OK")], R::Dec),
-        "faccessat" => (&[DirFd, Path, Flags(fl::ACCESS_MODES, "F_OK")], R::Dec),
+        "access" => (&[Path, Flags(fl::ACCESS_MODES, "F_OK", "?_OK")], R::Dec),
+        "faccessat" => (
+            &[DirFd, Path, Flags(fl::ACCESS_MODES, "F_OK", "?_OK")],
+            R::Dec,
+        ),
         "faccessat2" => (
             &[
                 DirFd,
                 Path,
-                Flags(fl::ACCESS_MODES, "F_OK"),
-                Flags(fl::ACCESS_AT_FLAGS, "0"),
+                Flags(fl::ACCESS_MODES, "F_OK", "?_OK"),
+                Flags(fl::ACCESS_AT_FLAGS, "0", "AT_???"),
             ],
             R::Dec,
         ),
@@ -386,37 +404,53 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "fchmod" => (&[Fd, Mode], R::Dec),
         "mknod" => (&[Path, TypedMode, Dev(1)], R::Dec),
         "mknodat" => (&[DirFd, Path, TypedMode, Dev(2)], R::Dec),
-        "unlinkat" => (&[DirFd, Path, Flags(fl::AT_FLAGS, "0")], R::Dec),
+        "unlinkat" => (&[DirFd, Path, Flags(fl::AT_FLAGS, "0", "AT_???")], R::Dec),
         "rename" | "link" | "symlink" => (&[Path, Path], R::Dec),
         "renameat" => (&[DirFd, Path, DirFd, Path], R::Dec),
         "renameat2" => (
-            &[DirFd, Path, DirFd, Path, Flags(fl::RENAME_FLAGS, "0")],
+            &[
+                DirFd,
+                Path,
+                DirFd,
+                Path,
+                Flags(fl::RENAME_FLAGS, "0", "RENAME_??"),
+            ],
             R::Dec,
         ),
         "linkat" => (
-            &[DirFd, Path, DirFd, Path, Flags(fl::AT_FLAGS, "0")],
+            &[DirFd, Path, DirFd, Path, Flags(fl::AT_FLAGS, "0", "AT_???")],
             R::Dec,
         ),
         "symlinkat" => (&[Path, DirFd, Path], R::Dec),
         "chown" | "lchown" => (&[Path, Int, Int], R::Dec),
         "fchown" => (&[Fd, Int, Int], R::Dec),
-        "fchownat" => (&[DirFd, Path, Int, Int, Flags(fl::AT_FLAGS, "0")], R::Dec),
+        "fchownat" => (
+            &[DirFd, Path, Int, Int, Flags(fl::AT_FLAGS, "0", "AT_???")],
+            R::Dec,
+        ),
         "truncate" => (&[Path, Long], R::Dec),
         "ftruncate" => (&[Fd, Long], R::Dec),
         "umask" => (&[Mode], R::Octal),
         "getdents64" | "getdents" => (&[Fd, Dirents, UInt], R::Dec),
         "dup" => (FD_ONLY, R::Fd),
         "dup2" => (&[Fd, Fd], R::Fd),
-        "dup3" => (&[Fd, Fd, Flags(fl::PIPE_FLAGS, "0")], R::Fd),
+        "dup3" => (&[Fd, Fd, Flags(fl::PIPE_FLAGS, "0", "O_???")], R::Fd),
         "pipe" => (&[FdPair], R::Dec),
-        "pipe2" => (&[FdPair, Flags(fl::PIPE_FLAGS, "0")], R::Dec),
+        "pipe2" => (&[FdPair, Flags(fl::PIPE_FLAGS, "0", "O_???")], R::Dec),
         "fcntl" => (&[Fd, Enum(fl::FCNTL_CMDS, "F_???"), FcntlArg(1)], R::Fcntl),
         "ioctl" => (&[Fd, IoctlReq, IoctlArg, IoctlOut], R::Dec),
-        "flock" => (&[Fd, Flags(fl::FLOCK_OPS, "0")], R::Dec),
+        "flock" => (&[Fd, Flags(fl::FLOCK_OPS, "0", "LOCK_???")], R::Dec),
         "sendfile" => (&[Fd, Fd, OffInOut, ULong], R::Dec),
         "copy_file_range" => (&[Fd, OffIn, Fd, OffIn, ULong, UInt], R::Dec),
         "splice" => (
-            &[Fd, OffIn, Fd, OffIn, ULong, Flags(SPLICE_FLAGS, "0")],
+            &[
+                Fd,
+                OffIn,
+                Fd,
+                OffIn,
+                ULong,
+                Flags(SPLICE_FLAGS, "0", "SPLICE_F_???"),
+            ],
             R::Dec,
         ),
         "fallocate" => (&[Fd, Int, Long, Long], R::Dec),
@@ -427,15 +461,34 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         | "getpgrp" | "setsid" | "fork" | "vfork" | "sched_yield" | "pause" | "munlockall"
         | "vhangup" => (&[], R::Dec),
         "mmap" => (
-            &[Ptr, ULong, Flags(fl::PROT, "PROT_NONE"), MmapFlags, Fd, Hex],
+            &[
+                Ptr,
+                ULong,
+                Flags(fl::PROT, "PROT_NONE", "PROT_???"),
+                MmapFlags,
+                Fd,
+                Hex,
+            ],
             R::Hex,
         ),
-        "mprotect" => (&[Ptr, ULong, Flags(fl::PROT, "PROT_NONE")], R::Dec),
-        "pkey_mprotect" => (&[Ptr, ULong, Flags(fl::PROT, "PROT_NONE"), Int], R::Dec),
+        "mprotect" => (
+            &[Ptr, ULong, Flags(fl::PROT, "PROT_NONE", "PROT_???")],
+            R::Dec,
+        ),
+        "pkey_mprotect" => (
+            &[Ptr, ULong, Flags(fl::PROT, "PROT_NONE", "PROT_???"), Int],
+            R::Dec,
+        ),
         "munmap" | "mlock" | "munlock" => (&[Ptr, ULong], R::Dec),
         "brk" => (&[Ptr], R::Hex),
         "mremap" => (
-            &[Ptr, ULong, ULong, Flags(fl::MREMAP_FLAGS, "0"), MremapAddr],
+            &[
+                Ptr,
+                ULong,
+                ULong,
+                Flags(fl::MREMAP_FLAGS, "0", "MREMAP_???"),
+                MremapAddr,
+            ],
             R::Hex,
         ),
         "madvise" => (&[Ptr, ULong, Enum(fl::MADV, "MADV_???")], R::Dec),
@@ -446,6 +499,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
                 Flags(
                     &[(1, "MS_ASYNC"), (2, "MS_INVALIDATE"), (4, "MS_SYNC")],
                     "0",
+                    "MS_???",
                 ),
             ],
             R::Dec,
@@ -454,6 +508,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             &[Flags(
                 &[(1, "MCL_CURRENT"), (2, "MCL_FUTURE"), (4, "MCL_ONFAULT")],
                 "0",
+                "MCL_???",
             )],
             R::Dec,
         ),
@@ -466,7 +521,12 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "listen" => (&[Fd, Int], R::Dec),
         "accept" => (&[Fd, SockaddrOut(2), SocklenInOut], R::Fd),
         "accept4" => (
-            &[Fd, SockaddrOut(2), SocklenInOut, Flags(fl::SOCK_FLAGS, "0")],
+            &[
+                Fd,
+                SockaddrOut(2),
+                SocklenInOut,
+                Flags(fl::SOCK_FLAGS, "0", "SOCK_???"),
+            ],
             R::Fd,
         ),
         "getsockname" | "getpeername" => (&[Fd, SockaddrOut(2), SocklenInOut], R::Dec),
@@ -475,7 +535,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
                 Fd,
                 InBuf(2),
                 ULong,
-                Flags(fl::MSG_FLAGS, "0"),
+                Flags(fl::MSG_FLAGS, "0", "MSG_???"),
                 Sockaddr(5),
                 UInt,
             ],
@@ -486,19 +546,28 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
                 Fd,
                 OutBuf,
                 ULong,
-                Flags(fl::MSG_FLAGS, "0"),
+                Flags(fl::MSG_FLAGS, "0", "MSG_???"),
                 SockaddrOut(5),
                 SocklenInOut,
             ],
             R::Dec,
         ),
-        "sendmsg" => (&[Fd, MsgIn, Flags(fl::MSG_FLAGS, "0")], R::Dec),
-        "sendmmsg" => (&[Fd, MmsgSent, UInt, Flags(fl::MSG_FLAGS, "0")], R::Dec),
-        "recvmmsg" => (
-            &[Fd, MmsgReceived, UInt, Flags(fl::MSG_FLAGS, "0"), TsIn],
+        "sendmsg" => (&[Fd, MsgIn, Flags(fl::MSG_FLAGS, "0", "MSG_???")], R::Dec),
+        "sendmmsg" => (
+            &[Fd, MmsgSent, UInt, Flags(fl::MSG_FLAGS, "0", "MSG_???")],
             R::Dec,
         ),
-        "recvmsg" => (&[Fd, MsgOut, Flags(fl::MSG_FLAGS, "0")], R::Dec),
+        "recvmmsg" => (
+            &[
+                Fd,
+                MmsgReceived,
+                UInt,
+                Flags(fl::MSG_FLAGS, "0", "MSG_???"),
+                TsIn,
+            ],
+            R::Dec,
+        ),
+        "recvmsg" => (&[Fd, MsgOut, Flags(fl::MSG_FLAGS, "0", "MSG_???")], R::Dec),
         "shutdown" => (&[Fd, Enum(fl::SHUTDOWN, "SHUT_???")], R::Dec),
         "setsockopt" => (&[Fd, SockLevel, SockOpt(1), OptIn(4), UInt], R::Dec),
         "getsockopt" => (
@@ -508,7 +577,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "poll" => (&[PollIn(1), UInt, Int], R::Poll),
         "ppoll" => (&[PollIn(1), UInt, TsIn, SigsetIn(4), ULong], R::Poll),
         "epoll_create" => (&[Int], R::Fd),
-        "epoll_create1" => (&[Flags(fl::EPOLL_CREATE_FLAGS, "0")], R::Fd),
+        "epoll_create1" => (&[Flags(fl::EPOLL_CREATE_FLAGS, "0", "EPOLL_???")], R::Fd),
         "epoll_ctl" => (
             &[Fd, Enum(fl::EPOLL_CTL, "EPOLL_CTL_???"), Fd, EpollIn],
             R::Dec,
@@ -517,13 +586,19 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "epoll_pwait" => (&[Fd, EpollOut, Int, Int, SigsetIn(5), ULong], R::Dec),
         "epoll_pwait2" => (&[Fd, EpollOut, Int, TsIn, SigsetIn(5), ULong], R::Dec),
         "eventfd" => (&[UInt], R::Fd),
-        "eventfd2" => (&[UInt, Flags(fl::EFD_FLAGS, "0")], R::Fd),
+        "eventfd2" => (&[UInt, Flags(fl::EFD_FLAGS, "0", "EFD_???")], R::Fd),
         "timerfd_create" => (
-            &[Enum(fl::CLOCKS, "CLOCK_???"), Flags(fl::TFD_FLAGS, "0")],
+            &[
+                Enum(fl::CLOCKS, "CLOCK_???"),
+                Flags(fl::TFD_FLAGS, "0", "TFD_???"),
+            ],
             R::Fd,
         ),
-        "signalfd4" => (&[Fd, SigsetIn(2), ULong, Flags(fl::SFD_FLAGS, "0")], R::Fd),
-        "inotify_init1" => (&[Flags(fl::IN_FLAGS, "0")], R::Fd),
+        "signalfd4" => (
+            &[Fd, SigsetIn(2), ULong, Flags(fl::SFD_FLAGS, "0", "SFD_???")],
+            R::Fd,
+        ),
+        "inotify_init1" => (&[Flags(fl::IN_FLAGS, "0", "IN_???")], R::Fd),
         "inotify_rm_watch" => (&[Fd, Int], R::Dec),
         "memfd_create" => (
             &[
@@ -537,6 +612,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
                         (16, "MFD_EXEC"),
                     ],
                     "0",
+                    "MFD_???",
                 ),
             ],
             R::Fd,
@@ -544,17 +620,29 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "pidfd_open" => (
             &[
                 Int,
-                Flags(&[(libc::O_NONBLOCK as u64, "PIDFD_NONBLOCK")], "0"),
+                Flags(
+                    &[(libc::O_NONBLOCK as u64, "PIDFD_NONBLOCK")],
+                    "0",
+                    "PIDFD_???",
+                ),
             ],
             R::Fd,
         ),
         "clone" => (&[CloneEntry, CloneExit], R::Dec),
         "clone3" => (&[Clone3Args, Clone3Result, Clone3Size], R::Dec),
         "execve" => (&[Path, Argv, Envp], R::Dec),
-        "execveat" => (&[DirFd, Path, Argv, Envp, Flags(fl::AT_FLAGS, "0")], R::Dec),
+        "execveat" => (
+            &[DirFd, Path, Argv, Envp, Flags(fl::AT_FLAGS, "0", "AT_???")],
+            R::Dec,
+        ),
         "exit" | "exit_group" => (&[Int], R::None),
         "wait4" => (
-            &[Int, WaitStatus, Flags(fl::WAIT_OPTS, "0"), RusageOut],
+            &[
+                Int,
+                WaitStatus,
+                Flags(fl::WAIT_OPTS, "0", "W???"),
+                RusageOut,
+            ],
             R::Dec,
         ),
         "kill" => (&[Int, Sig], R::Dec),
@@ -576,7 +664,10 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "getrlimit" => (&[Enum(fl::RLIMITS, "RLIMIT_???"), RlimOut], R::Dec),
         "setrlimit" => (&[Enum(fl::RLIMITS, "RLIMIT_???"), RlimIn], R::Dec),
         "uname" => (&[UtsOut], R::Dec),
-        "getrandom" => (&[OutBufHex, ULong, Flags(fl::GRND_FLAGS, "0")], R::Dec),
+        "getrandom" => (
+            &[OutBufHex, ULong, Flags(fl::GRND_FLAGS, "0", "GRND_???")],
+            R::Dec,
+        ),
         "rt_sigaction" => (&[Sig, SigactIn, SigactOut, ULong], R::Dec),
         "rt_sigprocmask" => (
             &[
@@ -594,7 +685,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "clock_nanosleep" => (
             &[
                 Enum(fl::CLOCKS, "CLOCK_???"),
-                Flags(fl::TIMER_FLAGS, "0"),
+                Flags(fl::TIMER_FLAGS, "0", "TIMER_???"),
                 TsIn,
                 TsRem,
             ],
@@ -606,15 +697,41 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "time" => (&[Ptr], R::Dec),
         "futex" => (&[Ptr, FutexOp, FutexRest], R::Dec),
         "sched_getaffinity" => (&[Int, UInt, CpuSetOut], R::Dec),
+        "set_mempolicy" => (&[MpolMode, NodemaskIn(2), ULong], R::Dec),
+        "get_mempolicy" => (
+            &[
+                MpolModeOut,
+                NodemaskOut(2),
+                ULong,
+                Ptr,
+                Flags(fl::MPOL_GET_FLAGS, "0", "MPOL_???"),
+            ],
+            R::Dec,
+        ),
+        "mbind" => (
+            &[
+                Ptr,
+                ULong,
+                MpolMode,
+                NodemaskIn(4),
+                ULong,
+                Flags(fl::MPOL_MF_FLAGS, "0", "MPOL_???"),
+            ],
+            R::Dec,
+        ),
+        "set_mempolicy_home_node" => (&[Ptr, ULong, ULong, ULong], R::Dec),
         "sched_setaffinity" => (&[Int, UInt, CpuSetIn(1)], R::Dec),
         "prctl" => (&[PrctlEntry, PrctlExit], R::Prctl),
         "mount" => (&[Str, Path, Str, MountFlags, Str], R::Dec),
-        "umount2" => (&[Path, Flags(fl::UMOUNT_FLAGS, "0")], R::Dec),
+        "umount2" => (&[Path, Flags(fl::UMOUNT_FLAGS, "0", "MNT_???")], R::Dec),
         "pivot_root" => (&[Path, Path], R::Dec),
         "sethostname" | "setdomainname" => (&[InBuf(1), ULong], R::Dec),
         "shmget" | "semget" => (&[IpcKey, ULong, IpcGetFlags], R::Dec),
         "msgget" => (&[IpcKey, IpcGetFlags], R::Dec),
-        "shmat" => (&[Int, Ptr, Flags(calls::SHMAT_FLAGS, "0")], R::Hex),
+        "shmat" => (
+            &[Int, Ptr, Flags(calls::SHMAT_FLAGS, "0", "SHM_???")],
+            R::Hex,
+        ),
         "shmdt" => (&[Ptr], R::Dec),
         "shmctl" => (&[Int, IpcCmd('h'), Ptr], R::Dec),
         "semctl" => (&[Int, Int, IpcCmd('s'), Ptr], R::Dec),
@@ -622,7 +739,12 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "semop" => (&[Int, Sembufs, UInt], R::Dec),
         "semtimedop" => (&[Int, Sembufs, UInt, TsIn], R::Dec),
         "msgsnd" => (
-            &[Int, MsgbufIn, ULong, Flags(calls::MSG_IPC_FLAGS, "0")],
+            &[
+                Int,
+                MsgbufIn,
+                ULong,
+                Flags(calls::MSG_IPC_FLAGS, "0", "MSG_???"),
+            ],
             R::Dec,
         ),
         "msgrcv" => (
@@ -631,7 +753,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
                 MsgbufOut,
                 ULong,
                 Long,
-                Flags(calls::MSG_IPC_FLAGS, "0"),
+                Flags(calls::MSG_IPC_FLAGS, "0", "MSG_???"),
             ],
             R::Dec,
         ),
@@ -639,14 +761,19 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "sigaltstack" => (&[StackIn, StackOut], R::Dec),
         "rt_sigtimedwait" => (&[SigsetIn(3), SiginfoOut, TsIn, ULong], R::Signal),
         "timerfd_settime" => (
-            &[Fd, Flags(fl::TFD_FLAGS, "0"), ItimerspecIn, ItimerspecOut],
+            &[
+                Fd,
+                Flags(fl::TFD_FLAGS, "0", "TFD_???"),
+                ItimerspecIn,
+                ItimerspecOut,
+            ],
             R::Dec,
         ),
         "timerfd_gettime" => (&[Fd, ItimerspecOut], R::Dec),
         "capget" => (&[CapHeader, CapDataOut], R::Dec),
         "capset" => (&[CapHeader, CapDataIn], R::Dec),
         "pidfd_send_signal" => (
-            &[Fd, Sig, SiginfoIn, Flags(fl::PIDFD_SIGNAL_FLAGS, "0")],
+            &[Fd, Sig, SiginfoIn, Flags(fl::PIDFD_SIGNAL_FLAGS, "0", "")],
             R::Dec,
         ),
         "select" => (&[Int, FdSet(0), FdSet(0), FdSet(0), TvIn], R::Select(false)),
@@ -666,16 +793,19 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
                 Enum(IDTYPES, "P_???"),
                 Int,
                 SiginfoOut,
-                Flags(fl::WAIT_OPTS, "0"),
+                Flags(fl::WAIT_OPTS, "0", "W???"),
                 Ptr,
             ],
             R::Dec,
         ),
-        "utimensat" => (&[DirFd, Path, UtimeTs, Flags(fl::AT_FLAGS, "0")], R::Dec),
+        "utimensat" => (
+            &[DirFd, Path, UtimeTs, Flags(fl::AT_FLAGS, "0", "AT_???")],
+            R::Dec,
+        ),
         "getgroups" => (&[Int, GidsOut], R::Dec),
         "setgroups" => (&[Int, GidsIn], R::Dec),
-        "setns" => (&[Fd, Flags(fl::CLONE_FLAGS, "0")], R::Dec),
-        "unshare" => (&[Flags(fl::CLONE_FLAGS, "0")], R::Dec),
+        "setns" => (&[Fd, Flags(fl::CLONE_FLAGS, "0", "CLONE_NEW???")], R::Dec),
+        "unshare" => (&[Flags(fl::CLONE_FLAGS, "0", "CLONE_???")], R::Dec),
         "getitimer" => (&[Enum(fl::ITIMERS, "ITIMER_???"), ItimerOut], R::Dec),
         "getrusage" => (&[Enum(fl::RUSAGE_WHO, "RUSAGE_???"), RusageOut], R::Dec),
         "sysinfo" => (&[SysinfoOut], R::Dec),
@@ -688,7 +818,11 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
                 Str,
                 InBuf(3),
                 ULong,
-                Flags(&[(1, "XATTR_CREATE"), (2, "XATTR_REPLACE")], "0"),
+                Flags(
+                    &[(1, "XATTR_CREATE"), (2, "XATTR_REPLACE")],
+                    "0",
+                    "XATTR_???",
+                ),
             ],
             R::Dec,
         ),
@@ -698,7 +832,11 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
                 Str,
                 InBuf(3),
                 ULong,
-                Flags(&[(1, "XATTR_CREATE"), (2, "XATTR_REPLACE")], "0"),
+                Flags(
+                    &[(1, "XATTR_CREATE"), (2, "XATTR_REPLACE")],
+                    "0",
+                    "XATTR_???",
+                ),
             ],
             R::Dec,
         ),
@@ -708,7 +846,7 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
         "fremovexattr" => (&[Fd, Str], R::Dec),
         "statfs" => (&[Path, StatfsOut], R::Dec),
         "fstatfs" => (&[Fd, StatfsOut], R::Dec),
-        "inotify_add_watch" => (&[Fd, Path, Flags(fl::IN_MASK, "0")], R::Dec),
+        "inotify_add_watch" => (&[Fd, Path, Flags(fl::IN_MASK, "0", "IN_???")], R::Dec),
         _ => return None,
     };
     Some(s)
@@ -843,7 +981,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         Path => strings::path(c.mem, v),
         Str => strings::cstr(c.mem, v, c.opts),
         InBuf(n) => buf(c.mem, v, c.arg(n), c.opts),
-        Flags(t, zero) => flags(v & 0xffff_ffff, t, zero),
+        Flags(t, zero, unknown) => fl::flags_or_unknown(v & 0xffff_ffff, t, zero, unknown),
         Enum(t, unk) => xenum(v & 0xffff_ffff, t, unk),
         OpenFlags => fl::open_flags(v),
         OpenMode(_) | Mode => fl::mode(v),
@@ -1045,6 +1183,21 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             _ => ptr(v),
         },
         CpuSetIn(n) => st::cpu_set(c.mem, v, c.arg(n)),
+        MpolMode => fl::mpol_mode(v & 0xffff_ffff),
+        MpolModeOut => match read_u32(c.mem, v) {
+            Some(m) if !c.failed() => {
+                format!("[{}]", xenum(u64::from(m), fl::MPOL_MODES, "MPOL_???"))
+            }
+            _ => ptr(v),
+        },
+        NodemaskIn(n) => st::nodemask(c.mem, v, c.arg(n), c.opts),
+        NodemaskOut(n) => {
+            if c.failed() {
+                ptr(v)
+            } else {
+                st::nodemask(c.mem, v, c.arg(n), c.opts)
+            }
+        }
         CpuSetOut => match c.ret {
             Some(r) if r >= 0 => st::cpu_set(c.mem, v, r as u64),
             _ => ptr(v),

@@ -732,6 +732,32 @@ pub fn sysinfo(mem: &dyn Memory, addr: u64, opts: &DecodeOpts) -> String {
     )
 }
 
+/// A NUMA node mask of `maxnode` bits as strace prints it: the kernel reads `maxnode - 1`
+/// bits, shown as that many `unsigned long`s in `%#016lx` (`0x00000000000001`; zero has no
+/// `0x`: `0000000000000000`), at most `-s` of them. See: strace mem.c, get_nodes().
+pub fn nodemask(mem: &dyn Memory, addr: u64, maxnode: u64, opts: &DecodeOpts) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let words = maxnode.saturating_add(62) / 64;
+    let shown = usize::try_from(words)
+        .unwrap_or(usize::MAX)
+        .min(opts.strsize);
+    let Ok(b) = mem.read(addr, shown * 8) else {
+        return ptr(addr);
+    };
+    let mut items: Vec<String> = (0..shown)
+        .map(|i| match le_u64(&b, i * 8).unwrap_or(0) {
+            0 => "0000000000000000".to_string(),
+            w => format!("{w:#016x}"),
+        })
+        .collect();
+    if (shown as u64) < words {
+        items.push("...".to_string());
+    }
+    format!("[{}]", items.join(", "))
+}
+
 /// The argument of rt_sigreturn, `{mask=[…]}`: the signal mask saved in the signal frame.
 ///
 /// On x86_64 the handler's `ret` popped `pretcode`, so the `rt_sigframe` starts 8 bytes below
