@@ -966,7 +966,7 @@ impl Tracer {
     /// Every tracee is interrupted first and the stops are then collected in whatever order
     /// they come, each tracee detached as soon as it stops, all against one deadline: a thread
     /// that cannot stop (uninterruptible sleep, a vfork parent waiting for its child) costs
-    /// [`DETACH_PATIENCE`] once in all, not once per thread. Whatever has not stopped by then
+    /// `DETACH_PATIENCE` (3 s) once in all, not once per thread. Whatever has not stopped by then
     /// is detached by the kernel when toolbox exits. See: ptrace(2), "Attaching and detaching".
     pub fn detach_all(&mut self) -> usize {
         let mut groups = HashSet::new();
