@@ -4,7 +4,8 @@
  * arguments, symbolic in mknod and st_mode), and a signal handler's return (rt_sigreturn shows
  * the mask its frame restores), netlink socket options and NULL buffers (strace prints NULL
  * even for a length of 0), NUMA memory policies (modes, flags and node masks), and flag
- * arguments with only unknown bits (strace: 0x1 followed by an O_??? comment), for comparing
+ * arguments with only unknown bits (strace: 0x1 followed by an O_??? comment), and ioctl
+ * requests (FICLONE, and unknown ones taken apart as _IOC(dir, type, nr, size)), for comparing
  * toolbox trace's decoding with strace's.
  * Raw system calls: the libc wrappers would reject or rewrite some of these values. */
 #define _GNU_SOURCE
@@ -128,6 +129,12 @@ int main(void) {
     syscall(SYS_faccessat, -100, "/nonexistent", 0x8L);
     syscall(SYS_renameat2, -100, "/nonexistent", -100, "/nonexistent/x", 0x80L);
     syscall(SYS_wait4, -1, 0L, 0x100L, 0L);
+    syscall(SYS_ioctl, fd, 0x40049409L, (long)fd); /* FICLONE */
+    syscall(SYS_ioctl, fd, 0xc0105599L, 0x1234L);
+    syscall(SYS_ioctl, fd, 0x80085598L, 0x1234L);
+    syscall(SYS_ioctl, fd, 0x5599L, 0x1234L);
+    syscall(SYS_ioctl, fd, 0x40085597L, 0L);
+    syscall(SYS_ioctl, fd, 0x12345L, 0L);
     sigset_t usr2;
     sigemptyset(&usr2);
     sigaddset(&usr2, SIGUSR2);

@@ -386,6 +386,8 @@ pub(super) fn ioctl_arg_in(c: &Ctx<'_>, v: u64) -> String {
         0x5414 => st::winsize(c.mem, v),
         // TIOCSPGRP, FIONBIO, FIOASYNC, TIOCSPTLCK: `int *`.
         0x5410 | 0x5421 | 0x5452 | 0x4004_5431 => st::int_ptr(c.mem, v),
+        // FICLONE: the source file descriptor.
+        0x4004_9409 => c.fd(v as i32),
         _ => hex(v),
     }
 }
@@ -430,11 +432,32 @@ pub(super) fn ioctl_name(v: u64) -> String {
         (0x5450, "FIONCLEX"),
         (0x5451, "FIOCLEX"),
         (0x5452, "FIOASYNC"),
+        // cp tries a reflink first; btrfs had the number before it became generic.
+        (0x4004_9409, "BTRFS_IOC_CLONE or FICLONE"),
     ];
-    match fl::lookup(v & 0xffff_ffff, IOCTLS) {
+    let v = v & 0xffff_ffff;
+    match fl::lookup(v, IOCTLS) {
         Some(n) => n.to_string(),
-        None => format!("{:#x}", v & 0xffff_ffff),
+        None => ioc_text(v),
     }
+}
+
+/// An unknown ioctl request taken apart as strace does:
+/// `_IOC(_IOC_READ|_IOC_WRITE, 0x55, 0x99, 0x10)` (direction, type, number, size).
+/// See: include/uapi/asm-generic/ioctl.h.
+fn ioc_text(v: u64) -> String {
+    let dir = match (v >> 30) & 3 {
+        0 => "_IOC_NONE",
+        1 => "_IOC_WRITE",
+        2 => "_IOC_READ",
+        _ => "_IOC_READ|_IOC_WRITE",
+    };
+    format!(
+        "_IOC({dir}, {}, {}, {})",
+        hex((v >> 8) & 0xff),
+        hex(v & 0xff),
+        hex((v >> 16) & 0x3fff)
+    )
 }
 
 /// IPC_* flag bits of shmget/semget/msgget (the low nine bits are the mode).
