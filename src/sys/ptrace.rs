@@ -191,6 +191,8 @@ pub struct SigInfo {
     pub stime: i64,
     /// `si_addr` (SIGSEGV, SIGBUS, SIGILL, SIGFPE).
     pub addr: u64,
+    /// `si_value` (sigqueue, POSIX timers): `si_int` is its low half, `si_ptr` all of it.
+    pub value: u64,
 }
 
 /// `PTRACE_GETSIGINFO` in a signal-delivery-stop.
@@ -209,7 +211,7 @@ pub fn siginfo(pid: Pid) -> io::Result<SigInfo> {
         i64::from_ne_bytes(b)
     };
     // x86_64 layout: signo 0, errno 4, code 8, union at 16 (pid 16, uid 20, status 24,
-    // utime 32, stime 40; or addr 16).
+    // utime 32, stime 40; or addr 16; or timer id 16, overrun 20; value 24).
     Ok(SigInfo {
         signo: i32_at(0),
         errno: i32_at(4),
@@ -220,6 +222,7 @@ pub fn siginfo(pid: Pid) -> io::Result<SigInfo> {
         utime: i64_at(32),
         stime: i64_at(40),
         addr: i64_at(16) as u64,
+        value: i64_at(24) as u64,
     })
 }
 

@@ -334,8 +334,39 @@ pub fn signal_line(si: &SigInfo) -> String {
         libc::SIGSEGV | libc::SIGBUS | libc::SIGILL | libc::SIGFPE
     );
     if si.code <= 0 || si.code == 0x80 && !fault {
-        if si.code != 0x80 {
-            s.push_str(&format!(", si_pid={}, si_uid={}", si.pid, si.uid));
+        let value = || {
+            let p = if si.value == 0 {
+                "NULL".to_string()
+            } else {
+                format!("{:#x}", si.value)
+            };
+            format!(", si_int={}, si_ptr={p}", si.value as u32 as i32)
+        };
+        match si.code {
+            0x80 => {}
+            // SI_TIMER: the timer's id and overrun count share the union with si_pid/si_uid.
+            -2 => {
+                let id = si.pid as u32;
+                let id = if id == 0 {
+                    "0".to_string()
+                } else {
+                    format!("{id:#x}")
+                };
+                s.push_str(&format!(", si_timerid={id}, si_overrun={}", si.uid as i32));
+                s.push_str(&value());
+            }
+            // SI_USER, SI_TKILL: the sender only; others (SI_QUEUE…) with the value sent.
+            0 | -6 => s.push_str(&format!(", si_pid={}, si_uid={}", si.pid, si.uid)),
+            -1 => {
+                s.push_str(&format!(", si_pid={}, si_uid={}", si.pid, si.uid));
+                s.push_str(&value());
+            }
+            _ => {
+                s.push_str(&format!(", si_pid={}, si_uid={}", si.pid, si.uid));
+                if si.value != 0 {
+                    s.push_str(&value());
+                }
+            }
         }
     } else if si.signo == libc::SIGCHLD {
         let status = if si.code == 1 {

@@ -5,7 +5,8 @@
  * the mask its frame restores), netlink socket options and NULL buffers (strace prints NULL
  * even for a length of 0), NUMA memory policies (modes, flags and node masks), and flag
  * arguments with only unknown bits (strace: 0x1 followed by an O_??? comment), and ioctl
- * requests (FICLONE, and unknown ones taken apart as _IOC(dir, type, nr, size)), for comparing
+ * requests (FICLONE, and unknown ones taken apart as _IOC(dir, type, nr, size)), and POSIX
+ * timers (struct sigevent, a timer's SI_TIMER signal, a sigqueue'd SI_QUEUE one), for comparing
  * toolbox trace's decoding with strace's.
  * Raw system calls: the libc wrappers would reject or rewrite some of these values. */
 #define _GNU_SOURCE
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -144,5 +146,40 @@ int main(void) {
     struct stat st;
     stat("/tmp", &st); /* sticky */
     stat("/bin/su", &st); /* set-uid where it exists */
+    int timer = -1;
+    struct sigevent sev;
+    memset(&sev, 0, sizeof sev);
+    sev.sigev_notify = SIGEV_SIGNAL;
+    sev.sigev_signo = SIGALRM;
+    syscall(SYS_timer_create, CLOCK_REALTIME, &sev, &timer);
+    struct itimerspec its = {{0, 0}, {100, 5}}, old;
+    syscall(SYS_timer_settime, timer, 0, &its, 0L);
+    its.it_value.tv_sec = 1L << 40;
+    syscall(SYS_timer_settime, timer, 1, &its, &old); /* TIMER_ABSTIME */
+    syscall(SYS_timer_gettime, timer, &old);
+    syscall(SYS_timer_getoverrun, timer);
+    syscall(SYS_timer_delete, timer);
+    sev.sigev_notify = SIGEV_NONE;
+    sev.sigev_value.sival_ptr = (void *)0x1234;
+    syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &timer);
+    sev.sigev_notify = 4; /* SIGEV_THREAD_ID */
+    sev.sigev_signo = SIGUSR1;
+    ((int *)&sev)[4] = getpid();
+    syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &timer);
+    sev.sigev_notify = 9;
+    syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &timer);
+    syscall(SYS_timer_create, CLOCK_MONOTONIC, 0L, &timer);
+    syscall(SYS_timer_settime, 999, 0x8, &its, 0L);
+    signal(SIGALRM, SIG_IGN);
+    sev.sigev_notify = SIGEV_SIGNAL;
+    sev.sigev_signo = SIGALRM;
+    sev.sigev_value.sival_ptr = (void *)0x42;
+    syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &timer);
+    struct itimerspec soon = {{0, 0}, {0, 1000000}};
+    syscall(SYS_timer_settime, timer, 0, &soon, 0L);
+    struct timespec nap = {0, 50000000};
+    nanosleep(&nap, 0); /* SI_TIMER */
+    union sigval v = {.sival_int = 7};
+    sigqueue(getpid(), SIGALRM, v); /* SI_QUEUE */
     return 0;
 }

@@ -131,6 +131,8 @@ enum A {
     StackIn,
     /// itimerspec input.
     ItimerspecIn,
+    /// `struct sigevent` (timer_create).
+    SigeventIn,
     /// capget/capset header.
     CapHeader,
     /// capset data.
@@ -770,6 +772,18 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
             R::Dec,
         ),
         "timerfd_gettime" => (&[Fd, ItimerspecOut], R::Dec),
+        "timer_create" => (&[Enum(fl::CLOCKS, "CLOCK_???"), SigeventIn, IntOut], R::Dec),
+        "timer_settime" => (
+            &[
+                Int,
+                Flags(fl::TIMER_FLAGS, "0", "TIMER_???"),
+                ItimerspecIn,
+                ItimerspecOut,
+            ],
+            R::Dec,
+        ),
+        "timer_gettime" => (&[Int, ItimerspecOut], R::Dec),
+        "timer_getoverrun" | "timer_delete" => (&[Int], R::Dec),
         "capget" => (&[CapHeader, CapDataOut], R::Dec),
         "capset" => (&[CapHeader, CapDataIn], R::Dec),
         "pidfd_send_signal" => (
@@ -1222,6 +1236,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         StackIn => st::stack_t(c.mem, v),
         StackOut => if_ok(c, v, st::stack_t),
         ItimerspecIn => st::itimerspec(c.mem, v),
+        SigeventIn => st::sigevent(c.mem, v),
         ItimerspecOut => if_ok(c, v, st::itimerspec),
         CapHeader => st::cap_header(c.mem, v),
         CapDataIn => st::cap_data(c.mem, v, c.arg(0)),

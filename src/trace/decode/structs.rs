@@ -758,6 +758,63 @@ pub fn nodemask(mem: &dyn Memory, addr: u64, maxnode: u64, opts: &DecodeOpts) ->
     format!("[{}]", items.join(", "))
 }
 
+/// `sigev_notify` values.
+const SIGEV_NOTIFY: flags::Xlat = &[
+    (0, "SIGEV_SIGNAL"),
+    (1, "SIGEV_NONE"),
+    (2, "SIGEV_THREAD"),
+    (4, "SIGEV_THREAD_ID"),
+];
+
+/// `struct sigevent` as strace prints it: `{sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}`,
+/// with `sigev_value` only when its pointer is set and the fields of the notify method.
+/// See: strace print_sigevent.c; include/uapi/asm-generic/siginfo.h for the layout.
+pub fn sigevent(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    let value = le_u64(&b, 0).unwrap_or(0);
+    let signo = le_u32(&b, 8).unwrap_or(0);
+    let notify = le_u32(&b, 12).unwrap_or(0);
+    let mut s = String::from("{");
+    if value != 0 {
+        s.push_str(&format!(
+            "sigev_value={{sival_int={}, sival_ptr={}}}, ",
+            value as u32 as i32,
+            ptr(value)
+        ));
+    }
+    if matches!(notify, 0 | 2 | 4) {
+        s.push_str(&format!(
+            "sigev_signo={}",
+            sig_text(i64::from(signo as i32))
+        ));
+    } else {
+        s.push_str(&format!("sigev_signo={signo}"));
+    }
+    s.push_str(&format!(
+        ", sigev_notify={}",
+        flags::xenum(u64::from(notify), SIGEV_NOTIFY, "SIGEV_???")
+    ));
+    match notify {
+        4 => s.push_str(&format!(
+            ", sigev_notify_thread_id={}",
+            le_u32(&b, 16).unwrap_or(0) as i32
+        )),
+        2 => s.push_str(&format!(
+            ", sigev_notify_function={}, sigev_notify_attributes={}",
+            ptr(le_u64(&b, 16).unwrap_or(0)),
+            ptr(le_u64(&b, 24).unwrap_or(0))
+        )),
+        _ => {}
+    }
+    s.push('}');
+    s
+}
+
 /// The argument of rt_sigreturn, `{mask=[…]}`: the signal mask saved in the signal frame.
 ///
 /// On x86_64 the handler's `ret` popped `pretcode`, so the `rt_sigframe` starts 8 bytes below
@@ -1105,6 +1162,14 @@ pub fn siginfo_bytes(b: &[u8]) -> String {
                     ptr(le_u64(b, 24).unwrap_or(0))
                 ));
             }
+            // SI_TIMER: timer id and overrun count where si_pid/si_uid would be.
+            -2 => out.push_str(&format!(
+                "{ct}, si_timerid={}, si_overrun={}, si_int={}, si_ptr={}",
+                super::spec::hex(u64::from(u32f(16))),
+                u32f(20) as i32,
+                u32f(24) as i32,
+                ptr(le_u64(b, 24).unwrap_or(0))
+            )),
             _ => out.push_str(&ct),
         }
     } else if signo == libc::SIGCHLD {
