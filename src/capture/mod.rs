@@ -251,11 +251,7 @@ enum Sink {
 }
 
 impl Sink {
-    fn new(
-        opts: &Options,
-        header: Header,
-        stop: Stop,
-    ) -> Result<Sink, CaptureError> {
+    fn new(opts: &Options, header: Header, stop: Stop) -> Result<Sink, CaptureError> {
         match &opts.write {
             None => Ok(Sink::Print(
                 Formatter::new(opts.style),

@@ -133,11 +133,7 @@ impl Out {
                 Err(e) => return Err(create(e)),
             }
         };
-        let is_fifo = file
-            .metadata()
-            .map_err(create)?
-            .file_type()
-            .is_fifo();
+        let is_fifo = file.metadata().map_err(create)?.file_type().is_fifo();
         if is_fifo {
             return Ok(Out::Pipe(file));
         }
@@ -149,7 +145,8 @@ impl Out {
     /// O_NONBLOCK on the inherited one would change it for every process sharing it).
     fn stdout() -> Out {
         let out = io::stdout();
-        let kind = nix::sys::stat::fstat(std::os::fd::AsRawFd::as_raw_fd(&out.as_fd())).map(|st| st.st_mode & libc::S_IFMT);
+        let kind = nix::sys::stat::fstat(std::os::fd::AsRawFd::as_raw_fd(&out.as_fd()))
+            .map(|st| st.st_mode & libc::S_IFMT);
         match kind {
             Ok(libc::S_IFIFO) => OpenOptions::new()
                 .write(true)
@@ -514,8 +511,7 @@ impl Rotating {
     ) -> Result<Next, WriteError> {
         if self.base != "-" {
             if let Some(g) = self.rot.every_secs {
-                if now.saturating_sub(self.interval_start) >= i64::try_from(g).unwrap_or(i64::MAX)
-                {
+                if now.saturating_sub(self.interval_start) >= i64::try_from(g).unwrap_or(i64::MAX) {
                     self.rotations += 1;
                     // tcpdump: -W limits the number of -G files only without -C.
                     if let (None, Some(w)) = (self.rot.max_bytes, self.rot.files) {
