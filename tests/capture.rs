@@ -1045,3 +1045,200 @@ fn one_signal_ends_a_capture_into_a_pipe_nobody_reads() {
         );
     }
 }
+
+/// `capinfos` fields that describe a file as a whole (its name aside).
+fn capinfos_header(path: &Path) -> Vec<String> {
+    let o = run_bounded(
+        60,
+        "capinfos",
+        &[
+            "-t",
+            "-E",
+            "-l",
+            "-c",
+            "-s",
+            "-M",
+            path.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success(), "capinfos: {}{}", stdout(&o), stderr(&o));
+    stdout(&o)
+        .lines()
+        .filter(|l| !l.starts_with("File name:"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `-r IN -w OUT` keeps IN's snapshot length and link type: for files written by `tcpdump -s 96`
+/// as Ethernet (lo) and Linux cooked v2 (any), capinfos says the same of toolbox's copy as of
+/// `tcpdump -r IN -w OUT`'s, and the two copies are the same bytes.
+#[test]
+#[serial]
+fn read_then_write_keeps_snaplen_and_link_type_like_tcpdump() {
+    require_pod!();
+    let netns = Netns::add("toolbox-capture-s96-");
+    let ns = netns.0.clone();
+    let dir = tmpdir();
+    let d = dir.path().display();
+    let script = format!(
+        "ip link set lo up; \
+         tcpdump -s 96 -i lo -w {d}/ether.pcap -c 6 icmp 2>{d}/e1 & t1=$!; \
+         tcpdump -s 96 -i any -w {d}/sll2.pcap -c 6 icmp 2>{d}/e2 & t2=$!; \
+         for e in e1 e2; do \
+           for i in $(seq 50); do grep -q listening {d}/$e && break; sleep 0.1; done; done; \
+         ping -c 3 -i 0.2 -s 500 127.0.0.1 >/dev/null; wait $t1 $t2"
+    );
+    let o = run_bounded(60, "ip", &["netns", "exec", &ns, "bash", "-c", &script]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    for name in ["ether", "sll2"] {
+        let input = dir.path().join(format!("{name}.pcap"));
+        let theirs = dir.path().join(format!("{name}-tcpdump.pcap"));
+        let ours = dir.path().join(format!("{name}-toolbox.pcap"));
+        let o = run_bounded(
+            60,
+            "tcpdump",
+            &[
+                "-r",
+                input.to_str().expect("utf-8"),
+                "-w",
+                theirs.to_str().expect("utf-8"),
+            ],
+        );
+        assert!(o.status.success(), "tcpdump -r -w: {}", stderr(&o));
+        let o = run_bounded(
+            60,
+            bin(),
+            &[
+                "capture",
+                "-r",
+                input.to_str().expect("utf-8"),
+                "-w",
+                ours.to_str().expect("utf-8"),
+            ],
+        );
+        assert!(o.status.success(), "toolbox -r -w: {}", stderr(&o));
+        let want = capinfos_header(&theirs);
+        assert!(
+            want.iter().any(|l| l.contains("file hdr: 96 bytes")),
+            "{want:#?}"
+        );
+        assert_eq!(want, capinfos_header(&ours), "{name}");
+        assert!(
+            std::fs::read(&theirs).expect("read") == std::fs::read(&ours).expect("read"),
+            "{name}: toolbox's copy differs from tcpdump's"
+        );
+    }
+}
+
+/// `.pcap` files in `dir` with their packet counts (capinfos, which also proves each is valid).
+fn pcap_files(dir: &Path) -> Vec<(String, u64)> {
+    let mut files: Vec<(String, u64)> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap"))
+        .map(|p| {
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("name")
+                .to_string();
+            (name, capinfos_count(&p))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// `-G 1`: tcpdump opens a new file on the first packet handled in a later wall-clock second,
+/// named by strftime of that second; a silent second makes no file. tcpdump (immediate mode)
+/// and toolbox capture the same bursts, sent in the middle of seconds 1, 2 and 4 (none in 3):
+/// the files holding packets have the same names and counts, every file is valid, and besides
+/// them each tool has at most the header-only file it opened when it started.
+#[test]
+#[serial]
+fn time_rotation_matches_tcpdump_on_the_wall_clock() {
+    require_pod!();
+    let netns = Netns::add("toolbox-capture-gw-");
+    let ns = netns.0.clone();
+    let dir = tmpdir();
+    for sub in ["td", "tb"] {
+        std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+    }
+    let script = format!(
+        "ip link set lo up; \
+         tcpdump -Z root --immediate-mode -i lo -G 1 -w {d}/td/g-%H%M%S.pcap udp port 9999 2>{d}/e1 & t1=$!; \
+         {bin} capture -i lo -G 1 -w {d}/tb/g-%H%M%S.pcap udp port 9999 2>{d}/e2 & t2=$!; \
+         for e in e1 e2; do \
+           for i in $(seq 100); do grep -q listening {d}/$e && break; sleep 0.1; done; done; \
+         mid() {{ f=$((10#$(date +%N))); sleep $(printf '0.%09d' $(( (1250000000 - f) % 1000000000 ))); }}; \
+         burst() {{ for i in 1 2 3; do printf x > /dev/udp/127.0.0.1/9999; done; }}; \
+         mid; burst; mid; burst; mid; mid; burst; sleep 0.4; \
+         kill -INT $t1 $t2; wait $t1; r1=$?; wait $t2; r2=$?; echo $r1 $r2",
+        d = dir.path().display(),
+        bin = bin()
+    );
+    let o = run_bounded(60, "ip", &["netns", "exec", &ns, "bash", "-c", &script]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o).trim(), "0 0", "exit statuses tcpdump, toolbox");
+    let td = pcap_files(&dir.path().join("td"));
+    let tb = pcap_files(&dir.path().join("tb"));
+    let with_packets = |files: &[(String, u64)]| -> Vec<(String, u64)> {
+        files.iter().filter(|(_, n)| *n > 0).cloned().collect()
+    };
+    assert_eq!(
+        with_packets(&td),
+        with_packets(&tb),
+        "files with packets, tcpdump vs toolbox (all: {td:?} vs {tb:?})"
+    );
+    assert_eq!(
+        with_packets(&tb).len(),
+        3,
+        "one file per second with traffic: {tb:?}"
+    );
+    for (tool, files) in [("tcpdump", &td), ("toolbox", &tb)] {
+        let empty: Vec<_> = files.iter().filter(|(_, n)| *n == 0).collect();
+        assert!(
+            empty.len() <= 1 && empty.iter().all(|e| *e == &files[0]),
+            "{tool}: only the first file may be empty: {files:?}"
+        );
+    }
+}
+
+/// `-r` with `-G`: rotation follows the clock, not the packets' timestamps, so an old file whose
+/// packets are hours apart is copied into one file, as by tcpdump.
+#[test]
+fn time_rotation_of_a_read_file_follows_the_clock_like_tcpdump() {
+    // Root (tcpdump -Z root keeps the rights to create files in our private directory).
+    require_pod!();
+    let dir = tmpdir();
+    let input = dir.path().join("hours.pcap");
+    text2pcap(3, &input);
+    // Move the second and third packets one and two hours later (pcap record headers: 16 bytes,
+    // then the 47-byte packet).
+    let mut bytes = std::fs::read(&input).expect("read");
+    for k in 1..3u32 {
+        let at = 24 + (k as usize) * (16 + 47);
+        let secs = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        bytes[at..at + 4].copy_from_slice(&(secs + k * 3600).to_le_bytes());
+    }
+    std::fs::write(&input, bytes).expect("write");
+    for sub in ["td", "tb"] {
+        std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+    }
+    let inp = input.to_str().expect("utf-8");
+    let td_out = format!("{}/td/r-%H%M%S.pcap", dir.path().display());
+    let tb_out = format!("{}/tb/r-%H%M%S.pcap", dir.path().display());
+    let o = run_bounded(
+        30,
+        "tcpdump",
+        &["-Z", "root", "-r", inp, "-G", "1", "-w", &td_out],
+    );
+    assert!(o.status.success(), "tcpdump: {}", stderr(&o));
+    let o = run_bounded(30, bin(), &["capture", "-r", inp, "-G", "1", "-w", &tb_out]);
+    assert!(o.status.success(), "toolbox: {}", stderr(&o));
+    let td = pcap_files(&dir.path().join("td"));
+    let tb = pcap_files(&dir.path().join("tb"));
+    let counts = |f: &[(String, u64)]| f.iter().map(|(_, n)| *n).collect::<Vec<_>>();
+    assert_eq!(counts(&td), vec![3], "tcpdump: {td:?}");
+    assert_eq!(counts(&td), counts(&tb), "tcpdump {td:?} vs toolbox {tb:?}");
+}
