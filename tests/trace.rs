@@ -521,7 +521,8 @@ fn fadvise_advice_modes_and_unknown_enum_values_match_strace() {
                  read,write,sendto,recvmsg,writev,get_mempolicy,set_mempolicy,mbind,\
                  set_mempolicy_home_node,pipe2,accept4,eventfd2,epoll_create1,inotify_init1,\
                  dup3,mprotect,flock,msync,unlinkat,faccessat,renameat2,wait4,ioctl,\
-                 timer_create,timer_settime,timer_gettime,timer_getoverrun,timer_delete";
+                 timer_create,timer_settime,timer_gettime,timer_getoverrun,timer_delete,\
+                 getsockname";
     launch_compare_with(&[], &[], calls, &format!("exec {}", probe.display()));
 }
 

@@ -2,7 +2,7 @@
  * posix_fadvise advice and with values no table knows (strace prints those as 32-bit hex
  * followed by a comment), and file modes with set-id and sticky bits (numeric in chmod-like
  * arguments, symbolic in mknod and st_mode), and a signal handler's return (rt_sigreturn shows
- * the mask its frame restores), netlink socket options and NULL buffers (strace prints NULL
+ * the mask its frame restores), netlink socket options and port ids, NULL buffers (strace prints NULL
  * even for a length of 0), NUMA memory policies (modes, flags and node masks), and flag
  * arguments with only unknown bits (strace: 0x1 followed by an O_??? comment), and ioctl
  * requests (FICLONE, and unknown ones taken apart as _IOC(dir, type, nr, size)), and POSIX
@@ -80,6 +80,15 @@ int main(void) {
         syscall(SYS_setsockopt, nl, 270, 11, &one, 4); /* NETLINK_EXT_ACK */
         syscall(SYS_setsockopt, nl, 270, 12, &one, 4); /* NETLINK_GET_STRICT_CHK */
         syscall(SYS_setsockopt, nl, 270, 99, &one, 4);
+        /* Autobind: the first port id is the pid, the next ones are negative. */
+        unsigned short nl_addr[6] = {AF_NETLINK};
+        socklen_t nl_len = sizeof nl_addr;
+        int nl2 = socket(AF_NETLINK, SOCK_RAW, 0);
+        bind(nl, (struct sockaddr *)nl_addr, sizeof nl_addr);
+        bind(nl2, (struct sockaddr *)nl_addr, sizeof nl_addr);
+        getsockname(nl, (struct sockaddr *)nl_addr, &nl_len);
+        nl_len = sizeof nl_addr;
+        getsockname(nl2, (struct sockaddr *)nl_addr, &nl_len);
     }
     syscall(SYS_write, fd, 0L, 0L);
     syscall(SYS_read, fd, 0L, 0L);

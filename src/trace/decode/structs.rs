@@ -118,7 +118,8 @@ pub fn sockaddr_bytes(b: &[u8]) -> String {
         16 if b.len() >= 12 => {
             let pid = le_u32(b, 4).unwrap_or(0);
             let groups = le_u32(b, 8).unwrap_or(0);
-            format!(", nl_pid={pid}, nl_groups={groups:08x}")
+            // strace prints the port id signed: autobind hands out negative ones.
+            format!(", nl_pid={}, nl_groups={groups:08x}", pid as i32)
         }
         _ => format!(", sa_data={}", quote(b.get(2..).unwrap_or(&[]))),
     };
