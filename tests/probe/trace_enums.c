@@ -1,13 +1,16 @@
-/* trace_enums: system calls whose arguments strace prints as names from a table, with every
- * posix_fadvise advice and with values no table knows (strace prints those as 32-bit hex
- * followed by a comment), and file modes with set-id and sticky bits (numeric in chmod-like
- * arguments, symbolic in mknod and st_mode), and a signal handler's return (rt_sigreturn shows
- * the mask its frame restores), netlink socket options and port ids, NULL buffers (strace prints NULL
- * even for a length of 0), NUMA memory policies (modes, flags and node masks), and flag
- * arguments with only unknown bits (strace: 0x1 followed by an O_??? comment), and ioctl
- * requests (FICLONE, and unknown ones taken apart as _IOC(dir, type, nr, size)), and POSIX
- * timers (struct sigevent, a timer's SI_TIMER signal, a sigqueue'd SI_QUEUE one), for comparing
- * toolbox trace's decoding with strace's.
+/* trace_enums: system calls whose arguments strace decodes symbolically, for comparing toolbox
+ * trace's decoding with strace's line by line:
+ * - every posix_fadvise advice, and enum values no table knows (strace: 32-bit hex and a
+ *   comment);
+ * - flag arguments with only unknown bits (strace: 0x1 followed by an O_??? comment);
+ * - file modes with set-id and sticky bits (numeric in chmod-like arguments, symbolic in mknod
+ *   and st_mode);
+ * - rt_sigreturn (the mask its signal frame restores);
+ * - netlink socket options and port ids, NULL buffers (NULL even for a length of 0), a failed
+ *   recvmsg ({msg_namelen=N} only);
+ * - NUMA memory policies (modes, flags, node masks);
+ * - ioctl requests (FICLONE, unknown ones taken apart as _IOC(dir, type, nr, size));
+ * - POSIX timers (struct sigevent, a timer's SI_TIMER signal, a sigqueue'd SI_QUEUE one).
  * Raw system calls: the libc wrappers would reject or rewrite some of these values. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -99,6 +102,13 @@ int main(void) {
         syscall(SYS_sendto, sv[0], "x", 1L, 0, 0L, 0);
         recvmsg(sv[1], &m, MSG_PEEK | MSG_TRUNC);
         syscall(SYS_writev, sv[0], &iov, 1);
+        /* Nothing queued: EAGAIN, and strace shows only {msg_namelen=N}. */
+        char name[16];
+        m.msg_name = name;
+        m.msg_namelen = sizeof name;
+        recvmsg(sv[1], &m, MSG_DONTWAIT); /* takes the "x" sent above */
+        m.msg_namelen = sizeof name;
+        recvmsg(sv[1], &m, MSG_DONTWAIT);
     }
     unsigned long nodes[4] = {1, 0, 0x8000000000000000UL, 0x1234};
     int policy = -1;

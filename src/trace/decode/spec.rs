@@ -1133,7 +1133,12 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
                 let namelen = c.saved.first().map(|&n| n as u32);
                 st::msghdr(c.mem, v, Some(r as u64), namelen, c.opts, &|f| c.fd(f))
             }
-            _ => ptr(v),
+            // Failed (EAGAIN…): strace shows only the name length it read at entry.
+            Some(_) => match c.saved.first() {
+                Some(&n) => format!("{{msg_namelen={}}}", n as u32 as i32),
+                None => ptr(v),
+            },
+            None => ptr(v),
         },
         StatOut => if_ok(c, v, st::stat),
         StatxOut => if_ok(c, v, st::statx),
