@@ -989,19 +989,15 @@ impl Tracer {
         let deadline = Instant::now() + DETACH_PATIENCE;
         let mut nap = DETACH_POLL_MIN;
         let mut pruned = Instant::now();
-        // Once nothing is awaited, one more pass collects stops already reported by tracees
-        // we never heard of (a child whose fork event we did not see).
-        let mut last_pass = false;
+        // With nothing left to await, the loop still takes the stops already reported (by a
+        // child whose fork event we did not see) before it ends.
         loop {
-            if waiting.is_empty() {
-                last_pass = true;
-            }
             match pt::wait(-1, true) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 // ECHILD: no tracee (nor child) left at all.
                 Err(_) => break,
                 Ok(None) => {
-                    if last_pass || Instant::now() >= deadline {
+                    if waiting.is_empty() || Instant::now() >= deadline {
                         break;
                     }
                     if pruned.elapsed() >= DETACH_PRUNE {
