@@ -976,9 +976,9 @@ mod tests {
             }
             let data = [prefix(lt, v6), body].concat();
             let s = decode(lt, &data, wire);
-            let style = crate::capture::format::Style { link: e, verbose: if e { 2 } else { 0 }, absolute_seq: false };
+            let style = crate::capture::format::Style { link: e, verbose: if e { 2 } else { 0 }, dump: crate::capture::format::Dump::HexAscii, dump_link: !e, ..Default::default() };
             let mut f = crate::capture::format::Formatter::new(style);
-            let _ = f.line(i64::MIN, u32::MAX, &s);
+            let _ = f.packet(i64::MIN, u32::MAX, &s, &data);
             let _ = f.line(i64::MAX, 0, &s);
         }
     }

@@ -22,6 +22,24 @@ pub struct Style {
     pub verbose: u8,
     /// `-S`: absolute TCP sequence numbers.
     pub absolute_seq: bool,
+    /// `-x`, `-X`, `-A`: the packet's bytes after its line.
+    pub dump: Dump,
+    /// `-xx`, `-XX`, `-AA`: the dump starts at the link header, not after it.
+    pub dump_link: bool,
+}
+
+/// The raw bytes tcpdump prints after each line (print.c `pretty_print_packet`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dump {
+    /// Nothing.
+    #[default]
+    None,
+    /// `-x`: hex.
+    Hex,
+    /// `-X`: hex and ASCII.
+    HexAscii,
+    /// `-A`: ASCII.
+    Ascii,
 }
 
 /// Key of one TCP conversation, in tcpdump's collating order (one entry for both directions).
@@ -77,6 +95,28 @@ impl Formatter {
         );
         self.link(&mut out, s);
         self.net(&mut out, s);
+        out
+    }
+
+    /// [`Formatter::line`] followed by the `-x`/`-X`/`-A` dump of `data`, the captured bytes `s`
+    /// was decoded from.
+    pub fn packet(&mut self, secs: i64, usecs: u32, s: &Summary, data: &[u8]) -> String {
+        let mut out = self.line(secs, usecs, s);
+        let from = if self.style.dump_link {
+            0
+        } else {
+            // tcpdump prints nothing when nothing follows the link header.
+            link_len(s) as usize
+        };
+        let Some(bytes) = data.get(from..).filter(|b| !b.is_empty()) else {
+            return out;
+        };
+        match self.style.dump {
+            Dump::None => {}
+            Dump::Hex => hex(&mut out, "\n\t", bytes),
+            Dump::HexAscii => hex_ascii(&mut out, bytes),
+            Dump::Ascii => ascii(&mut out, bytes),
+        }
         out
     }
 
@@ -515,6 +555,63 @@ fn ipproto_name(p: u8) -> &'static str {
         143 => "Ethernet",
         _ => "unknown",
     }
+}
+
+/// print-ascii.c `hex_print_with_offset`: lines of 8 16-bit groups, each line opened by `ident`
+/// and the offset.
+pub(crate) fn hex(out: &mut String, ident: &str, data: &[u8]) {
+    for (i, pair) in data.chunks(2).enumerate() {
+        if i % 8 == 0 {
+            let _ = write!(out, "{ident}0x{:04x}: ", i * 2);
+        }
+        let _ = match pair {
+            [a, b] => write!(out, " {a:02x}{b:02x}"),
+            [a] => write!(out, " {a:02x}"),
+            _ => Ok(()),
+        };
+    }
+}
+
+/// print-ascii.c `hex_and_ascii_print`: 16 bytes a line, hex in 16-bit groups, then the
+/// printable characters (others as `.`).
+fn hex_ascii(out: &mut String, data: &[u8]) {
+    for (n, line) in data.chunks(16).enumerate() {
+        let mut hexes = String::with_capacity(40);
+        for pair in line.chunks(2) {
+            hexes.push(' ');
+            for b in pair {
+                let _ = write!(hexes, "{b:02x}");
+            }
+        }
+        let text: String = line
+            .iter()
+            .map(|&b| if graph(b) { char::from(b) } else { '.' })
+            .collect();
+        let _ = write!(out, "\n\t0x{:04x}: {hexes:<40}  {text}", n * 16);
+    }
+}
+
+/// print-ascii.c `ascii_print`: printable characters, spaces, tabs and newlines as they are,
+/// others as `.`; a CR is dropped before a newline or at the end.
+fn ascii(out: &mut String, data: &[u8]) {
+    out.push('\n');
+    for (i, &b) in data.iter().enumerate() {
+        let left = data.len() - i - 1;
+        if b == b'\r' {
+            if left > 1 && data.get(i + 1) != Some(&b'\n') {
+                out.push('.');
+            }
+        } else if graph(b) || b == b'\t' || b == b' ' || b == b'\n' {
+            out.push(char::from(b));
+        } else {
+            out.push('.');
+        }
+    }
+}
+
+/// netdissect-ctype.h `ND_ASCII_ISGRAPH`.
+fn graph(b: u8) -> bool {
+    (0x21..=0x7e).contains(&b)
 }
 
 fn link_len(s: &Summary) -> u32 {
