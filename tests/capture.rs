@@ -433,7 +433,65 @@ fn toolbox_r(file: &Path, flags: &[&str]) -> Vec<String> {
     stdout(&o).lines().map(comparable).collect()
 }
 
-/// Plain, `-e`, `-v` and `-vv -e` lines (IP headers, checksums, the packet an ICMP error quotes).
+/// Raw `-r` output of `tool` (tcpdump -nn or toolbox capture) with `flags`.
+fn raw_r(toolbox: bool, file: &Path, flags: &[&str]) -> String {
+    let f = file.to_str().expect("utf-8");
+    let o = if toolbox {
+        run_bounded(60, bin(), &[&["capture", "-r", f][..], flags].concat())
+    } else {
+        run_bounded(60, "tcpdump", &[&["-nn", "-r", f][..], flags].concat())
+    };
+    assert!(o.status.success(), "-r {flags:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// What follows each packet's line in `out`, whose packet lines are `heads` (the output of the
+/// same tool without a dump flag): the dump of each packet.
+fn dumps(out: &str, heads: &[&str]) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut at = 0;
+    for (i, head) in heads.iter().enumerate() {
+        assert!(
+            out[at..].starts_with(head),
+            "packet {i} should start with {head:?} at {:?}",
+            &out[at..out.len().min(at + 200)]
+        );
+        let from = at + head.len();
+        let end = match heads.get(i + 1) {
+            Some(next) => out[from..]
+                .find(&format!("\n{next}"))
+                .map(|n| from + n + 1)
+                .unwrap_or_else(|| panic!("packet {} line {next:?} not found", i + 1)),
+            None => out.len(),
+        };
+        blocks.push(out[from..end].to_string());
+        at = end;
+    }
+    blocks
+}
+
+/// The `-x`, `-xx`, `-X`, `-XX`, `-A` and `-AA` dumps of every packet, byte for byte (the packet
+/// lines above them are compared by [`compare_with_tcpdump`]).
+fn compare_dumps_with_tcpdump(file: &Path) {
+    let want_plain = raw_r(false, file, &[]);
+    let got_plain = raw_r(true, file, &[]);
+    let want_heads: Vec<&str> = want_plain.lines().collect();
+    let got_heads: Vec<&str> = got_plain.lines().collect();
+    assert_eq!(want_heads.len(), got_heads.len(), "packet count");
+    for flag in ["-x", "-xx", "-X", "-XX", "-A", "-AA"] {
+        let want = dumps(&raw_r(false, file, &[flag]), &want_heads);
+        let got = dumps(&raw_r(true, file, &[flag]), &got_heads);
+        assert!(
+            want.iter().any(|d| d.len() > 2),
+            "tcpdump {flag} dumped nothing for {}",
+            file.display()
+        );
+        similar_asserts::assert_eq!(want.join("|"), got.join("|"), "flag {flag}");
+    }
+}
+
+/// Plain, `-e`, `-v` and `-vv -e` lines (IP headers, checksums, the packet an ICMP error quotes),
+/// then the payload dumps.
 fn compare_with_tcpdump(file: &Path) {
     let sets: [&[&str]; 4] = [&[], &["-e"], &["-v"], &["-vv", "-e"]];
     for flags in sets {
@@ -446,6 +504,7 @@ fn compare_with_tcpdump(file: &Path) {
         );
         similar_asserts::assert_eq!(want.join("\n"), got.join("\n"), "flags {flags:?}");
     }
+    compare_dumps_with_tcpdump(file);
 }
 
 #[test]

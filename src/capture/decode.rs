@@ -254,8 +254,8 @@ pub enum Transport {
         dport: u16,
         /// Payload length per the UDP header.
         payload_len: u32,
-        /// What the payload looks like (DNS query), when cheap to say.
-        hint: Option<String>,
+        /// The captured DNS message, for port 53 or 5353 (printed by [`super::dns::print`]).
+        dns: Option<Vec<u8>>,
         /// Checksum as sent and as it should be, when the whole datagram was captured and
         /// checksums were asked for.
         cksum: Option<(u16, u16)>,
@@ -592,11 +592,10 @@ fn transport(
         Some(TransportSlice::Udp(u)) => {
             let payload_len = u32::from(u.length()).saturating_sub(8);
             let (sport, dport) = (u.source_port(), u.destination_port());
-            let hint = if sport == 53 || dport == 53 || sport == 5353 || dport == 5353 {
-                dns_hint(u.payload())
-            } else {
-                None
-            };
+            let dns = [53, 5353]
+                .iter()
+                .any(|p| sport == *p || dport == *p)
+                .then(|| u.payload().to_vec());
             let sent = be16(u.slice(), 6).unwrap_or(0);
             let cksum =
                 whole(u.slice().len()).then(|| (sent, transport_checksum(ip, 17, u.slice(), 6)));
@@ -604,7 +603,7 @@ fn transport(
                 sport,
                 dport,
                 payload_len,
-                hint,
+                dns,
                 cksum,
             }
         }
@@ -840,67 +839,6 @@ fn http_hint(payload: &[u8]) -> Option<String> {
     Some(String::from_utf8_lossy(&payload[..end]).into_owned())
 }
 
-/// `id[+] TYPE? name.` for a DNS query, or `id N/N/N` for a response. Bounded, never panics.
-fn dns_hint(p: &[u8]) -> Option<String> {
-    let id = be16(p, 0)?;
-    let flags = be16(p, 2)?;
-    let qdcount = be16(p, 4)?;
-    let is_response = flags & 0x8000 != 0;
-    let (name, qtype) = if qdcount >= 1 {
-        let (name, end) = dns_name(p, 12)?;
-        (Some(name), be16(p, end))
-    } else {
-        (None, None)
-    };
-    let type_name = |t: u16| match t {
-        1 => "A".to_string(),
-        2 => "NS".into(),
-        5 => "CNAME".into(),
-        6 => "SOA".into(),
-        12 => "PTR".into(),
-        15 => "MX".into(),
-        16 => "TXT".into(),
-        28 => "AAAA".into(),
-        33 => "SRV".into(),
-        65 => "HTTPS".into(),
-        other => format!("Type{other}"),
-    };
-    if is_response {
-        let an = be16(p, 6)?;
-        let ns = be16(p, 8)?;
-        let ar = be16(p, 10)?;
-        Some(format!("{id} {an}/{ns}/{ar}"))
-    } else {
-        let rd = if flags & 0x0100 != 0 { "+" } else { "" };
-        match (name, qtype) {
-            (Some(n), Some(t)) => Some(format!("{id}{rd} {}? {n}", type_name(t))),
-            _ => Some(format!("{id}{rd}")),
-        }
-    }
-}
-
-/// Read an uncompressed question name at `at`; returns it with a trailing dot and the offset after.
-fn dns_name(p: &[u8], mut at: usize) -> Option<(String, usize)> {
-    let mut name = String::new();
-    for _ in 0..128 {
-        let len = usize::from(*p.get(at)?);
-        if len == 0 {
-            if name.is_empty() {
-                name.push('.');
-            }
-            return Some((name, at + 1));
-        }
-        if len & 0xc0 != 0 {
-            return None;
-        }
-        let label = p.get(at + 1..at + 1 + len)?;
-        name.push_str(&String::from_utf8_lossy(label));
-        name.push('.');
-        at += 1 + len;
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -981,12 +919,5 @@ mod tests {
             let _ = f.packet(i64::MIN, u32::MAX, &s, &data);
             let _ = f.line(i64::MAX, 0, &s);
         }
-    }
-
-    #[test]
-    fn dns_query_name() {
-        let mut q = vec![0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
-        q.extend_from_slice(b"\x07example\x03com\x00\x00\x01\x00\x01");
-        assert_eq!(dns_hint(&q).as_deref(), Some("4660+ A? example.com."));
     }
 }

@@ -250,7 +250,7 @@ impl Formatter {
                 sport,
                 dport,
                 payload_len,
-                hint,
+                dns,
                 cksum,
             } => {
                 let _ = write!(out, "{}.{sport} > {}.{dport}: ", ip.src, ip.dst);
@@ -267,9 +267,10 @@ impl Formatter {
                         }
                     }
                 }
-                match hint {
-                    Some(h) => {
-                        let _ = write!(out, "{} ({payload_len})", sanitize(h));
+                match dns {
+                    Some(d) => {
+                        let mdns = *sport != 53 && *dport != 53;
+                        out.push_str(&super::dns::print(d, *payload_len, v, mdns));
                     }
                     None => {
                         let _ = write!(out, "UDP, length {payload_len}");

@@ -7,6 +7,7 @@
 //! draining for one ring-block timeout, so packets that arrived before Ctrl-C reach the file.
 
 pub mod decode;
+pub mod dns;
 pub mod format;
 pub mod writer;
 

@@ -1,0 +1,655 @@
+//! DNS messages printed as `tcpdump -nn` prints them after a UDP port 53 or 5353 header.
+//!
+//! A pure function from the captured DNS bytes to text, following tcpdump 4.99's print-domain.c:
+//! `4660+ [1au] A? example.com. (40)` for a query, `4660 2/0/0 CNAME www.example.com., A 10.0.0.1
+//! (61)` for a response, more sections with `-vv`. Names are decompressed with tcpdump's rule that
+//! a pointer must point backwards, so a loop cannot hang it; whatever does not parse ends the text
+//! with ` [|domain]`, as in tcpdump. Every byte of a name is printed as printable ASCII (`M-`/`^`
+//! escapes), so nothing here can reach the terminal as a control sequence.
+
+use std::fmt::Write;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// Longest name tcpdump prints (nameser.h `MAXCDNAME`).
+const MAXCDNAME: usize = 255;
+
+/// The text tcpdump prints for DNS message `p` (the captured part of a UDP payload of `length`
+/// bytes), at verbosity `verbose`; `mdns` for port 5353.
+pub fn print(p: &[u8], length: u32, verbose: u8, mdns: bool) -> String {
+    let mut out = String::with_capacity(80);
+    let mut d = Dns {
+        p,
+        out: &mut out,
+        verbose,
+        mdns,
+    };
+    if length < 12 {
+        let _ = write!(d.out, "domain [length {length} < 12] (invalid)");
+        return out;
+    }
+    if d.message().is_none() {
+        d.out.push_str(" [|domain]");
+    } else {
+        let _ = write!(d.out, " ({length})");
+    }
+    out
+}
+
+struct Dns<'a, 'o> {
+    p: &'a [u8],
+    out: &'o mut String,
+    verbose: u8,
+    mdns: bool,
+}
+
+fn be16(p: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*p.get(at)?, *p.get(at + 1)?]))
+}
+
+fn be32(p: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(p.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// nameser.h opcodes as print-domain.c `ns_ops` shows them.
+const OPS: [&str; 16] = [
+    "",
+    " inv_q",
+    " stat",
+    " op3",
+    " notify",
+    " update",
+    " op6",
+    " op7",
+    " op8",
+    " updateA",
+    " updateD",
+    " updateDA",
+    " updateM",
+    " updateMA",
+    " zoneInit",
+    " zoneRef",
+];
+
+/// Response codes as print-domain.c `ns_resp` shows them (two lack the space in tcpdump too).
+const RCODES: [&str; 24] = [
+    "",
+    " FormErr",
+    " ServFail",
+    " NXDomain",
+    " NotImp",
+    " Refused",
+    " YXDomain",
+    " YXRRSet",
+    " NXRRSet",
+    " NotAuth",
+    " NotZone",
+    " Resp11",
+    " Resp12",
+    " Resp13",
+    " Resp14",
+    " NoChange",
+    " BadVers",
+    "Resp17",
+    " Resp18",
+    " Resp19",
+    " Resp20",
+    "Resp21",
+    " Resp22",
+    " BadCookie",
+];
+
+/// Record type names (print-domain.c `ns_type2str`); others print as `TypeN`.
+fn type_name(t: u16) -> String {
+    let name = match t {
+        1 => "A",
+        2 => "NS",
+        3 => "MD",
+        4 => "MF",
+        5 => "CNAME",
+        6 => "SOA",
+        7 => "MB",
+        8 => "MG",
+        9 => "MR",
+        10 => "NULL",
+        11 => "WKS",
+        12 => "PTR",
+        13 => "HINFO",
+        14 => "MINFO",
+        15 => "MX",
+        16 => "TXT",
+        17 => "RP",
+        18 => "AFSDB",
+        19 => "X25",
+        20 => "ISDN",
+        21 => "RT",
+        22 => "NSAP",
+        23 => "NSAP_PTR",
+        24 => "SIG",
+        25 => "KEY",
+        26 => "PX",
+        27 => "GPOS",
+        28 => "AAAA",
+        29 => "LOC",
+        30 => "NXT",
+        31 => "EID",
+        32 => "NIMLOC",
+        33 => "SRV",
+        34 => "ATMA",
+        35 => "NAPTR",
+        36 => "KX",
+        37 => "CERT",
+        38 => "A6",
+        39 => "DNAME",
+        40 => "SINK",
+        41 => "OPT",
+        42 => "APL",
+        43 => "DS",
+        44 => "SSHFP",
+        45 => "IPSECKEY",
+        46 => "RRSIG",
+        47 => "NSEC",
+        48 => "DNSKEY",
+        99 => "SPF",
+        100 => "UINFO",
+        101 => "UID",
+        102 => "GID",
+        103 => "UNSPEC",
+        104 => "UNSPECA",
+        249 => "TKEY",
+        250 => "TSIG",
+        251 => "IXFR",
+        252 => "AXFR",
+        253 => "MAILB",
+        254 => "MAILA",
+        255 => "ANY",
+        256 => "URI",
+        other => return format!("Type{other}"),
+    };
+    name.to_string()
+}
+
+fn class_name(c: u16) -> String {
+    match c {
+        1 => "IN".into(),
+        3 => "CHAOS".into(),
+        4 => "HS".into(),
+        255 => "ANY".into(),
+        other => format!("(Class {other})"),
+    }
+}
+
+/// util-print.c `fn_print_char`: every byte as printable ASCII.
+fn print_char(out: &mut String, mut c: u8) {
+    if !c.is_ascii() {
+        c &= 0x7f;
+        out.push_str("M-");
+    }
+    if !(0x20..=0x7e).contains(&c) {
+        c ^= 0x40;
+        out.push('^');
+    }
+    out.push(char::from(c));
+}
+
+impl Dns<'_, '_> {
+    fn byte(&self, at: usize) -> Option<u8> {
+        self.p.get(at).copied()
+    }
+
+    /// Bytes of `n` bytes at `at`, printed; `None` when they were not captured (`nd_printn`).
+    fn printn(&mut self, at: usize, n: usize) -> Option<()> {
+        for i in 0..n {
+            let c = self.byte(at + i)?;
+            print_char(self.out, c);
+        }
+        Some(())
+    }
+
+    /// print-domain.c `ns_nskip`: the offset after the name at `at`.
+    fn skip(&self, mut at: usize) -> Option<usize> {
+        let mut i = self.byte(at)?;
+        at += 1;
+        while i != 0 {
+            match i & 0xc0 {
+                0xc0 => return Some(at + 1),
+                0x40 => {
+                    if i & 0x3f != 1 {
+                        return None;
+                    }
+                    let bits = match self.byte(at)? {
+                        0 => 256,
+                        b => usize::from(b),
+                    };
+                    at += 1 + bits.div_ceil(8);
+                }
+                0x80 => return None,
+                _ => at += usize::from(i),
+            }
+            i = self.byte(at)?;
+            at += 1;
+        }
+        Some(at)
+    }
+
+    /// print-domain.c `labellen`; `None` for a label type toolbox (or tcpdump) does not print.
+    fn label_len(&mut self, at: usize) -> Option<usize> {
+        let i = self.byte(at)?;
+        match i & 0xc0 {
+            0x40 => {
+                // Bit-string labels (RFC 2673, historic) are not printed.
+                if i & 0x3f != 1 {
+                    let _ = write!(self.out, "<ELT {}>", i & 0x3f);
+                }
+                None
+            }
+            0x80 => {
+                self.out.push_str("<BAD LABEL TYPE>");
+                None
+            }
+            _ => Some(usize::from(i)),
+        }
+    }
+
+    /// print-domain.c `fqdn_print`: print the name at `at`; the offset after it in place.
+    fn name(&mut self, mut at: usize) -> Option<usize> {
+        let mut l = self.label_len(at)?;
+        let mut max_offset = at;
+        let mut i = self.byte(at)?;
+        at += 1;
+        let mut compressed = false;
+        let mut rp = at + l;
+        if i == 0 {
+            self.out.push('.');
+            return Some(rp);
+        }
+        let mut chars = 0usize;
+        while i != 0 && at < self.p.len() {
+            if i & 0xc0 == 0xc0 {
+                if !compressed {
+                    rp = at + 1;
+                    compressed = true;
+                }
+                let offset = (usize::from(i) << 8 | usize::from(self.byte(at)?)) & 0x3fff;
+                // Pointers must go backwards, so every name ends.
+                if offset >= max_offset {
+                    self.out.push_str("<BAD PTR>");
+                    return None;
+                }
+                max_offset = offset;
+                at = offset;
+                i = self.byte(at)?;
+                l = self.label_len(at)?;
+                at += 1;
+                continue;
+            }
+            if chars + l <= MAXCDNAME {
+                self.printn(at, l)?;
+            } else if chars < MAXCDNAME {
+                self.printn(at, MAXCDNAME - chars)?;
+            }
+            chars += l;
+            at += l;
+            if chars <= MAXCDNAME {
+                self.out.push('.');
+            }
+            chars += 1;
+            i = self.byte(at)?;
+            l = self.label_len(at)?;
+            at += 1;
+            if !compressed {
+                rp += l + 1;
+            }
+        }
+        if chars > MAXCDNAME {
+            self.out.push_str("<DOMAIN NAME TOO LONG>");
+        }
+        Some(rp)
+    }
+
+    /// print-domain.c `ns_qprint`: ` TYPE? name.`; the offset after the question.
+    fn question(&mut self, at: usize) -> Option<usize> {
+        let after = self.skip(at)?;
+        let t = be16(self.p, after)?;
+        let raw_class = be16(self.p, after + 2)?;
+        let _ = write!(self.out, " {}", type_name(t));
+        let class = if self.mdns {
+            raw_class & !0x8000
+        } else {
+            raw_class
+        };
+        if class != 1 {
+            let _ = write!(self.out, " {}", class_name(class));
+        }
+        if self.mdns {
+            self.out.push_str(if raw_class & 0x8000 != 0 {
+                " (QU)"
+            } else {
+                " (QM)"
+            });
+        }
+        self.out.push_str("? ");
+        Some(self.name(at)? + 4)
+    }
+
+    /// print-domain.c `ns_rprint`: one resource record; the offset after it.
+    fn record(&mut self, at: usize) -> Option<usize> {
+        let mut cp = if self.verbose > 0 {
+            self.out.push(' ');
+            self.name(at)?
+        } else {
+            match self.skip(at) {
+                Some(c) => c,
+                None => return Some(self.p.len()),
+            }
+        };
+        if self.p.len() < cp + 10 {
+            return Some(self.p.len());
+        }
+        let typ = be16(self.p, cp)?;
+        let raw_class = be16(self.p, cp + 2)?;
+        cp += 4;
+        let class = if self.mdns {
+            raw_class & !0x8000
+        } else {
+            raw_class
+        };
+        if class != 1 && typ != 41 {
+            let _ = write!(self.out, " {}", class_name(class));
+        }
+        if self.mdns && raw_class & 0x8000 != 0 {
+            self.out.push_str(" (Cache flush)");
+        }
+        let mut opt_flags = 0;
+        if typ == 41 {
+            opt_flags = be16(self.p, cp + 2)?;
+        } else if self.verbose > 2 {
+            self.out.push_str(" [");
+            relts(self.out, be32(self.p, cp)?);
+            self.out.push(']');
+        }
+        cp += 4;
+        let len = usize::from(be16(self.p, cp)?);
+        cp += 2;
+        let rp = cp + len;
+        let _ = write!(self.out, " {}", type_name(typ));
+        if rp > self.p.len() {
+            return None;
+        }
+        match typ {
+            1 => {
+                let a: [u8; 4] = self.p.get(cp..cp + 4)?.try_into().ok()?;
+                let _ = write!(self.out, " {}", Ipv4Addr::from(a));
+            }
+            2 | 5 | 12 | 39 => {
+                self.out.push(' ');
+                self.name(cp)?;
+            }
+            6 if self.verbose > 0 => {
+                self.out.push(' ');
+                let c = self.name(cp)?;
+                self.out.push(' ');
+                let c = self.name(c)?;
+                self.p.get(c..c + 20)?;
+                for k in 0..5 {
+                    let _ = write!(self.out, " {}", be32(self.p, c + 4 * k)?);
+                }
+            }
+            15 => {
+                self.out.push(' ');
+                be16(self.p, cp)?;
+                self.name(cp + 2)?;
+                let _ = write!(self.out, " {}", be16(self.p, cp)?);
+            }
+            16 => {
+                while cp < rp {
+                    self.out.push_str(" \"");
+                    let n = usize::from(self.byte(cp)?);
+                    self.printn(cp + 1, n)?;
+                    cp += 1 + n;
+                    self.out.push('"');
+                }
+            }
+            33 => {
+                self.out.push(' ');
+                self.p.get(cp..cp + 6)?;
+                self.name(cp + 6)?;
+                let _ = write!(
+                    self.out,
+                    ":{} {} {}",
+                    be16(self.p, cp + 4)?,
+                    be16(self.p, cp)?,
+                    be16(self.p, cp + 2)?
+                );
+            }
+            28 => {
+                let a: [u8; 16] = self.p.get(cp..cp + 16)?.try_into().ok()?;
+                let _ = write!(self.out, " {}", Ipv6Addr::from(a));
+            }
+            41 => {
+                let _ = write!(self.out, " UDPsize={class}");
+                if opt_flags & 0x8000 != 0 {
+                    self.out.push_str(" DO");
+                }
+                // EDNS options (cookies, client subnet...) are not dissected: a marker
+                // instead of tcpdump's per-option text.
+                if cp < rp {
+                    let _ = write!(self.out, " [{} bytes of options]", rp - cp);
+                }
+            }
+            _ => {}
+        }
+        Some(rp)
+    }
+
+    /// ` name` records, comma-separated, while captured bytes remain (the loops of
+    /// `domain_print`); `None` when a record does not parse or records are missing.
+    fn records(&mut self, mut cp: usize, mut count: u16, label: &str) -> Option<usize> {
+        if count == 0 {
+            return Some(cp);
+        }
+        if cp < self.p.len() || label.is_empty() {
+            self.out.push_str(label);
+            cp = self.record(cp)?;
+            count -= 1;
+            while cp < self.p.len() && count > 0 {
+                self.out.push(',');
+                cp = self.record(cp)?;
+                count -= 1;
+            }
+        }
+        (count == 0).then_some(cp)
+    }
+
+    /// print-domain.c `domain_print` after the length check.
+    fn message(&mut self) -> Option<()> {
+        let p = self.p;
+        let id = be16(p, 0)?;
+        let flags = be16(p, 2)?;
+        let qd = be16(p, 4)?;
+        let an = be16(p, 6)?;
+        let ns = be16(p, 8)?;
+        let ar = be16(p, 10)?;
+        let opcode = usize::from((flags >> 11) & 0xf);
+        if flags & 0x8000 != 0 {
+            let rcode = self.extended_rcode(flags, qd, an, ns, ar);
+            let rcode = RCODES
+                .get(usize::from(rcode))
+                .map_or_else(|| format!(" Resp{}", rcode & 0xfff), |s| s.to_string());
+            let _ = write!(
+                self.out,
+                "{id}{}{rcode}{}{}{}{}",
+                OPS[opcode],
+                if flags & 0x0400 != 0 { "*" } else { "" },
+                if flags & 0x0080 != 0 { "" } else { "-" },
+                if flags & 0x0200 != 0 { "|" } else { "" },
+                if flags & 0x0020 != 0 { "$" } else { "" },
+            );
+            if qd != 1 {
+                let _ = write!(self.out, " [{qd}q]");
+            }
+            let mut cp = 12;
+            for i in 0..qd {
+                if i != 0 {
+                    self.out.push(',');
+                }
+                if self.verbose > 1 {
+                    self.out.push_str(" q:");
+                    cp = self.question(cp)?;
+                } else {
+                    cp = self.skip(cp)? + 4;
+                }
+            }
+            let _ = write!(self.out, " {an}/{ns}/{ar}");
+            cp = self.records(cp, an, "")?;
+            if self.verbose > 1 {
+                cp = self.records(cp, ns, " ns:")?;
+                self.records(cp, ar, " ar:")?;
+            }
+        } else {
+            let _ = write!(
+                self.out,
+                "{id}{}{}{}",
+                OPS[opcode],
+                if flags & 0x0100 != 0 { "+" } else { "" },
+                if flags & 0x0010 != 0 { "%" } else { "" },
+            );
+            if flags & 0x6cf != 0 {
+                let _ = write!(self.out, " [b2&3=0x{flags:x}]");
+            }
+            if opcode == 1 {
+                if qd != 0 {
+                    let _ = write!(self.out, " [{qd}q]");
+                }
+                if an != 1 {
+                    let _ = write!(self.out, " [{an}a]");
+                }
+            } else {
+                if an != 0 {
+                    let _ = write!(self.out, " [{an}a]");
+                }
+                if qd != 1 {
+                    let _ = write!(self.out, " [{qd}q]");
+                }
+            }
+            if ns != 0 {
+                let _ = write!(self.out, " [{ns}n]");
+            }
+            if ar != 0 {
+                let _ = write!(self.out, " [{ar}au]");
+            }
+            let mut cp = 12;
+            let mut left = qd;
+            if left > 0 {
+                cp = self.question(cp)?;
+                left -= 1;
+                while cp < p.len() && left > 0 {
+                    cp = self.question(cp)?;
+                    left -= 1;
+                }
+            }
+            if left > 0 {
+                return None;
+            }
+            if self.verbose > 1 {
+                cp = self.records(cp, an, "")?;
+                cp = self.records(cp, ns, " ns:")?;
+                self.records(cp, ar, " ar:")?;
+            }
+        }
+        Some(())
+    }
+
+    /// The response code with the upper bits from an OPT record (RFC 6891), as domain_print
+    /// finds it: a walk over the sections that gives up quietly when they are cut short.
+    fn extended_rcode(&self, flags: u16, qd: u16, an: u16, ns: u16, ar: u16) -> u16 {
+        let rcode = flags & 0xf;
+        let end = self.p.len();
+        let mut cp = 12;
+        for _ in 0..qd {
+            let Some(c) = self.skip(cp) else {
+                return rcode;
+            };
+            cp = c + 4;
+            if cp >= end {
+                return rcode;
+            }
+        }
+        for _ in 0..u32::from(an) + u32::from(ns) {
+            let Some(c) = self.skip(cp) else {
+                return rcode;
+            };
+            cp = c + 8;
+            let Some(rdlen) = be16(self.p, cp) else {
+                return rcode;
+            };
+            cp += 2 + usize::from(rdlen);
+            if cp >= end {
+                return rcode;
+            }
+        }
+        for _ in 0..ar {
+            let Some(c) = self.skip(cp) else {
+                return rcode;
+            };
+            let Some(t) = be16(self.p, c) else {
+                return rcode;
+            };
+            cp = c + 4;
+            let Some(hi) = self.byte(cp) else {
+                return rcode;
+            };
+            if t == 41 {
+                return rcode | u16::from(hi) << 4;
+            }
+            cp += 4;
+            let Some(rdlen) = be16(self.p, cp) else {
+                return rcode;
+            };
+            cp += 2 + usize::from(rdlen);
+            if cp >= end {
+                return rcode;
+            }
+        }
+        rcode
+    }
+}
+
+/// util-print.c `unsigned_relts_print`: a TTL as `1h2m3s`.
+fn relts(out: &mut String, mut secs: u32) {
+    const UNITS: [(u32, char); 6] = [
+        (31_536_000, 'y'),
+        (604_800, 'w'),
+        (86_400, 'd'),
+        (3_600, 'h'),
+        (60, 'm'),
+        (1, 's'),
+    ];
+    if secs == 0 {
+        out.push_str("0s");
+        return;
+    }
+    for (len, unit) in UNITS {
+        if secs >= len {
+            let _ = write!(out, "{}{unit}", secs / len);
+            secs %= len;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_and_pointer_loop() {
+        let mut q = vec![0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+        q.extend_from_slice(b"\x07example\x03com\x00\x00\x01\x00\x01");
+        assert_eq!(print(&q, 29, 0, false), "4660+ A? example.com. (29)");
+        // A name that points at itself ends with tcpdump's marker instead of looping.
+        let mut r = vec![
+            0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1,
+        ];
+        r.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 10, 0, 0, 1]);
+        assert!(print(&r, 34, 2, false).ends_with(" [|domain]"));
+    }
+}
