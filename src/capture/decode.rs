@@ -277,6 +277,9 @@ pub enum Transport {
         cksum: Option<(u16, u16)>,
         /// The packet an ICMPv4 error quotes.
         quoted: Option<Box<Summary>>,
+        /// ICMPv6 neighbour discovery (router solicitation, neighbour solicitation and
+        /// advertisement).
+        nd: Option<Nd>,
         /// ICMP message length.
         len: u32,
     },
@@ -286,6 +289,17 @@ pub enum Transport {
     Malformed(String),
     /// No transport layer.
     None,
+}
+
+/// The part of an ICMPv6 neighbour discovery message toolbox prints (RFC 4861).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Nd {
+    /// Target address of a neighbour solicitation or advertisement (`None`: not captured).
+    pub target: Option<Ipv6Addr>,
+    /// Neighbour advertisement flags word (router, solicited, override).
+    pub flags: u32,
+    /// The captured option bytes after the fixed part.
+    pub options: Vec<u8>,
 }
 
 /// Everything toolbox prints about one packet.
@@ -731,6 +745,21 @@ fn icmp(
     } else {
         None
     };
+    // RFC 4861 section 4: the fixed part before the options.
+    let nd_fixed = match (v6, kind) {
+        (true, 133) => Some(8),
+        (true, 135 | 136) => Some(24),
+        _ => None,
+    };
+    let nd = nd_fixed.map(|fixed| Nd {
+        target: slice
+            .get(8..24)
+            .filter(|_| fixed == 24)
+            .and_then(|t| <[u8; 16]>::try_from(t).ok())
+            .map(Ipv6Addr::from),
+        flags: be32(slice, 4).unwrap_or(0),
+        options: slice.get(fixed..).unwrap_or_default().to_vec(),
+    });
     Transport::Icmp {
         v6,
         kind,
@@ -740,6 +769,7 @@ fn icmp(
         len: ip.payload_len,
         cksum,
         quoted,
+        nd,
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::net::IpAddr;
 
-use super::decode::{tcp_flags, IpInfo, Link, Net, Summary, TcpInfo, TcpOpt, Transport};
+use super::decode::{tcp_flags, IpInfo, Link, Nd, Net, Summary, TcpInfo, TcpOpt, Transport};
 use crate::output::sanitize;
 
 /// How much to print.
@@ -286,6 +286,7 @@ impl Formatter {
                 len,
                 cksum,
                 quoted,
+                nd,
             } => {
                 let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
                 let verbose = self.style.verbose > 0;
@@ -318,6 +319,13 @@ impl Formatter {
                         // print-icmp6.c: with -v, neighbour discovery puts the length here.
                         if verbose && (133..=137).contains(kind) {
                             let _ = write!(out, ", length {len}");
+                        }
+                        if let Some(nd) = nd {
+                            if !neighbour_discovery(out, *kind, nd, *len, self.style.verbose) {
+                                // print-icmp6.c: a cut-short message ends the line.
+                                out.push_str(" [|icmp6]");
+                                return;
+                            }
                         }
                     }
                     (false, None) => {
@@ -464,6 +472,99 @@ impl Formatter {
             let _ = write!(out, ": HTTP: {}", sanitize(h));
         }
     }
+}
+
+/// print-icmp6.c: the target of a neighbour solicitation or advertisement and, with `-v`, the
+/// flags and options of all three messages. `false` when the message was cut short.
+fn neighbour_discovery(out: &mut String, kind: u8, nd: &Nd, len: u32, verbose: u8) -> bool {
+    let fixed = match kind {
+        135 | 136 => {
+            let Some(target) = nd.target else {
+                return false;
+            };
+            let what = if kind == 135 { "who has" } else { "tgt is" };
+            let _ = write!(out, ", {what} {target}");
+            24
+        }
+        _ => 8,
+    };
+    if verbose == 0 {
+        return true;
+    }
+    if kind == 136 {
+        let names: Vec<&str> = [
+            (0x8000_0000u32, "router"),
+            (0x4000_0000, "solicited"),
+            (0x2000_0000, "override"),
+        ]
+        .iter()
+        .filter(|(bit, _)| nd.flags & bit != 0)
+        .map(|(_, n)| *n)
+        .collect();
+        let _ = write!(
+            out,
+            ", Flags [{}]",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        );
+    }
+    nd_options(out, &nd.options, i64::from(len) - fixed, verbose)
+}
+
+/// print-icmp6.c `icmp6_opt_print` for the link-address options (others as hex); `false` when
+/// an option is cut short or has length 0.
+fn nd_options(out: &mut String, opts: &[u8], mut resid: i64, verbose: u8) -> bool {
+    let mut at = 0usize;
+    while at < opts.len() {
+        let Some(&olen) = opts.get(at + 1) else {
+            return false;
+        };
+        if resid <= 0 {
+            return true;
+        }
+        let otype = opts[at];
+        let bytes = usize::from(olen) * 8;
+        if olen == 0 || at + bytes > opts.len() {
+            return false;
+        }
+        let name = match otype {
+            1 => "source link-address",
+            2 => "destination link-address",
+            3 => "prefix info",
+            4 => "redirected header",
+            5 => "mtu",
+            25 => "rdnss",
+            31 => "dnssl",
+            7 => "advertisement interval",
+            8 => "homeagent information",
+            24 => "route info",
+            _ => "unknown",
+        };
+        let _ = write!(
+            out,
+            "\n\t  {name} option ({otype}), length {bytes} ({olen}): "
+        );
+        let data = &opts[at + 2..at + bytes];
+        match otype {
+            1 | 2 => out.push_str(&mac(data)),
+            _ => {
+                // Unknown options: tcpdump's hex lines, and nothing after them without -vv.
+                if verbose <= 1 {
+                    hex(out, "\n\t  ", data);
+                    return true;
+                }
+            }
+        }
+        if verbose > 1 {
+            hex(out, "\n\t    ", data);
+        }
+        at += bytes;
+        resid -= bytes as i64;
+    }
+    true
 }
 
 /// tcpdump's `-v` IP header: print-ip.c and print-ip6.c.
