@@ -601,6 +601,127 @@ fn lines_match_tcpdump_for_icmp_udp_and_ipv6() {
     }
 }
 
+/// Crafted DNS queries and answers (A, AAAA, CNAME, MX, TXT, PTR, SRV, SOA, EDNS, NXDomain and
+/// malformed ones) sent over loopback by a python3 client and "server".
+const DNS_SCRIPT: &str = include_str!("capture_dns.py");
+
+/// Start `tcpdump -U --immediate-mode -w FILE` in network namespace `ns`; returns its pid (the
+/// script ends it with SIGINT) as a shell fragment.
+fn tcpdump_in(ns: &str, args: &str, file: &Path, err: &Path) -> String {
+    format!(
+        "ip netns exec {ns} tcpdump -U --immediate-mode {args} -w {} 2>{} & pids=\"$pids $!\"; ",
+        file.display(),
+        err.display()
+    )
+}
+
+/// Lines for DNS answers (port 53, over IPv4 and IPv6) and for ICMPv6 neighbour discovery (DAD
+/// and address-resolution neighbour solicitations, advertisements, router solicitations, echo)
+/// between two network namespaces of our own, as Ethernet and Linux cooked v2 captures written
+/// by tcpdump; `-vvv` too for DNS (TTLs).
+#[test]
+#[serial]
+fn lines_match_tcpdump_for_dns_and_neighbour_discovery() {
+    require_pod!();
+    let a = Netns::add("toolbox-cdA-");
+    let b = Netns::add("toolbox-cdB-");
+    let (a, b) = (&a.0, &b.0);
+    let dir = tmpdir();
+    let d = dir.path();
+    let script_path = d.join("dns.py");
+    std::fs::write(&script_path, DNS_SCRIPT).expect("write dns.py");
+    let setup = [
+        format!("ip -n {a} link set lo up"),
+        format!("ip -n {a} link add va type veth peer name vb netns {b}"),
+        format!("ip -n {a} addr add fd00::1/64 dev va"),
+        format!("ip -n {b} addr add fd00::2/64 dev vb"),
+        format!("ip -n {b} link set vb up"),
+    ];
+    for cmd in &setup {
+        let args: Vec<&str> = cmd.split(' ').collect();
+        let o = run_bounded(20, args[0], &args[1..]);
+        assert!(o.status.success(), "{cmd}: {}", stderr(&o));
+    }
+    let icmp6 = "'ip6[6] == 58'";
+    let mut script = String::from("pids=; ");
+    script += &tcpdump_in(
+        b,
+        &format!("-i vb {icmp6}"),
+        &d.join("nd-ether.pcap"),
+        &d.join("e1"),
+    );
+    script += &tcpdump_in(
+        b,
+        &format!("-i any {icmp6}"),
+        &d.join("nd-sll2.pcap"),
+        &d.join("e2"),
+    );
+    script += &tcpdump_in(
+        a,
+        "-i lo udp port 53",
+        &d.join("dns-ether.pcap"),
+        &d.join("e3"),
+    );
+    script += &tcpdump_in(
+        a,
+        "-i any udp port 53",
+        &d.join("dns-sll2.pcap"),
+        &d.join("e4"),
+    );
+    let dd = d.display();
+    script += &format!(
+        "for e in e1 e2 e3 e4; do \
+           for i in $(seq 50); do grep -q listening {dd}/$e && break; sleep 0.1; done; done; \
+         ip -n {a} link set va up; \
+         for i in $(seq 100); do \
+           tcpdump -nn -r {dd}/nd-ether.pcap 2>/dev/null | grep -q 'router solicitation' \
+             && [ -z \"$(ip -n {a} -6 addr show dev va tentative)\" ] && break; \
+           sleep 0.1; done; \
+         ip netns exec {a} ping -6 -c 2 -i 0.2 fd00::2 >/dev/null; \
+         ip netns exec {a} python3 {sp} && ip netns exec {a} python3 {sp} 6; st=$?; \
+         sleep 0.5; kill -INT $pids; wait; exit $st",
+        sp = script_path.display()
+    );
+    let o = run_bounded(90, "bash", &["-c", &script]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // The workload must have produced what this test is about (judged by tcpdump).
+    let nd = raw_r(false, &d.join("nd-ether.pcap"), &[]);
+    for what in [
+        "ICMP6, neighbor solicitation, who has fd00::2",
+        "ICMP6, neighbor advertisement, tgt is fd00::2",
+        "ICMP6, router solicitation",
+        "ICMP6, echo request",
+        "ICMP6, echo reply",
+    ] {
+        assert!(nd.contains(what), "no {what:?} in tcpdump's lines:\n{nd}");
+    }
+    let dns = raw_r(false, &d.join("dns-ether.pcap"), &[]);
+    for what in [
+        " 1/0/0 A 10.0.0.1 (",
+        "AAAA 2001:db8::1",
+        "NXDomain",
+        "[|domain]",
+    ] {
+        assert!(dns.contains(what), "no {what:?} in tcpdump's lines:\n{dns}");
+    }
+    for f in [
+        "nd-ether.pcap",
+        "nd-sll2.pcap",
+        "dns-ether.pcap",
+        "dns-sll2.pcap",
+    ] {
+        compare_with_tcpdump(&d.join(f));
+    }
+    for f in ["dns-ether.pcap", "dns-sll2.pcap"] {
+        let file = d.join(f);
+        similar_asserts::assert_eq!(
+            raw_r(false, &file, &["-vvv"]),
+            raw_r(true, &file, &["-vvv"]),
+            "-vvv {f}"
+        );
+    }
+}
+
 /// One Ethernet/IPv4/UDP packet (127.0.0.1:40000 -> 127.0.0.1:9999, "hello") in text2pcap's
 /// hexdump format.
 const UDP_HEXDUMP: &str = "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\
