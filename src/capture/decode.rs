@@ -934,13 +934,24 @@ mod tests {
                                          proto in proptest::sample::select(vec![1u8, 6, 17, 58, 44, 0]),
                                          mut body in proptest::collection::vec(any::<u8>(), 0..120),
                                          wire in any::<u32>(),
-                                         e in any::<bool>()) {
+                                         e in any::<bool>(),
+                                         special in proptest::sample::select(vec![0u8, 53, 133, 135, 136])) {
             if !body.is_empty() {
                 body[0] = if v6 { 0x60 } else { 0x45 };
             }
             let proto_at = if v6 { 6 } else { 9 };
             if body.len() > proto_at {
                 body[proto_at] = proto;
+            }
+            // Steer some cases into the DNS and neighbour discovery printers.
+            let l4 = if v6 { 40 } else { 20 };
+            match special {
+                53 if proto == 17 && body.len() > l4 + 3 => {
+                    body[l4 + 2] = 0;
+                    body[l4 + 3] = 53;
+                }
+                133 | 135 | 136 if proto == 58 && body.len() > l4 => body[l4] = special,
+                _ => {}
             }
             let data = [prefix(lt, v6), body].concat();
             let s = decode(lt, &data, wire);

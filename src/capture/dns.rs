@@ -639,6 +639,45 @@ fn relts(out: &mut String, mut secs: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Any bytes, at any verbosity, print without panicking or looping.
+        #[test]
+        fn random_messages_never_panic(p in proptest::collection::vec(any::<u8>(), 0..300),
+                                       len in any::<u32>(), v in 0u8..4, mdns in any::<bool>()) {
+            let _ = print(&p, len, v, mdns);
+        }
+
+        /// A plausible header (few records, query or response) over random sections, with
+        /// compression pointers sprinkled in, reaches the name and record printers.
+        #[test]
+        fn random_sections_never_panic(counts in proptest::array::uniform4(0u16..4),
+                                       flags in any::<u16>(),
+                                       mut body in proptest::collection::vec(any::<u8>(), 0..200),
+                                       ptrs in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..64), 0..6),
+                                       v in 0u8..4) {
+            for (i, to) in ptrs {
+                if !body.is_empty() {
+                    let at = i.index(body.len());
+                    body[at] = 0xc0;
+                    if at + 1 < body.len() {
+                        body[at + 1] = to;
+                    }
+                }
+            }
+            let mut p = vec![0x12, 0x34];
+            p.extend_from_slice(&flags.to_be_bytes());
+            for c in counts {
+                p.extend_from_slice(&c.to_be_bytes());
+            }
+            p.extend_from_slice(&body);
+            let out = print(&p, p.len() as u32, v, false);
+            prop_assert!(out.chars().all(|c| (' '..='~').contains(&c)), "{out:?}");
+        }
+    }
 
     #[test]
     fn query_and_pointer_loop() {
