@@ -658,13 +658,13 @@ fn lines_match_tcpdump_for_dns_and_neighbour_discovery() {
     );
     script += &tcpdump_in(
         a,
-        "-i lo udp port 53",
+        "-i lo udp port 53 or udp port 5353",
         &d.join("dns-ether.pcap"),
         &d.join("e3"),
     );
     script += &tcpdump_in(
         a,
-        "-i any udp port 53",
+        "-i any udp port 53 or udp port 5353",
         &d.join("dns-sll2.pcap"),
         &d.join("e4"),
     );

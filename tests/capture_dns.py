@@ -33,6 +33,20 @@ pairs = [
      msg(5, 0x8180, [q("1.0.0.10.in-addr.arpa", 12)], [rr(PTR12, 12, name("host.example.com"))])),
     (msg(6, 0x0100, [q("_http._tcp.example.com", 33), q("example.com", 65)]),
      msg(6, 0x8182, [q("_http._tcp.example.com", 33)], [rr(PTR12, 33, struct.pack(">HHH", 1, 2, 80) + name("srv.example.com"))])),
+    # EDNS options (dig sends a cookie), a few invalid ones.
+    (msg(10, 0x0120, [q("example.com")], ar=[b"\0" + struct.pack(">HHIH", 41, 1232, 0, 12) + struct.pack(">HH", 10, 8) + bytes(range(1, 9))]),
+     msg(10, 0x81a0, [q("example.com")], [rr(PTR12, 1, bytes([192, 0, 2, 7]))],
+         ar=[b"\0" + struct.pack(">HHI", 41, 4096, 0x8000) + struct.pack(">H", 4 + 24 + 4 + 3 + 4 + 7 + 4 + 2 + 4 + 4 + 4 + 4 + 4 + 2 + 4 + 3 + 4 + 1 + 4 + 5)
+             + struct.pack(">HH", 10, 24) + bytes(range(24))
+             + struct.pack(">HH", 12, 3) + bytes(3)
+             + struct.pack(">HHHBB", 8, 7, 1, 24, 0) + bytes([198, 51, 100])
+             + struct.pack(">HHH", 11, 2, 25)
+             + struct.pack(">HHI", 9, 4, 86400)
+             + struct.pack(">HHHH", 14, 4, 20326, 1)
+             + struct.pack(">HHH", 5, 2, 0x080d)
+             + struct.pack(">HH", 3, 3) + b"ns1"
+             + struct.pack(">HH", 10, 1) + b"\x01"
+             + struct.pack(">HH", 99, 5) + b"abcde"])),
     # Malformed: cut short, a pointer loop, a bad label type, a forward pointer, too short.
     (msg(7, 0x0100, [q("example.com")])[:20],
      msg(7, 0x8180, [q("example.com")], [rr(b"\xc0\x1d", 1, bytes(4))])),
@@ -40,13 +54,20 @@ pairs = [
      msg(8, 0x8180, [q("a.example")], [rr(b"\xc0\x30", 1, bytes(4))])),
     (b"\x00\x09\x01", msg(9, 0x8180, [q("x")], [rr(PTR12, 1, bytes(2))])),
 ]
+mdns = [
+    (msg(0, 0, [q("printer.local", 12, 0x8001)]),
+     msg(0, 0x8400, [], [rr(name("printer.local"), 1, bytes([169, 254, 1, 2]), c=0x8001, ttl=120)])),
+]
 fam, addr = (socket.AF_INET6, "::1") if sys.argv[1:] == ["6"] else (socket.AF_INET, "127.0.0.1")
 server = socket.socket(fam, socket.SOCK_DGRAM)
 server.bind((addr, 53))
 client = socket.socket(fam, socket.SOCK_DGRAM)
 client.bind((addr, 40053))
-for query, answer in pairs:
-    client.sendto(query, (addr, 53))
+mserver = socket.socket(fam, socket.SOCK_DGRAM)
+mserver.bind((addr, 5353))
+for (query, answer), port in [(p, 53) for p in pairs] + [(p, 5353) for p in mdns]:
+    server = mserver if port == 5353 else server
+    client.sendto(query, (addr, port))
     _, peer = server.recvfrom(2048)
     server.sendto(answer, peer)
     client.recvfrom(2048)

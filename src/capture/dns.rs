@@ -430,15 +430,84 @@ impl Dns<'_, '_> {
                 if opt_flags & 0x8000 != 0 {
                     self.out.push_str(" DO");
                 }
-                // EDNS options (cookies, client subnet...) are not dissected: a marker
-                // instead of tcpdump's per-option text.
                 if cp < rp {
-                    let _ = write!(self.out, " [{} bytes of options]", rp - cp);
+                    self.out.push_str(" [");
+                    while cp < rp {
+                        cp = self.edns_option(cp)?;
+                        if cp < rp {
+                            self.out.push(',');
+                        }
+                    }
+                    self.out.push(']');
                 }
             }
             _ => {}
         }
         Some(rp)
+    }
+
+    /// print-domain.c `eopt_print`: one EDNS option (RFC 6891); the offset after it.
+    fn edns_option(&mut self, cp: usize) -> Option<usize> {
+        let opt = be16(self.p, cp)?;
+        let name = match opt {
+            1 => "LLQ",
+            2 => "UL",
+            3 => "NSID",
+            5 => "DAU",
+            6 => "DHU",
+            7 => "N3U",
+            8 => "ECS",
+            9 => "EXPIRE",
+            10 => "COOKIE",
+            11 => "KEEPALIVE",
+            12 => "PADDING",
+            13 => "CHAIN",
+            14 => "KEY-TAG",
+            16 => "CLIENT-TAG",
+            17 => "SERVER-TAG",
+            _ => "",
+        };
+        if name.is_empty() {
+            let _ = write!(self.out, "Opt{opt}");
+        } else {
+            self.out.push_str(name);
+        }
+        let len = usize::from(be16(self.p, cp + 2)?);
+        let data = self.p.get(cp + 4..cp + 4 + len)?;
+        if len == 0 {
+            return Some(cp + 4);
+        }
+        self.out.push(' ');
+        let invalid = " (invalid)";
+        let joined = |items: Vec<String>| items.join(" ");
+        let text = match opt {
+            8 => ecs(data).unwrap_or_else(|| invalid.into()),
+            10 if len < 8 || (len > 8 && len < 16) || len > 40 => invalid.into(),
+            10 => {
+                let hexes = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+                if len > 8 {
+                    format!("{} {}", hexes(&data[..8]), hexes(&data[8..]))
+                } else {
+                    hexes(data)
+                }
+            }
+            11 if len != 2 => invalid.into(),
+            11 => format!("{:.1} sec", f64::from(be16(data, 0)?) / 10.0),
+            9 if len != 4 => invalid.into(),
+            9 => format!("{} sec", be32(data, 0)?),
+            12 => format!("({len})"),
+            14 if len % 2 != 0 => invalid.into(),
+            14 => joined(
+                data.chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]).to_string())
+                    .collect(),
+            ),
+            5..=7 => joined(data.iter().map(|&a| algorithm(opt, a)).collect()),
+            // NSID, CHAIN (not decompressed here) and unknown options: hex.
+            _ => data.iter().map(|x| format!("{x:02x}")).collect(),
+        };
+        self.out.push_str(&text);
+        Some(cp + 4 + len)
     }
 
     /// ` name` records, comma-separated, while captured bytes remain (the loops of
@@ -612,6 +681,64 @@ impl Dns<'_, '_> {
         }
         rcode
     }
+}
+
+/// The EDNS client subnet option (RFC 7871) as `addr/source/scope`; `None` when invalid.
+fn ecs(d: &[u8]) -> Option<String> {
+    let family = be16(d, 0)?;
+    let (src, scope) = (*d.get(2)?, *d.get(3)?);
+    let bits: u8 = match family {
+        1 => 32,
+        2 => 128,
+        _ => return None,
+    };
+    let addr = d.get(4..)?;
+    let bytes = usize::from(bits / 8);
+    if addr.len() > bytes
+        || src > bits
+        || scope > bits
+        || usize::from(src).div_ceil(8) != addr.len()
+    {
+        return None;
+    }
+    let mut padded = [0u8; 16];
+    padded[..addr.len()].copy_from_slice(addr);
+    let shown = if family == 1 {
+        Ipv4Addr::new(padded[0], padded[1], padded[2], padded[3]).to_string()
+    } else {
+        Ipv6Addr::from(padded).to_string()
+    };
+    Some(format!("{shown}/{src}/{scope}"))
+}
+
+/// DNSSEC algorithm names of the DAU, DHU and N3U options (print-domain.c `dau_alg2str`...).
+fn algorithm(opt: u16, a: u8) -> String {
+    let name = match (opt, a) {
+        (5, 0) => "DELETE",
+        (5, 1) => "RSAMD5",
+        (5, 2) => "DH",
+        // Sic: tcpdump 4.99 names algorithm 3 (DSA) "DS".
+        (5, 3) => "DS",
+        (5, 5) => "RSASHA1",
+        (5, 6) => "DSA-NSEC3-SHA1",
+        (5, 7) => "RSASHA1-NSEC3-SHA1",
+        (5, 8) => "RSASHA256",
+        (5, 10) => "RSASHA512",
+        (5, 12) => "ECC-GOST",
+        (5, 13) => "ECDSAP256SHA256",
+        (5, 14) => "ECDSAP384SHA384",
+        (5, 15) => "ED25519",
+        (5, 16) => "ED448",
+        (5, 252) => "INDIRECT",
+        (5, 253) => "PRIVATEDNS",
+        (5, 254) => "PRIVATEOID",
+        (6, 1) | (7, 1) => "SHA-1",
+        (6, 2) => "SHA-256",
+        (6, 3) => "GOST_R_34.11-94",
+        (6, 4) => "SHA-384",
+        _ => return format!("Alg_{a}"),
+    };
+    name.to_string()
 }
 
 /// util-print.c `unsigned_relts_print`: a TTL as `1h2m3s`.
