@@ -1004,69 +1004,421 @@ fn time_rotation_ends_after_w_files_with_a_status_line() {
     );
 }
 
-/// `-w FIFO` with nobody reading blocks in open(2), where the stop flag is never looked at: the
-/// first signal asks for a clean stop, a second one must end toolbox at once (128 + signal).
+/// A child process killed and reaped when dropped (also when a test fails).
+struct Reaped(Option<Child>);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Reaped {
+    fn child(&mut self) -> &mut Child {
+        self.0.as_mut().expect("child")
+    }
+
+    fn pid(&self) -> String {
+        self.0.as_ref().expect("child").id().to_string()
+    }
+
+    /// Wait up to `secs` for the exit; its status and how long it took after the call.
+    fn exit_within(&mut self, secs: u64) -> (std::process::ExitStatus, Duration) {
+        let started = Instant::now();
+        loop {
+            if let Some(s) = self.child().try_wait().expect("try_wait") {
+                return (s, started.elapsed());
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(secs),
+                "pid {} still runs {secs}s after the signal",
+                self.pid()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Wait (bounded) until `file` contains `text`, while `child` runs.
+fn wait_for_text(child: &mut Reaped, file: &Path, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let seen = std::fs::read_to_string(file).unwrap_or_default();
+        if seen.contains(text) {
+            return;
+        }
+        let exited = child.child().try_wait().expect("try_wait");
+        assert!(
+            exited.is_none() && Instant::now() < deadline,
+            "never saw {text:?} ({exited:?}):\n{seen}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `-w FIFO` with nobody reading: tcpdump blocks in open(2) and its first SIGINT or SIGTERM
+/// interrupts it (`tcpdump: FIFO: Interrupted system call`, exit 1). toolbox must end on the
+/// first signal too, with the same exit status and an error naming the FIFO.
 #[test]
 #[serial]
-fn a_second_signal_ends_a_capture_stuck_on_a_fifo() {
+fn one_signal_ends_a_capture_waiting_for_a_fifo_reader() {
     require_pod!();
     let dir = tmpdir();
-    let fifo = dir.path().join("fifo");
-    let o = run_bounded(10, "mkfifo", &[fifo.to_str().expect("utf-8")]);
-    assert!(o.status.success(), "mkfifo: {}", stderr(&o));
-    let mut child = Command::new(bin())
-        .args(["capture", "-i", "lo", "-w"])
-        .arg(&fifo)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run toolbox");
-    struct Kill(Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
+    for sig in ["INT", "TERM"] {
+        let mut codes = Vec::new();
+        for tool in ["tcpdump", "toolbox"] {
+            let fifo = dir.path().join(format!("{tool}-{sig}.fifo"));
+            let err_file = dir.path().join(format!("{tool}-{sig}.err"));
+            let o = run_bounded(10, "mkfifo", &[fifo.to_str().expect("utf-8")]);
+            assert!(o.status.success(), "mkfifo: {}", stderr(&o));
+            let mut cmd = if tool == "tcpdump" {
+                Command::new("tcpdump")
+            } else {
+                let mut c = Command::new(bin());
+                c.arg("capture");
+                c
+            };
+            cmd.args(["-i", "lo", "-w"])
+                .arg(&fifo)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::from(
+                    std::fs::File::create(&err_file).expect("stderr file"),
+                ));
+            let mut child = Reaped(Some(cmd.spawn().expect("spawn")));
+            let pid = child.pid();
+            // Blocked on the FIFO: tcpdump in open(2) (fs/pipe.c wait_for_partner), toolbox in
+            // its wait for a reader, which it announces.
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan"))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
+                let err = std::fs::read_to_string(&err_file).unwrap_or_default();
+                if wchan == "wait_for_partner" || err.contains("waiting for a program to open") {
+                    break;
+                }
+                assert!(
+                    child.child().try_wait().expect("wait").is_none(),
+                    "{tool} ended before blocking on the FIFO: {err}"
+                );
+                assert!(Instant::now() < deadline, "{tool} never blocked: {err}");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+            let o = run_bounded(10, "kill", &[&format!("-{sig}"), &pid]);
+            assert!(o.status.success());
+            let (status, took) = child.exit_within(3);
+            let err = std::fs::read_to_string(&err_file).unwrap_or_default();
+            assert!(
+                status.code().is_some(),
+                "{tool} SIG{sig}: killed: {status:?}"
+            );
+            assert!(
+                took < Duration::from_secs(1),
+                "{tool} SIG{sig}: {took:?} to end"
+            );
+            let name = fifo.file_name().and_then(|n| n.to_str()).expect("name");
+            assert!(err.contains(name), "{tool} SIG{sig}: {err}");
+            if tool == "toolbox" {
+                assert!(
+                    err.contains("stopped while waiting for a program to open this FIFO"),
+                    "{err}"
+                );
+                assert!(!err.contains("panicked"), "{err}");
+            }
+            codes.push(status.code());
         }
+        assert_eq!(
+            codes[0], codes[1],
+            "SIG{sig}: exit status tcpdump vs toolbox"
+        );
     }
-    let pid = child.id().to_string();
-    // Wait until it is blocked opening the FIFO (its signal handlers are installed before).
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        // fs/pipe.c: an open of a FIFO waits for the other end in wait_for_partner().
-        let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap_or_default();
-        if wchan.trim() == "wait_for_partner" {
-            break;
+}
+
+/// `-w -` into a pipe whose reader never reads: once the pipe is full the writer waits. tcpdump
+/// ends on the first SIGINT/SIGTERM with its statistics and exit 0; so must toolbox, saying how
+/// many packets it could not write.
+#[test]
+#[serial]
+fn one_signal_ends_a_capture_into_a_pipe_nobody_reads() {
+    require_pod!();
+    let netns = Netns::add("toolbox-capture-pipe-");
+    let ns = netns.0.clone();
+    let o = run_bounded(20, "ip", &["-n", &ns, "link", "set", "lo", "up"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = tmpdir();
+    for sig in ["INT", "TERM"] {
+        let mut tools = Vec::new();
+        for tool in ["tcpdump", "toolbox"] {
+            let err_file = dir.path().join(format!("{tool}-{sig}.err"));
+            let mut cmd = Command::new("ip");
+            cmd.args(["netns", "exec", &ns]);
+            if tool == "tcpdump" {
+                cmd.arg("tcpdump");
+            } else {
+                cmd.args([bin(), "capture"]);
+            }
+            // stdout is a pipe whose read end this test holds and never reads.
+            cmd.args(["-i", "lo", "-w", "-", "udp", "port", "9999"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::from(
+                    std::fs::File::create(&err_file).expect("stderr file"),
+                ));
+            let mut child = Reaped(Some(cmd.spawn().expect("spawn")));
+            wait_for_text(&mut child, &err_file, "listening on");
+            tools.push((tool, child, err_file));
         }
-        assert!(
-            child.try_wait().expect("wait").is_none(),
-            "toolbox ended before opening the FIFO"
+        // 400 packets of 1400 bytes: over half a megabyte, eight times a pipe's 64 KiB.
+        let script = "for i in $(seq 400); do printf '%1400s' x > /dev/udp/127.0.0.1/9999; done";
+        let o = run_bounded(60, "ip", &["netns", "exec", &ns, "bash", "-c", script]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::thread::sleep(Duration::from_millis(1500));
+        let mut codes = Vec::new();
+        for (tool, child, _) in &mut tools {
+            assert!(
+                child.child().try_wait().expect("wait").is_none(),
+                "{tool} ended by itself"
+            );
+            let o = run_bounded(10, "kill", &[&format!("-{sig}"), &child.pid()]);
+            assert!(o.status.success());
+        }
+        for (tool, child, err_file) in &mut tools {
+            let (status, took) = child.exit_within(3);
+            let err = std::fs::read_to_string(&*err_file).unwrap_or_default();
+            assert!(
+                took < Duration::from_secs(1),
+                "{tool} SIG{sig}: {took:?} to end: {err}"
+            );
+            assert!(
+                err.contains(" packets captured\n"),
+                "{tool} SIG{sig}: {err}"
+            );
+            assert!(
+                err.contains(" packets dropped by kernel\n"),
+                "{tool} SIG{sig}: {err}"
+            );
+            if *tool == "toolbox" {
+                // It was stuck: some packets never reached the pipe.
+                let unwritten = err
+                    .lines()
+                    .find_map(|l| {
+                        l.strip_prefix(
+                            "stopped while standard output was not being read: its last ",
+                        )
+                    })
+                    .and_then(|l| l.split(' ').next())
+                    .and_then(|n| n.parse::<u64>().ok());
+                assert!(unwritten.is_some_and(|n| n > 0), "SIG{sig}: {err}");
+                assert!(captured(&err) > 0, "{err}");
+            }
+            codes.push(status.code());
+        }
+        assert_eq!(
+            codes[0], codes[1],
+            "SIG{sig}: exit status tcpdump vs toolbox"
         );
-        assert!(
-            Instant::now() < deadline,
-            "toolbox never blocked on the FIFO (wchan {wchan:?})"
-        );
-        std::thread::sleep(Duration::from_millis(50));
     }
-    let o = run_bounded(10, "kill", &["-INT", &pid]);
-    assert!(o.status.success());
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(
-        child.try_wait().expect("wait").is_none(),
-        "one SIGINT cannot end a blocked open; the test would prove nothing"
+}
+
+/// `capinfos` fields that describe a file as a whole (its name aside).
+fn capinfos_header(path: &Path) -> Vec<String> {
+    let o = run_bounded(
+        60,
+        "capinfos",
+        &[
+            "-t",
+            "-E",
+            "-l",
+            "-c",
+            "-s",
+            "-M",
+            path.to_str().expect("utf-8"),
+        ],
     );
-    let o = run_bounded(10, "kill", &["-TERM", &pid]);
-    assert!(o.status.success());
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            break s;
-        }
-        if Instant::now() >= deadline {
-            let _guard = Kill(child);
-            panic!("toolbox still runs after SIGINT and SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    assert!(o.status.success(), "capinfos: {}{}", stdout(&o), stderr(&o));
+    stdout(&o)
+        .lines()
+        .filter(|l| !l.starts_with("File name:"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `-r IN -w OUT` keeps IN's snapshot length and link type: for files written by `tcpdump -s 96`
+/// as Ethernet (lo) and Linux cooked v2 (any), capinfos says the same of toolbox's copy as of
+/// `tcpdump -r IN -w OUT`'s, and the two copies are the same bytes.
+#[test]
+#[serial]
+fn read_then_write_keeps_snaplen_and_link_type_like_tcpdump() {
+    require_pod!();
+    let netns = Netns::add("toolbox-capture-s96-");
+    let ns = netns.0.clone();
+    let dir = tmpdir();
+    let d = dir.path().display();
+    let script = format!(
+        "ip link set lo up; \
+         tcpdump -s 96 -i lo -w {d}/ether.pcap -c 6 icmp 2>{d}/e1 & t1=$!; \
+         tcpdump -s 96 -i any -w {d}/sll2.pcap -c 6 icmp 2>{d}/e2 & t2=$!; \
+         for e in e1 e2; do \
+           for i in $(seq 50); do grep -q listening {d}/$e && break; sleep 0.1; done; done; \
+         ping -c 3 -i 0.2 -s 500 127.0.0.1 >/dev/null; wait $t1 $t2"
+    );
+    let o = run_bounded(60, "ip", &["netns", "exec", &ns, "bash", "-c", &script]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    for name in ["ether", "sll2"] {
+        let input = dir.path().join(format!("{name}.pcap"));
+        let theirs = dir.path().join(format!("{name}-tcpdump.pcap"));
+        let ours = dir.path().join(format!("{name}-toolbox.pcap"));
+        let o = run_bounded(
+            60,
+            "tcpdump",
+            &[
+                "-r",
+                input.to_str().expect("utf-8"),
+                "-w",
+                theirs.to_str().expect("utf-8"),
+            ],
+        );
+        assert!(o.status.success(), "tcpdump -r -w: {}", stderr(&o));
+        let o = run_bounded(
+            60,
+            bin(),
+            &[
+                "capture",
+                "-r",
+                input.to_str().expect("utf-8"),
+                "-w",
+                ours.to_str().expect("utf-8"),
+            ],
+        );
+        assert!(o.status.success(), "toolbox -r -w: {}", stderr(&o));
+        let want = capinfos_header(&theirs);
+        assert!(
+            want.iter().any(|l| l.contains("file hdr: 96 bytes")),
+            "{want:#?}"
+        );
+        assert_eq!(want, capinfos_header(&ours), "{name}");
+        assert!(
+            std::fs::read(&theirs).expect("read") == std::fs::read(&ours).expect("read"),
+            "{name}: toolbox's copy differs from tcpdump's"
+        );
+    }
+}
+
+/// `.pcap` files in `dir` with their packet counts (capinfos, which also proves each is valid).
+fn pcap_files(dir: &Path) -> Vec<(String, u64)> {
+    let mut files: Vec<(String, u64)> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap"))
+        .map(|p| {
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("name")
+                .to_string();
+            (name, capinfos_count(&p))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// `-G 1`: tcpdump opens a new file on the first packet handled in a later wall-clock second,
+/// named by strftime of that second; a silent second makes no file. tcpdump (immediate mode)
+/// and toolbox capture the same bursts, sent in the middle of seconds 1, 2 and 4 (none in 3):
+/// the files holding packets have the same names and counts, every file is valid, and besides
+/// them each tool has at most the header-only file it opened when it started.
+#[test]
+#[serial]
+fn time_rotation_matches_tcpdump_on_the_wall_clock() {
+    require_pod!();
+    let netns = Netns::add("toolbox-capture-gw-");
+    let ns = netns.0.clone();
+    let dir = tmpdir();
+    for sub in ["td", "tb"] {
+        std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+    }
+    let script = format!(
+        "ip link set lo up; \
+         tcpdump -Z root --immediate-mode -i lo -G 1 -w {d}/td/g-%H%M%S.pcap udp port 9999 2>{d}/e1 & t1=$!; \
+         {bin} capture -i lo -G 1 -w {d}/tb/g-%H%M%S.pcap udp port 9999 2>{d}/e2 & t2=$!; \
+         for e in e1 e2; do \
+           for i in $(seq 100); do grep -q listening {d}/$e && break; sleep 0.1; done; done; \
+         mid() {{ f=$((10#$(date +%N))); sleep $(printf '0.%09d' $(( (1250000000 - f) % 1000000000 ))); }}; \
+         burst() {{ for i in 1 2 3; do printf x > /dev/udp/127.0.0.1/9999; done; }}; \
+         mid; burst; mid; burst; mid; mid; burst; sleep 0.4; \
+         kill -INT $t1 $t2; wait $t1; r1=$?; wait $t2; r2=$?; echo $r1 $r2",
+        d = dir.path().display(),
+        bin = bin()
+    );
+    let o = run_bounded(60, "ip", &["netns", "exec", &ns, "bash", "-c", &script]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o).trim(), "0 0", "exit statuses tcpdump, toolbox");
+    let td = pcap_files(&dir.path().join("td"));
+    let tb = pcap_files(&dir.path().join("tb"));
+    let with_packets = |files: &[(String, u64)]| -> Vec<(String, u64)> {
+        files.iter().filter(|(_, n)| *n > 0).cloned().collect()
     };
-    assert_eq!(status.code(), Some(128 + 15), "{status:?}");
+    assert_eq!(
+        with_packets(&td),
+        with_packets(&tb),
+        "files with packets, tcpdump vs toolbox (all: {td:?} vs {tb:?})"
+    );
+    assert_eq!(
+        with_packets(&tb).len(),
+        3,
+        "one file per second with traffic: {tb:?}"
+    );
+    for (tool, files) in [("tcpdump", &td), ("toolbox", &tb)] {
+        let empty: Vec<_> = files.iter().filter(|(_, n)| *n == 0).collect();
+        assert!(
+            empty.len() <= 1 && empty.iter().all(|e| *e == &files[0]),
+            "{tool}: only the first file may be empty: {files:?}"
+        );
+    }
+}
+
+/// `-r` with `-G`: rotation follows the clock, not the packets' timestamps, so an old file whose
+/// packets are hours apart is copied into one file, as by tcpdump.
+#[test]
+fn time_rotation_of_a_read_file_follows_the_clock_like_tcpdump() {
+    // Root (tcpdump -Z root keeps the rights to create files in our private directory).
+    require_pod!();
+    let dir = tmpdir();
+    let input = dir.path().join("hours.pcap");
+    text2pcap(3, &input);
+    // Move the second and third packets one and two hours later (pcap record headers: 16 bytes,
+    // then the 47-byte packet).
+    let mut bytes = std::fs::read(&input).expect("read");
+    for k in 1..3u32 {
+        let at = 24 + (k as usize) * (16 + 47);
+        let secs = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        bytes[at..at + 4].copy_from_slice(&(secs + k * 3600).to_le_bytes());
+    }
+    std::fs::write(&input, bytes).expect("write");
+    for sub in ["td", "tb"] {
+        std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+    }
+    let inp = input.to_str().expect("utf-8");
+    let td_out = format!("{}/td/r-%H%M%S.pcap", dir.path().display());
+    let tb_out = format!("{}/tb/r-%H%M%S.pcap", dir.path().display());
+    let o = run_bounded(
+        30,
+        "tcpdump",
+        &["-Z", "root", "-r", inp, "-G", "1", "-w", &td_out],
+    );
+    assert!(o.status.success(), "tcpdump: {}", stderr(&o));
+    let o = run_bounded(30, bin(), &["capture", "-r", inp, "-G", "1", "-w", &tb_out]);
+    assert!(o.status.success(), "toolbox: {}", stderr(&o));
+    let td = pcap_files(&dir.path().join("td"));
+    let tb = pcap_files(&dir.path().join("tb"));
+    let counts = |f: &[(String, u64)]| f.iter().map(|(_, n)| *n).collect::<Vec<_>>();
+    assert_eq!(counts(&td), vec![3], "tcpdump: {td:?}");
+    assert_eq!(counts(&td), counts(&tb), "tcpdump {td:?} vs toolbox {tb:?}");
 }

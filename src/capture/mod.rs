@@ -5,6 +5,8 @@
 //! SIGINT/SIGTERM (which only set a flag), `-c` and `--duration` are noticed within 100 ms even on
 //! a silent interface; queued records are written after every batch. After a stop it keeps
 //! draining for one ring-block timeout, so packets that arrived before Ctrl-C reach the file.
+//! The writer looks at the same flag while it waits for a FIFO's reader or for room in a pipe
+//! (see [`writer`]), so one Ctrl-C also ends a capture whose output is stuck.
 
 pub mod decode;
 pub mod dns;
@@ -22,7 +24,7 @@ use pcap::{Capture, Device, Linktype};
 
 use crate::caps::{self, Feature};
 use format::{Formatter, Style};
-use writer::{FileFormat, Header, Next, Rotating, Rotation, WriteError};
+use writer::{FileFormat, Header, Next, Rotating, Rotation, Stop, WriteError};
 
 /// Errors of the capture module.
 #[derive(Debug, thiserror::Error)]
@@ -250,7 +252,7 @@ enum Sink {
 }
 
 impl Sink {
-    fn new(opts: &Options, linktype: i32, snaplen: u32) -> Result<Sink, CaptureError> {
+    fn new(opts: &Options, header: Header, stop: Stop) -> Result<Sink, CaptureError> {
         match &opts.write {
             None => Ok(Sink::Print(
                 Formatter::new(opts.style),
@@ -260,17 +262,13 @@ impl Sink {
                 if path == "-" && io::stdout().is_terminal() {
                     return Err(CaptureError::Terminal);
                 }
-                let header = Header {
-                    linktype: u16::try_from(linktype).unwrap_or(0),
-                    snaplen,
-                    ifname: Some(opts.iface.clone()),
-                };
                 Ok(Sink::File(Rotating::create(
                     path,
                     opts.file_format,
                     header,
                     opts.rotation.clone(),
                     now_secs(),
+                    stop,
                 )?))
             }
         }
@@ -292,7 +290,10 @@ impl Sink {
                 writeln!(out, "{line}").map_err(CaptureError::Stdout)?;
                 Ok(true)
             }
-            Sink::File(w) => Ok(w.packet(secs, usecs, data, h.len)? == Next::Continue),
+            Sink::File(w) => {
+                let now = if w.rotates_on_time() { now_secs() } else { 0 };
+                Ok(w.packet(now, secs, usecs, data, h.len)? == Next::Continue)
+            }
         }
     }
 
@@ -300,6 +301,27 @@ impl Sink {
         match self {
             Sink::Print(_, out) => out.flush().map_err(CaptureError::Stdout),
             Sink::File(w) => Ok(w.flush()?),
+        }
+    }
+
+    /// tcpdump's notes on how the output ended: `-W` reached, or packets a reader that stopped
+    /// reading never got.
+    fn finish_note(&self, done: bool, files: Option<u32>) {
+        let Sink::File(w) = self else { return };
+        if done {
+            if let Some(n) = files {
+                eprintln!("Maximum file limit reached: {n}");
+            }
+        }
+        if let Some(n) = w.abandoned() {
+            let what = if w.path() == std::path::Path::new("-") {
+                "standard output".to_string()
+            } else {
+                shown(w.path())
+            };
+            eprintln!(
+                "stopped while {what} was not being read: its last {n} packets were not written"
+            );
         }
     }
 }
@@ -336,11 +358,11 @@ const RETIRE_TIMEOUT: Duration = Duration::from_millis(100);
 
 /// Capture live until a signal, `-c`, `--duration` or an error; returns the statistics.
 pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
-    // Signals only raise a flag, from the start: a Ctrl-C while opening still ends cleanly.
-    // A second signal ends toolbox at once (exit 128+N, as the shell reports it): the handlers
-    // restart interrupted system calls, so opening a FIFO nobody reads, or writing to a pipe
-    // nobody drains, would otherwise outlast every Ctrl-C and SIGTERM. The shutdown action must
-    // be registered before the flag (signal-hook runs them in order).
+    // Signals only raise a flag, from the start: a Ctrl-C while opening still ends cleanly, and
+    // the writer gives up waiting for a FIFO's reader or a stalled pipe when it sees the flag.
+    // A second signal ends toolbox at once (exit 128+N, as the shell reports it), a last resort
+    // should anything else block. The shutdown action must be registered before the flag
+    // (signal-hook runs them in order).
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [
         signal_hook::consts::SIGINT,
@@ -390,7 +412,12 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
     set_filter(&mut cap, &opts.filter)?;
     let linktype = cap.get_datalink();
     let mut cap = cap.setnonblock().map_err(open_err)?;
-    let mut sink = Sink::new(opts, linktype.0, opts.snaplen as u32)?;
+    let header = Header {
+        linktype: u16::try_from(linktype.0).unwrap_or(0),
+        snaplen: u32::try_from(opts.snaplen).unwrap_or(262_144),
+        ifname: Some(opts.iface.clone()),
+    };
+    let mut sink = Sink::new(opts, header, Some(Arc::clone(&stop)))?;
     // Only now, with the socket open and the file created: whoever waits for this line may send
     // traffic or a signal right away.
     eprintln!(
@@ -407,6 +434,7 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
         bytes: 0,
     };
     let mut captured = 0u64;
+    let mut files_done = false;
     let mut failure: Option<CaptureError> = None;
     let lt = linktype.0;
     let iface = opts.iface.clone();
@@ -464,6 +492,7 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
                     Err(e) => failure = Some(e),
                 }
             });
+            files_done |= done;
             if failure.is_some() || done {
                 break 'outer;
             }
@@ -518,6 +547,7 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
     };
     status.tick(captured, stats.dropped, true);
     status.end();
+    sink.finish_note(files_done, opts.rotation.files);
     drop(sink);
     if let Some(e) = failure {
         eprint!("{}", stats.lines());
@@ -541,7 +571,13 @@ pub fn read_file(opts: &Options, path: &std::path::Path) -> Result<u64, CaptureE
         crate::output::sanitize(&path.display().to_string()),
         linktype_label(linktype)
     );
-    let mut sink = Sink::new(opts, linktype.0, 262_144)?;
+    // Like tcpdump's `-r IN -w OUT`: the output keeps the input's link type and snapshot length.
+    let header = Header {
+        linktype: u16::try_from(linktype.0).unwrap_or(0),
+        snaplen: crate::sys::capture::snapshot_len(&cap).unwrap_or(262_144),
+        ifname: None,
+    };
+    let mut sink = Sink::new(opts, header, None)?;
     let mut n = 0u64;
     loop {
         if opts.count.is_some_and(|c| n >= c) {
@@ -549,10 +585,11 @@ pub fn read_file(opts: &Options, path: &std::path::Path) -> Result<u64, CaptureE
         }
         match cap.next_packet() {
             Ok(p) => {
-                n += 1;
                 if !sink.packet(linktype.0, p.header, p.data)? {
+                    sink.finish_note(true, opts.rotation.files);
                     break;
                 }
+                n += 1;
             }
             Err(pcap::Error::NoMorePackets) => break,
             Err(e) => {

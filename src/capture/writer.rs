@@ -4,10 +4,30 @@
 //! every capture batch, so a file killed at any moment ends on a record boundary. When a write
 //! fails (disk full), the file is cut back to the last whole record and the error says how much
 //! was kept. Rotation follows tcpdump's `-C`/`-W`/`-G` naming (tcpdump.c `MakeFilename`).
+//!
+//! A FIFO, or a pipe on standard output, is written through a non-blocking open file description of
+//! our own, waiting in `poll(2)` with a short timeout: a stop request (Ctrl-C) is noticed while
+//! nobody opens the FIFO or while the reader does not read, instead of after a blocking call that
+//! may never return. A regular file is written with ordinary blocking writes.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Set by the caller to ask a writer blocked on a FIFO or pipe to give up (Ctrl-C, SIGTERM).
+pub type Stop = Option<Arc<AtomicBool>>;
+
+/// How long one wait for a reader or for room in a pipe lasts before the stop flag is looked at.
+const WAIT_STEP: Duration = Duration::from_millis(100);
+
+fn stopped(stop: &Stop) -> bool {
+    stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst))
+}
 
 /// File format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +60,12 @@ pub enum WriteError {
         /// Why.
         source: io::Error,
     },
+    /// The capture was stopped while waiting for a program to open the FIFO for reading.
+    #[error("cannot write {}: the capture was stopped while waiting for a program to open this FIFO for reading", super::shown(path))]
+    NoReader {
+        /// The FIFO.
+        path: PathBuf,
+    },
     /// Writing failed; the file was cut back to its last whole packet.
     #[error("cannot write {} (it was cut back to its last whole packet and is valid: {kept} packets, {bytes} bytes)", super::shown(path))]
     Write {
@@ -55,8 +81,122 @@ pub enum WriteError {
 }
 
 enum Out {
+    /// A regular file (or a device): blocking writes.
     File(File),
+    /// A FIFO or pipe opened non-blocking by us (our own open file description).
+    Pipe(File),
+    /// Standard output as it came, written with blocking writes.
     Stdout(io::Stdout),
+    /// Standard output is a socket: `send(MSG_DONTWAIT)`, the flag of the shared file untouched.
+    Socket(io::Stdout),
+}
+
+impl Out {
+    /// Open `path` for writing like `File::create`, without blocking on a FIFO nobody reads: it is
+    /// opened non-blocking, and retried every [`WAIT_STEP`] until a reader comes or `stop` is set.
+    fn create(path: &Path, stop: &Stop) -> Result<Out, WriteError> {
+        let create = |source| WriteError::Create {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut announced = false;
+        let file = loop {
+            let res = OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path);
+            match res {
+                Ok(f) => break f,
+                // fifo(7): a non-blocking open for writing fails with ENXIO until there is a
+                // reader. (So does opening a socket file: that one is an error.)
+                Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+                    let fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+                    if !fifo {
+                        return Err(create(e));
+                    }
+                    if stopped(stop) {
+                        return Err(WriteError::NoReader {
+                            path: path.to_path_buf(),
+                        });
+                    }
+                    if !announced {
+                        eprintln!(
+                            "waiting for a program to open FIFO {} for reading",
+                            super::shown(path)
+                        );
+                        announced = true;
+                    }
+                    std::thread::sleep(WAIT_STEP / 2);
+                }
+                Err(e) => return Err(create(e)),
+            }
+        };
+        let is_fifo = file.metadata().map_err(create)?.file_type().is_fifo();
+        if is_fifo {
+            return Ok(Out::Pipe(file));
+        }
+        crate::sys::capture::set_blocking(file.as_fd()).map_err(create)?;
+        Ok(Out::File(file))
+    }
+
+    /// Standard output: a pipe is reopened through /proc as a non-blocking file of our own (setting
+    /// O_NONBLOCK on the inherited one would change it for every process sharing it).
+    fn stdout() -> Out {
+        let out = io::stdout();
+        let kind = nix::sys::stat::fstat(std::os::fd::AsRawFd::as_raw_fd(&out.as_fd()))
+            .map(|st| st.st_mode & libc::S_IFMT);
+        match kind {
+            Ok(libc::S_IFIFO) => OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open("/proc/self/fd/1")
+                .map_or(Out::Stdout(out), Out::Pipe),
+            Ok(libc::S_IFSOCK) => Out::Socket(out),
+            _ => Out::Stdout(out),
+        }
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Out::File(f) | Out::Pipe(f) => f.write(buf),
+            Out::Stdout(s) => s.write(buf),
+            Out::Socket(s) => {
+                let flags = nix::sys::socket::MsgFlags::MSG_DONTWAIT
+                    | nix::sys::socket::MsgFlags::MSG_NOSIGNAL;
+                nix::sys::socket::send(std::os::fd::AsRawFd::as_raw_fd(&s.as_fd()), buf, flags)
+                    .map_err(io::Error::from)
+            }
+        }
+    }
+
+    fn fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Out::File(f) | Out::Pipe(f) => f.as_fd(),
+            Out::Stdout(s) | Out::Socket(s) => s.as_fd(),
+        }
+    }
+
+    /// Wait until the descriptor takes more data; `false` when `stop` was set while it did not.
+    fn wait_writable(&self, stop: &Stop) -> io::Result<bool> {
+        loop {
+            let mut fds = [nix::poll::PollFd::new(
+                self.fd(),
+                nix::poll::PollFlags::POLLOUT,
+            )];
+            let ms = u16::try_from(WAIT_STEP.as_millis()).unwrap_or(100);
+            match nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(ms)) {
+                // Ready, or an error/hang-up that the next write reports.
+                Ok(n) if n > 0 => return Ok(true),
+                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                Err(e) => return Err(e.into()),
+            }
+            if stopped(stop) {
+                return Ok(false);
+            }
+        }
+    }
 }
 
 /// One open capture file (or standard output).
@@ -72,21 +212,27 @@ pub struct Writer {
     record_ends: Vec<usize>,
     /// End of the file header in `buf` while it is queued (0 once written).
     header_end: usize,
+    stop: Stop,
+    /// Packets dropped because the reader stopped reading and a stop was requested.
+    abandoned: Option<u64>,
 }
 
 /// Flush when this much is buffered even within a batch.
 const FLUSH_AT: usize = 256 * 1024;
 
 impl Writer {
-    /// Create `path` (or use standard output for `-`) and write the file header.
-    pub fn create(path: &Path, format: FileFormat, header: &Header) -> Result<Writer, WriteError> {
+    /// Create `path` (or use standard output for `-`) and write the file header. Once `stop` is
+    /// set, waiting for a FIFO's reader fails and waiting for room in a pipe gives up.
+    pub fn create(
+        path: &Path,
+        format: FileFormat,
+        header: &Header,
+        stop: Stop,
+    ) -> Result<Writer, WriteError> {
         let out = if path == Path::new("-") {
-            Out::Stdout(io::stdout())
+            Out::stdout()
         } else {
-            Out::File(File::create(path).map_err(|source| WriteError::Create {
-                path: path.to_path_buf(),
-                source,
-            })?)
+            Out::create(path, &stop)?
         };
         let mut w = Writer {
             out,
@@ -97,6 +243,8 @@ impl Writer {
             committed_packets: 0,
             record_ends: Vec::new(),
             header_end: 0,
+            stop,
+            abandoned: None,
         };
         w.file_header(header);
         w.header_end = w.buf.len();
@@ -193,27 +341,42 @@ impl Writer {
         Ok(())
     }
 
-    /// Write what is queued. On failure the file is cut back to the last whole record.
+    /// Write what is queued. On failure the file is cut back to the last whole record. When a stop
+    /// was requested while a pipe's reader does not read, the rest is dropped (see
+    /// [`Writer::abandoned`]) and later packets are discarded.
     pub fn flush(&mut self) -> Result<(), WriteError> {
         if self.buf.is_empty() {
             return Ok(());
         }
+        if let Some(n) = &mut self.abandoned {
+            *n += self.record_ends.len() as u64;
+            self.buf.clear();
+            self.record_ends.clear();
+            return Ok(());
+        }
         let mut written = 0usize;
+        let mut gave_up = false;
         let res = loop {
             if written == self.buf.len() {
                 break match &mut self.out {
-                    Out::File(_) => Ok(()),
                     Out::Stdout(s) => s.flush(),
+                    _ => Ok(()),
                 };
             }
-            let r = match &mut self.out {
-                Out::File(f) => f.write(&self.buf[written..]),
-                Out::Stdout(s) => s.write(&self.buf[written..]),
-            };
-            match r {
+            match self.out.write(&self.buf[written..]) {
                 Ok(0) => break Err(io::Error::from(io::ErrorKind::WriteZero)),
                 Ok(n) => written += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    match self.out.wait_writable(&self.stop) {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            gave_up = true;
+                            break Ok(());
+                        }
+                        Err(e) => break Err(e),
+                    }
+                }
                 Err(e) => break Err(e),
             }
         };
@@ -226,6 +389,9 @@ impl Writer {
         self.header_end = 0;
         self.committed += kept_bytes as u64;
         self.committed_packets += whole as u64;
+        if gave_up {
+            self.abandoned = Some((self.record_ends.len() - whole) as u64);
+        }
         self.buf.clear();
         self.record_ends.clear();
         match res {
@@ -259,6 +425,11 @@ impl Writer {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// After a stop with a reader that did not read: how many packets were not written.
+    pub fn abandoned(&self) -> Option<u64> {
+        self.abandoned
+    }
 }
 
 /// tcpdump's rotation options.
@@ -278,10 +449,12 @@ pub struct Rotating {
     format: FileFormat,
     header: Header,
     rot: Rotation,
+    stop: Stop,
     /// Number of the current file within its interval (tcpdump's `Cflag_count`).
     count: u32,
-    /// Files opened because of `-G` (tcpdump's `Gflag_count`).
-    intervals: u32,
+    /// `-G` rotations so far (tcpdump's `Gflag_count`).
+    rotations: u32,
+    /// Wall-clock second the current `-G` interval started (tcpdump's `Gflag_time`).
     interval_start: i64,
     current: Writer,
 }
@@ -291,7 +464,7 @@ pub struct Rotating {
 pub enum Next {
     /// Keep capturing.
     Continue,
-    /// `-G` with `-W`: the last file is complete.
+    /// `-G` with `-W` (and no `-C`): the last file is complete; the packet was not written.
     Done,
 }
 
@@ -300,31 +473,37 @@ fn digits(n: u32) -> usize {
 }
 
 impl Rotating {
-    /// Open the first file. `start` is the capture's start time (seconds since the epoch).
+    /// Open the first file. `now` is the wall-clock time (seconds since the epoch).
     pub fn create(
         base: &str,
         format: FileFormat,
         header: Header,
         rot: Rotation,
-        start: i64,
+        now: i64,
+        stop: Stop,
     ) -> Result<Rotating, WriteError> {
-        let path = file_name(base, &rot, 0, start);
-        let current = Writer::create(&path, format, &header)?;
+        let path = file_name(base, &rot, 0, now);
+        let current = Writer::create(&path, format, &header, stop.clone())?;
         Ok(Rotating {
             base: base.to_string(),
             format,
             header,
             rot,
+            stop,
             count: 0,
-            intervals: 1,
-            interval_start: start,
+            rotations: 0,
+            interval_start: now,
             current,
         })
     }
 
-    /// Write one packet, rotating first when the rules say so.
+    /// Write one packet, rotating first when the rules say so. `now` is the wall-clock time when
+    /// the packet is handled: like tcpdump, `-G` rotates on the first packet handled `-G` seconds
+    /// or more after the current file was opened (not on packet timestamps, so `-r` of an old
+    /// file and a live capture rotate alike, and a silent interface opens no new file).
     pub fn packet(
         &mut self,
+        now: i64,
         secs: i64,
         usecs: u32,
         data: &[u8],
@@ -332,21 +511,18 @@ impl Rotating {
     ) -> Result<Next, WriteError> {
         if self.base != "-" {
             if let Some(g) = self.rot.every_secs {
-                // Reading an old file (-r): intervals start at its first packet, not at now.
-                if secs < self.interval_start {
-                    self.interval_start = secs;
-                }
-                if secs.saturating_sub(self.interval_start) >= i64::try_from(g).unwrap_or(i64::MAX)
-                {
-                    if let Some(w) = self.rot.files {
-                        if self.intervals >= w {
+                if now.saturating_sub(self.interval_start) >= i64::try_from(g).unwrap_or(i64::MAX) {
+                    self.rotations += 1;
+                    // tcpdump: -W limits the number of -G files only without -C.
+                    if let (None, Some(w)) = (self.rot.max_bytes, self.rot.files) {
+                        if self.rotations >= w {
+                            self.current.flush()?;
                             return Ok(Next::Done);
                         }
                     }
-                    self.intervals += 1;
-                    self.interval_start = secs;
+                    self.interval_start = now;
                     self.count = 0;
-                    self.reopen(secs)?;
+                    self.reopen()?;
                 }
             }
             if let Some(max) = self.rot.max_bytes {
@@ -357,7 +533,7 @@ impl Rotating {
                             self.count = 0;
                         }
                     }
-                    self.reopen(self.interval_start)?;
+                    self.reopen()?;
                 }
             }
         }
@@ -365,10 +541,10 @@ impl Rotating {
         Ok(Next::Continue)
     }
 
-    fn reopen(&mut self, secs: i64) -> Result<(), WriteError> {
+    fn reopen(&mut self) -> Result<(), WriteError> {
         self.current.flush()?;
-        let path = file_name(&self.base, &self.rot, self.count, secs);
-        self.current = Writer::create(&path, self.format, &self.header)?;
+        let path = file_name(&self.base, &self.rot, self.count, self.interval_start);
+        self.current = Writer::create(&path, self.format, &self.header, self.stop.clone())?;
         Ok(())
     }
 
@@ -380,6 +556,16 @@ impl Rotating {
     /// The file being written.
     pub fn path(&self) -> &Path {
         self.current.path()
+    }
+
+    /// After a stop with a reader that did not read: how many packets were not written.
+    pub fn abandoned(&self) -> Option<u64> {
+        self.current.abandoned()
+    }
+
+    /// Whether `-G` is in use (only then does [`Rotating::packet`] need the time).
+    pub fn rotates_on_time(&self) -> bool {
+        self.rot.every_secs.is_some()
     }
 }
 
@@ -419,16 +605,61 @@ mod tests {
             snaplen: 65535,
             ifname: None,
         };
-        let mut w =
-            Rotating::create(base.to_str().unwrap(), FileFormat::Pcap, header, rot, 100).unwrap();
-        for secs in [100, 101, 5_000_000] {
-            assert_eq!(w.packet(secs, 0, &[0; 14], 14).unwrap(), Next::Continue);
+        let mut w = Rotating::create(
+            base.to_str().unwrap(),
+            FileFormat::Pcap,
+            header,
+            rot,
+            100,
+            None,
+        )
+        .unwrap();
+        for now in [100, 101, 5_000_000] {
+            assert_eq!(w.packet(now, 0, 0, &[0; 14], 14).unwrap(), Next::Continue);
         }
         w.flush().unwrap();
-        // One file holding all three packets (a wrapped interval reopened it for each packet).
+        // One file holding all three packets (an overflowing interval would reopen it per packet).
         assert_eq!(w.path(), base);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         assert_eq!(std::fs::metadata(&base).unwrap().len(), 24 + 3 * (16 + 14));
+    }
+
+    #[test]
+    fn g_rotates_on_the_wall_clock_and_w_ends_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("g-%s.pcap");
+        let rot = Rotation {
+            every_secs: Some(10),
+            files: Some(2),
+            ..Rotation::default()
+        };
+        let header = Header {
+            linktype: 1,
+            snaplen: 65535,
+            ifname: None,
+        };
+        let mut w = Rotating::create(
+            base.to_str().unwrap(),
+            FileFormat::Pcap,
+            header,
+            rot,
+            1000,
+            None,
+        )
+        .unwrap();
+        // Packet timestamps far apart (an old file read with -r) do not rotate: the clock does.
+        for ts in [0, 500, 900_000] {
+            assert_eq!(w.packet(1005, ts, 0, &[0; 14], 14).unwrap(), Next::Continue);
+        }
+        assert_eq!(w.path(), dir.path().join("g-1000.pcap"));
+        assert_eq!(w.packet(1010, 0, 0, &[0; 14], 14).unwrap(), Next::Continue);
+        assert_eq!(w.path(), dir.path().join("g-1010.pcap"));
+        // The second rotation reaches -W 2: the packet is not written.
+        assert_eq!(w.packet(1031, 0, 0, &[0; 14], 14).unwrap(), Next::Done);
+        let len = |n: &str| std::fs::metadata(dir.path().join(n)).unwrap().len();
+        assert_eq!(len("g-1000.pcap"), 24 + 3 * (16 + 14));
+        assert_eq!(len("g-1010.pcap"), 24 + 16 + 14);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[test]

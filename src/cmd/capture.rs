@@ -54,11 +54,12 @@ pub struct CaptureArgs {
     /// KiB, MiB, GiB): FILE, FILE1, FILE2...
     #[arg(short = 'C', value_name = "SIZE", requires = "write", value_parser = parse_size)]
     pub file_size: Option<u64>,
-    /// With -C: keep a ring of N files (FILE0..FILEN-1); with -G: stop after N files.
+    /// With -C: keep a ring of N files (FILE0..FILEN-1); with -G alone: stop after N files.
     #[arg(short = 'W', value_name = "N", requires = "write",
           value_parser = clap::value_parser!(u32).range(1..))]
     pub file_count: Option<u32>,
-    /// Start a new file every SECS seconds; FILE may contain strftime(3) conversions.
+    /// Start a new file on the first packet SECS seconds or more (wall clock) after the current
+    /// one was opened, as tcpdump does; FILE may contain strftime(3) conversions.
     #[arg(short = 'G', value_name = "SECS", requires = "write",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub rotate_secs: Option<u64>,

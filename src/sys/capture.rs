@@ -1,5 +1,5 @@
-//! Time helpers for packet capture: the local UTC offset (tcpdump prints local time) and
-//! strftime(3) for `-G` file names.
+//! System helpers for packet capture: the local UTC offset (tcpdump prints local time),
+//! strftime(3) for `-G` file names, clearing O_NONBLOCK, and libpcap's snapshot length.
 
 use std::ffi::CString;
 
@@ -36,4 +36,29 @@ pub fn strftime_local(format: &str, secs: i64) -> Option<String> {
     }
     buf.truncate(n);
     String::from_utf8(buf).ok()
+}
+
+/// Clear `O_NONBLOCK` on a file we opened non-blocking (so that a FIFO's open did not wait).
+pub fn set_blocking(fd: std::os::fd::BorrowedFd<'_>) -> std::io::Result<()> {
+    use nix::fcntl::{fcntl, FcntlArg, OFlag};
+    let flags = fcntl(std::os::fd::AsRawFd::as_raw_fd(&fd), FcntlArg::F_GETFL)?;
+    let flags = OFlag::from_bits_truncate(flags) & !OFlag::O_NONBLOCK;
+    fcntl(
+        std::os::fd::AsRawFd::as_raw_fd(&fd),
+        FcntlArg::F_SETFL(flags),
+    )?;
+    Ok(())
+}
+
+extern "C" {
+    // libpcap (linked statically by the pcap crate, which does not wrap this call).
+    fn pcap_snapshot(p: *mut libc::c_void) -> libc::c_int;
+}
+
+/// The snapshot length of an open capture: for a file (`-r`), the one its header records.
+pub fn snapshot_len<T: pcap::State + ?Sized>(cap: &pcap::Capture<T>) -> Option<u32> {
+    // SAFETY: `as_ptr` is the live `pcap_t` that `cap` owns for the duration of the borrow;
+    // pcap_snapshot only reads a field of it.
+    let n = unsafe { pcap_snapshot(cap.as_ptr().cast()) };
+    u32::try_from(n).ok().filter(|&n| n > 0)
 }
