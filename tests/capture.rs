@@ -722,6 +722,31 @@ fn lines_match_tcpdump_for_dns_and_neighbour_discovery() {
     }
 }
 
+/// Thousands of mutated DNS messages (bytes changed, cut short, inserted: bad pointers, label
+/// types, counts, lengths) in a pcap written by tests/capture_dns_fuzz.py: toolbox prints each
+/// exactly as tcpdump does, at every verbosity, and never panics.
+#[test]
+fn dns_lines_match_tcpdump_on_mutated_messages() {
+    let dir = tmpdir();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/capture_dns_fuzz.py");
+    for seed in ["1", "2"] {
+        let file = dir.path().join(format!("fuzz-{seed}.pcap"));
+        let f = file.to_str().expect("utf-8");
+        let o = run_bounded(
+            60,
+            "python3",
+            &[script.to_str().expect("utf-8"), seed, "2000", f],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        for flags in [&[][..], &["-v"], &["-vv"], &["-vvv"]] {
+            let want = raw_r(false, &file, flags);
+            let packets = want.lines().filter(|l| !l.starts_with(' ')).count();
+            assert_eq!(packets, 2000, "tcpdump packets");
+            similar_asserts::assert_eq!(want, raw_r(true, &file, flags), "seed {seed} {flags:?}");
+        }
+    }
+}
+
 /// One Ethernet/IPv4/UDP packet (127.0.0.1:40000 -> 127.0.0.1:9999, "hello") in text2pcap's
 /// hexdump format.
 const UDP_HEXDUMP: &str = "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\

@@ -58,17 +58,18 @@ mdns = [
     (msg(0, 0, [q("printer.local", 12, 0x8001)]),
      msg(0, 0x8400, [], [rr(name("printer.local"), 1, bytes([169, 254, 1, 2]), c=0x8001, ttl=120)])),
 ]
-fam, addr = (socket.AF_INET6, "::1") if sys.argv[1:] == ["6"] else (socket.AF_INET, "127.0.0.1")
-server = socket.socket(fam, socket.SOCK_DGRAM)
-server.bind((addr, 53))
-client = socket.socket(fam, socket.SOCK_DGRAM)
-client.bind((addr, 40053))
-mserver = socket.socket(fam, socket.SOCK_DGRAM)
-mserver.bind((addr, 5353))
-for (query, answer), port in [(p, 53) for p in pairs] + [(p, 5353) for p in mdns]:
-    server = mserver if port == 5353 else server
-    client.sendto(query, (addr, port))
-    _, peer = server.recvfrom(2048)
-    server.sendto(answer, peer)
-    client.recvfrom(2048)
-    time.sleep(0.02)  # let the capturing tcpdumps keep up
+if __name__ == "__main__":
+    fam, addr = (socket.AF_INET6, "::1") if sys.argv[1:] == ["6"] else (socket.AF_INET, "127.0.0.1")
+    server = socket.socket(fam, socket.SOCK_DGRAM)
+    server.bind((addr, 53))
+    client = socket.socket(fam, socket.SOCK_DGRAM)
+    client.bind((addr, 40053))
+    mserver = socket.socket(fam, socket.SOCK_DGRAM)
+    mserver.bind((addr, 5353))
+    for (query, answer), port in [(p, 53) for p in pairs] + [(p, 5353) for p in mdns]:
+        server = mserver if port == 5353 else server
+        client.sendto(query, (addr, port))
+        _, peer = server.recvfrom(2048)
+        server.sendto(answer, peer)
+        client.recvfrom(2048)
+        time.sleep(0.02)  # let the capturing tcpdumps keep up

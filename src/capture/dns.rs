@@ -236,11 +236,16 @@ impl Dns<'_, '_> {
         let i = self.byte(at)?;
         match i & 0xc0 {
             0x40 => {
-                // Bit-string labels (RFC 2673, historic) are not printed.
                 if i & 0x3f != 1 {
                     let _ = write!(self.out, "<ELT {}>", i & 0x3f);
+                    return None;
                 }
-                None
+                // A bit-string label (RFC 2673): its length byte and the bits.
+                let bits = match self.byte(at + 1)? {
+                    0 => 256,
+                    b => usize::from(b),
+                };
+                Some(bits.div_ceil(8) + 1)
             }
             0x80 => {
                 self.out.push_str("<BAD LABEL TYPE>");
@@ -250,6 +255,32 @@ impl Dns<'_, '_> {
         }
     }
 
+    /// print-domain.c `blabel_print`: a bit-string label as `\[xHEX/BITS]` (tcpdump reads up to
+    /// (bits + 3) / 4 bytes; so does this).
+    fn bit_label(&mut self, at: usize) -> Option<()> {
+        let bits = match self.byte(at)? {
+            0 => 256,
+            b => usize::from(b),
+        };
+        let lim = at + 1 + (bits + 3) / 4;
+        self.out.push_str("\\[x");
+        let (mut bp, mut b) = (at + 1, bits);
+        while bp < lim && b > 7 {
+            let _ = write!(self.out, "{:02x}", self.byte(bp)?);
+            b -= 8;
+            bp += 1;
+        }
+        if b > 4 {
+            let tc = u32::from(self.byte(bp)?);
+            let _ = write!(self.out, "{:02x}", tc & (0xff << (8 - b)));
+        } else if b > 0 {
+            let tc = u32::from(self.byte(bp)?);
+            let _ = write!(self.out, "{:1x}", (tc >> 4) & 0x0f & (0x0f << (4 - b)));
+        }
+        let _ = write!(self.out, "/{bits}]");
+        Some(())
+    }
+
     /// print-domain.c `fqdn_print`: print the name at `at`; the offset after it in place.
     fn name(&mut self, mut at: usize) -> Option<usize> {
         let mut l = self.label_len(at)?;
@@ -257,16 +288,17 @@ impl Dns<'_, '_> {
         let mut i = self.byte(at)?;
         at += 1;
         let mut compressed = false;
-        let mut rp = at + l;
+        // Where the name ends in place: unknown yet when it starts with a pointer.
+        let mut rp = (i & 0xc0 != 0xc0).then_some(at + l);
         if i == 0 {
             self.out.push('.');
-            return Some(rp);
+            return rp;
         }
         let mut chars = 0usize;
         while i != 0 && at < self.p.len() {
             if i & 0xc0 == 0xc0 {
                 if !compressed {
-                    rp = at + 1;
+                    rp = Some(at + 1);
                     compressed = true;
                 }
                 let offset = (usize::from(i) << 8 | usize::from(self.byte(at)?)) & 0x3fff;
@@ -282,12 +314,17 @@ impl Dns<'_, '_> {
                 at += 1;
                 continue;
             }
-            if chars + l <= MAXCDNAME {
-                self.printn(at, l)?;
-            } else if chars < MAXCDNAME {
-                self.printn(at, MAXCDNAME - chars)?;
+            if i & 0xc0 == 0x40 {
+                // Bit labels do not count towards the name length (as in tcpdump).
+                self.bit_label(at)?;
+            } else {
+                if chars + l <= MAXCDNAME {
+                    self.printn(at, l)?;
+                } else if chars < MAXCDNAME {
+                    self.printn(at, MAXCDNAME - chars)?;
+                }
+                chars += l;
             }
-            chars += l;
             at += l;
             if chars <= MAXCDNAME {
                 self.out.push('.');
@@ -297,13 +334,13 @@ impl Dns<'_, '_> {
             l = self.label_len(at)?;
             at += 1;
             if !compressed {
-                rp += l + 1;
+                rp = rp.map(|r| r + l + 1);
             }
         }
         if chars > MAXCDNAME {
             self.out.push_str("<DOMAIN NAME TOO LONG>");
         }
-        Some(rp)
+        rp
     }
 
     /// print-domain.c `ns_qprint`: ` TYPE? name.`; the offset after the question.
@@ -423,7 +460,60 @@ impl Dns<'_, '_> {
             }
             28 => {
                 let a: [u8; 16] = self.p.get(cp..cp + 16)?.try_into().ok()?;
-                let _ = write!(self.out, " {}", Ipv6Addr::from(a));
+                let _ = write!(self.out, " {}", ipv6(Ipv6Addr::from(a)));
+            }
+            38 => {
+                // A6 (RFC 2874): prefix length, address suffix, prefix name.
+                let pbit = self.byte(cp)?;
+                let pbyte = usize::from(pbit & !7) / 8;
+                if pbit > 128 {
+                    let _ = write!(self.out, " {pbit}(bad plen)");
+                } else {
+                    if pbit < 128 {
+                        let mut a = [0u8; 16];
+                        a[pbyte..].copy_from_slice(self.p.get(cp + 1..cp + 1 + 16 - pbyte)?);
+                        let _ = write!(self.out, " {pbit} {}", ipv6(Ipv6Addr::from(a)));
+                    }
+                    if pbit > 0 {
+                        self.out.push(' ');
+                        self.name(cp + 1 + 16 - pbyte)?;
+                    }
+                }
+            }
+            256 => {
+                // URI (RFC 7553): priority, weight, target.
+                self.p.get(cp..cp + len)?;
+                let _ = write!(
+                    self.out,
+                    " {} {} ",
+                    be16(self.p, cp)?,
+                    be16(self.p, cp + 2)?
+                );
+                match len.checked_sub(4) {
+                    Some(n) => self.printn(cp + 4, n)?,
+                    None => {
+                        // tcpdump prints to the end of the capture, then gives up.
+                        let rest = self.p.len().saturating_sub(cp + 4);
+                        self.printn(cp + 4, rest)?;
+                        return None;
+                    }
+                }
+            }
+            104 => {
+                self.p.get(cp..cp + len)?;
+                self.printn(cp, len)?;
+            }
+            250 if self.verbose > 0 => {
+                self.out.push(' ');
+                let mut c = self.name(cp)? + 6;
+                let _ = write!(self.out, " fudge={}", be16(self.p, c)?);
+                c += 2;
+                let maclen = be16(self.p, c)?;
+                let _ = write!(self.out, " maclen={maclen}");
+                c += 2 + usize::from(maclen);
+                let _ = write!(self.out, " origid={}", be16(self.p, c)?);
+                let _ = write!(self.out, " error={}", be16(self.p, c + 2)?);
+                let _ = write!(self.out, " otherlen={}", be16(self.p, c + 4)?);
             }
             41 => {
                 let _ = write!(self.out, " UDPsize={class}");
@@ -683,6 +773,18 @@ impl Dns<'_, '_> {
     }
 }
 
+/// An IPv6 address as tcpdump's `addrtostr6` writes it: like Rust's (RFC 5952), except that an
+/// address whose first six groups alone are zero keeps the IPv4-compatible form `::a.b.c.d`.
+pub(crate) fn ipv6(a: Ipv6Addr) -> String {
+    let s = a.segments();
+    if s[..6].iter().all(|&g| g == 0) && s[6] != 0 {
+        let o = a.octets();
+        format!("::{}", Ipv4Addr::new(o[12], o[13], o[14], o[15]))
+    } else {
+        a.to_string()
+    }
+}
+
 /// The EDNS client subnet option (RFC 7871) as `addr/source/scope`; `None` when invalid.
 fn ecs(d: &[u8]) -> Option<String> {
     let family = be16(d, 0)?;
@@ -706,7 +808,7 @@ fn ecs(d: &[u8]) -> Option<String> {
     let shown = if family == 1 {
         Ipv4Addr::new(padded[0], padded[1], padded[2], padded[3]).to_string()
     } else {
-        Ipv6Addr::from(padded).to_string()
+        ipv6(Ipv6Addr::from(padded))
     };
     Some(format!("{shown}/{src}/{scope}"))
 }
@@ -804,6 +906,15 @@ mod tests {
             let out = print(&p, p.len() as u32, v, false);
             prop_assert!(out.chars().all(|c| (' '..='~').contains(&c)), "{out:?}");
         }
+    }
+
+    #[test]
+    fn ipv6_keeps_tcpdumps_ipv4_compatible_form() {
+        let v6 = |s: &str| ipv6(s.parse().unwrap_or(Ipv6Addr::UNSPECIFIED));
+        assert_eq!(v6("::c000:201"), "::192.0.2.1");
+        assert_eq!(v6("::1"), "::1");
+        assert_eq!(v6("::ffff:192.0.2.1"), "::ffff:192.0.2.1");
+        assert_eq!(v6("2001:db8::1"), "2001:db8::1");
     }
 
     #[test]

@@ -483,7 +483,7 @@ fn neighbour_discovery(out: &mut String, kind: u8, nd: &Nd, len: u32, verbose: u
                 return false;
             };
             let what = if kind == 135 { "who has" } else { "tgt is" };
-            let _ = write!(out, ", {what} {target}");
+            let _ = write!(out, ", {what} {}", super::dns::ipv6(target));
             24
         }
         _ => 8,
