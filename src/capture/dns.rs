@@ -262,7 +262,7 @@ impl Dns<'_, '_> {
             0 => 256,
             b => usize::from(b),
         };
-        let lim = at + 1 + (bits + 3) / 4;
+        let lim = at + 1 + bits.div_ceil(4);
         self.out.push_str("\\[x");
         let (mut bp, mut b) = (at + 1, bits);
         while bp < lim && b > 7 {
