@@ -280,6 +280,8 @@ pub enum Transport {
         /// ICMPv6 neighbour discovery (router solicitation, neighbour solicitation and
         /// advertisement).
         nd: Option<Nd>,
+        /// The captured message of an ICMPv6 type tcpdump does not name (it dumps the bytes).
+        unknown: Option<Vec<u8>>,
         /// ICMP message length.
         len: u32,
     },
@@ -770,6 +772,8 @@ fn icmp(
         cksum,
         quoted,
         nd,
+        unknown: (v6 && !matches!(kind, 1..=4 | 128..=147 | 155 | 200 | 201))
+            .then(|| slice.to_vec()),
     }
 }
 

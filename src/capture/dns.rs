@@ -16,23 +16,31 @@ const MAXCDNAME: usize = 255;
 /// The text tcpdump prints for DNS message `p` (the captured part of a UDP payload of `length`
 /// bytes), at verbosity `verbose`; `mdns` for port 5353.
 pub fn print(p: &[u8], length: u32, verbose: u8, mdns: bool) -> String {
+    print_and_cut(p, length, verbose, mdns).0
+}
+
+/// [`print`], and whether tcpdump's printer gave up on a field read past the captured bytes (a
+/// longjmp in print-domain.c, after which tcpdump dumps `-X` bytes from the link header on).
+pub fn print_and_cut(p: &[u8], length: u32, verbose: u8, mdns: bool) -> (String, bool) {
     let mut out = String::with_capacity(80);
     let mut d = Dns {
         p,
         out: &mut out,
         verbose,
         mdns,
+        gave_up: false,
     };
     if length < 12 {
         let _ = write!(d.out, "domain [length {length} < 12] (invalid)");
-        return out;
+        return (out, false);
     }
     if d.message().is_none() {
         d.out.push_str(" [|domain]");
     } else {
         let _ = write!(d.out, " ({length})");
     }
-    out
+    let gave_up = d.gave_up;
+    (out, gave_up)
 }
 
 struct Dns<'a, 'o> {
@@ -40,6 +48,7 @@ struct Dns<'a, 'o> {
     out: &'o mut String,
     verbose: u8,
     mdns: bool,
+    gave_up: bool,
 }
 
 fn be16(p: &[u8], at: usize) -> Option<u16> {
@@ -263,6 +272,8 @@ impl Dns<'_, '_> {
             b => usize::from(b),
         };
         let lim = at + 1 + bits.div_ceil(4);
+        // Reads of the bits are unchecked in tcpdump: running out of bytes gives up.
+        self.gave_up = true;
         self.out.push_str("\\[x");
         let (mut bp, mut b) = (at + 1, bits);
         while bp < lim && b > 7 {
@@ -278,6 +289,7 @@ impl Dns<'_, '_> {
             let _ = write!(self.out, "{:1x}", (tc >> 4) & 0x0f & (0x0f << (4 - b)));
         }
         let _ = write!(self.out, "/{bits}]");
+        self.gave_up = false;
         Some(())
     }
 
@@ -464,14 +476,18 @@ impl Dns<'_, '_> {
             }
             38 => {
                 // A6 (RFC 2874): prefix length, address suffix, prefix name.
+                self.gave_up = true;
                 let pbit = self.byte(cp)?;
+                self.gave_up = false;
                 let pbyte = usize::from(pbit & !7) / 8;
                 if pbit > 128 {
                     let _ = write!(self.out, " {pbit}(bad plen)");
                 } else {
                     if pbit < 128 {
                         let mut a = [0u8; 16];
+                        self.gave_up = true;
                         a[pbyte..].copy_from_slice(self.p.get(cp + 1..cp + 1 + 16 - pbyte)?);
+                        self.gave_up = false;
                         let _ = write!(self.out, " {pbit} {}", ipv6(Ipv6Addr::from(a)));
                     }
                     if pbit > 0 {
@@ -771,6 +787,22 @@ impl Dns<'_, '_> {
         }
         rcode
     }
+}
+
+/// A domain name at `at` in `p` as tcpdump's `fqdn_print` prints it (pointers relative to the
+/// start of `p`), and the offset after it; `None` when it does not parse (the text so far is
+/// still returned, as tcpdump prints it).
+pub(crate) fn fqdn(p: &[u8], at: usize) -> (String, Option<usize>) {
+    let mut out = String::new();
+    let mut d = Dns {
+        p,
+        out: &mut out,
+        verbose: 0,
+        mdns: false,
+        gave_up: false,
+    };
+    let next = d.name(at);
+    (out, next)
 }
 
 /// An IPv6 address as tcpdump's `addrtostr6` writes it: like Rust's (RFC 5952), except that an

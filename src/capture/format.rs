@@ -53,6 +53,19 @@ pub struct Formatter {
     ifnames: HashMap<u32, String>,
     /// Offset of local time from UTC, seconds (tcpdump prints local time).
     utc_offset: i64,
+    /// The current packet ran out of captured bytes where tcpdump's printer gives up with a
+    /// longjmp; its `-x`/`-X`/`-A` dump then starts at the link header (print.c).
+    gave_up: bool,
+}
+
+/// How a cut-short message ended in tcpdump's printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// A length check failed: `[|proto]` and the line ends.
+    Trunc,
+    /// A field read failed (`GET_` macros longjmp): the same, and the dump includes the link
+    /// header.
+    GaveUp,
 }
 
 /// Bound on remembered TCP conversations, so a long capture cannot grow memory without limit.
@@ -73,6 +86,7 @@ impl Formatter {
             seqs: HashMap::new(),
             ifnames,
             utc_offset: crate::sys::capture::utc_offset(),
+            gave_up: false,
         }
     }
 
@@ -84,6 +98,7 @@ impl Formatter {
     /// One line (without newline) for packet `s` captured at `secs`.`usecs`.
     pub fn line(&mut self, secs: i64, usecs: u32, s: &Summary) -> String {
         let mut out = String::with_capacity(160);
+        self.gave_up = false;
         let day = secs.saturating_add(self.utc_offset).rem_euclid(86400);
         let _ = write!(
             out,
@@ -102,7 +117,7 @@ impl Formatter {
     /// was decoded from.
     pub fn packet(&mut self, secs: i64, usecs: u32, s: &Summary, data: &[u8]) -> String {
         let mut out = self.line(secs, usecs, s);
-        let from = if self.style.dump_link {
+        let from = if self.style.dump_link || self.gave_up {
             0
         } else {
             // tcpdump prints nothing when nothing follows the link header.
@@ -270,7 +285,9 @@ impl Formatter {
                 match dns {
                     Some(d) => {
                         let mdns = *sport != 53 && *dport != 53;
-                        out.push_str(&super::dns::print(d, *payload_len, v, mdns));
+                        let (text, gave_up) = super::dns::print_and_cut(d, *payload_len, v, mdns);
+                        out.push_str(&text);
+                        self.gave_up |= gave_up;
                     }
                     None => {
                         let _ = write!(out, "UDP, length {payload_len}");
@@ -287,6 +304,7 @@ impl Formatter {
                 cksum,
                 quoted,
                 nd,
+                unknown,
             } => {
                 let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
                 let verbose = self.style.verbose > 0;
@@ -314,6 +332,14 @@ impl Formatter {
                             proto_name(*proto)
                         );
                     }
+                    (true, None) if !in_icmp6_table(*kind) => {
+                        // print-icmp6.c's default case: the length, then (up to -v) the bytes.
+                        let _ = write!(out, "ICMP6, unknown icmp6 type ({kind}), length {len}");
+                        if let (Some(raw), true) = (unknown, self.style.verbose <= 1) {
+                            hex(out, "\n\t", raw);
+                        }
+                        return;
+                    }
                     (true, None) => {
                         let _ = write!(out, "ICMP6, {name}");
                         // print-icmp6.c: with -v, neighbour discovery puts the length here.
@@ -321,9 +347,12 @@ impl Formatter {
                             let _ = write!(out, ", length {len}");
                         }
                         if let Some(nd) = nd {
-                            if !neighbour_discovery(out, *kind, nd, *len, self.style.verbose) {
+                            if let Err(cut) =
+                                neighbour_discovery(out, *kind, nd, *len, self.style.verbose)
+                            {
                                 // print-icmp6.c: a cut-short message ends the line.
                                 out.push_str(" [|icmp6]");
+                                self.gave_up |= cut == Cut::GaveUp;
                                 return;
                             }
                         }
@@ -475,12 +504,18 @@ impl Formatter {
 }
 
 /// print-icmp6.c: the target of a neighbour solicitation or advertisement and, with `-v`, the
-/// flags and options of all three messages. `false` when the message was cut short.
-fn neighbour_discovery(out: &mut String, kind: u8, nd: &Nd, len: u32, verbose: u8) -> bool {
+/// flags and options of all three messages; how it was cut short, when it was.
+fn neighbour_discovery(
+    out: &mut String,
+    kind: u8,
+    nd: &Nd,
+    len: u32,
+    verbose: u8,
+) -> Result<(), Cut> {
     let fixed = match kind {
         135 | 136 => {
             let Some(target) = nd.target else {
-                return false;
+                return Err(Cut::GaveUp);
             };
             let what = if kind == 135 { "who has" } else { "tgt is" };
             let _ = write!(out, ", {what} {}", super::dns::ipv6(target));
@@ -489,7 +524,7 @@ fn neighbour_discovery(out: &mut String, kind: u8, nd: &Nd, len: u32, verbose: u
         _ => 8,
     };
     if verbose == 0 {
-        return true;
+        return Ok(());
     }
     if kind == 136 {
         let names: Vec<&str> = [
@@ -514,21 +549,21 @@ fn neighbour_discovery(out: &mut String, kind: u8, nd: &Nd, len: u32, verbose: u
     nd_options(out, &nd.options, i64::from(len) - fixed, verbose)
 }
 
-/// print-icmp6.c `icmp6_opt_print` for the link-address options (others as hex); `false` when
-/// an option is cut short or has length 0.
-fn nd_options(out: &mut String, opts: &[u8], mut resid: i64, verbose: u8) -> bool {
+/// print-icmp6.c `icmp6_opt_print`: each option's header and body (unknown ones as hex); how
+/// the options were cut short, when they were (length 0, or past the captured bytes).
+fn nd_options(out: &mut String, opts: &[u8], mut resid: i64, verbose: u8) -> Result<(), Cut> {
     let mut at = 0usize;
     while at < opts.len() {
         let Some(&olen) = opts.get(at + 1) else {
-            return false;
+            return Err(Cut::Trunc);
         };
         if resid <= 0 {
-            return true;
+            return Ok(());
         }
         let otype = opts[at];
         let bytes = usize::from(olen) * 8;
         if olen == 0 || at + bytes > opts.len() {
-            return false;
+            return Err(Cut::Trunc);
         }
         let name = match otype {
             1 => "source link-address",
@@ -548,15 +583,11 @@ fn nd_options(out: &mut String, opts: &[u8], mut resid: i64, verbose: u8) -> boo
             "\n\t  {name} option ({otype}), length {bytes} ({olen}): "
         );
         let data = &opts[at + 2..at + bytes];
-        match otype {
-            1 | 2 => out.push_str(&mac(data)),
-            _ => {
-                // Unknown options: tcpdump's hex lines, and nothing after them without -vv.
-                if verbose <= 1 {
-                    hex(out, "\n\t  ", data);
-                    return true;
-                }
-            }
+        nd_option(out, opts, at, otype, olen)?;
+        if !matches!(otype, 1..=5 | 7 | 8 | 24 | 25 | 31) && verbose <= 1 {
+            // Unknown options: tcpdump's hex lines, and nothing after them without -vv.
+            hex(out, "\n\t  ", data);
+            return Ok(());
         }
         if verbose > 1 {
             hex(out, "\n\t    ", data);
@@ -564,7 +595,128 @@ fn nd_options(out: &mut String, opts: &[u8], mut resid: i64, verbose: u8) -> boo
         at += bytes;
         resid -= bytes as i64;
     }
-    true
+    Ok(())
+}
+
+/// The body of one neighbour discovery option at `op` in `opts` (print-icmp6.c
+/// `icmp6_opt_print`); an error when what it reads was not captured. Like tcpdump, an option
+/// whose length is too short for its fields reads on into the next one.
+fn nd_option(out: &mut String, opts: &[u8], op: usize, otype: u8, olen: u8) -> Result<(), Cut> {
+    // A DNSSL name that does not parse is a checked truncation; any other short read gives up.
+    let mut name_cut = false;
+    let read = nd_option_fields(out, opts, op, otype, olen, &mut name_cut);
+    match (read, name_cut) {
+        (None, _) => Err(Cut::GaveUp),
+        (_, true) => Err(Cut::Trunc),
+        _ => Ok(()),
+    }
+}
+
+fn nd_option_fields(
+    out: &mut String,
+    opts: &[u8],
+    op: usize,
+    otype: u8,
+    olen: u8,
+    name_cut: &mut bool,
+) -> Option<()> {
+    let r16 = |at: usize| Some(u16::from_be_bytes([*opts.get(at)?, *opts.get(at + 1)?]));
+    let r32 = |at: usize| Some(u32::from_be_bytes(opts.get(at..at + 4)?.try_into().ok()?));
+    let r6 = |at: usize| {
+        <[u8; 16]>::try_from(opts.get(at..at + 16)?)
+            .ok()
+            .map(|a| super::dns::ipv6(std::net::Ipv6Addr::from(a)))
+    };
+    let lifetime = |v: u32| {
+        if v == u32::MAX {
+            "infinity".to_string()
+        } else {
+            format!("{v}s")
+        }
+    };
+    let rtpref = |v: u8| ["medium", "high", "rsv", "low"][usize::from((v & 0x18) >> 3)];
+    let bytes = usize::from(olen) * 8;
+    match otype {
+        1 | 2 => out.push_str(&mac(&opts[op + 2..op + bytes])),
+        3 => {
+            let prefix = r6(op + 16)?;
+            let (plen, pflags) = (*opts.get(op + 2)?, *opts.get(op + 3)?);
+            let names: Vec<&str> = [(0x80u8, "onlink"), (0x40, "auto"), (0x20, "router")]
+                .iter()
+                .filter(|(bit, _)| pflags & bit != 0)
+                .map(|(_, n)| *n)
+                .collect();
+            let valid = lifetime(r32(op + 4)?);
+            let _ = write!(
+                out,
+                "{prefix}/{plen}{}, Flags [{}], valid time {valid}",
+                if olen != 4 { "badlen" } else { "" },
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            );
+            let _ = write!(out, ", pref. time {}", lifetime(r32(op + 8)?));
+        }
+        4 => hex(out, "\n\t    ", opts.get(..bytes).unwrap_or(opts)),
+        5 => {
+            let mtu = r32(op + 4)?;
+            let bad = if olen != 1 { "bad option length" } else { "" };
+            let _ = write!(out, " {mtu}{bad}");
+        }
+        25 => {
+            let _ = write!(out, " lifetime {}s,", r32(op + 4)?);
+            for i in 0..(usize::from(olen) - 1) / 2 {
+                let _ = write!(out, " addr: {}", r6(op + 8 + 16 * i)?);
+            }
+        }
+        31 => {
+            let _ = write!(out, " lifetime {}s, domain(s):", r32(op + 4)?);
+            let mut dom = op + 8;
+            while dom < op + bytes && *opts.get(dom)? != 0 {
+                out.push(' ');
+                let (name, next) = super::dns::fqdn(opts, dom);
+                out.push_str(&name);
+                let Some(next) = next else {
+                    *name_cut = true;
+                    return Some(());
+                };
+                dom = next;
+            }
+        }
+        7 => {
+            let _ = write!(out, " {}ms", r32(op + 4)?);
+        }
+        8 => {
+            let _ = write!(
+                out,
+                " preference {}, lifetime {}",
+                r16(op + 4)?,
+                r16(op + 6)?
+            );
+        }
+        24 => {
+            let life = r32(op + 4)?;
+            let mut a = [0u8; 16];
+            match olen {
+                1 => {}
+                2 => a[..8].copy_from_slice(opts.get(op + 8..op + 16)?),
+                3 => a.copy_from_slice(opts.get(op + 8..op + 24)?),
+                _ => return None,
+            }
+            let _ = write!(
+                out,
+                " {}/{}, pref={}, lifetime={}",
+                super::dns::ipv6(std::net::Ipv6Addr::from(a)),
+                opts.get(op + 2)?,
+                rtpref(*opts.get(op + 3)?),
+                lifetime(life)
+            );
+        }
+        _ => {}
+    }
+    Some(())
 }
 
 /// tcpdump's `-v` IP header: print-ip.c and print-ip6.c.
@@ -786,6 +938,11 @@ fn proto_name(p: u8) -> String {
         132 => "sctp".into(),
         other => format!("ip-proto-{other}"),
     }
+}
+
+/// Whether tcpdump 4.99 names ICMPv6 type `kind` (print-icmp6.c `icmp6_type_values`).
+fn in_icmp6_table(kind: u8) -> bool {
+    matches!(kind, 1..=4 | 128..=147 | 155 | 200 | 201)
 }
 
 fn icmp_known(v6: bool, kind: u8) -> bool {
