@@ -11,8 +11,9 @@ def opt(t, data):
     n = (len(data) + 2 + 7) // 8
     return bytes([t, n]) + data + bytes(n * 8 - 2 - len(data))
 for n in range(int(sys.argv[3])):
-    kind = rnd.choice([133, 135, 136, 128, 129])
+    kind = rnd.choice([133, 134, 135, 136, 128, 129])
     if kind == 133: body = bytes(4)
+    elif kind == 134: body = bytes([64, rnd.choice([0, 0xc0, 0x18, 0x2a, rnd.randrange(256)])]) + struct.pack(">HII", 1800, rnd.choice([0, 30000]), rnd.choice([0, 1000, 0xffffffff]))
     elif kind in (135, 136): body = (struct.pack(">I", rnd.choice([0, 0x60000000, 0xe0000000, rnd.getrandbits(32)])) if kind == 136 else bytes(4)) + tgt
     else: body = struct.pack(">HH", rnd.randrange(65536), rnd.randrange(65536)) + bytes(rnd.randrange(20))
     opts = b""

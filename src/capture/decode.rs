@@ -277,8 +277,8 @@ pub enum Transport {
         cksum: Option<(u16, u16)>,
         /// The packet an ICMPv4 error quotes.
         quoted: Option<Box<Summary>>,
-        /// ICMPv6 neighbour discovery (router solicitation, neighbour solicitation and
-        /// advertisement).
+        /// ICMPv6 neighbour discovery (router solicitation and advertisement, neighbour
+        /// solicitation and advertisement).
         nd: Option<Nd>,
         /// The captured message of an ICMPv6 type tcpdump does not name (it dumps the bytes).
         unknown: Option<Vec<u8>>,
@@ -300,6 +300,9 @@ pub struct Nd {
     pub target: Option<Ipv6Addr>,
     /// Neighbour advertisement flags word (router, solicited, override).
     pub flags: u32,
+    /// A router advertisement's fields after the checksum (hop limit, flags, router lifetime,
+    /// reachable time, retransmission timer), when captured.
+    pub router: Option<[u8; 12]>,
     /// The captured option bytes after the fixed part.
     pub options: Vec<u8>,
 }
@@ -750,6 +753,7 @@ fn icmp(
     // RFC 4861 section 4: the fixed part before the options.
     let nd_fixed = match (v6, kind) {
         (true, 133) => Some(8),
+        (true, 134) => Some(16),
         (true, 135 | 136) => Some(24),
         _ => None,
     };
@@ -760,6 +764,10 @@ fn icmp(
             .and_then(|t| <[u8; 16]>::try_from(t).ok())
             .map(Ipv6Addr::from),
         flags: be32(slice, 4).unwrap_or(0),
+        router: slice
+            .get(4..16)
+            .filter(|_| fixed == 16)
+            .and_then(|r| <[u8; 12]>::try_from(r).ok()),
         options: slice.get(fixed..).unwrap_or_default().to_vec(),
     });
     Transport::Icmp {

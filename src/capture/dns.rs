@@ -791,8 +791,8 @@ impl Dns<'_, '_> {
 
 /// A domain name at `at` in `p` as tcpdump's `fqdn_print` prints it (pointers relative to the
 /// start of `p`), and the offset after it; `None` when it does not parse (the text so far is
-/// still returned, as tcpdump prints it).
-pub(crate) fn fqdn(p: &[u8], at: usize) -> (String, Option<usize>) {
+/// still returned, as tcpdump prints it), with whether tcpdump gave up on a short read there.
+pub(crate) fn fqdn(p: &[u8], at: usize) -> (String, Option<usize>, bool) {
     let mut out = String::new();
     let mut d = Dns {
         p,
@@ -802,7 +802,8 @@ pub(crate) fn fqdn(p: &[u8], at: usize) -> (String, Option<usize>) {
         gave_up: false,
     };
     let next = d.name(at);
-    (out, next)
+    let gave_up = d.gave_up;
+    (out, next, gave_up)
 }
 
 /// An IPv6 address as tcpdump's `addrtostr6` writes it: like Rust's (RFC 5952), except that an

@@ -504,7 +504,7 @@ impl Formatter {
 }
 
 /// print-icmp6.c: the target of a neighbour solicitation or advertisement and, with `-v`, the
-/// flags and options of all three messages; how it was cut short, when it was.
+/// fields and options of these and of router solicitations and advertisements; how it was cut short, when it was.
 fn neighbour_discovery(
     out: &mut String,
     kind: u8,
@@ -521,10 +521,41 @@ fn neighbour_discovery(
             let _ = write!(out, ", {what} {}", super::dns::ipv6(target));
             24
         }
+        134 => 16,
         _ => 8,
     };
     if verbose == 0 {
         return Ok(());
+    }
+    if kind == 134 {
+        let Some(r) = nd.router else {
+            return Err(Cut::GaveUp);
+        };
+        let flags: Vec<&str> = [
+            (0x80u8, "managed"),
+            (0x40, "other stateful"),
+            (0x20, "home agent"),
+            (0x02, "ipv6 only"),
+        ]
+        .iter()
+        .filter(|(bit, _)| r[1] & bit != 0)
+        .map(|(_, n)| *n)
+        .collect();
+        let _ = write!(
+            out,
+            "\n\thop limit {}, Flags [{}], pref {}, router lifetime {}s, reachable time {}ms, \
+             retrans timer {}ms",
+            r[0],
+            if flags.is_empty() {
+                "none".to_string()
+            } else {
+                flags.join(", ")
+            },
+            ["medium", "high", "rsv", "low"][usize::from((r[1] & 0x18) >> 3)],
+            u16::from_be_bytes([r[2], r[3]]),
+            u32::from_be_bytes([r[4], r[5], r[6], r[7]]),
+            u32::from_be_bytes([r[8], r[9], r[10], r[11]]),
+        );
     }
     if kind == 136 {
         let names: Vec<&str> = [
@@ -676,9 +707,12 @@ fn nd_option_fields(
             let mut dom = op + 8;
             while dom < op + bytes && *opts.get(dom)? != 0 {
                 out.push(' ');
-                let (name, next) = super::dns::fqdn(opts, dom);
+                let (name, next, gave_up) = super::dns::fqdn(opts, dom);
                 out.push_str(&name);
                 let Some(next) = next else {
+                    if gave_up {
+                        return None;
+                    }
                     *name_cut = true;
                     return Some(());
                 };
