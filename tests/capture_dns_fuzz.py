@@ -3,6 +3,7 @@
 # Usage: capture_dns_fuzz.py SEED COUNT OUT.pcap
 import os, random, struct, sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import capture_dns as d
 
