@@ -433,7 +433,65 @@ fn toolbox_r(file: &Path, flags: &[&str]) -> Vec<String> {
     stdout(&o).lines().map(comparable).collect()
 }
 
-/// Plain, `-e`, `-v` and `-vv -e` lines (IP headers, checksums, the packet an ICMP error quotes).
+/// Raw `-r` output of `tool` (tcpdump -nn or toolbox capture) with `flags`.
+fn raw_r(toolbox: bool, file: &Path, flags: &[&str]) -> String {
+    let f = file.to_str().expect("utf-8");
+    let o = if toolbox {
+        run_bounded(60, bin(), &[&["capture", "-r", f][..], flags].concat())
+    } else {
+        run_bounded(60, "tcpdump", &[&["-nn", "-r", f][..], flags].concat())
+    };
+    assert!(o.status.success(), "-r {flags:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// What follows each packet's line in `out`, whose packet lines are `heads` (the output of the
+/// same tool without a dump flag): the dump of each packet.
+fn dumps(out: &str, heads: &[&str]) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut at = 0;
+    for (i, head) in heads.iter().enumerate() {
+        assert!(
+            out[at..].starts_with(head),
+            "packet {i} should start with {head:?} at {:?}",
+            &out[at..out.len().min(at + 200)]
+        );
+        let from = at + head.len();
+        let end = match heads.get(i + 1) {
+            Some(next) => out[from..]
+                .find(&format!("\n{next}"))
+                .map(|n| from + n + 1)
+                .unwrap_or_else(|| panic!("packet {} line {next:?} not found", i + 1)),
+            None => out.len(),
+        };
+        blocks.push(out[from..end].to_string());
+        at = end;
+    }
+    blocks
+}
+
+/// The `-x`, `-xx`, `-X`, `-XX`, `-A` and `-AA` dumps of every packet, byte for byte (the packet
+/// lines above them are compared by [`compare_with_tcpdump`]).
+fn compare_dumps_with_tcpdump(file: &Path) {
+    let want_plain = raw_r(false, file, &[]);
+    let got_plain = raw_r(true, file, &[]);
+    let want_heads: Vec<&str> = want_plain.lines().collect();
+    let got_heads: Vec<&str> = got_plain.lines().collect();
+    assert_eq!(want_heads.len(), got_heads.len(), "packet count");
+    for flag in ["-x", "-xx", "-X", "-XX", "-A", "-AA"] {
+        let want = dumps(&raw_r(false, file, &[flag]), &want_heads);
+        let got = dumps(&raw_r(true, file, &[flag]), &got_heads);
+        assert!(
+            want.iter().any(|d| d.len() > 2),
+            "tcpdump {flag} dumped nothing for {}",
+            file.display()
+        );
+        similar_asserts::assert_eq!(want.join("|"), got.join("|"), "flag {flag}");
+    }
+}
+
+/// Plain, `-e`, `-v` and `-vv -e` lines (IP headers, checksums, the packet an ICMP error quotes),
+/// then the payload dumps.
 fn compare_with_tcpdump(file: &Path) {
     let sets: [&[&str]; 4] = [&[], &["-e"], &["-v"], &["-vv", "-e"]];
     for flags in sets {
@@ -446,6 +504,7 @@ fn compare_with_tcpdump(file: &Path) {
         );
         similar_asserts::assert_eq!(want.join("\n"), got.join("\n"), "flags {flags:?}");
     }
+    compare_dumps_with_tcpdump(file);
 }
 
 #[test]
@@ -539,6 +598,178 @@ fn lines_match_tcpdump_for_icmp_udp_and_ipv6() {
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     for f in ["sll2.pcap", "sll1.pcap", "ether.pcap"] {
         compare_with_tcpdump(&dir.path().join(f));
+    }
+}
+
+/// Crafted DNS queries and answers (A, AAAA, CNAME, MX, TXT, PTR, SRV, SOA, EDNS, NXDomain and
+/// malformed ones) sent over loopback by a python3 client and "server".
+const DNS_SCRIPT: &str = include_str!("capture_dns.py");
+
+/// Start `tcpdump -U --immediate-mode -w FILE` in network namespace `ns`; returns its pid (the
+/// script ends it with SIGINT) as a shell fragment.
+fn tcpdump_in(ns: &str, args: &str, file: &Path, err: &Path) -> String {
+    format!(
+        "ip netns exec {ns} tcpdump -U --immediate-mode {args} -w {} 2>{} & pids=\"$pids $!\"; ",
+        file.display(),
+        err.display()
+    )
+}
+
+/// Lines for DNS answers (port 53, over IPv4 and IPv6) and for ICMPv6 neighbour discovery (DAD
+/// and address-resolution neighbour solicitations, advertisements, router solicitations, echo)
+/// between two network namespaces of our own, as Ethernet and Linux cooked v2 captures written
+/// by tcpdump; `-vvv` too for DNS (TTLs).
+#[test]
+#[serial]
+fn lines_match_tcpdump_for_dns_and_neighbour_discovery() {
+    require_pod!();
+    let a = Netns::add("toolbox-cdA-");
+    let b = Netns::add("toolbox-cdB-");
+    let (a, b) = (&a.0, &b.0);
+    let dir = tmpdir();
+    let d = dir.path();
+    let script_path = d.join("dns.py");
+    std::fs::write(&script_path, DNS_SCRIPT).expect("write dns.py");
+    let setup = [
+        format!("ip -n {a} link set lo up"),
+        format!("ip -n {a} link add va type veth peer name vb netns {b}"),
+        format!("ip -n {a} addr add fd00::1/64 dev va"),
+        format!("ip -n {b} addr add fd00::2/64 dev vb"),
+        format!("ip -n {b} link set vb up"),
+    ];
+    for cmd in &setup {
+        let args: Vec<&str> = cmd.split(' ').collect();
+        let o = run_bounded(20, args[0], &args[1..]);
+        assert!(o.status.success(), "{cmd}: {}", stderr(&o));
+    }
+    let icmp6 = "'ip6[6] == 58'";
+    let mut script = String::from("pids=; ");
+    script += &tcpdump_in(
+        b,
+        &format!("-i vb {icmp6}"),
+        &d.join("nd-ether.pcap"),
+        &d.join("e1"),
+    );
+    script += &tcpdump_in(
+        b,
+        &format!("-i any {icmp6}"),
+        &d.join("nd-sll2.pcap"),
+        &d.join("e2"),
+    );
+    script += &tcpdump_in(
+        a,
+        "-i lo udp port 53 or udp port 5353",
+        &d.join("dns-ether.pcap"),
+        &d.join("e3"),
+    );
+    script += &tcpdump_in(
+        a,
+        "-i any udp port 53 or udp port 5353",
+        &d.join("dns-sll2.pcap"),
+        &d.join("e4"),
+    );
+    let dd = d.display();
+    script += &format!(
+        "for e in e1 e2 e3 e4; do \
+           for i in $(seq 50); do grep -q listening {dd}/$e && break; sleep 0.1; done; done; \
+         ip -n {a} link set va up; \
+         for i in $(seq 100); do \
+           tcpdump -nn -r {dd}/nd-ether.pcap 2>/dev/null | grep -q 'router solicitation' \
+             && [ -z \"$(ip -n {a} -6 addr show dev va tentative)\" ] && break; \
+           sleep 0.1; done; \
+         ip netns exec {a} ping -6 -c 2 -i 0.2 fd00::2 >/dev/null; \
+         ip netns exec {a} python3 {sp} && ip netns exec {a} python3 {sp} 6; st=$?; \
+         sleep 0.5; kill -INT $pids; wait; exit $st",
+        sp = script_path.display()
+    );
+    let o = run_bounded(90, "bash", &["-c", &script]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // The workload must have produced what this test is about (judged by tcpdump).
+    let nd = raw_r(false, &d.join("nd-ether.pcap"), &[]);
+    for what in [
+        "ICMP6, neighbor solicitation, who has fd00::2",
+        "ICMP6, neighbor advertisement, tgt is fd00::2",
+        "ICMP6, router solicitation",
+        "ICMP6, echo request",
+        "ICMP6, echo reply",
+    ] {
+        assert!(nd.contains(what), "no {what:?} in tcpdump's lines:\n{nd}");
+    }
+    let dns = raw_r(false, &d.join("dns-ether.pcap"), &[]);
+    for what in [
+        " 1/0/0 A 10.0.0.1 (",
+        "AAAA 2001:db8::1",
+        "NXDomain",
+        "[|domain]",
+    ] {
+        assert!(dns.contains(what), "no {what:?} in tcpdump's lines:\n{dns}");
+    }
+    for f in [
+        "nd-ether.pcap",
+        "nd-sll2.pcap",
+        "dns-ether.pcap",
+        "dns-sll2.pcap",
+    ] {
+        compare_with_tcpdump(&d.join(f));
+    }
+    for f in ["dns-ether.pcap", "dns-sll2.pcap"] {
+        let file = d.join(f);
+        similar_asserts::assert_eq!(
+            raw_r(false, &file, &["-vvv"]),
+            raw_r(true, &file, &["-vvv"]),
+            "-vvv {f}"
+        );
+    }
+}
+
+/// Thousands of mutated DNS messages (bytes changed, cut short, inserted: bad pointers, label
+/// types, counts, lengths) in a pcap written by tests/capture_dns_fuzz.py: toolbox prints each
+/// exactly as tcpdump does, at every verbosity, and never panics.
+#[test]
+fn dns_lines_match_tcpdump_on_mutated_messages() {
+    let dir = tmpdir();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/capture_dns_fuzz.py");
+    for seed in ["1", "2"] {
+        let file = dir.path().join(format!("fuzz-{seed}.pcap"));
+        let f = file.to_str().expect("utf-8");
+        let o = run_bounded(
+            60,
+            "python3",
+            &[script.to_str().expect("utf-8"), seed, "2000", f],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        for flags in [&[][..], &["-v"], &["-vv"], &["-vvv"], &["-vv", "-X"]] {
+            let want = raw_r(false, &file, flags);
+            let packets = want.lines().filter(|l| !l.starts_with([' ', '\t'])).count();
+            assert_eq!(packets, 2000, "tcpdump packets");
+            similar_asserts::assert_eq!(want, raw_r(true, &file, flags), "seed {seed} {flags:?}");
+        }
+    }
+}
+
+/// Thousands of ICMPv6 neighbour discovery and echo messages with random flags and options
+/// (link-address, nonce, prefix, MTU, RDNSS, DNSSL, unknown), bytes changed and cut short, in a
+/// pcap written by tests/capture_nd_fuzz.py: toolbox prints each exactly as tcpdump does, also
+/// the options with `-v`/`-vv` and the dumps of messages tcpdump gives up on.
+#[test]
+fn icmp6_lines_match_tcpdump_on_mutated_neighbour_discovery() {
+    let dir = tmpdir();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/capture_nd_fuzz.py");
+    for seed in ["1", "2"] {
+        let file = dir.path().join(format!("nd-{seed}.pcap"));
+        let f = file.to_str().expect("utf-8");
+        let o = run_bounded(
+            60,
+            "python3",
+            &[script.to_str().expect("utf-8"), seed, f, "2000"],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        for flags in [&[][..], &["-v"], &["-vv"], &["-X"], &["-v", "-X"]] {
+            let want = raw_r(false, &file, flags);
+            let packets = want.lines().filter(|l| !l.starts_with([' ', '\t'])).count();
+            assert_eq!(packets, 2000, "tcpdump packets");
+            similar_asserts::assert_eq!(want, raw_r(true, &file, flags), "seed {seed} {flags:?}");
+        }
     }
 }
 
@@ -756,7 +987,8 @@ fn live_lines_match_tcpdump_live() {
     let mut err = BufReader::new(td.stderr.take().expect("stderr"));
     let mut line = String::new();
     while err.read_line(&mut line).expect("read") > 0 && !line.contains("listening on") {}
-    let mut args = vec!["-i", "any", "-c", "20"];
+    // With -X: the live hex and ASCII dumps are compared too.
+    let mut args = vec!["-i", "any", "-c", "20", "-X"];
     args.extend_from_slice(&filter);
     let mut dc = DebugCapture::start(&pod, dir.path(), &args);
     let started = Instant::now();
@@ -771,11 +1003,14 @@ fn live_lines_match_tcpdump_live() {
     assert!(o.status.success(), "{}", stderr(&o));
     let strip = |l: &str| comparable(l.split_once(' ').map_or(l, |(_, rest)| rest));
     let want: Vec<String> = {
-        let o = run_bounded(60, "tcpdump", &["-nn", "-r", file.to_str().expect("utf-8")]);
+        let f = file.to_str().expect("utf-8");
+        let o = run_bounded(60, "tcpdump", &["-nn", "-X", "-r", f]);
         stdout(&o).lines().map(strip).collect()
     };
     let got: Vec<String> = stdout(&o).lines().map(strip).collect();
-    assert_eq!(want.len(), 20, "tcpdump lines: {want:#?}");
+    // A dump line, once its offset is stripped, starts with the space before the hex.
+    let packets = want.iter().filter(|l| !l.starts_with(" ")).count();
+    assert_eq!(packets, 20, "tcpdump lines: {want:#?}");
     similar_asserts::assert_eq!(
         want.join("\n"),
         got.join("\n"),

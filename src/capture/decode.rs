@@ -254,8 +254,8 @@ pub enum Transport {
         dport: u16,
         /// Payload length per the UDP header.
         payload_len: u32,
-        /// What the payload looks like (DNS query), when cheap to say.
-        hint: Option<String>,
+        /// The captured DNS message, for port 53 or 5353 (printed by [`super::dns::print`]).
+        dns: Option<Vec<u8>>,
         /// Checksum as sent and as it should be, when the whole datagram was captured and
         /// checksums were asked for.
         cksum: Option<(u16, u16)>,
@@ -277,6 +277,11 @@ pub enum Transport {
         cksum: Option<(u16, u16)>,
         /// The packet an ICMPv4 error quotes.
         quoted: Option<Box<Summary>>,
+        /// ICMPv6 neighbour discovery (router solicitation and advertisement, neighbour
+        /// solicitation and advertisement).
+        nd: Option<Nd>,
+        /// The captured message of an ICMPv6 type tcpdump does not name (it dumps the bytes).
+        unknown: Option<Vec<u8>>,
         /// ICMP message length.
         len: u32,
     },
@@ -286,6 +291,20 @@ pub enum Transport {
     Malformed(String),
     /// No transport layer.
     None,
+}
+
+/// The part of an ICMPv6 neighbour discovery message toolbox prints (RFC 4861).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Nd {
+    /// Target address of a neighbour solicitation or advertisement (`None`: not captured).
+    pub target: Option<Ipv6Addr>,
+    /// Neighbour advertisement flags word (router, solicited, override).
+    pub flags: u32,
+    /// A router advertisement's fields after the checksum (hop limit, flags, router lifetime,
+    /// reachable time, retransmission timer), when captured.
+    pub router: Option<[u8; 12]>,
+    /// The captured option bytes after the fixed part.
+    pub options: Vec<u8>,
 }
 
 /// Everything toolbox prints about one packet.
@@ -592,11 +611,10 @@ fn transport(
         Some(TransportSlice::Udp(u)) => {
             let payload_len = u32::from(u.length()).saturating_sub(8);
             let (sport, dport) = (u.source_port(), u.destination_port());
-            let hint = if sport == 53 || dport == 53 || sport == 5353 || dport == 5353 {
-                dns_hint(u.payload())
-            } else {
-                None
-            };
+            let dns = [53, 5353]
+                .iter()
+                .any(|p| sport == *p || dport == *p)
+                .then(|| u.payload().to_vec());
             let sent = be16(u.slice(), 6).unwrap_or(0);
             let cksum =
                 whole(u.slice().len()).then(|| (sent, transport_checksum(ip, 17, u.slice(), 6)));
@@ -604,7 +622,7 @@ fn transport(
                 sport,
                 dport,
                 payload_len,
-                hint,
+                dns,
                 cksum,
             }
         }
@@ -732,6 +750,26 @@ fn icmp(
     } else {
         None
     };
+    // RFC 4861 section 4: the fixed part before the options.
+    let nd_fixed = match (v6, kind) {
+        (true, 133) => Some(8),
+        (true, 134) => Some(16),
+        (true, 135 | 136) => Some(24),
+        _ => None,
+    };
+    let nd = nd_fixed.map(|fixed| Nd {
+        target: slice
+            .get(8..24)
+            .filter(|_| fixed == 24)
+            .and_then(|t| <[u8; 16]>::try_from(t).ok())
+            .map(Ipv6Addr::from),
+        flags: be32(slice, 4).unwrap_or(0),
+        router: slice
+            .get(4..16)
+            .filter(|_| fixed == 16)
+            .and_then(|r| <[u8; 12]>::try_from(r).ok()),
+        options: slice.get(fixed..).unwrap_or_default().to_vec(),
+    });
     Transport::Icmp {
         v6,
         kind,
@@ -741,6 +779,9 @@ fn icmp(
         len: ip.payload_len,
         cksum,
         quoted,
+        nd,
+        unknown: (v6 && !matches!(kind, 1..=4 | 128..=147 | 155 | 200 | 201))
+            .then(|| slice.to_vec()),
     }
 }
 
@@ -840,67 +881,6 @@ fn http_hint(payload: &[u8]) -> Option<String> {
     Some(String::from_utf8_lossy(&payload[..end]).into_owned())
 }
 
-/// `id[+] TYPE? name.` for a DNS query, or `id N/N/N` for a response. Bounded, never panics.
-fn dns_hint(p: &[u8]) -> Option<String> {
-    let id = be16(p, 0)?;
-    let flags = be16(p, 2)?;
-    let qdcount = be16(p, 4)?;
-    let is_response = flags & 0x8000 != 0;
-    let (name, qtype) = if qdcount >= 1 {
-        let (name, end) = dns_name(p, 12)?;
-        (Some(name), be16(p, end))
-    } else {
-        (None, None)
-    };
-    let type_name = |t: u16| match t {
-        1 => "A".to_string(),
-        2 => "NS".into(),
-        5 => "CNAME".into(),
-        6 => "SOA".into(),
-        12 => "PTR".into(),
-        15 => "MX".into(),
-        16 => "TXT".into(),
-        28 => "AAAA".into(),
-        33 => "SRV".into(),
-        65 => "HTTPS".into(),
-        other => format!("Type{other}"),
-    };
-    if is_response {
-        let an = be16(p, 6)?;
-        let ns = be16(p, 8)?;
-        let ar = be16(p, 10)?;
-        Some(format!("{id} {an}/{ns}/{ar}"))
-    } else {
-        let rd = if flags & 0x0100 != 0 { "+" } else { "" };
-        match (name, qtype) {
-            (Some(n), Some(t)) => Some(format!("{id}{rd} {}? {n}", type_name(t))),
-            _ => Some(format!("{id}{rd}")),
-        }
-    }
-}
-
-/// Read an uncompressed question name at `at`; returns it with a trailing dot and the offset after.
-fn dns_name(p: &[u8], mut at: usize) -> Option<(String, usize)> {
-    let mut name = String::new();
-    for _ in 0..128 {
-        let len = usize::from(*p.get(at)?);
-        if len == 0 {
-            if name.is_empty() {
-                name.push('.');
-            }
-            return Some((name, at + 1));
-        }
-        if len & 0xc0 != 0 {
-            return None;
-        }
-        let label = p.get(at + 1..at + 1 + len)?;
-        name.push_str(&String::from_utf8_lossy(label));
-        name.push('.');
-        at += 1 + len;
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -966,7 +946,8 @@ mod tests {
                                          proto in proptest::sample::select(vec![1u8, 6, 17, 58, 44, 0]),
                                          mut body in proptest::collection::vec(any::<u8>(), 0..120),
                                          wire in any::<u32>(),
-                                         e in any::<bool>()) {
+                                         e in any::<bool>(),
+                                         special in proptest::sample::select(vec![0u8, 53, 133, 135, 136])) {
             if !body.is_empty() {
                 body[0] = if v6 { 0x60 } else { 0x45 };
             }
@@ -974,19 +955,22 @@ mod tests {
             if body.len() > proto_at {
                 body[proto_at] = proto;
             }
+            // Steer some cases into the DNS and neighbour discovery printers.
+            let l4 = if v6 { 40 } else { 20 };
+            match special {
+                53 if proto == 17 && body.len() > l4 + 3 => {
+                    body[l4 + 2] = 0;
+                    body[l4 + 3] = 53;
+                }
+                133 | 135 | 136 if proto == 58 && body.len() > l4 => body[l4] = special,
+                _ => {}
+            }
             let data = [prefix(lt, v6), body].concat();
             let s = decode(lt, &data, wire);
-            let style = crate::capture::format::Style { link: e, verbose: if e { 2 } else { 0 }, absolute_seq: false };
+            let style = crate::capture::format::Style { link: e, verbose: if e { 2 } else { 0 }, dump: crate::capture::format::Dump::HexAscii, dump_link: !e, ..Default::default() };
             let mut f = crate::capture::format::Formatter::new(style);
-            let _ = f.line(i64::MIN, u32::MAX, &s);
+            let _ = f.packet(i64::MIN, u32::MAX, &s, &data);
             let _ = f.line(i64::MAX, 0, &s);
         }
-    }
-
-    #[test]
-    fn dns_query_name() {
-        let mut q = vec![0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
-        q.extend_from_slice(b"\x07example\x03com\x00\x00\x01\x00\x01");
-        assert_eq!(dns_hint(&q).as_deref(), Some("4660+ A? example.com."));
     }
 }

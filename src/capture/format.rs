@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::net::IpAddr;
 
-use super::decode::{tcp_flags, IpInfo, Link, Net, Summary, TcpInfo, TcpOpt, Transport};
+use super::decode::{tcp_flags, IpInfo, Link, Nd, Net, Summary, TcpInfo, TcpOpt, Transport};
 use crate::output::sanitize;
 
 /// How much to print.
@@ -22,6 +22,24 @@ pub struct Style {
     pub verbose: u8,
     /// `-S`: absolute TCP sequence numbers.
     pub absolute_seq: bool,
+    /// `-x`, `-X`, `-A`: the packet's bytes after its line.
+    pub dump: Dump,
+    /// `-xx`, `-XX`, `-AA`: the dump starts at the link header, not after it.
+    pub dump_link: bool,
+}
+
+/// The raw bytes tcpdump prints after each line (print.c `pretty_print_packet`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dump {
+    /// Nothing.
+    #[default]
+    None,
+    /// `-x`: hex.
+    Hex,
+    /// `-X`: hex and ASCII.
+    HexAscii,
+    /// `-A`: ASCII.
+    Ascii,
 }
 
 /// Key of one TCP conversation, in tcpdump's collating order (one entry for both directions).
@@ -35,6 +53,19 @@ pub struct Formatter {
     ifnames: HashMap<u32, String>,
     /// Offset of local time from UTC, seconds (tcpdump prints local time).
     utc_offset: i64,
+    /// The current packet ran out of captured bytes where tcpdump's printer gives up with a
+    /// longjmp; its `-x`/`-X`/`-A` dump then starts at the link header (print.c).
+    gave_up: bool,
+}
+
+/// How a cut-short message ended in tcpdump's printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// A length check failed: `[|proto]` and the line ends.
+    Trunc,
+    /// A field read failed (`GET_` macros longjmp): the same, and the dump includes the link
+    /// header.
+    GaveUp,
 }
 
 /// Bound on remembered TCP conversations, so a long capture cannot grow memory without limit.
@@ -55,6 +86,7 @@ impl Formatter {
             seqs: HashMap::new(),
             ifnames,
             utc_offset: crate::sys::capture::utc_offset(),
+            gave_up: false,
         }
     }
 
@@ -66,6 +98,7 @@ impl Formatter {
     /// One line (without newline) for packet `s` captured at `secs`.`usecs`.
     pub fn line(&mut self, secs: i64, usecs: u32, s: &Summary) -> String {
         let mut out = String::with_capacity(160);
+        self.gave_up = false;
         let day = secs.saturating_add(self.utc_offset).rem_euclid(86400);
         let _ = write!(
             out,
@@ -77,6 +110,28 @@ impl Formatter {
         );
         self.link(&mut out, s);
         self.net(&mut out, s);
+        out
+    }
+
+    /// [`Formatter::line`] followed by the `-x`/`-X`/`-A` dump of `data`, the captured bytes `s`
+    /// was decoded from.
+    pub fn packet(&mut self, secs: i64, usecs: u32, s: &Summary, data: &[u8]) -> String {
+        let mut out = self.line(secs, usecs, s);
+        let from = if self.style.dump_link || self.gave_up {
+            0
+        } else {
+            // tcpdump prints nothing when nothing follows the link header.
+            link_len(s) as usize
+        };
+        let Some(bytes) = data.get(from..).filter(|b| !b.is_empty()) else {
+            return out;
+        };
+        match self.style.dump {
+            Dump::None => {}
+            Dump::Hex => hex(&mut out, "\n\t", bytes),
+            Dump::HexAscii => hex_ascii(&mut out, bytes),
+            Dump::Ascii => ascii(&mut out, bytes),
+        }
         out
     }
 
@@ -210,7 +265,7 @@ impl Formatter {
                 sport,
                 dport,
                 payload_len,
-                hint,
+                dns,
                 cksum,
             } => {
                 let _ = write!(out, "{}.{sport} > {}.{dport}: ", ip.src, ip.dst);
@@ -227,9 +282,12 @@ impl Formatter {
                         }
                     }
                 }
-                match hint {
-                    Some(h) => {
-                        let _ = write!(out, "{} ({payload_len})", sanitize(h));
+                match dns {
+                    Some(d) => {
+                        let mdns = *sport != 53 && *dport != 53;
+                        let (text, gave_up) = super::dns::print_and_cut(d, *payload_len, v, mdns);
+                        out.push_str(&text);
+                        self.gave_up |= gave_up;
                     }
                     None => {
                         let _ = write!(out, "UDP, length {payload_len}");
@@ -245,6 +303,8 @@ impl Formatter {
                 len,
                 cksum,
                 quoted,
+                nd,
+                unknown,
             } => {
                 let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
                 let verbose = self.style.verbose > 0;
@@ -272,11 +332,29 @@ impl Formatter {
                             proto_name(*proto)
                         );
                     }
+                    (true, None) if !in_icmp6_table(*kind) => {
+                        // print-icmp6.c's default case: the length, then (up to -v) the bytes.
+                        let _ = write!(out, "ICMP6, unknown icmp6 type ({kind}), length {len}");
+                        if let (Some(raw), true) = (unknown, self.style.verbose <= 1) {
+                            hex(out, "\n\t", raw);
+                        }
+                        return;
+                    }
                     (true, None) => {
                         let _ = write!(out, "ICMP6, {name}");
                         // print-icmp6.c: with -v, neighbour discovery puts the length here.
                         if verbose && (133..=137).contains(kind) {
                             let _ = write!(out, ", length {len}");
+                        }
+                        if let Some(nd) = nd {
+                            if let Err(cut) =
+                                neighbour_discovery(out, *kind, nd, *len, self.style.verbose)
+                            {
+                                // print-icmp6.c: a cut-short message ends the line.
+                                out.push_str(" [|icmp6]");
+                                self.gave_up |= cut == Cut::GaveUp;
+                                return;
+                            }
                         }
                     }
                     (false, None) => {
@@ -425,6 +503,256 @@ impl Formatter {
     }
 }
 
+/// print-icmp6.c: the target of a neighbour solicitation or advertisement and, with `-v`, the
+/// fields and options of these and of router solicitations and advertisements; how it was cut short, when it was.
+fn neighbour_discovery(
+    out: &mut String,
+    kind: u8,
+    nd: &Nd,
+    len: u32,
+    verbose: u8,
+) -> Result<(), Cut> {
+    let fixed = match kind {
+        135 | 136 => {
+            let Some(target) = nd.target else {
+                return Err(Cut::GaveUp);
+            };
+            let what = if kind == 135 { "who has" } else { "tgt is" };
+            let _ = write!(out, ", {what} {}", super::dns::ipv6(target));
+            24
+        }
+        134 => 16,
+        _ => 8,
+    };
+    if verbose == 0 {
+        return Ok(());
+    }
+    if kind == 134 {
+        let Some(r) = nd.router else {
+            return Err(Cut::GaveUp);
+        };
+        let flags: Vec<&str> = [
+            (0x80u8, "managed"),
+            (0x40, "other stateful"),
+            (0x20, "home agent"),
+            (0x02, "ipv6 only"),
+        ]
+        .iter()
+        .filter(|(bit, _)| r[1] & bit != 0)
+        .map(|(_, n)| *n)
+        .collect();
+        let _ = write!(
+            out,
+            "\n\thop limit {}, Flags [{}], pref {}, router lifetime {}s, reachable time {}ms, \
+             retrans timer {}ms",
+            r[0],
+            if flags.is_empty() {
+                "none".to_string()
+            } else {
+                flags.join(", ")
+            },
+            ["medium", "high", "rsv", "low"][usize::from((r[1] & 0x18) >> 3)],
+            u16::from_be_bytes([r[2], r[3]]),
+            u32::from_be_bytes([r[4], r[5], r[6], r[7]]),
+            u32::from_be_bytes([r[8], r[9], r[10], r[11]]),
+        );
+    }
+    if kind == 136 {
+        let names: Vec<&str> = [
+            (0x8000_0000u32, "router"),
+            (0x4000_0000, "solicited"),
+            (0x2000_0000, "override"),
+        ]
+        .iter()
+        .filter(|(bit, _)| nd.flags & bit != 0)
+        .map(|(_, n)| *n)
+        .collect();
+        let _ = write!(
+            out,
+            ", Flags [{}]",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        );
+    }
+    nd_options(out, &nd.options, i64::from(len) - fixed, verbose)
+}
+
+/// print-icmp6.c `icmp6_opt_print`: each option's header and body (unknown ones as hex); how
+/// the options were cut short, when they were (length 0, or past the captured bytes).
+fn nd_options(out: &mut String, opts: &[u8], mut resid: i64, verbose: u8) -> Result<(), Cut> {
+    let mut at = 0usize;
+    while at < opts.len() {
+        let Some(&olen) = opts.get(at + 1) else {
+            return Err(Cut::Trunc);
+        };
+        if resid <= 0 {
+            return Ok(());
+        }
+        let otype = opts[at];
+        let bytes = usize::from(olen) * 8;
+        if olen == 0 || at + bytes > opts.len() {
+            return Err(Cut::Trunc);
+        }
+        let name = match otype {
+            1 => "source link-address",
+            2 => "destination link-address",
+            3 => "prefix info",
+            4 => "redirected header",
+            5 => "mtu",
+            25 => "rdnss",
+            31 => "dnssl",
+            7 => "advertisement interval",
+            8 => "homeagent information",
+            24 => "route info",
+            _ => "unknown",
+        };
+        let _ = write!(
+            out,
+            "\n\t  {name} option ({otype}), length {bytes} ({olen}): "
+        );
+        let data = &opts[at + 2..at + bytes];
+        nd_option(out, opts, at, otype, olen)?;
+        if !matches!(otype, 1..=5 | 7 | 8 | 24 | 25 | 31) && verbose <= 1 {
+            // Unknown options: tcpdump's hex lines, and nothing after them without -vv.
+            hex(out, "\n\t  ", data);
+            return Ok(());
+        }
+        if verbose > 1 {
+            hex(out, "\n\t    ", data);
+        }
+        at += bytes;
+        resid -= bytes as i64;
+    }
+    Ok(())
+}
+
+/// The body of one neighbour discovery option at `op` in `opts` (print-icmp6.c
+/// `icmp6_opt_print`); an error when what it reads was not captured. Like tcpdump, an option
+/// whose length is too short for its fields reads on into the next one.
+fn nd_option(out: &mut String, opts: &[u8], op: usize, otype: u8, olen: u8) -> Result<(), Cut> {
+    // A DNSSL name that does not parse is a checked truncation; any other short read gives up.
+    let mut name_cut = false;
+    let read = nd_option_fields(out, opts, op, otype, olen, &mut name_cut);
+    match (read, name_cut) {
+        (None, _) => Err(Cut::GaveUp),
+        (_, true) => Err(Cut::Trunc),
+        _ => Ok(()),
+    }
+}
+
+fn nd_option_fields(
+    out: &mut String,
+    opts: &[u8],
+    op: usize,
+    otype: u8,
+    olen: u8,
+    name_cut: &mut bool,
+) -> Option<()> {
+    let r16 = |at: usize| Some(u16::from_be_bytes([*opts.get(at)?, *opts.get(at + 1)?]));
+    let r32 = |at: usize| Some(u32::from_be_bytes(opts.get(at..at + 4)?.try_into().ok()?));
+    let r6 = |at: usize| {
+        <[u8; 16]>::try_from(opts.get(at..at + 16)?)
+            .ok()
+            .map(|a| super::dns::ipv6(std::net::Ipv6Addr::from(a)))
+    };
+    let lifetime = |v: u32| {
+        if v == u32::MAX {
+            "infinity".to_string()
+        } else {
+            format!("{v}s")
+        }
+    };
+    let rtpref = |v: u8| ["medium", "high", "rsv", "low"][usize::from((v & 0x18) >> 3)];
+    let bytes = usize::from(olen) * 8;
+    match otype {
+        1 | 2 => out.push_str(&mac(&opts[op + 2..op + bytes])),
+        3 => {
+            let prefix = r6(op + 16)?;
+            let (plen, pflags) = (*opts.get(op + 2)?, *opts.get(op + 3)?);
+            let names: Vec<&str> = [(0x80u8, "onlink"), (0x40, "auto"), (0x20, "router")]
+                .iter()
+                .filter(|(bit, _)| pflags & bit != 0)
+                .map(|(_, n)| *n)
+                .collect();
+            let valid = lifetime(r32(op + 4)?);
+            let _ = write!(
+                out,
+                "{prefix}/{plen}{}, Flags [{}], valid time {valid}",
+                if olen != 4 { "badlen" } else { "" },
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            );
+            let _ = write!(out, ", pref. time {}", lifetime(r32(op + 8)?));
+        }
+        4 => hex(out, "\n\t    ", opts.get(..bytes).unwrap_or(opts)),
+        5 => {
+            let mtu = r32(op + 4)?;
+            let bad = if olen != 1 { "bad option length" } else { "" };
+            let _ = write!(out, " {mtu}{bad}");
+        }
+        25 => {
+            let _ = write!(out, " lifetime {}s,", r32(op + 4)?);
+            for i in 0..(usize::from(olen) - 1) / 2 {
+                let _ = write!(out, " addr: {}", r6(op + 8 + 16 * i)?);
+            }
+        }
+        31 => {
+            let _ = write!(out, " lifetime {}s, domain(s):", r32(op + 4)?);
+            let mut dom = op + 8;
+            while dom < op + bytes && *opts.get(dom)? != 0 {
+                out.push(' ');
+                let (name, next, gave_up) = super::dns::fqdn(opts, dom);
+                out.push_str(&name);
+                let Some(next) = next else {
+                    if gave_up {
+                        return None;
+                    }
+                    *name_cut = true;
+                    return Some(());
+                };
+                dom = next;
+            }
+        }
+        7 => {
+            let _ = write!(out, " {}ms", r32(op + 4)?);
+        }
+        8 => {
+            let _ = write!(
+                out,
+                " preference {}, lifetime {}",
+                r16(op + 4)?,
+                r16(op + 6)?
+            );
+        }
+        24 => {
+            let life = r32(op + 4)?;
+            let mut a = [0u8; 16];
+            match olen {
+                1 => {}
+                2 => a[..8].copy_from_slice(opts.get(op + 8..op + 16)?),
+                3 => a.copy_from_slice(opts.get(op + 8..op + 24)?),
+                _ => return None,
+            }
+            let _ = write!(
+                out,
+                " {}/{}, pref={}, lifetime={}",
+                super::dns::ipv6(std::net::Ipv6Addr::from(a)),
+                opts.get(op + 2)?,
+                rtpref(*opts.get(op + 3)?),
+                lifetime(life)
+            );
+        }
+        _ => {}
+    }
+    Some(())
+}
+
 /// tcpdump's `-v` IP header: print-ip.c and print-ip6.c.
 fn verbose_ip(out: &mut String, ip: &IpInfo) {
     if ip.src.is_ipv4() {
@@ -517,6 +845,63 @@ fn ipproto_name(p: u8) -> &'static str {
     }
 }
 
+/// print-ascii.c `hex_print_with_offset`: lines of 8 16-bit groups, each line opened by `ident`
+/// and the offset.
+pub(crate) fn hex(out: &mut String, ident: &str, data: &[u8]) {
+    for (i, pair) in data.chunks(2).enumerate() {
+        if i % 8 == 0 {
+            let _ = write!(out, "{ident}0x{:04x}: ", i * 2);
+        }
+        let _ = match pair {
+            [a, b] => write!(out, " {a:02x}{b:02x}"),
+            [a] => write!(out, " {a:02x}"),
+            _ => Ok(()),
+        };
+    }
+}
+
+/// print-ascii.c `hex_and_ascii_print`: 16 bytes a line, hex in 16-bit groups, then the
+/// printable characters (others as `.`).
+fn hex_ascii(out: &mut String, data: &[u8]) {
+    for (n, line) in data.chunks(16).enumerate() {
+        let mut hexes = String::with_capacity(40);
+        for pair in line.chunks(2) {
+            hexes.push(' ');
+            for b in pair {
+                let _ = write!(hexes, "{b:02x}");
+            }
+        }
+        let text: String = line
+            .iter()
+            .map(|&b| if graph(b) { char::from(b) } else { '.' })
+            .collect();
+        let _ = write!(out, "\n\t0x{:04x}: {hexes:<40}  {text}", n * 16);
+    }
+}
+
+/// print-ascii.c `ascii_print`: printable characters, spaces, tabs and newlines as they are,
+/// others as `.`; a CR is dropped before a newline or at the end.
+fn ascii(out: &mut String, data: &[u8]) {
+    out.push('\n');
+    for (i, &b) in data.iter().enumerate() {
+        let left = data.len() - i - 1;
+        if b == b'\r' {
+            if left > 1 && data.get(i + 1) != Some(&b'\n') {
+                out.push('.');
+            }
+        } else if graph(b) || b == b'\t' || b == b' ' || b == b'\n' {
+            out.push(char::from(b));
+        } else {
+            out.push('.');
+        }
+    }
+}
+
+/// netdissect-ctype.h `ND_ASCII_ISGRAPH`.
+fn graph(b: u8) -> bool {
+    (0x21..=0x7e).contains(&b)
+}
+
 fn link_len(s: &Summary) -> u32 {
     match &s.link {
         Link::Ethernet { .. } => 14,
@@ -587,6 +972,11 @@ fn proto_name(p: u8) -> String {
         132 => "sctp".into(),
         other => format!("ip-proto-{other}"),
     }
+}
+
+/// Whether tcpdump 4.99 names ICMPv6 type `kind` (print-icmp6.c `icmp6_type_values`).
+fn in_icmp6_table(kind: u8) -> bool {
+    matches!(kind, 1..=4 | 128..=147 | 155 | 200 | 201)
 }
 
 fn icmp_known(v6: bool, kind: u8) -> bool {

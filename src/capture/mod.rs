@@ -9,6 +9,7 @@
 //! (see [`writer`]), so one Ctrl-C also ends a capture whose output is stuck.
 
 pub mod decode;
+pub mod dns;
 pub mod format;
 pub mod writer;
 
@@ -285,7 +286,7 @@ impl Sink {
         match self {
             Sink::Print(f, out) => {
                 let s = decode::decode_with(linktype, data, h.len, f.style().verbose > 0);
-                let line = f.line(secs, usecs, &s);
+                let line = f.packet(secs, usecs, &s, data);
                 writeln!(out, "{line}").map_err(CaptureError::Stdout)?;
                 Ok(true)
             }

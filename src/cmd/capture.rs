@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::capture::format::Style;
+use crate::capture::format::{Dump, Style};
 use crate::capture::writer::{FileFormat, Rotation};
 use crate::capture::{self, Options};
 use crate::cli::Global;
@@ -75,6 +75,15 @@ pub struct CaptureArgs {
     /// Absolute TCP sequence numbers.
     #[arg(short = 'S', long = "absolute-tcp-sequence-numbers")]
     pub absolute: bool,
+    /// Print each packet's bytes in hex after its line (-xx: from the link header on).
+    #[arg(short = 'x', action = clap::ArgAction::Count)]
+    pub hex: u8,
+    /// Print each packet's bytes in hex and ASCII after its line (-XX: from the link header on).
+    #[arg(short = 'X', action = clap::ArgAction::Count)]
+    pub hex_ascii: u8,
+    /// Print each packet's bytes in ASCII after its line (-AA: from the link header on).
+    #[arg(short = 'A', action = clap::ArgAction::Count)]
+    pub ascii: u8,
     /// Accepted for tcpdump compatibility: addresses and ports are always printed as numbers.
     #[arg(short = 'n', action = clap::ArgAction::Count)]
     pub numeric: u8,
@@ -146,6 +155,16 @@ impl CaptureArgs {
                 link: self.link,
                 verbose: self.verbose,
                 absolute_seq: self.absolute,
+                // tcpdump's precedence: -X over -x over -A.
+                dump: match (self.hex_ascii, self.hex, self.ascii) {
+                    (1.., _, _) => Dump::HexAscii,
+                    (0, 1.., _) => Dump::Hex,
+                    (0, 0, 1..) => Dump::Ascii,
+                    _ => Dump::None,
+                },
+                dump_link: self.hex_ascii > 1
+                    || (self.hex_ascii == 0 && self.hex > 1)
+                    || (self.hex_ascii == 0 && self.hex == 0 && self.ascii > 1),
             },
         })
     }
