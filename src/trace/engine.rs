@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::sys::ptrace::{self as pt, Pid, SyscallStop, Wait};
@@ -153,8 +154,70 @@ const DETACH_POLL_MIN: Duration = Duration::from_micros(50);
 const DETACH_POLL_MAX: Duration = Duration::from_millis(5);
 /// How often detaching stops waiting for tracees that exited or changed tid meanwhile.
 const DETACH_PRUNE: Duration = Duration::from_millis(50);
+/// How long the last flush (and the `-c` summary) after a fatal signal may block on the output
+/// before it is given up.
+const FLUSH_GRACE: Duration = Duration::from_secs(1);
 /// Largest single read of tracee memory a decoder may ask for.
 const MAX_READ: usize = 4 << 20;
+
+/// What the tracer and its [`Guarded`] output share.
+#[derive(Debug, Default)]
+struct OutputState {
+    /// A write was given up after a fatal signal: later writes fail at once.
+    stuck: AtomicBool,
+    /// Until when a write interrupted after a fatal signal is retried (the last flush).
+    grace_until: Mutex<Option<Instant>>,
+}
+
+/// The trace output. A write blocked on a paused pager or a full pipe returns EINTR when a
+/// signal arrives (our handlers have no SA_RESTART); `BufWriter` would retry it for ever, so
+/// once a fatal signal has arrived this turns EINTR into an error instead (after the
+/// `grace_until` of the last flush): the event loop then ends and detaches every tracee.
+struct Guarded {
+    inner: Box<dyn Write>,
+    state: Arc<OutputState>,
+}
+
+impl Guarded {
+    fn retry<T>(&mut self, mut op: impl FnMut(&mut dyn Write) -> io::Result<T>) -> io::Result<T> {
+        if self.state.stuck.load(Ordering::Relaxed) {
+            return Err(output_stuck());
+        }
+        loop {
+            match op(&mut *self.inner) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    if FATAL.load(Ordering::Relaxed) == 0 {
+                        continue;
+                    }
+                    let grace = self.state.grace_until.lock().ok().and_then(|g| *g);
+                    if grace.is_some_and(|until| Instant::now() < until) {
+                        continue;
+                    }
+                    self.state.stuck.store(true, Ordering::Relaxed);
+                    return Err(output_stuck());
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+fn output_stuck() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::TimedOut,
+        "the trace output is blocked (a paused pager or a full pipe)",
+    )
+}
+
+impl Write for Guarded {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.retry(|w| w.write(buf))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.retry(|w| w.flush())
+    }
+}
 
 /// Tracee memory through process_vm_readv (PTRACE_PEEKDATA fallback).
 struct TraceeMemory {
@@ -263,6 +326,8 @@ pub struct Tracer {
     held: Option<(Pid, i32)>,
     /// Whether the kernel has `PTRACE_GET_SYSCALL_INFO` (Linux 5.3+).
     syscall_info: bool,
+    /// Shared with the [`Guarded`] output.
+    output: Arc<OutputState>,
 }
 
 fn is_exec(nr: u64) -> bool {
@@ -296,7 +361,12 @@ impl Tracer {
             // sets EXITKILL. See: seccomp(2), SECCOMP_RET_TRACE.
             ptrace_options |= libc::PTRACE_O_TRACESECCOMP | libc::PTRACE_O_EXITKILL;
         }
-        let printer = Printer::new(out, opts.layout);
+        let output = Arc::new(OutputState::default());
+        let guarded = Guarded {
+            inner: out,
+            state: Arc::clone(&output),
+        };
+        let printer = Printer::new(Box::new(guarded), opts.layout);
         let opts_registers = opts.registers;
         Tracer {
             opts,
@@ -311,6 +381,7 @@ impl Tracer {
             done: false,
             held: None,
             syscall_info: !opts_registers,
+            output,
         }
     }
 
@@ -370,7 +441,7 @@ impl Tracer {
                     Err(e) if esrch(&e) => continue,
                     // A thread started by one we already seized is ours already (-f): it
                     // reports its own first stop.
-                    Err(_) if tracer_of(tid) == Some(std::process::id() as Pid) => {
+                    Err(_) if tracer_of(tid).is_some() && tracer_of(tid) == proc_self_pid() => {
                         self.tracees.entry(tid).or_default();
                         continue;
                     }
@@ -476,8 +547,36 @@ impl Tracer {
             detached = self.detach_all();
         }
         self.done = true;
-        self.release_signals();
-        let finish = self.finish_output();
+        let mut result = result;
+        let mut finish = if fatal.is_some() {
+            // The handlers and the tick stay on: a flush blocked on the output is interrupted
+            // and given up after FLUSH_GRACE instead of blocking toolbox for ever.
+            if let Ok(mut g) = self.output.grace_until.lock() {
+                *g = Some(Instant::now() + FLUSH_GRACE);
+            }
+            let finish = self.finish_output();
+            self.release_signals();
+            finish
+        } else {
+            self.release_signals();
+            self.finish_output()
+        };
+        if self.output.stuck.load(Ordering::Relaxed) {
+            // Only after a fatal signal: that signal, not the output, ends the trace.
+            let what = if self.opts.summary {
+                "the summary"
+            } else {
+                "the rest of the trace"
+            };
+            eprintln!(
+                "toolbox trace: the trace output is blocked (a paused pager or a full pipe?); \
+                 {what} was not written"
+            );
+            if matches!(result, Err(TraceError::Output(_))) {
+                result = Ok(());
+            }
+            finish = Ok(());
+        }
         result?;
         finish?;
         if let Some(e) = self.spawn_error.take() {
@@ -592,11 +691,17 @@ impl Tracer {
         } else {
             ("PTRACE_SYSCALL", pt::resume_syscall(tid, sig))
         };
-        self.held = None;
         match r {
-            Ok(()) => Ok(()),
-            // Killed meanwhile (SIGKILL, exit_group by another thread): its exit is reported.
-            Err(e) if esrch(&e) => Ok(()),
+            // ESRCH: killed meanwhile (SIGKILL, exit_group by another thread): its exit is
+            // reported. Any other error leaves it held, for `detach_all` to detach.
+            Ok(()) => {
+                self.held = None;
+                Ok(())
+            }
+            Err(e) if esrch(&e) => {
+                self.held = None;
+                Ok(())
+            }
             Err(source) => Err(TraceError::Ptrace {
                 op,
                 pid: tid,
@@ -633,10 +738,15 @@ impl Tracer {
                         )?;
                     }
                     // Stay stopped, but let the kernel tell us about the SIGCONT that ends it.
-                    self.held = None;
                     match pt::listen(tid) {
-                        Ok(()) => Ok(()),
-                        Err(e) if esrch(&e) => Ok(()),
+                        Ok(()) => {
+                            self.held = None;
+                            Ok(())
+                        }
+                        Err(e) if esrch(&e) => {
+                            self.held = None;
+                            Ok(())
+                        }
                         Err(source) => Err(TraceError::Ptrace {
                             op: "PTRACE_LISTEN",
                             pid: tid,
@@ -757,10 +867,15 @@ impl Tracer {
             SyscallStop::Entry { nr, args } | SyscallStop::Seccomp { nr, args } => {
                 self.on_entry(tid, nr, args)?;
                 // Always stop at the exit of a syscall we entered.
-                self.held = None;
                 match pt::resume_syscall(tid, 0) {
-                    Ok(()) => Ok(()),
-                    Err(e) if esrch(&e) => Ok(()),
+                    Ok(()) => {
+                        self.held = None;
+                        Ok(())
+                    }
+                    Err(e) if esrch(&e) => {
+                        self.held = None;
+                        Ok(())
+                    }
                     Err(source) => Err(TraceError::Ptrace {
                         op: "PTRACE_SYSCALL",
                         pid: tid,
@@ -959,33 +1074,35 @@ impl Tracer {
         Ok(())
     }
 
-    /// Interrupt and detach every tracee, re-injecting a signal it was about to receive; a
-    /// tracee in group-stop stays stopped (the kernel re-stops it on detach). Returns how many
-    /// processes (thread groups) were left running or stopped as they were.
+    /// Detach every tracee, re-injecting a signal it was about to receive; a tracee in
+    /// group-stop stays stopped (the kernel re-stops it on detach). Returns how many processes
+    /// (thread groups) were left running or stopped as they were.
     ///
-    /// Every tracee is interrupted first and the stops are then collected in whatever order
-    /// they come, each tracee detached as soon as it stops, all against one deadline: a thread
-    /// that cannot stop (uninterruptible sleep, a vfork parent waiting for its child) costs
-    /// `DETACH_PATIENCE` (3 s) once in all, not once per thread. Whatever has not stopped by then
-    /// is detached by the kernel when toolbox exits. See: ptrace(2), "Attaching and detaching".
+    /// As strace does, each tracee is first detached directly: that works at once for any
+    /// tracee in a ptrace-stop (the one the event loop holds, one whose stop is not reaped yet),
+    /// with the signal of a signal-delivery-stop (read with PTRACE_GETSIGINFO) handed back. Only
+    /// the tracees that answer ESRCH (running) are interrupted, and their stops are collected in
+    /// whatever order they come, each tracee detached as soon as it stops, all against one
+    /// deadline: a thread that cannot stop (uninterruptible sleep, a vfork parent waiting for
+    /// its child) costs `DETACH_PATIENCE` (3 s) once in all, not once per thread. Whatever has
+    /// not stopped by then is detached by the kernel when toolbox exits.
+    /// See: ptrace(2), "Attaching and detaching"; strace's detach().
     pub fn detach_all(&mut self) -> usize {
-        let mut groups = HashSet::new();
-        // Tracees detached, gone or given up on: never waited for again.
-        let mut done = HashSet::new();
-        if let Some((tid, inject)) = self.held.take() {
-            // Already in a stop we reaped: detach it directly.
-            done.insert(tid);
-            if pt::detach(tid, inject).is_ok() {
-                groups.insert(tgid_of(tid));
+        let mut d = Detach::default();
+        let held = self.held.take();
+        let mut tids: Vec<Pid> = self.tracees.drain().map(|(t, _)| t).collect();
+        if let Some((tid, _)) = held {
+            if !tids.contains(&tid) {
+                tids.push(tid);
             }
         }
-        let mut tids: Vec<Pid> = self.tracees.drain().map(|(t, _)| t).collect();
         tids.sort_unstable();
-        // Tracees interrupted and not yet seen to stop.
-        let mut waiting = HashSet::new();
         for tid in tids {
-            interrupt_for_detach(tid, &done, &mut waiting);
+            let known = held.filter(|&(t, _)| t == tid).map(|(_, sig)| sig);
+            d.detach_or_interrupt(tid, known);
         }
+        // /proc tells about our tids only if it is our PID namespace's.
+        let proc_ours = proc_self_pid() == Some(std::process::id() as Pid);
         let deadline = Instant::now() + DETACH_PATIENCE;
         let mut nap = DETACH_POLL_MIN;
         let mut pruned = Instant::now();
@@ -997,15 +1114,14 @@ impl Tracer {
                 // ECHILD: no tracee (nor child) left at all.
                 Err(_) => break,
                 Ok(None) => {
-                    if waiting.is_empty() || Instant::now() >= deadline {
+                    if d.waiting.is_empty() || Instant::now() >= deadline {
                         break;
                     }
                     if pruned.elapsed() >= DETACH_PRUNE {
-                        // A thread that is exiting, or has become another (a non-leader
-                        // thread's exec takes over the leader's tid), will never report a
-                        // stop under the tid we wait for.
-                        let me = std::process::id() as Pid;
-                        waiting.retain(|&t| !task_exiting(t) && tracer_of(t) == Some(me));
+                        // A thread that is gone, exiting, or has become another (a non-leader
+                        // thread's exec takes over the leader's tid) will never report a stop
+                        // under the tid we wait for.
+                        d.waiting.retain(|&t| !gone_for_us(t, proc_ours));
                         pruned = Instant::now();
                         continue;
                     }
@@ -1014,12 +1130,12 @@ impl Tracer {
                 }
                 Ok(Some(Wait::Other(_))) => {}
                 Ok(Some(Wait::Exited(tid, _) | Wait::Signaled(tid, ..))) => {
-                    waiting.remove(&tid);
-                    done.insert(tid);
+                    d.waiting.remove(&tid);
+                    d.done.insert(tid);
                 }
                 Ok(Some(Wait::Stopped(tid, sig, event))) => {
-                    waiting.remove(&tid);
-                    done.insert(tid);
+                    d.waiting.remove(&tid);
+                    d.done.insert(tid);
                     let inject = if event == 0 && !pt::is_syscall_stop(sig) {
                         sig // signal-delivery-stop: hand the signal back
                     } else {
@@ -1033,25 +1149,105 @@ impl Tracer {
                     ) {
                         // The new child or thread is traced already: detach it too.
                         if let Ok(new) = pt::event_msg(tid) {
-                            interrupt_for_detach(new as Pid, &done, &mut waiting);
+                            d.detach_or_interrupt(new as Pid, None);
                         }
                     }
                     if pt::detach(tid, inject).is_ok() {
-                        groups.insert(tgid_of(tid));
+                        d.groups.insert(tgid_of(tid));
                     }
                 }
             }
         }
-        groups.len()
+        d.groups.len()
     }
 }
 
-/// PTRACE_INTERRUPT `tid` unless it is done with, and await its stop if that worked (ESRCH:
-/// gone, nothing to detach).
-fn interrupt_for_detach(tid: Pid, done: &HashSet<Pid>, waiting: &mut HashSet<Pid>) {
-    if !done.contains(&tid) && !waiting.contains(&tid) && pt::interrupt(tid).is_ok() {
-        waiting.insert(tid);
+/// The bookkeeping of `detach_all`.
+#[derive(Default)]
+struct Detach {
+    /// Thread groups detached alive.
+    groups: HashSet<Pid>,
+    /// Tracees detached, gone or given up on: never waited for again.
+    done: HashSet<Pid>,
+    /// Tracees interrupted and not yet seen to stop.
+    waiting: HashSet<Pid>,
+}
+
+impl Detach {
+    /// Detach `tid` at once if it is in a ptrace-stop (`known`: the signal to re-inject when the
+    /// event loop holds its stop), else interrupt it and await its stop (ESRCH from the
+    /// interrupt: gone, nothing to detach).
+    fn detach_or_interrupt(&mut self, tid: Pid, known: Option<i32>) {
+        if self.done.contains(&tid) || self.waiting.contains(&tid) {
+            return;
+        }
+        let inject = match known {
+            Some(sig) => Some(sig),
+            None => match pt::siginfo(tid) {
+                Ok(si) => Some(delivery_signal(&si)),
+                // Stopped without a siginfo: no signal to hand back.
+                Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Some(0),
+                // ESRCH: running (or PTRACE_LISTENed in group-stop), or gone.
+                Err(_) => None,
+            },
+        };
+        if let Some(sig) = inject {
+            match pt::detach(tid, sig) {
+                Ok(()) => {
+                    self.done.insert(tid);
+                    self.groups.insert(tgid_of(tid));
+                    return;
+                }
+                Err(e) if esrch(&e) => {}
+                // Should not happen; the kernel detaches it when toolbox exits.
+                Err(_) => {
+                    self.done.insert(tid);
+                    return;
+                }
+            }
+        }
+        if pt::interrupt(tid).is_ok() {
+            self.waiting.insert(tid);
+        } else {
+            self.done.insert(tid);
+        }
     }
+}
+
+/// The signal a tracee in a ptrace-stop receives when resumed, from its PTRACE_GETSIGINFO: the
+/// signal of a signal-delivery-stop; none for a syscall-stop (`si_code` SIGTRAP|0x80) or an
+/// event stop, group-stop included (`si_code` = signal | event << 8). A real signal's `si_code`
+/// is never either (SI_KERNEL is 0x80, the others are small or negative).
+/// See: kernel/signal.c, ptrace_do_notify().
+fn delivery_signal(si: &pt::SigInfo) -> i32 {
+    let syscall_stop = si.signo == libc::SIGTRAP && si.code == (libc::SIGTRAP | 0x80);
+    let event_stop = si.code > 0 && si.code >> 8 != 0 && si.code & 0xff == si.signo;
+    if syscall_stop || event_stop {
+        0
+    } else {
+        si.signo
+    }
+}
+
+/// Whether `tid` will never report a stop to us under that tid: a ptrace request that needs
+/// no stop (a repeated PTRACE_INTERRUPT, harmless) answers ESRCH when it is gone or no longer
+/// our tracee (its tid taken over by an exec); with our namespace's /proc, also when it is a
+/// zombie or exiting.
+fn gone_for_us(tid: Pid, proc_ours: bool) -> bool {
+    if pt::interrupt(tid).is_err_and(|e| esrch(&e)) {
+        return true;
+    }
+    proc_ours && task_exiting(tid)
+}
+
+/// Our pid as /proc sees it (`/proc/self`): differs from getpid() when /proc belongs to
+/// another PID namespace, and then /proc/TID does not name our tracees.
+fn proc_self_pid() -> Option<Pid> {
+    std::fs::read_link("/proc/self")
+        .ok()?
+        .to_str()?
+        .parse()
+        .ok()
 }
 
 impl Drop for Tracer {
@@ -1085,8 +1281,10 @@ const PF_EXITING: u64 = 0x4;
 
 /// Whether a task is gone, a zombie, or on its way out (`PF_EXITING`).
 fn task_exiting(tid: Pid) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{tid}/stat")) else {
-        return true;
+    let stat = match std::fs::read_to_string(format!("/proc/{tid}/stat")) {
+        Ok(s) => s,
+        // Gone (ESRCH: a task being reaped); another error says nothing about the task.
+        Err(e) => return e.kind() == io::ErrorKind::NotFound || esrch(&e),
     };
     let Some((_, rest)) = stat.rsplit_once(')') else {
         return false;
