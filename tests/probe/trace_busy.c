@@ -1,5 +1,5 @@
 /* trace_busy: a busy multi-threaded server for toolbox trace's robustness tests.
- * Usage: trace_busy [--churn | --threads]
+ * Usage: trace_busy [--churn | --threads | --quiet]
  * Prints "port N" on stdout, then serves TCP on 127.0.0.1:N: each connection receives
  * "ok ITER USR1\n" (worker-loop iterations so far, SIGUSR1 deliveries handled so far) and is closed.
  * Four worker threads loop on getppid, write to /dev/null and a 100 us nanosleep; another thread
@@ -7,7 +7,8 @@
  * With --churn, one more thread every 20 ms starts and joins a short-lived thread and forks a
  * child that execs /bin/true (tracing must follow forks, execs and thread exits).
  * With --threads, one more thread starts a detached thread living 5 ms every 200 us (attaching
- * must cope with threads appearing while it walks /proc/PID/task). */
+ * must cope with threads appearing while it walks /proc/PID/task).
+ * With --quiet, no thread sends SIGUSR1: the count is then exactly the signals the test sent. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -87,6 +88,7 @@ static void *churn(void *arg) {
 int main(int argc, char **argv) {
     int churning = argc > 1 && strcmp(argv[1], "--churn") == 0;
     int storming = argc > 1 && strcmp(argv[1], "--threads") == 0;
+    int quiet = argc > 1 && strcmp(argv[1], "--quiet") == 0;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_usr1;
@@ -107,7 +109,7 @@ int main(int argc, char **argv) {
     }
     pthread_t t;
     for (int i = 0; i < 4; i++) pthread_create(&t, NULL, worker, NULL);
-    pthread_create(&t, NULL, signaller, NULL);
+    if (!quiet) pthread_create(&t, NULL, signaller, NULL);
     if (churning) pthread_create(&t, NULL, churn, NULL);
     if (storming) pthread_create(&t, NULL, thread_storm, NULL);
     printf("port %d\n", ntohs(a.sin_port));
