@@ -377,6 +377,17 @@ fn launch_compare(filter: &str, script: &str) {
 /// Run `script` under toolbox trace and strace with the same `flags` (plus `ours_only` for
 /// toolbox) and compare the normalised traces and exit statuses.
 fn launch_compare_with(flags: &[&str], ours_only: &[&str], filter: &str, script: &str) {
+    launch_compare_by(flags, ours_only, filter, script, trace_support::normalise);
+}
+
+/// `launch_compare_with`, each line passed through `norm` before the comparison.
+fn launch_compare_by(
+    flags: &[&str],
+    ours_only: &[&str],
+    filter: &str,
+    script: &str,
+    norm: fn(&str) -> String,
+) {
     if !require_ptrace() {
         return;
     }
@@ -408,7 +419,7 @@ fn launch_compare_with(flags: &[&str], ours_only: &[&str], filter: &str, script:
         std::fs::read_to_string(p)
             .expect("read trace")
             .lines()
-            .map(trace_support::normalise)
+            .map(norm)
             .collect()
     };
     let (a, b) = (read(&ours), read(&theirs));
@@ -524,7 +535,15 @@ fn fadvise_advice_modes_and_unknown_enum_values_match_strace() {
                  dup3,mprotect,flock,msync,unlinkat,faccessat,renameat2,wait4,ioctl,\
                  timer_create,timer_settime,timer_gettime,timer_getoverrun,timer_delete,\
                  getsockname";
-    launch_compare_with(&[], &[], calls, &format!("exec {}", probe.display()));
+    // Compared exactly (`0777` is not `01777`, 0xffffffff is not 0xfffffffffffffffb) but for
+    // what differs between any two runs.
+    launch_compare_by(
+        &[],
+        &[],
+        calls,
+        &format!("exec {}", probe.display()),
+        trace_support::mask_varying,
+    );
 }
 
 #[test]
@@ -555,12 +574,13 @@ fn sigchld_cpu_times_carry_strace_seconds_comment() {
         return;
     }
     // A child that burns about 0.3 s of user CPU without system calls: its SIGCHLD carries
-    // a non-zero si_utime (strace: `si_utime=30 /* 0.30 s */`). Only si_utime is compared:
-    // si_stime may be 0 in one run and a tick in the other.
+    // a non-zero si_utime (strace: `si_utime=30 /* 0.30 s */`). The tick counts differ from
+    // run to run, so each line is checked against the exact format, and the format itself
+    // against strace's line.
     let script = "(i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done); true";
     let dir = tempfile::tempdir().expect("tempdir");
-    let field = |program: &str, pre: &[&str]| -> String {
-        let out = dir.path().join(format!("{program}.txt"));
+    let sigchld = |program: &str, pre: &[&str]| -> String {
+        let out = dir.path().join(format!("{}.txt", pre.len()));
         let out_s = out.to_str().expect("utf-8").to_string();
         let mut args: Vec<&str> = pre.to_vec();
         args.extend([
@@ -576,28 +596,42 @@ fn sigchld_cpu_times_carry_strace_seconds_comment() {
         args.push(script);
         run_to_file(program, &args, &out);
         let text = std::fs::read_to_string(&out).expect("read trace");
-        let line = text
-            .lines()
+        text.lines()
             .find(|l| l.contains("--- SIGCHLD"))
             .unwrap_or_else(|| panic!("{program}: no SIGCHLD line:\n{text}"))
-            .to_string();
-        let start = line.find("si_utime=").expect("si_utime");
-        let end = line[start..]
-            .find(", si_stime")
-            .map_or(line.len(), |e| start + e);
-        line[start..end].to_string()
+            .to_string()
     };
-    let theirs = field("strace", &[]);
-    let ours = field(common::bin(), &["trace"]);
-    assert!(
-        theirs.contains("/* "),
-        "the child used no measurable CPU: {theirs}"
-    );
-    assert_eq!(
-        trace_support::normalise(&ours),
-        trace_support::normalise(&theirs),
-        "toolbox {ours:?}, strace {theirs:?}"
-    );
+    let theirs = sigchld("strace", &[]);
+    let ours = sigchld(common::bin(), &["trace"]);
+    let ticks = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+        .ok()
+        .flatten()
+        .expect("CLK_TCK") as u64;
+    let shape = regex::Regex::new(
+        r"^\d+ --- SIGCHLD \{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=\d+, si_uid=\d+, si_status=0, si_utime=(\d+)(?: /\* ([0-9.]+) s \*/)?, si_stime=(\d+)(?: /\* ([0-9.]+) s \*/)?\} ---$",
+    )
+    .expect("regex");
+    // strace's clock_t comment: seconds with as many decimals as CLK_TCK needs, none for 0.
+    let seconds = |t: u64| -> Option<String> {
+        let width = ticks.saturating_sub(1).to_string().len();
+        let scale = 10u64.pow(width as u32);
+        (t > 0).then(|| format!("{}.{:0width$}", t / ticks, t % ticks * scale / ticks))
+    };
+    for (who, line) in [("strace", &theirs), ("toolbox", &ours)] {
+        let c = shape
+            .captures(line)
+            .unwrap_or_else(|| panic!("{who}: SIGCHLD line not as expected: {line}"));
+        for (n, comment) in [(1, 2), (3, 4)] {
+            let t: u64 = c[n].parse().expect("ticks");
+            assert_eq!(
+                c.get(comment).map(|m| m.as_str().to_string()),
+                seconds(t),
+                "{who}: the seconds comment of {t} ticks: {line}"
+            );
+        }
+        let utime: u64 = c[1].parse().expect("ticks");
+        assert!(utime > 0, "{who}: the child used no measurable CPU: {line}");
+    }
 }
 
 #[test]
