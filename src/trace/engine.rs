@@ -127,6 +127,10 @@ pub struct Outcome {
     pub exit_code: Option<i32>,
     /// Processes (thread group ids) that were detached while still alive.
     pub detached: usize,
+    /// The trace output was blocked (a paused pager, a full pipe) when the fatal signal came,
+    /// and the rest of the trace was dropped: stderr may be that output, so further messages
+    /// there can block.
+    pub output_blocked: bool,
 }
 
 static FATAL: AtomicI32 = AtomicI32::new(0);
@@ -554,29 +558,36 @@ impl Tracer {
             if let Ok(mut g) = self.output.grace_until.lock() {
                 *g = Some(Instant::now() + FLUSH_GRACE);
             }
-            let finish = self.finish_output();
-            self.release_signals();
-            finish
+            self.finish_output()
         } else {
             self.release_signals();
             self.finish_output()
         };
-        if self.output.stuck.load(Ordering::Relaxed) {
+        let output_blocked = self.output.stuck.load(Ordering::Relaxed);
+        if output_blocked {
             // Only after a fatal signal: that signal, not the output, ends the trace.
             let what = if self.opts.summary {
                 "the summary"
             } else {
                 "the rest of the trace"
             };
-            eprintln!(
+            let note = format!(
                 "toolbox trace: the trace output is blocked (a paused pager or a full pipe?); \
-                 {what} was not written"
+                 {what} was not written\n"
             );
+            // The trace output may be stderr itself: the note is given up as soon as the
+            // tick interrupts it there.
+            let mut err = Guarded {
+                inner: Box::new(io::stderr()),
+                state: Arc::new(OutputState::default()),
+            };
+            let _ = err.write_all(note.as_bytes());
             if matches!(result, Err(TraceError::Output(_))) {
                 result = Ok(());
             }
             finish = Ok(());
         }
+        self.release_signals();
         result?;
         finish?;
         if let Some(e) = self.spawn_error.take() {
@@ -586,6 +597,7 @@ impl Tracer {
             interrupted_by: fatal,
             exit_code: self.exit_code,
             detached,
+            output_blocked,
         })
     }
 
