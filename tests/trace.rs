@@ -1161,17 +1161,27 @@ fn sigterm_ends_a_trace_whose_output_nobody_reads() {
     // Once the pipe is full every thread of the workload but the one sleeping in accept4 ends
     // up in a tracing stop: the one toolbox holds while its write blocks, the others waiting
     // to be reaped.
-    let all_held = || {
+    // (Right after attaching they all are, briefly: hence toolbox must also sit in write(2),
+    // syscall 1 in /proc/PID/syscall, for a while.)
+    let blocked = || {
         let t = threads(w.pid());
         let held = t.iter().filter(|(_, s, _)| s.starts_with('t')).count();
-        t.len() > 1 && held + 1 >= t.len()
+        let writing = std::fs::read_to_string(format!("/proc/{tracer}/syscall"))
+            .is_ok_and(|s| s.starts_with("1 "));
+        t.len() > 1 && held + 1 >= t.len() && writing
     };
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !all_held() && Instant::now() < deadline {
+    let mut since: Option<Instant> = None;
+    while Instant::now() < deadline {
+        if !blocked() {
+            since = None;
+        } else if since.get_or_insert_with(Instant::now).elapsed() > Duration::from_millis(300) {
+            break;
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(
-        all_held(),
+        blocked(),
         "the output never blocked: {:?}",
         threads(w.pid())
     );
