@@ -607,8 +607,9 @@ fn sigchld_cpu_times_carry_strace_seconds_comment() {
         .ok()
         .flatten()
         .expect("CLK_TCK") as u64;
+    // The pid column is padded to 5 characters (a pid below 10000 has two spaces after it).
     let shape = regex::Regex::new(
-        r"^\d+ --- SIGCHLD \{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=\d+, si_uid=\d+, si_status=0, si_utime=(\d+)(?: /\* ([0-9.]+) s \*/)?, si_stime=(\d+)(?: /\* ([0-9.]+) s \*/)?\} ---$",
+        r"^\d+ +--- SIGCHLD \{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=\d+, si_uid=\d+, si_status=0, si_utime=(\d+)(?: /\* ([0-9.]+) s \*/)?, si_stime=(\d+)(?: /\* ([0-9.]+) s \*/)?\} ---$",
     )
     .expect("regex");
     // strace's clock_t comment: seconds with as many decimals as CLK_TCK needs, none for 0.
