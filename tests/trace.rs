@@ -1138,7 +1138,8 @@ fn a_signal_sent_while_toolbox_detaches_is_delivered() {
 
 /// A write blocked on a trace output nobody reads (a paused pager, a full pipe) holds a tracee
 /// stopped; one SIGTERM must still end toolbox promptly, detach everything, and say that the
-/// rest of the trace was not written.
+/// rest of the trace was not written. A SIGUSR1 sent meanwhile waits in a signal-delivery-stop
+/// toolbox never reaped: detaching must hand it back.
 #[test]
 #[serial(ptrace)]
 fn sigterm_ends_a_trace_whose_output_nobody_reads() {
@@ -1146,7 +1147,7 @@ fn sigterm_ends_a_trace_whose_output_nobody_reads() {
     if !require_ptrace() {
         return;
     }
-    let w = Workload::start("");
+    let w = Workload::start("--quiet");
     let dir = tempfile::tempdir().expect("tempdir");
     let fifo = dir.path().join("trace.fifo");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).expect("mkfifo");
@@ -1186,6 +1187,8 @@ fn sigterm_ends_a_trace_whose_output_nobody_reads() {
         "the output never blocked: {:?}",
         threads(w.pid())
     );
+    send(w.child.id(), libc::SIGUSR1);
+    std::thread::sleep(Duration::from_millis(100));
     let start = Instant::now();
     send(tracer, libc::SIGTERM);
     let status = wait_bounded(&mut child, 10);
@@ -1201,5 +1204,19 @@ fn sigterm_ends_a_trace_whose_output_nobody_reads() {
         said.iter().any(|l| l.contains("output is blocked")),
         "toolbox did not say the output was blocked: {said:?}"
     );
-    assert_untouched(&w, tracer, "output blocked");
+    assert_released(&w, "output blocked");
+    assert!(traced_by(tracer).is_empty(), "still traced by {tracer}");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let (it1, mut usr1) = w.query();
+    while usr1 < 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+        usr1 = w.query().1;
+    }
+    assert_eq!(
+        usr1, 1,
+        "the SIGUSR1 sent while toolbox was blocked was lost"
+    );
+    std::thread::sleep(Duration::from_millis(60));
+    let (it2, _) = w.query();
+    assert!(it2 > it1, "worker threads stopped ({it1} -> {it2})");
 }

@@ -1376,6 +1376,30 @@ mod tests {
     }
 
     #[test]
+    fn only_signal_delivery_stops_hand_a_signal_back() {
+        let si = |signo, code| pt::SigInfo {
+            signo,
+            code,
+            ..Default::default()
+        };
+        // Syscall-stop, exec event, group-stop and PTRACE_INTERRUPT stop: nothing to deliver.
+        assert_eq!(delivery_signal(&si(libc::SIGTRAP, libc::SIGTRAP | 0x80)), 0);
+        let exec = libc::SIGTRAP | (libc::PTRACE_EVENT_EXEC << 8);
+        assert_eq!(delivery_signal(&si(libc::SIGTRAP, exec)), 0);
+        let group = libc::SIGSTOP | (pt::EVENT_STOP << 8);
+        assert_eq!(delivery_signal(&si(libc::SIGSTOP, group)), 0);
+        let interrupt = libc::SIGTRAP | (pt::EVENT_STOP << 8);
+        assert_eq!(delivery_signal(&si(libc::SIGTRAP, interrupt)), 0);
+        // Signals from kill, tgkill, sigqueue, the kernel (SI_KERNEL) and faults.
+        assert_eq!(delivery_signal(&si(libc::SIGUSR1, 0)), libc::SIGUSR1);
+        assert_eq!(delivery_signal(&si(libc::SIGUSR1, -6)), libc::SIGUSR1);
+        assert_eq!(delivery_signal(&si(libc::SIGALRM, -1)), libc::SIGALRM);
+        assert_eq!(delivery_signal(&si(libc::SIGTRAP, 0x80)), libc::SIGTRAP);
+        assert_eq!(delivery_signal(&si(libc::SIGSEGV, 1)), libc::SIGSEGV);
+        assert_eq!(delivery_signal(&si(libc::SIGSTOP, 0)), libc::SIGSTOP);
+    }
+
+    #[test]
     fn tracee_memory_reads_strings() {
         let s = b"hello\0world";
         let m = TraceeMemory {
