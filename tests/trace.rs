@@ -1138,8 +1138,9 @@ fn a_signal_sent_while_toolbox_detaches_is_delivered() {
 
 /// A write blocked on a trace output nobody reads (a paused pager, a full pipe) holds a tracee
 /// stopped; one SIGTERM must still end toolbox promptly, detach everything, and say that the
-/// rest of the trace was not written. A SIGUSR1 sent meanwhile waits in a signal-delivery-stop
-/// toolbox never reaped: detaching must hand it back.
+/// rest of the trace was not written. A SIGUSR1 sent meanwhile (pending behind the unreaped
+/// syscall stops) is delivered once after the detach. (A signal caught in a signal-delivery-stop
+/// while detaching: `a_signal_sent_while_toolbox_detaches_is_delivered`.)
 #[test]
 #[serial(ptrace)]
 fn sigterm_ends_a_trace_whose_output_nobody_reads() {
