@@ -622,7 +622,7 @@ fn tcpdump_in(ns: &str, args: &str, file: &Path, err: &Path) -> String {
 #[test]
 #[serial]
 fn lines_match_tcpdump_for_dns_and_neighbour_discovery() {
-    require_pod!();
+    require_root!();
     let a = Netns::add("toolbox-cdA-");
     let b = Netns::add("toolbox-cdB-");
     let (a, b) = (&a.0, &b.0);
@@ -902,7 +902,7 @@ fn write_to_a_terminal_is_refused() {
 /// `-r` feeds the writer from a file, so no capture capability is involved.
 #[test]
 fn disk_full_leaves_a_valid_file_and_a_clear_error() {
-    require_pod!();
+    require_root!();
     let dir = tmpdir();
     // 2,000 copies of one 47-byte packet: ~126 KB as pcap, twice the tmpfs.
     let big = dir.path().join("many.pcap");
@@ -941,7 +941,7 @@ fn disk_full_leaves_a_valid_file_and_a_clear_error() {
 #[test]
 #[serial]
 fn packets_just_before_sigint_are_kept() {
-    require_pod!();
+    require_root!();
     let netns = Netns::add("toolbox-capture-int-");
     let ns = netns.0.clone();
     let dir = tmpdir();
@@ -1025,7 +1025,7 @@ fn live_lines_match_tcpdump_live() {
 #[test]
 #[serial]
 fn time_rotation_ends_after_w_files_with_a_status_line() {
-    require_pod!();
+    require_root!();
     let netns = Netns::add("toolbox-capture-g-");
     let ns = netns.0.clone();
     let dir = tmpdir();
@@ -1120,7 +1120,7 @@ fn wait_for_text(child: &mut Reaped, file: &Path, text: &str) {
 #[test]
 #[serial]
 fn one_signal_ends_a_capture_waiting_for_a_fifo_reader() {
-    require_pod!();
+    require_root!();
     let dir = tmpdir();
     for sig in ["INT", "TERM"] {
         let mut codes = Vec::new();
@@ -1201,7 +1201,7 @@ fn one_signal_ends_a_capture_waiting_for_a_fifo_reader() {
 #[test]
 #[serial]
 fn one_signal_ends_a_capture_into_a_pipe_nobody_reads() {
-    require_pod!();
+    require_root!();
     let netns = Netns::add("toolbox-capture-pipe-");
     let ns = netns.0.clone();
     let o = run_bounded(20, "ip", &["-n", &ns, "link", "set", "lo", "up"]);
@@ -1310,7 +1310,7 @@ fn capinfos_header(path: &Path) -> Vec<String> {
 #[test]
 #[serial]
 fn read_then_write_keeps_snaplen_and_link_type_like_tcpdump() {
-    require_pod!();
+    require_root!();
     let netns = Netns::add("toolbox-capture-s96-");
     let ns = netns.0.clone();
     let dir = tmpdir();
@@ -1392,7 +1392,7 @@ fn pcap_files(dir: &Path) -> Vec<(String, u64)> {
 #[test]
 #[serial]
 fn time_rotation_matches_tcpdump_on_the_wall_clock() {
-    require_pod!();
+    require_root!();
     let netns = Netns::add("toolbox-capture-gw-");
     let ns = netns.0.clone();
     let dir = tmpdir();
@@ -1444,7 +1444,7 @@ fn time_rotation_matches_tcpdump_on_the_wall_clock() {
 #[test]
 fn time_rotation_of_a_read_file_follows_the_clock_like_tcpdump() {
     // Root (tcpdump -Z root keeps the rights to create files in our private directory).
-    require_pod!();
+    require_root!();
     let dir = tmpdir();
     let input = dir.path().join("hours.pcap");
     text2pcap(3, &input);
