@@ -1629,3 +1629,46 @@ fn a_pipe_that_cannot_be_reopened_still_ends_on_one_signal() {
     assert!(n > 100, "{err}");
     assert_eq!(capinfos_count(&file), n, "{err}");
 }
+
+/// A pcap file whose header names link type `linktype`, from text2pcap's output.
+fn with_linktype(dir: &Path, linktype: u32) -> PathBuf {
+    let file = dir.join(format!("lt{linktype}.pcap"));
+    text2pcap(1, &file);
+    let mut bytes = std::fs::read(&file).expect("read");
+    bytes[20..24].copy_from_slice(&linktype.to_le_bytes());
+    std::fs::write(&file, bytes).expect("write");
+    file
+}
+
+/// A link type above 65535 (libpcap passes unknown ones through) cannot be written to a pcap or
+/// pcapng file: like tcpdump, `-r IN -w OUT` fails and creates no file; toolbox says why.
+#[test]
+fn a_link_type_a_file_cannot_hold_is_an_error_like_tcpdump() {
+    let dir = tmpdir();
+    for linktype in [65536u32, 0x00ff_ffff] {
+        let input = with_linktype(dir.path(), linktype);
+        let inp = input.to_str().expect("utf-8");
+        let theirs = dir.path().join(format!("{linktype}-tcpdump.pcap"));
+        let td = run_bounded(
+            30,
+            "tcpdump",
+            &["-r", inp, "-w", theirs.to_str().expect("utf-8")],
+        );
+        assert!(!td.status.success(), "tcpdump wrote {linktype}");
+        assert!(!theirs.exists());
+        for extra in [&[][..], &["--pcapng"][..]] {
+            let ours = dir.path().join(format!("{linktype}-toolbox.pcap"));
+            let mut args = vec!["capture", "-r", inp, "-w", ours.to_str().expect("utf-8")];
+            args.extend_from_slice(extra);
+            let o = run_bounded(30, bin(), &args);
+            assert_clean_error(&o);
+            assert_eq!(o.status.code(), td.status.code(), "{extra:?}");
+            assert!(
+                stderr(&o).contains(&format!("cannot write link type {linktype}")),
+                "{}",
+                stderr(&o)
+            );
+            assert!(!ours.exists(), "{extra:?}: a file was created");
+        }
+    }
+}
