@@ -1390,7 +1390,9 @@ fn pcap_files(dir: &Path) -> Vec<(String, u64)> {
 
 /// `-G 1`: tcpdump opens a new file on the first packet handled in a later wall-clock second,
 /// named by strftime of that second; a silent second makes no file. tcpdump (immediate mode)
-/// and toolbox capture the same bursts, sent in the middle of seconds 1, 2 and 4 (none in 3):
+/// and toolbox capture the same bursts, sent 50 ms into seconds 2, 3 and 5 (none in 4; second 1
+/// may still be the one either tool started in), so each tool may take up to 0.95 s to handle a
+/// burst before it lands in the next second's file:
 /// the files holding packets have the same names and counts, every file is valid, and besides
 /// them each tool has at most the header-only file it opened when it started.
 #[test]
@@ -1409,9 +1411,9 @@ fn time_rotation_matches_tcpdump_on_the_wall_clock() {
          {bin} capture -i lo -G 1 -w {d}/tb/g-%H%M%S.pcap udp port 9999 2>{d}/e2 & t2=$!; \
          for e in e1 e2; do \
            for i in $(seq 100); do grep -q listening {d}/$e && break; sleep 0.1; done; done; \
-         mid() {{ f=$((10#$(date +%N))); sleep $(printf '0.%09d' $(( (1250000000 - f) % 1000000000 ))); }}; \
+         mid() {{ f=$((10#$(date +%N))); sleep $(printf '0.%09d' $(( (1050000000 - f) % 1000000000 ))); }}; \
          burst() {{ for i in 1 2 3; do printf x > /dev/udp/127.0.0.1/9999; done; }}; \
-         mid; burst; mid; burst; mid; mid; burst; sleep 0.4; \
+         mid; mid; burst; mid; burst; mid; mid; burst; sleep 0.5; \
          kill -INT $t1 $t2; wait $t1; r1=$?; wait $t2; r2=$?; echo $r1 $r2",
         d = dir.path().display(),
         bin = bin()
@@ -1444,7 +1446,8 @@ fn time_rotation_matches_tcpdump_on_the_wall_clock() {
 }
 
 /// `-r` with `-G`: rotation follows the clock, not the packets' timestamps, so an old file whose
-/// packets are hours apart is copied into one file, as by tcpdump.
+/// packets are hours apart is copied into one file, as by tcpdump. (`-G 5000`: packets 3 hours
+/// apart would rotate on their timestamps, while the run never lasts 5000 s of wall clock.)
 #[test]
 fn time_rotation_of_a_read_file_follows_the_clock_like_tcpdump() {
     // Root (tcpdump -Z root keeps the rights to create files in our private directory).
@@ -1452,13 +1455,13 @@ fn time_rotation_of_a_read_file_follows_the_clock_like_tcpdump() {
     let dir = tmpdir();
     let input = dir.path().join("hours.pcap");
     text2pcap(3, &input);
-    // Move the second and third packets one and two hours later (pcap record headers: 16 bytes,
-    // then the 47-byte packet).
+    // Move the second and third packets three and six hours later (pcap record headers: 16
+    // bytes, then the 47-byte packet).
     let mut bytes = std::fs::read(&input).expect("read");
     for k in 1..3u32 {
         let at = 24 + (k as usize) * (16 + 47);
         let secs = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
-        bytes[at..at + 4].copy_from_slice(&(secs + k * 3600).to_le_bytes());
+        bytes[at..at + 4].copy_from_slice(&(secs + k * 3 * 3600).to_le_bytes());
     }
     std::fs::write(&input, bytes).expect("write");
     for sub in ["td", "tb"] {
@@ -1470,16 +1473,63 @@ fn time_rotation_of_a_read_file_follows_the_clock_like_tcpdump() {
     let o = run_bounded(
         30,
         "tcpdump",
-        &["-Z", "root", "-r", inp, "-G", "1", "-w", &td_out],
+        &["-Z", "root", "-r", inp, "-G", "5000", "-w", &td_out],
     );
     assert!(o.status.success(), "tcpdump: {}", stderr(&o));
-    let o = run_bounded(30, bin(), &["capture", "-r", inp, "-G", "1", "-w", &tb_out]);
+    let o = run_bounded(
+        30,
+        bin(),
+        &["capture", "-r", inp, "-G", "5000", "-w", &tb_out],
+    );
     assert!(o.status.success(), "toolbox: {}", stderr(&o));
     let td = pcap_files(&dir.path().join("td"));
     let tb = pcap_files(&dir.path().join("tb"));
     let counts = |f: &[(String, u64)]| f.iter().map(|(_, n)| *n).collect::<Vec<_>>();
     assert_eq!(counts(&td), vec![3], "tcpdump: {td:?}");
     assert_eq!(counts(&td), counts(&tb), "tcpdump {td:?} vs toolbox {tb:?}");
+}
+
+/// A pcap file whose header names link type `linktype`, from text2pcap's output.
+fn with_linktype(dir: &Path, linktype: u32) -> PathBuf {
+    let file = dir.join(format!("lt{linktype}.pcap"));
+    text2pcap(1, &file);
+    let mut bytes = std::fs::read(&file).expect("read");
+    bytes[20..24].copy_from_slice(&linktype.to_le_bytes());
+    std::fs::write(&file, bytes).expect("write");
+    file
+}
+
+/// A link type above 65535 (libpcap passes unknown ones through) cannot be written to a pcap or
+/// pcapng file: like tcpdump, `-r IN -w OUT` fails and creates no file; toolbox says why.
+#[test]
+fn a_link_type_a_file_cannot_hold_is_an_error_like_tcpdump() {
+    let dir = tmpdir();
+    for linktype in [65536u32, 0x00ff_ffff] {
+        let input = with_linktype(dir.path(), linktype);
+        let inp = input.to_str().expect("utf-8");
+        let theirs = dir.path().join(format!("{linktype}-tcpdump.pcap"));
+        let td = run_bounded(
+            30,
+            "tcpdump",
+            &["-r", inp, "-w", theirs.to_str().expect("utf-8")],
+        );
+        assert!(!td.status.success(), "tcpdump wrote {linktype}");
+        assert!(!theirs.exists());
+        for extra in [&[][..], &["--pcapng"][..]] {
+            let ours = dir.path().join(format!("{linktype}-toolbox.pcap"));
+            let mut args = vec!["capture", "-r", inp, "-w", ours.to_str().expect("utf-8")];
+            args.extend_from_slice(extra);
+            let o = run_bounded(30, bin(), &args);
+            assert_clean_error(&o);
+            assert_eq!(o.status.code(), td.status.code(), "{extra:?}");
+            assert!(
+                stderr(&o).contains(&format!("cannot write link type {linktype}")),
+                "{}",
+                stderr(&o)
+            );
+            assert!(!ours.exists(), "{extra:?}: a file was created");
+        }
+    }
 }
 
 /// `toolbox capture -i lo -w - udp port 9999` in `ns`, its stdout a pipe this test holds; as
@@ -1628,47 +1678,4 @@ fn a_pipe_that_cannot_be_reopened_still_ends_on_one_signal() {
     let n = captured(&err);
     assert!(n > 100, "{err}");
     assert_eq!(capinfos_count(&file), n, "{err}");
-}
-
-/// A pcap file whose header names link type `linktype`, from text2pcap's output.
-fn with_linktype(dir: &Path, linktype: u32) -> PathBuf {
-    let file = dir.join(format!("lt{linktype}.pcap"));
-    text2pcap(1, &file);
-    let mut bytes = std::fs::read(&file).expect("read");
-    bytes[20..24].copy_from_slice(&linktype.to_le_bytes());
-    std::fs::write(&file, bytes).expect("write");
-    file
-}
-
-/// A link type above 65535 (libpcap passes unknown ones through) cannot be written to a pcap or
-/// pcapng file: like tcpdump, `-r IN -w OUT` fails and creates no file; toolbox says why.
-#[test]
-fn a_link_type_a_file_cannot_hold_is_an_error_like_tcpdump() {
-    let dir = tmpdir();
-    for linktype in [65536u32, 0x00ff_ffff] {
-        let input = with_linktype(dir.path(), linktype);
-        let inp = input.to_str().expect("utf-8");
-        let theirs = dir.path().join(format!("{linktype}-tcpdump.pcap"));
-        let td = run_bounded(
-            30,
-            "tcpdump",
-            &["-r", inp, "-w", theirs.to_str().expect("utf-8")],
-        );
-        assert!(!td.status.success(), "tcpdump wrote {linktype}");
-        assert!(!theirs.exists());
-        for extra in [&[][..], &["--pcapng"][..]] {
-            let ours = dir.path().join(format!("{linktype}-toolbox.pcap"));
-            let mut args = vec!["capture", "-r", inp, "-w", ours.to_str().expect("utf-8")];
-            args.extend_from_slice(extra);
-            let o = run_bounded(30, bin(), &args);
-            assert_clean_error(&o);
-            assert_eq!(o.status.code(), td.status.code(), "{extra:?}");
-            assert!(
-                stderr(&o).contains(&format!("cannot write link type {linktype}")),
-                "{}",
-                stderr(&o)
-            );
-            assert!(!ours.exists(), "{extra:?}: a file was created");
-        }
-    }
 }
