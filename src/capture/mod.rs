@@ -6,7 +6,9 @@
 //! a silent interface; queued records are written after every batch. After a stop it keeps
 //! draining for one ring-block timeout, so packets that arrived before Ctrl-C reach the file.
 //! The writer looks at the same flag while it waits for a FIFO's reader or for room in a pipe
-//! (see [`writer`]), so one Ctrl-C also ends a capture whose output is stuck.
+//! (see [`writer`]), so one Ctrl-C also ends a capture whose output is stuck: at once while
+//! nobody opens a FIFO, and after [`writer::STOP_GRACE`] without progress from a pipe's reader
+//! (a slow reader still gets everything).
 
 pub mod decode;
 pub mod dns;
