@@ -444,8 +444,9 @@ impl Tracer {
                     Ok(false) => continue,
                     Err(e) if esrch(&e) => continue,
                     // A thread started by one we already seized is ours already (-f): it
-                    // reports its own first stop.
-                    Err(_) if tracer_of(tid).is_some() && tracer_of(tid) == proc_self_pid() => {
+                    // reports its own first stop. (Our pid as /proc sees it: TracerPid is in
+                    // /proc's PID namespace.)
+                    Err(_) if tracer_of(tid).is_some_and(|t| Some(t) == proc_self_pid()) => {
                         self.tracees.entry(tid).or_default();
                         continue;
                     }
