@@ -531,51 +531,37 @@ fn neighbour_discovery(
         let Some(r) = nd.router else {
             return Err(Cut::GaveUp);
         };
-        let flags: Vec<&str> = [
-            (0x80u8, "managed"),
-            (0x40, "other stateful"),
-            (0x20, "home agent"),
-            (0x02, "ipv6 only"),
-        ]
-        .iter()
-        .filter(|(bit, _)| r[1] & bit != 0)
-        .map(|(_, n)| *n)
-        .collect();
+        let flags = flag_names(
+            r[1],
+            &[
+                (0x80, "managed"),
+                (0x40, "other stateful"),
+                (0x20, "home agent"),
+                (0x02, "ipv6 only"),
+            ],
+        );
         let _ = write!(
             out,
             "\n\thop limit {}, Flags [{}], pref {}, router lifetime {}s, reachable time {}ms, \
              retrans timer {}ms",
             r[0],
-            if flags.is_empty() {
-                "none".to_string()
-            } else {
-                flags.join(", ")
-            },
-            ["medium", "high", "rsv", "low"][usize::from((r[1] & 0x18) >> 3)],
+            flags,
+            router_preference(r[1]),
             u16::from_be_bytes([r[2], r[3]]),
             u32::from_be_bytes([r[4], r[5], r[6], r[7]]),
             u32::from_be_bytes([r[8], r[9], r[10], r[11]]),
         );
     }
     if kind == 136 {
-        let names: Vec<&str> = [
-            (0x8000_0000u32, "router"),
-            (0x4000_0000, "solicited"),
-            (0x2000_0000, "override"),
-        ]
-        .iter()
-        .filter(|(bit, _)| nd.flags & bit != 0)
-        .map(|(_, n)| *n)
-        .collect();
-        let _ = write!(
-            out,
-            ", Flags [{}]",
-            if names.is_empty() {
-                "none".to_string()
-            } else {
-                names.join(", ")
-            }
+        let names = flag_names(
+            nd.flags,
+            &[
+                (0x8000_0000, "router"),
+                (0x4000_0000, "solicited"),
+                (0x2000_0000, "override"),
+            ],
         );
+        let _ = write!(out, ", Flags [{names}]");
     }
     nd_options(out, &nd.options, i64::from(len) - fixed, verbose)
 }
@@ -762,8 +748,8 @@ fn nd_option_body(
                 1 => f.ipv6(8, 0)?,
                 2 => f.ipv6(8, 8)?,
                 3 => f.ipv6(8, 16)?,
-                // tcpdump's observable behaviour: a longer option abandons the packet.
-                _ => return Err(Cut::GaveUp),
+                // tcpdump's observable behaviour: a longer option ends the line as truncated.
+                _ => return Err(Cut::Trunc),
             };
             let _ = write!(
                 out,
