@@ -701,6 +701,7 @@ impl Printer<'_> {
                     self.dot(printed);
                     printed += 1;
                 }
+                // The root label ended the loop above.
                 Label::Root => {}
             }
             label = self.label(pos)?;
@@ -1097,6 +1098,25 @@ mod tests {
         assert_eq!(v6("::1"), "::1");
         assert_eq!(v6("::ffff:192.0.2.1"), "::ffff:192.0.2.1");
         assert_eq!(v6("2001:db8::1"), "2001:db8::1");
+    }
+
+    #[test]
+    fn names_follow_pointers_backwards_only() {
+        // "a." at 0, then "b" pointing back to it, then a pointer to itself.
+        let p = b"\x01a\x00\x01b\xc0\x00\xc0\x07";
+        assert_eq!(domain_name(p, 3), ("b.a.".to_string(), Ok(7)));
+        assert_eq!(
+            domain_name(p, 7),
+            ("<BAD PTR>".to_string(), Err(Stop::Truncated))
+        );
+        // A name longer than 255 bytes is cut and marked, its end still found.
+        let long: Vec<u8> = (0..5)
+            .flat_map(|_| [63u8].into_iter().chain([b'x'; 63]))
+            .chain([0])
+            .collect();
+        let (text, end) = domain_name(&long, 0);
+        assert!(text.ends_with("<DOMAIN NAME TOO LONG>"), "{text}");
+        assert_eq!(end, Ok(long.len()));
     }
 
     #[test]
