@@ -251,18 +251,15 @@ impl Printer<'_> {
         if flags & 0x06cf != 0 {
             let _ = write!(self.out, " [b2&3=0x{flags:x}]");
         }
+        // Counts other than the usual ones, as (count, usual, tag); an inverse query carries
+        // one answer rather than one question.
         let inverse = (flags >> 11) & 0xf == 1;
-        let mut notes = Vec::with_capacity(4);
-        // An inverse query carries answers rather than questions.
-        if inverse {
-            notes.push((c.qd, 0, 'q'));
-            notes.push((c.an, 1, 'a'));
+        let (first, second) = if inverse {
+            ((c.qd, 0, 'q'), (c.an, 1, 'a'))
         } else {
-            notes.push((c.an, 0, 'a'));
-            notes.push((c.qd, 1, 'q'));
-        }
-        notes.push((c.ns, 0, 'n'));
-        for (count, usual, tag) in notes {
+            ((c.an, 0, 'a'), (c.qd, 1, 'q'))
+        };
+        for (count, usual, tag) in [first, second, (c.ns, 0, 'n')] {
             if count != usual {
                 let _ = write!(self.out, " [{count}{tag}]");
             }
