@@ -34,7 +34,7 @@ pub struct Global {
         conflicts_with = "target_name"
     )]
     pub pid: Option<i32>,
-    /// Act on the container whose process matches NAME (comm, executable or argv[0]).
+    /// Act on the container whose process matches NAME (comm, executable or its first argument).
     #[arg(long = "target", global = true, value_name = "NAME")]
     pub target_name: Option<String>,
     /// Treat DIR as the root file system (e.g. /host in `kubectl debug node/...`).

@@ -6,7 +6,9 @@
 //! a silent interface; queued records are written after every batch. After a stop it keeps
 //! draining for one ring-block timeout, so packets that arrived before Ctrl-C reach the file.
 //! The writer looks at the same flag while it waits for a FIFO's reader or for room in a pipe
-//! (see [`writer`]), so one Ctrl-C also ends a capture whose output is stuck.
+//! (see [`writer`]), so one Ctrl-C also ends a capture whose output is stuck: at once while
+//! nobody opens a FIFO, and after [`writer::STOP_GRACE`] without progress from a pipe's reader
+//! (a slow reader still gets everything).
 
 pub mod decode;
 pub mod dns;
@@ -103,6 +105,12 @@ pub enum CaptureError {
     /// Writing live output failed.
     #[error("cannot write to standard output")]
     Stdout(#[source] io::Error),
+    /// The link type does not fit a capture file's 16-bit link-type field.
+    #[error("cannot write link type {linktype} to a capture file: the file format's link-type field holds at most 65535")]
+    Linktype {
+        /// libpcap's link type (DLT).
+        linktype: i32,
+    },
     /// Signal handlers could not be installed.
     #[error("cannot install signal handlers")]
     Signals(#[source] io::Error),
@@ -237,6 +245,15 @@ fn set_filter<T: pcap::Activated + ?Sized>(
             hint,
         }
     })
+}
+
+/// The link type a written file records; only `-w` needs it to fit (printing takes any).
+fn file_linktype(opts: &Options, lt: Linktype) -> Result<u16, CaptureError> {
+    match (&opts.write, u16::try_from(lt.0)) {
+        (None, _) => Ok(0),
+        (Some(_), Ok(v)) => Ok(v),
+        (Some(_), Err(_)) => Err(CaptureError::Linktype { linktype: lt.0 }),
+    }
 }
 
 fn now_secs() -> i64 {
@@ -413,7 +430,7 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
     let linktype = cap.get_datalink();
     let mut cap = cap.setnonblock().map_err(open_err)?;
     let header = Header {
-        linktype: u16::try_from(linktype.0).unwrap_or(0),
+        linktype: file_linktype(opts, linktype)?,
         snaplen: u32::try_from(opts.snaplen).unwrap_or(262_144),
         ifname: Some(opts.iface.clone()),
     };
@@ -573,7 +590,7 @@ pub fn read_file(opts: &Options, path: &std::path::Path) -> Result<u64, CaptureE
     );
     // Like tcpdump's `-r IN -w OUT`: the output keeps the input's link type and snapshot length.
     let header = Header {
-        linktype: u16::try_from(linktype.0).unwrap_or(0),
+        linktype: file_linktype(opts, linktype)?,
         snaplen: crate::sys::capture::snapshot_len(&cap).unwrap_or(262_144),
         ifname: None,
     };

@@ -8,7 +8,14 @@
 //! A FIFO, or a pipe on standard output, is written through a non-blocking open file description of
 //! our own, waiting in `poll(2)` with a short timeout: a stop request (Ctrl-C) is noticed while
 //! nobody opens the FIFO or while the reader does not read, instead of after a blocking call that
-//! may never return. A regular file is written with ordinary blocking writes.
+//! may never return. When standard output cannot be reopened (EACCES: the pipe belongs to another
+//! user), the shared pipe is written in pieces of at most `PIPE_BUF` bytes, each after `poll(2)`
+//! reported room, which a pipe takes without blocking. A regular file is written with ordinary
+//! blocking writes.
+//!
+//! After a stop, what is queued is still written while the reader makes progress (a slow reader such
+//! as Wireshark gets the whole capture and never half a record); the rest is abandoned only once the
+//! reader has taken nothing for [`STOP_GRACE`].
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -17,13 +24,20 @@ use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Set by the caller to ask a writer blocked on a FIFO or pipe to give up (Ctrl-C, SIGTERM).
 pub type Stop = Option<Arc<AtomicBool>>;
 
 /// How long one wait for a reader or for room in a pipe lasts before the stop flag is looked at.
 const WAIT_STEP: Duration = Duration::from_millis(100);
+
+/// After a stop, how long a pipe's reader may take nothing before the queued rest is abandoned.
+pub const STOP_GRACE: Duration = Duration::from_secs(2);
+
+/// pipe(7): writes of at most this many bytes to a pipe are atomic, so once `poll(2)` reports
+/// room (a free pipe buffer slot, a page) such a write does not block.
+const PIPE_BUF: usize = libc::PIPE_BUF;
 
 fn stopped(stop: &Stop) -> bool {
     stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst))
@@ -85,8 +99,11 @@ enum Out {
     File(File),
     /// A FIFO or pipe opened non-blocking by us (our own open file description).
     Pipe(File),
-    /// Standard output as it came, written with blocking writes.
+    /// Standard output as it came (not a pipe, FIFO or socket), written directly to the descriptor.
     Stdout(io::Stdout),
+    /// Standard output is a pipe that could not be reopened: the shared (blocking) descriptor,
+    /// written at most [`PIPE_BUF`] bytes at a time, each after `poll(2)` reported room.
+    SharedPipe(io::Stdout),
     /// Standard output is a socket: `send(MSG_DONTWAIT)`, the flag of the shared file untouched.
     Socket(io::Stdout),
 }
@@ -142,17 +159,27 @@ impl Out {
     }
 
     /// Standard output: a pipe is reopened through /proc as a non-blocking file of our own (setting
-    /// O_NONBLOCK on the inherited one would change it for every process sharing it).
+    /// O_NONBLOCK on the inherited one would change it for every process sharing it). When that
+    /// fails, the shared descriptor is written in pieces that cannot block (said once on stderr).
     fn stdout() -> Out {
         let out = io::stdout();
         let kind = nix::sys::stat::fstat(std::os::fd::AsRawFd::as_raw_fd(&out.as_fd()))
             .map(|st| st.st_mode & libc::S_IFMT);
         match kind {
-            Ok(libc::S_IFIFO) => OpenOptions::new()
+            Ok(libc::S_IFIFO) => match OpenOptions::new()
                 .write(true)
                 .custom_flags(libc::O_NONBLOCK)
                 .open("/proc/self/fd/1")
-                .map_or(Out::Stdout(out), Out::Pipe),
+            {
+                Ok(f) => Out::Pipe(f),
+                Err(e) => {
+                    eprintln!(
+                        "note: cannot reopen standard output ({e}); writing the shared pipe in \
+                         {PIPE_BUF}-byte pieces"
+                    );
+                    Out::SharedPipe(out)
+                }
+            },
             Ok(libc::S_IFSOCK) => Out::Socket(out),
             _ => Out::Stdout(out),
         }
@@ -161,7 +188,23 @@ impl Out {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Out::File(f) | Out::Pipe(f) => f.write(buf),
-            Out::Stdout(s) => s.write(buf),
+            // Straight to the descriptor: io::Stdout's line buffer would hide what was written.
+            Out::Stdout(s) => Ok(nix::unistd::write(s.as_fd(), buf)?),
+            Out::SharedPipe(s) => {
+                let mut fds = [nix::poll::PollFd::new(
+                    s.as_fd(),
+                    nix::poll::PollFlags::POLLOUT,
+                )];
+                match nix::poll::poll(&mut fds, nix::poll::PollTimeout::ZERO) {
+                    // Room for at least one page (or an error that the write reports).
+                    Ok(n) if n > 0 => Ok(nix::unistd::write(
+                        s.as_fd(),
+                        &buf[..buf.len().min(PIPE_BUF)],
+                    )?),
+                    Ok(_) => Err(io::ErrorKind::WouldBlock.into()),
+                    Err(e) => Err(e.into()),
+                }
+            }
             Out::Socket(s) => {
                 let flags = nix::sys::socket::MsgFlags::MSG_DONTWAIT
                     | nix::sys::socket::MsgFlags::MSG_NOSIGNAL;
@@ -174,12 +217,19 @@ impl Out {
     fn fd(&self) -> BorrowedFd<'_> {
         match self {
             Out::File(f) | Out::Pipe(f) => f.as_fd(),
-            Out::Stdout(s) | Out::Socket(s) => s.as_fd(),
+            Out::Stdout(s) | Out::SharedPipe(s) | Out::Socket(s) => s.as_fd(),
         }
     }
 
-    /// Wait until the descriptor takes more data; `false` when `stop` was set while it did not.
-    fn wait_writable(&self, stop: &Stop) -> io::Result<bool> {
+    /// Wait until the descriptor takes more data. `false` when, after `stop` was set, nothing was
+    /// taken for [`STOP_GRACE`]: counted from the later of `progress` (the last write that took
+    /// something) and `stop_seen` (when the stop was first noticed, set here).
+    fn wait_writable(
+        &self,
+        stop: &Stop,
+        progress: Instant,
+        stop_seen: &mut Option<Instant>,
+    ) -> io::Result<bool> {
         loop {
             let mut fds = [nix::poll::PollFd::new(
                 self.fd(),
@@ -193,7 +243,10 @@ impl Out {
                 Err(e) => return Err(e.into()),
             }
             if stopped(stop) {
-                return Ok(false);
+                let seen = *stop_seen.get_or_insert_with(Instant::now);
+                if seen.max(progress).elapsed() >= STOP_GRACE {
+                    return Ok(false);
+                }
             }
         }
     }
@@ -342,8 +395,8 @@ impl Writer {
     }
 
     /// Write what is queued. On failure the file is cut back to the last whole record. When a stop
-    /// was requested while a pipe's reader does not read, the rest is dropped (see
-    /// [`Writer::abandoned`]) and later packets are discarded.
+    /// was requested and a pipe's reader then takes nothing for [`STOP_GRACE`], the rest is
+    /// dropped (see [`Writer::abandoned`]) and later packets are discarded.
     pub fn flush(&mut self) -> Result<(), WriteError> {
         if self.buf.is_empty() {
             return Ok(());
@@ -356,19 +409,21 @@ impl Writer {
         }
         let mut written = 0usize;
         let mut gave_up = false;
+        let mut progress = Instant::now();
+        let mut stop_seen = None;
         let res = loop {
             if written == self.buf.len() {
-                break match &mut self.out {
-                    Out::Stdout(s) => s.flush(),
-                    _ => Ok(()),
-                };
+                break Ok(());
             }
             match self.out.write(&self.buf[written..]) {
                 Ok(0) => break Err(io::Error::from(io::ErrorKind::WriteZero)),
-                Ok(n) => written += n,
+                Ok(n) => {
+                    written += n;
+                    progress = Instant::now();
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    match self.out.wait_writable(&self.stop) {
+                    match self.out.wait_writable(&self.stop, progress, &mut stop_seen) {
                         Ok(true) => {}
                         Ok(false) => {
                             gave_up = true;

@@ -67,7 +67,8 @@ pub struct TraceArgs {
     pub no_seccomp: bool,
     /// Poll up to USECS microseconds for the tracee's next stop before sleeping. Much faster
     /// tracing of syscall-heavy processes (waking a sleeping tracer is the main cost on
-    /// virtual machines); while they are busy toolbox keeps one CPU busy. 0 never polls.
+    /// virtual machines); while they are busy toolbox keeps one CPU busy. 0 never polls;
+    /// where toolbox may use only one CPU (affinity or cgroup quota) it never polls either.
     #[arg(long, value_name = "USECS", default_value_t = 50, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub spin: u32,
     /// Read syscalls from registers (PTRACE_GETREGS), as on kernels before 5.3.
@@ -83,6 +84,18 @@ pub struct TraceArgs {
         allow_hyphen_values = true
     )]
     pub command: Vec<OsString>,
+}
+
+/// The polling time for `--spin USECS`: none where toolbox may use less than two CPUs, since
+/// the tracee it waits for could not run while toolbox polls (and a pod's CPU quota would pay
+/// for it). `available_parallelism` counts the affinity mask and cgroup CPU quotas.
+fn effective_spin(usecs: u32) -> Duration {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cpus < 2 {
+        Duration::ZERO
+    } else {
+        Duration::from_micros(usecs.into())
+    }
 }
 
 /// Run `toolbox trace`.
@@ -117,7 +130,7 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
         seccomp,
         registers: args.registers,
         peek: args.peek,
-        spin: Duration::from_micros(args.spin.into()),
+        spin: effective_spin(args.spin),
     };
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(

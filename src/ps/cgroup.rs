@@ -5,7 +5,7 @@
 //! host, or with a host cgroup namespace), then among the *target's* mounts, read through
 //! `/proc/PID/root` (inside a container, podman and Kubernetes mount the container's own cgroup at
 //! `/sys/fs/cgroup`). A candidate counts only if its `cgroup.procs` lists the process.
-//! See: cgroups(7), "/proc/[pid]/cgroup"; proc(5), mountinfo.
+//! See: cgroups(7), `/proc/[pid]/cgroup`; proc(5), mountinfo.
 
 use std::io::Read;
 use std::os::fd::{AsFd, OwnedFd};

@@ -40,6 +40,30 @@ pub fn require_pod() -> bool {
     false
 }
 
+/// Whether we are root (network namespaces, tcpdump, mounts), for tests that need no podman. Under
+/// `CI=true` its absence is a test failure; outside CI the test is skipped with a loud message.
+pub fn require_root() -> bool {
+    if nix_uid() == 0 {
+        return true;
+    }
+    let why = "needs root; run scripts/test as root";
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("CI=true and this test {why}");
+    }
+    eprintln!("\n*** SKIPPED: this test {why} ***\n");
+    false
+}
+
+/// Bail out of a test that needs root but not the pod (fails under CI, loud skip elsewhere).
+#[macro_export]
+macro_rules! require_root {
+    () => {
+        if !common::require_root() {
+            return;
+        }
+    };
+}
+
 /// Bail out of a test that needs the pod (fails under CI, loud skip elsewhere).
 #[macro_export]
 macro_rules! require_pod {

@@ -273,7 +273,7 @@ fn cmsgs(mem: &dyn Memory, addr: u64, len: u64, fd: &dyn Fn(i32) -> String) -> S
     };
     let mut items = Vec::new();
     let mut off = 0usize;
-    while off + 16 <= b.len() {
+    while b.len().saturating_sub(off) >= 16 {
         let Some(clen) = le_u64(&b, off).and_then(|l| usize::try_from(l).ok()) else {
             break;
         };
@@ -283,9 +283,9 @@ fn cmsgs(mem: &dyn Memory, addr: u64, len: u64, fd: &dyn Fn(i32) -> String) -> S
             "{{cmsg_len={clen}, cmsg_level={}",
             flags::xenum(u64::from(level as u32), flags::SOL, "SOL_???")
         );
-        let data = b
-            .get(off + 16..(off + clen.max(16)).min(b.len()))
-            .unwrap_or(&[]);
+        // cmsg_len comes from the tracee: any value, up to 2^64-1.
+        let end = off.saturating_add(clen.max(16)).min(b.len());
+        let data = b.get(off + 16..end).unwrap_or(&[]);
         if level == 1 {
             item.push_str(&format!(
                 ", cmsg_type={}",
@@ -313,10 +313,15 @@ fn cmsgs(mem: &dyn Memory, addr: u64, len: u64, fd: &dyn Fn(i32) -> String) -> S
         }
         item.push('}');
         items.push(item);
-        if clen < 16 {
-            break;
+        // The next header starts at the aligned end of this one; a length too large to step
+        // over ends the list (the kernel stops there too).
+        match clen
+            .checked_next_multiple_of(8)
+            .and_then(|step| off.checked_add(step))
+        {
+            Some(next) if clen >= 16 => off = next,
+            _ => break,
         }
-        off += clen.div_ceil(8) * 8;
     }
     format!("[{}]", items.join(", "))
 }

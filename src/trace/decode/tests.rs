@@ -462,3 +462,37 @@ fn time_comments_match_gnu_date() {
     let _ = time_comment(i64::MAX, 0);
     let _ = time_comment(i64::MIN, 0);
 }
+
+#[test]
+fn control_message_lengths_that_overflow_end_the_list() {
+    // A tracee can claim any cmsg_len; lengths that would wrap the offset must end the walk,
+    // not panic or loop (the second header claims 2^64-16 bytes, the third 2^64-1).
+    let mut ctrl = Vec::new();
+    for (len, ty) in [(16u64, 1u32), (u64::MAX - 15, 1), (u64::MAX, 2)] {
+        ctrl.extend_from_slice(&len.to_le_bytes());
+        ctrl.extend_from_slice(&1u32.to_le_bytes());
+        ctrl.extend_from_slice(&ty.to_le_bytes());
+    }
+    for skip in [0, 16] {
+        let mut mem = FakeMem::default();
+        let control = mem.put(0x5000, &ctrl[skip..]);
+        let mut hdr = Vec::new();
+        for v in [0u64, 0, 0, 0, control, (ctrl.len() - skip) as u64, 0] {
+            hdr.extend_from_slice(&v.to_le_bytes());
+        }
+        let msg = mem.put(0x4000, &hdr);
+        let got = line(
+            &mem,
+            &DecodeOpts::default(),
+            "sendmsg",
+            [3, msg, 0, 0, 0, 0],
+            0,
+        );
+        assert!(got.contains("cmsg_type=SCM_RIGHTS"), "{got}");
+        assert!(
+            got.contains(&format!("cmsg_len={}", u64::MAX - 15)),
+            "{got}"
+        );
+        assert!(!got.contains(&format!("cmsg_len={}", u64::MAX)), "{got}");
+    }
+}
