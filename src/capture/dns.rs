@@ -1,14 +1,14 @@
 //! DNS messages (RFC 1035, EDNS RFC 6891, mDNS RFC 6762) as `tcpdump -nn` prints them after a
 //! UDP port 53 or 5353 header.
 //!
-//! [`print`] is a pure function from the captured message bytes to one line of text:
+//! [`print()`] is a pure function from the captured message bytes to one line of text:
 //! `4660+ [1au] A? example.com. (40)` for a query, `4660 2/0/0 CNAME www.example.com., A 10.0.0.1
 //! (61)` for a response, the other sections with `-vv` and TTLs with `-vvv`. The byte-for-byte
 //! specification is tcpdump's output itself (tests/capture.rs compares the two on real traffic and
 //! on thousands of mutated messages); the places where that output has a peculiarity are marked
 //! "tcpdump's observable behaviour" below.
 //!
-//! Every read goes through [`Message`], whose reads are checked: a message cut short ends the text
+//! Every read goes through `Message`, whose reads are checked: a message cut short ends the text
 //! with ` [|domain]`, never a panic. Compression pointers must point strictly backwards, so no
 //! name can loop. Name bytes are printed as printable ASCII (`M-`/`^` escapes) so nothing from a
 //! packet reaches the terminal as a control sequence.
@@ -44,7 +44,7 @@ pub fn print(p: &[u8], length: u32, verbose: u8, mdns: bool) -> String {
     print_and_cut(p, length, verbose, mdns).0
 }
 
-/// [`print`], and whether tcpdump abandoned the packet on a read past the captured bytes (after
+/// [`print()`], and whether tcpdump abandoned the packet on a read past the captured bytes (after
 /// which its `-X` dump starts at the link header).
 pub fn print_and_cut(p: &[u8], length: u32, verbose: u8, mdns: bool) -> (String, bool) {
     if length < 12 {
