@@ -748,7 +748,8 @@ fn dns_lines_match_tcpdump_on_mutated_messages() {
 }
 
 /// Thousands of ICMPv6 neighbour discovery and echo messages with random flags and options
-/// (link-address, nonce, prefix, MTU, RDNSS, DNSSL, unknown), bytes changed and cut short, in a
+/// (link-address, redirected header, nonce, prefix, MTU, RDNSS, DNSSL, advertisement interval,
+/// home agent, route information, unknown), bytes changed and cut short, in a
 /// pcap written by tests/capture_nd_fuzz.py: toolbox prints each exactly as tcpdump does, also
 /// the options with `-v`/`-vv` and the dumps of messages tcpdump gives up on.
 #[test]

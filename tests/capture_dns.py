@@ -60,16 +60,23 @@ mdns = [
 ]
 if __name__ == "__main__":
     fam, addr = (socket.AF_INET6, "::1") if sys.argv[1:] == ["6"] else (socket.AF_INET, "127.0.0.1")
-    server = socket.socket(fam, socket.SOCK_DGRAM)
-    server.bind((addr, 53))
+    servers = {}
+    for port in (53, 5353):
+        servers[port] = socket.socket(fam, socket.SOCK_DGRAM)
+        servers[port].bind((addr, port))
     client = socket.socket(fam, socket.SOCK_DGRAM)
     client.bind((addr, 40053))
-    mserver = socket.socket(fam, socket.SOCK_DGRAM)
-    mserver.bind((addr, 5353))
+    # Loopback does not lose datagrams, but if one goes missing say so at once rather than
+    # waiting out the test's time bound.
+    for s in list(servers.values()) + [client]:
+        s.settimeout(5)
     for (query, answer), port in [(p, 53) for p in pairs] + [(p, 5353) for p in mdns]:
-        server = mserver if port == 5353 else server
-        client.sendto(query, (addr, port))
-        _, peer = server.recvfrom(2048)
-        server.sendto(answer, peer)
-        client.recvfrom(2048)
+        server = servers[port]
+        try:
+            client.sendto(query, (addr, port))
+            _, peer = server.recvfrom(2048)
+            server.sendto(answer, peer)
+            client.recvfrom(2048)
+        except socket.timeout:
+            sys.exit(f"capture_dns.py: no datagram within 5 s (port {port}, query {query[:12].hex()})")
         time.sleep(0.02)  # let the capturing tcpdumps keep up

@@ -15,6 +15,10 @@ extra = [
     d.msg(23, 0x8180, [d.q("n.example", 104)], [d.rr(d.PTR12, 104, b"opaque")]),
     d.msg(24, 0x8180, [d.q("t.example")], ar=[d.rr(d.name("key"), 250, d.name("hmac-sha256") + bytes(6)
                                                   + struct.pack(">HH", 300, 2) + b"\x01\x02" + struct.pack(">HHH", 24, 0, 0), c=255, ttl=0)]),
+    # A CHAIN EDNS option (a name whose pointer counts from the option's end, here into bytes
+    # after the last record) and a URI record too short for its priority and weight.
+    d.msg(25, 0x0100, [d.q("c.example")], ar=[b"\0" + struct.pack(">HHIHHH", 41, 1232, 0, 9, 13, 5) + b"\x02ab\xc0\x00"]) + b"\x02zz\x00",
+    d.msg(26, 0x8180, [d.q("u.example", 256)], [d.rr(d.PTR12, 256, b"\x00")]),
 ]
 seeds = [m for pair in d.pairs + d.mdns for m in pair] + extra
 rnd = random.Random(int(sys.argv[1]))

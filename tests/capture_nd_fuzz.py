@@ -1,6 +1,7 @@
 # Write a pcap of ICMPv6 neighbour discovery and echo messages with random flags, options
-# (link-address, nonce, prefix, MTU, RDNSS, DNSSL, unknown), bytes changed and cut short, as
-# Ethernet/IPv6, for comparing with tcpdump -r. Usage: capture_nd_fuzz.py SEED OUT.pcap COUNT
+# (link-address, redirected header, nonce, prefix, MTU, RDNSS, DNSSL, advertisement interval,
+# home agent, route information, unknown), bytes changed and cut short, as Ethernet/IPv6, for
+# comparing with tcpdump -r. Usage: capture_nd_fuzz.py SEED OUT.pcap COUNT
 import random, struct, sys
 rnd = random.Random(int(sys.argv[1]))
 out = open(sys.argv[2], "wb")
@@ -18,8 +19,8 @@ for n in range(int(sys.argv[3])):
     else: body = struct.pack(">HH", rnd.randrange(65536), rnd.randrange(65536)) + bytes(rnd.randrange(20))
     opts = b""
     for _ in range(rnd.randint(0, 3)):
-        t = rnd.choice([1, 2, 14, 5, 3, 25, 31, 99])
-        opts += opt(t, bytes(rnd.randrange(256) for _ in range(rnd.choice([4, 6, 8, 14, 22]))))
+        t = rnd.choice([1, 2, 4, 14, 5, 3, 25, 31, 99, 7, 8, 24])
+        opts += opt(t, bytes(rnd.randrange(256) for _ in range(rnd.choice([4, 6, 8, 14, 22, 30]))))
     msg = bytearray(bytes([kind, 0, 0, 0]) + body + opts)
     for _ in range(rnd.randint(0, 2)):
         if rnd.random() < 0.5 and len(msg) > 4:

@@ -780,9 +780,14 @@ fn icmp(
         cksum,
         quoted,
         nd,
-        unknown: (v6 && !matches!(kind, 1..=4 | 128..=147 | 155 | 200 | 201))
-            .then(|| slice.to_vec()),
+        unknown: (v6 && !icmp6_type_named(kind)).then(|| slice.to_vec()),
     }
+}
+
+/// Whether tcpdump has a name for ICMPv6 type `kind` (RFC 4443, 4861 and later registrations);
+/// it prints other types as `type N` with the message in hex.
+pub(crate) fn icmp6_type_named(kind: u8) -> bool {
+    matches!(kind, 1..=4 | 128..=147 | 155 | 200 | 201)
 }
 
 /// Destination address, protocol and port of the packet quoted in an ICMP error.

@@ -1,17 +1,42 @@
-//! DNS messages printed as `tcpdump -nn` prints them after a UDP port 53 or 5353 header.
+//! DNS messages (RFC 1035, EDNS RFC 6891, mDNS RFC 6762) as `tcpdump -nn` prints them after a
+//! UDP port 53 or 5353 header.
 //!
-//! A pure function from the captured DNS bytes to text, following tcpdump 4.99's print-domain.c:
+//! [`print()`] is a pure function from the captured message bytes to one line of text:
 //! `4660+ [1au] A? example.com. (40)` for a query, `4660 2/0/0 CNAME www.example.com., A 10.0.0.1
-//! (61)` for a response, more sections with `-vv`. Names are decompressed with tcpdump's rule that
-//! a pointer must point backwards, so a loop cannot hang it; whatever does not parse ends the text
-//! with ` [|domain]`, as in tcpdump. Every byte of a name is printed as printable ASCII (`M-`/`^`
-//! escapes), so nothing here can reach the terminal as a control sequence.
+//! (61)` for a response, the other sections with `-vv` and TTLs with `-vvv`. The byte-for-byte
+//! specification is tcpdump's output itself (tests/capture.rs compares the two on real traffic and
+//! on thousands of mutated messages); the places where that output has a peculiarity are marked
+//! "tcpdump's observable behaviour" below.
+//!
+//! Every read goes through `Message`, whose reads are checked: a message cut short ends the text
+//! with ` [|domain]`, never a panic. Compression pointers must point strictly backwards, so no
+//! name can loop. Name bytes are printed as printable ASCII (`M-`/`^` escapes) so nothing from a
+//! packet reaches the terminal as a control sequence.
 
 use std::fmt::Write;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-/// Longest name tcpdump prints (nameser.h `MAXCDNAME`).
-const MAXCDNAME: usize = 255;
+/// Why printing a message stopped early.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// Something tcpdump checks before reading was missing or malformed: the text ends with
+    /// ` [|domain]`.
+    Truncated,
+    /// Something tcpdump reads without a prior check was not captured: tcpdump abandons the
+    /// packet (same text, but its `-x`/`-X` dump then starts at the link header).
+    Abandoned,
+}
+
+/// The result of one printing step.
+type Step<T> = Result<T, Stop>;
+
+/// Turns a checked read that tcpdump does not check into [`Stop::Abandoned`].
+fn unchecked<T>(step: Step<T>) -> Step<T> {
+    step.map_err(|_| Stop::Abandoned)
+}
+
+/// Longest name tcpdump prints in full (RFC 1035's 255 octets); longer ones are cut and marked.
+const NAME_BUDGET: usize = 255;
 
 /// The text tcpdump prints for DNS message `p` (the captured part of a UDP payload of `length`
 /// bytes), at verbosity `verbose`; `mdns` for port 5353.
@@ -19,145 +44,804 @@ pub fn print(p: &[u8], length: u32, verbose: u8, mdns: bool) -> String {
     print_and_cut(p, length, verbose, mdns).0
 }
 
-/// [`print`], and whether tcpdump's printer gave up on a field read past the captured bytes (a
-/// longjmp in print-domain.c, after which tcpdump dumps `-X` bytes from the link header on).
+/// [`print()`], and whether tcpdump abandoned the packet on a read past the captured bytes (after
+/// which its `-X` dump starts at the link header).
 pub fn print_and_cut(p: &[u8], length: u32, verbose: u8, mdns: bool) -> (String, bool) {
-    let mut out = String::with_capacity(80);
-    let mut d = Dns {
-        p,
-        out: &mut out,
+    if length < 12 {
+        return (format!("domain [length {length} < 12] (invalid)"), false);
+    }
+    let mut printer = Printer {
+        msg: Message(p),
+        out: String::with_capacity(80),
         verbose,
         mdns,
-        gave_up: false,
     };
-    if length < 12 {
-        let _ = write!(d.out, "domain [length {length} < 12] (invalid)");
-        return (out, false);
+    let stop = printer.message().err();
+    let mut out = printer.out;
+    match stop {
+        None => {
+            let _ = write!(out, " ({length})");
+        }
+        Some(_) => out.push_str(" [|domain]"),
     }
-    if d.message().is_none() {
-        d.out.push_str(" [|domain]");
-    } else {
-        let _ = write!(d.out, " ({length})");
-    }
-    let gave_up = d.gave_up;
-    (out, gave_up)
+    (out, stop == Some(Stop::Abandoned))
 }
 
-struct Dns<'a, 'o> {
-    p: &'a [u8],
-    out: &'o mut String,
+/// The domain name at offset `at` of `p` as tcpdump prints it (compression pointers relative to
+/// the start of `p`), and the offset just after it in place; on an error the text printed so far
+/// is still returned, as tcpdump prints it.
+pub(crate) fn domain_name(p: &[u8], at: usize) -> (String, Step<usize>) {
+    let mut printer = Printer {
+        msg: Message(p),
+        out: String::new(),
+        verbose: 0,
+        mdns: false,
+    };
+    let next = printer.name(at);
+    (printer.out, next)
+}
+
+/// The captured bytes of a message, with checked big-endian reads.
+#[derive(Clone, Copy)]
+struct Message<'a>(&'a [u8]);
+
+impl<'a> Message<'a> {
+    fn len(self) -> usize {
+        self.0.len()
+    }
+
+    fn bytes(self, at: usize, n: usize) -> Step<&'a [u8]> {
+        let end = at.checked_add(n).ok_or(Stop::Truncated)?;
+        self.0.get(at..end).ok_or(Stop::Truncated)
+    }
+
+    fn u8(self, at: usize) -> Step<u8> {
+        self.0.get(at).copied().ok_or(Stop::Truncated)
+    }
+
+    fn u16(self, at: usize) -> Step<u16> {
+        let b = self.bytes(at, 2)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+
+    fn u32(self, at: usize) -> Step<u32> {
+        let b = self.bytes(at, 4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Up to `n` bytes at `at`: fewer when the capture ends first.
+    fn available(self, at: usize, n: usize) -> &'a [u8] {
+        let rest = self.0.get(at..).unwrap_or_default();
+        &rest[..n.min(rest.len())]
+    }
+}
+
+/// What the byte that starts a label says (RFC 1035 4.1.4, RFC 2673 bit-string labels).
+#[derive(Clone, Copy)]
+enum Label {
+    /// The zero byte that ends a name.
+    Root,
+    /// An ordinary label of this many bytes.
+    Text(usize),
+    /// A bit-string label (extended type 1) of this many bits (1..=256).
+    Bits(usize),
+    /// A compression pointer whose first byte is this.
+    Pointer(u8),
+}
+
+impl Label {
+    /// How many bytes after the length byte tcpdump takes this label to occupy. For a pointer
+    /// that is its first byte read as a length: tcpdump's observable behaviour when a name ends
+    /// at the capture boundary on a pointer.
+    fn span(self) -> usize {
+        match self {
+            Label::Root => 0,
+            Label::Text(n) => n,
+            Label::Bits(bits) => 1 + bits.div_ceil(8),
+            Label::Pointer(b) => usize::from(b),
+        }
+    }
+}
+
+/// Record types with their own rdata printer.
+mod rtype {
+    pub const A: u16 = 1;
+    pub const NS: u16 = 2;
+    pub const CNAME: u16 = 5;
+    pub const SOA: u16 = 6;
+    pub const PTR: u16 = 12;
+    pub const MX: u16 = 15;
+    pub const TXT: u16 = 16;
+    pub const AAAA: u16 = 28;
+    pub const SRV: u16 = 33;
+    pub const A6: u16 = 38;
+    pub const DNAME: u16 = 39;
+    pub const OPT: u16 = 41;
+    pub const UNSPECA: u16 = 104;
+    pub const TSIG: u16 = 250;
+    pub const URI: u16 = 256;
+}
+
+/// The class value of the Internet class, which tcpdump leaves out.
+const CLASS_IN: u16 = 1;
+
+/// The mDNS "unicast response" / "cache flush" bit of the class field (RFC 6762).
+const MDNS_CLASS_BIT: u16 = 0x8000;
+
+/// Writes one message into `out`.
+struct Printer<'a> {
+    msg: Message<'a>,
+    out: String,
     verbose: u8,
     mdns: bool,
-    gave_up: bool,
 }
 
-fn be16(p: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*p.get(at)?, *p.get(at + 1)?]))
+impl Printer<'_> {
+    /// The whole message after the length check.
+    fn message(&mut self) -> Step<()> {
+        let m = self.msg;
+        let id = m.u16(0)?;
+        let flags = m.u16(2)?;
+        let counts = Counts {
+            qd: m.u16(4)?,
+            an: m.u16(6)?,
+            ns: m.u16(8)?,
+            ar: m.u16(10)?,
+        };
+        let _ = write!(self.out, "{id}{}", opcode_text((flags >> 11) & 0xf));
+        if flags & 0x8000 != 0 {
+            self.response(flags, counts)
+        } else {
+            self.query(flags, counts)
+        }
+    }
+
+    /// A response: rcode and flags, the question count, the sections.
+    fn response(&mut self, flags: u16, c: Counts) -> Step<()> {
+        let rcode = self.extended_rcode(flags & 0xf, c);
+        let flag = |bit: u16, set: &'static str, clear: &'static str| {
+            if flags & bit != 0 {
+                set
+            } else {
+                clear
+            }
+        };
+        let _ = write!(
+            self.out,
+            "{}{}{}{}{}",
+            rcode_text(rcode),
+            flag(0x0400, "*", ""),
+            flag(0x0080, "", "-"),
+            flag(0x0200, "|", ""),
+            flag(0x0020, "$", ""),
+        );
+        if c.qd != 1 {
+            let _ = write!(self.out, " [{}q]", c.qd);
+        }
+        let mut at = 12;
+        for i in 0..c.qd {
+            if i > 0 {
+                self.out.push(',');
+            }
+            if self.verbose > 1 {
+                self.out.push_str(" q:");
+                at = self.question(at)?;
+            } else {
+                at = self.skip_name(at)? + 4;
+            }
+        }
+        let _ = write!(self.out, " {}/{}/{}", c.an, c.ns, c.ar);
+        at = self.section(at, c.an, "")?;
+        if self.verbose > 1 {
+            at = self.section(at, c.ns, " ns:")?;
+            self.section(at, c.ar, " ar:")?;
+        }
+        Ok(())
+    }
+
+    /// A query: flags, the counts that differ from a plain query, the questions.
+    fn query(&mut self, flags: u16, c: Counts) -> Step<()> {
+        if flags & 0x0100 != 0 {
+            self.out.push('+');
+        }
+        if flags & 0x0010 != 0 {
+            self.out.push('%');
+        }
+        // Bits a query should not have set (AA, TC, RA, Z, rcode).
+        if flags & 0x06cf != 0 {
+            let _ = write!(self.out, " [b2&3=0x{flags:x}]");
+        }
+        // Counts other than the usual ones, as (count, usual, tag); an inverse query carries
+        // one answer rather than one question.
+        let inverse = (flags >> 11) & 0xf == 1;
+        let (first, second) = if inverse {
+            ((c.qd, 0, 'q'), (c.an, 1, 'a'))
+        } else {
+            ((c.an, 0, 'a'), (c.qd, 1, 'q'))
+        };
+        for (count, usual, tag) in [first, second, (c.ns, 0, 'n')] {
+            if count != usual {
+                let _ = write!(self.out, " [{count}{tag}]");
+            }
+        }
+        if c.ar != 0 {
+            let _ = write!(self.out, " [{}au]", c.ar);
+        }
+        let mut at = 12;
+        // tcpdump's observable behaviour: after the first question, the rest are printed only
+        // while captured bytes remain, and any left over end the line as truncated.
+        for i in 0..c.qd {
+            if i > 0 && at >= self.msg.len() {
+                return Err(Stop::Truncated);
+            }
+            at = self.question(at)?;
+        }
+        if self.verbose > 1 {
+            at = self.section(at, c.an, "")?;
+            at = self.section(at, c.ns, " ns:")?;
+            self.section(at, c.ar, " ar:")?;
+        }
+        Ok(())
+    }
+
+    /// The response code, with its upper eight bits from an OPT record's TTL when one is found
+    /// (RFC 6891 6.1.3). tcpdump looks for it with a walk over the sections that gives up
+    /// quietly (keeping the header's four bits) at anything it cannot follow.
+    fn extended_rcode(&self, rcode: u16, c: Counts) -> u16 {
+        let m = self.msg;
+        let end = m.len();
+        let walk = || -> Step<Option<u8>> {
+            let mut at = 12;
+            for _ in 0..c.qd {
+                at = self.skip_name(at)? + 4;
+                if at >= end {
+                    return Ok(None);
+                }
+            }
+            for _ in 0..u32::from(c.an) + u32::from(c.ns) {
+                at = self.skip_name(at)? + 8;
+                at += 2 + usize::from(m.u16(at)?);
+                if at >= end {
+                    return Ok(None);
+                }
+            }
+            for _ in 0..c.ar {
+                let fixed = self.skip_name(at)?;
+                let rtype = m.u16(fixed)?;
+                let high_bits = m.u8(fixed + 4)?;
+                if rtype == rtype::OPT {
+                    return Ok(Some(high_bits));
+                }
+                at = fixed + 8;
+                at += 2 + usize::from(m.u16(at)?);
+                if at >= end {
+                    return Ok(None);
+                }
+            }
+            Ok(None)
+        };
+        match walk() {
+            Ok(Some(high)) => rcode | u16::from(high) << 4,
+            _ => rcode,
+        }
+    }
+
+    /// One question: ` TYPE? name.` (class and mDNS QU/QM bit when present); the offset after it.
+    fn question(&mut self, at: usize) -> Step<usize> {
+        let fixed = self.skip_name(at)?;
+        let qtype = self.msg.u16(fixed)?;
+        let raw_class = self.msg.u16(fixed + 2)?;
+        let class = self.class(raw_class);
+        let _ = write!(self.out, " {}", type_name(qtype));
+        if class != CLASS_IN {
+            let _ = write!(self.out, " {}", class_name(class));
+        }
+        if self.mdns {
+            let unicast = raw_class & MDNS_CLASS_BIT != 0;
+            self.out.push_str(if unicast { " (QU)" } else { " (QM)" });
+        }
+        self.out.push_str("? ");
+        Ok(self.name(at)? + 4)
+    }
+
+    /// `count` records starting at `at`, comma-separated, the first preceded by `heading`.
+    ///
+    /// tcpdump's observable behaviour: a section with a heading is skipped altogether when the
+    /// capture ends before it, records after the first only while captured bytes remain, and
+    /// any records left over end the line as truncated.
+    fn section(&mut self, mut at: usize, count: u16, heading: &str) -> Step<usize> {
+        if count == 0 {
+            return Ok(at);
+        }
+        if !heading.is_empty() && at >= self.msg.len() {
+            return Err(Stop::Truncated);
+        }
+        self.out.push_str(heading);
+        for i in 0..count {
+            if i > 0 {
+                if at >= self.msg.len() {
+                    return Err(Stop::Truncated);
+                }
+                self.out.push(',');
+            }
+            at = self.record(at)?;
+        }
+        Ok(at)
+    }
+
+    /// The class with the mDNS bit cleared (for port 5353).
+    fn class(&self, raw: u16) -> u16 {
+        if self.mdns {
+            raw & !MDNS_CLASS_BIT
+        } else {
+            raw
+        }
+    }
+
+    /// One resource record; the offset after it. The owner name is printed only with `-v`.
+    fn record(&mut self, at: usize) -> Step<usize> {
+        let m = self.msg;
+        let fixed = if self.verbose > 0 {
+            self.out.push(' ');
+            self.name(at)?
+        } else {
+            match self.skip_name(at) {
+                Ok(fixed) => fixed,
+                // tcpdump's observable behaviour: an owner name it cannot skip, or a record
+                // header cut short, ends the section without a mark of its own.
+                Err(_) => return Ok(m.len()),
+            }
+        };
+        if m.len() < fixed + 10 {
+            return Ok(m.len());
+        }
+        let rtype = m.u16(fixed)?;
+        let raw_class = m.u16(fixed + 2)?;
+        let class = self.class(raw_class);
+        if class != CLASS_IN && rtype != rtype::OPT {
+            let _ = write!(self.out, " {}", class_name(class));
+        }
+        if self.mdns && raw_class & MDNS_CLASS_BIT != 0 {
+            self.out.push_str(" (Cache flush)");
+        }
+        // The OPT record keeps its flags where other records keep their TTL.
+        let mut edns_flags = 0;
+        if rtype == rtype::OPT {
+            edns_flags = m.u16(fixed + 6)?;
+        } else if self.verbose > 2 {
+            let ttl = m.u32(fixed + 4)?;
+            let _ = write!(self.out, " [{}]", Duration(ttl));
+        }
+        let rdlength = usize::from(m.u16(fixed + 8)?);
+        let rdata = fixed + 10;
+        let end = rdata + rdlength;
+        let _ = write!(self.out, " {}", type_name(rtype));
+        if end > m.len() {
+            return Err(Stop::Truncated);
+        }
+        match rtype {
+            rtype::OPT => self.opt_rdata(rdata, end, class, edns_flags)?,
+            _ => self.rdata(rtype, rdata, rdlength)?,
+        }
+        Ok(end)
+    }
+
+    /// The rdata of a record of type `rtype` (other than OPT), `len` bytes at `at`, all captured.
+    fn rdata(&mut self, rtype: u16, at: usize, len: usize) -> Step<()> {
+        let m = self.msg;
+        match rtype {
+            rtype::A => {
+                let a = m.bytes(at, 4)?;
+                let _ = write!(self.out, " {}", Ipv4Addr::new(a[0], a[1], a[2], a[3]));
+            }
+            rtype::AAAA => {
+                let mut a = [0u8; 16];
+                a.copy_from_slice(m.bytes(at, 16)?);
+                let _ = write!(self.out, " {}", ipv6(Ipv6Addr::from(a)));
+            }
+            rtype::NS | rtype::CNAME | rtype::PTR | rtype::DNAME => {
+                self.out.push(' ');
+                self.name(at)?;
+            }
+            rtype::SOA if self.verbose > 0 => {
+                self.out.push(' ');
+                let after_mname = self.name(at)?;
+                self.out.push(' ');
+                let numbers = self.name(after_mname)?;
+                // Serial, refresh, retry, expire, minimum.
+                let fields = m.bytes(numbers, 20)?;
+                for f in fields.chunks_exact(4) {
+                    let _ = write!(
+                        self.out,
+                        " {}",
+                        u32::from_be_bytes([f[0], f[1], f[2], f[3]])
+                    );
+                }
+            }
+            rtype::MX => {
+                self.out.push(' ');
+                let preference = m.u16(at)?;
+                self.name(at + 2)?;
+                let _ = write!(self.out, " {preference}");
+            }
+            rtype::SRV => {
+                self.out.push(' ');
+                let fields = m.bytes(at, 6)?;
+                self.name(at + 6)?;
+                let field = |i: usize| u16::from_be_bytes([fields[i], fields[i + 1]]);
+                // port, priority, weight
+                let _ = write!(self.out, ":{} {} {}", field(4), field(0), field(2));
+            }
+            rtype::TXT => {
+                let end = at + len;
+                let mut pos = at;
+                while pos < end {
+                    self.out.push_str(" \"");
+                    let n = usize::from(m.u8(pos)?);
+                    self.escaped(pos + 1, n)?;
+                    self.out.push('"');
+                    pos += 1 + n;
+                }
+            }
+            rtype::A6 => self.a6(at)?,
+            rtype::URI => {
+                // tcpdump reads these without checking them against the record length.
+                let priority = unchecked(m.u16(at))?;
+                let weight = unchecked(m.u16(at + 2))?;
+                let _ = write!(self.out, " {priority} {weight} ");
+                match len.checked_sub(4) {
+                    Some(n) => self.escaped(at + 4, n)?,
+                    None => {
+                        // tcpdump's observable behaviour: an rdata shorter than its fixed part
+                        // prints the rest of the capture as the target, then gives up.
+                        let rest = m.len().saturating_sub(at + 4);
+                        self.escaped(at + 4, rest)?;
+                        return Err(Stop::Truncated);
+                    }
+                }
+            }
+            rtype::UNSPECA => self.escaped(at, len)?,
+            rtype::TSIG if self.verbose > 0 => {
+                self.out.push(' ');
+                // The algorithm name, then the 48-bit signing time (not shown).
+                let mut pos = self.name(at)? + 6;
+                let _ = write!(self.out, " fudge={}", m.u16(pos)?);
+                let mac_len = m.u16(pos + 2)?;
+                let _ = write!(self.out, " maclen={mac_len}");
+                pos += 4 + usize::from(mac_len);
+                let _ = write!(self.out, " origid={}", m.u16(pos)?);
+                let _ = write!(self.out, " error={}", m.u16(pos + 2)?);
+                let _ = write!(self.out, " otherlen={}", m.u16(pos + 4)?);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// An A6 record (RFC 2874): prefix length, the address suffix, the prefix name. tcpdump
+    /// reads the prefix length and suffix without checking them first.
+    fn a6(&mut self, at: usize) -> Step<()> {
+        let m = self.msg;
+        let prefix_len = unchecked(m.u8(at))?;
+        if prefix_len > 128 {
+            let _ = write!(self.out, " {prefix_len}(bad plen)");
+            return Ok(());
+        }
+        let prefix_bytes = usize::from(prefix_len / 8);
+        let suffix_at = at + 1;
+        let name_at = suffix_at + 16 - prefix_bytes;
+        if prefix_len < 128 {
+            let mut a = [0u8; 16];
+            a[prefix_bytes..].copy_from_slice(unchecked(m.bytes(suffix_at, 16 - prefix_bytes))?);
+            let _ = write!(self.out, " {prefix_len} {}", ipv6(Ipv6Addr::from(a)));
+        }
+        if prefix_len > 0 {
+            self.out.push(' ');
+            self.name(name_at)?;
+        }
+        Ok(())
+    }
+
+    /// The OPT pseudo-record's rdata (RFC 6891): the UDP payload size from its class field,
+    /// the DO bit, then `[option, option...]`.
+    fn opt_rdata(&mut self, at: usize, end: usize, udp_size: u16, flags: u16) -> Step<()> {
+        let _ = write!(self.out, " UDPsize={udp_size}");
+        if flags & 0x8000 != 0 {
+            self.out.push_str(" DO");
+        }
+        if at >= end {
+            return Ok(());
+        }
+        self.out.push_str(" [");
+        let mut pos = at;
+        while pos < end {
+            if pos > at {
+                self.out.push(',');
+            }
+            pos = self.edns_option(pos)?;
+        }
+        self.out.push(']');
+        Ok(())
+    }
+
+    /// One EDNS option at `at` as `NAME value`; the offset after it.
+    fn edns_option(&mut self, at: usize) -> Step<usize> {
+        let m = self.msg;
+        let code = m.u16(at)?;
+        match edns_option_name(code) {
+            Some(name) => self.out.push_str(name),
+            None => {
+                let _ = write!(self.out, "Opt{code}");
+            }
+        }
+        let len = usize::from(m.u16(at + 2)?);
+        let data = m.bytes(at + 4, len)?;
+        let end = at + 4 + len;
+        if data.is_empty() {
+            return Ok(end);
+        }
+        self.out.push(' ');
+        if code == CHAIN {
+            // tcpdump's observable behaviour: the closest trust point is printed as a name
+            // whose pointers count from the end of the option, reading on past the option
+            // while the capture lasts, and a name that does not parse just ends early.
+            match self.name_with_base(at + 4, end) {
+                Err(Stop::Abandoned) => return Err(Stop::Abandoned),
+                Ok(_) | Err(Stop::Truncated) => {}
+            }
+        } else {
+            let value = edns_option_value(code, data);
+            self.out.push_str(&value);
+        }
+        Ok(end)
+    }
+
+    /// The offset after the name at `at`, without printing it. Unlike [`Printer::name`] this
+    /// stops at the first pointer and does not follow it.
+    fn skip_name(&self, mut at: usize) -> Step<usize> {
+        let m = self.msg;
+        loop {
+            let b = m.u8(at)?;
+            at += 1;
+            match b >> 6 {
+                0 if b == 0 => return Ok(at),
+                0 => at += usize::from(b),
+                // A pointer is two bytes long; tcpdump does not check the second one here.
+                3 => return Ok(at + 1),
+                1 if b & 0x3f == 1 => at += 1 + bit_count(m.u8(at)?).div_ceil(8),
+                _ => return Err(Stop::Truncated),
+            }
+        }
+    }
+
+    /// The label starting at `at`; an unsupported label type is named in the text and is an
+    /// error.
+    fn label(&mut self, at: usize) -> Step<Label> {
+        let b = self.msg.u8(at)?;
+        match b >> 6 {
+            0 if b == 0 => Ok(Label::Root),
+            0 => Ok(Label::Text(usize::from(b))),
+            3 => Ok(Label::Pointer(b)),
+            1 if b & 0x3f == 1 => Ok(Label::Bits(bit_count(self.msg.u8(at + 1)?))),
+            1 => {
+                let _ = write!(self.out, "<ELT {}>", b & 0x3f);
+                Err(Stop::Truncated)
+            }
+            _ => {
+                self.out.push_str("<BAD LABEL TYPE>");
+                Err(Stop::Truncated)
+            }
+        }
+    }
+
+    /// Prints the name at `at` (`example.com.`, `.` for the root) following compression
+    /// pointers; returns the offset just after the name where it starts.
+    fn name(&mut self, start: usize) -> Step<usize> {
+        self.name_with_base(start, 0)
+    }
+
+    /// [`Printer::name`] with compression pointers taken relative to offset `base`; a name
+    /// that starts before `base` may point anywhere at first.
+    fn name_with_base(&mut self, start: usize, base: usize) -> Step<usize> {
+        let first = self.label(start)?;
+        if let Label::Root = first {
+            self.out.push('.');
+            return Ok(start + 1);
+        }
+        let starts_with_pointer = matches!(first, Label::Pointer(_));
+        // Each pointer must point before the previous target (or the name itself): no loops.
+        let mut limit = start.checked_sub(base).unwrap_or(usize::MAX);
+        // Where the name ends in place, once a pointer has been followed.
+        let mut after_pointer = None;
+        let mut printed = 0usize;
+        let mut pos = start;
+        let mut label = first;
+        let end = loop {
+            let data = pos + 1;
+            if let Label::Root = label {
+                break Ok(after_pointer.unwrap_or(data));
+            }
+            // tcpdump's observable behaviour: a label whose length byte is the last captured
+            // byte ends the name silently, its end computed from that byte.
+            if data >= self.msg.len() {
+                break match after_pointer {
+                    Some(end) => Ok(end),
+                    None if starts_with_pointer => Err(Stop::Truncated),
+                    None => Ok(data + label.span()),
+                };
+            }
+            match label {
+                Label::Pointer(high) => {
+                    let low = self.msg.u8(data)?;
+                    let target = usize::from(high & 0x3f) << 8 | usize::from(low);
+                    if target >= limit {
+                        self.out.push_str("<BAD PTR>");
+                        return Err(Stop::Truncated);
+                    }
+                    limit = target;
+                    after_pointer.get_or_insert(data + 1);
+                    pos = base + target;
+                }
+                Label::Bits(bits) => {
+                    // Bit labels do not count towards the length budget (tcpdump's observable
+                    // behaviour).
+                    self.bit_label(data + 1, bits)?;
+                    pos = data + label.span();
+                    self.dot(printed);
+                    printed += 1;
+                }
+                Label::Text(n) => {
+                    let shown = n.min(NAME_BUDGET.saturating_sub(printed));
+                    self.escaped(data, shown)?;
+                    printed += n;
+                    pos = data + n;
+                    self.dot(printed);
+                    printed += 1;
+                }
+                // The root label ended the loop above.
+                Label::Root => {}
+            }
+            label = self.label(pos)?;
+        };
+        if printed > NAME_BUDGET {
+            self.out.push_str("<DOMAIN NAME TOO LONG>");
+        }
+        end
+    }
+
+    /// The dot after a label, while the name is within its length budget.
+    fn dot(&mut self, printed: usize) {
+        if printed <= NAME_BUDGET {
+            self.out.push('.');
+        }
+    }
+
+    /// A bit-string label's bits at `at` as `\[xHEX/BITS]`: whole bytes in hex, then the last
+    /// partial byte masked, as one hex digit when four bits or fewer remain. tcpdump reads the
+    /// bits without checking they were captured.
+    fn bit_label(&mut self, at: usize, bits: usize) -> Step<()> {
+        self.out.push_str("\\[x");
+        let whole = bits / 8;
+        for i in 0..whole {
+            let b = unchecked(self.msg.u8(at + i))?;
+            let _ = write!(self.out, "{b:02x}");
+        }
+        let rest = bits % 8;
+        if rest > 0 {
+            let last = unchecked(self.msg.u8(at + whole))?;
+            let kept = last & (0xffu8 << (8 - rest));
+            if rest > 4 {
+                let _ = write!(self.out, "{kept:02x}");
+            } else {
+                let _ = write!(self.out, "{:x}", kept >> 4);
+            }
+        }
+        let _ = write!(self.out, "/{bits}]");
+        Ok(())
+    }
+
+    /// `n` bytes at `at` as printable ASCII; an error after printing those captured when
+    /// fewer are.
+    fn escaped(&mut self, at: usize, n: usize) -> Step<()> {
+        let bytes = self.msg.available(at, n);
+        push_escaped(&mut self.out, bytes);
+        if bytes.len() < n {
+            return Err(Stop::Truncated);
+        }
+        Ok(())
+    }
 }
 
-fn be32(p: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(p.get(at..at + 4)?.try_into().ok()?))
+/// The four section counts of the header.
+#[derive(Clone, Copy)]
+struct Counts {
+    qd: u16,
+    an: u16,
+    ns: u16,
+    ar: u16,
 }
 
-/// nameser.h opcodes as print-domain.c `ns_ops` shows them.
-const OPS: [&str; 16] = [
-    "",
-    " inv_q",
-    " stat",
-    " op3",
-    " notify",
-    " update",
-    " op6",
-    " op7",
-    " op8",
-    " updateA",
-    " updateD",
-    " updateDA",
-    " updateM",
-    " updateMA",
-    " zoneInit",
-    " zoneRef",
-];
+/// The number of bits of a bit-string label from its count byte (0 means 256).
+fn bit_count(b: u8) -> usize {
+    match b {
+        0 => 256,
+        n => usize::from(n),
+    }
+}
 
-/// Response codes as print-domain.c `ns_resp` shows them (two lack the space in tcpdump too).
-const RCODES: [&str; 24] = [
-    "",
-    " FormErr",
-    " ServFail",
-    " NXDomain",
-    " NotImp",
-    " Refused",
-    " YXDomain",
-    " YXRRSet",
-    " NXRRSet",
-    " NotAuth",
-    " NotZone",
-    " Resp11",
-    " Resp12",
-    " Resp13",
-    " Resp14",
-    " NoChange",
-    " BadVers",
-    "Resp17",
-    " Resp18",
-    " Resp19",
-    " Resp20",
-    "Resp21",
-    " Resp22",
-    " BadCookie",
-];
+/// Bytes as printable ASCII the way tcpdump shows them: the high bit as `M-`, a control
+/// character as `^` and the character 64 places away (`^@`, `^?`).
+fn push_escaped(out: &mut String, bytes: &[u8]) {
+    for &b in bytes {
+        let mut c = b;
+        if c >= 0x80 {
+            out.push_str("M-");
+            c -= 0x80;
+        }
+        if c < 0x20 || c == 0x7f {
+            out.push('^');
+            c ^= 0x40;
+        }
+        out.push(char::from(c));
+    }
+}
 
-/// Record type names (print-domain.c `ns_type2str`); others print as `TypeN`.
+/// The opcode as printed after the id (empty for a standard query).
+fn opcode_text(op: u16) -> &'static str {
+    match op {
+        0 => "",
+        1 => " inv_q",
+        2 => " stat",
+        3 => " op3",
+        4 => " notify",
+        5 => " update",
+        6 => " op6",
+        7 => " op7",
+        8 => " op8",
+        9 => " updateA",
+        10 => " updateD",
+        11 => " updateDA",
+        12 => " updateM",
+        13 => " updateMA",
+        14 => " zoneInit",
+        _ => " zoneRef",
+    }
+}
+
+/// The response code as printed after the id (empty for NoError).
+fn rcode_text(rcode: u16) -> String {
+    let name = match rcode {
+        0 => "",
+        1 => " FormErr",
+        2 => " ServFail",
+        3 => " NXDomain",
+        4 => " NotImp",
+        5 => " Refused",
+        6 => " YXDomain",
+        7 => " YXRRSet",
+        8 => " NXRRSet",
+        9 => " NotAuth",
+        10 => " NotZone",
+        15 => " NoChange",
+        16 => " BadVers",
+        // tcpdump's observable behaviour: these two come without the leading space.
+        17 | 21 => return format!("Resp{rcode}"),
+        23 => " BadCookie",
+        other => return format!(" Resp{}", other & 0xfff),
+    };
+    name.to_string()
+}
+
+/// A record type's mnemonic, `TypeN` for those tcpdump does not name.
 fn type_name(t: u16) -> String {
+    const LOW: [&str; 49] = [
+        "", "A", "NS", "MD", "MF", "CNAME", "SOA", "MB", "MG", "MR", "NULL", "WKS", "PTR", "HINFO",
+        "MINFO", "MX", "TXT", "RP", "AFSDB", "X25", "ISDN", "RT", "NSAP", "NSAP_PTR", "SIG", "KEY",
+        "PX", "GPOS", "AAAA", "LOC", "NXT", "EID", "NIMLOC", "SRV", "ATMA", "NAPTR", "KX", "CERT",
+        "A6", "DNAME", "SINK", "OPT", "APL", "DS", "SSHFP", "IPSECKEY", "RRSIG", "NSEC", "DNSKEY",
+    ];
     let name = match t {
-        1 => "A",
-        2 => "NS",
-        3 => "MD",
-        4 => "MF",
-        5 => "CNAME",
-        6 => "SOA",
-        7 => "MB",
-        8 => "MG",
-        9 => "MR",
-        10 => "NULL",
-        11 => "WKS",
-        12 => "PTR",
-        13 => "HINFO",
-        14 => "MINFO",
-        15 => "MX",
-        16 => "TXT",
-        17 => "RP",
-        18 => "AFSDB",
-        19 => "X25",
-        20 => "ISDN",
-        21 => "RT",
-        22 => "NSAP",
-        23 => "NSAP_PTR",
-        24 => "SIG",
-        25 => "KEY",
-        26 => "PX",
-        27 => "GPOS",
-        28 => "AAAA",
-        29 => "LOC",
-        30 => "NXT",
-        31 => "EID",
-        32 => "NIMLOC",
-        33 => "SRV",
-        34 => "ATMA",
-        35 => "NAPTR",
-        36 => "KX",
-        37 => "CERT",
-        38 => "A6",
-        39 => "DNAME",
-        40 => "SINK",
-        41 => "OPT",
-        42 => "APL",
-        43 => "DS",
-        44 => "SSHFP",
-        45 => "IPSECKEY",
-        46 => "RRSIG",
-        47 => "NSEC",
-        48 => "DNSKEY",
+        1..=48 => LOW[usize::from(t)],
         99 => "SPF",
         100 => "UINFO",
         101 => "UID",
@@ -177,6 +861,7 @@ fn type_name(t: u16) -> String {
     name.to_string()
 }
 
+/// A class's mnemonic, `(Class N)` for others.
 fn class_name(c: u16) -> String {
     match c {
         1 => "IN".into(),
@@ -187,627 +872,76 @@ fn class_name(c: u16) -> String {
     }
 }
 
-/// util-print.c `fn_print_char`: every byte as printable ASCII.
-fn print_char(out: &mut String, mut c: u8) {
-    if !c.is_ascii() {
-        c &= 0x7f;
-        out.push_str("M-");
-    }
-    if !(0x20..=0x7e).contains(&c) {
-        c ^= 0x40;
-        out.push('^');
-    }
-    out.push(char::from(c));
+/// The CHAIN EDNS option (RFC 7901): the closest trust point the client has.
+const CHAIN: u16 = 13;
+
+/// The name of EDNS option `code`, when tcpdump names it.
+fn edns_option_name(code: u16) -> Option<&'static str> {
+    Some(match code {
+        1 => "LLQ",
+        2 => "UL",
+        3 => "NSID",
+        5 => "DAU",
+        6 => "DHU",
+        7 => "N3U",
+        8 => "ECS",
+        9 => "EXPIRE",
+        10 => "COOKIE",
+        11 => "KEEPALIVE",
+        12 => "PADDING",
+        13 => "CHAIN",
+        14 => "KEY-TAG",
+        16 => "CLIENT-TAG",
+        17 => "SERVER-TAG",
+        _ => return None,
+    })
 }
 
-impl Dns<'_, '_> {
-    fn byte(&self, at: usize) -> Option<u8> {
-        self.p.get(at).copied()
-    }
-
-    /// Bytes of `n` bytes at `at`, printed; `None` when they were not captured (`nd_printn`).
-    fn printn(&mut self, at: usize, n: usize) -> Option<()> {
-        for i in 0..n {
-            let c = self.byte(at + i)?;
-            print_char(self.out, c);
-        }
-        Some(())
-    }
-
-    /// print-domain.c `ns_nskip`: the offset after the name at `at`.
-    fn skip(&self, mut at: usize) -> Option<usize> {
-        let mut i = self.byte(at)?;
-        at += 1;
-        while i != 0 {
-            match i & 0xc0 {
-                0xc0 => return Some(at + 1),
-                0x40 => {
-                    if i & 0x3f != 1 {
-                        return None;
-                    }
-                    let bits = match self.byte(at)? {
-                        0 => 256,
-                        b => usize::from(b),
-                    };
-                    at += 1 + bits.div_ceil(8);
-                }
-                0x80 => return None,
-                _ => at += usize::from(i),
-            }
-            i = self.byte(at)?;
-            at += 1;
-        }
-        Some(at)
-    }
-
-    /// print-domain.c `labellen`; `None` for a label type toolbox (or tcpdump) does not print.
-    fn label_len(&mut self, at: usize) -> Option<usize> {
-        let i = self.byte(at)?;
-        match i & 0xc0 {
-            0x40 => {
-                if i & 0x3f != 1 {
-                    let _ = write!(self.out, "<ELT {}>", i & 0x3f);
-                    return None;
-                }
-                // A bit-string label (RFC 2673): its length byte and the bits.
-                let bits = match self.byte(at + 1)? {
-                    0 => 256,
-                    b => usize::from(b),
-                };
-                Some(bits.div_ceil(8) + 1)
-            }
-            0x80 => {
-                self.out.push_str("<BAD LABEL TYPE>");
-                None
-            }
-            _ => Some(usize::from(i)),
-        }
-    }
-
-    /// print-domain.c `blabel_print`: a bit-string label as `\[xHEX/BITS]` (tcpdump reads up to
-    /// (bits + 3) / 4 bytes; so does this).
-    fn bit_label(&mut self, at: usize) -> Option<()> {
-        let bits = match self.byte(at)? {
-            0 => 256,
-            b => usize::from(b),
-        };
-        let lim = at + 1 + bits.div_ceil(4);
-        // Reads of the bits are unchecked in tcpdump: running out of bytes gives up.
-        self.gave_up = true;
-        self.out.push_str("\\[x");
-        let (mut bp, mut b) = (at + 1, bits);
-        while bp < lim && b > 7 {
-            let _ = write!(self.out, "{:02x}", self.byte(bp)?);
-            b -= 8;
-            bp += 1;
-        }
-        if b > 4 {
-            let tc = u32::from(self.byte(bp)?);
-            let _ = write!(self.out, "{:02x}", tc & (0xff << (8 - b)));
-        } else if b > 0 {
-            let tc = u32::from(self.byte(bp)?);
-            let _ = write!(self.out, "{:1x}", (tc >> 4) & 0x0f & (0x0f << (4 - b)));
-        }
-        let _ = write!(self.out, "/{bits}]");
-        self.gave_up = false;
-        Some(())
-    }
-
-    /// print-domain.c `fqdn_print`: print the name at `at`; the offset after it in place.
-    fn name(&mut self, mut at: usize) -> Option<usize> {
-        let mut l = self.label_len(at)?;
-        let mut max_offset = at;
-        let mut i = self.byte(at)?;
-        at += 1;
-        let mut compressed = false;
-        // Where the name ends in place: unknown yet when it starts with a pointer.
-        let mut rp = (i & 0xc0 != 0xc0).then_some(at + l);
-        if i == 0 {
-            self.out.push('.');
-            return rp;
-        }
-        let mut chars = 0usize;
-        while i != 0 && at < self.p.len() {
-            if i & 0xc0 == 0xc0 {
-                if !compressed {
-                    rp = Some(at + 1);
-                    compressed = true;
-                }
-                let offset = (usize::from(i) << 8 | usize::from(self.byte(at)?)) & 0x3fff;
-                // Pointers must go backwards, so every name ends.
-                if offset >= max_offset {
-                    self.out.push_str("<BAD PTR>");
-                    return None;
-                }
-                max_offset = offset;
-                at = offset;
-                i = self.byte(at)?;
-                l = self.label_len(at)?;
-                at += 1;
-                continue;
-            }
-            if i & 0xc0 == 0x40 {
-                // Bit labels do not count towards the name length (as in tcpdump).
-                self.bit_label(at)?;
-            } else {
-                if chars + l <= MAXCDNAME {
-                    self.printn(at, l)?;
-                } else if chars < MAXCDNAME {
-                    self.printn(at, MAXCDNAME - chars)?;
-                }
-                chars += l;
-            }
-            at += l;
-            if chars <= MAXCDNAME {
-                self.out.push('.');
-            }
-            chars += 1;
-            i = self.byte(at)?;
-            l = self.label_len(at)?;
-            at += 1;
-            if !compressed {
-                rp = rp.map(|r| r + l + 1);
-            }
-        }
-        if chars > MAXCDNAME {
-            self.out.push_str("<DOMAIN NAME TOO LONG>");
-        }
-        rp
-    }
-
-    /// print-domain.c `ns_qprint`: ` TYPE? name.`; the offset after the question.
-    fn question(&mut self, at: usize) -> Option<usize> {
-        let after = self.skip(at)?;
-        let t = be16(self.p, after)?;
-        let raw_class = be16(self.p, after + 2)?;
-        let _ = write!(self.out, " {}", type_name(t));
-        let class = if self.mdns {
-            raw_class & !0x8000
-        } else {
-            raw_class
-        };
-        if class != 1 {
-            let _ = write!(self.out, " {}", class_name(class));
-        }
-        if self.mdns {
-            self.out.push_str(if raw_class & 0x8000 != 0 {
-                " (QU)"
-            } else {
-                " (QM)"
-            });
-        }
-        self.out.push_str("? ");
-        Some(self.name(at)? + 4)
-    }
-
-    /// print-domain.c `ns_rprint`: one resource record; the offset after it.
-    fn record(&mut self, at: usize) -> Option<usize> {
-        let mut cp = if self.verbose > 0 {
-            self.out.push(' ');
-            self.name(at)?
-        } else {
-            match self.skip(at) {
-                Some(c) => c,
-                None => return Some(self.p.len()),
-            }
-        };
-        if self.p.len() < cp + 10 {
-            return Some(self.p.len());
-        }
-        let typ = be16(self.p, cp)?;
-        let raw_class = be16(self.p, cp + 2)?;
-        cp += 4;
-        let class = if self.mdns {
-            raw_class & !0x8000
-        } else {
-            raw_class
-        };
-        if class != 1 && typ != 41 {
-            let _ = write!(self.out, " {}", class_name(class));
-        }
-        if self.mdns && raw_class & 0x8000 != 0 {
-            self.out.push_str(" (Cache flush)");
-        }
-        let mut opt_flags = 0;
-        if typ == 41 {
-            opt_flags = be16(self.p, cp + 2)?;
-        } else if self.verbose > 2 {
-            self.out.push_str(" [");
-            relts(self.out, be32(self.p, cp)?);
-            self.out.push(']');
-        }
-        cp += 4;
-        let len = usize::from(be16(self.p, cp)?);
-        cp += 2;
-        let rp = cp + len;
-        let _ = write!(self.out, " {}", type_name(typ));
-        if rp > self.p.len() {
-            return None;
-        }
-        match typ {
-            1 => {
-                let a: [u8; 4] = self.p.get(cp..cp + 4)?.try_into().ok()?;
-                let _ = write!(self.out, " {}", Ipv4Addr::from(a));
-            }
-            2 | 5 | 12 | 39 => {
-                self.out.push(' ');
-                self.name(cp)?;
-            }
-            6 if self.verbose > 0 => {
-                self.out.push(' ');
-                let c = self.name(cp)?;
-                self.out.push(' ');
-                let c = self.name(c)?;
-                self.p.get(c..c + 20)?;
-                for k in 0..5 {
-                    let _ = write!(self.out, " {}", be32(self.p, c + 4 * k)?);
-                }
-            }
-            15 => {
-                self.out.push(' ');
-                be16(self.p, cp)?;
-                self.name(cp + 2)?;
-                let _ = write!(self.out, " {}", be16(self.p, cp)?);
-            }
-            16 => {
-                while cp < rp {
-                    self.out.push_str(" \"");
-                    let n = usize::from(self.byte(cp)?);
-                    self.printn(cp + 1, n)?;
-                    cp += 1 + n;
-                    self.out.push('"');
-                }
-            }
-            33 => {
-                self.out.push(' ');
-                self.p.get(cp..cp + 6)?;
-                self.name(cp + 6)?;
-                let _ = write!(
-                    self.out,
-                    ":{} {} {}",
-                    be16(self.p, cp + 4)?,
-                    be16(self.p, cp)?,
-                    be16(self.p, cp + 2)?
-                );
-            }
-            28 => {
-                let a: [u8; 16] = self.p.get(cp..cp + 16)?.try_into().ok()?;
-                let _ = write!(self.out, " {}", ipv6(Ipv6Addr::from(a)));
-            }
-            38 => {
-                // A6 (RFC 2874): prefix length, address suffix, prefix name.
-                self.gave_up = true;
-                let pbit = self.byte(cp)?;
-                self.gave_up = false;
-                let pbyte = usize::from(pbit & !7) / 8;
-                if pbit > 128 {
-                    let _ = write!(self.out, " {pbit}(bad plen)");
-                } else {
-                    if pbit < 128 {
-                        let mut a = [0u8; 16];
-                        self.gave_up = true;
-                        a[pbyte..].copy_from_slice(self.p.get(cp + 1..cp + 1 + 16 - pbyte)?);
-                        self.gave_up = false;
-                        let _ = write!(self.out, " {pbit} {}", ipv6(Ipv6Addr::from(a)));
-                    }
-                    if pbit > 0 {
-                        self.out.push(' ');
-                        self.name(cp + 1 + 16 - pbyte)?;
-                    }
-                }
-            }
-            256 => {
-                // URI (RFC 7553): priority, weight, target.
-                self.p.get(cp..cp + len)?;
-                let _ = write!(
-                    self.out,
-                    " {} {} ",
-                    be16(self.p, cp)?,
-                    be16(self.p, cp + 2)?
-                );
-                match len.checked_sub(4) {
-                    Some(n) => self.printn(cp + 4, n)?,
-                    None => {
-                        // tcpdump prints to the end of the capture, then gives up.
-                        let rest = self.p.len().saturating_sub(cp + 4);
-                        self.printn(cp + 4, rest)?;
-                        return None;
-                    }
-                }
-            }
-            104 => {
-                self.p.get(cp..cp + len)?;
-                self.printn(cp, len)?;
-            }
-            250 if self.verbose > 0 => {
-                self.out.push(' ');
-                let mut c = self.name(cp)? + 6;
-                let _ = write!(self.out, " fudge={}", be16(self.p, c)?);
-                c += 2;
-                let maclen = be16(self.p, c)?;
-                let _ = write!(self.out, " maclen={maclen}");
-                c += 2 + usize::from(maclen);
-                let _ = write!(self.out, " origid={}", be16(self.p, c)?);
-                let _ = write!(self.out, " error={}", be16(self.p, c + 2)?);
-                let _ = write!(self.out, " otherlen={}", be16(self.p, c + 4)?);
-            }
-            41 => {
-                let _ = write!(self.out, " UDPsize={class}");
-                if opt_flags & 0x8000 != 0 {
-                    self.out.push_str(" DO");
-                }
-                if cp < rp {
-                    self.out.push_str(" [");
-                    while cp < rp {
-                        cp = self.edns_option(cp)?;
-                        if cp < rp {
-                            self.out.push(',');
-                        }
-                    }
-                    self.out.push(']');
-                }
-            }
-            _ => {}
-        }
-        Some(rp)
-    }
-
-    /// print-domain.c `eopt_print`: one EDNS option (RFC 6891); the offset after it.
-    fn edns_option(&mut self, cp: usize) -> Option<usize> {
-        let opt = be16(self.p, cp)?;
-        let name = match opt {
-            1 => "LLQ",
-            2 => "UL",
-            3 => "NSID",
-            5 => "DAU",
-            6 => "DHU",
-            7 => "N3U",
-            8 => "ECS",
-            9 => "EXPIRE",
-            10 => "COOKIE",
-            11 => "KEEPALIVE",
-            12 => "PADDING",
-            13 => "CHAIN",
-            14 => "KEY-TAG",
-            16 => "CLIENT-TAG",
-            17 => "SERVER-TAG",
-            _ => "",
-        };
-        if name.is_empty() {
-            let _ = write!(self.out, "Opt{opt}");
-        } else {
-            self.out.push_str(name);
-        }
-        let len = usize::from(be16(self.p, cp + 2)?);
-        let data = self.p.get(cp + 4..cp + 4 + len)?;
-        if len == 0 {
-            return Some(cp + 4);
-        }
-        self.out.push(' ');
-        let invalid = " (invalid)";
-        let joined = |items: Vec<String>| items.join(" ");
-        let text = match opt {
-            8 => ecs(data).unwrap_or_else(|| invalid.into()),
-            10 if len < 8 || (len > 8 && len < 16) || len > 40 => invalid.into(),
-            10 => {
-                let hexes = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
-                if len > 8 {
-                    format!("{} {}", hexes(&data[..8]), hexes(&data[8..]))
-                } else {
-                    hexes(data)
-                }
-            }
-            11 if len != 2 => invalid.into(),
-            11 => format!("{:.1} sec", f64::from(be16(data, 0)?) / 10.0),
-            9 if len != 4 => invalid.into(),
-            9 => format!("{} sec", be32(data, 0)?),
-            12 => format!("({len})"),
-            14 if len % 2 != 0 => invalid.into(),
-            14 => joined(
-                data.chunks(2)
-                    .map(|c| u16::from_be_bytes([c[0], c[1]]).to_string())
-                    .collect(),
-            ),
-            5..=7 => joined(data.iter().map(|&a| algorithm(opt, a)).collect()),
-            // NSID, CHAIN (not decompressed here) and unknown options: hex.
-            _ => data.iter().map(|x| format!("{x:02x}")).collect(),
-        };
-        self.out.push_str(&text);
-        Some(cp + 4 + len)
-    }
-
-    /// ` name` records, comma-separated, while captured bytes remain (the loops of
-    /// `domain_print`); `None` when a record does not parse or records are missing.
-    fn records(&mut self, mut cp: usize, mut count: u16, label: &str) -> Option<usize> {
-        if count == 0 {
-            return Some(cp);
-        }
-        if cp < self.p.len() || label.is_empty() {
-            self.out.push_str(label);
-            cp = self.record(cp)?;
-            count -= 1;
-            while cp < self.p.len() && count > 0 {
-                self.out.push(',');
-                cp = self.record(cp)?;
-                count -= 1;
-            }
-        }
-        (count == 0).then_some(cp)
-    }
-
-    /// print-domain.c `domain_print` after the length check.
-    fn message(&mut self) -> Option<()> {
-        let p = self.p;
-        let id = be16(p, 0)?;
-        let flags = be16(p, 2)?;
-        let qd = be16(p, 4)?;
-        let an = be16(p, 6)?;
-        let ns = be16(p, 8)?;
-        let ar = be16(p, 10)?;
-        let opcode = usize::from((flags >> 11) & 0xf);
-        if flags & 0x8000 != 0 {
-            let rcode = self.extended_rcode(flags, qd, an, ns, ar);
-            let rcode = RCODES
-                .get(usize::from(rcode))
-                .map_or_else(|| format!(" Resp{}", rcode & 0xfff), |s| s.to_string());
-            let _ = write!(
-                self.out,
-                "{id}{}{rcode}{}{}{}{}",
-                OPS[opcode],
-                if flags & 0x0400 != 0 { "*" } else { "" },
-                if flags & 0x0080 != 0 { "" } else { "-" },
-                if flags & 0x0200 != 0 { "|" } else { "" },
-                if flags & 0x0020 != 0 { "$" } else { "" },
-            );
-            if qd != 1 {
-                let _ = write!(self.out, " [{qd}q]");
-            }
-            let mut cp = 12;
-            for i in 0..qd {
-                if i != 0 {
-                    self.out.push(',');
-                }
-                if self.verbose > 1 {
-                    self.out.push_str(" q:");
-                    cp = self.question(cp)?;
-                } else {
-                    cp = self.skip(cp)? + 4;
-                }
-            }
-            let _ = write!(self.out, " {an}/{ns}/{ar}");
-            cp = self.records(cp, an, "")?;
-            if self.verbose > 1 {
-                cp = self.records(cp, ns, " ns:")?;
-                self.records(cp, ar, " ar:")?;
-            }
-        } else {
-            let _ = write!(
-                self.out,
-                "{id}{}{}{}",
-                OPS[opcode],
-                if flags & 0x0100 != 0 { "+" } else { "" },
-                if flags & 0x0010 != 0 { "%" } else { "" },
-            );
-            if flags & 0x6cf != 0 {
-                let _ = write!(self.out, " [b2&3=0x{flags:x}]");
-            }
-            if opcode == 1 {
-                if qd != 0 {
-                    let _ = write!(self.out, " [{qd}q]");
-                }
-                if an != 1 {
-                    let _ = write!(self.out, " [{an}a]");
-                }
-            } else {
-                if an != 0 {
-                    let _ = write!(self.out, " [{an}a]");
-                }
-                if qd != 1 {
-                    let _ = write!(self.out, " [{qd}q]");
-                }
-            }
-            if ns != 0 {
-                let _ = write!(self.out, " [{ns}n]");
-            }
-            if ar != 0 {
-                let _ = write!(self.out, " [{ar}au]");
-            }
-            let mut cp = 12;
-            let mut left = qd;
-            if left > 0 {
-                cp = self.question(cp)?;
-                left -= 1;
-                while cp < p.len() && left > 0 {
-                    cp = self.question(cp)?;
-                    left -= 1;
-                }
-            }
-            if left > 0 {
-                return None;
-            }
-            if self.verbose > 1 {
-                cp = self.records(cp, an, "")?;
-                cp = self.records(cp, ns, " ns:")?;
-                self.records(cp, ar, " ar:")?;
-            }
-        }
-        Some(())
-    }
-
-    /// The response code with the upper bits from an OPT record (RFC 6891), as domain_print
-    /// finds it: a walk over the sections that gives up quietly when they are cut short.
-    fn extended_rcode(&self, flags: u16, qd: u16, an: u16, ns: u16, ar: u16) -> u16 {
-        let rcode = flags & 0xf;
-        let end = self.p.len();
-        let mut cp = 12;
-        for _ in 0..qd {
-            let Some(c) = self.skip(cp) else {
-                return rcode;
-            };
-            cp = c + 4;
-            if cp >= end {
-                return rcode;
-            }
-        }
-        for _ in 0..u32::from(an) + u32::from(ns) {
-            let Some(c) = self.skip(cp) else {
-                return rcode;
-            };
-            cp = c + 8;
-            let Some(rdlen) = be16(self.p, cp) else {
-                return rcode;
-            };
-            cp += 2 + usize::from(rdlen);
-            if cp >= end {
-                return rcode;
-            }
-        }
-        for _ in 0..ar {
-            let Some(c) = self.skip(cp) else {
-                return rcode;
-            };
-            let Some(t) = be16(self.p, c) else {
-                return rcode;
-            };
-            cp = c + 4;
-            let Some(hi) = self.byte(cp) else {
-                return rcode;
-            };
-            if t == 41 {
-                return rcode | u16::from(hi) << 4;
-            }
-            cp += 4;
-            let Some(rdlen) = be16(self.p, cp) else {
-                return rcode;
-            };
-            cp += 2 + usize::from(rdlen);
-            if cp >= end {
-                return rcode;
-            }
-        }
-        rcode
-    }
-}
-
-/// A domain name at `at` in `p` as tcpdump's `fqdn_print` prints it (pointers relative to the
-/// start of `p`), and the offset after it; `None` when it does not parse (the text so far is
-/// still returned, as tcpdump prints it), with whether tcpdump gave up on a short read there.
-pub(crate) fn fqdn(p: &[u8], at: usize) -> (String, Option<usize>, bool) {
-    let mut out = String::new();
-    let mut d = Dns {
-        p,
-        out: &mut out,
-        verbose: 0,
-        mdns: false,
-        gave_up: false,
+/// The value of EDNS option `code` with non-empty `data`.
+fn edns_option_value(code: u16, data: &[u8]) -> String {
+    // tcpdump's observable behaviour: the marker keeps its own leading space, after the one
+    // that separates it from the option name.
+    const INVALID: &str = " (invalid)";
+    let hex = |b: &[u8]| {
+        b.iter().fold(String::new(), |mut s, x| {
+            let _ = write!(s, "{x:02x}");
+            s
+        })
     };
-    let next = d.name(at);
-    let gave_up = d.gave_up;
-    (out, next, gave_up)
+    let words = || {
+        data.chunks_exact(2)
+            .map(|w| u16::from_be_bytes([w[0], w[1]]))
+    };
+    match (code, data.len()) {
+        (8, _) => client_subnet(data).unwrap_or_else(|| INVALID.into()),
+        // COOKIE (RFC 7873): an 8-byte client cookie, optionally an 8..32-byte server cookie.
+        (10, 8) => hex(data),
+        (10, 16..=40) => format!("{} {}", hex(&data[..8]), hex(&data[8..])),
+        // KEEPALIVE (RFC 7828): the timeout in units of 100 ms.
+        (11, 2) => words()
+            .next()
+            .map_or_else(String::new, |t| format!("{:.1} sec", f64::from(t) / 10.0)),
+        // EXPIRE (RFC 7314).
+        (9, 4) => format!(
+            "{} sec",
+            u32::from_be_bytes([data[0], data[1], data[2], data[3]])
+        ),
+        (9..=11, _) => INVALID.into(),
+        (12, n) => format!("({n})"),
+        (14, n) if n % 2 != 0 => INVALID.into(),
+        (14, _) => words().map(|w| w.to_string()).collect::<Vec<_>>().join(" "),
+        (5..=7, _) => data
+            .iter()
+            .map(|&a| algorithm(code, a))
+            .collect::<Vec<_>>()
+            .join(" "),
+        // NSID and the rest: hex.
+        _ => hex(data),
+    }
 }
 
-/// An IPv6 address as tcpdump's `addrtostr6` writes it: like Rust's (RFC 5952), except that an
-/// address whose first six groups alone are zero keeps the IPv4-compatible form `::a.b.c.d`.
+/// An IPv6 address as tcpdump writes it: like Rust's (RFC 5952), except that an address whose
+/// first six groups alone are zero keeps the IPv4-compatible form `::a.b.c.d`.
 pub(crate) fn ipv6(a: Ipv6Addr) -> String {
     let s = a.segments();
     if s[..6].iter().all(|&g| g == 0) && s[6] != 0 {
@@ -818,83 +952,96 @@ pub(crate) fn ipv6(a: Ipv6Addr) -> String {
     }
 }
 
-/// The EDNS client subnet option (RFC 7871) as `addr/source/scope`; `None` when invalid.
-fn ecs(d: &[u8]) -> Option<String> {
-    let family = be16(d, 0)?;
-    let (src, scope) = (*d.get(2)?, *d.get(3)?);
-    let bits: u8 = match family {
+/// The EDNS client subnet option (RFC 7871) as `address/source/scope`; `None` when invalid.
+fn client_subnet(d: &[u8]) -> Option<String> {
+    let (head, addr) = (d.get(..4)?, d.get(4..)?);
+    let family = u16::from_be_bytes([head[0], head[1]]);
+    let (source, scope) = (head[2], head[3]);
+    let width: u8 = match family {
         1 => 32,
         2 => 128,
         _ => return None,
     };
-    let addr = d.get(4..)?;
-    let bytes = usize::from(bits / 8);
-    if addr.len() > bytes
-        || src > bits
-        || scope > bits
-        || usize::from(src).div_ceil(8) != addr.len()
-    {
+    let fits = addr.len() <= usize::from(width / 8)
+        && source <= width
+        && scope <= width
+        && usize::from(source).div_ceil(8) == addr.len();
+    if !fits {
         return None;
     }
-    let mut padded = [0u8; 16];
-    padded[..addr.len()].copy_from_slice(addr);
+    let mut full = [0u8; 16];
+    full[..addr.len()].copy_from_slice(addr);
     let shown = if family == 1 {
-        Ipv4Addr::new(padded[0], padded[1], padded[2], padded[3]).to_string()
+        Ipv4Addr::new(full[0], full[1], full[2], full[3]).to_string()
     } else {
-        ipv6(Ipv6Addr::from(padded))
+        ipv6(Ipv6Addr::from(full))
     };
-    Some(format!("{shown}/{src}/{scope}"))
+    Some(format!("{shown}/{source}/{scope}"))
 }
 
-/// DNSSEC algorithm names of the DAU, DHU and N3U options (print-domain.c `dau_alg2str`...).
-fn algorithm(opt: u16, a: u8) -> String {
-    let name = match (opt, a) {
-        (5, 0) => "DELETE",
-        (5, 1) => "RSAMD5",
-        (5, 2) => "DH",
-        // Sic: tcpdump 4.99 names algorithm 3 (DSA) "DS".
-        (5, 3) => "DS",
-        (5, 5) => "RSASHA1",
-        (5, 6) => "DSA-NSEC3-SHA1",
-        (5, 7) => "RSASHA1-NSEC3-SHA1",
-        (5, 8) => "RSASHA256",
-        (5, 10) => "RSASHA512",
-        (5, 12) => "ECC-GOST",
-        (5, 13) => "ECDSAP256SHA256",
-        (5, 14) => "ECDSAP384SHA384",
-        (5, 15) => "ED25519",
-        (5, 16) => "ED448",
-        (5, 252) => "INDIRECT",
-        (5, 253) => "PRIVATEDNS",
-        (5, 254) => "PRIVATEOID",
-        (6, 1) | (7, 1) => "SHA-1",
-        (6, 2) => "SHA-256",
-        (6, 3) => "GOST_R_34.11-94",
-        (6, 4) => "SHA-384",
-        _ => return format!("Alg_{a}"),
+/// A DNSSEC algorithm number in the DAU (5), DHU (6) and N3U (7) options (RFC 6975).
+fn algorithm(option: u16, a: u8) -> String {
+    let signing = match a {
+        0 => Some("DELETE"),
+        1 => Some("RSAMD5"),
+        2 => Some("DH"),
+        // tcpdump's observable behaviour: algorithm 3 (DSA) is shown as "DS".
+        3 => Some("DS"),
+        5 => Some("RSASHA1"),
+        6 => Some("DSA-NSEC3-SHA1"),
+        7 => Some("RSASHA1-NSEC3-SHA1"),
+        8 => Some("RSASHA256"),
+        10 => Some("RSASHA512"),
+        12 => Some("ECC-GOST"),
+        13 => Some("ECDSAP256SHA256"),
+        14 => Some("ECDSAP384SHA384"),
+        15 => Some("ED25519"),
+        16 => Some("ED448"),
+        252 => Some("INDIRECT"),
+        253 => Some("PRIVATEDNS"),
+        254 => Some("PRIVATEOID"),
+        _ => None,
     };
-    name.to_string()
+    let hash = match a {
+        1 => Some("SHA-1"),
+        2 => Some("SHA-256"),
+        3 => Some("GOST_R_34.11-94"),
+        4 => Some("SHA-384"),
+        _ => None,
+    };
+    let name = match option {
+        5 => signing,
+        6 => hash,
+        // N3U: only SHA-1 is defined for NSEC3.
+        _ => hash.filter(|_| a == 1),
+    };
+    name.map_or_else(|| format!("Alg_{a}"), str::to_string)
 }
 
-/// util-print.c `unsigned_relts_print`: a TTL as `1h2m3s`.
-fn relts(out: &mut String, mut secs: u32) {
-    const UNITS: [(u32, char); 6] = [
-        (31_536_000, 'y'),
-        (604_800, 'w'),
-        (86_400, 'd'),
-        (3_600, 'h'),
-        (60, 'm'),
-        (1, 's'),
-    ];
-    if secs == 0 {
-        out.push_str("0s");
-        return;
-    }
-    for (len, unit) in UNITS {
-        if secs >= len {
-            let _ = write!(out, "{}{unit}", secs / len);
-            secs %= len;
+/// A TTL the way tcpdump shows it with `-vvv`: `1h2m3s`, `0s`.
+struct Duration(u32);
+
+impl std::fmt::Display for Duration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const UNITS: [(u32, char); 6] = [
+            (365 * 86_400, 'y'),
+            (7 * 86_400, 'w'),
+            (86_400, 'd'),
+            (3_600, 'h'),
+            (60, 'm'),
+            (1, 's'),
+        ];
+        if self.0 == 0 {
+            return f.write_str("0s");
         }
+        let mut left = self.0;
+        for (unit, suffix) in UNITS {
+            if left >= unit {
+                write!(f, "{}{suffix}", left / unit)?;
+                left %= unit;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -948,6 +1095,25 @@ mod tests {
         assert_eq!(v6("::1"), "::1");
         assert_eq!(v6("::ffff:192.0.2.1"), "::ffff:192.0.2.1");
         assert_eq!(v6("2001:db8::1"), "2001:db8::1");
+    }
+
+    #[test]
+    fn names_follow_pointers_backwards_only() {
+        // "a." at 0, then "b" pointing back to it, then a pointer to itself.
+        let p = b"\x01a\x00\x01b\xc0\x00\xc0\x07";
+        assert_eq!(domain_name(p, 3), ("b.a.".to_string(), Ok(7)));
+        assert_eq!(
+            domain_name(p, 7),
+            ("<BAD PTR>".to_string(), Err(Stop::Truncated))
+        );
+        // A name longer than 255 bytes is cut and marked, its end still found.
+        let long: Vec<u8> = (0..5)
+            .flat_map(|_| [63u8].into_iter().chain([b'x'; 63]))
+            .chain([0])
+            .collect();
+        let (text, end) = domain_name(&long, 0);
+        assert!(text.ends_with("<DOMAIN NAME TOO LONG>"), "{text}");
+        assert_eq!(end, Ok(long.len()));
     }
 
     #[test]

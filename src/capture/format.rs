@@ -332,7 +332,7 @@ impl Formatter {
                             proto_name(*proto)
                         );
                     }
-                    (true, None) if !in_icmp6_table(*kind) => {
+                    (true, None) if !super::decode::icmp6_type_named(*kind) => {
                         // print-icmp6.c's default case: the length, then (up to -v) the bytes.
                         let _ = write!(out, "ICMP6, unknown icmp6 type ({kind}), length {len}");
                         if let (Some(raw), true) = (unknown, self.style.verbose <= 1) {
@@ -531,226 +531,259 @@ fn neighbour_discovery(
         let Some(r) = nd.router else {
             return Err(Cut::GaveUp);
         };
-        let flags: Vec<&str> = [
-            (0x80u8, "managed"),
-            (0x40, "other stateful"),
-            (0x20, "home agent"),
-            (0x02, "ipv6 only"),
-        ]
-        .iter()
-        .filter(|(bit, _)| r[1] & bit != 0)
-        .map(|(_, n)| *n)
-        .collect();
+        let flags = flag_names(
+            r[1],
+            &[
+                (0x80, "managed"),
+                (0x40, "other stateful"),
+                (0x20, "home agent"),
+                (0x02, "ipv6 only"),
+            ],
+        );
         let _ = write!(
             out,
             "\n\thop limit {}, Flags [{}], pref {}, router lifetime {}s, reachable time {}ms, \
              retrans timer {}ms",
             r[0],
-            if flags.is_empty() {
-                "none".to_string()
-            } else {
-                flags.join(", ")
-            },
-            ["medium", "high", "rsv", "low"][usize::from((r[1] & 0x18) >> 3)],
+            flags,
+            router_preference(r[1]),
             u16::from_be_bytes([r[2], r[3]]),
             u32::from_be_bytes([r[4], r[5], r[6], r[7]]),
             u32::from_be_bytes([r[8], r[9], r[10], r[11]]),
         );
     }
     if kind == 136 {
-        let names: Vec<&str> = [
-            (0x8000_0000u32, "router"),
-            (0x4000_0000, "solicited"),
-            (0x2000_0000, "override"),
-        ]
-        .iter()
-        .filter(|(bit, _)| nd.flags & bit != 0)
-        .map(|(_, n)| *n)
-        .collect();
-        let _ = write!(
-            out,
-            ", Flags [{}]",
-            if names.is_empty() {
-                "none".to_string()
-            } else {
-                names.join(", ")
-            }
+        let names = flag_names(
+            nd.flags,
+            &[
+                (0x8000_0000, "router"),
+                (0x4000_0000, "solicited"),
+                (0x2000_0000, "override"),
+            ],
         );
+        let _ = write!(out, ", Flags [{names}]");
     }
     nd_options(out, &nd.options, i64::from(len) - fixed, verbose)
 }
 
-/// print-icmp6.c `icmp6_opt_print`: each option's header and body (unknown ones as hex); how
-/// the options were cut short, when they were (length 0, or past the captured bytes).
-fn nd_options(out: &mut String, opts: &[u8], mut resid: i64, verbose: u8) -> Result<(), Cut> {
-    let mut at = 0usize;
-    while at < opts.len() {
-        let Some(&olen) = opts.get(at + 1) else {
-            return Err(Cut::Trunc);
-        };
-        if resid <= 0 {
+/// Neighbour discovery options (RFC 4861 4.6 and later), each on its own line as
+/// `\n\t  NAME option (TYPE), length BYTES (UNITS): BODY`, with `-vv` also in hex.
+///
+/// `remaining` is how many option bytes the ICMPv6 length announces, `opts` the captured ones.
+/// An error says how the options were cut short: a zero length or an option past the captured
+/// bytes is a checked truncation; a field read past the captured bytes abandons the packet.
+fn nd_options(out: &mut String, opts: &[u8], remaining: i64, verbose: u8) -> Result<(), Cut> {
+    let mut remaining = remaining;
+    let mut start = 0usize;
+    while start < opts.len() {
+        let units = *opts.get(start + 1).ok_or(Cut::Trunc)?;
+        if remaining <= 0 {
             return Ok(());
         }
-        let otype = opts[at];
-        let bytes = usize::from(olen) * 8;
-        if olen == 0 || at + bytes > opts.len() {
+        let kind = opts[start];
+        let size = usize::from(units) * 8;
+        if units == 0 || start + size > opts.len() {
             return Err(Cut::Trunc);
         }
-        let name = match otype {
-            1 => "source link-address",
-            2 => "destination link-address",
-            3 => "prefix info",
-            4 => "redirected header",
-            5 => "mtu",
-            25 => "rdnss",
-            31 => "dnssl",
-            7 => "advertisement interval",
-            8 => "homeagent information",
-            24 => "route info",
-            _ => "unknown",
-        };
+        let name = nd_option_name(kind);
         let _ = write!(
             out,
-            "\n\t  {name} option ({otype}), length {bytes} ({olen}): "
+            "\n\t  {} option ({kind}), length {size} ({units}): ",
+            name.unwrap_or("unknown")
         );
-        let data = &opts[at + 2..at + bytes];
-        nd_option(out, opts, at, otype, olen)?;
-        if !matches!(otype, 1..=5 | 7 | 8 | 24 | 25 | 31) && verbose <= 1 {
-            // Unknown options: tcpdump's hex lines, and nothing after them without -vv.
+        nd_option_body(out, opts, start, kind, units)?;
+        let data = &opts[start + 2..start + size];
+        if name.is_none() && verbose <= 1 {
+            // tcpdump's observable behaviour: an unknown option is dumped in hex even without
+            // -vv, and nothing after it is printed.
             hex(out, "\n\t  ", data);
             return Ok(());
         }
         if verbose > 1 {
             hex(out, "\n\t    ", data);
         }
-        at += bytes;
-        resid -= bytes as i64;
+        start += size;
+        remaining -= size as i64;
     }
     Ok(())
 }
 
-/// The body of one neighbour discovery option at `op` in `opts` (print-icmp6.c
-/// `icmp6_opt_print`); an error when what it reads was not captured. Like tcpdump, an option
-/// whose length is too short for its fields reads on into the next one.
-fn nd_option(out: &mut String, opts: &[u8], op: usize, otype: u8, olen: u8) -> Result<(), Cut> {
-    // A DNSSL name that does not parse is a checked truncation; any other short read gives up.
-    let mut name_cut = false;
-    let read = nd_option_fields(out, opts, op, otype, olen, &mut name_cut);
-    match (read, name_cut) {
-        (None, _) => Err(Cut::GaveUp),
-        (_, true) => Err(Cut::Trunc),
-        _ => Ok(()),
+/// The name tcpdump gives neighbour discovery option type `kind`.
+fn nd_option_name(kind: u8) -> Option<&'static str> {
+    Some(match kind {
+        1 => "source link-address",
+        2 => "destination link-address",
+        3 => "prefix info",
+        4 => "redirected header",
+        5 => "mtu",
+        7 => "advertisement interval",
+        8 => "homeagent information",
+        24 => "route info",
+        25 => "rdnss",
+        31 => "dnssl",
+        _ => return None,
+    })
+}
+
+/// Checked big-endian reads of the fields of the option that starts at `start` in `opts`.
+///
+/// tcpdump's observable behaviour: fields are read at their fixed offsets whatever the option's
+/// length says, so a short option's fields come from the next one; only reading past the
+/// captured bytes stops it, and then it abandons the packet ([`Cut::GaveUp`]).
+struct OptionFields<'a> {
+    opts: &'a [u8],
+    start: usize,
+}
+
+impl OptionFields<'_> {
+    fn bytes(&self, offset: usize, n: usize) -> Result<&[u8], Cut> {
+        let at = self.start + offset;
+        self.opts.get(at..at + n).ok_or(Cut::GaveUp)
+    }
+
+    fn u8(&self, offset: usize) -> Result<u8, Cut> {
+        Ok(self.bytes(offset, 1)?[0])
+    }
+
+    fn u16(&self, offset: usize) -> Result<u16, Cut> {
+        let b = self.bytes(offset, 2)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+
+    fn u32(&self, offset: usize) -> Result<u32, Cut> {
+        let b = self.bytes(offset, 4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// An IPv6 address, of which only the first `len` bytes are in the option (the rest zero).
+    fn ipv6(&self, offset: usize, len: usize) -> Result<String, Cut> {
+        let mut a = [0u8; 16];
+        a[..len].copy_from_slice(self.bytes(offset, len)?);
+        Ok(super::dns::ipv6(std::net::Ipv6Addr::from(a)))
     }
 }
 
-fn nd_option_fields(
+/// A lifetime in seconds, all ones meaning forever (RFC 4861 4.6.2).
+fn nd_lifetime(secs: u32) -> String {
+    if secs == u32::MAX {
+        "infinity".to_string()
+    } else {
+        format!("{secs}s")
+    }
+}
+
+/// A default-router or route preference (RFC 4191 2.1), from the byte that holds it.
+fn router_preference(b: u8) -> &'static str {
+    ["medium", "high", "rsv", "low"][usize::from((b >> 3) & 0x03)]
+}
+
+/// Flag names that are set in `bits`, comma-separated, or `none`.
+fn flag_names<T: Copy + std::ops::BitAnd<Output = T> + PartialEq + Default>(
+    bits: T,
+    names: &[(T, &str)],
+) -> String {
+    let set: Vec<&str> = names
+        .iter()
+        .filter(|(bit, _)| bits & *bit != T::default())
+        .map(|(_, n)| *n)
+        .collect();
+    if set.is_empty() {
+        "none".to_string()
+    } else {
+        set.join(", ")
+    }
+}
+
+/// The body of the neighbour discovery option of type `kind` and `units` eight-byte units at
+/// `start` in `opts` (the option itself is captured; its fields may not be).
+fn nd_option_body(
     out: &mut String,
     opts: &[u8],
-    op: usize,
-    otype: u8,
-    olen: u8,
-    name_cut: &mut bool,
-) -> Option<()> {
-    let r16 = |at: usize| Some(u16::from_be_bytes([*opts.get(at)?, *opts.get(at + 1)?]));
-    let r32 = |at: usize| Some(u32::from_be_bytes(opts.get(at..at + 4)?.try_into().ok()?));
-    let r6 = |at: usize| {
-        <[u8; 16]>::try_from(opts.get(at..at + 16)?)
-            .ok()
-            .map(|a| super::dns::ipv6(std::net::Ipv6Addr::from(a)))
-    };
-    let lifetime = |v: u32| {
-        if v == u32::MAX {
-            "infinity".to_string()
-        } else {
-            format!("{v}s")
-        }
-    };
-    let rtpref = |v: u8| ["medium", "high", "rsv", "low"][usize::from((v & 0x18) >> 3)];
-    let bytes = usize::from(olen) * 8;
-    match otype {
-        1 | 2 => out.push_str(&mac(&opts[op + 2..op + bytes])),
+    start: usize,
+    kind: u8,
+    units: u8,
+) -> Result<(), Cut> {
+    let f = OptionFields { opts, start };
+    let size = usize::from(units) * 8;
+    match kind {
+        // Source and target link-layer address (RFC 4861 4.6.1): the whole option body.
+        1 | 2 => out.push_str(&mac(&opts[start + 2..start + size])),
+        // Prefix information (RFC 4861 4.6.2).
         3 => {
-            let prefix = r6(op + 16)?;
-            let (plen, pflags) = (*opts.get(op + 2)?, *opts.get(op + 3)?);
-            let names: Vec<&str> = [(0x80u8, "onlink"), (0x40, "auto"), (0x20, "router")]
-                .iter()
-                .filter(|(bit, _)| pflags & bit != 0)
-                .map(|(_, n)| *n)
-                .collect();
-            let valid = lifetime(r32(op + 4)?);
+            let prefix = f.ipv6(16, 16)?;
+            let (prefix_len, flags) = (f.u8(2)?, f.u8(3)?);
+            let valid = f.u32(4)?;
             let _ = write!(
                 out,
-                "{prefix}/{plen}{}, Flags [{}], valid time {valid}",
-                if olen != 4 { "badlen" } else { "" },
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
+                "{prefix}/{prefix_len}{}, Flags [{}], valid time {}",
+                if units == 4 { "" } else { "badlen" },
+                flag_names(flags, &[(0x80, "onlink"), (0x40, "auto"), (0x20, "router")]),
+                nd_lifetime(valid)
             );
-            let _ = write!(out, ", pref. time {}", lifetime(r32(op + 8)?));
+            let preferred = f.u32(8)?;
+            let _ = write!(out, ", pref. time {}", nd_lifetime(preferred));
         }
-        4 => hex(out, "\n\t    ", opts.get(..bytes).unwrap_or(opts)),
+        // Redirected header: tcpdump's observable behaviour is to dump the option's length
+        // in bytes from the start of the options, not of this option.
+        4 => hex(out, "\n\t    ", opts.get(..size).unwrap_or(opts)),
+        // MTU (RFC 4861 4.6.4).
         5 => {
-            let mtu = r32(op + 4)?;
-            let bad = if olen != 1 { "bad option length" } else { "" };
+            let mtu = f.u32(4)?;
+            let bad = if units == 1 { "" } else { "bad option length" };
             let _ = write!(out, " {mtu}{bad}");
         }
-        25 => {
-            let _ = write!(out, " lifetime {}s,", r32(op + 4)?);
-            for i in 0..(usize::from(olen) - 1) / 2 {
-                let _ = write!(out, " addr: {}", r6(op + 8 + 16 * i)?);
-            }
-        }
-        31 => {
-            let _ = write!(out, " lifetime {}s, domain(s):", r32(op + 4)?);
-            let mut dom = op + 8;
-            while dom < op + bytes && *opts.get(dom)? != 0 {
-                out.push(' ');
-                let (name, next, gave_up) = super::dns::fqdn(opts, dom);
-                out.push_str(&name);
-                let Some(next) = next else {
-                    if gave_up {
-                        return None;
-                    }
-                    *name_cut = true;
-                    return Some(());
-                };
-                dom = next;
-            }
-        }
+        // Advertisement interval (RFC 6275 7.3), in milliseconds.
         7 => {
-            let _ = write!(out, " {}ms", r32(op + 4)?);
+            let _ = write!(out, " {}ms", f.u32(4)?);
         }
+        // Home agent information (RFC 6275 7.4).
         8 => {
+            let (preference, lifetime) = (f.u16(4)?, f.u16(6)?);
+            let _ = write!(out, " preference {preference}, lifetime {lifetime}");
+        }
+        // Route information (RFC 4191 2.3): the prefix takes 0, 8 or 16 bytes by length.
+        24 => {
+            let lifetime = f.u32(4)?;
+            let prefix = match units {
+                1 => f.ipv6(8, 0)?,
+                2 => f.ipv6(8, 8)?,
+                3 => f.ipv6(8, 16)?,
+                // tcpdump's observable behaviour: a longer option ends the line as truncated.
+                _ => return Err(Cut::Trunc),
+            };
             let _ = write!(
                 out,
-                " preference {}, lifetime {}",
-                r16(op + 4)?,
-                r16(op + 6)?
+                " {prefix}/{}, pref={}, lifetime={}",
+                f.u8(2)?,
+                router_preference(f.u8(3)?),
+                nd_lifetime(lifetime)
             );
         }
-        24 => {
-            let life = r32(op + 4)?;
-            let mut a = [0u8; 16];
-            match olen {
-                1 => {}
-                2 => a[..8].copy_from_slice(opts.get(op + 8..op + 16)?),
-                3 => a.copy_from_slice(opts.get(op + 8..op + 24)?),
-                _ => return None,
+        // Recursive DNS servers (RFC 8106 5.1).
+        25 => {
+            let _ = write!(out, " lifetime {}s,", f.u32(4)?);
+            for i in 0..(usize::from(units) - 1) / 2 {
+                let _ = write!(out, " addr: {}", f.ipv6(8 + 16 * i, 16)?);
             }
-            let _ = write!(
-                out,
-                " {}/{}, pref={}, lifetime={}",
-                super::dns::ipv6(std::net::Ipv6Addr::from(a)),
-                opts.get(op + 2)?,
-                rtpref(*opts.get(op + 3)?),
-                lifetime(life)
-            );
+        }
+        // DNS search list (RFC 8106 5.2): names in DNS wire format, padded with zeros.
+        31 => {
+            let _ = write!(out, " lifetime {}s, domain(s):", f.u32(4)?);
+            let end = start + size;
+            let mut at = start + 8;
+            while at < end && f.u8(at - start)? != 0 {
+                out.push(' ');
+                let (name, next) = super::dns::domain_name(opts, at);
+                out.push_str(&name);
+                at = next.map_err(|stop| match stop {
+                    super::dns::Stop::Truncated => Cut::Trunc,
+                    super::dns::Stop::Abandoned => Cut::GaveUp,
+                })?;
+            }
         }
         _ => {}
     }
-    Some(())
+    Ok(())
 }
 
 /// tcpdump's `-v` IP header: print-ip.c and print-ip6.c.
@@ -972,11 +1005,6 @@ fn proto_name(p: u8) -> String {
         132 => "sctp".into(),
         other => format!("ip-proto-{other}"),
     }
-}
-
-/// Whether tcpdump 4.99 names ICMPv6 type `kind` (print-icmp6.c `icmp6_type_values`).
-fn in_icmp6_table(kind: u8) -> bool {
-    matches!(kind, 1..=4 | 128..=147 | 155 | 200 | 201)
 }
 
 fn icmp_known(v6: bool, kind: u8) -> bool {
