@@ -163,6 +163,12 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
     }
     let outcome = tracer.run().map_err(explain)?;
     if let Some(sig) = outcome.interrupted_by {
+        if outcome.output_blocked {
+            // The trace output nobody reads may be this very stderr: one more line could
+            // block toolbox for good after the tracees are already free (the engine has said
+            // what was lost, without blocking).
+            return Ok(if launch { 128 + sig } else { 0 });
+        }
         if !launch {
             for pid in &pids {
                 eprintln!("toolbox trace: Process {pid} detached");
