@@ -1144,19 +1144,36 @@ fn a_signal_sent_while_toolbox_detaches_is_delivered() {
 #[test]
 #[serial(ptrace)]
 fn sigterm_ends_a_trace_whose_output_nobody_reads() {
-    stuck_output(false);
+    stuck_output(Stuck::File);
 }
 
 #[test]
 #[serial(ptrace)]
 fn sigterm_ends_a_trace_whose_stderr_nobody_reads() {
     // The default: trace lines go to stderr, and so do toolbox's own last words.
-    stuck_output(true);
+    stuck_output(Stuck::Stderr);
 }
 
-/// Trace a busy workload into a FIFO nobody reads (as `-o FIFO`, or as stderr when
-/// `to_stderr`), wait until toolbox is blocked writing with a tracee held, send one SIGTERM.
-fn stuck_output(to_stderr: bool) {
+#[test]
+#[serial(ptrace)]
+fn sigterm_ends_a_json_trace_whose_stdout_nobody_reads() {
+    stuck_output(Stuck::JsonStdout);
+}
+
+/// Where the trace goes in [`stuck_output`].
+#[derive(Clone, Copy, PartialEq)]
+enum Stuck {
+    /// `-o FIFO`.
+    File,
+    /// stderr, the default.
+    Stderr,
+    /// `--json`, to stdout.
+    JsonStdout,
+}
+
+/// Trace a busy workload into a FIFO nobody reads (as `-o FIFO`, stderr or `--json`'s stdout),
+/// wait until toolbox is blocked writing with a tracee held, send one SIGTERM.
+fn stuck_output(to: Stuck) {
     use std::os::unix::fs::OpenOptionsExt;
     if !require_ptrace() {
         return;
@@ -1172,16 +1189,19 @@ fn stuck_output(to_stderr: bool) {
         .open(&fifo)
         .expect("open the FIFO for reading");
     let pid = w.pid().to_string();
-    let (mut child, rx) = if to_stderr {
+    let (mut child, rx) = if to != Stuck::File {
         let writer = std::fs::OpenOptions::new()
             .write(true)
             .open(&fifo)
             .expect("open the FIFO for writing");
-        let child = Command::new(common::bin())
-            .args(["trace", "-f", "-p", &pid])
-            .stderr(writer)
-            .spawn()
-            .expect("spawn toolbox");
+        let mut cmd = Command::new(common::bin());
+        cmd.args(["trace", "-f", "-p", &pid]);
+        if to == Stuck::JsonStdout {
+            cmd.arg("--json").stdout(writer).stderr(Stdio::null());
+        } else {
+            cmd.stderr(writer);
+        }
+        let child = cmd.spawn().expect("spawn toolbox");
         // Nothing to read "attached" from: wait until the workload is traced.
         let deadline = Instant::now() + Duration::from_secs(20);
         while threads(w.pid()).iter().all(|(_, _, tracer)| tracer == "0") {

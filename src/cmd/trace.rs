@@ -4,6 +4,7 @@
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Write};
+use std::os::fd::AsFd;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use clap::{ArgAction, Args};
 use crate::caps::{self, Feature};
 use crate::cli::Global;
 use crate::target::Target;
-use crate::trace::engine::{Options, TraceError, Tracer};
+use crate::trace::engine::{self, Options, TraceError, Tracer};
 use crate::trace::filter::Filter;
 use crate::trace::output::{Clock, Layout};
 
@@ -136,7 +137,14 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
         Some(path) => Box::new(
             File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
         ),
-        None if args.json => Box::new(io::stdout()),
+        // Not io::stdout(): its line buffer retries an interrupted write by itself, so a
+        // stuck stdout could never be given up (see the engine's output guard).
+        None if args.json => Box::new(File::from(
+            io::stdout()
+                .as_fd()
+                .try_clone_to_owned()
+                .context("cannot use standard output")?,
+        )),
         None => Box::new(io::stderr()),
     };
 
@@ -158,7 +166,9 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
         for &pid in &pids {
             let threads = tracer.attach(pid).map_err(explain)?;
             let s = if threads == 1 { "" } else { "s" };
-            eprintln!("toolbox trace: Process {pid} attached ({threads} thread{s})");
+            engine::note(&format!(
+                "toolbox trace: Process {pid} attached ({threads} thread{s})\n"
+            ));
         }
     }
     let outcome = tracer.run().map_err(explain)?;
@@ -171,13 +181,15 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
         }
         if !launch {
             for pid in &pids {
-                eprintln!("toolbox trace: Process {pid} detached");
+                engine::note(&format!("toolbox trace: Process {pid} detached\n"));
             }
         }
         let more = outcome.detached.saturating_sub(pids.len());
         if more > 0 {
             let also = if launch { "" } else { "also " };
-            eprintln!("toolbox trace: {also}detached from {more} process(es) followed with -f");
+            engine::note(&format!(
+                "toolbox trace: {also}detached from {more} process(es) followed with -f\n"
+            ));
         }
         return Ok(if launch { 128 + sig } else { 0 });
     }

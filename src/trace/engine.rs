@@ -224,6 +224,20 @@ impl Write for Guarded {
     }
 }
 
+/// Write `text` to stderr unless that blocks: the flush tick (armed by
+/// [`Tracer::catch_signals`]) interrupts a blocked write (a terminal paused with ^S, a full
+/// pipe) and the rest of the note is dropped, since toolbox may hold tracees stopped meanwhile.
+pub fn note(text: &str) {
+    let mut err = io::stderr();
+    let mut rest = text.as_bytes();
+    while !rest.is_empty() {
+        match err.write(rest) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => rest = rest.get(n..).unwrap_or_default(),
+        }
+    }
+}
+
 /// Tracee memory through process_vm_readv (PTRACE_PEEKDATA fallback).
 struct TraceeMemory {
     pid: Pid,
@@ -581,13 +595,8 @@ impl Tracer {
                 "toolbox trace: the trace output is blocked (a paused pager or a full pipe?); \
                  {what} was not written\n"
             );
-            // The trace output may be stderr itself: the note is given up as soon as the
-            // tick interrupts it there.
-            let mut err = Guarded {
-                inner: Box::new(io::stderr()),
-                state: Arc::new(OutputState::default()),
-            };
-            let _ = err.write_all(note.as_bytes());
+            // The trace output may be stderr itself.
+            self::note(&note);
             if matches!(result, Err(TraceError::Output(_))) {
                 result = Ok(());
             }
