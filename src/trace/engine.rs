@@ -1210,10 +1210,25 @@ impl Detach {
         if self.done.contains(&tid) || self.waiting.contains(&tid) {
             return;
         }
+        // A fork, vfork or clone event stop we have not reaped: its new task starts traced
+        // and stopped, and only this stop's event message names it.
+        let mut born = None;
         let inject = match known {
             Some(sig) => Some(sig),
             None => match pt::siginfo(tid) {
-                Ok(si) => Some(delivery_signal(&si)),
+                Ok(si) => {
+                    if si.signo == libc::SIGTRAP
+                        && matches!(
+                            si.code >> 8,
+                            libc::PTRACE_EVENT_FORK
+                                | libc::PTRACE_EVENT_VFORK
+                                | libc::PTRACE_EVENT_CLONE
+                        )
+                    {
+                        born = pt::event_msg(tid).ok().and_then(|m| Pid::try_from(m).ok());
+                    }
+                    Some(delivery_signal(&si))
+                }
                 // Stopped without a siginfo: no signal to hand back.
                 Err(e) if e.raw_os_error() == Some(libc::EINVAL) => Some(0),
                 // ESRCH: running (or PTRACE_LISTENed in group-stop), or gone.
@@ -1225,6 +1240,9 @@ impl Detach {
                 Ok(()) => {
                     self.done.insert(tid);
                     self.groups.insert(tgid_of(tid));
+                    if let Some(child) = born.filter(|&c| c > 0) {
+                        self.detach_or_interrupt(child, None);
+                    }
                     return;
                 }
                 Err(e) if esrch(&e) => {}
