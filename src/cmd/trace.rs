@@ -66,10 +66,10 @@ pub struct TraceArgs {
     /// traced syscalls stop (strace's --seccomp-bpf, on by default here).
     #[arg(long)]
     pub no_seccomp: bool,
-    /// Poll up to USECS microseconds for the tracee's next stop before sleeping. Much faster
-    /// tracing of syscall-heavy processes (waking a sleeping tracer is the main cost on
-    /// virtual machines); while they are busy toolbox keeps one CPU busy. 0 never polls;
-    /// where toolbox may use only one CPU (affinity or cgroup quota) it never polls either.
+    /// Poll up to USECS microseconds for the tracee's next stop before sleeping, while
+    /// measurements show that polling lets the tracee run faster (idle CPUs, where waking a
+    /// sleeping tracer is the main cost). 0 never polls; where toolbox may use only one CPU
+    /// (affinity or cgroup quota) it never polls either.
     #[arg(long, value_name = "USECS", default_value_t = 50, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub spin: u32,
     /// Read syscalls from registers (PTRACE_GETREGS), as on kernels before 5.3.
