@@ -284,46 +284,43 @@ impl Printer<'_> {
         Ok(())
     }
 
-    /// The response code, with its upper eight bits from an OPT record's TTL when one is found
-    /// (RFC 6891 6.1.3). tcpdump looks for it with a walk over the sections that gives up
-    /// quietly (keeping the header's four bits) at anything it cannot follow.
+    /// The response code, with its upper eight bits from the first OPT record of the additional
+    /// section (RFC 6891 6.1.3). tcpdump's observable behaviour: anything in the way that cannot
+    /// be followed means no OPT record, and the header's four bits stand.
     fn extended_rcode(&self, rcode: u16, c: Counts) -> u16 {
         let m = self.msg;
-        let end = m.len();
-        let walk = || -> Step<Option<u8>> {
-            let mut at = 12;
-            for _ in 0..c.qd {
-                at = self.skip_name(at)? + 4;
-                if at >= end {
-                    return Ok(None);
-                }
-            }
-            for _ in 0..u32::from(c.an) + u32::from(c.ns) {
-                at = self.skip_name(at)? + 8;
-                at += 2 + usize::from(m.u16(at)?);
-                if at >= end {
-                    return Ok(None);
-                }
-            }
-            for _ in 0..c.ar {
-                let fixed = self.skip_name(at)?;
-                let rtype = m.u16(fixed)?;
-                let high_bits = m.u8(fixed + 4)?;
-                if rtype == rtype::OPT {
-                    return Ok(Some(high_bits));
-                }
-                at = fixed + 8;
-                at += 2 + usize::from(m.u16(at)?);
-                if at >= end {
-                    return Ok(None);
-                }
-            }
-            Ok(None)
+        let Ok(records) = (0..c.qd).try_fold(12, |at, _| self.skip_name(at).map(|fixed| fixed + 4))
+        else {
+            return rcode;
         };
-        match walk() {
-            Ok(Some(high)) => rcode | u16::from(high) << 4,
-            _ => rcode,
+        let before_additional = usize::from(c.an) + usize::from(c.ns);
+        let high_bits = self
+            .record_fields(records, before_additional + usize::from(c.ar))
+            .skip(before_additional)
+            .find(|&fixed| m.u16(fixed) == Ok(rtype::OPT))
+            // An OPT record keeps the extended rcode bits in the top byte of its TTL.
+            .and_then(|opt| m.u8(opt + 4).ok());
+        match high_bits {
+            Some(high) => rcode | u16::from(high) << 4,
+            None => rcode,
         }
+    }
+
+    /// The offsets of the fixed fields (type onwards) of up to `count` consecutive records from
+    /// `at`, silently. Each record's length is read only when moving past it, and the walk ends
+    /// at the first owner name or length that cannot be read.
+    fn record_fields(&self, at: usize, count: usize) -> impl Iterator<Item = usize> + '_ {
+        let m = self.msg;
+        let mut previous: Option<usize> = None;
+        (0..count).map_while(move |_| {
+            let start = match previous {
+                None => at,
+                Some(fixed) => fixed + 10 + usize::from(m.u16(fixed + 8).ok()?),
+            };
+            let fixed = self.skip_name(start).ok()?;
+            previous = Some(fixed);
+            Some(fixed)
+        })
     }
 
     /// One question: ` TYPE? name.` (class and mDNS QU/QM bit when present); the offset after it.
