@@ -268,12 +268,7 @@ impl Printer<'_> {
             let _ = write!(self.out, " [{}au]", c.ar);
         }
         let mut at = 12;
-        // tcpdump's observable behaviour: after the first question, the rest are printed only
-        // while captured bytes remain, and any left over end the line as truncated.
-        for i in 0..c.qd {
-            if i > 0 && at >= self.msg.len() {
-                return Err(Stop::Truncated);
-            }
+        for _ in 0..c.qd {
             at = self.question(at)?;
         }
         if self.verbose > 1 {
