@@ -20,6 +20,7 @@ use crate::sys::ptrace::{self as pt, Pid, SyscallStop, Wait};
 use crate::trace::decode::{self, DecodeOpts, Entry, Memory};
 use crate::trace::filter::{Filter, Status};
 use crate::trace::output::{self, Layout, Printer};
+use crate::trace::spin::Governor;
 use crate::trace::summary::Summary;
 use crate::trace::syscalls;
 
@@ -332,6 +333,8 @@ pub struct Tracer {
     syscall_info: bool,
     /// Shared with the [`Guarded`] output.
     output: Arc<OutputState>,
+    /// Whether to poll for the next stop before sleeping.
+    governor: Governor,
 }
 
 fn is_exec(nr: u64) -> bool {
@@ -372,6 +375,7 @@ impl Tracer {
         };
         let printer = Printer::new(Box::new(guarded), opts.layout);
         let opts_registers = opts.registers;
+        let governor = Governor::new(opts.spin, Instant::now());
         Tracer {
             opts,
             ptrace_options,
@@ -386,6 +390,7 @@ impl Tracer {
             held: None,
             syscall_info: !opts_registers,
             output,
+            governor,
         }
     }
 
@@ -613,20 +618,18 @@ impl Tracer {
 
     /// The next wait status. A tracee that was just resumed usually stops again within
     /// microseconds (its syscall returns, or it makes the next one); polling for that stop for
-    /// `spin` before sleeping spares both sides a wake-up. Sleeping wake-ups cost far more than
-    /// the syscall itself where waking an idle CPU is expensive (virtual machines): on our CI
-    /// machine polling makes a syscall-heavy tracee 3x faster and the two processes together
-    /// use less CPU than with sleeping (scripts/bench-trace). A tracee that stays quiet longer
-    /// costs at most `spin` of polling per resume.
-    fn next_wait(&self) -> io::Result<Option<Wait>> {
-        if !self.opts.spin.is_zero() {
+    /// up to `poll` before sleeping spares both sides a wake-up, when the governor finds that
+    /// it pays (see [`crate::trace::spin`]). A tracee that stays quiet longer costs at most
+    /// `poll` of polling per resume.
+    fn next_wait(&self, poll: Duration) -> io::Result<Option<Wait>> {
+        if !poll.is_zero() {
             let start = Instant::now();
             loop {
                 match pt::wait(-1, true) {
                     Ok(None) => {}
                     other => return other,
                 }
-                if self.interrupted().is_some() || start.elapsed() >= self.opts.spin {
+                if self.interrupted().is_some() || start.elapsed() >= poll {
                     break;
                 }
                 std::hint::spin_loop();
@@ -648,7 +651,11 @@ impl Tracer {
             if TICKED.swap(false, Ordering::Relaxed) {
                 self.printer.flush().map_err(TraceError::Output)?;
             }
-            match self.next_wait() {
+            let got = self.next_wait(self.governor.poll_for());
+            if matches!(got, Ok(Some(_))) {
+                self.governor.event(Instant::now());
+            }
+            match got {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {
                     self.printer.flush().map_err(TraceError::Output)?;
                 }

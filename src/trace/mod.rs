@@ -6,5 +6,6 @@ pub mod decode;
 pub mod engine;
 pub mod filter;
 pub mod output;
+pub mod spin;
 pub mod summary;
 pub mod syscalls;
