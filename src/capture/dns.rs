@@ -143,6 +143,34 @@ impl Label {
     }
 }
 
+/// A label of a name to print: where its bytes are in the message.
+#[derive(Clone, Copy)]
+enum NamePart {
+    /// An ordinary label of `len` bytes at `at`.
+    Text { at: usize, len: usize },
+    /// A bit-string label of `bits` bits whose bytes start at `at`.
+    Bits { at: usize, bits: usize },
+}
+
+/// Why reading a name broke off.
+#[derive(Clone, Copy)]
+enum NameBreak {
+    /// A read failed; nothing more is printed.
+    Stop(Stop),
+    /// A compression pointer that does not point backwards: `<BAD PTR>`.
+    BadPointer,
+    /// An extended label type other than bit-string: `<ELT TYPE>`.
+    ExtendedType(u8),
+    /// The reserved label type: `<BAD LABEL TYPE>`.
+    BadType,
+}
+
+impl From<Stop> for NameBreak {
+    fn from(stop: Stop) -> NameBreak {
+        NameBreak::Stop(stop)
+    }
+}
+
 /// Record types with their own rdata printer.
 mod rtype {
     pub const A: u16 = 1;
@@ -268,12 +296,7 @@ impl Printer<'_> {
             let _ = write!(self.out, " [{}au]", c.ar);
         }
         let mut at = 12;
-        // tcpdump's observable behaviour: after the first question, the rest are printed only
-        // while captured bytes remain, and any left over end the line as truncated.
-        for i in 0..c.qd {
-            if i > 0 && at >= self.msg.len() {
-                return Err(Stop::Truncated);
-            }
+        for _ in 0..c.qd {
             at = self.question(at)?;
         }
         if self.verbose > 1 {
@@ -284,46 +307,43 @@ impl Printer<'_> {
         Ok(())
     }
 
-    /// The response code, with its upper eight bits from an OPT record's TTL when one is found
-    /// (RFC 6891 6.1.3). tcpdump looks for it with a walk over the sections that gives up
-    /// quietly (keeping the header's four bits) at anything it cannot follow.
+    /// The response code, with its upper eight bits from the first OPT record of the additional
+    /// section (RFC 6891 6.1.3). tcpdump's observable behaviour: anything in the way that cannot
+    /// be followed means no OPT record, and the header's four bits stand.
     fn extended_rcode(&self, rcode: u16, c: Counts) -> u16 {
         let m = self.msg;
-        let end = m.len();
-        let walk = || -> Step<Option<u8>> {
-            let mut at = 12;
-            for _ in 0..c.qd {
-                at = self.skip_name(at)? + 4;
-                if at >= end {
-                    return Ok(None);
-                }
-            }
-            for _ in 0..u32::from(c.an) + u32::from(c.ns) {
-                at = self.skip_name(at)? + 8;
-                at += 2 + usize::from(m.u16(at)?);
-                if at >= end {
-                    return Ok(None);
-                }
-            }
-            for _ in 0..c.ar {
-                let fixed = self.skip_name(at)?;
-                let rtype = m.u16(fixed)?;
-                let high_bits = m.u8(fixed + 4)?;
-                if rtype == rtype::OPT {
-                    return Ok(Some(high_bits));
-                }
-                at = fixed + 8;
-                at += 2 + usize::from(m.u16(at)?);
-                if at >= end {
-                    return Ok(None);
-                }
-            }
-            Ok(None)
+        let Ok(records) = (0..c.qd).try_fold(12, |at, _| self.skip_name(at).map(|fixed| fixed + 4))
+        else {
+            return rcode;
         };
-        match walk() {
-            Ok(Some(high)) => rcode | u16::from(high) << 4,
-            _ => rcode,
+        let before_additional = usize::from(c.an) + usize::from(c.ns);
+        let high_bits = self
+            .record_fields(records, before_additional + usize::from(c.ar))
+            .skip(before_additional)
+            .find(|&fixed| m.u16(fixed) == Ok(rtype::OPT))
+            // An OPT record keeps the extended rcode bits in the top byte of its TTL.
+            .and_then(|opt| m.u8(opt + 4).ok());
+        match high_bits {
+            Some(high) => rcode | u16::from(high) << 4,
+            None => rcode,
         }
+    }
+
+    /// The offsets of the fixed fields (type onwards) of up to `count` consecutive records from
+    /// `at`, silently. Each record's length is read only when moving past it, and the walk ends
+    /// at the first owner name or length that cannot be read.
+    fn record_fields(&self, at: usize, count: usize) -> impl Iterator<Item = usize> + '_ {
+        let m = self.msg;
+        let mut previous: Option<usize> = None;
+        (0..count).map_while(move |_| {
+            let start = match previous {
+                None => at,
+                Some(fixed) => fixed + 10 + usize::from(m.u16(fixed + 8).ok()?),
+            };
+            let fixed = self.skip_name(start).ok()?;
+            previous = Some(fixed);
+            Some(fixed)
+        })
     }
 
     /// One question: ` TYPE? name.` (class and mDNS QU/QM bit when present); the offset after it.
@@ -614,23 +634,16 @@ impl Printer<'_> {
         }
     }
 
-    /// The label starting at `at`; an unsupported label type is named in the text and is an
-    /// error.
-    fn label(&mut self, at: usize) -> Step<Label> {
+    /// The label starting at `at`, without printing anything.
+    fn label(&self, at: usize) -> Result<Label, NameBreak> {
         let b = self.msg.u8(at)?;
         match b >> 6 {
             0 if b == 0 => Ok(Label::Root),
             0 => Ok(Label::Text(usize::from(b))),
             3 => Ok(Label::Pointer(b)),
             1 if b & 0x3f == 1 => Ok(Label::Bits(bit_count(self.msg.u8(at + 1)?))),
-            1 => {
-                let _ = write!(self.out, "<ELT {}>", b & 0x3f);
-                Err(Stop::Truncated)
-            }
-            _ => {
-                self.out.push_str("<BAD LABEL TYPE>");
-                Err(Stop::Truncated)
-            }
+            1 => Err(NameBreak::ExtendedType(b & 0x3f)),
+            _ => Err(NameBreak::BadType),
         }
     }
 
@@ -642,71 +655,107 @@ impl Printer<'_> {
 
     /// [`Printer::name`] with compression pointers taken relative to offset `base`; a name
     /// that starts before `base` may point anywhere at first.
+    ///
+    /// The labels are read first ([`Printer::name_parts`]), then printed; printing stops at
+    /// the first label whose bytes were not captured.
     fn name_with_base(&mut self, start: usize, base: usize) -> Step<usize> {
-        let first = self.label(start)?;
-        if let Label::Root = first {
+        // Only a name that is the root label alone prints as a dot.
+        if self.msg.u8(start) == Ok(0) {
             self.out.push('.');
             return Ok(start + 1);
         }
-        let starts_with_pointer = matches!(first, Label::Pointer(_));
-        // Each pointer must point before the previous target (or the name itself): no loops.
-        let mut limit = start.checked_sub(base).unwrap_or(usize::MAX);
-        // Where the name ends in place, once a pointer has been followed.
-        let mut after_pointer = None;
-        let mut printed = 0usize;
-        let mut pos = start;
-        let mut label = first;
-        let end = loop {
-            let data = pos + 1;
-            if let Label::Root = label {
-                break Ok(after_pointer.unwrap_or(data));
+        let mut parts = Vec::new();
+        let end = self.name_parts(start, base, &mut parts);
+        // Bytes of the name so far, each label counting one more for its dot: past
+        // NAME_BUDGET the text is cut and the name marked as too long.
+        let mut length = 0usize;
+        for part in parts {
+            match part {
+                NamePart::Text { at, len } => {
+                    self.escaped(at, len.min(NAME_BUDGET.saturating_sub(length)))?;
+                    length += len;
+                }
+                // Bit labels do not count towards the budget, only their dot does (tcpdump's
+                // observable behaviour).
+                NamePart::Bits { at, bits } => self.bit_label(at, bits)?,
             }
-            // tcpdump's observable behaviour: a label whose length byte is the last captured
-            // byte ends the name silently, its end computed from that byte.
-            if data >= self.msg.len() {
-                break match after_pointer {
-                    Some(end) => Ok(end),
-                    None if starts_with_pointer => Err(Stop::Truncated),
-                    None => Ok(data + label.span()),
-                };
+            self.dot(length);
+            length += 1;
+        }
+        match end {
+            Ok(end) => {
+                if length > NAME_BUDGET {
+                    self.out.push_str("<DOMAIN NAME TOO LONG>");
+                }
+                Ok(end)
             }
-            match label {
+            Err(NameBreak::Stop(stop)) => Err(stop),
+            Err(NameBreak::BadPointer) => {
+                self.out.push_str("<BAD PTR>");
+                Err(Stop::Truncated)
+            }
+            Err(NameBreak::ExtendedType(t)) => {
+                let _ = write!(self.out, "<ELT {t}>");
+                Err(Stop::Truncated)
+            }
+            Err(NameBreak::BadType) => {
+                self.out.push_str("<BAD LABEL TYPE>");
+                Err(Stop::Truncated)
+            }
+        }
+    }
+
+    /// Reads the name at `start` into `parts`, label by label in printing order, following
+    /// compression pointers relative to `base`; the offset just after the name where it
+    /// starts, or why reading broke off (the parts read until then stay in `parts`).
+    fn name_parts(
+        &self,
+        start: usize,
+        base: usize,
+        parts: &mut Vec<NamePart>,
+    ) -> Result<usize, NameBreak> {
+        // Pointers only go backwards, so the walk ends: each must point before the previous
+        // one's target, the first before the name itself (unless it starts before `base`).
+        let mut ceiling = start.checked_sub(base);
+        // Where the name ends in place, once a pointer has taken it elsewhere.
+        let mut end_in_place = None;
+        let mut at = start;
+        loop {
+            let label = self.label(at)?;
+            let body = at + 1;
+            at = match label {
+                Label::Root => return Ok(end_in_place.unwrap_or(body)),
+                // tcpdump's observable behaviour: a label whose length byte is the last captured
+                // byte ends the name silently, its end computed from that byte; only a name
+                // that is a pointer at the very end counts as truncated.
+                _ if body >= self.msg.len() => {
+                    return match end_in_place {
+                        Some(end) => Ok(end),
+                        None if at == start && matches!(label, Label::Pointer(_)) => {
+                            Err(Stop::Truncated.into())
+                        }
+                        None => Ok(body + label.span()),
+                    };
+                }
                 Label::Pointer(high) => {
-                    let low = self.msg.u8(data)?;
-                    let target = usize::from(high & 0x3f) << 8 | usize::from(low);
-                    if target >= limit {
-                        self.out.push_str("<BAD PTR>");
-                        return Err(Stop::Truncated);
+                    let target = usize::from(high & 0x3f) << 8 | usize::from(self.msg.u8(body)?);
+                    if ceiling.is_some_and(|ceiling| target >= ceiling) {
+                        return Err(NameBreak::BadPointer);
                     }
-                    limit = target;
-                    after_pointer.get_or_insert(data + 1);
-                    pos = base + target;
+                    ceiling = Some(target);
+                    end_in_place.get_or_insert(body + 1);
+                    base + target
                 }
                 Label::Bits(bits) => {
-                    // Bit labels do not count towards the length budget (tcpdump's observable
-                    // behaviour).
-                    self.bit_label(data + 1, bits)?;
-                    pos = data + label.span();
-                    self.dot(printed);
-                    printed += 1;
+                    parts.push(NamePart::Bits { at: body + 1, bits });
+                    body + label.span()
                 }
-                Label::Text(n) => {
-                    let shown = n.min(NAME_BUDGET.saturating_sub(printed));
-                    self.escaped(data, shown)?;
-                    printed += n;
-                    pos = data + n;
-                    self.dot(printed);
-                    printed += 1;
+                Label::Text(len) => {
+                    parts.push(NamePart::Text { at: body, len });
+                    body + len
                 }
-                // The root label ended the loop above.
-                Label::Root => {}
-            }
-            label = self.label(pos)?;
-        };
-        if printed > NAME_BUDGET {
-            self.out.push_str("<DOMAIN NAME TOO LONG>");
+            };
         }
-        end
     }
 
     /// The dot after a label, while the name is within its length budget.

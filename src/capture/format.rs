@@ -569,43 +569,99 @@ fn neighbour_discovery(
 /// Neighbour discovery options (RFC 4861 4.6 and later), each on its own line as
 /// `\n\t  NAME option (TYPE), length BYTES (UNITS): BODY`, with `-vv` also in hex.
 ///
-/// `remaining` is how many option bytes the ICMPv6 length announces, `opts` the captured ones.
+/// `announced` is how many option bytes the ICMPv6 length announces, `opts` the captured ones.
 /// An error says how the options were cut short: a zero length or an option past the captured
 /// bytes is a checked truncation; a field read past the captured bytes abandons the packet.
-fn nd_options(out: &mut String, opts: &[u8], remaining: i64, verbose: u8) -> Result<(), Cut> {
-    let mut remaining = remaining;
-    let mut start = 0usize;
-    while start < opts.len() {
-        let units = *opts.get(start + 1).ok_or(Cut::Trunc)?;
-        if remaining <= 0 {
-            return Ok(());
-        }
-        let kind = opts[start];
-        let size = usize::from(units) * 8;
-        if units == 0 || start + size > opts.len() {
-            return Err(Cut::Trunc);
-        }
-        let name = nd_option_name(kind);
+fn nd_options(out: &mut String, opts: &[u8], announced: i64, verbose: u8) -> Result<(), Cut> {
+    for option in NdOptions::new(opts, announced) {
+        let option = option?;
+        let name = nd_option_name(option.kind);
         let _ = write!(
             out,
-            "\n\t  {} option ({kind}), length {size} ({units}): ",
-            name.unwrap_or("unknown")
+            "\n\t  {} option ({}), length {} ({}): ",
+            name.unwrap_or("unknown"),
+            option.kind,
+            option.size(),
+            option.units
         );
-        nd_option_body(out, opts, start, kind, units)?;
-        let data = &opts[start + 2..start + size];
-        if name.is_none() && verbose <= 1 {
+        nd_option_body(out, opts, option.at, option.kind, option.units)?;
+        let body = option.body(opts);
+        match (name, verbose) {
             // tcpdump's observable behaviour: an unknown option is dumped in hex even without
             // -vv, and nothing after it is printed.
-            hex(out, "\n\t  ", data);
-            return Ok(());
+            (None, 0 | 1) => {
+                hex(out, "\n\t  ", body);
+                break;
+            }
+            (_, 2..) => hex(out, "\n\t    ", body),
+            (Some(_), _) => {}
         }
-        if verbose > 1 {
-            hex(out, "\n\t    ", data);
-        }
-        start += size;
-        remaining -= size as i64;
     }
     Ok(())
+}
+
+/// One neighbour discovery option's place in the options area: its type, its length in
+/// eight-byte units and the offset of its type byte. The whole option is captured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct NdOption {
+    kind: u8,
+    units: u8,
+    at: usize,
+}
+
+impl NdOption {
+    /// The option's length in bytes, type and length bytes included.
+    fn size(self) -> usize {
+        usize::from(self.units) * 8
+    }
+
+    /// The bytes after the type and length bytes, from the options area `opts`.
+    fn body(self, opts: &[u8]) -> &[u8] {
+        &opts[self.at + 2..self.at + self.size()]
+    }
+}
+
+/// The options of a neighbour discovery message, in order. An option begins only within the
+/// bytes the ICMPv6 length announces; the list ends with [`Cut::Trunc`] at a lone type byte,
+/// a zero length or an option longer than what was captured (a lone type byte is reported
+/// even past the announced length: tcpdump's observable behaviour).
+struct NdOptions<'a> {
+    opts: &'a [u8],
+    announced: i64,
+    at: usize,
+}
+
+impl<'a> NdOptions<'a> {
+    fn new(opts: &'a [u8], announced: i64) -> NdOptions<'a> {
+        NdOptions {
+            opts,
+            announced,
+            at: 0,
+        }
+    }
+}
+
+impl Iterator for NdOptions<'_> {
+    type Item = Result<NdOption, Cut>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.opts.get(self.at..).filter(|rest| !rest.is_empty())?;
+        let at = self.at;
+        // Whatever comes next, a failure ends the list.
+        self.at = self.opts.len();
+        let &[kind, units, ..] = rest else {
+            return Some(Err(Cut::Trunc));
+        };
+        if i64::try_from(at).map_or(true, |at| at >= self.announced) {
+            return None;
+        }
+        let option = NdOption { kind, units, at };
+        if units == 0 || option.size() > rest.len() {
+            return Some(Err(Cut::Trunc));
+        }
+        self.at = at + option.size();
+        Some(Ok(option))
+    }
 }
 
 /// The name tcpdump gives neighbour discovery option type `kind`.
@@ -743,20 +799,21 @@ fn nd_option_body(
         }
         // Route information (RFC 4191 2.3): the prefix takes 0, 8 or 16 bytes by length.
         24 => {
-            let lifetime = f.u32(4)?;
-            let prefix = match units {
-                1 => f.ipv6(8, 0)?,
-                2 => f.ipv6(8, 8)?,
-                3 => f.ipv6(8, 16)?,
+            let prefix_bytes = match units {
+                1 => 0,
+                2 => 8,
+                3 => 16,
                 // tcpdump's observable behaviour: a longer option ends the line as truncated.
                 _ => return Err(Cut::Trunc),
             };
+            // The option is captured whole, so none of these reads can fail.
             let _ = write!(
                 out,
-                " {prefix}/{}, pref={}, lifetime={}",
+                " {}/{}, pref={}, lifetime={}",
+                f.ipv6(8, prefix_bytes)?,
                 f.u8(2)?,
                 router_preference(f.u8(3)?),
-                nd_lifetime(lifetime)
+                nd_lifetime(f.u32(4)?)
             );
         }
         // Recursive DNS servers (RFC 8106 5.1).
@@ -769,9 +826,11 @@ fn nd_option_body(
         // DNS search list (RFC 8106 5.2): names in DNS wire format, padded with zeros.
         31 => {
             let _ = write!(out, " lifetime {}s, domain(s):", f.u32(4)?);
-            let end = start + size;
+            // Names run until the zero padding or the end of the option, whichever is first;
+            // a name may itself read on past the option.
+            let option = &opts[..start + size];
             let mut at = start + 8;
-            while at < end && f.u8(at - start)? != 0 {
+            while option.get(at).is_some_and(|&len| len != 0) {
                 out.push(' ');
                 let (name, next) = super::dns::domain_name(opts, at);
                 out.push_str(&name);
