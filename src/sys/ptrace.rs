@@ -141,10 +141,8 @@ pub fn syscall_info(pid: Pid) -> io::Result<SyscallStop> {
     })
 }
 
-/// `PTRACE_GETREGS` for kernels without `PTRACE_GET_SYSCALL_INFO` (before 5.3): the syscall
-/// number (`orig_rax`), its arguments and `rax` (the return value at a syscall-exit-stop). The
-/// caller tells entry from exit by keeping per-thread state.
-pub fn syscall_regs(pid: Pid) -> io::Result<(u64, [u64; 6], i64)> {
+/// The general registers of a stopped tracee (`PTRACE_GETREGS`).
+fn registers(pid: Pid) -> io::Result<libc::user_regs_struct> {
     // SAFETY: user_regs_struct is plain integers; all-zero is a valid value.
     let mut regs: libc::user_regs_struct = unsafe { std::mem::zeroed() };
     ptrace_raw(
@@ -153,21 +151,21 @@ pub fn syscall_regs(pid: Pid) -> io::Result<(u64, [u64; 6], i64)> {
         0,
         &mut regs as *mut libc::user_regs_struct as usize,
     )?;
+    Ok(regs)
+}
+
+/// `PTRACE_GETREGS` for kernels without `PTRACE_GET_SYSCALL_INFO` (before 5.3): the syscall
+/// number (`orig_rax`), its arguments and `rax` (the return value at a syscall-exit-stop). The
+/// caller tells entry from exit by keeping per-thread state.
+pub fn syscall_regs(pid: Pid) -> io::Result<(u64, [u64; 6], i64)> {
+    let regs = registers(pid)?;
     let args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9];
     Ok((regs.orig_rax, args, regs.rax as i64))
 }
 
 /// The stack pointer (`rsp`) of a stopped tracee, from `PTRACE_GETREGS`.
 pub fn stack_pointer(pid: Pid) -> io::Result<u64> {
-    // SAFETY: user_regs_struct is plain integers; all-zero is a valid value.
-    let mut regs: libc::user_regs_struct = unsafe { std::mem::zeroed() };
-    ptrace_raw(
-        libc::PTRACE_GETREGS as _,
-        pid,
-        0,
-        &mut regs as *mut libc::user_regs_struct as usize,
-    )?;
-    Ok(regs.rsp)
+    Ok(registers(pid)?.rsp)
 }
 
 /// The fields of a `siginfo_t` that strace prints.

@@ -720,9 +720,19 @@ impl Tracer {
         } else {
             ("PTRACE_SYSCALL", pt::resume_syscall(tid, sig))
         };
+        self.released(op, tid, r)
+    }
+
+    /// The outcome of the ptrace call `op` that let the held `tid` go on. ESRCH: killed
+    /// meanwhile (SIGKILL, exit_group by another thread), its exit is reported. Any other error
+    /// leaves it held, for `detach_all` to detach.
+    fn released(
+        &mut self,
+        op: &'static str,
+        tid: Pid,
+        r: io::Result<()>,
+    ) -> Result<(), TraceError> {
         match r {
-            // ESRCH: killed meanwhile (SIGKILL, exit_group by another thread): its exit is
-            // reported. Any other error leaves it held, for `detach_all` to detach.
             Ok(()) => {
                 self.held = None;
                 Ok(())
@@ -767,21 +777,7 @@ impl Tracer {
                         )?;
                     }
                     // Stay stopped, but let the kernel tell us about the SIGCONT that ends it.
-                    match pt::listen(tid) {
-                        Ok(()) => {
-                            self.held = None;
-                            Ok(())
-                        }
-                        Err(e) if esrch(&e) => {
-                            self.held = None;
-                            Ok(())
-                        }
-                        Err(source) => Err(TraceError::Ptrace {
-                            op: "PTRACE_LISTEN",
-                            pid: tid,
-                            source,
-                        }),
-                    }
+                    self.released("PTRACE_LISTEN", tid, pt::listen(tid))
                 } else {
                     self.resume(tid, 0)
                 }
@@ -896,21 +892,7 @@ impl Tracer {
             SyscallStop::Entry { nr, args } | SyscallStop::Seccomp { nr, args } => {
                 self.on_entry(tid, nr, args)?;
                 // Always stop at the exit of a syscall we entered.
-                match pt::resume_syscall(tid, 0) {
-                    Ok(()) => {
-                        self.held = None;
-                        Ok(())
-                    }
-                    Err(e) if esrch(&e) => {
-                        self.held = None;
-                        Ok(())
-                    }
-                    Err(source) => Err(TraceError::Ptrace {
-                        op: "PTRACE_SYSCALL",
-                        pid: tid,
-                        source,
-                    }),
-                }
+                self.released("PTRACE_SYSCALL", tid, pt::resume_syscall(tid, 0))
             }
             SyscallStop::Exit { rval, is_error } => {
                 self.on_exit(tid, rval, is_error)?;
