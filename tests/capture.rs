@@ -774,6 +774,46 @@ fn icmp6_lines_match_tcpdump_on_mutated_neighbour_discovery() {
     }
 }
 
+/// TCP segments over IPv4 and IPv6 cut by the snap length at every byte of their header (ports,
+/// fixed part, each option), written by tests/capture_tcp_cut.py: toolbox ends each line where
+/// tcpdump does (`[|tcp]`), also with `-v`, `-e`, `-S` and the dumps.
+#[test]
+fn tcp_lines_cut_by_the_snap_length_match_tcpdump() {
+    let dir = tmpdir();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/capture_tcp_cut.py");
+    let file = dir.path().join("tcp-cut.pcap");
+    let o = run_bounded(
+        60,
+        "python3",
+        &[
+            script.to_str().expect("utf-8"),
+            file.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plain = raw_r(false, &file, &[]);
+    for what in [
+        "IP 10.0.0.1 > 10.0.0.2: [|tcp]",
+        ".80:  [|tcp]",
+        "IP6 ::2.80 > ::1.40000: Flags",
+        ",TS [|tcp]>",
+        "sack 3 {",
+    ] {
+        assert!(
+            plain.contains(what),
+            "no {what:?} in tcpdump's lines:\n{plain}"
+        );
+    }
+    compare_with_tcpdump(&file);
+    for flags in [&["-S"][..], &["-S", "-vv"]] {
+        similar_asserts::assert_eq!(
+            tcpdump_r(&file, flags).join("\n"),
+            toolbox_r(&file, flags).join("\n"),
+            "flags {flags:?}"
+        );
+    }
+}
+
 /// One Ethernet/IPv4/UDP packet (127.0.0.1:40000 -> 127.0.0.1:9999, "hello") in text2pcap's
 /// hexdump format.
 const UDP_HEXDUMP: &str = "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\

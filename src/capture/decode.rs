@@ -8,8 +8,8 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use etherparse::{
-    ArpOperation, EtherType, IpNumber, LaxIpPayloadSlice, LaxNetSlice, LaxSlicedPacket,
-    TcpOptionElement, TcpSlice, TransportSlice,
+    ArpOperation, EtherType, IpNumber, LaxIpPayloadSlice, LaxNetSlice, LaxSlicedPacket, TcpSlice,
+    TransportSlice,
 };
 
 /// Link-layer header types (pcap LINKTYPE_ values) toolbox decodes.
@@ -180,6 +180,8 @@ pub struct IpInfo {
 pub enum TcpOpt {
     /// No-op.
     Nop,
+    /// End of option list.
+    Eol,
     /// Maximum segment size.
     Mss(u16),
     /// Window scale shift.
@@ -192,6 +194,19 @@ pub enum TcpOpt {
     Ts(u32, u32),
     /// An option etherparse could not read.
     Bad,
+    /// The snap length cut the header here; what of the cut option was captured.
+    Cut(CutOpt),
+}
+
+/// The captured part of a TCP option the snap length cut (always the last in the list).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CutOpt {
+    /// Its kind or length byte is missing.
+    Before,
+    /// Its name is known, its value is missing.
+    Named(&'static str),
+    /// A SACK option: the block count its length announces and the blocks captured.
+    Sack(u32, Vec<(u32, u32)>),
 }
 
 /// The TCP header.
@@ -216,9 +231,21 @@ pub struct TcpInfo {
     /// Payload length according to the IP header (not the captured part).
     pub payload_len: u32,
     /// What the payload looks like, when cheap to say.
-    pub hint: Option<String>,
+    pub hint: Option<Http>,
+    /// Captured bytes and header length, when the options ended (end of list) before the
+    /// capture cut the header's padding.
+    pub short: Option<(usize, usize)>,
     /// Checksum as sent, and the right one when the whole segment was captured.
     pub cksum: (u16, Option<u16>),
+}
+
+/// The start of an HTTP/1 message in a TCP payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Http {
+    /// Its first line (request or status line).
+    Line(String),
+    /// A port-80 message whose first line the snap length cut (tcpdump prints `[|http]`).
+    Cut,
 }
 
 /// TCP flag bits.
@@ -285,6 +312,8 @@ pub enum Transport {
         /// ICMP message length.
         len: u32,
     },
+    /// A TCP header cut by the snap length before its fixed part ends: the ports, when captured.
+    TcpShort(Option<(u16, u16)>),
     /// A fragment after the first, or a protocol toolbox does not decode.
     Other,
     /// The header does not parse.
@@ -640,6 +669,12 @@ fn transport(
             });
             icmp(true, i.type_u8(), i.code_u8(), i.slice(), ip, cksum, ctx)
         }
+        None if payload.ip_number == IpNumber::TCP && tcp_cut_short(payload.payload) => {
+            match cut_tcp(payload.payload, ip.payload_len) {
+                Some(info) => Transport::Tcp(info),
+                None => Transport::TcpShort(be16(payload.payload, 0).zip(be16(payload.payload, 2))),
+            }
+        }
         None => match payload.ip_number {
             IpNumber::TCP | IpNumber::UDP | IpNumber::ICMP | IpNumber::IPV6_ICMP => {
                 Transport::Malformed(
@@ -823,26 +858,14 @@ fn tcp(t: &TcpSlice<'_>, ip_payload_len: u32) -> TcpInfo {
             flags |= bit;
         }
     }
-    let options = t
-        .options_iterator()
-        .map(|o| match o {
-            Ok(TcpOptionElement::Noop) => TcpOpt::Nop,
-            Ok(TcpOptionElement::MaximumSegmentSize(m)) => TcpOpt::Mss(m),
-            Ok(TcpOptionElement::WindowScale(w)) => TcpOpt::WScale(w),
-            Ok(TcpOptionElement::SelectiveAcknowledgementPermitted) => TcpOpt::SackOk,
-            Ok(TcpOptionElement::SelectiveAcknowledgement(first, rest)) => TcpOpt::Sack(
-                std::iter::once(first)
-                    .chain(rest.iter().flatten().copied())
-                    .collect(),
-            ),
-            Ok(TcpOptionElement::Timestamp(a, b)) => TcpOpt::Ts(a, b),
-            Err(_) => TcpOpt::Bad,
-        })
-        .collect();
+    let options = tcp_options(t.options(), t.options().len());
     let payload_len = ip_payload_len.saturating_sub(hlen);
     let (sport, dport) = (t.source_port(), t.destination_port());
     let hint = if payload_len > 0 {
-        http_hint(t.payload())
+        http_hint(
+            t.payload(),
+            t.source_port() == 80 || t.destination_port() == 80,
+        )
     } else {
         None
     };
@@ -857,12 +880,111 @@ fn tcp(t: &TcpSlice<'_>, ip_payload_len: u32) -> TcpInfo {
         options,
         payload_len,
         hint,
+        short: None,
         cksum: (t.checksum(), None),
     }
 }
 
+/// Whether captured TCP bytes `b` end before the header does (fixed part or options).
+fn tcp_cut_short(b: &[u8]) -> bool {
+    match b.get(12) {
+        Some(off) => {
+            let hlen = usize::from(off >> 4) * 4;
+            b.len() < 20 || (hlen >= 20 && b.len() < hlen)
+        }
+        None => true,
+    }
+}
+
+/// A TCP header whose fixed part was captured but whose options the snap length cut (RFC 9293
+/// section 3.1; options of RFC 7323 and RFC 2018); `None` when the fixed part is incomplete.
+fn cut_tcp(b: &[u8], ip_payload_len: u32) -> Option<TcpInfo> {
+    let hlen = usize::from(b.get(12)? >> 4) * 4;
+    if b.len() < 20 {
+        return None;
+    }
+    let options = tcp_options(&b[20..b.len().min(hlen.max(20))], hlen.saturating_sub(20));
+    let short = matches!(options.last(), Some(TcpOpt::Eol)).then_some((b.len(), hlen));
+    Some(TcpInfo {
+        sport: be16(b, 0)?,
+        dport: be16(b, 2)?,
+        seq: be32(b, 4)?,
+        ack: be32(b, 8)?,
+        flags: *b.get(13)?,
+        win: be16(b, 14)?,
+        urg: be16(b, 18)?,
+        options,
+        payload_len: ip_payload_len.saturating_sub(u32::try_from(hlen).unwrap_or(0)),
+        hint: None,
+        short,
+        cksum: (be16(b, 16)?, None),
+    })
+}
+
+/// The TCP options in the captured option bytes `opts` of a header with `need` option bytes
+/// (RFC 9293 section 3.2, RFC 7323, RFC 2018); ends with [`TcpOpt::Cut`] where the capture
+/// does, and at the first option toolbox does not read ([`TcpOpt::Bad`]).
+fn tcp_options(opts: &[u8], need: usize) -> Vec<TcpOpt> {
+    let mut options = Vec::new();
+    let mut at = 0;
+    while at < need {
+        let Some(&kind) = opts.get(at) else {
+            options.push(TcpOpt::Cut(CutOpt::Before));
+            break;
+        };
+        if kind == 0 {
+            // End of option list: what follows is padding.
+            options.push(TcpOpt::Eol);
+            break;
+        }
+        if kind == 1 {
+            options.push(TcpOpt::Nop);
+            at += 1;
+            continue;
+        }
+        let Some(&len) = opts.get(at + 1) else {
+            options.push(TcpOpt::Cut(CutOpt::Before));
+            break;
+        };
+        let len = usize::from(len);
+        let body = opts.get(at + 2..(at + len).min(opts.len())).unwrap_or(&[]);
+        let whole = len >= 2 && at + len <= opts.len();
+        let opt = match (kind, len, whole) {
+            (2, 4, true) => TcpOpt::Mss(be16(body, 0).unwrap_or(0)),
+            (3, 3, true) => TcpOpt::WScale(body.first().copied().unwrap_or(0)),
+            (4, 2, true) => TcpOpt::SackOk,
+            (8, 10, true) => TcpOpt::Ts(be32(body, 0).unwrap_or(0), be32(body, 4).unwrap_or(0)),
+            (5, _, _) if len >= 2 && (len - 2) % 8 == 0 => {
+                let blocks: Vec<(u32, u32)> = body
+                    .chunks_exact(8)
+                    .map(|c| (be32(c, 0).unwrap_or(0), be32(c, 4).unwrap_or(0)))
+                    .collect();
+                if whole {
+                    TcpOpt::Sack(blocks)
+                } else {
+                    TcpOpt::Cut(CutOpt::Sack(
+                        u32::try_from((len - 2) / 8).unwrap_or(0),
+                        blocks,
+                    ))
+                }
+            }
+            (2, 4, false) => TcpOpt::Cut(CutOpt::Named("mss")),
+            (3, 3, false) => TcpOpt::Cut(CutOpt::Named("wscale")),
+            (8, 10, false) => TcpOpt::Cut(CutOpt::Named("TS")),
+            _ => TcpOpt::Bad,
+        };
+        let stop = matches!(opt, TcpOpt::Cut(_) | TcpOpt::Bad);
+        options.push(opt);
+        if stop {
+            break;
+        }
+        at += len;
+    }
+    options
+}
+
 /// The first line of an HTTP/1 request or response, as tcpdump prints it (`HTTP: GET / HTTP/1.1`).
-fn http_hint(payload: &[u8]) -> Option<String> {
+fn http_hint(payload: &[u8], port80: bool) -> Option<Http> {
     const STARTS: [&[u8]; 10] = [
         b"GET ",
         b"POST ",
@@ -878,12 +1000,17 @@ fn http_hint(payload: &[u8]) -> Option<String> {
     if !STARTS.iter().any(|s| payload.starts_with(s)) {
         return None;
     }
-    let end = payload
-        .iter()
-        .position(|&b| b == b'\r' || b == b'\n')
-        .unwrap_or(payload.len())
-        .min(200);
-    Some(String::from_utf8_lossy(&payload[..end]).into_owned())
+    let line = |end: usize| {
+        let line = &payload[..end.min(200)];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        Http::Line(String::from_utf8_lossy(line).into_owned())
+    };
+    match payload.iter().position(|&b| b == b'\n') {
+        Some(end) => Some(line(end)),
+        // Observed with tcpdump 4.99 on port 80: a first line without its end is cut.
+        None if port80 => Some(Http::Cut),
+        None => Some(line(payload.len())),
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::net::IpAddr;
 
-use super::decode::{tcp_flags, IpInfo, Link, Nd, Net, Summary, TcpInfo, TcpOpt, Transport};
+use super::decode::{
+    tcp_flags, CutOpt, Http, IpInfo, Link, Nd, Net, Summary, TcpInfo, TcpOpt, Transport,
+};
 use crate::output::sanitize;
 
 /// How much to print.
@@ -381,6 +383,13 @@ impl Formatter {
                     }
                 }
             }
+            // print-tcp.c: the ports when captured, then the mark of a cut-short header.
+            Transport::TcpShort(Some((sport, dport))) => {
+                let _ = write!(out, "{}.{sport} > {}.{dport}:  [|tcp]", ip.src, ip.dst);
+            }
+            Transport::TcpShort(None) => {
+                let _ = write!(out, "{} > {}: [|tcp]", ip.src, ip.dst);
+            }
             Transport::Malformed(why) => {
                 let _ = write!(
                     out,
@@ -472,33 +481,117 @@ impl Formatter {
         if t.flags & tcp_flags::URG != 0 {
             let _ = write!(out, ", urg {}", t.urg);
         }
+        // SACK blocks are shown relative to the acknowledged direction's initial number.
+        let sack_base = if self.style.absolute_seq {
+            0
+        } else {
+            self.sack_base(ip, t)
+        };
         if !t.options.is_empty() {
             out.push_str(", options [");
             for (i, o) in t.options.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
+                let blocks = |out: &mut String, blocks: &[(u32, u32)]| {
+                    for (a, b) in blocks {
+                        let _ = write!(
+                            out,
+                            "{{{}:{}}}",
+                            a.wrapping_sub(sack_base),
+                            b.wrapping_sub(sack_base)
+                        );
+                    }
+                };
                 let _ = match o {
                     TcpOpt::Nop => write!(out, "nop"),
+                    TcpOpt::Eol => write!(out, "eol"),
                     TcpOpt::Mss(m) => write!(out, "mss {m}"),
                     TcpOpt::WScale(w) => write!(out, "wscale {w}"),
                     TcpOpt::SackOk => write!(out, "sackOK"),
-                    TcpOpt::Sack(blocks) => {
-                        let _ = write!(out, "sack {}", blocks.len());
-                        for (a, b) in blocks {
-                            let _ = write!(out, " {{{a}:{b}}}");
-                        }
+                    TcpOpt::Sack(b) => {
+                        let _ = write!(out, "sack {} ", b.len());
+                        blocks(out, b);
                         Ok(())
                     }
                     TcpOpt::Ts(a, b) => write!(out, "TS val {a} ecr {b}"),
                     TcpOpt::Bad => write!(out, "[bad opt]"),
+                    TcpOpt::Cut(cut) => {
+                        // tcpdump ends the line at the cut; a value cut inside an option after
+                        // the first gets a stray '>' (observed with tcpdump 4.99).
+                        let inside = match cut {
+                            // Observed: here tcpdump dumps the whole frame with -x/-X/-A.
+                            CutOpt::Before => {
+                                self.gave_up = true;
+                                false
+                            }
+                            CutOpt::Named(name) => {
+                                out.push_str(name);
+                                true
+                            }
+                            CutOpt::Sack(n, b) => {
+                                let _ = write!(out, "sack {n} ");
+                                blocks(out, b);
+                                true
+                            }
+                        };
+                        out.push_str(" [|tcp]");
+                        if inside && i > 0 {
+                            out.push('>');
+                        }
+                        return;
+                    }
                 };
             }
             out.push(']');
         }
         let _ = write!(out, ", length {len}");
-        if let Some(h) = &t.hint {
-            let _ = write!(out, ": HTTP: {}", sanitize(h));
+        if let (Some((have, need)), true) = (t.short, len > 0) {
+            // Observed with tcpdump 4.99: the padding after an end-of-list option is missing
+            // and a payload should follow.
+            let _ = write!(
+                out,
+                " [remaining caplen({have}) < header length({need})] [|tcp]"
+            );
+            self.gave_up = true;
+            return;
+        }
+        match &t.hint {
+            Some(Http::Line(h)) => {
+                let _ = write!(out, ": HTTP: {}", sanitize(h));
+            }
+            Some(Http::Cut) => {
+                // tcpdump then dumps the whole frame with -x/-X/-A.
+                out.push_str(": HTTP [|http]");
+                self.gave_up = true;
+            }
+            None => {}
+        }
+    }
+}
+
+impl Formatter {
+    /// The initial number of the direction `t` acknowledges, as recorded for its conversation
+    /// (0 when none is).
+    fn sack_base(&self, ip: &IpInfo, t: &TcpInfo) -> u32 {
+        let rev = t.sport > t.dport || (t.sport == t.dport && ip.src > ip.dst);
+        let key = if rev {
+            (
+                ip.dst,
+                ip.src,
+                (u32::from(t.dport) << 16) | u32::from(t.sport),
+            )
+        } else {
+            (
+                ip.src,
+                ip.dst,
+                (u32::from(t.sport) << 16) | u32::from(t.dport),
+            )
+        };
+        match self.seqs.get(&key) {
+            Some(&(base_seq, _)) if rev => base_seq,
+            Some(&(_, base_ack)) => base_ack,
+            None => 0,
         }
     }
 }
