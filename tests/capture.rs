@@ -814,6 +814,79 @@ fn tcp_lines_cut_by_the_snap_length_match_tcpdump() {
     }
 }
 
+/// Multicast listener queries, reports and done messages (MLDv1 and MLDv2) behind a hop-by-hop
+/// header, written by tests/capture_mld.py, and the MLDv2 reports Linux sends when IPv6 comes up
+/// on a veth pair between two network namespaces of our own (captured with no filter, as
+/// Ethernet and Linux cooked v2): toolbox prints the hop-by-hop header and the messages as
+/// tcpdump does at every verbosity, dumps included.
+#[test]
+#[serial]
+fn hop_by_hop_and_multicast_listener_lines_match_tcpdump() {
+    require_root!();
+    let dir = tmpdir();
+    let d = dir.path();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/capture_mld.py");
+    let crafted = d.join("mld-crafted.pcap");
+    let o = run_bounded(
+        60,
+        "python3",
+        &[
+            script.to_str().expect("utf-8"),
+            crafted.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let a = Netns::add("toolbox-mldA-");
+    let b = Netns::add("toolbox-mldB-");
+    let (a, b) = (&a.0, &b.0);
+    for cmd in [
+        format!("ip -n {a} link add va type veth peer name vb netns {b}"),
+        format!("ip -n {b} link set vb up"),
+    ] {
+        let args: Vec<&str> = cmd.split(' ').collect();
+        let o = run_bounded(20, args[0], &args[1..]);
+        assert!(o.status.success(), "{cmd}: {}", stderr(&o));
+    }
+    let mut script = String::from("pids=; ");
+    script += &tcpdump_in(b, "-i vb", &d.join("mld-ether.pcap"), &d.join("e1"));
+    script += &tcpdump_in(b, "-i any", &d.join("mld-sll2.pcap"), &d.join("e2"));
+    let dd = d.display();
+    script += &format!(
+        "for e in e1 e2; do \
+           for i in $(seq 50); do grep -q listening {dd}/$e && break; sleep 0.1; done; done; \
+         ip -n {a} link set va up; \
+         for i in $(seq 100); do \
+           [ $(tcpdump -nn -r {dd}/mld-ether.pcap 2>/dev/null | grep -c 'listener report v2') -ge 2 ] \
+             && break; \
+           sleep 0.1; done; \
+         sleep 0.3; kill -INT $pids; wait"
+    );
+    let o = run_bounded(60, "bash", &["-c", &script]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let real = raw_r(false, &d.join("mld-ether.pcap"), &[]);
+    assert!(
+        real.contains("HBH ICMP6, multicast listener report v2, "),
+        "no MLDv2 report in tcpdump's lines:\n{real}"
+    );
+    for f in ["mld-crafted.pcap", "mld-ether.pcap", "mld-sll2.pcap"] {
+        let file = d.join(f);
+        for flags in [
+            &[][..],
+            &["-v"],
+            &["-vv"],
+            &["-vv", "-e"],
+            &["-v", "-X"],
+            &["-xx"],
+        ] {
+            similar_asserts::assert_eq!(
+                raw_r(false, &file, flags),
+                raw_r(true, &file, flags),
+                "{f} {flags:?}"
+            );
+        }
+    }
+}
+
 /// One Ethernet/IPv4/UDP packet (127.0.0.1:40000 -> 127.0.0.1:9999, "hello") in text2pcap's
 /// hexdump format.
 const UDP_HEXDUMP: &str = "0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00\n\

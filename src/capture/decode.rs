@@ -173,6 +173,9 @@ pub struct IpInfo {
     pub flow: u32,
     /// IPv4 header checksum as sent and as computed (equal when correct).
     pub header_cksum: Option<(u16, u16)>,
+    /// The captured options of an IPv6 hop-by-hop header right after the fixed header
+    /// (RFC 8200 section 4.3), when there is one.
+    pub hbh: Option<Vec<u8>>,
 }
 
 /// A TCP option in the order it appeared.
@@ -309,6 +312,9 @@ pub enum Transport {
         nd: Option<Nd>,
         /// The captured message of an ICMPv6 type tcpdump does not name (it dumps the bytes).
         unknown: Option<Vec<u8>>,
+        /// The captured message of a multicast listener query, report or done (RFC 2710,
+        /// RFC 3810).
+        mld: Option<Vec<u8>>,
         /// ICMP message length.
         len: u32,
     },
@@ -579,6 +585,7 @@ fn layers(p: &LaxSlicedPacket<'_>, ctx: Ctx) -> (Net, Transport) {
                 frag_field: be16(raw, 6).unwrap_or(0),
                 flow: 0,
                 header_cksum: Some((h.header_checksum(), h.to_header().calc_header_checksum())),
+                hbh: None,
             };
             (ip, v4.payload())
         }
@@ -599,6 +606,11 @@ fn layers(p: &LaxSlicedPacket<'_>, ctx: Ctx) -> (Net, Transport) {
                 frag_field: 0,
                 flow: h.flow_label().value(),
                 header_cksum: None,
+                hbh: (h.next_header() == IpNumber::IPV6_HEADER_HOP_BY_HOP).then(|| {
+                    let ext = v6.extensions().slice();
+                    let len = ext.get(1).map_or(0, |l| (usize::from(*l) + 1) * 8);
+                    ext.get(2..len.min(ext.len())).unwrap_or(&[]).to_vec()
+                }),
             };
             (ip, v6.payload())
         }
@@ -816,6 +828,7 @@ fn icmp(
         quoted,
         nd,
         unknown: (v6 && !icmp6_type_named(kind)).then(|| slice.to_vec()),
+        mld: (v6 && matches!(kind, 130..=132 | 143)).then(|| slice.to_vec()),
     }
 }
 

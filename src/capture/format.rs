@@ -307,8 +307,12 @@ impl Formatter {
                 quoted,
                 nd,
                 unknown,
+                mld,
             } => {
                 let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
+                if let Some(opts) = &ip.hbh {
+                    hop_by_hop(out, opts, self.style.verbose);
+                }
                 let verbose = self.style.verbose > 0;
                 if let (true, true, Some((sent, right))) = (*v6, verbose, cksum) {
                     if sent == right {
@@ -341,6 +345,14 @@ impl Formatter {
                             hex(out, "\n\t", raw);
                         }
                         return;
+                    }
+                    (true, None) if mld.is_some() => {
+                        out.push_str("ICMP6, ");
+                        let raw = mld.as_deref().unwrap_or_default();
+                        if multicast_listener(out, *kind, raw, self.style.verbose).is_none() {
+                            out.push_str(" [|icmp6]");
+                            return;
+                        }
                     }
                     (true, None) => {
                         let _ = write!(out, "ICMP6, {name}");
@@ -986,14 +998,138 @@ fn verbose_ip(out: &mut String, ip: &IpInfo) {
             out,
             "hlim {}, next-header {} ({}) payload length: {}) ",
             ip.ttl,
-            ipproto_name(ip.protocol),
-            ip.protocol,
+            if ip.hbh.is_some() {
+                "Options"
+            } else {
+                ipproto_name(ip.protocol)
+            },
+            if ip.hbh.is_some() { 0 } else { ip.protocol },
             ip.total_len.saturating_sub(40)
         );
     }
 }
 
 /// tcpdump's `ipproto_values` (ipproto.c), used with `-v`.
+/// An IPv6 hop-by-hop header before the upper layer (RFC 8200 section 4.3): its name and, with
+/// `-v`, the options tcpdump shows (Pad1, PadN, router alert of RFC 2711).
+fn hop_by_hop(out: &mut String, opts: &[u8], verbose: u8) {
+    out.push_str("HBH ");
+    if verbose == 0 {
+        return;
+    }
+    let mut at = 0;
+    while let Some(&kind) = opts.get(at) {
+        if kind == 0 {
+            out.push_str("(pad1) ");
+            at += 1;
+            continue;
+        }
+        let Some(&len) = opts.get(at + 1) else {
+            break;
+        };
+        let body = opts.get(at + 2..at + 2 + usize::from(len));
+        match (kind, body) {
+            (1, Some(_)) => out.push_str("(padn) "),
+            (5, Some(b)) if b.len() == 2 => {
+                let _ = write!(out, "(rtalert: 0x{:02x}{:02x}) ", b[0], b[1]);
+            }
+            _ => {}
+        }
+        at += 2 + usize::from(len);
+    }
+}
+
+/// A multicast listener query, report or done (MLDv1, RFC 2710) or a version 2 query or report
+/// (RFC 3810 sections 5.1 and 5.2) after `ICMP6, `; `None` where the capture ends.
+fn multicast_listener(out: &mut String, kind: u8, m: &[u8], verbose: u8) -> Option<()> {
+    let u16_at = |at: usize| -> Option<u16> {
+        Some(u16::from_be_bytes(m.get(at..at + 2)?.try_into().ok()?))
+    };
+    let addr = |at: usize| -> Option<std::net::Ipv6Addr> {
+        let b: [u8; 16] = m.get(at..at + 16)?.try_into().ok()?;
+        Some(std::net::Ipv6Addr::from(b))
+    };
+    let sources = |out: &mut String, at: usize, n: usize| -> Option<()> {
+        if verbose > 1 {
+            out.push_str(" {");
+            for i in 0..n {
+                let _ = write!(out, " {}", addr(at + 16 * i)?);
+            }
+            out.push_str(" }");
+        } else {
+            let _ = write!(out, ", {n} source(s)");
+        }
+        Some(())
+    };
+    match kind {
+        143 => {
+            let n = usize::from(u16_at(6)?);
+            let _ = write!(out, "multicast listener report v2, {n} group record(s)");
+            if verbose == 0 {
+                return Some(());
+            }
+            let mut at = 8;
+            for _ in 0..n {
+                let kind = *m.get(at)?;
+                let aux = usize::from(*m.get(at + 1)?) * 4;
+                let nsrc = usize::from(u16_at(at + 2)?);
+                let name = match kind {
+                    1 => "is_in",
+                    2 => "is_ex",
+                    3 => "to_in",
+                    4 => "to_ex",
+                    5 => "allow",
+                    6 => "block",
+                    _ => "unknown",
+                };
+                let _ = write!(out, " [gaddr {} {name}", addr(at + 4)?);
+                sources(out, at + 20, nsrc)?;
+                out.push(']');
+                at += 20 + 16 * nsrc + aux;
+            }
+        }
+        130 if m.len() >= 28 => {
+            out.push_str("multicast listener query v2");
+            let nsrc = usize::from(u16_at(26)?);
+            if verbose > 0 {
+                let code = u32::from(u16_at(4)?);
+                // RFC 3810 section 5.1.3: codes from 32768 on are a floating-point value.
+                let delay = if code < 0x8000 {
+                    code
+                } else {
+                    ((code & 0x0fff) | 0x1000) << (((code >> 12) & 7) + 3)
+                };
+                let _ = write!(out, " [max resp delay={delay}]");
+            }
+            let _ = write!(out, " [gaddr {}", addr(8)?);
+            if verbose > 0 {
+                let qrv = m.get(24)? & 7;
+                let qqic = u32::from(*m.get(25)?);
+                let qqi = if qqic < 128 {
+                    qqic
+                } else {
+                    ((qqic & 0x0f) | 0x10) << (((qqic >> 4) & 7) + 3)
+                };
+                let _ = write!(out, " robustness={qrv} qqi={qqi}");
+            }
+            if nsrc > 0 {
+                sources(out, 28, nsrc)?;
+            }
+            out.push(']');
+        }
+        _ => {
+            let name = icmp_name(true, kind, 0);
+            let _ = write!(
+                out,
+                "{name}max resp delay: {} addr: {}",
+                u16_at(4)?,
+                addr(8)?
+            );
+        }
+    }
+    Some(())
+}
+
 fn ipproto_name(p: u8) -> &'static str {
     match p {
         0 => "HBH",
@@ -1171,6 +1307,10 @@ fn icmp_name(v6: bool, kind: u8, code: u8) -> String {
             3 => Some("time exceeded in-transit"),
             128 => Some("echo request"),
             129 => Some("echo reply"),
+            130 => Some("multicast listener query"),
+            131 => Some("multicast listener report"),
+            132 => Some("multicast listener done"),
+            143 => Some("multicast listener report v2"),
             133 => Some("router solicitation"),
             134 => Some("router advertisement"),
             135 => Some("neighbor solicitation"),
