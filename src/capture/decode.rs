@@ -173,9 +173,10 @@ pub struct IpInfo {
     pub flow: u32,
     /// IPv4 header checksum as sent and as computed (equal when correct).
     pub header_cksum: Option<(u16, u16)>,
-    /// The captured options of an IPv6 hop-by-hop header right after the fixed header
-    /// (RFC 8200 section 4.3), when there is one.
-    pub hbh: Option<Vec<u8>>,
+    /// The IPv6 extension headers before the upper layer, in order (RFC 8200 section 4): their
+    /// type and captured bytes; empty when there are none or toolbox prints one of them as
+    /// it did before (routing).
+    pub ext: Vec<(u8, Vec<u8>)>,
 }
 
 /// A TCP option in the order it appeared.
@@ -585,7 +586,7 @@ fn layers(p: &LaxSlicedPacket<'_>, ctx: Ctx) -> (Net, Transport) {
                 frag_field: be16(raw, 6).unwrap_or(0),
                 flow: 0,
                 header_cksum: Some((h.header_checksum(), h.to_header().calc_header_checksum())),
-                hbh: None,
+                ext: Vec::new(),
             };
             (ip, v4.payload())
         }
@@ -606,17 +607,40 @@ fn layers(p: &LaxSlicedPacket<'_>, ctx: Ctx) -> (Net, Transport) {
                 frag_field: 0,
                 flow: h.flow_label().value(),
                 header_cksum: None,
-                hbh: (h.next_header() == IpNumber::IPV6_HEADER_HOP_BY_HOP).then(|| {
-                    let ext = v6.extensions().slice();
-                    let len = ext.get(1).map_or(0, |l| (usize::from(*l) + 1) * 8);
-                    ext.get(2..len.min(ext.len())).unwrap_or(&[]).to_vec()
-                }),
+                ext: v6_extensions(h.next_header().0, v6.extensions().slice()),
             };
             (ip, v6.payload())
         }
     };
     let transport = transport(&ip, payload, p, ctx);
     (Net::Ip(ip), transport)
+}
+
+/// The extension headers in `raw` whose first has type `first`: hop-by-hop (0), destination
+/// options (60), fragment (44); none when another type is among them.
+fn v6_extensions(first: u8, raw: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut out = Vec::new();
+    let (mut kind, mut at) = (first, 0);
+    while at < raw.len() {
+        let len = match kind {
+            0 | 60 => raw.get(at + 1).map_or(0, |l| (usize::from(*l) + 1) * 8),
+            // A first fragment's upper layer is not decoded here: printed as before.
+            44 if raw
+                .get(at + 2..at + 4)
+                .is_some_and(|o| o[0] != 0 || o[1] & 0xf8 != 0) =>
+            {
+                8
+            }
+            _ => return Vec::new(),
+        };
+        let Some(&next) = raw.get(at) else {
+            break;
+        };
+        out.push((kind, raw[at..(at + len).min(raw.len())].to_vec()));
+        kind = next;
+        at += len;
+    }
+    out
 }
 
 fn transport(

@@ -260,7 +260,7 @@ impl Formatter {
         }
         match t {
             Transport::Tcp(tcp) => {
-                let _ = write!(out, "{}.{} > {}.{}: ", ip.src, tcp.sport, ip.dst, tcp.dport);
+                self.ports(out, ip, tcp.sport, tcp.dport);
                 self.tcp(out, ip, tcp);
             }
             Transport::Udp {
@@ -270,7 +270,7 @@ impl Formatter {
                 dns,
                 cksum,
             } => {
-                let _ = write!(out, "{}.{sport} > {}.{dport}: ", ip.src, ip.dst);
+                self.ports(out, ip, *sport, *dport);
                 // print-udp.c: IPv4 checksums from -vv, IPv6 (mandatory there) from -v.
                 let v = self.style.verbose;
                 if let Some((sent, right)) = cksum {
@@ -310,9 +310,7 @@ impl Formatter {
                 mld,
             } => {
                 let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
-                if let Some(opts) = &ip.hbh {
-                    hop_by_hop(out, opts, self.style.verbose);
-                }
+                extensions(out, ip, self.style.verbose);
                 let verbose = self.style.verbose > 0;
                 if let (true, true, Some((sent, right))) = (*v6, verbose, cksum) {
                     if sent == right {
@@ -412,6 +410,10 @@ impl Formatter {
                     sanitize(why)
                 );
             }
+            Transport::Other | Transport::None if !ip.ext.is_empty() => {
+                let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
+                extensions(out, ip, self.style.verbose);
+            }
             Transport::Other | Transport::None => {
                 let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
                 if ip.fragmented {
@@ -420,6 +422,17 @@ impl Formatter {
                     let _ = write!(out, "{} {}", proto_name(ip.protocol), ip.payload_len);
                 }
             }
+        }
+    }
+
+    /// `SRC.SPORT > DST.DPORT: `, or with IPv6 extension headers `SRC > DST: EXT SPORT > DPORT: `.
+    fn ports(&self, out: &mut String, ip: &IpInfo, sport: u16, dport: u16) {
+        if ip.ext.is_empty() {
+            let _ = write!(out, "{}.{sport} > {}.{dport}: ", ip.src, ip.dst);
+        } else {
+            let _ = write!(out, "{} > {}: ", ip.src, ip.dst);
+            extensions(out, ip, self.style.verbose);
+            let _ = write!(out, "{sport} > {dport}: ");
         }
     }
 
@@ -998,25 +1011,55 @@ fn verbose_ip(out: &mut String, ip: &IpInfo) {
             out,
             "hlim {}, next-header {} ({}) payload length: {}) ",
             ip.ttl,
-            if ip.hbh.is_some() {
-                "Options"
-            } else {
-                ipproto_name(ip.protocol)
+            match ip.ext.first() {
+                Some((0, _)) => "Options",
+                Some((44, _)) => "Fragment",
+                Some(_) => "unknown",
+                None => ipproto_name(ip.protocol),
             },
-            if ip.hbh.is_some() { 0 } else { ip.protocol },
+            ip.ext.first().map_or(ip.protocol, |e| e.0),
             ip.total_len.saturating_sub(40)
         );
     }
 }
 
 /// tcpdump's `ipproto_values` (ipproto.c), used with `-v`.
-/// An IPv6 hop-by-hop header before the upper layer (RFC 8200 section 4.3): its name and, with
-/// `-v`, the options tcpdump shows (Pad1, PadN, router alert of RFC 2711).
-fn hop_by_hop(out: &mut String, opts: &[u8], verbose: u8) {
-    out.push_str("HBH ");
-    if verbose == 0 {
-        return;
+/// The IPv6 extension headers before the upper layer (RFC 8200 section 4), as tcpdump names them:
+/// hop-by-hop and destination options (with `-v` their options), fragment offset and length.
+fn extensions(out: &mut String, ip: &IpInfo, verbose: u8) {
+    let mut used = 0u32;
+    for (kind, raw) in &ip.ext {
+        used += u32::try_from(raw.len()).unwrap_or(0);
+        match kind {
+            0 | 60 => {
+                out.push_str(if *kind == 0 { "HBH " } else { "DSTOPT " });
+                if verbose > 0 {
+                    header_options(out, raw.get(2..).unwrap_or_default());
+                }
+            }
+            _ => {
+                let off = raw
+                    .get(2..4)
+                    .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]) & !7);
+                let len = ip.total_len.saturating_sub(40).saturating_sub(used);
+                if verbose > 0 {
+                    let id = raw
+                        .get(4..8)
+                        .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+                    let _ = write!(out, "frag (0x{id:08x}:{off}|{len})");
+                } else {
+                    let _ = write!(out, "frag ({off}|{len})");
+                }
+                // Only fragments after the first are kept (see decode::v6_extensions).
+                return;
+            }
+        }
     }
+}
+
+/// The options of a hop-by-hop or destination options header tcpdump shows with `-v` (Pad1,
+/// PadN, router alert of RFC 2711).
+fn header_options(out: &mut String, opts: &[u8]) {
     let mut at = 0;
     while let Some(&kind) = opts.get(at) {
         if kind == 0 {
