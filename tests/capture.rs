@@ -513,12 +513,20 @@ fn lines_match_tcpdump_on_a_pcap_written_by_tcpdump() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
     let dir = tmpdir();
-    for iface in ["any", "lo"] {
-        let file = dir.path().join(format!("tcpdump-{iface}.pcap"));
+    // Whole packets, then headers cut by the snap length inside the TCP options (-s 60 on
+    // `any`: 20-byte link header) and inside the TCP fixed part (-s 40 on Ethernet `lo`).
+    for (iface, snap) in [
+        ("any", "262144"),
+        ("lo", "262144"),
+        ("any", "60"),
+        ("lo", "40"),
+    ] {
+        let file = dir.path().join(format!("tcpdump-{iface}-{snap}.pcap"));
         let pid = pod.nginx_pid().to_string();
         let mut td = Command::new("timeout")
             .args([
-                "60", "nsenter", "-t", &pid, "-n", "tcpdump", "-i", iface, "-c", "30", "-w",
+                "60", "nsenter", "-t", &pid, "-n", "tcpdump", "-i", iface, "-s", snap, "-c", "30",
+                "-w",
             ])
             .arg(&file)
             .args(["port", "80"])
@@ -538,6 +546,10 @@ fn lines_match_tcpdump_on_a_pcap_written_by_tcpdump() {
             );
             pod.curl("/");
             std::thread::sleep(Duration::from_millis(100));
+        }
+        if snap != "262144" {
+            let lines = raw_r(false, &file, &[]);
+            assert!(lines.contains(" [|tcp]"), "no cut header:\n{lines}");
         }
         compare_with_tcpdump(&file);
     }
