@@ -1,6 +1,6 @@
 # Write a pcap of TCP segments over IPv4 and IPv6 cut by the snap length at every byte of the
 # TCP header (fixed part and options: MSS, window scale, SACK permitted, SACK, timestamps, NOP,
-# end of list), in both directions of a conversation, as Ethernet, for comparing with
+# end of list) and HTTP first lines, in both directions of a conversation, as Ethernet, for comparing with
 # tcpdump -r. Usage: capture_tcp_cut.py OUT.pcap
 import struct, sys
 out = open(sys.argv[1], "wb")
@@ -21,6 +21,7 @@ segments = [  # (flags, options, payload, from the server)
     (0x10, bytes([1, 2, 4, 5, 0xb4, 0]), b"", True),
     (0x11, bytes([3, 3, 2, 4, 2]), b"", False),
     (0x30, bytes([8, 10]) + bytes(8) + bytes([3, 3, 1]), b"x", True),
+    (0x18, b"", b"HTTP/1.1 200 OK", True),  # a first line the segment ends, not the capture
 ]
 addrs = [(bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])),
          (bytes(15) + b"\x01", bytes(15) + b"\x02")]

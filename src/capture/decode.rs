@@ -248,7 +248,8 @@ pub struct TcpInfo {
 pub enum Http {
     /// Its first line (request or status line).
     Line(String),
-    /// A port-80 message whose first line the snap length cut (tcpdump prints `[|http]`).
+    /// A port-80 message whose first line the snap length cut (tcpdump prints `[|http]` and
+    /// dumps the whole frame).
     Cut,
 }
 
@@ -899,10 +900,9 @@ fn tcp(t: &TcpSlice<'_>, ip_payload_len: u32) -> TcpInfo {
     let payload_len = ip_payload_len.saturating_sub(hlen);
     let (sport, dport) = (t.source_port(), t.destination_port());
     let hint = if payload_len > 0 {
-        http_hint(
-            t.payload(),
-            t.source_port() == 80 || t.destination_port() == 80,
-        )
+        // Cut by the snap length: tcpdump gives up on a first line without its end.
+        let cut = (t.payload().len() as u64) < u64::from(payload_len);
+        http_hint(t.payload(), cut && (sport == 80 || dport == 80))
     } else {
         None
     };
@@ -1021,7 +1021,7 @@ fn tcp_options(opts: &[u8], need: usize) -> Vec<TcpOpt> {
 }
 
 /// The first line of an HTTP/1 request or response, as tcpdump prints it (`HTTP: GET / HTTP/1.1`).
-fn http_hint(payload: &[u8], port80: bool) -> Option<Http> {
+fn http_hint(payload: &[u8], cut_port80: bool) -> Option<Http> {
     const STARTS: [&[u8]; 10] = [
         b"GET ",
         b"POST ",
@@ -1045,7 +1045,13 @@ fn http_hint(payload: &[u8], port80: bool) -> Option<Http> {
     match payload.iter().position(|&b| b == b'\n') {
         Some(end) => Some(line(end)),
         // Observed with tcpdump 4.99 on port 80: a first line without its end is cut.
-        None if port80 => Some(Http::Cut),
+        // A status line counts from the space after its code on (`HTTP/1.1 200 `); before
+        // that tcpdump prints no more than `HTTP`.
+        None if cut_port80
+            && (!payload.starts_with(b"HTTP/") || payload.get(12) == Some(&b' ')) =>
+        {
+            Some(Http::Cut)
+        }
         None => Some(line(payload.len())),
     }
 }
