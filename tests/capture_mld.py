@@ -1,7 +1,7 @@
 # Write a pcap of multicast listener messages (RFC 2710 MLDv1 query, report and done; RFC 3810
 # MLDv2 queries and reports with group records and sources) behind an IPv6 hop-by-hop header
 # with a router alert, and one without it; UDP, TCP and ICMPv6 echo behind hop-by-hop and
-# destination options headers, and a fragment after the first (RFC 8200 section 4), as Ethernet,
+# destination options headers, first and later fragments (RFC 8200 section 4), as Ethernet,
 # for comparing with tcpdump -r.
 # Usage: capture_mld.py OUT.pcap
 import struct, sys
@@ -49,3 +49,7 @@ write(chain(60, dstopt(58) + echo))
 write(chain(60, dstopt(17) + udp))
 write(chain(0, hbh(60) + dstopt(58) + echo))
 write(chain(44, bytes([17, 0]) + struct.pack(">HI", 5 << 3, 0x12345678) + udp))
+write(chain(44, bytes([58, 0]) + struct.pack(">HI", 1, 0x12345678) + echo))
+write(chain(44, bytes([17, 0]) + struct.pack(">HI", 1, 0x12345678) + udp[:10]))
+write(chain(44, bytes([6, 0]) + struct.pack(">HI", 1, 0x12345678) + tcp))
+write(chain(0, hbh(44) + bytes([58, 0]) + struct.pack(">HI", 1, 7) + echo))

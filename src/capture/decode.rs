@@ -625,13 +625,7 @@ fn v6_extensions(first: u8, raw: &[u8]) -> Vec<(u8, Vec<u8>)> {
     while at < raw.len() {
         let len = match kind {
             0 | 60 => raw.get(at + 1).map_or(0, |l| (usize::from(*l) + 1) * 8),
-            // A first fragment's upper layer is not decoded here: printed as before.
-            44 if raw
-                .get(at + 2..at + 4)
-                .is_some_and(|o| o[0] != 0 || o[1] & 0xf8 != 0) =>
-            {
-                8
-            }
+            44 => 8,
             _ => return Vec::new(),
         };
         let Some(&next) = raw.get(at) else {
@@ -651,13 +645,35 @@ fn transport(
     ctx: Ctx,
 ) -> Transport {
     // A checksum needs the whole segment: not one cut by the snap length.
+    // An IPv6 first fragment's upper layer is decoded as far as it goes (no checksum).
+    let first_fragment = payload.fragmented
+        && ip.ext.iter().any(|(kind, raw)| {
+            *kind == 44 && raw.get(2..4).is_some_and(|o| o[0] == 0 && o[1] & 0xf8 == 0)
+        });
     let whole = |len: usize| {
-        ctx.checksums && !payload.incomplete && len as u64 == u64::from(ip.payload_len)
+        ctx.checksums
+            && !payload.incomplete
+            && !first_fragment
+            && len as u64 == u64::from(ip.payload_len)
     };
-    if payload.fragmented {
+    let sliced = if first_fragment {
+        let b = payload.payload;
+        match payload.ip_number {
+            IpNumber::TCP => TcpSlice::from_slice(b).ok().map(TransportSlice::Tcp),
+            IpNumber::UDP => etherparse::UdpSlice::from_slice_lax(b)
+                .ok()
+                .map(TransportSlice::Udp),
+            IpNumber::IPV6_ICMP => etherparse::Icmpv6Slice::from_slice(b)
+                .ok()
+                .map(TransportSlice::Icmpv6),
+            _ => None,
+        }
+    } else if payload.fragmented {
         return Transport::Other;
-    }
-    match &p.transport {
+    } else {
+        p.transport.clone()
+    };
+    match &sliced {
         Some(TransportSlice::Tcp(t)) => {
             let mut info = tcp(t, ip.payload_len);
             // Only a whole segment can be checksummed (not one cut by the snap length).

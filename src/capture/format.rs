@@ -1050,8 +1050,10 @@ fn extensions(out: &mut String, ip: &IpInfo, verbose: u8) {
                 } else {
                     let _ = write!(out, "frag ({off}|{len})");
                 }
-                // Only fragments after the first are kept (see decode::v6_extensions).
-                return;
+                if off != 0 {
+                    return;
+                }
+                out.push(' ');
             }
         }
     }
