@@ -787,8 +787,9 @@ fn icmp6_lines_match_tcpdump_on_mutated_neighbour_discovery() {
 }
 
 /// TCP segments over IPv4 and IPv6 cut by the snap length at every byte of their header (ports,
-/// fixed part, each option), written by tests/capture_tcp_cut.py: toolbox ends each line where
-/// tcpdump does (`[|tcp]`), also with `-v`, `-e`, `-S` and the dumps.
+/// fixed part, each option), and UDP, ICMP and ICMPv6 echo headers cut short, written by
+/// tests/capture_tcp_cut.py: toolbox ends each line where tcpdump does (`[|tcp]`, `[|udp]`,
+/// `[|icmp]`, `[|icmp6]`), also with `-v`, `-e`, `-S` and the dumps.
 #[test]
 fn tcp_lines_cut_by_the_snap_length_match_tcpdump() {
     let dir = tmpdir();
@@ -810,6 +811,9 @@ fn tcp_lines_cut_by_the_snap_length_match_tcpdump() {
         "IP6 ::2.80 > ::1.40000: Flags",
         ",TS [|tcp]>",
         "sack 3 {",
+        ".2000:  [|udp]",
+        "10.0.0.2:  [|icmp]",
+        "ICMP6, echo request [|icmp6]",
     ] {
         assert!(
             plain.contains(what),

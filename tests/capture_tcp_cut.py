@@ -1,6 +1,7 @@
 # Write a pcap of TCP segments over IPv4 and IPv6 cut by the snap length at every byte of the
 # TCP header (fixed part and options: MSS, window scale, SACK permitted, SACK, timestamps, NOP,
-# end of list) and HTTP first lines, in both directions of a conversation, as Ethernet, for comparing with
+# end of list) and HTTP first lines, in both directions of a conversation, and UDP, ICMP and ICMPv6
+# echo headers cut inside their first 8 bytes, as Ethernet, for comparing with
 # tcpdump -r. Usage: capture_tcp_cut.py OUT.pcap
 import struct, sys
 out = open(sys.argv[1], "wb")
@@ -41,3 +42,16 @@ for src, dst in addrs:
         head = len(frame) - len(tcp)
         for cut in range(0, len(tcp) + 1):
             write(frame, head + cut)
+# UDP, ICMP and ICMPv6 echo headers cut inside their first 8 bytes.
+udp = struct.pack(">HHHH", 1000, 2000, 13, 0) + b"hello"
+icmp = struct.pack(">BBHHH", 8, 0, 0, 1, 2) + b"abcd"
+icmp6 = struct.pack(">BBHHH", 128, 0, 0, 1, 2) + b"abcd"
+for proto, l4, (src, dst) in ((17, udp, addrs[0]), (1, icmp, addrs[0]), (17, udp, addrs[1]), (58, icmp6, addrs[1])):
+    if len(src) == 4:
+        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, 0, 64, proto, 0, src, dst)
+        frame = bytes(12) + b"\x08\x00" + ip + l4
+    else:
+        ip = struct.pack(">IHBB", 0x60000000, len(l4), proto, 64) + src + dst
+        frame = bytes(12) + b"\x86\xdd" + ip + l4
+    for cut in range(0, 8):
+        write(frame, len(frame) - len(l4) + cut)

@@ -2,8 +2,10 @@
 //!
 //! Link headers toolbox meets on Linux (SLL2 for `-i any`, SLL, Ethernet, raw IP, BSD loopback)
 //! are read here; IP, ARP, TCP, UDP and ICMP are sliced by etherparse in its lax mode, so that a
-//! packet cut short by the snap length still yields what it has. Nothing here panics on any
-//! input: a header that does not parse becomes [`Net::Malformed`] or [`Transport::Malformed`].
+//! packet cut short by the snap length still yields what it has (a transport header cut short
+//! becomes [`Transport::TcpShort`], [`Transport::Short`] or a [`TcpInfo`] ending in
+//! [`TcpOpt::Cut`], printed as tcpdump prints them). Nothing here panics on any input: a header
+//! that does not parse otherwise becomes [`Net::Malformed`] or [`Transport::Malformed`].
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -322,6 +324,9 @@ pub enum Transport {
     },
     /// A TCP header cut by the snap length before its fixed part ends: the ports, when captured.
     TcpShort(Option<(u16, u16)>),
+    /// A UDP, ICMP or ICMPv6 header cut by the snap length: the protocol number, the UDP
+    /// ports or ICMPv6 type when captured.
+    Short(u8, Option<(u16, u16)>, Option<u8>),
     /// A fragment after the first, or a protocol toolbox does not decode.
     Other,
     /// The header does not parse.
@@ -726,6 +731,18 @@ fn transport(
             match cut_tcp(payload.payload, ip.payload_len) {
                 Some(info) => Transport::Tcp(info),
                 None => Transport::TcpShort(be16(payload.payload, 0).zip(be16(payload.payload, 2))),
+            }
+        }
+        None if payload.incomplete && payload.payload.len() < 8 => {
+            let b = payload.payload;
+            match payload.ip_number {
+                IpNumber::UDP => Transport::Short(17, be16(b, 0).zip(be16(b, 2)), None),
+                IpNumber::ICMP => Transport::Short(1, None, None),
+                // Only echo is checked against tcpdump for a cut ICMPv6 header.
+                IpNumber::IPV6_ICMP if b.is_empty() || matches!(b[0], 128 | 129) => {
+                    Transport::Short(58, None, b.first().copied())
+                }
+                _ => Transport::Malformed("header cut short".into()),
             }
         }
         None => match payload.ip_number {

@@ -397,6 +397,25 @@ impl Formatter {
             Transport::TcpShort(Some((sport, dport))) => {
                 let _ = write!(out, "{}.{sport} > {}.{dport}:  [|tcp]", ip.src, ip.dst);
             }
+            // Observed with tcpdump 4.99: a cut UDP/ICMP header.
+            Transport::Short(17, Some((sport, dport)), _) => {
+                let _ = write!(out, "{}.{sport} > {}.{dport}:  [|udp]", ip.src, ip.dst);
+            }
+            Transport::Short(58, _, Some(kind)) => {
+                let name = icmp_name(true, *kind, 0);
+                let _ = write!(out, "{} > {}: ICMP6, {name} [|icmp6]", ip.src, ip.dst);
+                self.gave_up = true;
+            }
+            Transport::Short(proto, _, _) => {
+                let what = match proto {
+                    17 => "udp",
+                    1 => "icmp",
+                    _ => "icmp6",
+                };
+                let _ = write!(out, "{} > {}:  [|{what}]", ip.src, ip.dst);
+                // tcpdump dumps the whole frame of a cut ICMP header, not of a cut UDP one.
+                self.gave_up |= *proto != 17;
+            }
             Transport::TcpShort(None) => {
                 let _ = write!(out, "{} > {}: [|tcp]", ip.src, ip.dst);
             }
