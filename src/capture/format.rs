@@ -460,20 +460,7 @@ impl Formatter {
         if !self.style.absolute_seq && t.flags & tcp_flags::ACK != 0 {
             // tcpdump's print-tcp.c: one entry per conversation in an arbitrary collating order;
             // a SYN or an unseen conversation records the initial numbers.
-            let rev = t.sport > t.dport || (t.sport == t.dport && ip.src > ip.dst);
-            let key = if rev {
-                (
-                    ip.dst,
-                    ip.src,
-                    (u32::from(t.dport) << 16) | u32::from(t.sport),
-                )
-            } else {
-                (
-                    ip.src,
-                    ip.dst,
-                    (u32::from(t.sport) << 16) | u32::from(t.dport),
-                )
-            };
+            let (key, rev) = conversation(ip, t);
             match self.seqs.get(&key) {
                 Some(&(base_seq, base_ack)) if t.flags & tcp_flags::SYN == 0 => {
                     if rev {
@@ -614,24 +601,23 @@ impl Formatter {
     }
 }
 
+/// The key of `t`'s conversation in the table of initial sequence numbers (one entry per
+/// conversation, addresses and ports in a fixed order), and whether `t` runs against that order.
+fn conversation(ip: &IpInfo, t: &TcpInfo) -> (ConvKey, bool) {
+    let rev = t.sport > t.dport || (t.sport == t.dport && ip.src > ip.dst);
+    let ports = |a: u16, b: u16| (u32::from(a) << 16) | u32::from(b);
+    if rev {
+        ((ip.dst, ip.src, ports(t.dport, t.sport)), true)
+    } else {
+        ((ip.src, ip.dst, ports(t.sport, t.dport)), false)
+    }
+}
+
 impl Formatter {
     /// The initial number of the direction `t` acknowledges, as recorded for its conversation
     /// (0 when none is).
     fn sack_base(&self, ip: &IpInfo, t: &TcpInfo) -> u32 {
-        let rev = t.sport > t.dport || (t.sport == t.dport && ip.src > ip.dst);
-        let key = if rev {
-            (
-                ip.dst,
-                ip.src,
-                (u32::from(t.dport) << 16) | u32::from(t.sport),
-            )
-        } else {
-            (
-                ip.src,
-                ip.dst,
-                (u32::from(t.sport) << 16) | u32::from(t.dport),
-            )
-        };
+        let (key, rev) = conversation(ip, t);
         match self.seqs.get(&key) {
             Some(&(base_seq, _)) if rev => base_seq,
             Some(&(_, base_ack)) => base_ack,
