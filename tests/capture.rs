@@ -739,18 +739,33 @@ fn lines_match_tcpdump_for_dns_and_neighbour_discovery() {
 /// exactly as tcpdump does, at every verbosity, and never panics.
 #[test]
 fn dns_lines_match_tcpdump_on_mutated_messages() {
+    compare_mutated(
+        "capture_dns_fuzz.py",
+        &["SEED", "2000", "FILE"],
+        &[&[], &["-v"], &["-vv"], &["-vvv"], &["-vv", "-X"]],
+    );
+}
+
+/// For seeds 1 and 2, have tests/`script` write a pcap of 2000 mutated messages (its arguments
+/// are `args` with SEED and FILE filled in), then compare toolbox's reading of it with tcpdump's under each of
+/// `flag_sets`.
+fn compare_mutated(script: &str, args: &[&str], flag_sets: &[&[&str]]) {
     let dir = tmpdir();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/capture_dns_fuzz.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(script);
     for seed in ["1", "2"] {
-        let file = dir.path().join(format!("fuzz-{seed}.pcap"));
+        let file = dir.path().join(format!("mutated-{seed}.pcap"));
         let f = file.to_str().expect("utf-8");
-        let o = run_bounded(
-            60,
-            "python3",
-            &[script.to_str().expect("utf-8"), seed, "2000", f],
-        );
+        let mut argv = vec![script.to_str().expect("utf-8")];
+        argv.extend(args.iter().map(|&a| match a {
+            "SEED" => seed,
+            "FILE" => f,
+            other => other,
+        }));
+        let o = run_bounded(60, "python3", &argv);
         assert!(o.status.success(), "{}", stderr(&o));
-        for flags in [&[][..], &["-v"], &["-vv"], &["-vvv"], &["-vv", "-X"]] {
+        for flags in flag_sets {
             let want = raw_r(false, &file, flags);
             let packets = want.lines().filter(|l| !l.starts_with([' ', '\t'])).count();
             assert_eq!(packets, 2000, "tcpdump packets");
@@ -766,24 +781,11 @@ fn dns_lines_match_tcpdump_on_mutated_messages() {
 /// the options with `-v`/`-vv` and the dumps of messages tcpdump gives up on.
 #[test]
 fn icmp6_lines_match_tcpdump_on_mutated_neighbour_discovery() {
-    let dir = tmpdir();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/capture_nd_fuzz.py");
-    for seed in ["1", "2"] {
-        let file = dir.path().join(format!("nd-{seed}.pcap"));
-        let f = file.to_str().expect("utf-8");
-        let o = run_bounded(
-            60,
-            "python3",
-            &[script.to_str().expect("utf-8"), seed, f, "2000"],
-        );
-        assert!(o.status.success(), "{}", stderr(&o));
-        for flags in [&[][..], &["-v"], &["-vv"], &["-X"], &["-v", "-X"]] {
-            let want = raw_r(false, &file, flags);
-            let packets = want.lines().filter(|l| !l.starts_with([' ', '\t'])).count();
-            assert_eq!(packets, 2000, "tcpdump packets");
-            similar_asserts::assert_eq!(want, raw_r(true, &file, flags), "seed {seed} {flags:?}");
-        }
-    }
+    compare_mutated(
+        "capture_nd_fuzz.py",
+        &["SEED", "FILE", "2000"],
+        &[&[], &["-v"], &["-vv"], &["-X"], &["-v", "-X"]],
+    );
 }
 
 /// TCP segments over IPv4 and IPv6 cut by the snap length at every byte of their header (ports,
