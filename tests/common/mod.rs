@@ -342,3 +342,79 @@ pub fn assert_clean_error(o: &Output) {
         "no toolbox error message:\n{err}"
     );
 }
+
+/// What one bounded run of a command took: its output, wall time and peak resident memory.
+#[derive(Debug)]
+pub struct Measured {
+    /// stdout, stderr and exit status.
+    pub output: Output,
+    /// Wall-clock time from spawn to exit.
+    pub wall: std::time::Duration,
+    /// Peak resident set size in KiB of the command (and of the children it waited for).
+    pub max_rss_kib: i64,
+}
+
+/// Run `program args` under `timeout --kill-after=5 SECS` with stdin closed and report its output,
+/// wall time and peak RSS (from `wait4`'s rusage), printing a `measured:` line for the test log.
+/// Tests assert memory bounds and use the time bound only as a hang guard: performance is measured
+/// by the scripts/bench-* scripts, not timed in tests.
+pub fn run_measured(secs: u32, label: &str, program: &str, args: &[&str]) -> Measured {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let start = std::time::Instant::now();
+    let mut child = Command::new("timeout")
+        .arg("--kill-after=5")
+        .arg(secs.to_string())
+        .arg(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    let mut out_pipe = child.stdout.take().expect("stdout pipe");
+    let mut err_pipe = child.stderr.take().expect("stderr pipe");
+    let out_thread = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = out_pipe.read_to_end(&mut b);
+        b
+    });
+    let err_thread = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = err_pipe.read_to_end(&mut b);
+        b
+    });
+    let mut status = 0;
+    // SAFETY (test code): an all-zero rusage is a valid value; wait4 reaps our own child, which
+    // std's Child then never waits for again (it is dropped below without wait()).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let rc = loop {
+        // SAFETY (test code): valid pointers to locals for the duration of the call.
+        let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if rc == -1 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            continue;
+        }
+        break rc;
+    };
+    assert_eq!(rc, pid, "wait4 failed: {}", std::io::Error::last_os_error());
+    let wall = start.elapsed();
+    drop(child);
+    let output = Output {
+        status: std::process::ExitStatus::from_raw(status),
+        stdout: out_thread.join().expect("stdout reader"),
+        stderr: err_thread.join().expect("stderr reader"),
+    };
+    let m = Measured {
+        output,
+        wall,
+        max_rss_kib: usage.ru_maxrss,
+    };
+    eprintln!(
+        "measured: {label}: {:.3} s wall, {} KiB peak RSS, exit {:?}",
+        m.wall.as_secs_f64(),
+        m.max_rss_kib,
+        m.output.status.code()
+    );
+    m
+}
