@@ -66,6 +66,8 @@ pub mod fix {
     pub const CUSTOM_ROOT: &str = "kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=general --custom=root.json  with root.json: {\"securityContext\":{\"runAsUser\":0,\"runAsNonRoot\":false,\"capabilities\":{\"add\":[\"SYS_PTRACE\"]}}}";
     /// Run as root with chroot.
     pub const CUSTOM_CHROOT: &str = "kubectl debug -it POD --image=toolbox --target=CONTAINER --custom=chroot.json  with chroot.json: {\"securityContext\":{\"capabilities\":{\"add\":[\"SYS_CHROOT\"]}}}";
+    /// Change user and capabilities (what `exec` needs to give a program the target's credentials).
+    pub const CUSTOM_SETID: &str = "kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=general --custom=setid.json  with setid.json: {\"securityContext\":{\"runAsUser\":0,\"capabilities\":{\"add\":[\"SETUID\",\"SETGID\",\"SETPCAP\"]}}}  (or toolbox exec --as-debugger, giving the program toolbox's own privileges)";
     /// No seccomp filter.
     pub const CUSTOM_UNCONFINED: &str = "kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=general --custom=unconfined.json  with unconfined.json: {\"securityContext\":{\"seccompProfile\":{\"type\":\"Unconfined\"}}}";
     /// Share the PID namespace.

@@ -1,31 +1,25 @@
-//! `toolbox exec`: run a program from the target's file system, chroot-style in its root, and
-//! with `--ns` in its mount, UTS, IPC and network namespaces; with the target's environment.
+//! `toolbox exec`: run a program from the target's file system, confined to its root, and with
+//! `--ns` in its mount, UTS, IPC and network namespaces; with the target's environment and, unless
+//! `--as-debugger`, the target's credentials (user, groups, capabilities, no_new_privs).
 //! E.g. `toolbox exec -- /usr/sbin/nginx -t` checks nginx's config with nginx's own binary.
 
 use std::ffi::OsString;
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::path::PathBuf;
 
 use clap::Args;
 
 use crate::caps::{self, Feature};
 use crate::cli::Global;
+use crate::fs::program;
 use crate::fs::{describe, FsRoot};
-use crate::sys::exec::{run_in_root, Enter, Stage};
+use crate::sys::exec::{run_in_root, Enter, Privileges, Program, Stage};
+use crate::target::creds::{self, Status};
 use crate::target::Root;
 
 /// Errors of `toolbox exec`.
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError {
-    /// The program is not in the root.
-    #[error("{program}: not found in the target's root (searched PATH={path})")]
-    NotFound {
-        /// As given.
-        program: String,
-        /// The PATH searched.
-        path: String,
-    },
     /// A step before exec failed.
     #[error("{program}: cannot {step}: {reason}")]
     Failed {
@@ -39,6 +33,17 @@ pub enum ExecError {
     /// `--ns` needs a process.
     #[error("--ns needs a target process (not --root or --host)")]
     NsWithoutProcess,
+    /// The target's credentials could not be read.
+    #[error("cannot read the credentials of PID {pid}: {err} (pass --as-debugger to run with toolbox's own)")]
+    Credentials {
+        /// PID.
+        pid: i32,
+        /// Why.
+        err: creds::CredsError,
+    },
+    /// toolbox's own credentials could not be read.
+    #[error("cannot read toolbox's own credentials: {0}")]
+    OwnCredentials(creds::CredsError),
     /// The target's environment could not be read.
     #[error(
         "cannot read the environment of PID {pid}: {reason} (pass --keep-env to use toolbox's own)"
@@ -60,6 +65,10 @@ pub struct ExecArgs {
     /// Use toolbox's own environment instead of the target process's.
     #[arg(long)]
     keep_env: bool,
+    /// Run the program with toolbox's own user and capabilities instead of the target's
+    /// (DANGEROUS: a program planted in the target's image then gets the debugger's privileges).
+    #[arg(long)]
+    as_debugger: bool,
     /// Set an environment variable (repeatable).
     #[arg(short = 'e', long = "env", value_name = "KEY=VALUE")]
     env: Vec<String>,
@@ -97,33 +106,6 @@ fn parse_env(bytes: &[u8]) -> Vec<(OsString, OsString)> {
             ))
         })
         .collect()
-}
-
-/// Find `program` inside the root: a path is taken as is; a bare name is searched in `path`
-/// (the target's PATH), each candidate resolved inside the root.
-fn resolve_program(root: &FsRoot, program: &[u8], path: &[u8]) -> Option<PathBuf> {
-    let is_exec = |p: &[u8]| {
-        root.lookup(p, true).is_ok_and(|n| {
-            n.stat.st_mode & libc::S_IFMT == libc::S_IFREG && n.stat.st_mode & 0o111 != 0
-        })
-    };
-    if program.contains(&b'/') {
-        let mut abs = Vec::new();
-        if !program.starts_with(b"/") {
-            abs.push(b'/');
-        }
-        abs.extend_from_slice(program);
-        return Some(PathBuf::from(OsString::from_vec(abs)));
-    }
-    for dir in path.split(|&b| b == b':').filter(|d| !d.is_empty()) {
-        let mut cand = dir.to_vec();
-        cand.push(b'/');
-        cand.extend_from_slice(program);
-        if is_exec(&cand) {
-            return Some(PathBuf::from(OsString::from_vec(cand)));
-        }
-    }
-    None
 }
 
 /// Run `toolbox exec`.
@@ -174,12 +156,27 @@ pub fn run(global: &Global, args: ExecArgs) -> anyhow::Result<i32> {
         .split_first()
         .ok_or_else(|| anyhow::anyhow!("no command given"))?;
     let shown = crate::output::sanitize_bytes(program.as_bytes());
-    let Some(path) = resolve_program(&root, program.as_bytes(), &search) else {
-        return Err(ExecError::NotFound {
-            program: shown,
-            path: crate::output::sanitize_bytes(&search),
+    let resolved = match program::resolve(root.fd(), program.as_bytes(), rest, &search) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("toolbox exec: {e}");
+            return Ok(e.exit_code());
         }
-        .into());
+    };
+    let privileges = if args.as_debugger {
+        eprintln!(
+            "toolbox exec: WARNING: --as-debugger: {shown} runs with toolbox's own user and capabilities, not the target's; a program planted in the target's image gets them too"
+        );
+        Privileges::Keep
+    } else {
+        let want = match pid {
+            Some(pid) => {
+                Status::read(&pid.to_string()).map_err(|err| ExecError::Credentials { pid, err })?
+            }
+            None => Status::nobody(),
+        };
+        let own = Status::read("self").map_err(ExecError::OwnCredentials)?;
+        Privileges::Drop(creds::plan(&own, &want))
     };
     let mut namespaces: Vec<(OwnedFd, i32)> = Vec::new();
     if args.ns {
@@ -209,16 +206,40 @@ pub fn run(global: &Global, args: ExecArgs) -> anyhow::Result<i32> {
     let enter = Enter {
         root: root_fd,
         namespaces,
+        privileges,
     };
-    match run_in_root(&path, rest, &env, enter) {
+    let shown_path = crate::output::sanitize_bytes(
+        resolved
+            .argv
+            .first()
+            .map(|a| a.as_bytes())
+            .unwrap_or_default(),
+    );
+    let program = Program {
+        dir: resolved.dir,
+        name: resolved.name,
+        argv: resolved.argv,
+    };
+    match run_in_root(program, &env, enter) {
         Ok(code) => Ok(code),
         Err(e) => {
             let step = match e.stage {
                 Stage::Setns => "enter the target's namespaces",
-                Stage::Chroot => "chroot into the target's root",
-                Stage::Chdir => "change to / in the target's root",
+                Stage::Root => "enter the target's root",
+                Stage::DetachOldRoot => "detach toolbox's root after pivot_root",
+                Stage::Fds => "close toolbox's file descriptors",
+                Stage::Bounding => "drop capabilities from the bounding set",
+                Stage::Groups => "set the target's supplementary groups",
+                Stage::Gid => "set the target's group IDs",
+                Stage::Uid => "set the target's user IDs",
+                Stage::Caps => "set the target's capabilities",
+                Stage::Ambient => "raise the target's ambient capabilities",
+                Stage::NoNewPrivs => "set no_new_privs",
                 Stage::Exec => "execute",
             };
+            if let Some(d) = drop_denied(e.stage, &e.error, &shown, step) {
+                return Err(d.into());
+            }
             let what = format!("{shown}: cannot {step}");
             if e.stage == Stage::Setns && e.error.raw_os_error() == Some(libc::EPERM) {
                 return Err(caps::Denied {
@@ -243,13 +264,37 @@ pub fn run(global: &Global, args: ExecArgs) -> anyhow::Result<i32> {
                 "toolbox exec: {}",
                 ExecError::Failed {
                     step,
-                    program: crate::output::sanitize_bytes(path.as_os_str().as_bytes()),
+                    program: shown_path,
                     reason: describe(&e.error),
                 }
             );
             Ok(127)
         }
     }
+}
+
+/// A refused privilege drop, with the capability it needs and the ways out.
+fn drop_denied(
+    stage: Stage,
+    err: &std::io::Error,
+    shown: &str,
+    step: &str,
+) -> Option<caps::Denied> {
+    if err.raw_os_error() != Some(libc::EPERM) {
+        return None;
+    }
+    let cap = match stage {
+        Stage::Bounding => "CAP_SETPCAP",
+        Stage::Groups | Stage::Gid => "CAP_SETGID",
+        Stage::Uid => "CAP_SETUID",
+        Stage::Caps | Stage::Ambient => "CAP_SETPCAP",
+        _ => return None,
+    };
+    Some(caps::Denied {
+        what: format!("{shown}: cannot {step}"),
+        reason: format!("giving the program the target's credentials needs {cap}, which toolbox does not have; the program was not started"),
+        fix: caps::fix::CUSTOM_SETID.into(),
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod content;
 pub mod export;
 pub mod glob;
 pub mod meta;
+pub mod program;
 pub mod walk;
 
 use std::ffi::CStr;

@@ -75,7 +75,7 @@ fn components(path: &[u8], out: &mut VecDeque<Vec<u8>>, front: bool) {
 
 /// Whether the symlink `link` (an `O_PATH | O_NOFOLLOW` descriptor) found in directory `dir` is a
 /// procfs magic link.
-fn is_magic(link: BorrowedFd<'_>, dir: BorrowedFd<'_>) -> io::Result<bool> {
+pub(crate) fn is_magic(link: BorrowedFd<'_>, dir: BorrowedFd<'_>) -> io::Result<bool> {
     let fs = nix::sys::statfs::fstatfs(link).map_err(io::Error::from)?;
     if fs.filesystem_type().0 as i64 != PROC_SUPER_MAGIC {
         return Ok(false);
