@@ -98,7 +98,7 @@ pub enum Command {
     Grep(cmd::grep::GrepArgs),
     /// Write a tar (pax) stream of files of the target's root to stdout.
     Export(cmd::export::ExportArgs),
-    /// Run a program from the target's root, chroot-style (--ns: in its namespaces too).
+    /// Run a program from the target's root as the target's user with its capabilities (--ns: in its namespaces too).
     Exec(cmd::exec::ExecArgs),
 }
 

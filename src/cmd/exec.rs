@@ -56,8 +56,23 @@ pub enum ExecError {
     },
 }
 
+/// What `exec` guarantees, for `toolbox exec --help`.
+const GUARANTEES: &str = "\
+The program runs with the target process's user, group and supplementary group IDs and its
+capability sets (each limited to what toolbox holds), no_new_privs set, and only descriptors
+0, 1 and 2. With --root or --host there is no target process: it runs as 65534:65534 without
+capabilities. The root is entered with pivot_root in a private mount namespace where toolbox
+has CAP_SYS_ADMIN (--root, --host, --ns), otherwise with chroot, and the program then loses
+CAP_SYS_CHROOT. The program path is resolved inside the root like the fs commands (/proc magic
+links refused); a script's #! interpreter is resolved the same way. If any step fails the
+program does not run.
+
+--as-debugger runs it with toolbox's own user and capabilities instead and prints a warning:
+a program planted in the target's image then gets the debugger's privileges.";
+
 /// Arguments of `toolbox exec`.
 #[derive(Debug, Args)]
+#[command(after_long_help = GUARANTEES)]
 pub struct ExecArgs {
     /// Also enter the target's mount, UTS, IPC and network namespaces.
     #[arg(long)]
