@@ -453,3 +453,46 @@ fn exec_in_a_root_dir_of_a_debug_container_cannot_climb_out() {
     assert_eq!(got["escape"], "blocked:EPERM", "{}", show(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn exec_does_not_run_the_program_when_it_cannot_drop_privileges() {
+    require_pod!();
+    let h = hostile();
+    let pid = common::ns_pid(h.app_pid).to_string();
+    for (dropped, needs) in [
+        ("SETUID", "CAP_SETUID"),
+        ("SETGID", "CAP_SETGID"),
+        ("SETPCAP", "CAP_SETPCAP"),
+    ] {
+        let flags = ["--cap-drop", dropped];
+        let o = debug(
+            h,
+            &flags,
+            &["--pid", &pid, "exec", "--", "/probe", "report", "/toolbox"],
+        );
+        assert!(!o.status.success(), "{dropped}: {}", show(&o));
+        assert!(
+            !stdout(&o).contains("Uid:"),
+            "{dropped}: the program ran: {}",
+            show(&o)
+        );
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("needs {needs}")) && err.contains("fix: kubectl debug"),
+            "{dropped}: {}",
+            show(&o)
+        );
+        // `caps` says the same before anything is tried.
+        let c = debug(h, &flags, &["--pid", &pid, "caps", "-o", "json"]);
+        let caps: serde_json::Value = serde_json::from_slice(&c.stdout).expect("caps json");
+        let exec = caps["features"]
+            .as_array()
+            .and_then(|a| a.iter().find(|f| f["feature"] == "exec"))
+            .expect("exec verdict");
+        assert_eq!(exec["works"], false, "{dropped}: {exec:#}");
+        assert!(
+            exec["reason"].as_str().unwrap_or_default().contains(needs),
+            "{dropped}: {exec:#}"
+        );
+    }
+}

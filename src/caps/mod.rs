@@ -295,6 +295,27 @@ fn ptrace_denied(
     )
 }
 
+/// The capabilities toolbox lacks to give a program the credentials of `pid` (what `exec` does
+/// before it runs anything), named and comma-separated; `None` when nothing is missing or the
+/// credentials cannot be read (exec then says why itself).
+fn exec_drop_missing(ctx: &Context, pid: i32) -> Option<String> {
+    use crate::target::creds::{plan, Status};
+    let own = Status::read("self").ok()?;
+    let want = Status::read(&pid.to_string()).ok()?;
+    let p = plan(&own, &want);
+    let mut missing = Vec::new();
+    if p.caps.bounding != own.caps.bounding && !ctx.has(Capability::CAP_SETPCAP) {
+        missing.push("CAP_SETPCAP");
+    }
+    if (p.groups.is_some() || p.gid.is_some()) && !ctx.has(Capability::CAP_SETGID) {
+        missing.push("CAP_SETGID");
+    }
+    if p.uid.is_some() && !ctx.has(Capability::CAP_SETUID) {
+        missing.push("CAP_SETUID");
+    }
+    (!missing.is_empty()).then(|| missing.join(", "))
+}
+
 /// One line of the report: may toolbox do this here?
 #[derive(Clone, Debug, Serialize)]
 pub struct Verdict {
@@ -423,6 +444,13 @@ impl Report {
                 let mut v = verdict(&ctx, Feature::Exec, s, &format!("cannot run commands in the root of PID {pid}"),
                     format!("probe: chroot({}) in a short-lived child", root.display()),
                     sys::chroot_probe(&root));
+                if v.works {
+                    if let Some(missing) = exec_drop_missing(&ctx, pid) {
+                        v.works = false;
+                        v.reason = Some(format!("giving the program the target's credentials needs {missing}, which toolbox does not have (exec refuses to run it with toolbox's own instead, unless --as-debugger)"));
+                        v.fix = Some(fix::CUSTOM_SETID.into());
+                    }
+                }
                 if v.works && !ctx.has(Capability::CAP_SYS_ADMIN) {
                     v.detail.push_str("; `exec --ns` (entering the target's namespaces) also needs CAP_SYS_ADMIN: --profile=sysadmin");
                 }
