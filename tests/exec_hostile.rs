@@ -496,3 +496,20 @@ fn exec_does_not_run_the_program_when_it_cannot_drop_privileges() {
         );
     }
 }
+
+#[test]
+fn exec_says_when_a_found_program_lacks_its_dynamic_loader() {
+    require_root!();
+    let dir = root_dir("loader");
+    // A dynamically linked program (the host's) in a root without its loader.
+    std::fs::copy("/bin/true", dir.join("bin/true")).expect("copy /bin/true");
+    let root = dir.to_str().expect("utf-8");
+    let o = run_bounded(
+        60,
+        common::bin(),
+        &["--root", root, "exec", "--", "/bin/true"],
+    );
+    assert_eq!(o.status.code(), Some(127), "{}", show(&o));
+    assert!(stderr(&o).contains("dynamic loader"), "{}", show(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -280,11 +280,28 @@ pub fn run(global: &Global, args: ExecArgs) -> anyhow::Result<i32> {
                 ExecError::Failed {
                     step,
                     program: shown_path,
-                    reason: describe(&e.error),
+                    reason: exec_reason(e.stage, &e.error),
                 }
             );
-            Ok(127)
+            Ok(
+                if e.stage == Stage::Exec && e.error.raw_os_error() != Some(libc::ENOENT) {
+                    126
+                } else {
+                    127
+                },
+            )
         }
+    }
+}
+
+/// Why a step failed, in words; for execveat, what its errors mean once the file itself was
+/// found (see execve(2), ERRORS).
+fn exec_reason(stage: Stage, err: &std::io::Error) -> String {
+    match (stage, err.raw_os_error()) {
+        (Stage::Exec, Some(libc::ENOENT)) => "No such file or directory: the program itself was found, so its dynamic loader (the ELF interpreter it names) is missing from the target's root, or it is a script toolbox could not read, or it was removed meanwhile".into(),
+        (Stage::Exec, Some(libc::ENOEXEC)) => "Exec format error: neither a program for this machine nor a #! script".into(),
+        (Stage::Exec, Some(libc::EACCES)) => "Permission denied: the target's user may not execute it (or its file system is mounted noexec)".into(),
+        _ => describe(err),
     }
 }
 
