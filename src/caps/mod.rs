@@ -25,7 +25,7 @@ pub enum Feature {
     Trace,
     /// Packet capture.
     Capture,
-    /// Running commands chroot-style in the target's root.
+    /// Running commands in the target's root with its credentials.
     Exec,
 }
 
