@@ -45,8 +45,9 @@ pub enum PsError {
     /// The process does not exist (or vanished).
     #[error("no process with PID {0} is visible here (run `toolbox ps` to list them)")]
     NoSuchPid(i32),
-    /// Target discovery failed for an explicit `--pid`/`--target`.
-    #[error(transparent)]
+    /// Target discovery failed for an explicit `--pid`/`--target` (the [`TargetError`] is the
+    /// source, so the exit code rule finds it in the error chain).
+    #[error("{0}")]
     Target(#[from] TargetError),
     /// The process exists but the kernel hides it (hidepid, another user without
     /// CAP_SYS_PTRACE).
@@ -168,6 +169,9 @@ pub struct Snapshot {
     pub clock: Clock,
     /// The target, when roles were computed and one was found.
     pub target: Option<i32>,
+    /// Why no target was chosen, when roles were computed and none was: `ps` does not need a
+    /// target, so this is a note for the user, not an error.
+    pub no_target: Option<String>,
 }
 
 impl Snapshot {
@@ -211,6 +215,7 @@ impl Snapshot {
         };
         let mut reader = Reader::default();
         let mut target = None;
+        let mut no_target = None;
         if want_role {
             let (infos, rest): (Vec<ProcInfo>, Vec<_>) = procs
                 .into_iter()
@@ -219,8 +224,10 @@ impl Snapshot {
             let scan = Scan::classify(infos);
             target = match scan.choose(&opts.selector) {
                 Ok(c) => Some(c.pid),
-                Err(_) if opts.selector == Selector::Auto => None,
-                Err(e) => return Err(e.into()),
+                Err(e) => {
+                    no_target = Some(e.summary());
+                    None
+                }
             };
             let roles = roles(&scan, target);
             procs = scan
@@ -249,6 +256,7 @@ impl Snapshot {
             procs,
             clock,
             target,
+            no_target,
         })
     }
 
