@@ -152,6 +152,8 @@ pub struct Proc {
     pub stat: Stat,
     /// Real and effective UID, when read.
     pub uids: Option<Uids>,
+    /// `VmRSS` in KiB, when the status file was read.
+    pub rss_kib: Option<u64>,
     /// Role marker, when asked for.
     pub role: Option<Role>,
     /// User name from the process's own container, or the number; when asked for.
@@ -219,7 +221,7 @@ impl Snapshot {
         if want_role {
             let (infos, rest): (Vec<ProcInfo>, Vec<_>) = procs
                 .into_iter()
-                .map(|p| (p.info, (p.stat, p.uids)))
+                .map(|p| (p.info, (p.stat, p.uids, p.rss_kib)))
                 .unzip();
             let scan = Scan::classify(infos);
             target = match scan.choose(&opts.selector) {
@@ -234,11 +236,12 @@ impl Snapshot {
                 .procs
                 .into_iter()
                 .zip(rest)
-                .map(|(info, (stat, uids))| Proc {
+                .map(|(info, (stat, uids, rss_kib))| Proc {
                     role: roles.get(&info.pid).copied(),
                     info,
                     stat,
                     uids,
+                    rss_kib,
                     user: None,
                     threads: Vec::new(),
                 })
@@ -369,6 +372,7 @@ fn read_one(reader: &mut Reader, pid: i32, needs: Needs, want_role: bool, me: i3
         info,
         stat: raw.stat,
         uids: raw.uids,
+        rss_kib: raw.rss_kib,
         role: None,
         user: None,
         threads: Vec::new(),
