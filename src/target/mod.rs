@@ -4,6 +4,7 @@
 //! (the debug container), pause/infra processes and kernel threads. The rest are grouped by
 //! container; each group's init (parent outside the group) is that container's main process.
 
+pub mod netns;
 pub mod passwd;
 pub mod resolve;
 pub mod root;
