@@ -136,7 +136,7 @@ pub fn report_error(err: &anyhow::Error) -> i32 {
             }
         }
     }
-    eprintln!("toolbox: {err:#}");
+    eprintln!("toolbox: {}", message(err));
     err.chain()
         .find_map(|c| {
             c.downcast_ref::<crate::target::TargetError>()
@@ -145,10 +145,41 @@ pub fn report_error(err: &anyhow::Error) -> i32 {
         .unwrap_or(1)
 }
 
+/// An error and its causes joined with `: `, as anyhow's `{:#}` does, leaving out a cause whose
+/// text its wrapper already ends with (a wrapper that only forwards its cause's message, such as
+/// `FsError::Target`, or one that quotes it).
+pub fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.is_empty() {
+            out = text;
+        } else if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn a_target_error_wrapped_by_a_module_keeps_exit_code_2_and_prints_once() {
+        let e = crate::target::TargetError::NoMatch {
+            name: "nosuch".into(),
+            candidates: Vec::new(),
+        };
+        let wrapped: anyhow::Error = crate::fs::FsError::from(e).into();
+        assert_eq!(report_error(&wrapped), 2);
+        let text = message(&wrapped);
+        assert_eq!(text.matches("no process matches").count(), 1, "{text}");
+        let io = anyhow::Error::new(std::io::Error::other("inner")).context("outer");
+        assert_eq!(message(&io), "outer: inner");
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -157,7 +157,8 @@ fn nonexistent_pid_is_a_clear_error() {
     let pod = Pod::up(PidMode::Shared);
     let o = pod.toolbox(&[], &["--pid", "999999", "target"]);
     assert_clean_error(&o);
-    assert_eq!(o.status.code(), Some(1));
+    // No target chosen: 2, as for an unknown --target (README, "Exit codes").
+    assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("no process with PID 999999"),
         "{}",

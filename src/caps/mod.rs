@@ -429,14 +429,18 @@ impl Report {
             }
         }
 
-        features.push(verdict(
+        let mut capture = verdict(
             &ctx,
             Feature::Capture,
             s,
             "cannot capture packets",
             "probe: open and close an AF_PACKET raw socket".into(),
             sys::packet_socket_probe(),
-        ));
+        );
+        if let Some(pid) = target {
+            capture_netns(&mut capture, pid);
+        }
+        features.push(capture);
 
         features.push(match target {
             Some(pid) => {
@@ -464,6 +468,30 @@ impl Report {
             target: subject,
             features,
         }
+    }
+}
+
+/// Add to the capture verdict whether toolbox can capture in the target's network namespace:
+/// shared already, or joinable (setns(2), probed in a short-lived thread), or not (then the
+/// capability and the fix). See [`crate::target::netns`].
+fn capture_netns(v: &mut Verdict, pid: i32) {
+    use crate::target::netns::{self, NetNs, NetNsError};
+    match netns::probe(pid) {
+        Ok(NetNs::Shared) => v.detail.push_str("; shares the target's network namespace"),
+        Ok(NetNs::Entered { .. }) => v.detail.push_str(&format!(
+            "; the network namespace of PID {pid} is not toolbox's: toolbox joins it (probe: setns(2) in a short-lived thread)"
+        )),
+        Err(NetNsError::Denied(d)) if matches!(netns::shared(pid), Ok(false)) => {
+            v.works = false;
+            v.detail.push_str(&format!(
+                "; the network namespace of PID {pid} is not toolbox's (probe: setns(2) in a short-lived thread)"
+            ));
+            v.reason = Some(d.reason);
+            v.fix = Some(d.fix);
+        }
+        Err(e) => v.detail.push_str(&format!(
+            "; cannot tell whether the target's network namespace is toolbox's ({e}); without --pid/--target toolbox captures in its own"
+        )),
     }
 }
 

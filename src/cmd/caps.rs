@@ -5,7 +5,7 @@ use clap::Args;
 use crate::caps::Report;
 use crate::cli::Global;
 use crate::output::{self, Format};
-use crate::target::{Scan, Selector};
+use crate::target::{Scan, TargetError};
 
 /// Arguments of `toolbox caps`.
 #[derive(Debug, Args)]
@@ -18,26 +18,38 @@ pub struct CapsArgs {
     pub json: bool,
 }
 
-/// Probe and report. A missing target is not an error here: the report says so.
-pub fn report(global: &Global) -> anyhow::Result<(Report, Option<i32>)> {
+/// Probe and report. `caps` does not need a target: when none is chosen it says why (the
+/// third value) and probes the first candidate, if there is one, or no process at all.
+pub fn report(global: &Global) -> anyhow::Result<(Report, Option<i32>, Option<String>)> {
     let scan = Scan::new()?;
-    let target = match scan.choose(&global.selector()) {
-        Ok(c) => Some(c.pid),
-        Err(e) if global.selector() == Selector::Auto => {
-            if let crate::target::TargetError::Ambiguous(c) = &e {
-                c.first().map(|c| c.pid)
-            } else {
-                None
-            }
+    let (target, note) = match scan.choose(&global.selector()) {
+        Ok(c) => (Some(c.pid), None),
+        Err(e) => {
+            let first = match &e {
+                TargetError::Ambiguous(c) | TargetError::NoMatch { candidates: c, .. } => {
+                    c.first().map(|c| c.pid)
+                }
+                _ => None,
+            };
+            let probing = match first {
+                Some(pid) => format!("the verdicts below probe PID {pid}, the first candidate"),
+                None => "the verdicts below probe no target process".into(),
+            };
+            (
+                first,
+                Some(format!("no target chosen ({}); {probing}", e.summary())),
+            )
         }
-        Err(e) => return Err(e.into()),
     };
-    Ok((Report::probe(target, scan.procs.len()), target))
+    Ok((Report::probe(target, scan.procs.len()), target, note))
 }
 
 /// Run `toolbox caps`.
 pub fn run(global: &Global, args: CapsArgs) -> anyhow::Result<i32> {
-    let (report, _) = report(global)?;
+    let (report, _, note) = report(global)?;
+    if let Some(note) = note {
+        eprintln!("toolbox caps: {note}");
+    }
     if args.json || args.output == Format::Json {
         output::print_json(&report)?;
     } else {

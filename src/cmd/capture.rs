@@ -9,6 +9,8 @@ use crate::capture::format::{Dump, Style};
 use crate::capture::writer::{FileFormat, Rotation};
 use crate::capture::{self, Options};
 use crate::cli::Global;
+use crate::target::netns::{self, NetNs, NetNsError};
+use crate::target::{Scan, Selector};
 
 /// Arguments of `toolbox capture` (tcpdump's meanings).
 #[derive(Debug, Args)]
@@ -170,8 +172,49 @@ impl CaptureArgs {
     }
 }
 
+/// Move into the target's network namespace before libpcap opens anything (see
+/// [`netns::enter`]). With `--pid`/`--target` the target must be found and entered (exit 2
+/// when none is chosen, a named capability when it cannot be entered). Without them, the
+/// discovered target's namespace is used; when no target is chosen (several containers, node
+/// mode) or toolbox may not even look at the target's namespace (no CAP_SYS_PTRACE, as under
+/// `--profile=netadmin`, where the namespace is shared anyway), toolbox captures in its own
+/// and says so.
+fn enter_target_net(global: &Global) -> anyhow::Result<()> {
+    let sel = global.selector();
+    let auto = sel == Selector::Auto;
+    let scan = Scan::new()?;
+    let pid = match scan.choose(&sel) {
+        Ok(c) => c.pid,
+        Err(e) if auto => {
+            eprintln!("toolbox capture: no target chosen, so capturing in toolbox's own network namespace: {e}");
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match netns::enter(pid) {
+        Ok(NetNs::Shared) => Ok(()),
+        Ok(NetNs::Entered { pid, sysfs }) => {
+            let note = if sysfs {
+                ""
+            } else {
+                " (/sys still describes toolbox's own: interface statistics may not be the target's)"
+            };
+            eprintln!("toolbox capture: in the network namespace of PID {pid}{note}");
+            Ok(())
+        }
+        Err(NetNsError::Denied(d)) if auto && !matches!(netns::shared(pid), Ok(false)) => {
+            eprintln!("toolbox capture: capturing in toolbox's own network namespace; whether it is the target's is unknown: {d}");
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Run `toolbox capture`.
-pub fn run(_global: &Global, args: CaptureArgs) -> anyhow::Result<i32> {
+pub fn run(global: &Global, args: CaptureArgs) -> anyhow::Result<i32> {
+    if args.read.is_none() {
+        enter_target_net(global)?;
+    }
     if args.list {
         for line in capture::list_interfaces()? {
             println!("{line}");

@@ -172,6 +172,9 @@ pub fn run(global: &Global, mut args: PsArgs) -> anyhow::Result<i32> {
         ps::write_table(&mut out, &rows, &opts.columns, &snap.clock, style)?;
     }
     out.flush()?;
+    if let Some(why) = &snap.no_target {
+        eprintln!("toolbox ps: no target chosen ({why}); no process is marked as the target");
+    }
     // Like ps -p: the processes that exist are printed; a PID that does not is an error.
     if let Some(missing) = opts
         .only

@@ -25,8 +25,9 @@ use crate::target::{Accounts, Root, Scan, Selector, TargetError};
 /// Errors of root browsing; each names the path (inside the root) it failed on.
 #[derive(Debug, thiserror::Error)]
 pub enum FsError {
-    /// No target could be chosen.
-    #[error(transparent)]
+    /// No target could be chosen. Its own message, and the [`TargetError`] as the source so
+    /// that the exit code rule (`TargetError::exit_code`) finds it in the error chain.
+    #[error("{0}")]
     Target(#[from] TargetError),
     /// Permission denied, with the missing capability and the fix.
     #[error(transparent)]
@@ -142,6 +143,7 @@ impl FsRoot {
                 if !Path::new(&format!("/proc/{pid}")).exists() {
                     return Err(TargetError::NoSuchPid(pid).into());
                 }
+                crate::target::check_pid(pid)?;
                 Root::Process(pid)
             }
             (None, _) => {

@@ -256,13 +256,13 @@ pub static COLUMNS: &[Column] = &[
         aliases: &["%mem"],
         header: "%MEM",
         json: "mem_percent",
-        needs: NONE,
+        needs: STATUS,
         right: true,
         value: |r, c| {
             if c.mem_total_kib == 0 {
                 return Value::Null;
             }
-            let pct = c.rss_kib(&r.p.stat) as f64 * 100.0 / c.mem_total_kib as f64;
+            let pct = c.rss_kib(&r.p.stat, r.p.rss_kib) as f64 * 100.0 / c.mem_total_kib as f64;
             Value::Float((pct * 10.0).round() / 10.0)
         },
         text: None,
@@ -272,9 +272,9 @@ pub static COLUMNS: &[Column] = &[
         aliases: &["rssize", "rsz"],
         header: "RSS",
         json: "rss_kib",
-        needs: NONE,
+        needs: STATUS,
         right: true,
-        value: |r, c| int(c.rss_kib(&r.p.stat) as i64),
+        value: |r, c| int(c.rss_kib(&r.p.stat, r.p.rss_kib) as i64),
         text: None,
     },
     Column {

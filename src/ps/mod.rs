@@ -45,8 +45,9 @@ pub enum PsError {
     /// The process does not exist (or vanished).
     #[error("no process with PID {0} is visible here (run `toolbox ps` to list them)")]
     NoSuchPid(i32),
-    /// Target discovery failed for an explicit `--pid`/`--target`.
-    #[error(transparent)]
+    /// Target discovery failed for an explicit `--pid`/`--target` (the [`TargetError`] is the
+    /// source, so the exit code rule finds it in the error chain).
+    #[error("{0}")]
     Target(#[from] TargetError),
     /// The process exists but the kernel hides it (hidepid, another user without
     /// CAP_SYS_PTRACE).
@@ -151,6 +152,8 @@ pub struct Proc {
     pub stat: Stat,
     /// Real and effective UID, when read.
     pub uids: Option<Uids>,
+    /// `VmRSS` in KiB, when the status file was read.
+    pub rss_kib: Option<u64>,
     /// Role marker, when asked for.
     pub role: Option<Role>,
     /// User name from the process's own container, or the number; when asked for.
@@ -168,6 +171,9 @@ pub struct Snapshot {
     pub clock: Clock,
     /// The target, when roles were computed and one was found.
     pub target: Option<i32>,
+    /// Why no target was chosen, when roles were computed and none was: `ps` does not need a
+    /// target, so this is a note for the user, not an error.
+    pub no_target: Option<String>,
 }
 
 impl Snapshot {
@@ -211,27 +217,31 @@ impl Snapshot {
         };
         let mut reader = Reader::default();
         let mut target = None;
+        let mut no_target = None;
         if want_role {
             let (infos, rest): (Vec<ProcInfo>, Vec<_>) = procs
                 .into_iter()
-                .map(|p| (p.info, (p.stat, p.uids)))
+                .map(|p| (p.info, (p.stat, p.uids, p.rss_kib)))
                 .unzip();
             let scan = Scan::classify(infos);
             target = match scan.choose(&opts.selector) {
                 Ok(c) => Some(c.pid),
-                Err(_) if opts.selector == Selector::Auto => None,
-                Err(e) => return Err(e.into()),
+                Err(e) => {
+                    no_target = Some(e.summary());
+                    None
+                }
             };
             let roles = roles(&scan, target);
             procs = scan
                 .procs
                 .into_iter()
                 .zip(rest)
-                .map(|(info, (stat, uids))| Proc {
+                .map(|(info, (stat, uids, rss_kib))| Proc {
                     role: roles.get(&info.pid).copied(),
                     info,
                     stat,
                     uids,
+                    rss_kib,
                     user: None,
                     threads: Vec::new(),
                 })
@@ -249,6 +259,7 @@ impl Snapshot {
             procs,
             clock,
             target,
+            no_target,
         })
     }
 
@@ -361,6 +372,7 @@ fn read_one(reader: &mut Reader, pid: i32, needs: Needs, want_role: bool, me: i3
         info,
         stat: raw.stat,
         uids: raw.uids,
+        rss_kib: raw.rss_kib,
         role: None,
         user: None,
         threads: Vec::new(),

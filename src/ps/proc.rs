@@ -115,6 +115,20 @@ impl Uids {
     }
 }
 
+/// `VmRSS:` of a status file, in KiB (absent for kernel threads and zombies).
+///
+/// The resident set size comes from here, not from field 24 of `/proc/PID/stat`: since Linux
+/// 6.2 the kernel keeps RSS in per-CPU counters, and `stat` shows only their approximate global
+/// part (`percpu_counter_read_positive`), which stays 0 for a small process whose pages were all
+/// counted in per-CPU deltas (a static binary of a few pages: `stat` 0, `VmRSS` 56 kB), while
+/// `status` and `statm` sum the counters. See: proc(5), /proc/pid/status; kernel
+/// fs/proc/task_mmu.c, task_mem().
+pub fn status_rss_kib(status: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(status).ok()?;
+    let line = text.lines().find_map(|l| l.strip_prefix("VmRSS:"))?;
+    line.split_ascii_whitespace().next()?.parse().ok()
+}
+
 /// Split a NUL-separated `cmdline` into arguments (untrusted: lossy UTF-8).
 pub fn parse_cmdline(raw: &[u8]) -> Vec<String> {
     let raw = raw.strip_suffix(&[0]).unwrap_or(raw);
@@ -154,7 +168,7 @@ pub struct Reader {
 /// What to read per process.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Needs {
-    /// `/proc/PID/status` (USER, UID).
+    /// `/proc/PID/status` (USER, UID, RSS).
     pub status: bool,
     /// `/proc/PID/cmdline` (COMMAND).
     pub cmdline: bool,
@@ -183,6 +197,8 @@ pub struct Raw {
     pub stat: Stat,
     /// From `/proc/PID/status`, when needed and readable.
     pub uids: Option<Uids>,
+    /// `VmRSS` from `/proc/PID/status` in KiB, when needed and present.
+    pub rss_kib: Option<u64>,
     /// From `/proc/PID/cmdline`, when needed (empty for kernel threads and zombies).
     pub cmdline: Vec<String>,
     /// `/proc/PID/exe`, when needed and readable.
@@ -257,7 +273,10 @@ impl Reader {
         };
         if needs.status {
             self.set_path(&dir, "status");
-            raw.uids = self.slurp().ok().and_then(Uids::parse);
+            if let Ok(status) = self.slurp() {
+                raw.uids = Uids::parse(status);
+                raw.rss_kib = status_rss_kib(status);
+            }
         }
         if needs.cmdline {
             self.set_path(&dir, "cmdline");
@@ -370,9 +389,10 @@ impl Clock {
         (self.cpu_secs(stat) / elapsed * 100.0).max(0.0)
     }
 
-    /// Resident set size in KiB.
-    pub fn rss_kib(&self, stat: &Stat) -> u64 {
-        stat.rss_pages.max(0) as u64 * self.page_size / 1024
+    /// Resident set size in KiB: `VmRSS` of the status file when it was read (exact), else
+    /// the stat file's page count (approximate on Linux 6.2 and later; see [`status_rss_kib`]).
+    pub fn rss_kib(&self, stat: &Stat, status_kib: Option<u64>) -> u64 {
+        status_kib.unwrap_or_else(|| stat.rss_pages.max(0) as u64 * self.page_size / 1024)
     }
 }
 
@@ -431,6 +451,8 @@ mod tests {
         let u = Uids::parse(b"Name:\tx\nUid:\t101\t102\t101\t101\n").unwrap();
         assert_eq!((u.real, u.effective), (101, 102));
         assert!(Uids::parse(b"Uid:\tx\n").is_none());
+        assert_eq!(status_rss_kib(b"Name:\tx\nVmRSS:\t      56 kB\n"), Some(56));
+        assert_eq!(status_rss_kib(b"Name:\tkthreadd\n"), None);
         assert_eq!(parse_cmdline(b"a\0b c\0"), vec!["a", "b c"]);
         assert!(parse_cmdline(b"").is_empty());
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 /// `PF_KTHREAD` in `/proc/PID/stat` flags. See: include/linux/sched.h.
-const PF_KTHREAD: u32 = 0x0020_0000;
+pub const PF_KTHREAD: u32 = 0x0020_0000;
 
 /// What one process looks like to discovery.
 #[derive(Clone, Debug, Serialize)]
@@ -91,11 +91,11 @@ impl ProcInfo {
     }
 }
 
-/// A kernel thread: `PF_KTHREAD` set, or kthreadd (PID 2) and its children without a command
-/// line (older kernels, and PID namespaces that show kthreadd). The one test discovery and `ps`
-/// share.
+/// A kernel thread: `PF_KTHREAD` set, or kthreadd (PID 2, parent 0, no command line) and its
+/// children without a command line (older kernels). The one test discovery and `ps` share. PID 2
+/// alone proves nothing: in a container's PID namespace it is an ordinary process.
 pub fn is_kernel_thread(flags: u32, pid: i32, ppid: i32, has_cmdline: bool) -> bool {
-    flags & PF_KTHREAD != 0 || pid == 2 || (ppid == 2 && !has_cmdline)
+    flags & PF_KTHREAD != 0 || (!has_cmdline && ((pid == 2 && ppid == 0) || ppid == 2))
 }
 
 /// `/proc/PID/cgroup` as discovery compares it: every line's path, comma-joined.

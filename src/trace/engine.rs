@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::sys::ptrace::{self as pt, Pid, SyscallStop, Wait};
+use crate::target::PidKind;
 use crate::trace::decode::{self, DecodeOpts, Entry, Memory};
 use crate::trace::filter::{Filter, Status};
 use crate::trace::output::{self, Layout, Printer};
@@ -42,13 +43,34 @@ pub enum TraceError {
         /// The process.
         pid: Pid,
     },
-    /// Another tracer (strace, gdb, another toolbox) holds the process.
-    #[error("PID {pid} is already traced by PID {tracer}; stop that tracer first")]
+    /// Another tracer (strace, gdb, another toolbox) holds the process: a process has at most
+    /// one tracer, and the kernel answers EPERM to the second (as strace reports it).
+    #[error("cannot trace PID {pid} (ptrace(PTRACE_SEIZE, {pid}): Operation not permitted): it is already traced by PID {tracer} ({}) (TracerPid in /proc/{pid}/status), and a process can have only one tracer; stop that tracer first", crate::output::sanitize(.comm))]
     AlreadyTraced {
         /// The process.
         pid: Pid,
         /// Its tracer.
         tracer: Pid,
+        /// The tracer's comm (`?` when unreadable).
+        comm: String,
+    },
+    /// A kernel thread: the kernel never lets one be traced (EPERM).
+    #[error("cannot trace PID {pid} (ptrace(PTRACE_SEIZE, {pid}): Operation not permitted): it is a kernel thread ({}), which has no user space and cannot be traced", crate::output::sanitize(.comm))]
+    KernelThread {
+        /// The process.
+        pid: Pid,
+        /// Its comm (e.g. `kthreadd`).
+        comm: String,
+    },
+    /// A zombie: it has exited; the kernel refuses to attach (EPERM), as strace reports.
+    #[error("cannot trace PID {pid} (ptrace(PTRACE_SEIZE, {pid}): Operation not permitted): it is a zombie ({}): it has exited and its parent (PID {parent}) has not reaped it, so there is nothing left to trace", crate::output::sanitize(.comm))]
+    Zombie {
+        /// The process.
+        pid: Pid,
+        /// Its comm.
+        comm: String,
+        /// The parent that has not called wait(2) for it.
+        parent: Pid,
     },
     /// Tracing toolbox itself would deadlock.
     #[error("PID {pid} is toolbox itself; choose another process")]
@@ -443,10 +465,15 @@ impl Tracer {
         if pid == std::process::id() as Pid {
             return Err(TraceError::SelfTrace { pid });
         }
-        if let Some(tracer) = tracer_of(pid).filter(|&t| t != 0) {
-            return Err(TraceError::AlreadyTraced { pid, tracer });
+        if let PidKind::KernelThread { comm } = PidKind::read(pid) {
+            return Err(TraceError::KernelThread { pid, comm });
+        }
+        if let Some(tracer) = other_tracer(pid) {
+            return Err(already_traced(pid, tracer));
         }
         let mut seen = HashSet::new();
+        // Threads seized now or already ours: none means every thread is exiting or a zombie.
+        let mut held = 0usize;
         loop {
             let tids = list_tasks(pid)?;
             let new: Vec<Pid> = tids.into_iter().filter(|t| !seen.contains(t)).collect();
@@ -456,6 +483,7 @@ impl Tracer {
             for tid in new {
                 seen.insert(tid);
                 if self.tracees.contains_key(&tid) {
+                    held += 1;
                     continue;
                 }
                 match seize_unless_exiting(tid, self.ptrace_options) {
@@ -467,10 +495,22 @@ impl Tracer {
                     // /proc's PID namespace.)
                     Err(_) if tracer_of(tid).is_some_and(|t| Some(t) == proc_self_pid()) => {
                         self.tracees.entry(tid).or_default();
+                        held += 1;
                         continue;
                     }
-                    Err(source) => return Err(TraceError::Attach { pid, source }),
+                    // Lost a race with another tracer that seized it after our check above
+                    // (two tracers at once): say who holds it, not a security module. Threads
+                    // already seized are released when this tracer is dropped.
+                    Err(source) => {
+                        if source.raw_os_error() == Some(libc::EPERM) {
+                            if let Some(tracer) = other_tracer(tid) {
+                                return Err(already_traced(pid, tracer));
+                            }
+                        }
+                        return Err(TraceError::Attach { pid, source });
+                    }
                 }
+                held += 1;
                 self.tracees.insert(tid, Tracee::default());
                 match pt::interrupt(tid) {
                     Ok(()) => {}
@@ -490,6 +530,13 @@ impl Tracer {
         }
         if seen.is_empty() {
             return Err(TraceError::NoProcess { pid });
+        }
+        if held == 0 && self.interrupted().is_none() {
+            // Every thread refused as exiting: a zombie (strace: EPERM, exit 1), or gone.
+            return Err(match PidKind::read(pid) {
+                PidKind::Zombie { comm, parent } => TraceError::Zombie { pid, comm, parent },
+                _ => TraceError::NoProcess { pid },
+            });
         }
         Ok(seen.len())
     }
@@ -1323,6 +1370,19 @@ fn task_exiting(tid: Pid) -> bool {
     let state = fields.first().and_then(|s| s.chars().next());
     let flags: u64 = fields.get(6).and_then(|f| f.parse().ok()).unwrap_or(0);
     matches!(state, Some('Z' | 'X' | 'x')) || flags & PF_EXITING != 0
+}
+
+/// The tracer of `pid` when it is someone else (TracerPid, in /proc's PID namespace; 0 when
+/// untraced or when the tracer is not visible here).
+fn other_tracer(pid: Pid) -> Option<Pid> {
+    tracer_of(pid).filter(|&t| t != 0 && Some(t) != proc_self_pid())
+}
+
+fn already_traced(pid: Pid, tracer: Pid) -> TraceError {
+    let comm = std::fs::read_to_string(format!("/proc/{tracer}/comm"))
+        .map(|c| c.trim_end_matches('\n').to_string())
+        .unwrap_or_else(|_| "?".into());
+    TraceError::AlreadyTraced { pid, tracer, comm }
 }
 
 fn tracer_of(pid: Pid) -> Option<Pid> {
