@@ -40,7 +40,11 @@ pub fn run(global: &Global, args: StatArgs) -> anyhow::Result<i32> {
             Ok(n) => n,
             Err(e) => {
                 out.flush()?;
-                eprintln!("toolbox stat: cannot stat {e}");
+                // A permission error already says what could not be done ("cannot read …").
+                match e {
+                    crate::fs::FsError::Path { .. } => eprintln!("toolbox stat: cannot stat {e}"),
+                    e => eprintln!("toolbox stat: {e}"),
+                }
                 status = 1;
                 continue;
             }

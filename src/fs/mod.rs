@@ -63,6 +63,14 @@ pub enum FsError {
         /// The path, sanitised.
         path: String,
     },
+    /// A file without any read permission bit: no capability makes it readable.
+    #[error("{path}: write-only file ({mode}); it cannot be read")]
+    WriteOnly {
+        /// The path, sanitised.
+        path: String,
+        /// Its mode string.
+        mode: String,
+    },
     /// A directory where a file was expected.
     #[error("{path}: Is a directory")]
     IsDir {
@@ -193,6 +201,14 @@ impl FsRoot {
 
     /// The error for `err` on `path`: a permission error becomes a [`caps::Denied`].
     pub fn error(&self, path: &[u8], err: io::Error) -> FsError {
+        if err.raw_os_error() == Some(libc::EACCES) {
+            if let Some(mode) = self.write_only(path) {
+                return FsError::WriteOnly {
+                    path: shown(path),
+                    mode,
+                };
+            }
+        }
         if matches!(err.raw_os_error(), Some(libc::EPERM | libc::EACCES)) {
             let what = format!("cannot read {}", shown(path));
             let ctx = caps::Context::read();
@@ -220,6 +236,16 @@ impl FsRoot {
             path: shown(path),
             err,
         }
+    }
+
+    /// The mode string of `path` when it is a regular file that nobody may read (no read bit:
+    /// a write-only `/proc/sys` knob such as `vm/drop_caches`, which even root cannot read).
+    fn write_only(&self, path: &[u8]) -> Option<String> {
+        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        let fd = open_in_root(self.fd(), p, libc::O_PATH).ok()?;
+        let st = fsops::fstat(fd.as_fd()).ok()?;
+        (st.st_mode & libc::S_IFMT == libc::S_IFREG && st.st_mode & 0o444 == 0)
+            .then(|| meta::mode_string(st.st_mode))
     }
 
     /// A file inside the root that its mode keeps toolbox out of (the root itself was opened,
