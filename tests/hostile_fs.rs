@@ -1,0 +1,451 @@
+//! Hostile inputs for the fs commands, run on temporary roots (`--root DIR`) and measured
+//! (`common::run_measured`: wall time printed, peak RSS asserted): lines of any length, files
+//! whose size procfs does not know, sparse files, non-UTF-8 and control-character names,
+//! device files, a 1 GB file, directory access times, and a symlink/rename race.
+
+mod common;
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::process::Output;
+
+use common::{run_measured, stderr, stdout, Measured};
+
+/// Peak RSS allowed for one fs command on any input (KiB): the largest buffer is grep's line
+/// limit (16 MiB), held at most twice.
+const RSS_BOUND_KIB: i64 = 64 * 1024;
+
+/// A temporary directory standing for a target's root.
+fn temp_root() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("toolbox-hostile-")
+        .tempdir_in(std::env::temp_dir())
+        .expect("temp dir")
+}
+
+/// Run toolbox with `--root ROOT ARGS`, measured, bounded by `secs`; the RSS bound is checked.
+fn toolbox(secs: u32, label: &str, root: &Path, args: &[&str]) -> Measured {
+    let mut all = vec!["--root", root.to_str().expect("utf-8 temp path")];
+    all.extend_from_slice(args);
+    let m = run_measured(secs, label, common::bin(), &all);
+    assert!(
+        m.max_rss_kib < RSS_BOUND_KIB,
+        "{label}: peak RSS {} KiB exceeds {RSS_BOUND_KIB} KiB",
+        m.max_rss_kib
+    );
+    m
+}
+
+/// Like [`toolbox`] with byte arguments (names that are not UTF-8, or hold newlines):
+/// `run_measured` takes `&str`, so each argument goes through sh as printf(1) octal escapes and
+/// reaches toolbox unchanged (`exec`: the measured process is toolbox itself).
+fn toolbox_os(secs: u32, label: &str, root: &Path, args: &[&OsStr]) -> Measured {
+    let mut sh = String::from("set --; ");
+    let mut all: Vec<&OsStr> = vec![
+        OsStr::new(common::bin()),
+        OsStr::new("--root"),
+        root.as_os_str(),
+    ];
+    all.extend_from_slice(args);
+    for a in &all {
+        // The trailing x keeps a final newline from being eaten by $(…).
+        sh.push_str(&format!(
+            "a=$(printf '{}x'); set -- \"$@\" \"${{a%x}}\"; ",
+            octal(a)
+        ));
+    }
+    sh.push_str("exec \"$@\"");
+    let m = run_measured(secs, label, "sh", &["-c", &sh]);
+    assert!(
+        m.max_rss_kib < RSS_BOUND_KIB,
+        "{label}: peak RSS {} KiB exceeds {RSS_BOUND_KIB} KiB",
+        m.max_rss_kib
+    );
+    m
+}
+
+/// `\ooo` octal escapes of every byte, for printf(1).
+fn octal(s: &OsStr) -> String {
+    s.as_bytes().iter().map(|b| format!("\\{b:03o}")).collect()
+}
+
+fn ok(m: &Measured) -> &Output {
+    assert!(
+        m.output.status.success(),
+        "exit {:?}: {}",
+        m.output.status.code(),
+        stderr(&m.output)
+    );
+    &m.output
+}
+
+// ---------------------------------------------------------------------------------------------
+// grep: lines of any length (issue 10, item 5)
+
+#[test]
+fn grep_long_lines_whole() {
+    let root = temp_root();
+    let mut data = Vec::new();
+    // A match straddling byte 1,048,576 of one line.
+    let mut long = vec![b'a'; 1_048_570];
+    long.extend_from_slice(b"NEEDLE_ACROSS");
+    long.extend(std::iter::repeat_n(b'b', 100));
+    data.extend_from_slice(&long);
+    data.push(b'\n');
+    data.extend_from_slice(b"short MATCHME line\n");
+    // A 3,000,000-byte matching line.
+    let mut big = b"BIGLINE".to_vec();
+    big.extend(std::iter::repeat_n(b'c', 3_000_000 - 7));
+    data.extend_from_slice(&big);
+    data.push(b'\n');
+    data.extend_from_slice(b"MATCHME again\n");
+    std::fs::write(root.path().join("f"), &data).unwrap();
+
+    let m = toolbox(
+        60,
+        "grep across 1 MiB",
+        root.path(),
+        &["grep", "NEEDLE_ACROSS", "/f"],
+    );
+    assert_eq!(ok(&m).stdout.len(), long.len() + 1, "{}", stderr(&m.output));
+
+    let m = toolbox(
+        60,
+        "grep -n after long line",
+        root.path(),
+        &["grep", "-n", "MATCHME", "/f"],
+    );
+    assert_eq!(stdout(ok(&m)), "2:short MATCHME line\n4:MATCHME again\n");
+
+    let m = toolbox(60, "grep -c", root.path(), &["grep", "-c", "c", "/f"]);
+    assert_eq!(stdout(ok(&m)), "1\n");
+
+    let m = toolbox(
+        60,
+        "grep 3 MB line",
+        root.path(),
+        &["grep", "BIGLINE", "/f"],
+    );
+    let out = ok(&m);
+    assert_eq!(out.stdout.len(), big.len() + 1);
+    assert!(out.stdout.starts_with(b"BIGLINE") && out.stdout.ends_with(b"c\n"));
+    assert_eq!(stderr(out), "", "no warning for lines under the limit");
+}
+
+#[test]
+fn grep_over_limit_line_is_reported_not_cut() {
+    let root = temp_root();
+    // 40 MiB in one line: over the 16 MiB limit; a match straddles the first piece boundary.
+    let mut line = vec![b'x'; 40 << 20];
+    let at = (16 << 20) - 3;
+    line[at..at + 6].copy_from_slice(b"STRADL");
+    let mut data = line.clone();
+    data.extend_from_slice(b"\nnext STRADL\n");
+    std::fs::write(root.path().join("big"), &data).unwrap();
+    let m = toolbox(
+        60,
+        "grep 40 MiB line",
+        root.path(),
+        &["grep", "-n", "STRADL", "/big"],
+    );
+    let out = ok(&m);
+    let mut want = b"1:".to_vec();
+    want.extend_from_slice(&line);
+    want.extend_from_slice(b"\n2:next STRADL\n");
+    assert!(
+        out.stdout == want,
+        "the long line printed whole, numbers right ({} bytes)",
+        out.stdout.len()
+    );
+    let err = stderr(out);
+    assert!(err.contains("/big: line 1 is longer than 16 MiB"), "{err}");
+    let m = toolbox(
+        60,
+        "grep -c 40 MiB line",
+        root.path(),
+        &["grep", "-c", "xxxx", "/big"],
+    );
+    assert_eq!(stdout(ok(&m)), "1\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Odd names through every fs command and every `-o json` (issue 10, item 6)
+
+/// Names a target can give its files: not UTF-8, an escape sequence, a newline, a leading dash.
+const ODD: [&[u8]; 4] = [b"bad\xff", b"esc\x1b[31mred", b"new\nline", b"-dash"];
+
+fn os(b: &[u8]) -> &OsStr {
+    OsStr::from_bytes(b)
+}
+
+fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut p = dir.to_vec();
+    p.push(b'/');
+    p.extend_from_slice(name);
+    p
+}
+
+/// Standard base64 decoding (test side of the JSON scheme).
+fn unbase64(s: &str) -> Vec<u8> {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in s.bytes().filter(|&c| c != b'=') {
+        let v = A.iter().position(|&a| a == c).expect("base64 digit") as u32;
+        bits = (bits << 6) | v;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    out
+}
+
+/// The exact bytes of a JSON name field: `<key>_base64` when present, else the text.
+fn json_name(v: &serde_json::Value, key: &str) -> Vec<u8> {
+    match v.get(format!("{key}_base64")).and_then(|b| b.as_str()) {
+        Some(b) => unbase64(b),
+        None => v[key].as_str().expect("name field").as_bytes().to_vec(),
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn odd_names_through_every_fs_command() {
+    let root = temp_root();
+    let d = root.path().join("d");
+    std::fs::create_dir(&d).unwrap();
+    for name in ODD {
+        let mut body = b"needle in ".to_vec();
+        body.extend_from_slice(name);
+        body.push(b'\n');
+        std::fs::write(d.join(os(name)), body).unwrap();
+    }
+    std::os::unix::fs::symlink(os(b"bad\xff"), d.join("link")).unwrap();
+    let r = root.path();
+
+    // ls: raw names to a pipe; -o json lossless.
+    let m = toolbox(30, "ls odd names", r, &["ls", "/d"]);
+    for name in ODD {
+        assert!(contains(&ok(&m).stdout, name), "ls lost {:?}", os(name));
+    }
+    let m = toolbox(30, "ls -o json odd names", r, &["ls", "-o", "json", "/d"]);
+    let v = common::json(ok(&m));
+    let got: Vec<Vec<u8>> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| json_name(e, "path"))
+        .collect();
+    for name in ODD {
+        assert!(
+            got.contains(&join(b"/d", name)),
+            "ls -o json lost {:?}: {v}",
+            os(name)
+        );
+    }
+    let link = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == "/d/link")
+        .unwrap();
+    assert_eq!(json_name(link, "link"), b"bad\xff");
+    assert!(
+        link.get("path_base64").is_none(),
+        "base64 only for names that are not UTF-8"
+    );
+
+    for name in ODD {
+        let p = join(b"/d", name);
+        let label = format!("{:?}", os(name));
+        let mut want = b"needle in ".to_vec();
+        want.extend_from_slice(name);
+        want.push(b'\n');
+        for cmd in ["cat", "head", "tail"] {
+            let m = toolbox_os(
+                30,
+                &format!("{cmd} {label}"),
+                r,
+                &[os(cmd.as_bytes()), os(b"--"), os(&p)],
+            );
+            assert_eq!(ok(&m).stdout, want, "{cmd} {label}");
+        }
+        let m = toolbox_os(
+            30,
+            &format!("stat {label}"),
+            r,
+            &[os(b"stat"), os(b"--"), os(&p)],
+        );
+        assert!(contains(&ok(&m).stdout, &p), "stat {label}");
+        let m = toolbox_os(
+            30,
+            &format!("stat -o json {label}"),
+            r,
+            &[os(b"stat"), os(b"-o"), os(b"json"), os(b"--"), os(&p)],
+        );
+        let v = common::json(ok(&m));
+        assert_eq!(json_name(&v[0], "path"), p, "stat -o json {label}");
+        let m = toolbox_os(
+            30,
+            &format!("grep {label}"),
+            r,
+            &[os(b"grep"), os(b"-H"), os(b"needle"), os(b"--"), os(&p)],
+        );
+        let mut line = p.clone();
+        line.extend_from_slice(b":");
+        // Only the first line holds the needle (a name with a newline splits the content).
+        let first = want.iter().position(|&b| b == b'\n').unwrap();
+        line.extend_from_slice(&want[..=first]);
+        assert_eq!(ok(&m).stdout, line, "grep {label}");
+        let m = toolbox_os(
+            30,
+            &format!("ls {label}"),
+            r,
+            &[os(b"ls"), os(b"-l"), os(b"--"), os(&p)],
+        );
+        assert!(contains(&ok(&m).stdout, &p), "ls -l {label}");
+    }
+
+    let m = toolbox(30, "find -print0 odd names", r, &["find", "/d", "-print0"]);
+    let found: Vec<&[u8]> = ok(&m).stdout.split(|&b| b == 0).collect();
+    for name in ODD {
+        assert!(
+            found.contains(&join(b"/d", name).as_slice()),
+            "find lost {:?}",
+            os(name)
+        );
+    }
+    let m = toolbox(30, "tree odd names", r, &["tree", "/d"]);
+    for name in ODD {
+        assert!(contains(&ok(&m).stdout, name), "tree lost {:?}", os(name));
+    }
+    let m = toolbox(30, "grep -r odd names", r, &["grep", "-r", "needle", "/d"]);
+    for name in ODD {
+        assert!(
+            contains(&ok(&m).stdout, &join(b"/d", name)),
+            "grep -r lost {:?}",
+            os(name)
+        );
+    }
+
+    // export: real GNU tar extracts every name exactly.
+    let m = toolbox(30, "export odd names", r, &["export", "/d"]);
+    let out = temp_root();
+    let tarball = out.path().join("x.tar");
+    std::fs::write(&tarball, &ok(&m).stdout).unwrap();
+    let x = common::run_bounded(
+        30,
+        "tar",
+        &[
+            "-xf",
+            tarball.to_str().unwrap(),
+            "-C",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert!(x.status.success(), "tar: {}", stderr(&x));
+    for name in ODD {
+        let a = std::fs::read(d.join(os(name))).unwrap();
+        let b = std::fs::read(out.path().join("d").join(os(name))).unwrap();
+        assert_eq!(a, b, "export of {:?}", os(name));
+    }
+    assert_eq!(
+        std::fs::read_link(out.path().join("d/link"))
+            .unwrap()
+            .as_os_str()
+            .as_bytes(),
+        b"bad\xff"
+    );
+
+    // On a terminal (script gives a pty): no raw escape sequence reaches it.
+    for args in [
+        "ls /d",
+        "ls -l /d",
+        "tree /d",
+        "find /d",
+        "grep -r needle /d",
+        "ls -o json /d",
+    ] {
+        let cmd = format!("{} --root {} {args}", common::bin(), r.display());
+        let o = common::run_bounded(30, "script", &["-qec", &cmd, "/dev/null"]);
+        assert!(o.status.success(), "{args}: {}", stderr(&o));
+        assert!(
+            !contains(&o.stdout, b"\x1b[31m"),
+            "{args}: escape sequence reached the terminal: {}",
+            stdout(&o)
+        );
+        assert!(contains(&o.stdout, b"esc"), "{args}: {}", stdout(&o));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages (issue 10, item 12)
+
+#[test]
+fn stat_permission_error_says_it_once() {
+    require_root!();
+    let root = temp_root();
+    let r = root.path();
+    std::fs::set_permissions(r, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::create_dir(r.join("secret")).unwrap();
+    std::fs::write(r.join("secret/f"), "x").unwrap();
+    std::fs::set_permissions(
+        r.join("secret"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
+    // As nobody, without capabilities: the mode keeps toolbox out.
+    let m = run_measured(
+        30,
+        "stat as nobody",
+        "setpriv",
+        &[
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+            common::bin(),
+            "--root",
+            r.to_str().unwrap(),
+            "stat",
+            "/secret/f",
+        ],
+    );
+    let err = stderr(&m.output);
+    assert_eq!(m.output.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot read /secret/f"), "{err}");
+    assert!(
+        !err.contains("cannot stat cannot"),
+        "doubled wording: {err}"
+    );
+}
+
+#[test]
+fn grep_of_a_write_only_proc_sys_file_says_so() {
+    require_root!();
+    let m = toolbox(
+        30,
+        "grep write-only sysctl",
+        Path::new("/"),
+        &["grep", "x", "/proc/sys/vm/drop_caches"],
+    );
+    let err = stderr(&m.output);
+    assert_eq!(m.output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("/proc/sys/vm/drop_caches") && err.contains("write-only"),
+        "{err}"
+    );
+    for advice in ["--profile", "AppArmor", "CAP_"] {
+        assert!(
+            !err.contains(advice),
+            "capability advice for a write-only file: {err}"
+        );
+    }
+}
