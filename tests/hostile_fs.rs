@@ -449,3 +449,83 @@ fn grep_of_a_write_only_proc_sys_file_says_so() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Files of unknown or unbounded size (issue 10, item 7)
+
+/// A child process to point at, killed on drop.
+struct Sleeper(std::process::Child);
+
+impl Sleeper {
+    fn new() -> Sleeper {
+        Sleeper(
+            std::process::Command::new("sleep")
+                .arg("600")
+                .spawn()
+                .expect("sleep"),
+        )
+    }
+}
+
+impl Drop for Sleeper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn grep_r_and_export_of_proc_end() {
+    require_root!();
+    let s = Sleeper::new();
+    let dir = format!("/proc/{}", s.0.id());
+    // pagemap alone yields 8 bytes per page of the address space: hours without a cap.
+    let m = toolbox(
+        120,
+        "grep -r --pseudo-fs /proc/PID",
+        Path::new("/"),
+        &["grep", "-r", "--pseudo-fs", "zzz-not-there-zzz", &dir],
+    );
+    let err = stderr(&m.output);
+    assert_ne!(
+        m.output.status.code(),
+        Some(124),
+        "grep -r /proc/PID hung: {err}"
+    );
+    assert!(
+        err.contains(&format!("{dir}/pagemap: searched only the first 16 MiB")),
+        "{err}"
+    );
+    let m = toolbox(
+        120,
+        "grep /proc/kmsg",
+        Path::new("/"),
+        &["grep", "x", "/proc/kmsg"],
+    );
+    assert!(
+        stderr(&m.output).contains("consumes its data"),
+        "{}",
+        stderr(&m.output)
+    );
+    let m = toolbox(
+        120,
+        "export --pseudo-fs /proc/PID",
+        Path::new("/"),
+        &["export", "--pseudo-fs", &dir],
+    );
+    let err = stderr(&m.output);
+    assert_ne!(
+        m.output.status.code(),
+        Some(124),
+        "export /proc/PID hung: {err}"
+    );
+    assert!(
+        err.contains(&format!("{dir}/pagemap: archived only the first 16 MiB")),
+        "{err}"
+    );
+    assert!(
+        m.output.stdout.len() < 200 << 20,
+        "{} bytes",
+        m.output.stdout.len()
+    );
+}

@@ -5,14 +5,17 @@
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::ffi::OsStrExt;
 
 use clap::Args;
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::cli::Global;
-use crate::fs::content::{looks_binary, read_line_capped, Sink, SNIFF};
+use crate::fs::content::{
+    consumed_by_reading, looks_binary, pseudo_fs_of, read_line_capped, set_nonblock, Sink,
+    PSEUDO_CAP, SNIFF,
+};
 use crate::fs::meta::Kind;
 use crate::fs::walk::{self, Entry, Visit, Visitor};
 use crate::fs::{FsError, FsRoot, Names};
@@ -102,13 +105,39 @@ impl<W: Write> Grep<'_, W> {
         self.errors += 1;
     }
 
+    /// A note on stderr about one file (not an error: the exit status stays).
+    fn note(&mut self, path: &[u8], what: &str) {
+        let _ = self.out.flush();
+        eprintln!("toolbox grep: {}: {what}", crate::fs::shown(path));
+    }
+
     fn search(&mut self, path: &[u8], file: File) -> io::Result<()> {
+        // A file on procfs, sysfs and the like has no meaningful size and may never end
+        // (pagemap) or wait for data (kmsg): read with a cap and without waiting, or skipped
+        // when reading it would take data away from others.
+        let pseudo = pseudo_fs_of(&file);
+        if let Some(fs) = pseudo {
+            if consumed_by_reading(fs, crate::fs::walk::base_name(path)) {
+                self.note(
+                    path,
+                    &format!("not read: reading this {fs} file consumes its data"),
+                );
+                return Ok(());
+            }
+            set_nonblock(&file);
+        }
+        let cap = if pseudo.is_some() {
+            PSEUDO_CAP
+        } else {
+            u64::MAX
+        };
         // A second handle for printing an over-long matching line again (pread: no shared
         // offset); None when the descriptor cannot be duplicated.
         let again = file.try_clone().ok();
-        let mut reader = BufReader::with_capacity(64 * 1024, file);
+        let mut reader = BufReader::with_capacity(64 * 1024, file.take(cap));
         let binary = match reader.fill_buf() {
             Ok(buf) => looks_binary(&buf[..buf.len().min(SNIFF)]),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
             Err(e) => {
                 self.report(self.root.error(path, e));
                 return Ok(());
@@ -125,6 +154,8 @@ impl<W: Write> Grep<'_, W> {
             let got = match read_line_capped(&mut reader, &mut line, MAX_LINE) {
                 Ok(0) => break,
                 Ok(got) => got,
+                // A pseudo file with no more data for now: its end, as far as grep goes.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) => {
                     self.report(self.root.error(path, e));
                     break;
@@ -180,6 +211,21 @@ impl<W: Write> Grep<'_, W> {
                 self.print_again(again.as_ref(), path, start, len)?;
             }
             self.out.write(b"\n")?;
+        }
+        if let Some(fs) = pseudo {
+            // Cut unless the file ends right at the cap (a probe that fails, as pagemap's does
+            // for reads not a multiple of 8 bytes, counts as more data).
+            let stopped = reader.get_ref().limit() == 0
+                && !matches!(reader.get_mut().get_mut().read(&mut [0u8; 4096]), Ok(0));
+            if stopped && !(self.args.files_with_matches && count > 0) {
+                self.note(
+                    path,
+                    &format!(
+                        "searched only the first {} MiB ({fs} file of unknown size)",
+                        PSEUDO_CAP >> 20
+                    ),
+                );
+            }
         }
         if self.args.files_with_matches && count > 0 {
             self.out.write(&shown)?;

@@ -10,6 +10,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use tar::{EntryType, Header};
 
+use super::content::{consumed_by_reading, pseudo_fs_of, set_nonblock, PSEUDO_CAP};
 use super::meta::Kind;
 use super::walk::Entry;
 use super::{FsError, FsRoot};
@@ -29,6 +30,42 @@ pub struct TarWriter<W: Write> {
     links: HashMap<(u64, u64), Vec<u8>>,
     /// Files whose size changed while they were read: (name, expected, read).
     pub changed: Vec<(String, u64, u64)>,
+    /// Pseudo-file-system files archived only up to [`PSEUDO_CAP`] bytes (names, sanitised).
+    pub cut: Vec<String>,
+}
+
+/// The data of one archived file.
+enum Data {
+    /// A regular file and its size when it was opened.
+    File(std::fs::File, u64),
+    /// A pseudo-file-system file, read in advance (its size is known only after reading).
+    Bytes(Vec<u8>),
+}
+
+impl Data {
+    fn size(&self) -> u64 {
+        match self {
+            Data::File(_, size) => *size,
+            Data::Bytes(b) => b.len() as u64,
+        }
+    }
+}
+
+/// Read a procfs/sysfs-like file up to [`PSEUDO_CAP`] bytes without waiting for more data.
+fn read_pseudo(file: std::fs::File) -> io::Result<Vec<u8>> {
+    set_nonblock(&file);
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut r = file.take(PSEUDO_CAP);
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => return Ok(out),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(out),
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// The member name for a path inside the root: lexically normalised, without a leading `/`
@@ -103,6 +140,7 @@ impl<W: Write> TarWriter<W> {
             builder: tar::Builder::new(out),
             links: HashMap::new(),
             changed: Vec::new(),
+            cut: Vec::new(),
         }
     }
 
@@ -117,7 +155,7 @@ impl<W: Write> TarWriter<W> {
         let mut name = member_name(e.path);
         let mut header = Header::new_ustar();
         let mut pax: Vec<u8> = Vec::new();
-        let mut data: Option<(std::fs::File, u64)> = None;
+        let mut data: Option<Data> = None;
         let kind = Kind::of(st.st_mode);
         let mut st = st;
         match kind {
@@ -133,7 +171,25 @@ impl<W: Write> TarWriter<W> {
                     let (file, fst) = e.open_file(root).map_err(Ok)?;
                     st = fst;
                     header.set_entry_type(EntryType::Regular);
-                    data = Some((file, st.st_size as u64));
+                    data = Some(match pseudo_fs_of(&file) {
+                        Some(fs) => {
+                            if consumed_by_reading(fs, e.name()) {
+                                return Ok(Added::Ignored(
+                                    "not read: reading this file consumes its data",
+                                ));
+                            }
+                            let bytes =
+                                read_pseudo(file).map_err(|err| Ok(root.error(e.path, err)))?;
+                            if bytes.len() as u64 >= PSEUDO_CAP {
+                                self.cut.push(super::shown(e.path));
+                            }
+                            Data::Bytes(bytes)
+                        }
+                        None => {
+                            let size = st.st_size as u64;
+                            Data::File(file, size)
+                        }
+                    });
                     if st.st_nlink > 1 {
                         self.links.insert(key, name.clone());
                     }
@@ -167,7 +223,7 @@ impl<W: Write> TarWriter<W> {
             Kind::Unknown => return Ok(Added::Ignored("unknown file type ignored")),
         }
         header.set_mode(st.st_mode & 0o7777);
-        let size = data.as_ref().map_or(0, |d| d.1);
+        let size = data.as_ref().map_or(0, Data::size);
         header.set_size(size);
         if size >= 0o77777777777 {
             pax.extend(pax_record("size", size.to_string().as_bytes()));
@@ -224,7 +280,11 @@ impl<W: Write> TarWriter<W> {
             self.builder.append(&ph, pax.as_slice()).map_err(Err)?;
         }
         match data {
-            Some((file, size)) => {
+            Some(Data::Bytes(bytes)) => self
+                .builder
+                .append(&header, bytes.as_slice())
+                .map_err(Err)?,
+            Some(Data::File(file, size)) => {
                 let mut r = Exact {
                     inner: file,
                     left: size,
