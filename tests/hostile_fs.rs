@@ -529,3 +529,100 @@ fn grep_r_and_export_of_proc_end() {
         m.output.stdout.len()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sparse files (issue 10, item 8)
+
+/// The (offset, length) data regions of a file, from SEEK_DATA/SEEK_HOLE.
+fn data_map(path: &Path) -> Vec<(u64, u64)> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).unwrap();
+    let size = f.metadata().unwrap().len();
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&f);
+    let mut out = Vec::new();
+    let mut pos = 0i64;
+    loop {
+        // SAFETY (test code): lseek on an open descriptor.
+        let data = unsafe { libc::lseek(fd, pos, libc::SEEK_DATA) };
+        if data < 0 || data as u64 >= size {
+            break;
+        }
+        // SAFETY (test code): as above.
+        let hole = unsafe { libc::lseek(fd, data, libc::SEEK_HOLE) };
+        out.push((data as u64, (hole - data) as u64));
+        pos = hole;
+    }
+    let _ = f.seek(SeekFrom::Start(0));
+    out
+}
+
+#[test]
+fn export_of_a_sparse_file_stays_the_size_of_its_data() {
+    use std::os::unix::fs::{FileExt, MetadataExt};
+    let root = temp_root();
+    let d = root.path().join("sparse");
+    std::fs::create_dir(&d).unwrap();
+    // 10 GiB with three 4 KiB-aligned data regions, and 1 GiB that ends in a hole.
+    let big = std::fs::File::create(d.join("ten-gib")).unwrap();
+    big.set_len(10 << 30).unwrap();
+    big.write_all_at(&[b's'; 8192], 0).unwrap();
+    big.write_all_at(&[b'm'; 4096], 5 << 30).unwrap();
+    big.write_all_at(b"end", (10 << 30) - 3).unwrap();
+    let tail = std::fs::File::create(d.join("hole-at-end")).unwrap();
+    tail.set_len(1 << 30).unwrap();
+    tail.write_all_at(b"data", 4096 * 1000).unwrap();
+    drop((big, tail));
+
+    // Bounded by head -c: a regression streams gigabytes, which head cuts (and the test fails).
+    let out = temp_root();
+    let tarball = out.path().join("sparse.tar");
+    let cmd = format!(
+        "{} --root {} export /sparse | head -c 100000000 > {}",
+        common::bin(),
+        root.path().display(),
+        tarball.display()
+    );
+    let m = run_measured(120, "export 10 GiB sparse", "sh", &["-c", &cmd]);
+    assert!(m.max_rss_kib < RSS_BOUND_KIB, "{} KiB", m.max_rss_kib);
+    assert!(m.output.status.success(), "{}", stderr(&m.output));
+    let len = std::fs::metadata(&tarball).unwrap().len();
+    eprintln!("export of 11 GiB of sparse files: {len} bytes of tar");
+    assert!(len < 1 << 20, "the tar stream holds the holes: {len} bytes");
+
+    let x = common::run_bounded(
+        120,
+        "tar",
+        &[
+            "-xf",
+            tarball.to_str().unwrap(),
+            "-C",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert!(x.status.success(), "GNU tar: {}", stderr(&x));
+    for name in ["ten-gib", "hole-at-end"] {
+        let a = d.join(name);
+        let b = out.path().join("sparse").join(name);
+        let (ma, mb) = (a.metadata().unwrap(), b.metadata().unwrap());
+        assert_eq!(ma.len(), mb.len(), "{name}: size");
+        assert!(
+            mb.blocks() <= ma.blocks() + 64,
+            "{name}: extracted with holes ({} blocks vs {})",
+            mb.blocks(),
+            ma.blocks()
+        );
+        let map = data_map(&a);
+        assert_eq!(map, data_map(&b), "{name}: data regions");
+        let (fa, fb) = (
+            std::fs::File::open(&a).unwrap(),
+            std::fs::File::open(&b).unwrap(),
+        );
+        for (off, len) in map {
+            let mut ba = vec![0u8; len as usize];
+            let mut bb = vec![0u8; len as usize];
+            fa.read_exact_at(&mut ba, off).unwrap();
+            fb.read_exact_at(&mut bb, off).unwrap();
+            assert!(ba == bb, "{name}: bytes at {off}");
+        }
+    }
+}
