@@ -340,6 +340,19 @@ pub fn open_child_file(
     Ok((clear_nonblock(fd), st))
 }
 
+/// Open the directory `name` in `dir` for reading its entries (`flags` are added to
+/// `O_RDONLY | O_DIRECTORY`), with `O_NOATIME` where the kernel allows it (toolbox owns the
+/// directory, or has CAP_FOWNER), so listing leaves the target's directory access times alone;
+/// otherwise (EPERM) silently without it. `toolbox caps` says when that happens.
+/// See: open(2), O_NOATIME.
+pub fn open_dir(dir: BorrowedFd<'_>, name: &CStr, flags: i32) -> io::Result<OwnedFd> {
+    let flags = flags | libc::O_RDONLY | libc::O_DIRECTORY;
+    match fsops::openat(dir, name, flags | libc::O_NOATIME) {
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => fsops::openat(dir, name, flags),
+        r => r,
+    }
+}
+
 /// How names are written to stdout: raw bytes to a pipe or file (so scripts see the real
 /// names), sanitised on a terminal (a file name can carry escape sequences).
 #[derive(Clone, Copy, Debug)]
