@@ -7,7 +7,7 @@ mod common;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::{run_measured, stderr, stdout, Measured};
@@ -625,4 +625,180 @@ fn export_of_a_sparse_file_stays_the_size_of_its_data() {
             assert!(ba == bb, "{name}: bytes at {off}");
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Access times (issue 10, item 11)
+
+/// A tmpfs mounted with `strictatime` (every read updates atime), unmounted on drop.
+struct StrictAtime {
+    dir: tempfile::TempDir,
+}
+
+impl StrictAtime {
+    fn new() -> StrictAtime {
+        let dir = temp_root();
+        let p = dir.path().to_str().unwrap();
+        let o = common::run_bounded(
+            30,
+            "mount",
+            &[
+                "-t",
+                "tmpfs",
+                "-o",
+                "strictatime,size=16m",
+                "toolbox-atime",
+                p,
+            ],
+        );
+        assert!(o.status.success(), "mount: {}", stderr(&o));
+        StrictAtime { dir }
+    }
+}
+
+impl Drop for StrictAtime {
+    fn drop(&mut self) {
+        let _ = common::run_bounded(30, "umount", &[self.dir.path().to_str().unwrap()]);
+    }
+}
+
+/// (path, atime seconds, atime nanoseconds) of everything below `dir`.
+fn atimes(dir: &Path) -> Vec<(PathBuf, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let m = std::fs::symlink_metadata(&d).unwrap();
+        out.push((d.clone(), m.atime(), m.atime_nsec()));
+        if m.is_dir() {
+            // Its atime was taken before read_dir touches it; callers age the tree again.
+            for e in std::fs::read_dir(&d).unwrap() {
+                stack.push(e.unwrap().path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Set every atime below `dir` far into the past.
+fn age(dir: &Path) {
+    let o = common::run_bounded(
+        30,
+        "find",
+        &[
+            dir.to_str().unwrap(),
+            "-exec",
+            "touch",
+            "-h",
+            "-a",
+            "-d",
+            "2001-01-01",
+            "{}",
+            "+",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn directory_atimes_are_kept() {
+    require_root!();
+    let mnt = StrictAtime::new();
+    let r = mnt.dir.path();
+    std::fs::create_dir_all(r.join("t/a/b")).unwrap();
+    std::fs::create_dir_all(r.join("t/c")).unwrap();
+    std::fs::write(r.join("t/a/f"), "needle\n").unwrap();
+    std::fs::write(r.join("t/a/b/g"), "needle\n").unwrap();
+    // Owned by someone else: toolbox (root) needs CAP_FOWNER for O_NOATIME, which it has.
+    let o = common::run_bounded(
+        30,
+        "chown",
+        &["-R", "1234:1234", r.join("t/c").to_str().unwrap()],
+    );
+    assert!(o.status.success());
+    for args in [
+        &["ls", "/t", "/t/a"][..],
+        &["ls", "-R", "/t"],
+        &["ls", "-l", "-o", "json", "/t/a"],
+        &["find", "/t"],
+        &["tree", "/t"],
+        &["grep", "-r", "needle", "/t"],
+        &["export", "/t"],
+    ] {
+        age(r);
+        // Listing for the snapshot touches directories: age again before toolbox runs.
+        let before = atimes(r);
+        age(r);
+        let m = toolbox(30, &format!("{args:?} on strictatime"), r, args);
+        ok(&m);
+        for (p, sec, nsec) in &before {
+            use std::os::unix::fs::MetadataExt;
+            let m = std::fs::symlink_metadata(p).unwrap();
+            assert_eq!(
+                (m.atime(), m.atime_nsec()),
+                (*sec, *nsec),
+                "{args:?} changed the atime of {}",
+                p.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn without_cap_fowner_reading_still_works_and_caps_says_atimes_change() {
+    require_root!();
+    let mnt = StrictAtime::new();
+    let r = mnt.dir.path();
+    std::fs::create_dir_all(r.join("t/d")).unwrap();
+    let o = common::run_bounded(
+        30,
+        "chown",
+        &["-R", "1234:1234", r.join("t").to_str().unwrap()],
+    );
+    assert!(o.status.success());
+    let no_fowner = ["--bounding-set=-fowner", "--inh-caps=-fowner"];
+    let mut args: Vec<&str> = no_fowner.to_vec();
+    let rs = r.to_str().unwrap();
+    args.extend_from_slice(&[common::bin(), "--root", rs, "ls", "-R", "/t"]);
+    let m = run_measured(30, "ls without CAP_FOWNER", "setpriv", &args);
+    assert!(
+        m.output.status.success(),
+        "O_NOATIME refused must fall back silently: {}",
+        stderr(&m.output)
+    );
+    assert_eq!(stderr(&m.output), "");
+    // A target owned by another user: caps says reading changes its access times.
+    let target = std::process::Command::new("setpriv")
+        .args([
+            "--reuid=1234",
+            "--regid=1234",
+            "--clear-groups",
+            "sleep",
+            "600",
+        ])
+        .spawn()
+        .unwrap();
+    let target = Sleeper(target);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let pid = target.0.id().to_string();
+    let mut args: Vec<&str> = no_fowner.to_vec();
+    args.extend_from_slice(&[common::bin(), "--pid", &pid, "caps"]);
+    let m = run_measured(30, "caps without CAP_FOWNER", "setpriv", &args);
+    let out = stdout(&m.output);
+    assert!(
+        out.contains("without CAP_FOWNER") && out.contains("access times"),
+        "{out}"
+    );
+    let m = run_measured(
+        30,
+        "caps with CAP_FOWNER",
+        common::bin(),
+        &["--pid", &pid, "caps"],
+    );
+    assert!(
+        !stdout(&m.output).contains("without CAP_FOWNER"),
+        "{}",
+        stdout(&m.output)
+    );
 }
