@@ -364,6 +364,37 @@ fn odd_names_through_every_fs_command() {
         b"bad\xff"
     );
 
+    // Through kubectl exec or podman a name that is not UTF-8 arrives with U+FFFD (arguments
+    // are JSON strings): the lossy spelling, as ls shows it, names the one file that reads so.
+    for args in [
+        &["cat", "/d/bad\u{fffd}"][..],
+        &["stat", "/d/bad\u{fffd}"],
+        &["export", "/d/bad\u{fffd}"],
+    ] {
+        let m = toolbox(30, &format!("{args:?} lossy name"), r, args);
+        assert!(ok(&m).stdout.len() > 10, "{args:?}");
+        if args[0] == "export" {
+            assert!(
+                contains(&m.output.stdout, b"d/bad\xff\0"),
+                "member named by its real bytes"
+            );
+        }
+    }
+    std::fs::write(d.join(os(b"bad\xfe")), "other").unwrap();
+    let m = toolbox(
+        30,
+        "cat ambiguous lossy name",
+        r,
+        &["cat", "/d/bad\u{fffd}"],
+    );
+    assert_eq!(m.output.status.code(), Some(1));
+    assert!(
+        stderr(&m.output).contains("2 names that are not UTF-8 read like it"),
+        "{}",
+        stderr(&m.output)
+    );
+    std::fs::remove_file(d.join(os(b"bad\xfe"))).unwrap();
+
     // On a terminal (script gives a pty): no raw escape sequence reaches it.
     for args in [
         "ls /d",

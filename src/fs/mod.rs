@@ -71,6 +71,14 @@ pub enum FsError {
         /// Its mode string.
         mode: String,
     },
+    /// A name with U+FFFD that several names that are not UTF-8 read as.
+    #[error("{path}: No such file or directory, and {count} names that are not UTF-8 read like it, so toolbox cannot tell which is meant (ls -o json gives each one's bytes in path_base64; export of the directory archives them all)")]
+    Ambiguous {
+        /// The path, sanitised.
+        path: String,
+        /// How many names match.
+        count: usize,
+    },
     /// A directory where a file was expected.
     #[error("{path}: Is a directory")]
     IsDir {
@@ -274,9 +282,86 @@ impl FsRoot {
     }
 
     /// Open `path` inside the root with `flags` (symlinks followed unless `O_NOFOLLOW`).
+    ///
+    /// A path that does not exist but holds U+FFFD is tried once more with each such component
+    /// replaced by the one entry of its directory whose lossy UTF-8 form it is: a name that is
+    /// not UTF-8 cannot travel through `kubectl exec` or podman (their arguments are JSON
+    /// strings), so `cat 'bad�'`, copied from `ls`, names `bad\xff` when no other name reads
+    /// the same.
     pub fn open_path(&self, path: &[u8], flags: i32) -> Result<OwnedFd, FsError> {
         let p = Path::new(std::ffi::OsStr::from_bytes(path));
-        open_in_root(self.fd(), p, flags).map_err(|e| self.error(path, e))
+        match open_in_root(self.fd(), p, flags) {
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => match self.unlossy(path) {
+                Some(Ok(raw)) => {
+                    let p = Path::new(std::ffi::OsStr::from_bytes(&raw));
+                    open_in_root(self.fd(), p, flags).map_err(|e| self.error(path, e))
+                }
+                Some(Err(n)) => Err(FsError::Ambiguous {
+                    path: shown(path),
+                    count: n,
+                }),
+                None => Err(self.error(path, e)),
+            },
+            r => r.map_err(|e| self.error(path, e)),
+        }
+    }
+
+    /// The bytes `path` stands for: itself, or its lossy spelling resolved as
+    /// [`FsRoot::open_path`] does (so a walk names what it finds by the real names).
+    pub fn real_path<'a>(&self, path: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        match open_in_root(self.fd(), p, libc::O_PATH | libc::O_NOFOLLOW) {
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => match self.unlossy(path) {
+                Some(Ok(raw)) => std::borrow::Cow::Owned(raw),
+                _ => std::borrow::Cow::Borrowed(path),
+            },
+            _ => std::borrow::Cow::Borrowed(path),
+        }
+    }
+
+    /// `path` with every component holding U+FFFD replaced by the single directory entry whose
+    /// lossy form it is; None when there is nothing to replace or no entry matches, Err(n) when
+    /// n entries match one component.
+    fn unlossy(&self, path: &[u8]) -> Option<Result<Vec<u8>, usize>> {
+        const FFFD: &[u8] = "\u{fffd}".as_bytes();
+        if !path.windows(3).any(|w| w == FFFD) {
+            return None;
+        }
+        let mut out: Vec<u8> = Vec::with_capacity(path.len());
+        let mut scratch = Vec::new();
+        for (i, comp) in path.split(|&b| b == b'/').enumerate() {
+            if i > 0 {
+                out.push(b'/');
+            }
+            if !comp.windows(3).any(|w| w == FFFD) {
+                out.extend_from_slice(comp);
+                continue;
+            }
+            let parent = if out.is_empty() { &b"."[..] } else { &out[..] };
+            let dir = open_in_root(
+                self.fd(),
+                Path::new(std::ffi::OsStr::from_bytes(parent)),
+                libc::O_PATH | libc::O_DIRECTORY,
+            )
+            .ok()?;
+            let dir = open_dir(dir.as_fd(), c".", 0).ok()?;
+            let names = walk::DirNames::read(dir.as_fd(), &mut scratch).ok()?;
+            let mut found: Option<Vec<u8>> = None;
+            let mut count = 0;
+            for j in 0..names.len() {
+                let name = names.get(j).0.to_bytes();
+                if String::from_utf8_lossy(name).as_bytes() == comp {
+                    count += 1;
+                    found = Some(name.to_vec());
+                }
+            }
+            match (count, found) {
+                (1, Some(name)) => out.extend_from_slice(&name),
+                (0, _) | (_, None) => return None,
+                (n, _) => return Some(Err(n)),
+            }
+        }
+        Some(Ok(out))
     }
 
     /// Look `path` up: `follow` decides whether a final symlink is followed.

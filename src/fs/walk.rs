@@ -245,6 +245,7 @@ pub const MAX_DEPTH: usize = 1000;
 /// Walk from `start` (a path inside the root; a final symlink is not followed, as `find -P`).
 /// Returns Err only when the visitor stops the walk; unreadable entries go to `Visitor::error`.
 pub fn walk(root: &FsRoot, start: &[u8], opts: &Options, v: &mut dyn Visitor) -> io::Result<()> {
+    let start = &*root.real_path(start);
     let node = match root.lookup(start, opts.follow_start) {
         Ok(n) => n,
         Err(e) => {
