@@ -661,26 +661,25 @@ fn export_of_a_sparse_file_stays_the_size_of_its_data() {
 // ---------------------------------------------------------------------------------------------
 // Access times (issue 10, item 11)
 
-/// A tmpfs mounted with `strictatime` (every read updates atime), unmounted on drop.
+/// A tmpfs mounted with `strictatime` (every read updates atime), unmounted on drop; also the
+/// place for a large file (memory, not the disk the other builds use).
 struct StrictAtime {
     dir: tempfile::TempDir,
 }
 
 impl StrictAtime {
     fn new() -> StrictAtime {
+        StrictAtime::new_sized("16m")
+    }
+
+    fn new_sized(size: &str) -> StrictAtime {
         let dir = temp_root();
         let p = dir.path().to_str().unwrap();
+        let opts = format!("strictatime,size={size}");
         let o = common::run_bounded(
             30,
             "mount",
-            &[
-                "-t",
-                "tmpfs",
-                "-o",
-                "strictatime,size=16m",
-                "toolbox-atime",
-                p,
-            ],
+            &["-t", "tmpfs", "-o", &opts, "toolbox-hostile", p],
         );
         assert!(o.status.success(), "mount: {}", stderr(&o));
         StrictAtime { dir }
@@ -832,4 +831,145 @@ fn without_cap_fowner_reading_still_works_and_caps_says_atimes_change() {
         "{}",
         stdout(&m.output)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Device files and FIFOs
+
+#[test]
+fn device_files_are_not_read_unless_asked_and_then_bounded() {
+    require_root!();
+    let root = temp_root();
+    let r = root.path();
+    std::fs::create_dir(r.join("dev")).unwrap();
+    for (name, minor) in [("zero", "5"), ("urandom", "9")] {
+        let o = common::run_bounded(
+            10,
+            "mknod",
+            &[r.join("dev").join(name).to_str().unwrap(), "c", "1", minor],
+        );
+        assert!(o.status.success(), "mknod: {}", stderr(&o));
+    }
+    // Named on the command line: refused with the flag that allows it.
+    for cmd in ["cat", "head", "tail", "grep"] {
+        let mut args = vec![cmd];
+        if cmd == "grep" {
+            args.push("x");
+        }
+        args.push("/dev/zero");
+        let m = toolbox(30, &format!("{cmd} /dev/zero"), r, &args);
+        assert_ne!(m.output.status.code(), Some(0));
+        assert!(m.output.stdout.is_empty());
+        assert!(
+            stderr(&m.output).contains("character special file; not opened (pass --special"),
+            "{cmd}: {}",
+            stderr(&m.output)
+        );
+    }
+    // Met in a walk: never opened; listed, archived as a device entry without data.
+    let m = toolbox(30, "grep -r over /dev", r, &["grep", "-r", "x", "/dev"]);
+    assert_eq!(m.output.status.code(), Some(1), "{}", stderr(&m.output));
+    let m = toolbox(30, "export /dev", r, &["export", "/dev"]);
+    assert!(
+        ok(&m).stdout.len() < 8192,
+        "device data archived: {} bytes",
+        m.output.stdout.len()
+    );
+    let m = toolbox(30, "ls -l /dev", r, &["ls", "-l", "/dev"]);
+    assert!(stdout(ok(&m)).contains("1, 5"), "{}", stdout(&m.output));
+    // Asked for (--special): memory stays bounded on an endless device; a reader that stops
+    // (head -c) ends it.
+    let cmd = format!(
+        "{} --root {} cat --special /dev/zero | head -c 100000000 | wc -c",
+        common::bin(),
+        r.display()
+    );
+    let m = run_measured(
+        60,
+        "cat --special /dev/zero | head -c 100 MB",
+        "sh",
+        &["-c", &cmd],
+    );
+    assert_eq!(stdout(&m.output).trim(), "100000000");
+    assert!(m.max_rss_kib < RSS_BOUND_KIB, "{} KiB", m.max_rss_kib);
+    let cmd = format!(
+        "{} --root {} head --special -n 3 /dev/urandom | wc -l",
+        common::bin(),
+        r.display()
+    );
+    let m = run_measured(60, "head --special -n 3 /dev/urandom", "sh", &["-c", &cmd]);
+    assert_eq!(stdout(&m.output).trim(), "3");
+    assert!(m.max_rss_kib < RSS_BOUND_KIB, "{} KiB", m.max_rss_kib);
+}
+
+#[test]
+fn tail_of_a_fifo_keeps_bounded_memory() {
+    require_root!();
+    let root = temp_root();
+    let fifo = root.path().join("fifo");
+    let o = common::run_bounded(10, "mkfifo", &[fifo.to_str().unwrap()]);
+    assert!(o.status.success());
+    // A writer of 200 MB in one line, then two short lines.
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        let block = vec![b'z'; 1 << 20];
+        for _ in 0..200 {
+            if f.write_all(&block).is_err() {
+                return;
+            }
+        }
+        let _ = f.write_all(b"\nlast but one\nlast\n");
+    });
+    let m = run_measured(
+        120,
+        "tail --special -n 1 FIFO of 200 MB",
+        common::bin(),
+        &[
+            "--root",
+            root.path().to_str().unwrap(),
+            "tail",
+            "--special",
+            "-n",
+            "1",
+            "/fifo",
+        ],
+    );
+    writer.join().unwrap();
+    assert_eq!(stdout(ok(&m)), "last\n");
+    // tail keeps at most 64 MiB (+16 MiB before trimming) of a stream.
+    assert!(m.max_rss_kib < 100 * 1024, "{} KiB", m.max_rss_kib);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A 1 GB file
+
+#[test]
+fn one_gigabyte_file_in_bounded_memory() {
+    require_root!();
+    let mnt = StrictAtime::new_sized("1100m");
+    let r = mnt.dir.path();
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(r.join("big")).unwrap());
+        let line = [b"0123456789abcdef".repeat(6).as_slice(), b"\n"].concat();
+        let mut left: u64 = 1_000_000_000;
+        while left > 200 {
+            f.write_all(&line).unwrap();
+            left -= line.len() as u64;
+        }
+        f.write_all(b"NEEDLE at the end\n").unwrap();
+    }
+    let size = std::fs::metadata(r.join("big")).unwrap().len();
+    let bin = common::bin();
+    let rs = r.display();
+    let cmd = format!("{bin} --root {rs} cat /big | wc -c");
+    let m = run_measured(300, "cat 1 GB | wc -c", "sh", &["-c", &cmd]);
+    assert_eq!(stdout(&m.output).trim(), size.to_string());
+    assert!(m.max_rss_kib < RSS_BOUND_KIB, "{} KiB", m.max_rss_kib);
+    let m = toolbox(300, "tail -n 1 of 1 GB", r, &["tail", "-n", "1", "/big"]);
+    assert_eq!(stdout(ok(&m)), "NEEDLE at the end\n");
+    let m = toolbox(300, "grep -n of 1 GB", r, &["grep", "-n", "NEEDLE", "/big"]);
+    let lines = (size - 18) / 97 + 1;
+    assert_eq!(stdout(ok(&m)), format!("{lines}:NEEDLE at the end\n"));
 }
