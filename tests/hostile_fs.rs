@@ -973,3 +973,114 @@ fn one_gigabyte_file_in_bounded_memory() {
     let lines = (size - 18) / 97 + 1;
     assert_eq!(stdout(ok(&m)), format!("{lines}:NEEDLE at the end\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The symlink/rename race
+
+/// `renameat2(a, b, RENAME_EXCHANGE)`: swap two names atomically. See: rename(2).
+fn exchange(a: &std::ffi::CStr, b: &std::ffi::CStr) -> bool {
+    const RENAME_EXCHANGE: libc::c_uint = 2;
+    // SAFETY (test code): valid NUL-terminated paths for the duration of the call.
+    unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            RENAME_EXCHANGE,
+        ) == 0
+    }
+}
+
+#[test]
+fn symlink_swap_race_never_leaves_the_root() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::Arc;
+    require_root!();
+    let root = temp_root();
+    let outside = temp_root();
+    let marker = format!("outside-marker-{}", std::process::id());
+    let secret = format!("SECRET-{}", std::process::id());
+    std::fs::create_dir(outside.path().join(&secret)).unwrap();
+    std::fs::write(outside.path().join(&secret).join("f"), &marker).unwrap();
+    std::fs::write(outside.path().join(format!("{secret}.txt")), &marker).unwrap();
+    let r = root.path();
+    // Swapped pairs, one level down and at the top: a directory and a symlink out of the root
+    // (absolute, and relative with many ..), exchanged as fast as the kernel allows.
+    let mut pairs = Vec::new();
+    for (i, link) in [
+        outside.path().to_path_buf(),
+        PathBuf::from(format!("../../../../../../..{}", outside.path().display())),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let dir = r.join(format!("level{i}/dir"));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        for j in 0..20 {
+            std::fs::write(dir.join(format!("f{j}")), "inside\n").unwrap();
+            std::fs::write(dir.join("sub").join(format!("g{j}")), "inside\n").unwrap();
+        }
+        let l = r.join(format!("level{i}/link"));
+        std::os::unix::fs::symlink(link, &l).unwrap();
+        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
+        pairs.push((c(&dir), c(&l)));
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let swaps = Arc::new(AtomicU64::new(0));
+    let swapper = {
+        let (stop, swaps) = (stop.clone(), swaps.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                for (a, b) in &pairs {
+                    if exchange(a, b) {
+                        swaps.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        })
+    };
+    let rounds = 5;
+    for _ in 0..rounds {
+        for args in [
+            &["find", "/"][..],
+            &["tree", "/"],
+            &["ls", "-R", "/"],
+            &["grep", "-r", "outside", "/"],
+            &["export", "/"],
+            &["cat", "/level0/dir/f0", "/level1/dir/sub/g0"],
+            &["stat", "/level0/dir/sub"],
+        ] {
+            let m = toolbox(60, &format!("{args:?} during swaps"), r, args);
+            let out = &m.output.stdout;
+            assert!(
+                !contains(out, secret.as_bytes()) && !contains(out, marker.as_bytes()),
+                "{args:?} reached outside the root: {}",
+                String::from_utf8_lossy(out)
+            );
+            assert!(
+                !contains(&m.output.stderr, marker.as_bytes()),
+                "{args:?}: {}",
+                stderr(&m.output)
+            );
+            let err = stderr(&m.output);
+            assert!(
+                !err.contains("panicked") && !err.contains("Usage:"),
+                "{args:?}: {err}"
+            );
+            // The walk saw the root (the swaps only cost it the entries they hid).
+            if args[0] != "cat" && args[0] != "stat" {
+                assert!(
+                    contains(out, b"level1") || args[0] == "grep",
+                    "{args:?}: {err}"
+                );
+            }
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    swapper.join().unwrap();
+    let n = swaps.load(Ordering::Relaxed);
+    eprintln!("symlink race: {n} swaps during {rounds} rounds of 7 commands");
+    assert!(n > 1000, "the swapper barely ran ({n} swaps)");
+}
