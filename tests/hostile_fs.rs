@@ -1084,3 +1084,73 @@ fn symlink_swap_race_never_leaves_the_root() {
     eprintln!("symlink race: {n} swaps during {rounds} rounds of 7 commands");
     assert!(n > 1000, "the swapper barely ran ({n} swaps)");
 }
+
+// ---------------------------------------------------------------------------------------------
+// In a real pod: names that are not UTF-8 in the target's root, reached through podman's
+// arguments (JSON strings, like kubectl exec's)
+
+/// A pod of our own (the shared ones are not written to), removed on drop.
+struct OwnPod {
+    name: String,
+    pod: common::Pod,
+}
+
+impl OwnPod {
+    fn new(tag: &str) -> OwnPod {
+        let name = format!("toolbox-hostile-{tag}-{}", std::process::id());
+        let pod = common::Pod::up_with(common::PidMode::Shared, &[("TESTPOD_NAME", &name)]);
+        OwnPod { name, pod }
+    }
+}
+
+impl Drop for OwnPod {
+    fn drop(&mut self) {
+        let o = std::process::Command::new("timeout")
+            .args(["--kill-after=10", "120"])
+            .arg(common::repo().join("scripts/testpod"))
+            .arg("down")
+            .env("TESTPOD_NAME", &self.name)
+            .stdin(std::process::Stdio::null())
+            .output();
+        if !o.is_ok_and(|o| o.status.success()) {
+            eprintln!("cannot remove pod {}", self.name);
+        }
+    }
+}
+
+#[test]
+fn pod_target_names_that_are_not_utf8_through_podman_arguments() {
+    require_pod!();
+    let p = OwnPod::new("names");
+    let host = PathBuf::from(format!("/proc/{}/root/odd", p.pod.nginx_pid()));
+    std::fs::create_dir_all(&host).unwrap();
+    std::fs::write(host.join(os(b"bad\xff")), "not utf-8\n").unwrap();
+    std::fs::write(host.join(os(b"esc\x1b[31mred")), "escape\n").unwrap();
+    // podman turns the argument's bytes into U+FFFD, as kubectl exec would.
+    let lossy = "/odd/bad\u{fffd}";
+    let o = p.pod.toolbox(&[], &["cat", lossy]);
+    assert_eq!(stdout(&o), "not utf-8\n", "{}", stderr(&o));
+    let o = p.pod.toolbox(&[], &["stat", "-o", "json", lossy]);
+    assert_eq!(
+        json_name(&common::json(&o)[0], "path"),
+        b"/odd/bad\xff",
+        "{}",
+        stderr(&o)
+    );
+    let o = p.pod.toolbox(&[], &["ls", "-o", "json", "/odd"]);
+    let v = common::json(&o);
+    let names: Vec<Vec<u8>> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| json_name(e, "path"))
+        .collect();
+    assert!(names.contains(&b"/odd/bad\xff".to_vec()), "{v}");
+    assert!(names.contains(&b"/odd/esc\x1b[31mred".to_vec()), "{v}");
+    let o = p.pod.toolbox(&[], &["export", "/odd"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        contains(&o.stdout, b"odd/bad\xff\0"),
+        "tar member with the real bytes"
+    );
+}

@@ -382,7 +382,8 @@ pub fn run(global: &Global, args: GrepArgs) -> anyhow::Result<i32> {
         follow_start: true,
     };
     for p in &args.paths {
-        let path = p.as_bytes();
+        let real = root.real_path(p.as_bytes());
+        let path = &*real;
         if args.recursive {
             match root.lookup(path, true) {
                 Ok(node) if Kind::of(node.stat.st_mode) == Kind::Dir => {

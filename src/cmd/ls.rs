@@ -88,7 +88,10 @@ pub fn run(global: &Global, args: LsArgs) -> anyhow::Result<i32> {
     let paths: Vec<Vec<u8>> = if args.paths.is_empty() {
         vec![b"/".to_vec()]
     } else {
-        args.paths.iter().map(|p| p.as_bytes().to_vec()).collect()
+        args.paths
+            .iter()
+            .map(|p| root.real_path(p.as_bytes()).into_owned())
+            .collect()
     };
     let mut ls = Ls {
         args: &args,

@@ -35,7 +35,8 @@ pub fn run(global: &Global, args: StatArgs) -> anyhow::Result<i32> {
     let mut status = 0;
     let mut json = Vec::new();
     for p in &args.paths {
-        let path = p.as_bytes();
+        let real = root.real_path(p.as_bytes());
+        let path = &*real;
         let node = match root.lookup(path, args.dereference) {
             Ok(n) => n,
             Err(e) => {

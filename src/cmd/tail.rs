@@ -106,7 +106,8 @@ pub fn run(global: &Global, args: TailArgs) -> anyhow::Result<i32> {
     let many = args.files.paths.len() > 1;
     let mut followed = Vec::new();
     for (i, p) in args.files.paths.iter().enumerate() {
-        let path = p.as_bytes();
+        let real = root.real_path(p.as_bytes());
+        let path = &*real;
         let (mut file, st) = match root.open_read(path, args.files.special) {
             Ok(f) => f,
             Err(e) => {
