@@ -377,6 +377,23 @@ fn verdict(
     }
 }
 
+/// When toolbox cannot read the target's files without changing their access times: the
+/// kernel allows `O_NOATIME` only to a file's owner or with CAP_FOWNER. See: open(2), O_NOATIME.
+fn noatime_note(ctx: &Context, subject: Option<&Subject>) -> Option<String> {
+    if ctx.has(Capability::CAP_FOWNER) {
+        return None;
+    }
+    let whose = match subject.and_then(|s| s.uid) {
+        Some(uid) if uid == ctx.euid => return None,
+        Some(uid) => format!("UID {uid}'s and other users'"),
+        None => "other users'".into(),
+    };
+    Some(format!(
+        "without CAP_FOWNER, reading {whose} files and directories (not UID {}'s) updates their access times (O_NOATIME is refused; noatime/relatime mounts limit it)",
+        ctx.euid
+    ))
+}
+
 impl Report {
     /// Probe every feature against `target` (the PID features act on).
     pub fn probe(target: Option<i32>, visible: usize) -> Report {
@@ -408,14 +425,19 @@ impl Report {
         match target {
             Some(pid) => {
                 let root = format!("/proc/{pid}/root");
-                features.push(verdict(
+                let mut v = verdict(
                     &ctx,
                     Feature::Fs,
                     s,
                     &format!("cannot read the root of PID {pid}"),
                     format!("probe: open {root} and list it"),
                     fs::read_dir(&root).map(drop),
-                ));
+                );
+                if let Some(note) = noatime_note(&ctx, s) {
+                    v.detail.push_str("; ");
+                    v.detail.push_str(&note);
+                }
+                features.push(v);
                 let mem = format!("/proc/{pid}/mem");
                 let trace_probe =
                     sys::ptrace_syscall_probe().and_then(|()| fs::File::open(&mem).map(drop));

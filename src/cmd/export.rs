@@ -16,7 +16,9 @@ use crate::fs::{FsError, FsRoot};
 /// Arguments of `toolbox export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Also archive procfs and sysfs mounts below the given paths.
+    /// Also archive procfs and sysfs mounts below the given paths. Files on procfs, sysfs and
+    /// similar pseudo file systems (unknown size) are archived up to 16 MiB each, with a note
+    /// when cut; kmsg and trace_pipe (reading consumes their data) are not read.
     #[arg(long)]
     pseudo_fs: bool,
     /// Files and directories inside the target's root.
@@ -93,6 +95,12 @@ pub fn run(global: &Global, args: ExportArgs) -> anyhow::Result<i32> {
     }
     for (path, want, got) in &ex.tar.changed {
         eprintln!("toolbox export: {path}: file changed as we read it (archived {want} bytes, read {got})");
+    }
+    for path in &ex.tar.cut {
+        eprintln!(
+            "toolbox export: {path}: archived only the first {} MiB (a pseudo-file-system file of unknown size)",
+            crate::fs::content::PSEUDO_CAP >> 20
+        );
     }
     ex.tar.finish()?;
     Ok(if ex.errors > 0 { 1 } else { 0 })

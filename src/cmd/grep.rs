@@ -5,21 +5,27 @@
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::ffi::OsStrExt;
 
 use clap::Args;
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::cli::Global;
-use crate::fs::content::{looks_binary, read_line_capped, Sink, SNIFF};
+use crate::fs::content::{
+    consumed_by_reading, looks_binary, pseudo_fs_of, read_line_capped, set_nonblock, Sink,
+    PSEUDO_CAP, SNIFF,
+};
 use crate::fs::meta::Kind;
 use crate::fs::walk::{self, Entry, Visit, Visitor};
 use crate::fs::{FsError, FsRoot, Names};
 
 /// Arguments of `toolbox grep`.
 #[derive(Debug, Args)]
-#[command(disable_help_flag = true)]
+#[command(
+    disable_help_flag = true,
+    after_help = "Lines of any length are matched whole up to 16 MiB; a longer line is searched in pieces overlapping by 64 KiB, with a warning naming the file and line number, and printed whole if it matches. With -r, files on procfs, sysfs and similar pseudo file systems are read up to 16 MiB each (their size is unknown), with a note when cut; files whose reading consumes data (kmsg, trace_pipe) are skipped."
+)]
 pub struct GrepArgs {
     /// Print help.
     #[arg(long, action = clap::ArgAction::Help)]
@@ -71,9 +77,15 @@ pub struct GrepArgs {
     paths: Vec<OsString>,
 }
 
-/// The longest line held in memory: a longer one (a binary file, a minified blob) is searched
-/// in pieces of this size, so a debug container with a small memory limit survives it.
-const MAX_LINE: usize = 1 << 20;
+/// The longest line held in memory whole (16 MiB). A longer line (a minified blob, a binary
+/// file without newlines) is searched in pieces of this size that overlap by [`OVERLAP`] bytes,
+/// with a warning naming the file and line, so a debug container with a small memory limit
+/// survives it; it still counts as one line, and a matching one is printed whole (read again).
+pub const MAX_LINE: usize = 16 << 20;
+
+/// How much of the previous piece of an over-long line is searched again with the next one: a
+/// match shorter than this is found even across a piece boundary.
+const OVERLAP: usize = 64 * 1024;
 
 struct Grep<'a, W: Write> {
     args: &'a GrepArgs,
@@ -93,10 +105,39 @@ impl<W: Write> Grep<'_, W> {
         self.errors += 1;
     }
 
+    /// A note on stderr about one file (not an error: the exit status stays).
+    fn note(&mut self, path: &[u8], what: &str) {
+        let _ = self.out.flush();
+        eprintln!("toolbox grep: {}: {what}", crate::fs::shown(path));
+    }
+
     fn search(&mut self, path: &[u8], file: File) -> io::Result<()> {
-        let mut reader = BufReader::with_capacity(64 * 1024, file);
+        // A file on procfs, sysfs and the like has no meaningful size and may never end
+        // (pagemap) or wait for data (kmsg): read with a cap and without waiting, or skipped
+        // when reading it would take data away from others.
+        let pseudo = pseudo_fs_of(&file);
+        if let Some(fs) = pseudo {
+            if consumed_by_reading(fs, crate::fs::walk::base_name(path)) {
+                self.note(
+                    path,
+                    &format!("not read: reading this {fs} file consumes its data"),
+                );
+                return Ok(());
+            }
+            set_nonblock(&file);
+        }
+        let cap = if pseudo.is_some() {
+            PSEUDO_CAP
+        } else {
+            u64::MAX
+        };
+        // A second handle for printing an over-long matching line again (pread: no shared
+        // offset); None when the descriptor cannot be duplicated.
+        let again = file.try_clone().ok();
+        let mut reader = BufReader::with_capacity(64 * 1024, file.take(cap));
         let binary = match reader.fill_buf() {
             Ok(buf) => looks_binary(&buf[..buf.len().min(SNIFF)]),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
             Err(e) => {
                 self.report(self.root.error(path, e));
                 return Ok(());
@@ -106,19 +147,40 @@ impl<W: Write> Grep<'_, W> {
         let mut line = Vec::new();
         let mut n = 0u64;
         let mut count = 0u64;
+        // Offset of the current line's first byte in the file.
+        let mut offset = 0u64;
         loop {
             line.clear();
-            match read_line_capped(&mut reader, &mut line, MAX_LINE) {
+            let got = match read_line_capped(&mut reader, &mut line, MAX_LINE) {
                 Ok(0) => break,
-                Ok(_) => {}
+                Ok(got) => got,
+                // A pseudo file with no more data for now: its end, as far as grep goes.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) => {
                     self.report(self.root.error(path, e));
                     break;
                 }
-            }
+            };
             n += 1;
-            let body = line.strip_suffix(b"\n").unwrap_or(&line);
-            if self.re.is_match(body) == self.args.invert {
+            let start = offset;
+            offset += got as u64;
+            let complete = line.ends_with(b"\n") || line.len() < MAX_LINE;
+            let (hit, len) = if complete {
+                let body = line.strip_suffix(b"\n").unwrap_or(&line);
+                (self.re.is_match(body), body.len() as u64)
+            } else {
+                match self.long_line(&mut reader, &mut line, path, n, binary) {
+                    Ok((hit, len, consumed)) => {
+                        offset += consumed;
+                        (hit, len)
+                    }
+                    Err(e) => {
+                        self.report(self.root.error(path, e));
+                        break;
+                    }
+                }
+            };
+            if hit == self.args.invert {
                 continue;
             }
             count += 1;
@@ -142,8 +204,28 @@ impl<W: Write> Grep<'_, W> {
             if self.args.line_number {
                 self.out.write(format!("{n}:").as_bytes())?;
             }
-            self.out.write(body)?;
+            if complete {
+                let body = line.strip_suffix(b"\n").unwrap_or(&line);
+                self.out.write(body)?;
+            } else {
+                self.print_again(again.as_ref(), path, start, len)?;
+            }
             self.out.write(b"\n")?;
+        }
+        if let Some(fs) = pseudo {
+            // Cut unless the file ends right at the cap (a probe that fails, as pagemap's does
+            // for reads not a multiple of 8 bytes, counts as more data).
+            let stopped = reader.get_ref().limit() == 0
+                && !matches!(reader.get_mut().get_mut().read(&mut [0u8; 4096]), Ok(0));
+            if stopped && !(self.args.files_with_matches && count > 0) {
+                self.note(
+                    path,
+                    &format!(
+                        "searched only the first {} MiB ({fs} file of unknown size)",
+                        PSEUDO_CAP >> 20
+                    ),
+                );
+            }
         }
         if self.args.files_with_matches && count > 0 {
             self.out.write(&shown)?;
@@ -154,6 +236,85 @@ impl<W: Write> Grep<'_, W> {
                 self.out.write(b":")?;
             }
             self.out.write(format!("{count}\n").as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The rest of a line longer than [`MAX_LINE`] whose first piece is in `line`: searched
+    /// piece by piece (each with the last [`OVERLAP`] bytes of the one before), memory bounded.
+    /// Returns whether it matched, its length without the newline, and the bytes consumed
+    /// after the first piece.
+    fn long_line<R: BufRead>(
+        &mut self,
+        reader: &mut R,
+        line: &mut Vec<u8>,
+        path: &[u8],
+        n: u64,
+        binary: bool,
+    ) -> io::Result<(bool, u64, u64)> {
+        if !binary {
+            let _ = self.out.flush();
+            eprintln!(
+                "toolbox grep: {}: line {n} is longer than {} MiB: searched in overlapping pieces, so a match longer than {} KiB across a piece boundary could be missed",
+                crate::fs::shown(path),
+                MAX_LINE >> 20,
+                OVERLAP >> 10
+            );
+        }
+        let mut hit = self.re.is_match(line);
+        let mut len = line.len() as u64;
+        let mut consumed = 0u64;
+        loop {
+            let keep = line.len().min(OVERLAP);
+            line.drain(..line.len() - keep);
+            let got = read_line_capped(reader, line, MAX_LINE)?;
+            if got == 0 {
+                return Ok((hit, len, consumed));
+            }
+            consumed += got as u64;
+            let end = line.ends_with(b"\n");
+            let body = if end {
+                &line[..line.len() - 1]
+            } else {
+                &line[..]
+            };
+            len += (got - usize::from(end)) as u64;
+            // With -l, -c or -q-like use one hit is enough; the rest is still consumed.
+            hit = hit || self.re.is_match(body);
+            if end {
+                return Ok((hit, len, consumed));
+            }
+        }
+    }
+
+    /// Print `len` bytes of `file` from `start` (an over-long matching line), in pieces.
+    fn print_again(
+        &mut self,
+        file: Option<&File>,
+        path: &[u8],
+        start: u64,
+        len: u64,
+    ) -> io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut done = 0u64;
+        while done < len {
+            let want = buf.len().min((len - done) as usize);
+            let got = match file.map(|f| f.read_at(&mut buf[..want], start + done)) {
+                Some(Ok(0)) => break,
+                Some(Ok(got)) => got,
+                Some(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
+                _ => break,
+            };
+            self.out.write(&buf[..got])?;
+            done += got as u64;
+        }
+        if done < len {
+            let _ = self.out.flush();
+            eprintln!(
+                "toolbox grep: {}: the matching line at byte {start} could not be read again (not a regular file, or it changed); printed {done} of {len} bytes",
+                crate::fs::shown(path)
+            );
         }
         Ok(())
     }
@@ -221,7 +382,8 @@ pub fn run(global: &Global, args: GrepArgs) -> anyhow::Result<i32> {
         follow_start: true,
     };
     for p in &args.paths {
-        let path = p.as_bytes();
+        let real = root.real_path(p.as_bytes());
+        let path = &*real;
         if args.recursive {
             match root.lookup(path, true) {
                 Ok(node) if Kind::of(node.stat.st_mode) == Kind::Dir => {

@@ -27,7 +27,8 @@ pub fn run(global: &Global, args: HeadArgs) -> anyhow::Result<i32> {
     let mut status = 0;
     let many = args.files.paths.len() > 1;
     for (i, p) in args.files.paths.iter().enumerate() {
-        let path = p.as_bytes();
+        let real = root.real_path(p.as_bytes());
+        let path = &*real;
         let file = match root.open_read(path, args.files.special) {
             Ok((f, _)) => f,
             Err(e) => {

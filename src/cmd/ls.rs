@@ -88,7 +88,10 @@ pub fn run(global: &Global, args: LsArgs) -> anyhow::Result<i32> {
     let paths: Vec<Vec<u8>> = if args.paths.is_empty() {
         vec![b"/".to_vec()]
     } else {
-        args.paths.iter().map(|p| p.as_bytes().to_vec()).collect()
+        args.paths
+            .iter()
+            .map(|p| root.real_path(p.as_bytes()).into_owned())
+            .collect()
     };
     let mut ls = Ls {
         args: &args,
@@ -135,7 +138,7 @@ pub fn run(global: &Global, args: LsArgs) -> anyhow::Result<i32> {
     }
     let mut first = files.is_empty();
     for (path, node) in dirs {
-        match fsops::openat(node.fd.as_fd(), c".", libc::O_RDONLY | libc::O_DIRECTORY) {
+        match crate::fs::open_dir(node.fd.as_fd(), c".", 0) {
             Ok(fd) => ls.list_dir(fd, &path, headers, &mut first)?,
             Err(e) => ls.fail(root.error(&path, e), 2)?,
         }
@@ -227,11 +230,7 @@ impl Ls<'_> {
                 let Ok(cname) = CString::new(item.name.clone()) else {
                     continue;
                 };
-                match fsops::openat(
-                    dfd,
-                    &cname,
-                    libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW,
-                ) {
+                match crate::fs::open_dir(dfd, &cname, libc::O_NOFOLLOW) {
                     Ok(child) => {
                         if let Some(fs) =
                             walk::pseudo_fs(child.as_fd()).filter(|_| !self.args.pseudo_fs)

@@ -35,12 +35,17 @@ pub fn run(global: &Global, args: StatArgs) -> anyhow::Result<i32> {
     let mut status = 0;
     let mut json = Vec::new();
     for p in &args.paths {
-        let path = p.as_bytes();
+        let real = root.real_path(p.as_bytes());
+        let path = &*real;
         let node = match root.lookup(path, args.dereference) {
             Ok(n) => n,
             Err(e) => {
                 out.flush()?;
-                eprintln!("toolbox stat: cannot stat {e}");
+                // A permission error already says what could not be done ("cannot read …").
+                match e {
+                    crate::fs::FsError::Path { .. } => eprintln!("toolbox stat: cannot stat {e}"),
+                    e => eprintln!("toolbox stat: {e}"),
+                }
                 status = 1;
                 continue;
             }

@@ -49,10 +49,27 @@ struct Followed {
 /// or everything for a stream.
 fn last_lines(file: &mut File, n: usize, regular: bool) -> io::Result<(Vec<u8>, u64)> {
     if !regular {
-        let mut all = Vec::new();
-        file.read_to_end(&mut all)?;
-        let start = last_lines_start(&all, n);
-        return Ok((all[start..].to_vec(), 0));
+        // A FIFO or device (--special) has no end to seek to: read it through, keeping only
+        // what may still be among the last lines and never more than MAX_BACK bytes (a device
+        // such as /dev/zero would otherwise fill memory).
+        let mut tail = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            let got = match file.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(got) => got,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            tail.extend_from_slice(&chunk[..got]);
+            // Trimmed in steps of 16 MiB, not per read: each trim moves up to MAX_BACK bytes.
+            if tail.len() as u64 > MAX_BACK + (16 << 20) {
+                let cut = tail.len() - MAX_BACK as usize;
+                tail.drain(..cut);
+            }
+        }
+        let start = last_lines_start(&tail, n);
+        return Ok((tail[start..].to_vec(), 0));
     }
     let end = file.seek(SeekFrom::End(0))?;
     // Blocks from the end backwards, joined once at the end; newlines counted per block. (Both
@@ -89,7 +106,8 @@ pub fn run(global: &Global, args: TailArgs) -> anyhow::Result<i32> {
     let many = args.files.paths.len() > 1;
     let mut followed = Vec::new();
     for (i, p) in args.files.paths.iter().enumerate() {
-        let path = p.as_bytes();
+        let real = root.real_path(p.as_bytes());
+        let path = &*real;
         let (mut file, st) = match root.open_read(path, args.files.special) {
             Ok(f) => f,
             Err(e) => {

@@ -3,6 +3,58 @@
 
 use std::io::{self, Write};
 
+/// File systems whose files have no meaningful size (procfs reports 0 for nearly everything,
+/// `/proc/kcore` 128 TiB, `/proc/PID/pagemap` yields 8 bytes per page of the whole address
+/// space, a tracefs pipe blocks until events come): (`f_type`, name). See: statfs(2).
+const PSEUDO_FILES: [(i64, &str); 12] = [
+    (0x9fa0, "procfs"),
+    (0x6265_6572, "sysfs"),
+    (0x6462_6720, "debugfs"),
+    (0x7472_6163, "tracefs"),
+    (0x7363_6673, "securityfs"),
+    (0x6265_6570, "configfs"),
+    (0x0027_e0eb, "cgroupfs"),
+    (0x6367_7270, "cgroup2fs"),
+    (0xcafe_4a11, "bpffs"),
+    (0x6165_676c, "pstorefs"),
+    (0xde5e_81e4, "efivarfs"),
+    (0xf97c_ff8c, "selinuxfs"),
+];
+
+/// How much of a file on a pseudo file system is read at most (16 MiB): its size is unknown or
+/// unbounded, so reading it to the end could take hours.
+pub const PSEUDO_CAP: u64 = 16 << 20;
+
+/// The pseudo file system `file` is on, if any (see [`PSEUDO_FILES`]).
+pub fn pseudo_fs_of(file: &std::fs::File) -> Option<&'static str> {
+    use std::os::fd::AsFd;
+    let t = nix::sys::statfs::fstatfs(file.as_fd())
+        .ok()?
+        .filesystem_type()
+        .0 as i64;
+    PSEUDO_FILES.iter().find(|(m, _)| *m == t).map(|(_, n)| *n)
+}
+
+/// Whether reading the file `name` on the pseudo file system `fs` takes data away from others:
+/// `/proc/kmsg` (the kernel log, consumed by its reader) and tracefs's `trace_pipe*`.
+pub fn consumed_by_reading(fs: &str, name: &[u8]) -> bool {
+    (fs == "procfs" && name == b"kmsg")
+        || (matches!(fs, "tracefs" | "debugfs") && name.starts_with(b"trace_pipe"))
+}
+
+/// Make reads of `file` return `EAGAIN` instead of waiting (a pseudo file that blocks until
+/// something happens is then read as far as it has data).
+pub fn set_nonblock(file: &std::fs::File) {
+    use nix::fcntl::{fcntl, FcntlArg, OFlag};
+    use std::os::fd::AsRawFd;
+    if let Ok(bits) = fcntl(file.as_raw_fd(), FcntlArg::F_GETFL) {
+        let _ = fcntl(
+            file.as_raw_fd(),
+            FcntlArg::F_SETFL(OFlag::from_bits_truncate(bits) | OFlag::O_NONBLOCK),
+        );
+    }
+}
+
 /// How much of a file is inspected to decide whether it is binary.
 pub const SNIFF: usize = 8192;
 

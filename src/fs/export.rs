@@ -1,5 +1,7 @@
 //! `export`: a POSIX pax tar stream of files from the root (ustar headers, with pax extended
-//! headers only where ustar cannot hold a value: long names, large sizes or ids).
+//! headers only where ustar cannot hold a value: long names, large sizes or ids). Sparse files
+//! are written in GNU tar's sparse format 1.0 (pax `GNU.sparse.*` records and a data map), so
+//! an export is the size of the data, not of the holes.
 //!
 //! Headers and checksums come from the `tar` crate; its `Builder` has no pax support, so pax
 //! records (`"%d %s=%s\n"`, see: pax(1), "pax Extended Header") are written here.
@@ -10,6 +12,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use tar::{EntryType, Header};
 
+use super::content::{consumed_by_reading, pseudo_fs_of, set_nonblock, PSEUDO_CAP};
 use super::meta::Kind;
 use super::walk::Entry;
 use super::{FsError, FsRoot};
@@ -29,6 +32,148 @@ pub struct TarWriter<W: Write> {
     links: HashMap<(u64, u64), Vec<u8>>,
     /// Files whose size changed while they were read: (name, expected, read).
     pub changed: Vec<(String, u64, u64)>,
+    /// Pseudo-file-system files archived only up to [`PSEUDO_CAP`] bytes (names, sanitised).
+    pub cut: Vec<String>,
+}
+
+/// The data of one archived file.
+enum Data {
+    /// A regular file and its size when it was opened.
+    File(std::fs::File, u64),
+    /// A sparse regular file, its size, and where its data is: (offset, length) regions.
+    Sparse(std::fs::File, u64, Vec<(u64, u64)>),
+    /// A pseudo-file-system file, read in advance (its size is known only after reading).
+    Bytes(Vec<u8>),
+}
+
+impl Data {
+    fn size(&self) -> u64 {
+        match self {
+            Data::File(_, size) => *size,
+            Data::Sparse(_, _, regions) => {
+                sparse_map_text(regions).len() as u64 + regions.iter().map(|r| r.1).sum::<u64>()
+            }
+            Data::Bytes(b) => b.len() as u64,
+        }
+    }
+}
+
+/// At most this many data regions are described in a sparse map; after them the rest of the
+/// file is one region (holes included), so a file of a million tiny regions costs bounded
+/// memory and a map of bounded size.
+const MAX_REGIONS: usize = 10_000;
+
+/// Where the data of a sparse regular file is, from `SEEK_DATA`/`SEEK_HOLE`: None when the file
+/// is not sparse (it uses as many blocks as its size needs) or the file system cannot tell.
+/// A file that ends in a hole gets a final empty region at its size, as GNU tar writes it.
+/// See: lseek(2), SEEK_DATA.
+fn sparse_map(file: &std::fs::File, st: &libc::stat) -> Option<Vec<(u64, u64)>> {
+    use nix::unistd::{lseek, Whence};
+    use std::os::fd::AsRawFd;
+    let size = st.st_size as u64;
+    if size == 0 || (st.st_blocks as u64) * 512 >= size {
+        return None;
+    }
+    let fd = file.as_raw_fd();
+    let mut regions = Vec::new();
+    let mut pos = 0u64;
+    while pos < size {
+        let data = match lseek(fd, pos as i64, Whence::SeekData) {
+            Ok(d) => d as u64,
+            Err(nix::errno::Errno::ENXIO) => break, // only a hole up to the end
+            Err(_) => return None,
+        };
+        if data >= size {
+            break;
+        }
+        let hole = match lseek(fd, data as i64, Whence::SeekHole) {
+            Ok(h) => (h as u64).min(size),
+            Err(_) => return None,
+        };
+        if regions.len() + 1 >= MAX_REGIONS {
+            regions.push((data, size - data));
+            break;
+        }
+        regions.push((data, hole.saturating_sub(data)));
+        pos = hole.max(data + 1);
+    }
+    if regions.len() == 1 && regions[0] == (0, size) {
+        return None; // no hole after all
+    }
+    if regions.last().is_none_or(|&(o, l)| o + l < size) {
+        regions.push((size, 0));
+    }
+    Some(regions)
+}
+
+/// The sparse map of GNU tar's sparse format 1.0 (see: GNU tar manual, "Storing Sparse Files",
+/// format 1.0): decimal numbers, each ending in a newline: the number of regions, then each
+/// region's offset and length; padded with NULs to a whole 512-byte block. It precedes the data.
+fn sparse_map_text(regions: &[(u64, u64)]) -> Vec<u8> {
+    let mut out = format!("{}\n", regions.len()).into_bytes();
+    for (off, len) in regions {
+        out.extend_from_slice(format!("{off}\n{len}\n").as_bytes());
+    }
+    out.resize(out.len().div_ceil(512) * 512, 0);
+    out
+}
+
+/// Reads the data regions of a sparse file one after the other (pread: the map decided what is
+/// read). A file that shrank meanwhile reads as zeros, like [`Exact`].
+struct Regions<'a> {
+    file: &'a std::fs::File,
+    regions: &'a [(u64, u64)],
+    /// Current region and how far into it.
+    idx: usize,
+    done: u64,
+    /// Bytes that were really read (not zero-filled).
+    got: u64,
+}
+
+impl Read for Regions<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        loop {
+            let Some(&(off, len)) = self.regions.get(self.idx) else {
+                return Ok(0);
+            };
+            if self.done >= len {
+                self.idx += 1;
+                self.done = 0;
+                continue;
+            }
+            let n = buf
+                .len()
+                .min((len - self.done).min(usize::MAX as u64) as usize);
+            let got = self.file.read_at(&mut buf[..n], off + self.done)?;
+            let got = if got == 0 {
+                buf[..n].fill(0);
+                n
+            } else {
+                self.got += got as u64;
+                got
+            };
+            self.done += got as u64;
+            return Ok(got);
+        }
+    }
+}
+
+/// Read a procfs/sysfs-like file up to [`PSEUDO_CAP`] bytes without waiting for more data.
+fn read_pseudo(file: std::fs::File) -> io::Result<Vec<u8>> {
+    set_nonblock(&file);
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut r = file.take(PSEUDO_CAP);
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => return Ok(out),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(out),
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// The member name for a path inside the root: lexically normalised, without a leading `/`
@@ -103,6 +248,7 @@ impl<W: Write> TarWriter<W> {
             builder: tar::Builder::new(out),
             links: HashMap::new(),
             changed: Vec::new(),
+            cut: Vec::new(),
         }
     }
 
@@ -117,7 +263,7 @@ impl<W: Write> TarWriter<W> {
         let mut name = member_name(e.path);
         let mut header = Header::new_ustar();
         let mut pax: Vec<u8> = Vec::new();
-        let mut data: Option<(std::fs::File, u64)> = None;
+        let mut data: Option<Data> = None;
         let kind = Kind::of(st.st_mode);
         let mut st = st;
         match kind {
@@ -133,7 +279,28 @@ impl<W: Write> TarWriter<W> {
                     let (file, fst) = e.open_file(root).map_err(Ok)?;
                     st = fst;
                     header.set_entry_type(EntryType::Regular);
-                    data = Some((file, st.st_size as u64));
+                    data = Some(match pseudo_fs_of(&file) {
+                        Some(fs) => {
+                            if consumed_by_reading(fs, e.name()) {
+                                return Ok(Added::Ignored(
+                                    "not read: reading this file consumes its data",
+                                ));
+                            }
+                            let bytes =
+                                read_pseudo(file).map_err(|err| Ok(root.error(e.path, err)))?;
+                            if bytes.len() as u64 >= PSEUDO_CAP {
+                                self.cut.push(super::shown(e.path));
+                            }
+                            Data::Bytes(bytes)
+                        }
+                        None => {
+                            let size = st.st_size as u64;
+                            match sparse_map(&file, &st) {
+                                Some(regions) => Data::Sparse(file, size, regions),
+                                None => Data::File(file, size),
+                            }
+                        }
+                    });
                     if st.st_nlink > 1 {
                         self.links.insert(key, name.clone());
                     }
@@ -167,7 +334,7 @@ impl<W: Write> TarWriter<W> {
             Kind::Unknown => return Ok(Added::Ignored("unknown file type ignored")),
         }
         header.set_mode(st.st_mode & 0o7777);
-        let size = data.as_ref().map_or(0, |d| d.1);
+        let size = data.as_ref().map_or(0, Data::size);
         header.set_size(size);
         if size >= 0o77777777777 {
             pax.extend(pax_record("size", size.to_string().as_bytes()));
@@ -196,7 +363,22 @@ impl<W: Write> TarWriter<W> {
                 }
             }
         }
-        if header.set_path(std::ffi::OsStr::from_bytes(&name)).is_err() {
+        if let Some(Data::Sparse(_, real, _)) = &data {
+            // GNU sparse 1.0 in pax records: the real name and size are in GNU.sparse.*; the
+            // ustar name is a stand-in that tar readers without sparse support extract to.
+            for (key, value) in [
+                ("GNU.sparse.major", b"1".to_vec()),
+                ("GNU.sparse.minor", b"0".to_vec()),
+                ("GNU.sparse.name", name.clone()),
+                ("GNU.sparse.realsize", real.to_string().into_bytes()),
+            ] {
+                pax.extend(pax_record(key, &value));
+            }
+            let base = super::walk::base_name(&name);
+            let mut stand_in = b"GNUSparseFile.0/".to_vec();
+            stand_in.extend_from_slice(&base[..base.len().min(80)]);
+            let _ = header.set_path(std::ffi::OsStr::from_bytes(&stand_in));
+        } else if header.set_path(std::ffi::OsStr::from_bytes(&name)).is_err() {
             pax.extend(pax_record("path", &name));
             // The ustar fields keep a truncated name for readers without pax support.
             let old = header.as_old_mut();
@@ -224,7 +406,30 @@ impl<W: Write> TarWriter<W> {
             self.builder.append(&ph, pax.as_slice()).map_err(Err)?;
         }
         match data {
-            Some((file, size)) => {
+            Some(Data::Sparse(file, _, regions)) => {
+                let map = sparse_map_text(&regions);
+                let want: u64 = regions.iter().map(|r| r.1).sum();
+                let mut r = io::Read::chain(
+                    map.as_slice(),
+                    Regions {
+                        file: &file,
+                        regions: &regions,
+                        idx: 0,
+                        done: 0,
+                        got: 0,
+                    },
+                );
+                self.builder.append(&header, &mut r).map_err(Err)?;
+                let got = r.into_inner().1.got;
+                if got != want {
+                    self.changed.push((super::shown(e.path), want, got));
+                }
+            }
+            Some(Data::Bytes(bytes)) => self
+                .builder
+                .append(&header, bytes.as_slice())
+                .map_err(Err)?,
+            Some(Data::File(file, size)) => {
                 let mut r = Exact {
                     inner: file,
                     left: size,
@@ -280,6 +485,14 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(len, r.len());
+    }
+
+    #[test]
+    fn sparse_map_is_block_padded_decimal() {
+        let m = sparse_map_text(&[(0, 5), (4096, 3), (8192, 0)]);
+        assert_eq!(m.len(), 512);
+        assert!(m.starts_with(b"3\n0\n5\n4096\n3\n8192\n0\n\0"));
+        assert!(m[20..].iter().all(|&b| b == 0));
     }
 
     #[test]

@@ -272,10 +272,18 @@ mod tests {
 }
 
 /// One file's metadata for `-o json` (ls, stat).
+///
+/// File names are bytes: `path` and `link` are the names as UTF-8 text, exact whenever the name
+/// is valid UTF-8 (JSON escapes control characters such as ESC and newline, losslessly). A name
+/// that is not valid UTF-8 has its invalid bytes shown as U+FFFD there, and then, and only then,
+/// `path_base64` / `link_base64` carry the exact bytes (standard base64, RFC 4648 with padding).
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct FileInfo {
-    /// Path inside the root (lossy UTF-8).
+    /// Path inside the root (UTF-8; lossy only when `path_base64` is present).
     pub path: String,
+    /// The exact bytes of a path that is not valid UTF-8, base64.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_base64: Option<String>,
     /// `file`, `directory`, `symlink`, `fifo`, `socket`, `char-device`, `block-device`.
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -299,8 +307,11 @@ pub struct FileInfo {
     pub mtime: i64,
     /// Inode number.
     pub inode: u64,
-    /// Target of a symlink.
+    /// Target of a symlink (UTF-8; lossy only when `link_base64` is present).
     pub link: Option<String>,
+    /// The exact bytes of a symlink target that is not valid UTF-8, base64.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_base64: Option<String>,
     /// `major,minor` of a device file.
     pub device: Option<String>,
 }
@@ -316,6 +327,7 @@ impl FileInfo {
         let kind = Kind::of(st.st_mode);
         FileInfo {
             path: String::from_utf8_lossy(path).into_owned(),
+            path_base64: base64_if_not_utf8(path),
             kind: match kind {
                 Kind::File => "file",
                 Kind::Dir => "directory",
@@ -337,10 +349,18 @@ impl FileInfo {
             mtime: st.st_mtime,
             inode: st.st_ino,
             link: link.map(|l| String::from_utf8_lossy(l).into_owned()),
+            link_base64: link.and_then(base64_if_not_utf8),
             device: matches!(kind, Kind::Char | Kind::Block).then(|| {
                 let (ma, mi) = dev_split(st.st_rdev);
                 format!("{ma},{mi}")
             }),
         }
     }
+}
+
+/// The base64 of `name` when it is not valid UTF-8 (its lossy text form would lose bytes).
+pub fn base64_if_not_utf8(name: &[u8]) -> Option<String> {
+    std::str::from_utf8(name)
+        .is_err()
+        .then(|| crate::output::base64(name))
 }

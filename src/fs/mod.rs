@@ -65,6 +65,22 @@ pub enum FsError {
         /// The path, sanitised.
         path: String,
     },
+    /// A file without any read permission bit: no capability makes it readable.
+    #[error("{path}: write-only file ({mode}); it cannot be read")]
+    WriteOnly {
+        /// The path, sanitised.
+        path: String,
+        /// Its mode string.
+        mode: String,
+    },
+    /// A name with U+FFFD that several names that are not UTF-8 read as.
+    #[error("{path}: No such file or directory, and {count} names that are not UTF-8 read like it, so toolbox cannot tell which is meant (ls -o json gives each one's bytes in path_base64; export of the directory archives them all)")]
+    Ambiguous {
+        /// The path, sanitised.
+        path: String,
+        /// How many names match.
+        count: usize,
+    },
     /// A directory where a file was expected.
     #[error("{path}: Is a directory")]
     IsDir {
@@ -196,6 +212,14 @@ impl FsRoot {
 
     /// The error for `err` on `path`: a permission error becomes a [`caps::Denied`].
     pub fn error(&self, path: &[u8], err: io::Error) -> FsError {
+        if err.raw_os_error() == Some(libc::EACCES) {
+            if let Some(mode) = self.write_only(path) {
+                return FsError::WriteOnly {
+                    path: shown(path),
+                    mode,
+                };
+            }
+        }
         if matches!(err.raw_os_error(), Some(libc::EPERM | libc::EACCES)) {
             let what = format!("cannot read {}", shown(path));
             let ctx = caps::Context::read();
@@ -225,6 +249,16 @@ impl FsRoot {
         }
     }
 
+    /// The mode string of `path` when it is a regular file that nobody may read (no read bit:
+    /// a write-only `/proc/sys` knob such as `vm/drop_caches`, which even root cannot read).
+    fn write_only(&self, path: &[u8]) -> Option<String> {
+        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        let fd = open_in_root(self.fd(), p, libc::O_PATH).ok()?;
+        let st = fsops::fstat(fd.as_fd()).ok()?;
+        (st.st_mode & libc::S_IFMT == libc::S_IFREG && st.st_mode & 0o444 == 0)
+            .then(|| meta::mode_string(st.st_mode))
+    }
+
     /// A file inside the root that its mode keeps toolbox out of (the root itself was opened,
     /// so this is not about ptrace access): say whose file it is and which capability helps.
     fn mode_denied(&self, ctx: &caps::Context, path: &[u8], what: String) -> caps::Denied {
@@ -251,9 +285,86 @@ impl FsRoot {
     }
 
     /// Open `path` inside the root with `flags` (symlinks followed unless `O_NOFOLLOW`).
+    ///
+    /// A path that does not exist but holds U+FFFD is tried once more with each such component
+    /// replaced by the one entry of its directory whose lossy UTF-8 form it is: a name that is
+    /// not UTF-8 cannot travel through `kubectl exec` or podman (their arguments are JSON
+    /// strings), so `cat 'bad�'`, copied from `ls`, names `bad\xff` when no other name reads
+    /// the same.
     pub fn open_path(&self, path: &[u8], flags: i32) -> Result<OwnedFd, FsError> {
         let p = Path::new(std::ffi::OsStr::from_bytes(path));
-        open_in_root(self.fd(), p, flags).map_err(|e| self.error(path, e))
+        match open_in_root(self.fd(), p, flags) {
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => match self.unlossy(path) {
+                Some(Ok(raw)) => {
+                    let p = Path::new(std::ffi::OsStr::from_bytes(&raw));
+                    open_in_root(self.fd(), p, flags).map_err(|e| self.error(path, e))
+                }
+                Some(Err(n)) => Err(FsError::Ambiguous {
+                    path: shown(path),
+                    count: n,
+                }),
+                None => Err(self.error(path, e)),
+            },
+            r => r.map_err(|e| self.error(path, e)),
+        }
+    }
+
+    /// The bytes `path` stands for: itself, or its lossy spelling resolved as
+    /// [`FsRoot::open_path`] does (so a walk names what it finds by the real names).
+    pub fn real_path<'a>(&self, path: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        match open_in_root(self.fd(), p, libc::O_PATH | libc::O_NOFOLLOW) {
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => match self.unlossy(path) {
+                Some(Ok(raw)) => std::borrow::Cow::Owned(raw),
+                _ => std::borrow::Cow::Borrowed(path),
+            },
+            _ => std::borrow::Cow::Borrowed(path),
+        }
+    }
+
+    /// `path` with every component holding U+FFFD replaced by the single directory entry whose
+    /// lossy form it is; None when there is nothing to replace or no entry matches, Err(n) when
+    /// n entries match one component.
+    fn unlossy(&self, path: &[u8]) -> Option<Result<Vec<u8>, usize>> {
+        const FFFD: &[u8] = "\u{fffd}".as_bytes();
+        if !path.windows(3).any(|w| w == FFFD) {
+            return None;
+        }
+        let mut out: Vec<u8> = Vec::with_capacity(path.len());
+        let mut scratch = Vec::new();
+        for (i, comp) in path.split(|&b| b == b'/').enumerate() {
+            if i > 0 {
+                out.push(b'/');
+            }
+            if !comp.windows(3).any(|w| w == FFFD) {
+                out.extend_from_slice(comp);
+                continue;
+            }
+            let parent = if out.is_empty() { &b"."[..] } else { &out[..] };
+            let dir = open_in_root(
+                self.fd(),
+                Path::new(std::ffi::OsStr::from_bytes(parent)),
+                libc::O_PATH | libc::O_DIRECTORY,
+            )
+            .ok()?;
+            let dir = open_dir(dir.as_fd(), c".", 0).ok()?;
+            let names = walk::DirNames::read(dir.as_fd(), &mut scratch).ok()?;
+            let mut found: Option<Vec<u8>> = None;
+            let mut count = 0;
+            for j in 0..names.len() {
+                let name = names.get(j).0.to_bytes();
+                if String::from_utf8_lossy(name).as_bytes() == comp {
+                    count += 1;
+                    found = Some(name.to_vec());
+                }
+            }
+            match (count, found) {
+                (1, Some(name)) => out.extend_from_slice(&name),
+                (0, _) | (_, None) => return None,
+                (n, _) => return Some(Err(n)),
+            }
+        }
+        Some(Ok(out))
     }
 
     /// Look `path` up: `follow` decides whether a final symlink is followed.
@@ -315,6 +426,19 @@ pub fn open_child_file(
         fsops::openat(dir, name, flags | libc::O_NOFOLLOW)
     })?;
     Ok((clear_nonblock(fd), st))
+}
+
+/// Open the directory `name` in `dir` for reading its entries (`flags` are added to
+/// `O_RDONLY | O_DIRECTORY`), with `O_NOATIME` where the kernel allows it (toolbox owns the
+/// directory, or has CAP_FOWNER), so listing leaves the target's directory access times alone;
+/// otherwise (EPERM) silently without it. `toolbox caps` says when that happens.
+/// See: open(2), O_NOATIME.
+pub fn open_dir(dir: BorrowedFd<'_>, name: &CStr, flags: i32) -> io::Result<OwnedFd> {
+    let flags = flags | libc::O_RDONLY | libc::O_DIRECTORY;
+    match fsops::openat(dir, name, flags | libc::O_NOATIME) {
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => fsops::openat(dir, name, flags),
+        r => r,
+    }
 }
 
 /// How names are written to stdout: raw bytes to a pipe or file (so scripts see the real

@@ -245,6 +245,7 @@ pub const MAX_DEPTH: usize = 1000;
 /// Walk from `start` (a path inside the root; a final symlink is not followed, as `find -P`).
 /// Returns Err only when the visitor stops the walk; unreadable entries go to `Visitor::error`.
 pub fn walk(root: &FsRoot, start: &[u8], opts: &Options, v: &mut dyn Visitor) -> io::Result<()> {
+    let start = &*root.real_path(start);
     let node = match root.lookup(start, opts.follow_start) {
         Ok(n) => n,
         Err(e) => {
@@ -264,7 +265,7 @@ pub fn walk(root: &FsRoot, start: &[u8], opts: &Options, v: &mut dyn Visitor) ->
     if v.visit(&entry)? == Visit::Skip || kind != Kind::Dir || opts.max_depth == Some(0) {
         return Ok(());
     }
-    let dir = match fsops::openat(node.fd.as_fd(), c".", libc::O_RDONLY | libc::O_DIRECTORY) {
+    let dir = match super::open_dir(node.fd.as_fd(), c".", 0) {
         Ok(d) => d,
         Err(e) => {
             v.error(root.error(start, e));
@@ -354,8 +355,7 @@ impl Walk<'_> {
                     path: super::shown(&self.path),
                 });
             } else if kind == Kind::Dir && next == Visit::Continue && deeper {
-                let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW;
-                match fsops::openat(dfd, name, flags) {
+                match super::open_dir(dfd, name, libc::O_NOFOLLOW) {
                     Ok(child) => match pseudo_fs(child.as_fd()).filter(|_| !self.opts.pseudo) {
                         Some(fs) => self.v.skipped(&self.path, fs),
                         None => self.descend(child, depth + 1)?,
