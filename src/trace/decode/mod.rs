@@ -18,7 +18,7 @@ mod errno;
 mod flags;
 #[cfg(test)]
 mod fuzz;
-#[cfg(test)]
+#[cfg(all(test, target_arch = "x86_64"))]
 mod golden;
 mod signal;
 mod spec;

@@ -341,7 +341,7 @@ fn hostile_input_never_panics_and_exit_extends_entry() {
             pid: 0,
         },
     ] {
-        for nr in (0..super::super::syscalls::x86_64::MAX_NR as u64 + 3).chain([u64::MAX]) {
+        for nr in (0..super::super::syscalls::MAX_NR as u64 + 3).chain([u64::MAX]) {
             for round in 0..6 {
                 let mut args = [0u64; 6];
                 for a in &mut args {
