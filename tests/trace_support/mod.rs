@@ -72,6 +72,58 @@ pub fn normalise(line: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A `-f` trace of several processes, for a comparison where their relative order is up to the
+/// scheduler (a parent entering wait4 before or after its child's first call past exec): each
+/// task's own lines in its own order, a call split into `<unfinished ...>` and `<... NAME
+/// resumed>` joined again, each line through `norm`; the tasks sorted. Only the interleaving of
+/// tasks is given up: every task's calls and their order are compared as before.
+pub fn per_task(lines: &[String], norm: fn(&str) -> String) -> Vec<Vec<String>> {
+    let mut tasks: Vec<(String, Vec<String>)> = Vec::new();
+    let mut open: Vec<(String, String)> = Vec::new();
+    for line in lines {
+        let (pid, text) = match line.split_once(' ') {
+            Some((p, rest)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+                (p.to_string(), rest.trim_start())
+            }
+            _ => (String::new(), line.as_str()),
+        };
+        let whole = if let Some(head) = text.strip_suffix(" <unfinished ...>") {
+            open.push((pid, head.to_string()));
+            continue;
+        } else if let Some(tail) = text
+            .strip_prefix("<... ")
+            .and_then(|r| r.split_once(" resumed>"))
+            .map(|(_, t)| t)
+        {
+            match open.iter().position(|(p, _)| *p == pid) {
+                Some(i) => format!("{}{tail}", open.remove(i).1),
+                None => text.to_string(),
+            }
+        } else {
+            text.to_string()
+        };
+        let i = match tasks.iter().position(|(p, _)| *p == pid) {
+            Some(i) => i,
+            None => {
+                tasks.push((pid.clone(), Vec::new()));
+                tasks.len() - 1
+            }
+        };
+        tasks[i].1.push(norm(&whole));
+    }
+    // A call still open at the end (the task was killed in it) stays as strace left it.
+    for (pid, head) in open {
+        let line = norm(&format!("{head} <unfinished ...>"));
+        match tasks.iter_mut().find(|(p, _)| *p == pid) {
+            Some(t) => t.1.push(line),
+            None => tasks.push((pid, vec![line])),
+        }
+    }
+    let mut out: Vec<Vec<String>> = tasks.into_iter().map(|(_, l)| l).collect();
+    out.sort();
+    out
+}
+
 /// For an exact comparison: mask only what differs between any two runs of the same program,
 /// narrowly. User-space addresses (12 hex digits from 0x5… to 0x7…: stack, heap, mmap and PIE
 /// addresses under ASLR) become `0xADDR`; pids and netlink port ids after `si_pid=`, `nl_pid=`
@@ -222,6 +274,42 @@ fn cpu_time_comments_of_two_runs_compare_equal() {
         mask_varying("lseek(3, 0, 0xfffffffb /* SEEK_??? */) = -1 EINVAL"),
         "lseek(3, 0, 0xfffffffb /* SEEK_??? */) = -1 EINVAL"
     );
+}
+
+/// The same two processes, once with the parent in wait4 before its child's kill and once after.
+#[test]
+fn per_task_compares_each_process_whatever_the_interleaving() {
+    let lines = |text: &str| -> Vec<String> { text.lines().map(str::to_string).collect() };
+    let a = lines(
+        "10  wait4(-1,  <unfinished ...>\n\
+         11  kill(11, SIGKILL)               = ?\n\
+         11  +++ killed by SIGKILL +++\n\
+         10  <... wait4 resumed>[{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0, NULL) = 11\n\
+         10  +++ exited with 0 +++",
+    );
+    let b = lines(
+        "20  kill(21, SIGKILL)               = ?\n\
+         21  +++ killed by SIGKILL +++\n\
+         20  wait4(-1, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0, NULL) = 21\n\
+         20  +++ exited with 0 +++",
+    );
+    // (b's pids are deliberately wrong: the kill is the parent's, so the tasks differ.)
+    assert_ne!(per_task(&a, normalise), per_task(&b, normalise));
+    let b = lines(
+        "21  kill(21, SIGKILL)               = ?\n\
+         21  +++ killed by SIGKILL +++\n\
+         20  wait4(-1, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0, NULL) = 21\n\
+         20  +++ exited with 0 +++",
+    );
+    assert_eq!(per_task(&a, normalise), per_task(&b, normalise));
+    // Within a task the order still counts.
+    let c = lines(
+        "21  +++ killed by SIGKILL +++\n\
+         21  kill(21, SIGKILL)               = ?\n\
+         20  wait4(-1, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0, NULL) = 21\n\
+         20  +++ exited with 0 +++",
+    );
+    assert_ne!(per_task(&a, normalise), per_task(&c, normalise));
 }
 
 #[test]
