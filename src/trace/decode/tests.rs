@@ -2,7 +2,8 @@
 //! and the entry/exit split the engine relies on for `<unfinished ...>` / `<... resumed>`.
 //!
 //! Expected strings are lines real strace 6.1 printed for the same values (the golden tests
-//! in `golden.rs` check the same decoders against strace on live programs).
+//! in `tests/trace_golden.rs` check the same decoders, through `toolbox trace`, against strace on
+//! live programs).
 
 use std::collections::BTreeMap;
 use std::io;
