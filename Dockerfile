@@ -1,8 +1,8 @@
-# toolbox debug image: one static musl binary and nothing else.
+# toolbox debug image: one static musl binary and its licences (/licenses), nothing else.
 #
 # Build with scripts/image, which compiles target/x86_64-unknown-linux-musl/release/toolbox first.
-# The build context holds only that binary (.dockerignore), and there is no base image to pull, so
-# `podman build --target image .` works offline.
+# The build context holds only that binary and the licences (.dockerignore), and there is no base
+# image to pull, so `podman build --target image .` works offline.
 FROM scratch AS image
 
 LABEL org.opencontainers.image.title="toolbox" \
@@ -10,6 +10,8 @@ LABEL org.opencontainers.image.title="toolbox" \
       org.opencontainers.image.licenses="Apache-2.0"
 
 COPY target/x86_64-unknown-linux-musl/release/toolbox /toolbox
+# toolbox's licence and NOTICE, and the licences of what is linked into it (scripts/licenses).
+COPY LICENSE NOTICE licenses/THIRD-PARTY-NOTICES licenses/libpcap licenses/musl /licenses/
 
 # "/" on PATH lets `kubectl exec POD -c DEBUGGER -- toolbox ...` find the binary; the usual
 # directories stay first for processes that toolbox starts in the target's root.

@@ -10,8 +10,21 @@ use crate::target::{Root, Selector};
 /// Debug a distroless pod from a tiny scratch image: find the app, browse its files, trace its
 /// syscalls, capture its packets.
 #[derive(Debug, Parser)]
-#[command(name = "toolbox", version, about, long_about = None, after_help = AFTER_HELP)]
+#[command(
+    name = "toolbox",
+    version,
+    disable_version_flag = true,
+    about,
+    long_about = None,
+    after_help = AFTER_HELP
+)]
 pub struct Cli {
+    /// Print the version (with --verbose: also libpcap's, every linked crate's and the licences).
+    #[arg(short = 'V', long)]
+    pub version: bool,
+    /// With --version: also libpcap's version, the crates linked in and where the licences are.
+    #[arg(long, requires = "version")]
+    pub verbose: bool,
     /// Options that choose what toolbox acts on.
     #[command(flatten)]
     pub global: Global,
@@ -104,6 +117,11 @@ pub enum Command {
 
 /// Run the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    if cli.version {
+        let text = crate::about::version_text(cli.verbose);
+        std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?;
+        return Ok(0);
+    }
     let global = cli.global;
     match cli.command {
         None => cmd::summary::run(&global),

@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod about;
 pub mod caps;
 pub mod capture;
 pub mod cli;

@@ -64,6 +64,47 @@ fn version_and_help() {
     }
 }
 
+/// `--version --verbose`: toolbox's version, the linked libpcap's own version string, every crate
+/// from Cargo.lock with its licence, and where the licence texts are.
+#[test]
+fn version_verbose_names_libpcap_the_crates_and_the_licences() {
+    let o = Command::new(bin())
+        .args(["--version", "--verbose"])
+        .output()
+        .expect("run toolbox");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("toolbox {}", env!("CARGO_PKG_VERSION")).as_str())
+    );
+    // pcap_lib_version() of the static libpcap that scripts/build-libpcap built.
+    let pcap = lines.next().unwrap_or_default();
+    assert!(
+        pcap.starts_with(&format!("libpcap version {}", env!("LIBPCAP_VER"))),
+        "{text}"
+    );
+    for want in [
+        "/licenses",
+        "THIRD-PARTY-NOTICES",
+        "  nix 0.29.0 (MIT)",
+        "  clap 4.",
+        "  pcap 2.",
+    ] {
+        assert!(text.contains(want), "no {want:?} in:\n{text}");
+    }
+    // The plain flag is unchanged, and --verbose alone is not a version request.
+    let o = Command::new(bin())
+        .args(["--verbose"])
+        .output()
+        .expect("run toolbox");
+    assert!(
+        !o.status.success(),
+        "--verbose without --version was accepted"
+    );
+}
+
 #[test]
 fn unknown_subcommand_is_a_usage_error() {
     let o = Command::new(bin())

@@ -340,7 +340,9 @@ impl FileInfo {
             },
             mode: mode_string(st.st_mode),
             perm: format!("{:04o}", st.st_mode & 0o7777),
-            links: st.st_nlink,
+            // nlink_t is u64 on x86_64, u32 on aarch64.
+            #[allow(clippy::useless_conversion)]
+            links: u64::from(st.st_nlink),
             uid: st.st_uid,
             user: accounts.users.name(st.st_uid).map(str::to_string),
             gid: st.st_gid,

@@ -1,5 +1,5 @@
 //! System helpers for packet capture: the local UTC offset (tcpdump prints local time),
-//! strftime(3) for `-G` file names, clearing O_NONBLOCK, and libpcap's snapshot length.
+//! strftime(3) for `-G` file names, clearing O_NONBLOCK, and libpcap's snapshot length and version.
 
 use std::ffi::CString;
 
@@ -61,4 +61,22 @@ pub fn snapshot_len<T: pcap::State + ?Sized>(cap: &pcap::Capture<T>) -> Option<u
     // pcap_snapshot only reads a field of it.
     let n = unsafe { pcap_snapshot(cap.as_ptr().cast()) };
     u32::try_from(n).ok().filter(|&n| n > 0)
+}
+
+extern "C" {
+    /// From the statically linked libpcap. See: pcap_lib_version(3PCAP).
+    fn pcap_lib_version() -> *const libc::c_char;
+}
+
+/// libpcap's own version string, e.g. `libpcap version 1.10.3 (with TPACKET_V3)`.
+pub fn pcap_version() -> String {
+    // SAFETY: pcap_lib_version takes no arguments and returns a pointer to a static string.
+    let p = unsafe { pcap_lib_version() };
+    if p.is_null() {
+        return String::from("libpcap (version unknown)");
+    }
+    // SAFETY: `p` is non-null and points to libpcap's static NUL-terminated version string.
+    unsafe { std::ffi::CStr::from_ptr(p) }
+        .to_string_lossy()
+        .into_owned()
 }

@@ -20,8 +20,18 @@ const PTRACE_SYSCALL_INFO_SECCOMP: u8 = 3;
 
 /// `PTRACE_EVENT_STOP`: group-stop or PTRACE_INTERRUPT stop of a seized tracee.
 pub const EVENT_STOP: i32 = 128;
-/// `AUDIT_ARCH_X86_64`: the value a seccomp filter sees in `seccomp_data.arch`.
-const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
+/// `AUDIT_ARCH_X86_64` (`EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE`): the value a seccomp
+/// filter sees in `seccomp_data.arch` for the native ABI. See: <linux/audit.h>.
+#[cfg(target_arch = "x86_64")]
+const AUDIT_ARCH: u32 = 0xc000_003e;
+/// `AUDIT_ARCH_AARCH64` (`EM_AARCH64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE`).
+#[cfg(target_arch = "aarch64")]
+const AUDIT_ARCH: u32 = 0xc000_00b7;
+
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+compile_error!(
+    "src/sys/ptrace.rs knows the registers, audit arch and siginfo layout of x86_64 and aarch64 only"
+);
 
 fn ptrace_raw(req: libc::c_long, pid: Pid, addr: usize, data: usize) -> io::Result<libc::c_long> {
     // SAFETY: the raw ptrace system call; callers pass either plain integers or pointers to
@@ -142,6 +152,7 @@ pub fn syscall_info(pid: Pid) -> io::Result<SyscallStop> {
 }
 
 /// The general registers of a stopped tracee (`PTRACE_GETREGS`).
+#[cfg(target_arch = "x86_64")]
 fn registers(pid: Pid) -> io::Result<libc::user_regs_struct> {
     // SAFETY: user_regs_struct is plain integers; all-zero is a valid value.
     let mut regs: libc::user_regs_struct = unsafe { std::mem::zeroed() };
@@ -154,18 +165,56 @@ fn registers(pid: Pid) -> io::Result<libc::user_regs_struct> {
     Ok(regs)
 }
 
-/// `PTRACE_GETREGS` for kernels without `PTRACE_GET_SYSCALL_INFO` (before 5.3): the syscall
-/// number (`orig_rax`), its arguments and `rax` (the return value at a syscall-exit-stop). The
-/// caller tells entry from exit by keeping per-thread state.
+/// The general registers of a stopped tracee: arm64 has no `PTRACE_GETREGS`, only
+/// `PTRACE_GETREGSET` with `NT_PRSTATUS` (`struct user_pt_regs`: x0..x30, sp, pc, pstate).
+/// See: ptrace(2), "PTRACE_GETREGSET".
+#[cfg(target_arch = "aarch64")]
+fn registers(pid: Pid) -> io::Result<libc::user_regs_struct> {
+    // SAFETY: user_regs_struct is plain integers; all-zero is a valid value.
+    let mut regs: libc::user_regs_struct = unsafe { std::mem::zeroed() };
+    let mut iov = libc::iovec {
+        iov_base: (&mut regs as *mut libc::user_regs_struct).cast(),
+        iov_len: std::mem::size_of::<libc::user_regs_struct>(),
+    };
+    // The kernel writes at most iov_len bytes into `regs` and stores the length it wrote.
+    ptrace_raw(
+        libc::PTRACE_GETREGSET as _,
+        pid,
+        libc::NT_PRSTATUS as usize,
+        &mut iov as *mut libc::iovec as usize,
+    )?;
+    Ok(regs)
+}
+
+/// Registers for kernels without `PTRACE_GET_SYSCALL_INFO` (before 5.3): the syscall number
+/// (`orig_rax`), its arguments (rdi, rsi, rdx, r10, r8, r9) and `rax` (the return value at a
+/// syscall-exit-stop). The caller tells entry from exit by keeping per-thread state.
+/// See: syscall(2), "Architecture calling conventions".
+#[cfg(target_arch = "x86_64")]
 pub fn syscall_regs(pid: Pid) -> io::Result<(u64, [u64; 6], i64)> {
     let regs = registers(pid)?;
     let args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9];
     Ok((regs.orig_rax, args, regs.rax as i64))
 }
 
-/// The stack pointer (`rsp`) of a stopped tracee, from `PTRACE_GETREGS`.
+/// [`syscall_regs`] on arm64: the number in x8, arguments in x0..x5, the return value in x0
+/// (which overwrites the first argument at the exit stop).
+#[cfg(target_arch = "aarch64")]
+pub fn syscall_regs(pid: Pid) -> io::Result<(u64, [u64; 6], i64)> {
+    let regs = registers(pid)?;
+    let r = &regs.regs;
+    let args = [r[0], r[1], r[2], r[3], r[4], r[5]];
+    Ok((r[8], args, r[0] as i64))
+}
+
+/// The stack pointer of a stopped tracee (`rsp` on x86_64, `sp` on arm64).
 pub fn stack_pointer(pid: Pid) -> io::Result<u64> {
-    Ok(registers(pid)?.rsp)
+    let regs = registers(pid)?;
+    #[cfg(target_arch = "x86_64")]
+    let sp = regs.rsp;
+    #[cfg(target_arch = "aarch64")]
+    let sp = regs.sp;
+    Ok(sp)
 }
 
 /// The fields of a `siginfo_t` that strace prints.
@@ -208,8 +257,10 @@ pub fn siginfo(pid: Pid) -> io::Result<SigInfo> {
         b.copy_from_slice(&raw[o..o + 8]);
         i64::from_ne_bytes(b)
     };
-    // x86_64 layout: signo 0, errno 4, code 8, union at 16 (pid 16, uid 20, status 24,
+    // The generic 64-bit layout, which x86_64 and arm64 share (the compile_error above stops
+    // other arches): signo 0, errno 4, code 8, union at 16 (pid 16, uid 20, status 24,
     // utime 32, stime 40; or addr 16; or timer id 16, overrun 20; value 24).
+    // See: include/uapi/asm-generic/siginfo.h.
     Ok(SigInfo {
         signo: i32_at(0),
         errno: i32_at(4),
@@ -398,7 +449,7 @@ pub fn tgkill(tgid: Pid, tid: Pid, sig: i32) -> io::Result<()> {
 }
 
 /// A classic-BPF seccomp program that returns `SECCOMP_RET_TRACE` for the syscall numbers in
-/// `traced` and `SECCOMP_RET_ALLOW` for every other x86_64 syscall (other ABIs are traced, to be
+/// `traced` and `SECCOMP_RET_ALLOW` for every other native syscall (other ABIs are traced, to be
 /// safe). Each comparison has its own return so that no jump exceeds BPF's 8-bit offsets.
 /// See: seccomp(2), strace's `--seccomp-bpf`.
 pub fn seccomp_program(traced: &[u64]) -> Vec<libc::sock_filter> {
@@ -411,13 +462,14 @@ pub fn seccomp_program(traced: &[u64]) -> Vec<libc::sock_filter> {
     // struct seccomp_data { int nr; __u32 arch; __u64 ip; __u64 args[6]; }
     let mut p = vec![
         ins(LD_W_ABS, 0, 0, 4),
-        ins(JEQ_K, 1, 0, AUDIT_ARCH_X86_64),
+        ins(JEQ_K, 1, 0, AUDIT_ARCH),
         trace,
         ins(LD_W_ABS, 0, 0, 0),
-        // x32 syscalls carry bit 30.
-        ins(JGE_K, 0, 1, 0x4000_0000),
-        trace,
     ];
+    // x32 syscalls carry bit 30 (x86_64 only; arm64's 32-bit ABI has its own audit arch).
+    if cfg!(target_arch = "x86_64") {
+        p.extend([ins(JGE_K, 0, 1, 0x4000_0000), trace]);
+    }
     for &nr in traced {
         p.push(ins(JEQ_K, 0, 1, nr as u32));
         p.push(trace);

@@ -33,7 +33,8 @@ pub fn spawn_with_stderr_lines(cmd: &mut Command) -> (Child, mpsc::Receiver<Stri
 /// padding before `=` (its width depends on those numbers). Digits that are part of a name
 /// (`accept4`, `SIGUSR1`) are kept.
 pub fn normalise(line: &str) -> String {
-    let mut l = line.trim_end();
+    let masked = mask_cpu_times(line.trim_end());
+    let mut l = masked.as_str();
     if l.starts_with("[pid ") {
         if let Some(i) = l.find("] ") {
             l = &l[i + 2..];
@@ -71,6 +72,58 @@ pub fn normalise(line: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A `-f` trace of several processes, for a comparison where their relative order is up to the
+/// scheduler (a parent entering wait4 before or after its child's first call past exec): each
+/// task's own lines in its own order, a call split into `<unfinished ...>` and `<... NAME
+/// resumed>` joined again, each line through `norm`; the tasks sorted. Only the interleaving of
+/// tasks is given up: every task's calls and their order are compared as before.
+pub fn per_task(lines: &[String], norm: fn(&str) -> String) -> Vec<Vec<String>> {
+    let mut tasks: Vec<(String, Vec<String>)> = Vec::new();
+    let mut open: Vec<(String, String)> = Vec::new();
+    for line in lines {
+        let (pid, text) = match line.split_once(' ') {
+            Some((p, rest)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+                (p.to_string(), rest.trim_start())
+            }
+            _ => (String::new(), line.as_str()),
+        };
+        let whole = if let Some(head) = text.strip_suffix(" <unfinished ...>") {
+            open.push((pid, head.to_string()));
+            continue;
+        } else if let Some(tail) = text
+            .strip_prefix("<... ")
+            .and_then(|r| r.split_once(" resumed>"))
+            .map(|(_, t)| t)
+        {
+            match open.iter().position(|(p, _)| *p == pid) {
+                Some(i) => format!("{}{tail}", open.remove(i).1),
+                None => text.to_string(),
+            }
+        } else {
+            text.to_string()
+        };
+        let i = match tasks.iter().position(|(p, _)| *p == pid) {
+            Some(i) => i,
+            None => {
+                tasks.push((pid.clone(), Vec::new()));
+                tasks.len() - 1
+            }
+        };
+        tasks[i].1.push(norm(&whole));
+    }
+    // A call still open at the end (the task was killed in it) stays as strace left it.
+    for (pid, head) in open {
+        let line = norm(&format!("{head} <unfinished ...>"));
+        match tasks.iter_mut().find(|(p, _)| *p == pid) {
+            Some(t) => t.1.push(line),
+            None => tasks.push((pid, vec![line])),
+        }
+    }
+    let mut out: Vec<Vec<String>> = tasks.into_iter().map(|(_, l)| l).collect();
+    out.sort();
+    out
+}
+
 /// For an exact comparison: mask only what differs between any two runs of the same program,
 /// narrowly. User-space addresses (12 hex digits from 0x5… to 0x7…: stack, heap, mmap and PIE
 /// addresses under ASLR) become `0xADDR`; pids and netlink port ids after `si_pid=`, `nl_pid=`
@@ -78,7 +131,7 @@ pub fn normalise(line: &str) -> String {
 /// value of timer_settime, the value of timer_gettime). Everything else, the column padding
 /// included, must be equal.
 pub fn mask_varying(line: &str) -> String {
-    let mut out = mask_addresses(line.trim_end());
+    let mut out = mask_cpu_times(&mask_addresses(line.trim_end()));
     for key in ["si_pid=", "nl_pid=", "sigev_notify_thread_id="] {
         out = mask_numbers_after(&out, key, 0);
     }
@@ -92,6 +145,39 @@ pub fn mask_varying(line: &str) -> String {
         out = mask_numbers_after(&out, "tv_sec=", from);
         out = mask_numbers_after(&out, "tv_nsec=", from);
     }
+    out
+}
+
+/// The CPU time a child used, in a SIGCHLD's (or waitid's) siginfo: `si_utime=1 /* 0.01 s */`
+/// and `si_stime=0` become `si_utime=N` and `si_stime=N`. strace adds the seconds comment only
+/// for a non-zero tick count, so whether it is there at all differs between two runs.
+pub fn mask_cpu_times(l: &str) -> String {
+    let mut out = String::with_capacity(l.len());
+    let mut rest = l;
+    loop {
+        let next = ["si_utime=", "si_stime="]
+            .iter()
+            .filter_map(|k| rest.find(k).map(|i| (i, k.len())))
+            .min();
+        let Some((i, klen)) = next else { break };
+        out.push_str(&rest[..i + klen]);
+        rest = &rest[i + klen..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            continue;
+        }
+        out.push('N');
+        rest = &rest[digits..];
+        // ` /* 0.01 s */`
+        if let Some(tail) = rest.strip_prefix(" /* ") {
+            if let Some(end) = tail.find(" s */") {
+                if tail[..end].bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                    rest = &tail[end + " s */".len()..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -169,6 +255,61 @@ fn mask_varying_keeps_values_and_masks_addresses_and_pids() {
         mask_varying("mkdir(\"/d\", 01777) = -1"),
         "mkdir(\"/d\", 01777) = -1"
     );
+}
+
+/// Two runs of the same child: one used a tick of CPU time (strace adds the seconds comment),
+/// the other none. Seen flaking `killed_children_and_failed_only_match_strace`.
+#[test]
+fn cpu_time_comments_of_two_runs_compare_equal() {
+    let a = "123 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=124, si_uid=0, si_status=SIGKILL, si_utime=1 /* 0.01 s */, si_stime=0} ---";
+    let b = "98 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=99, si_uid=0, si_status=SIGKILL, si_utime=0, si_stime=2 /* 0.02 s */} ---";
+    assert_eq!(normalise(a), normalise(b));
+    assert_eq!(mask_varying(a), mask_varying(b).replacen("98 ", "123 ", 1));
+    assert_eq!(
+        mask_varying(a),
+        "123 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=N, si_uid=0, si_status=SIGKILL, si_utime=N, si_stime=N} ---"
+    );
+    // Other comments stay: they are not run-dependent.
+    assert_eq!(
+        mask_varying("lseek(3, 0, 0xfffffffb /* SEEK_??? */) = -1 EINVAL"),
+        "lseek(3, 0, 0xfffffffb /* SEEK_??? */) = -1 EINVAL"
+    );
+}
+
+/// The same two processes, once with the parent in wait4 before its child's kill and once after.
+#[test]
+fn per_task_compares_each_process_whatever_the_interleaving() {
+    let lines = |text: &str| -> Vec<String> { text.lines().map(str::to_string).collect() };
+    let a = lines(
+        "10  wait4(-1,  <unfinished ...>\n\
+         11  kill(11, SIGKILL)               = ?\n\
+         11  +++ killed by SIGKILL +++\n\
+         10  <... wait4 resumed>[{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0, NULL) = 11\n\
+         10  +++ exited with 0 +++",
+    );
+    let b = lines(
+        "20  kill(21, SIGKILL)               = ?\n\
+         21  +++ killed by SIGKILL +++\n\
+         20  wait4(-1, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0, NULL) = 21\n\
+         20  +++ exited with 0 +++",
+    );
+    // (b's pids are deliberately wrong: the kill is the parent's, so the tasks differ.)
+    assert_ne!(per_task(&a, normalise), per_task(&b, normalise));
+    let b = lines(
+        "21  kill(21, SIGKILL)               = ?\n\
+         21  +++ killed by SIGKILL +++\n\
+         20  wait4(-1, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0, NULL) = 21\n\
+         20  +++ exited with 0 +++",
+    );
+    assert_eq!(per_task(&a, normalise), per_task(&b, normalise));
+    // Within a task the order still counts.
+    let c = lines(
+        "21  +++ killed by SIGKILL +++\n\
+         21  kill(21, SIGKILL)               = ?\n\
+         20  wait4(-1, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}], 0, NULL) = 21\n\
+         20  +++ exited with 0 +++",
+    );
+    assert_ne!(per_task(&a, normalise), per_task(&c, normalise));
 }
 
 #[test]

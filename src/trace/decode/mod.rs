@@ -5,9 +5,9 @@
 //! tracee except through the [`Memory`] trait, so every decoder is unit-testable on a byte buffer.
 //!
 //! The text is strace 6.1's (Debian 12), checked line for line against the real strace on live
-//! programs in `golden.rs`: where strace 6.1 splits a call into `<unfinished ...>` and
-//! `<... resumed>` halves, [`Entry::text`] ends at the same place. Output is printable ASCII
-//! only (C escapes), so tracee data cannot drive the terminal.
+//! programs by `tests/trace_golden.rs` (through `toolbox trace`): where strace 6.1 splits a call
+//! into `<unfinished ...>` and `<... resumed>` halves, [`Entry::text`] ends at the same place.
+//! Output is printable ASCII only (C escapes), so tracee data cannot drive the terminal.
 
 use std::io;
 
@@ -18,8 +18,6 @@ mod errno;
 mod flags;
 #[cfg(test)]
 mod fuzz;
-#[cfg(test)]
-mod golden;
 mod signal;
 mod spec;
 mod strings;

@@ -826,8 +826,17 @@ pub fn sigevent(mem: &dyn Memory, addr: u64) -> String {
 /// On x86_64 the handler's `ret` popped `pretcode`, so the `rt_sigframe` starts 8 bytes below
 /// the stack pointer and `uc.uc_sigmask` lies 296 bytes above it.
 /// See: arch/x86/include/asm/sigframe.h (struct rt_sigframe), include/uapi/asm-generic/ucontext.h.
+#[cfg(target_arch = "x86_64")]
+const SIGFRAME_MASK_OFFSET: u64 = 296;
+/// On arm64 `sp` points at the `rt_sigframe` itself: `siginfo` (128 bytes), then the
+/// `ucontext`, whose `uc_sigmask` follows `uc_flags`, `uc_link` and `uc_stack` (40 bytes).
+/// See: arch/arm64/kernel/signal.c (struct rt_sigframe), arch/arm64/include/uapi/asm/ucontext.h.
+#[cfg(target_arch = "aarch64")]
+const SIGFRAME_MASK_OFFSET: u64 = 128 + 40;
+
+/// See [`SIGFRAME_MASK_OFFSET`].
 pub fn rt_sigreturn(mem: &dyn Memory, rsp: u64) -> String {
-    match mem.read(rsp.wrapping_add(296), 8) {
+    match mem.read(rsp.wrapping_add(SIGFRAME_MASK_OFFSET), 8) {
         Ok(b) => format!("{{mask={}}}", sigset_text(&b)),
         Err(_) => String::new(),
     }

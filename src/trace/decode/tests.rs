@@ -2,7 +2,8 @@
 //! and the entry/exit split the engine relies on for `<unfinished ...>` / `<... resumed>`.
 //!
 //! Expected strings are lines real strace 6.1 printed for the same values (the golden tests
-//! in `golden.rs` check the same decoders against strace on live programs).
+//! in `tests/trace_golden.rs` check the same decoders, through `toolbox trace`, against strace on
+//! live programs).
 
 use std::collections::BTreeMap;
 use std::io;
@@ -341,7 +342,7 @@ fn hostile_input_never_panics_and_exit_extends_entry() {
             pid: 0,
         },
     ] {
-        for nr in (0..super::super::syscalls::x86_64::MAX_NR as u64 + 3).chain([u64::MAX]) {
+        for nr in (0..super::super::syscalls::MAX_NR as u64 + 3).chain([u64::MAX]) {
             for round in 0..6 {
                 let mut args = [0u64; 6];
                 for a in &mut args {

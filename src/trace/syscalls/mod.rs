@@ -1,7 +1,10 @@
 //! Syscall names, numbers and strace-style classes (`%file`, `%network`…) for the traced arch.
 //!
 //! The table for each architecture lives in its own file and is indexed by syscall number; the
-//! classes are constant sets derived from each entry's flags, with strace's membership.
+//! classes are constant sets derived from each entry's flags, with strace's membership. toolbox
+//! traces tracees of its own architecture: the table is chosen with `cfg(target_arch)` (the
+//! aarch64 table is also built for unit tests on any host, which check it against the kernel's
+//! generic header).
 
 use std::sync::LazyLock;
 
@@ -37,8 +40,26 @@ macro_rules! syscall_table {
     };
 }
 
+#[cfg(any(target_arch = "aarch64", test))]
 pub mod aarch64;
+#[cfg(target_arch = "x86_64")]
 pub mod x86_64;
+
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+compile_error!(
+    "toolbox traces x86_64 and aarch64 only: a new architecture needs its syscall table \
+     (src/trace/syscalls/ARCH.rs), registers, audit arch and signal frame (src/sys/ptrace.rs, \
+     src/trace/decode/structs.rs)"
+);
+
+/// The table of the architecture toolbox is built for (and traces).
+#[cfg(target_arch = "aarch64")]
+use aarch64 as native;
+#[cfg(target_arch = "x86_64")]
+use x86_64 as native;
+
+/// One past the highest syscall number of this architecture's table.
+pub const MAX_NR: usize = native::MAX_NR;
 
 /// Class flag: takes or returns a file descriptor (`%desc`).
 pub const DESC: u32 = 1 << 0;
@@ -112,34 +133,34 @@ pub const CLASSES: &[(&str, u32)] = &[
     ("%pure", PURE),
 ];
 
-/// The table entry for syscall `nr` on x86_64, if the number is assigned.
+/// The table entry for syscall `nr` on this architecture, if the number is assigned.
 pub fn entry(nr: u64) -> Option<&'static Syscall> {
     usize::try_from(nr)
         .ok()
-        .and_then(|i| x86_64::TABLE.get(i))
+        .and_then(|i| native::TABLE.get(i))
         .and_then(Option::as_ref)
 }
 
-/// The name of syscall `nr` on x86_64.
+/// The name of syscall `nr` on this architecture.
 pub fn name(nr: u64) -> Option<&'static str> {
     entry(nr).map(|s| s.name)
 }
 
-/// The x86_64 number of the syscall called `name`.
+/// This architecture's number of the syscall called `name`.
 pub fn number(name: &str) -> Option<u64> {
     all().find(|&(_, n)| n == name).map(|(nr, _)| nr)
 }
 
-/// Every assigned x86_64 syscall, `(number, name)`, in number order.
+/// Every assigned syscall of this architecture, `(number, name)`, in number order.
 pub fn all() -> impl Iterator<Item = (u64, &'static str)> {
-    x86_64::TABLE.iter().flatten().map(|s| (s.nr, s.name))
+    native::TABLE.iter().flatten().map(|s| (s.nr, s.name))
 }
 
 static CLASS_MEMBERS: LazyLock<Vec<(&'static str, Vec<&'static str>)>> = LazyLock::new(|| {
     CLASSES
         .iter()
         .map(|&(class, flag)| {
-            let members = x86_64::TABLE
+            let members = native::TABLE
                 .iter()
                 .flatten()
                 .filter(|s| s.flags & flag != 0)
