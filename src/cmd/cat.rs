@@ -33,7 +33,7 @@ pub struct FileArgs {
 
 /// Run `toolbox cat`.
 pub fn run(global: &Global, args: CatArgs) -> anyhow::Result<i32> {
-    let root = FsRoot::for_global(global)?;
+    let root = super::fs_root(global)?;
     let opts = ReadOpts {
         force: args.files.force,
         special: args.files.special,

@@ -11,8 +11,8 @@ use clap::Args;
 
 use crate::caps::{self, Feature};
 use crate::cli::Global;
+use crate::fs::describe;
 use crate::fs::program;
-use crate::fs::{describe, FsRoot};
 use crate::sys::exec::{run_in_root, Enter, Privileges, Program, Stage};
 use crate::target::creds::{self, Status};
 use crate::target::Root;
@@ -125,7 +125,7 @@ fn parse_env(bytes: &[u8]) -> Vec<(OsString, OsString)> {
 
 /// Run `toolbox exec`.
 pub fn run(global: &Global, args: ExecArgs) -> anyhow::Result<i32> {
-    let root = FsRoot::for_global(global)?;
+    let root = super::fs_root(global)?;
     let pid = match root.root {
         Root::Process(pid) => Some(pid),
         _ => None,

@@ -68,7 +68,7 @@ pub fn run(global: &Global, args: ExportArgs) -> anyhow::Result<i32> {
     if crate::output::stdout_is_terminal() {
         return Err(FsError::TerminalTar.into());
     }
-    let root = FsRoot::for_global(global)?;
+    let root = super::fs_root(global)?;
     let out = io::BufWriter::with_capacity(128 * 1024, io::stdout().lock());
     let mut ex = Exporter {
         root: &root,

@@ -359,7 +359,7 @@ pub fn run(global: &Global, args: GrepArgs) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
-    let root = FsRoot::for_global(global)?;
+    let root = super::fs_root(global)?;
     let mut g = Grep {
         args: &args,
         root: &root,

@@ -8,7 +8,6 @@ use clap::Args;
 use crate::cli::Global;
 use crate::cmd::cat::FileArgs;
 use crate::fs::content::{check_binary, header, read_line_capped, Sink};
-use crate::fs::FsRoot;
 
 /// Arguments of `toolbox head`.
 #[derive(Debug, Args)]
@@ -22,7 +21,7 @@ pub struct HeadArgs {
 
 /// Run `toolbox head`.
 pub fn run(global: &Global, args: HeadArgs) -> anyhow::Result<i32> {
-    let root = FsRoot::for_global(global)?;
+    let root = super::fs_root(global)?;
     let mut sink = Sink::new(io::stdout().lock(), crate::output::stdout_is_terminal());
     let mut status = 0;
     let many = args.files.paths.len() > 1;

@@ -84,7 +84,7 @@ struct Ls<'a> {
 
 /// Run `toolbox ls`.
 pub fn run(global: &Global, args: LsArgs) -> anyhow::Result<i32> {
-    let root = FsRoot::for_global(global)?;
+    let root = super::fs_root(global)?;
     let paths: Vec<Vec<u8>> = if args.paths.is_empty() {
         vec![b"/".to_vec()]
     } else {

@@ -17,3 +17,11 @@ pub mod tail;
 pub mod target;
 pub mod trace;
 pub mod tree;
+
+use crate::cli::Global;
+use crate::fs::{FsError, FsRoot};
+
+/// The root the global options select: `--root`/`--host`, else the chosen target's.
+pub(crate) fn fs_root(global: &Global) -> Result<FsRoot, FsError> {
+    FsRoot::select(global.explicit_root(), &global.selector())
+}

@@ -9,7 +9,7 @@ use clap::Args;
 
 use crate::cli::Global;
 use crate::fs::meta::{self, Kind};
-use crate::fs::{FsRoot, Names};
+use crate::fs::Names;
 use crate::output::Format;
 use crate::sys::fsops;
 
@@ -29,7 +29,7 @@ pub struct StatArgs {
 
 /// Run `toolbox stat`.
 pub fn run(global: &Global, args: StatArgs) -> anyhow::Result<i32> {
-    let root = FsRoot::for_global(global)?;
+    let root = super::fs_root(global)?;
     let names = Names::for_stdout();
     let mut out = io::stdout().lock();
     let mut status = 0;

@@ -100,7 +100,7 @@ fn last_lines(file: &mut File, n: usize, regular: bool) -> io::Result<(Vec<u8>, 
 
 /// Run `toolbox tail`.
 pub fn run(global: &Global, args: TailArgs) -> anyhow::Result<i32> {
-    let root = FsRoot::for_global(global)?;
+    let root = super::fs_root(global)?;
     let mut sink = Sink::new(io::stdout().lock(), crate::output::stdout_is_terminal());
     let mut status = 0;
     let many = args.files.paths.len() > 1;

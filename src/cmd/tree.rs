@@ -101,7 +101,7 @@ impl<W: Write> Visitor for Tree<'_, W> {
 
 /// Run `toolbox tree`.
 pub fn run(global: &Global, args: TreeArgs) -> anyhow::Result<i32> {
-    let root = FsRoot::for_global(global)?;
+    let root = super::fs_root(global)?;
     let paths: Vec<Vec<u8>> = if args.paths.is_empty() {
         vec![b"/".to_vec()]
     } else {

@@ -4,6 +4,7 @@
 
 pub mod content;
 pub mod export;
+pub mod find;
 pub mod glob;
 pub mod meta;
 pub mod program;
@@ -17,7 +18,6 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::caps::{self, Feature};
-use crate::cli::Global;
 use crate::sys::fsops;
 use crate::target::root::{open_in_root, reopen};
 use crate::target::{Accounts, Root, Scan, Selector, TargetError};
@@ -150,12 +150,13 @@ pub struct Node {
 }
 
 impl FsRoot {
-    /// The root the global options select: `--root`/`--host`, else the discovered target's.
-    pub fn for_global(global: &Global) -> Result<FsRoot, FsError> {
-        let root = match (global.explicit_root(), global.selector()) {
+    /// The root to work in: `explicit` (`--root`/`--host`) when given, else the root of the process
+    /// `selector` chooses (a `--pid` is checked, otherwise the processes are scanned).
+    pub fn select(explicit: Option<Root>, selector: &Selector) -> Result<FsRoot, FsError> {
+        let root = match (explicit, selector) {
             (Some(r), _) => r,
             // `--pid` always wins: no need to scan every process to confirm it exists.
-            (None, Selector::Pid(pid)) => {
+            (None, &Selector::Pid(pid)) => {
                 if !Path::new(&format!("/proc/{pid}")).exists() {
                     return Err(TargetError::NoSuchPid(pid).into());
                 }
@@ -164,7 +165,7 @@ impl FsRoot {
             }
             (None, _) => {
                 let scan = Scan::new()?;
-                Root::Process(scan.choose(&global.selector())?.pid)
+                Root::Process(scan.choose(selector)?.pid)
             }
         };
         FsRoot::open(root)
