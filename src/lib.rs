@@ -12,6 +12,7 @@ pub mod caps;
 pub mod capture;
 pub mod cli;
 pub mod cmd;
+pub mod doctor;
 pub mod fs;
 pub mod output;
 pub mod ps;

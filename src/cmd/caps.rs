@@ -2,8 +2,8 @@
 
 use clap::Args;
 
-use crate::caps::Report;
 use crate::cli::Global;
+use crate::doctor::Report;
 use crate::output::{self, Format};
 use crate::target::{Scan, TargetError};
 

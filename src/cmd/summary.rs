@@ -48,7 +48,7 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
             None
         }
     };
-    let report = crate::caps::Report::probe(target_pid, scan.procs.len());
+    let report = crate::doctor::Report::probe(target_pid, scan.procs.len());
     println!("\nwhat works here:");
     for v in &report.features {
         match (&v.works, &v.reason, &v.fix) {

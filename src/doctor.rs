@@ -1,0 +1,235 @@
+//! The capability doctor behind `toolbox caps` and the summary screen: for each feature (ps, fs,
+//! trace, capture, exec) a verdict from a real probe against the target and, when it does not
+//! work, the reason and the `kubectl debug` fix, in the same words the commands themselves use
+//! (they come from [`crate::caps::denied`]).
+
+use std::fs;
+use std::io;
+
+use ::caps::Capability;
+use serde::Serialize;
+
+use crate::caps::{denied, fix, Context, Feature, Subject};
+use crate::sys;
+
+/// The capabilities toolbox lacks to give a program the credentials of `pid` (what `exec` does
+/// before it runs anything), named and comma-separated; `None` when nothing is missing or the
+/// credentials cannot be read (exec then says why itself).
+fn exec_drop_missing(ctx: &Context, pid: i32) -> Option<String> {
+    use crate::target::creds::{plan, Status};
+    let own = Status::read("self").ok()?;
+    let want = Status::read(&pid.to_string()).ok()?;
+    let p = plan(&own, &want);
+    let mut missing = Vec::new();
+    if p.caps.bounding != own.caps.bounding && !ctx.has(Capability::CAP_SETPCAP) {
+        missing.push("CAP_SETPCAP");
+    }
+    if (p.groups.is_some() || p.gid.is_some()) && !ctx.has(Capability::CAP_SETGID) {
+        missing.push("CAP_SETGID");
+    }
+    if p.uid.is_some() && !ctx.has(Capability::CAP_SETUID) {
+        missing.push("CAP_SETUID");
+    }
+    (!missing.is_empty()).then(|| missing.join(", "))
+}
+
+/// One line of the report: may toolbox do this here?
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    /// The feature.
+    pub feature: Feature,
+    /// Whether it works.
+    pub works: bool,
+    /// What was probed and what happened.
+    pub detail: String,
+    /// Why not.
+    pub reason: Option<String>,
+    /// What fixes it.
+    pub fix: Option<String>,
+}
+
+/// The whole `toolbox caps` report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// toolbox's own context.
+    pub toolbox: Context,
+    /// The process probed (the target), if any was found.
+    pub target: Option<Subject>,
+    /// Per-feature verdicts.
+    pub features: Vec<Verdict>,
+}
+
+fn verdict(
+    ctx: &Context,
+    feature: Feature,
+    subject: Option<&Subject>,
+    what: &str,
+    detail: String,
+    res: io::Result<()>,
+) -> Verdict {
+    match res {
+        Ok(()) => Verdict {
+            feature,
+            works: true,
+            detail,
+            reason: None,
+            fix: None,
+        },
+        Err(e) => match denied(ctx, feature, subject, what, &e) {
+            Some(d) => Verdict {
+                feature,
+                works: false,
+                detail,
+                reason: Some(d.reason),
+                fix: Some(d.fix),
+            },
+            None => Verdict {
+                feature,
+                works: false,
+                detail,
+                reason: Some(e.to_string()),
+                fix: None,
+            },
+        },
+    }
+}
+
+/// When toolbox cannot read the target's files without changing their access times: the
+/// kernel allows `O_NOATIME` only to a file's owner or with CAP_FOWNER. See: open(2), O_NOATIME.
+fn noatime_note(ctx: &Context, subject: Option<&Subject>) -> Option<String> {
+    if ctx.has(Capability::CAP_FOWNER) {
+        return None;
+    }
+    let whose = match subject.and_then(|s| s.uid) {
+        Some(uid) if uid == ctx.euid => return None,
+        Some(uid) => format!("UID {uid}'s and other users'"),
+        None => "other users'".into(),
+    };
+    Some(format!(
+        "without CAP_FOWNER, reading {whose} files and directories (not UID {}'s) updates their access times (O_NOATIME is refused; noatime/relatime mounts limit it)",
+        ctx.euid
+    ))
+}
+
+impl Report {
+    /// Probe every feature against `target` (the PID features act on).
+    pub fn probe(target: Option<i32>, visible: usize) -> Report {
+        let ctx = Context::read();
+        let subject = target.map(Subject::read);
+        let s = subject.as_ref();
+        let mut features = Vec::new();
+
+        features.push(match target {
+            Some(pid) => verdict(&ctx, Feature::Ps, s, &format!("cannot read PID {pid}"),
+                format!("{visible} processes visible; probe: read /proc/{pid}/stat"),
+                fs::read(format!("/proc/{pid}/stat")).map(drop)),
+            None => Verdict {
+                feature: Feature::Ps,
+                works: true,
+                detail: format!("{visible} processes visible"),
+                reason: Some("only the debug container's own processes are visible: the PID namespace is not shared with an application".into()),
+                fix: Some(fix::TARGET_FLAG.into()),
+            },
+        });
+
+        let no_target = |feature| Verdict {
+            feature,
+            works: false,
+            detail: "no target process".into(),
+            reason: Some("there is no target process to act on".into()),
+            fix: Some(fix::TARGET_FLAG.into()),
+        };
+        match target {
+            Some(pid) => {
+                let root = format!("/proc/{pid}/root");
+                let mut v = verdict(
+                    &ctx,
+                    Feature::Fs,
+                    s,
+                    &format!("cannot read the root of PID {pid}"),
+                    format!("probe: open {root} and list it"),
+                    fs::read_dir(&root).map(drop),
+                );
+                if let Some(note) = noatime_note(&ctx, s) {
+                    v.detail.push_str("; ");
+                    v.detail.push_str(&note);
+                }
+                features.push(v);
+                let mem = format!("/proc/{pid}/mem");
+                let trace_probe =
+                    sys::ptrace_syscall_probe().and_then(|()| fs::File::open(&mem).map(drop));
+                features.push(verdict(&ctx, Feature::Trace, s, &format!("cannot trace PID {pid}"),
+                    format!("probe: ptrace(2) past seccomp, then open {mem} (the kernel's ptrace-attach check)"),
+                    trace_probe));
+            }
+            None => {
+                features.push(no_target(Feature::Fs));
+                features.push(no_target(Feature::Trace));
+            }
+        }
+
+        let mut capture = verdict(
+            &ctx,
+            Feature::Capture,
+            s,
+            "cannot capture packets",
+            "probe: open and close an AF_PACKET raw socket".into(),
+            sys::packet_socket_probe(),
+        );
+        if let Some(pid) = target {
+            capture_netns(&mut capture, pid);
+        }
+        features.push(capture);
+
+        features.push(match target {
+            Some(pid) => {
+                let root = std::path::PathBuf::from(format!("/proc/{pid}/root"));
+                let mut v = verdict(&ctx, Feature::Exec, s, &format!("cannot run commands in the root of PID {pid}"),
+                    format!("probe: chroot({}) in a short-lived child", root.display()),
+                    sys::chroot_probe(&root));
+                if v.works {
+                    if let Some(missing) = exec_drop_missing(&ctx, pid) {
+                        v.works = false;
+                        v.reason = Some(format!("giving the program the target's credentials needs {missing}, which toolbox does not have (exec refuses to run it with toolbox's own instead, unless --as-debugger)"));
+                        v.fix = Some(fix::CUSTOM_SETID.into());
+                    }
+                }
+                if v.works && !ctx.has(Capability::CAP_SYS_ADMIN) {
+                    v.detail.push_str("; `exec --ns` (entering the target's namespaces) also needs CAP_SYS_ADMIN: --profile=sysadmin");
+                }
+                v
+            }
+            None => no_target(Feature::Exec),
+        });
+
+        Report {
+            toolbox: ctx,
+            target: subject,
+            features,
+        }
+    }
+}
+
+/// Add to the capture verdict whether toolbox can capture in the target's network namespace:
+/// shared already, or joinable (setns(2), probed in a short-lived thread), or not (then the
+/// capability and the fix). See [`crate::target::netns`].
+fn capture_netns(v: &mut Verdict, pid: i32) {
+    use crate::target::netns::{self, NetNs, NetNsError};
+    match netns::probe(pid) {
+        Ok(NetNs::Shared) => v.detail.push_str("; shares the target's network namespace"),
+        Ok(NetNs::Entered { .. }) => v.detail.push_str(&format!(
+            "; the network namespace of PID {pid} is not toolbox's: toolbox joins it (probe: setns(2) in a short-lived thread)"
+        )),
+        Err(NetNsError::Denied(d)) if matches!(netns::shared(pid), Ok(false)) => {
+            v.works = false;
+            v.detail.push_str(&format!(
+                "; the network namespace of PID {pid} is not toolbox's (probe: setns(2) in a short-lived thread)"
+            ));
+            v.reason = Some(d.reason);
+            v.fix = Some(d.fix);
+        }
+        Err(e) => v.detail.push_str(&format!(
+            "; cannot tell whether the target's network namespace is toolbox's ({e}); without --pid/--target toolbox captures in its own"
+        )),
+    }
+}
