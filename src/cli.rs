@@ -1,11 +1,8 @@
 //! The command line: global options, the subcommand list, and dispatch.
 
-use std::path::PathBuf;
+use clap::{Parser, Subcommand};
 
-use clap::{Args, Parser, Subcommand};
-
-use crate::cmd;
-use crate::target::{Root, Selector};
+use crate::cmd::{self, Global};
 
 /// Debug a distroless pod from a tiny scratch image: find the app, browse its files, trace its
 /// syscalls, capture its packets.
@@ -35,48 +32,6 @@ pub struct Cli {
 
 const AFTER_HELP: &str =
     "Use it with:  kubectl debug -it POD --image=toolbox --target=CONTAINER --profile=general";
-
-/// Global options: which process or root toolbox works on.
-#[derive(Debug, Args, Clone, Default)]
-pub struct Global {
-    /// Act on this process (always wins over discovery).
-    #[arg(
-        long,
-        global = true,
-        value_name = "PID",
-        conflicts_with = "target_name"
-    )]
-    pub pid: Option<i32>,
-    /// Act on the container whose process matches NAME (comm, executable or its first argument).
-    #[arg(long = "target", global = true, value_name = "NAME")]
-    pub target_name: Option<String>,
-    /// Treat DIR as the root file system (e.g. /host in `kubectl debug node/...`).
-    #[arg(long, global = true, value_name = "DIR", conflicts_with = "host")]
-    pub root: Option<PathBuf>,
-    /// Browse toolbox's own root instead of the target's.
-    #[arg(long, global = true)]
-    pub host: bool,
-}
-
-impl Global {
-    /// How the target process is chosen.
-    pub fn selector(&self) -> Selector {
-        match (&self.pid, &self.target_name) {
-            (Some(pid), _) => Selector::Pid(*pid),
-            (None, Some(name)) => Selector::Name(name.clone()),
-            (None, None) => Selector::Auto,
-        }
-    }
-
-    /// An explicitly chosen root (`--root`, `--host`), if any; otherwise the target's root applies.
-    pub fn explicit_root(&self) -> Option<Root> {
-        if self.host {
-            Some(Root::Host)
-        } else {
-            self.root.clone().map(Root::Dir)
-        }
-    }
-}
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]

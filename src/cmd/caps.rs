@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cli::Global;
+use super::Global;
 use crate::doctor::Report;
 use crate::output::{self, Format};
 use crate::target::{Scan, TargetError};

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::Global;
 use crate::capture::format::{Dump, Style};
 use crate::capture::writer::{FileFormat, Rotation};
 use crate::capture::{self, Options};
-use crate::cli::Global;
 use crate::target::netns::{self, NetNs, NetNsError};
 use crate::target::{Scan, Selector};
 

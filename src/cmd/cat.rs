@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use clap::Args;
 
-use crate::cli::Global;
+use super::Global;
 use crate::fs::content::{check_binary, ReadOpts, Sink, SNIFF};
 use crate::fs::{FsError, FsRoot};
 

@@ -9,8 +9,8 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use clap::Args;
 
+use super::Global;
 use crate::caps::{self, Feature};
-use crate::cli::Global;
 use crate::fs::describe;
 use crate::fs::program;
 use crate::sys::exec::{run_in_root, Enter, Privileges, Program, Stage};

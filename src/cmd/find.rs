@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use clap::{ArgAction, Args};
 
-use crate::cli::Global;
+use super::Global;
 use crate::fs::find::{parse, Expr, Node};
 use crate::fs::meta;
 use crate::fs::walk::{self, Entry, Visit, Visitor};

@@ -11,7 +11,7 @@ use std::os::unix::ffi::OsStrExt;
 use clap::Args;
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::cli::Global;
+use super::Global;
 use crate::fs::content::{
     consumed_by_reading, looks_binary, pseudo_fs_of, read_line_capped, set_nonblock, Sink,
     PSEUDO_CAP, SNIFF,

@@ -5,7 +5,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use clap::Args;
 
-use crate::cli::Global;
+use super::Global;
 use crate::cmd::cat::FileArgs;
 use crate::fs::content::{check_binary, header, read_line_capped, Sink};
 

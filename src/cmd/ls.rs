@@ -8,7 +8,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use clap::{ArgAction, Args};
 
-use crate::cli::Global;
+use super::Global;
 use crate::fs::meta::{self, Kind};
 use crate::fs::{walk, FsError, FsRoot, Names};
 use crate::output::Format;

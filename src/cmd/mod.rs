@@ -18,8 +18,54 @@ pub mod target;
 pub mod trace;
 pub mod tree;
 
-use crate::cli::Global;
+use std::path::PathBuf;
+
+use clap::Args;
+
 use crate::fs::{FsError, FsRoot};
+use crate::target::{Root, Selector};
+
+/// Global options: which process or root toolbox works on.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Global {
+    /// Act on this process (always wins over discovery).
+    #[arg(
+        long,
+        global = true,
+        value_name = "PID",
+        conflicts_with = "target_name"
+    )]
+    pub pid: Option<i32>,
+    /// Act on the container whose process matches NAME (comm, executable or its first argument).
+    #[arg(long = "target", global = true, value_name = "NAME")]
+    pub target_name: Option<String>,
+    /// Treat DIR as the root file system (e.g. /host in `kubectl debug node/...`).
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "host")]
+    pub root: Option<PathBuf>,
+    /// Browse toolbox's own root instead of the target's.
+    #[arg(long, global = true)]
+    pub host: bool,
+}
+
+impl Global {
+    /// How the target process is chosen.
+    pub fn selector(&self) -> Selector {
+        match (&self.pid, &self.target_name) {
+            (Some(pid), _) => Selector::Pid(*pid),
+            (None, Some(name)) => Selector::Name(name.clone()),
+            (None, None) => Selector::Auto,
+        }
+    }
+
+    /// An explicitly chosen root (`--root`, `--host`), if any; otherwise the target's root applies.
+    pub fn explicit_root(&self) -> Option<Root> {
+        if self.host {
+            Some(Root::Host)
+        } else {
+            self.root.clone().map(Root::Dir)
+        }
+    }
+}
 
 /// The root the global options select: `--root`/`--host`, else the chosen target's.
 pub(crate) fn fs_root(global: &Global) -> Result<FsRoot, FsError> {

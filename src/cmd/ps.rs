@@ -4,7 +4,7 @@ use std::io::{self, BufWriter, Write};
 
 use clap::Args;
 
-use crate::cli::Global;
+use super::Global;
 use crate::output::stdout_is_terminal;
 use crate::ps::{self, column, Options, PsError, Snapshot, TableStyle};
 

@@ -7,7 +7,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use clap::Args;
 
-use crate::cli::Global;
+use super::Global;
 use crate::fs::meta::{self, Kind};
 use crate::fs::Names;
 use crate::output::Format;

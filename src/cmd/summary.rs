@@ -1,6 +1,6 @@
 //! `toolbox` with no arguments: what it found here and what to try next, on one screen.
 
-use crate::cli::Global;
+use super::Global;
 use crate::output::sanitize;
 use crate::target::{Scan, Target};
 

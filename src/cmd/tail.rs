@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::cli::Global;
+use super::Global;
 use crate::cmd::cat::FileArgs;
 use crate::fs::content::{check_binary, header, last_lines_start, Sink};
 use crate::fs::FsRoot;

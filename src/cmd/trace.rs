@@ -11,8 +11,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{ArgAction, Args};
 
+use super::Global;
 use crate::caps::{self, Feature};
-use crate::cli::Global;
 use crate::target::Target;
 use crate::trace::engine::{self, Options, TraceError, Tracer};
 use crate::trace::filter::Filter;

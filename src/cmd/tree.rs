@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use clap::Args;
 
-use crate::cli::Global;
+use super::Global;
 use crate::fs::meta::Kind;
 use crate::fs::walk::{self, Entry, Visit, Visitor};
 use crate::fs::{FsError, FsRoot, Names};
