@@ -1,4 +1,4 @@
-//! One file per subcommand: its clap arguments and its `run()`.
+//! One file per subcommand: its clap arguments and its `run()`; here, the global options they share.
 
 pub mod caps;
 pub mod capture;
