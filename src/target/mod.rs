@@ -5,8 +5,10 @@
 //! container; each group's init (parent outside the group) is that container's main process.
 
 pub mod creds;
+mod error;
 pub mod netns;
 pub mod passwd;
+mod pid;
 pub mod resolve;
 pub mod root;
 pub mod scan;
@@ -16,7 +18,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+pub use error::TargetError;
 pub use passwd::Accounts;
+pub use pid::{check_pid, PidKind};
 pub use root::Root;
 pub use scan::ProcInfo;
 
@@ -26,181 +30,6 @@ pub const PAUSE_NAMES: &[&str] = &["pause", "catatonit"];
 /// Container runtime helpers that appear briefly in a pod's PID namespace while a container starts
 /// (`runc init`, which renames itself `runc:[2:INIT]`).
 pub const RUNTIME_NAMES: &[&str] = &["runc", "crun", "youki", "runsc"];
-
-/// Errors of target discovery. Each carries what the user needs to pick the right process.
-#[derive(Debug, thiserror::Error)]
-pub enum TargetError {
-    /// `/proc` could not be listed at all.
-    #[error("cannot list /proc: {0}")]
-    Proc(#[source] std::io::Error),
-    /// `--pid` names no process.
-    #[error("no process with PID {0} is visible here (toolbox sees PIDs of its own PID namespace; run `toolbox ps` to list them)")]
-    NoSuchPid(i32),
-    /// `--target NAME` matches nothing.
-    #[error("no process matches --target {name:?}; candidates:\n{}", list_long(.candidates))]
-    NoMatch {
-        /// The name given.
-        name: String,
-        /// What could have been chosen.
-        candidates: Vec<Candidate>,
-    },
-    /// Only toolbox's own and pause processes are visible.
-    #[error("no target process is visible: only toolbox's own processes{} are in this PID namespace. Start the debug container with `kubectl debug -it POD --image=toolbox --target=CONTAINER` (or a pod with shareProcessNamespace: true), or pass --root DIR to browse a directory", if *.pause_seen { " and the pod's pause process" } else { "" })]
-    NothingVisible {
-        /// Whether a pause process was seen (shared PID namespace without an app?).
-        pause_seen: bool,
-    },
-    /// `--pid` names a process the kernel hides from toolbox (hidepid, another user).
-    #[error(transparent)]
-    Denied(#[from] crate::caps::Denied),
-    /// More than one container's main process qualifies.
-    #[error("{} processes could be the target; choose one:\n{}", .0.len(), list_long(.0))]
-    Ambiguous(Vec<Candidate>),
-    /// `--pid` names a kernel thread: no user space, no root, no system calls of its own.
-    #[error("PID {pid} ({}) is a kernel thread, not a process toolbox can debug: it has no user space, no root file system and makes no system calls (the kernel refuses to ptrace it); choose an application process:\n{}", crate::output::sanitize(.comm), list_long(.candidates))]
-    KernelThread {
-        /// The PID given.
-        pid: i32,
-        /// Its comm (e.g. `kthreadd`).
-        comm: String,
-        /// What could have been chosen.
-        candidates: Vec<Candidate>,
-    },
-    /// `--pid` names a zombie: it has exited and only its exit status is left.
-    #[error("PID {pid} ({}) is a zombie: it has exited and its parent (PID {parent}) has not reaped it, so nothing of it is left to debug (no memory, no root, no threads to trace); choose a live process:\n{}", crate::output::sanitize(.comm), list_long(.candidates))]
-    Zombie {
-        /// The PID given.
-        pid: i32,
-        /// Its comm.
-        comm: String,
-        /// Its parent, which has not called wait(2) for it.
-        parent: i32,
-        /// What could have been chosen.
-        candidates: Vec<Candidate>,
-    },
-}
-
-impl TargetError {
-    /// The process exit code for this error. One rule for every command that needs a target:
-    /// 2 when no target was chosen (none matches, several do, the PID does not exist or is not
-    /// a process toolbox can debug), so the user must choose; 1 when toolbox itself failed
-    /// (`/proc` unreadable, a permission error). See README, "Exit codes".
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            TargetError::Proc(_) | TargetError::Denied(_) => 1,
-            TargetError::Ambiguous(_)
-            | TargetError::NoMatch { .. }
-            | TargetError::NoSuchPid(_)
-            | TargetError::NothingVisible { .. }
-            | TargetError::KernelThread { .. }
-            | TargetError::Zombie { .. } => 2,
-        }
-    }
-}
-
-impl TargetError {
-    /// The reason in one line, for commands that do not need a target and only note that none
-    /// was chosen (`ps`, `caps`): the full message lists every candidate.
-    pub fn summary(&self) -> String {
-        match self {
-            TargetError::Ambiguous(c) => format!(
-                "{} processes could be the target; `toolbox target` lists them with the flag that selects each",
-                c.len()
-            ),
-            TargetError::NoMatch { name, .. } => format!(
-                "no process matches --target {:?}; `toolbox target` lists the candidates",
-                crate::output::sanitize(name)
-            ),
-            TargetError::NoSuchPid(pid) => format!("no process with PID {pid} is visible here"),
-            TargetError::NothingVisible { .. } => {
-                "only toolbox's own processes are visible in this PID namespace".into()
-            }
-            TargetError::KernelThread { pid, .. } => format!("PID {pid} is a kernel thread"),
-            TargetError::Zombie { pid, .. } => format!("PID {pid} is a zombie"),
-            TargetError::Proc(_) | TargetError::Denied(_) => self.to_string(),
-        }
-    }
-}
-
-/// What `/proc/PID/stat` says about a process given with `--pid`, for [`check_pid`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PidKind {
-    /// A live user-space process (or one whose stat could not be read: let the caller's own
-    /// access decide).
-    Process,
-    /// A kernel thread (`PF_KTHREAD`).
-    KernelThread {
-        /// comm.
-        comm: String,
-    },
-    /// A zombie (`Z`) or a task being reaped (`X`).
-    Zombie {
-        /// comm.
-        comm: String,
-        /// Parent PID.
-        parent: i32,
-    },
-}
-
-impl PidKind {
-    /// Classify `pid` from its stat file. See: proc(5), /proc/pid/stat (state, flags).
-    pub fn read(pid: i32) -> PidKind {
-        std::fs::read(format!("/proc/{pid}/stat"))
-            .ok()
-            .and_then(|b| Self::parse(&b))
-            .unwrap_or(PidKind::Process)
-    }
-
-    /// Classify from the text of a stat file; `None` when malformed.
-    pub fn parse(stat: &[u8]) -> Option<PidKind> {
-        let open = stat.iter().position(|&b| b == b'(')?;
-        let close = stat.iter().rposition(|&b| b == b')')?;
-        let comm = String::from_utf8_lossy(stat.get(open + 1..close)?).into_owned();
-        let rest = std::str::from_utf8(stat.get(close + 1..)?).ok()?;
-        let f: Vec<&str> = rest.split_ascii_whitespace().collect();
-        let state = f.first()?.chars().next()?;
-        let parent: i32 = f.get(1)?.parse().ok()?;
-        let flags: u32 = f.get(6)?.parse().ok()?;
-        Some(if flags & scan::PF_KTHREAD != 0 {
-            PidKind::KernelThread { comm }
-        } else if matches!(state, 'Z' | 'X' | 'x') {
-            PidKind::Zombie { comm, parent }
-        } else {
-            PidKind::Process
-        })
-    }
-}
-
-/// Refuse a `--pid` that no command can act on (a kernel thread, a zombie), with the candidates
-/// that could be chosen instead. Cheap when the PID is fine: one read of its stat file; the
-/// `/proc` scan for the candidate list happens only on refusal.
-pub fn check_pid(pid: i32) -> Result<(), TargetError> {
-    if PidKind::read(pid) == PidKind::Process {
-        return Ok(());
-    }
-    match Scan::new()?.choose(&Selector::Pid(pid)) {
-        Ok(_) => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
-fn list_long(c: &[Candidate]) -> String {
-    if c.is_empty() {
-        return "  (none: only toolbox's own and pause processes are visible)".into();
-    }
-    c.iter()
-        .map(|c| {
-            format!(
-                "  {:>7}  {:<16} {}   select with: {}",
-                c.pid,
-                crate::output::sanitize(&c.comm),
-                crate::output::sanitize(&c.command),
-                c.flag
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// How the user asked for the target.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
