@@ -6,7 +6,7 @@ use super::Global;
 use std::io::Write;
 
 use crate::output::Format;
-use crate::ps::inspect;
+use crate::ps::{inspect, inspect_text};
 use crate::target::Scan;
 
 /// Arguments of `toolbox inspect`.
@@ -43,7 +43,7 @@ pub fn run(global: &Global, args: InspectArgs) -> anyhow::Result<i32> {
         out.write_all(crate::output::json_pretty(&report)?.as_bytes())?;
         out.write_all(b"\n")?;
     } else {
-        out.write_all(inspect::render(&report).as_bytes())?;
+        out.write_all(inspect_text::render(&report).as_bytes())?;
     }
     out.flush()?;
     Ok(0)

@@ -7,6 +7,7 @@
 pub mod cgroup;
 pub mod column;
 pub mod inspect;
+pub mod inspect_text;
 pub mod proc;
 pub mod sockets;
 
