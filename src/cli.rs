@@ -18,6 +18,10 @@ pub struct Cli {
     /// What to do; with none, print what toolbox found here and what to try next.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// A scripted session (no subcommand, commands on stdin): run every line even after one
+    /// fails (the exit status is still the first failure's).
+    #[arg(long)]
+    pub keep_going: bool,
 }
 
 const AFTER_HELP: &str =
@@ -43,6 +47,9 @@ pub struct Global {
     /// Browse toolbox's own root instead of the target's.
     #[arg(long, global = true)]
     pub host: bool,
+    /// Where relative paths of the target's root start (set by a session's `cd`).
+    #[arg(long, global = true, value_name = "DIR", hide = true)]
+    pub cwd: Option<PathBuf>,
 }
 
 impl Global {
@@ -106,7 +113,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let global = cli.global;
     match cli.command {
-        None => cmd::summary::run(&global),
+        None => cmd::session::run(&global, cli.keep_going),
         Some(Command::Target(args)) => cmd::target::run(&global, args),
         Some(Command::Caps(args)) => cmd::caps::run(&global, args),
         Some(Command::Capture(args)) => cmd::capture::run(&global, args),

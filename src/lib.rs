@@ -14,6 +14,7 @@ pub mod cmd;
 pub mod fs;
 pub mod output;
 pub mod ps;
+pub mod session;
 pub mod sys;
 pub mod target;
 pub mod trace;

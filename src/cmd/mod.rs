@@ -11,6 +11,7 @@ pub mod head;
 pub mod inspect;
 pub mod ls;
 pub mod ps;
+pub mod session;
 pub mod stat;
 pub mod summary;
 pub mod tail;
