@@ -117,3 +117,116 @@ pub fn command(
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In a unit test `/proc/self/exe` is the test binary: these run it for one ignored test.
+    fn child(test: &str) -> Vec<String> {
+        [
+            "--exact",
+            &format!("session::run::tests::{test}"),
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ]
+        .map(str::to_string)
+        .to_vec()
+    }
+
+    #[test]
+    #[ignore = "run as a child by command_output_goes_through_filters_into_a_file"]
+    fn child_prints_lines() {
+        for i in 0..100 {
+            println!("line {i}");
+        }
+    }
+
+    #[test]
+    #[ignore = "run as a child by a_crashing_command_is_an_outcome_not_the_end"]
+    fn child_aborts() {
+        std::process::abort();
+    }
+
+    fn filters(line: &str) -> Vec<Filter> {
+        super::super::words::parse(line).unwrap().filters
+    }
+
+    #[test]
+    fn command_output_goes_through_filters_into_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        let trunc = Redirect {
+            path: path.clone(),
+            append: false,
+        };
+        let append = Redirect {
+            path: path.clone(),
+            append: true,
+        };
+        let args = child("child_prints_lines");
+        // `head` closes the pipe once it has its lines (the test binary's `println!` then
+        // panics on the broken pipe, where toolbox ends with 0).
+        command(
+            &args,
+            filters("x | grep '^line 9' | head -n 3"),
+            Some(&trunc),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "line 9\nline 90\nline 91\n"
+        );
+        command(
+            &args,
+            filters("x | grep 'line [0-9]+$' | wc -l"),
+            Some(&append),
+            true,
+        )
+        .unwrap();
+        command(
+            &args,
+            filters("x | grep ^line | tail -n 1"),
+            Some(&append),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "line 9\nline 90\nline 91\n100\nline 99\n"
+        );
+        // Without filters the child writes into the file itself.
+        command(&args, Vec::new(), Some(&trunc), true).unwrap();
+        let all = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            all.contains("line 0\n") && all.contains("line 99\n"),
+            "{all}"
+        );
+        emit(b"a\nb\n", filters("x | grep b"), Some(&trunc)).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "b\n");
+    }
+
+    #[test]
+    fn a_crashing_command_is_an_outcome_not_the_end() {
+        let o = command(&child("child_aborts"), Vec::new(), None, true).unwrap();
+        assert_eq!(
+            o,
+            Outcome {
+                code: 128 + libc::SIGABRT,
+                signal: Some(libc::SIGABRT)
+            }
+        );
+    }
+
+    #[test]
+    fn a_redirection_that_cannot_be_opened_is_named() {
+        let r = Redirect {
+            path: "/nonexistent-dir/x".into(),
+            append: false,
+        };
+        let e = command(&child("child_prints_lines"), Vec::new(), Some(&r), true).unwrap_err();
+        assert!(e.to_string().contains("/nonexistent-dir/x"), "{e}");
+    }
+}
