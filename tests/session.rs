@@ -184,6 +184,19 @@ fn an_interactive_session_under_a_real_terminal() {
     });
     term.keys(&["C-u"]);
 
+    // Ctrl-C at the prompt clears the line and keeps the session.
+    let n = Terminal::prompts(&term.screen());
+    term.type_text("ps --half-typed");
+    term.keys(&["C-c"]);
+    term.wait_prompt(n + 1);
+    term.type_text("pwd");
+    term.keys(&["Enter"]);
+    let s = term.wait_prompt(n + 2);
+    assert!(
+        s.lines().any(|l| l.trim_end().ends_with("> pwd")),
+        "the interrupted line was not cleared:\n{s}"
+    );
+
     // An error does not end the session.
     let n = Terminal::prompts(&term.screen());
     term.type_text("cat /nonexistent");
