@@ -266,6 +266,44 @@ fn an_interactive_session_under_a_real_terminal() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 5);
 
+    // Ctrl-C ends a capture to a file with a file tcpdump reads, and returns to the prompt.
+    let n = Terminal::prompts(&term.screen());
+    term.type_text("capture -w /d.pcap port 80");
+    term.keys(&["Enter"]);
+    // The file exists once capture is under way (its signal handlers come first).
+    let session_pid = common::podman_ok(&["inspect", "-f", "{{.State.Pid}}", &term.container]);
+    let in_container = format!("/proc/{}/root/d.pcap", session_pid.trim());
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !std::path::Path::new(&in_container).exists() {
+        assert!(
+            Instant::now() < deadline,
+            "capture never created /d.pcap:\n{}",
+            term.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for _ in 0..3 {
+        pod.curl("/");
+    }
+    term.keys(&["C-c"]);
+    term.wait_prompt(n + 1);
+    let local = dir.path().join("d.pcap");
+    let cp = Command::new("podman")
+        .args(["cp", &format!("{}:/d.pcap", term.container)])
+        .arg(&local)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(cp, "podman cp /d.pcap");
+    let o = Command::new("tcpdump")
+        .args(["-nn", "-r"])
+        .arg(&local)
+        .output()
+        .expect("tcpdump");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    term.type_text("ps | grep nginx");
+    term.keys(&["Enter"]);
+    term.wait_prompt(n + 2);
+
     // Up-arrow recalls the previous command.
     term.keys(&["Up"]);
     term.wait("the previous command recalled", |s| {
