@@ -420,14 +420,14 @@ fn a_scripted_session_prints_what_the_one_shot_runs_print() {
 fn a_scripted_session_offers_cd_filters_and_redirection() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
-    let input = "cd /etc/nginx\npwd\ncat nginx.conf | grep -c x\ncat nginx.conf | grep -i WORKER_PROCESSES | wc -l\nls -d ../nginx\ncat nginx.conf > /out.txt\ncat nginx.conf >> /out.txt\ncat --host /out.txt | wc -l\ncat nginx.conf | wc -l\nls *.conf\nuse --target nosuch\npwd\n";
+    let input = "cd /etc/nginx\ntoolbox pwd\ncat nginx.conf | grep -c x\ncat nginx.conf | grep -i WORKER_PROCESSES | wc -l\nls -d ../nginx\ncat nginx.conf > /out.txt\ncat nginx.conf >> /out.txt\ncat --host /out.txt | wc -l\ncat nginx.conf | wc -l\nls *.conf\nuse --target nosuch\npwd\n";
     let o = scripted(&pod, &["--keep-going"], input);
     let out = common::stdout(&o);
     let err = common::stderr(&o);
     let conf = pod.toolbox(&[], &["cat", "/etc/nginx/nginx.conf"]);
     let conf_lines = common::stdout(&conf).lines().count();
     let want = format!(
-        "toolbox> cd /etc/nginx\ntoolbox> pwd\n/etc/nginx\ntoolbox> cat nginx.conf | grep -c x\n\
+        "toolbox> cd /etc/nginx\ntoolbox> toolbox pwd\n/etc/nginx\ntoolbox> cat nginx.conf | grep -c x\n\
          toolbox> cat nginx.conf | grep -i WORKER_PROCESSES | wc -l\n1\ntoolbox> ls -d ../nginx\n../nginx\n\
          toolbox> cat nginx.conf > /out.txt\ntoolbox> cat nginx.conf >> /out.txt\n\
          toolbox> cat --host /out.txt | wc -l\n{}\ntoolbox> cat nginx.conf | wc -l\n{conf_lines}\n\

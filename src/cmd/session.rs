@@ -132,6 +132,7 @@ toolbox session: every subcommand runs here with its usual flags and output (`CO
   CMD | grep [-i] [-v] RE | head [-n N] | tail [-n N] | wc -l
                         built-in filters
   help [COMMAND], exit [N] (or Ctrl-D); Ctrl-C stops the running command
+A leading `toolbox` is optional (`toolbox ps` is `ps`).
 Words are quoted as in sh ('…', \"…\", \\); variables, globs and command substitution are not
 supported.
 
@@ -213,13 +214,19 @@ impl Session {
             }
         };
         let Line {
-            words,
+            mut words,
             filters,
             redirect,
         } = line;
-        let Some(first) = words.first() else {
+        if words.is_empty() {
             return Flow::Continue(0);
-        };
+        }
+        // `toolbox ps`, as the summary's hints and the README spell it, is `ps` here (and
+        // `toolbox` alone the summary).
+        if words[0] == "toolbox" {
+            words.remove(0);
+        }
+        let first = words.first().cloned().unwrap_or_default();
         let builtin_out =
             |text: String, filters, redirect: Option<&words::Redirect>| match run::emit(
                 text.as_bytes(),
@@ -243,7 +250,10 @@ impl Session {
                     }
                 }
             }
-            "help" if words.len() == 1 => {
+            "help"
+                if words.len() == 1
+                    || crate::session::complete::BUILTINS.contains(&words[1].as_str()) =>
+            {
                 return Flow::Continue(builtin_out(self.help(), filters, redirect.as_ref()))
             }
             "pwd" => {
