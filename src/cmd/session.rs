@@ -50,9 +50,9 @@ enum Flow {
 }
 
 struct Session {
-    /// The global options that choose the target or root, given to every command that does
-    /// not choose its own.
-    select: Vec<String>,
+    /// The global options that choose the target or root, given (as words) to every command
+    /// that does not choose its own.
+    global: Global,
     /// The root they resolve to, for `cd` and completion (None: no target chosen).
     root: Option<Root>,
     /// The prompt's name for it (`nginx:6`).
@@ -142,17 +142,28 @@ commands:
 impl Session {
     fn new(global: &Global) -> Session {
         let mut s = Session {
-            select: select_words(global),
+            global: global.clone(),
             root: None,
             label: "no target".into(),
             cwd: "/".into(),
             stdin_null: false,
         };
-        if let Ok((root, label)) = resolve(global) {
-            s.root = Some(root);
-            s.label = label;
-        }
+        s.refresh();
         s
+    }
+
+    /// Resolve the target again (an auto-discovered one may have restarted with a new PID).
+    fn refresh(&mut self) {
+        match resolve(&self.global) {
+            Ok((root, label)) => {
+                self.root = Some(root);
+                self.label = label;
+            }
+            Err(_) => {
+                self.root = None;
+                self.label = "no target".into();
+            }
+        }
     }
 
     fn help(&self) -> String {
@@ -197,7 +208,7 @@ impl Session {
             return Err("use: PID, --pid PID, --target NAME, --root DIR, --host or nothing".into());
         }
         let (root, label) = resolve(&cli.global).map_err(|e| format!("use: {e}"))?;
-        self.select = select_words(&cli.global);
+        self.global = cli.global;
         self.root = Some(root);
         self.label = label.clone();
         self.cwd = "/".into();
@@ -303,7 +314,7 @@ impl Session {
         // a line that does not parse goes to the child as it is, which prints clap's message.
         if let Ok(cli) = Cli::try_parse_from(&argv) {
             if !chooses(&cli.global) {
-                args.extend(self.select.iter().cloned());
+                args.extend(select_words(&self.global));
                 if self.cwd != "/" && cli.global.cwd.is_none() {
                     args.extend(["--cwd".to_string(), self.cwd.clone()]);
                 }
@@ -339,8 +350,9 @@ fn interactive(
     session: &mut Session,
     interrupted: &AtomicBool,
 ) -> anyhow::Result<i32> {
-    if let Err(e) = super::summary::run(global) {
-        eprintln!("toolbox: {}", crate::cli::message(&e));
+    // The summary, like every command, in a child: nothing it does stays in the session.
+    if let Err(e) = run::command(&select_words(global), Vec::new(), None, false) {
+        eprintln!("toolbox: {e}");
     }
     println!("\nThis is a toolbox session: `help` lists what runs here, `exit` or Ctrl-D leaves.");
     let config = Config::builder()
@@ -366,6 +378,7 @@ fn interactive(
         let _ = rl.load_history(HISTORY);
     }
     loop {
+        session.refresh();
         if let Some(h) = rl.helper_mut() {
             h.root = session.root.clone();
             h.cwd = session.cwd.clone();
