@@ -16,6 +16,7 @@ pub mod doctor;
 pub mod fs;
 pub mod output;
 pub mod ps;
+pub mod session;
 pub mod sys;
 pub mod target;
 pub mod trace;

@@ -18,6 +18,7 @@ pub mod target;
 pub mod trace;
 pub mod tree;
 
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -45,6 +46,9 @@ pub struct Global {
     /// Browse toolbox's own root instead of the target's.
     #[arg(long, global = true)]
     pub host: bool,
+    /// Where relative paths of the target's root start (set by a session's `cd`).
+    #[arg(long, global = true, value_name = "DIR", hide = true)]
+    pub cwd: Option<PathBuf>,
 }
 
 impl Global {
@@ -68,6 +72,11 @@ impl Global {
 }
 
 /// The root the global options select: `--root`/`--host`, else the chosen target's.
+/// Relative paths start from `--cwd` (a session's `cd`) when given.
 pub(crate) fn fs_root(global: &Global) -> Result<FsRoot, FsError> {
-    FsRoot::select(global.explicit_root(), &global.selector())
+    let mut root = FsRoot::select(global.explicit_root(), &global.selector())?;
+    if let Some(cwd) = &global.cwd {
+        root.set_cwd(cwd.as_os_str().as_bytes());
+    }
+    Ok(root)
 }

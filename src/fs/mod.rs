@@ -139,6 +139,9 @@ pub struct FsRoot {
     pub root: Root,
     fd: OwnedFd,
     accounts: OnceLock<Accounts>,
+    /// The directory relative paths start from (absolute, inside the root): `/` unless a
+    /// session's `cd` chose another (`--cwd`).
+    cwd: Vec<u8>,
 }
 
 /// A looked-up file: an `O_PATH` descriptor and its status.
@@ -171,6 +174,25 @@ impl FsRoot {
         FsRoot::open(root)
     }
 
+    /// Take relative paths from `cwd` (absolute, inside the root) from now on.
+    pub fn set_cwd(&mut self, cwd: &[u8]) {
+        self.cwd = cwd.to_vec();
+    }
+
+    /// `path` as the root's resolution sees it: a relative path is taken from the working
+    /// directory (joined as text; the kernel still resolves the result inside the root).
+    pub fn in_cwd<'a>(&self, path: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        if path.starts_with(b"/") || self.cwd.is_empty() || self.cwd == b"/" {
+            return std::borrow::Cow::Borrowed(path);
+        }
+        let mut out = self.cwd.clone();
+        if !out.ends_with(b"/") {
+            out.push(b'/');
+        }
+        out.extend_from_slice(path);
+        std::borrow::Cow::Owned(out)
+    }
+
     /// Open `root`. A permission error names the missing capability.
     pub fn open(root: Root) -> Result<FsRoot, FsError> {
         match root.open() {
@@ -178,6 +200,7 @@ impl FsRoot {
                 root,
                 fd,
                 accounts: OnceLock::new(),
+                cwd: Vec::new(),
             }),
             Err(e) => {
                 if let Root::Process(pid) = root {
@@ -253,7 +276,8 @@ impl FsRoot {
     /// The mode string of `path` when it is a regular file that nobody may read (no read bit:
     /// a write-only `/proc/sys` knob such as `vm/drop_caches`, which even root cannot read).
     fn write_only(&self, path: &[u8]) -> Option<String> {
-        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        let joined = self.in_cwd(path);
+        let p = Path::new(std::ffi::OsStr::from_bytes(&joined));
         let fd = open_in_root(self.fd(), p, libc::O_PATH).ok()?;
         let st = fsops::fstat(fd.as_fd()).ok()?;
         (st.st_mode & libc::S_IFMT == libc::S_IFREG && st.st_mode & 0o444 == 0)
@@ -263,7 +287,8 @@ impl FsRoot {
     /// A file inside the root that its mode keeps toolbox out of (the root itself was opened,
     /// so this is not about ptrace access): say whose file it is and which capability helps.
     fn mode_denied(&self, ctx: &caps::Context, path: &[u8], what: String) -> caps::Denied {
-        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        let joined = self.in_cwd(path);
+        let p = Path::new(std::ffi::OsStr::from_bytes(&joined));
         let detail = open_in_root(self.fd(), p, libc::O_PATH | libc::O_NOFOLLOW)
             .and_then(|fd| fsops::fstat(fd.as_fd()))
             .map(|st| {
@@ -293,10 +318,12 @@ impl FsRoot {
     /// strings), so `cat 'bad�'`, copied from `ls`, names `bad\xff` when no other name reads
     /// the same.
     pub fn open_path(&self, path: &[u8], flags: i32) -> Result<OwnedFd, FsError> {
-        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        let joined = self.in_cwd(path);
+        let p = Path::new(std::ffi::OsStr::from_bytes(&joined));
         match open_in_root(self.fd(), p, flags) {
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => match self.unlossy(path) {
                 Some(Ok(raw)) => {
+                    let raw = self.in_cwd(&raw).into_owned();
                     let p = Path::new(std::ffi::OsStr::from_bytes(&raw));
                     open_in_root(self.fd(), p, flags).map_err(|e| self.error(path, e))
                 }
@@ -313,7 +340,8 @@ impl FsRoot {
     /// The bytes `path` stands for: itself, or its lossy spelling resolved as
     /// [`FsRoot::open_path`] does (so a walk names what it finds by the real names).
     pub fn real_path<'a>(&self, path: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
-        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        let joined = self.in_cwd(path);
+        let p = Path::new(std::ffi::OsStr::from_bytes(&joined));
         match open_in_root(self.fd(), p, libc::O_PATH | libc::O_NOFOLLOW) {
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => match self.unlossy(path) {
                 Some(Ok(raw)) => std::borrow::Cow::Owned(raw),
@@ -341,10 +369,14 @@ impl FsRoot {
                 out.extend_from_slice(comp);
                 continue;
             }
-            let parent = if out.is_empty() { &b"."[..] } else { &out[..] };
+            let parent = if out.is_empty() {
+                self.in_cwd(b".")
+            } else {
+                self.in_cwd(&out)
+            };
             let dir = open_in_root(
                 self.fd(),
-                Path::new(std::ffi::OsStr::from_bytes(parent)),
+                Path::new(std::ffi::OsStr::from_bytes(&parent)),
                 libc::O_PATH | libc::O_DIRECTORY,
             )
             .ok()?;
@@ -386,7 +418,8 @@ impl FsRoot {
     ) -> Result<(std::fs::File, libc::stat), FsError> {
         let node = self.lookup(path, true)?;
         check_readable(path, &node.stat, special)?;
-        let p = Path::new(std::ffi::OsStr::from_bytes(path));
+        let joined = self.in_cwd(path);
+        let p = Path::new(std::ffi::OsStr::from_bytes(&joined));
         let fd = reopen(node.fd.as_fd(), &node.stat, |flags| {
             open_in_root(self.fd(), p, flags)
         })

@@ -1,4 +1,7 @@
-//! The command line: global options, the subcommand list, and dispatch.
+//! The command line: the subcommand list, dispatch, and the interactive or scripted session that
+//! parses each of its lines the same way. Nothing in the library imports this module.
+
+mod session;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +31,10 @@ pub struct Cli {
     /// What to do; with none, print what toolbox found here and what to try next.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// A scripted session (no subcommand, commands on stdin): run every line even after one
+    /// fails (the exit status is still the first failure's).
+    #[arg(long)]
+    pub keep_going: bool,
 }
 
 const AFTER_HELP: &str =
@@ -79,7 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     }
     let global = cli.global;
     match cli.command {
-        None => cmd::summary::run(&global),
+        None => session::run(&global, cli.keep_going),
         Some(Command::Target(args)) => cmd::target::run(&global, args),
         Some(Command::Caps(args)) => cmd::caps::run(&global, args),
         Some(Command::Capture(args)) => cmd::capture::run(&global, args),
