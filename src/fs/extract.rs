@@ -417,7 +417,7 @@ fn one<R: Read>(
                 meta,
             });
         }
-        EntryType::Regular | EntryType::Continuous => {
+        EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
             let tmp = Temp::new(parent);
             let fd = sys::fsops::create_new(parent, &tmp.name, 0o600)
                 .map_err(io_err("cannot create the file"))?;
