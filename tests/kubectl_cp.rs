@@ -93,8 +93,15 @@ fn start_idle(pod: Option<&Pod>, tag: &str) -> Ctr {
 
 /// `podman exec -i CTR ARGS` with `input` on stdin.
 fn exec(ctr: &Ctr, args: &[&str], input: &[u8]) -> Output {
+    exec_env(ctr, &[], args, input)
+}
+
+/// `podman exec -i -e K=V… CTR ARGS` with `input` on stdin.
+fn exec_env(ctr: &Ctr, env: &[&str], args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new("timeout")
-        .args(["--kill-after=10", "120", "podman", "exec", "-i", &ctr.0])
+        .args(["--kill-after=10", "120", "podman", "exec", "-i"])
+        .args(env.iter().flat_map(|e| ["-e", e]))
+        .arg(&ctr.0)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -467,6 +474,23 @@ fn other_tar_command_lines_are_refused_and_the_app_has_no_tar() {
         );
         assert!(out.stdout.is_empty());
     }
+    // kubectl cp cannot pass --target: the debug container's environment can.
+    let out = exec_env(
+        &ctr,
+        &["TOOLBOX_TARGET=nosuch"],
+        &["tar", "cf", "-", "/etc/nginx"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nosuch"), "{}", stderr(&out));
+    let out = exec_env(
+        &ctr,
+        &["TOOLBOX_TARGET=nginx"],
+        &["tar", "cf", "-", "/etc/nginx/nginx.conf"],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!out.stdout.is_empty());
 }
 
 /// utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/PID/stat).

@@ -205,6 +205,26 @@ fn umask() -> u32 {
         .unwrap_or(0o022)
 }
 
+/// The target selection for `tar`: `kubectl cp` cannot pass toolbox's options, so the target
+/// is discovered, or chosen by `TOOLBOX_TARGET=NAME` / `TOOLBOX_PID=PID` in the debug
+/// container's environment (`kubectl debug --env TOOLBOX_TARGET=NAME`).
+fn global_from_env() -> anyhow::Result<Global> {
+    let mut global = Global::default();
+    if let Some(pid) = std::env::var_os("TOOLBOX_PID") {
+        let text = pid.to_string_lossy();
+        let pid = text.trim().parse::<i32>().map_err(|_| {
+            anyhow::anyhow!(
+                "TOOLBOX_PID={} is not a process id",
+                crate::output::sanitize(&text)
+            )
+        })?;
+        global.pid = Some(pid);
+    } else if let Some(name) = std::env::var_os("TOOLBOX_TARGET") {
+        global.target_name = Some(name.to_string_lossy().into_owned());
+    }
+    Ok(global)
+}
+
 /// Run as `tar` with `args` (argv without argv\[0\]); returns the exit code (2 when entries
 /// failed, as GNU tar).
 pub fn run(args: &[OsString]) -> anyhow::Result<i32> {
@@ -215,8 +235,7 @@ pub fn run(args: &[OsString]) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
-    // kubectl cannot pass toolbox's options through `kubectl cp`: the target is discovered.
-    let global = Global::default();
+    let global = global_from_env()?;
     if parsed.mode == Some('c') {
         let paths: Vec<&[u8]> = parsed.paths.iter().map(Vec::as_slice).collect();
         return crate::cmd::export::export_paths(&global, &paths, false);
