@@ -49,6 +49,11 @@ fn bin_dir() -> PathBuf {
 /// Start `toolbox idle` detached, in the test pod (`pod`) or in a PID namespace of its own
 /// (None: toolbox is PID 1), and wait for its usage line.
 fn start_idle(pod: Option<&Pod>, tag: &str) -> Ctr {
+    start_idle_with(pod, tag, &[])
+}
+
+/// [`start_idle`] with extra podman flags.
+fn start_idle_with(pod: Option<&Pod>, tag: &str, extra: &[&str]) -> Ctr {
     let name = format!("toolbox-cp-{tag}-{}", std::process::id());
     let _ = run_bounded(30, "podman", &["rm", "-f", "-t", "0", &name]);
     let mut argv: Vec<String> = vec!["run".into(), "-d".into(), "--name".into(), name.clone()];
@@ -56,6 +61,7 @@ fn start_idle(pod: Option<&Pod>, tag: &str) -> Ctr {
         Some(p) => argv.extend(p.debug_args()),
         None => argv.extend(["--network".into(), "none".into()]),
     }
+    argv.extend(extra.iter().map(|s| s.to_string()));
     argv.extend([
         "-v".into(),
         format!("{}:/toolbox:ro", bin()),
@@ -315,6 +321,51 @@ fn copy_in_replays_kubectl_cp_with_and_without_no_preserve() {
     names.sort();
     assert_eq!(names, ["np", "up"]);
     assert!(!snapshot(&host).keys().any(|k| k.contains(".toolbox-tar")));
+}
+
+#[test]
+fn copy_in_without_cap_chown_keeps_the_files_and_says_so() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let ctr = start_idle_with(
+        Some(&pod),
+        "nochown",
+        &["--cap-drop", "CHOWN", "--cap-add", "SYS_PTRACE"],
+    );
+    let (inside, host, _guard) = work_area(&pod, "nochown");
+    let src = tempfile::tempdir().unwrap();
+    make_tree(&src.path().join("up"));
+    let archive = gnu_archive(src.path(), "up", &["--owner=1234", "--group=4321"]);
+    let out = exec(&ctr, &["tar", "-xmf", "-", "-C", &inside], &archive);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("up/sub/run.sh: cannot change ownership (needs CAP_CHOWN")
+            && err.contains("--no-preserve"),
+        "{err}"
+    );
+    // As GNU tar: the files are there (toolbox's owner), with their modes.
+    assert_same_tree(&src.path().join("up"), &host.join("up"));
+    assert_eq!(
+        std::fs::metadata(host.join("up/sub/run.sh")).unwrap().uid(),
+        0
+    );
+    // --no-preserve is how to copy in without CAP_CHOWN.
+    std::fs::remove_dir_all(host.join("up")).unwrap();
+    let out = exec(
+        &ctr,
+        &[
+            "tar",
+            "--no-same-permissions",
+            "--no-same-owner",
+            "-xmf",
+            "-",
+            "-C",
+            &inside,
+        ],
+        &archive,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 /// One raw ustar header and its data, with any name (the `tar` crate's builder refuses `..`).

@@ -268,27 +268,78 @@ impl Meta {
     }
 
     /// Apply owner, mode and time to an open (not `O_PATH`) descriptor. Owner first: chown(2)
-    /// clears set-user-ID bits.
+    /// clears set-user-ID bits. Each is tried even when one before failed (GNU tar keeps a
+    /// file whose owner it could not set, and says so); the first failure is returned.
     fn apply_fd(
         &self,
         fd: BorrowedFd<'_>,
         opts: &Options,
     ) -> Result<(), (&'static str, io::Error)> {
         let raw = fd.as_raw_fd();
+        let mut first: Result<(), (&'static str, io::Error)> = Ok(());
+        let mut note = |what: &'static str, r: nix::Result<()>| {
+            if let (Err(e), true) = (r, first.is_ok()) {
+                first = Err((what, e.into()));
+            }
+        };
         if opts.same_owner {
             let (u, g) = self.owner();
-            nix::unistd::fchown(raw, u, g).map_err(|e| ("cannot change ownership", e.into()))?;
+            note(CHOWN_FAILED, nix::unistd::fchown(raw, u, g));
         }
-        nix::sys::stat::fchmod(raw, Mode::from_bits_truncate(self.mode))
-            .map_err(|e| ("cannot change mode", e.into()))?;
+        note(
+            "cannot change mode",
+            nix::sys::stat::fchmod(raw, Mode::from_bits_truncate(self.mode)),
+        );
         if opts.mtime {
             let (a, m) = self.times();
-            nix::sys::stat::futimens(raw, &a, &m)
-                .map_err(|e| ("cannot set modification time", e.into()))?;
+            note(
+                "cannot set modification time",
+                nix::sys::stat::futimens(raw, &a, &m),
+            );
         }
-        Ok(())
+        first
+    }
+
+    /// Apply owner and time to the symlink `name` in `dir` (a symlink has no mode of its own).
+    fn apply_link(
+        &self,
+        dir: BorrowedFd<'_>,
+        name: &CStr,
+        opts: &Options,
+    ) -> Result<(), (&'static str, io::Error)> {
+        let mut first: Result<(), (&'static str, io::Error)> = Ok(());
+        if opts.same_owner {
+            let (u, g) = self.owner();
+            if let Err(e) = nix::unistd::fchownat(
+                Some(dir.as_raw_fd()),
+                name,
+                u,
+                g,
+                AtFlags::AT_SYMLINK_NOFOLLOW,
+            ) {
+                first = Err((CHOWN_FAILED, e.into()));
+            }
+        }
+        if opts.mtime {
+            let (a, m) = self.times();
+            if let Err(e) = nix::sys::stat::utimensat(
+                Some(dir.as_raw_fd()),
+                name,
+                &a,
+                &m,
+                UtimensatFlags::NoFollowSymlink,
+            ) {
+                if first.is_ok() {
+                    first = Err(("cannot set modification time", e.into()));
+                }
+            }
+        }
+        first
     }
 }
+
+/// What failed when an owner could not be set, and the way around it.
+const CHOWN_FAILED: &str = "cannot change ownership (needs CAP_CHOWN, which the debug container lacks; `kubectl cp --no-preserve` keeps toolbox's owner)";
 
 /// A directory whose owner, mode and time are set after its contents were extracted (so that a
 /// read-only directory can still be filled, and its time is not changed by the filling).
@@ -439,15 +490,17 @@ fn one<R: Read>(
                     }
                 }
             })?;
-            meta.apply_fd(file.as_fd(), opts)
-                .map_err(|(what, err)| ExtractError::Io {
-                    name: name.clone(),
-                    what,
-                    err,
-                })?;
+            // The file is installed even when its owner or mode could not be set; that is
+            // reported after (exit status 2), as GNU tar does.
+            let applied = meta.apply_fd(file.as_fd(), opts);
             drop(file);
             tmp.install(&last)
                 .map_err(io_err("cannot rename the file into place"))?;
+            applied.map_err(|(what, err)| ExtractError::Io {
+                name: name.clone(),
+                what,
+                err,
+            })?;
         }
         EntryType::Symlink => {
             let target = entry
@@ -468,30 +521,14 @@ fn one<R: Read>(
                 tmp.name.as_c_str(),
             )
             .map_err(|e| io_err("cannot create the symbolic link")(e.into()))?;
-            if opts.same_owner {
-                let (u, g) = meta.owner();
-                nix::unistd::fchownat(
-                    Some(parent.as_raw_fd()),
-                    tmp.name.as_c_str(),
-                    u,
-                    g,
-                    AtFlags::AT_SYMLINK_NOFOLLOW,
-                )
-                .map_err(|e| io_err("cannot change ownership")(e.into()))?;
-            }
-            if opts.mtime {
-                let (a, m) = meta.times();
-                nix::sys::stat::utimensat(
-                    Some(parent.as_raw_fd()),
-                    tmp.name.as_c_str(),
-                    &a,
-                    &m,
-                    UtimensatFlags::NoFollowSymlink,
-                )
-                .map_err(|e| io_err("cannot set modification time")(e.into()))?;
-            }
+            let applied = meta.apply_link(parent, &tmp.name, opts);
             tmp.install(&last)
                 .map_err(io_err("cannot rename the link into place"))?;
+            applied.map_err(|(what, err)| ExtractError::Io {
+                name: name.clone(),
+                what,
+                err,
+            })?;
         }
         EntryType::Link => {
             let target = entry
