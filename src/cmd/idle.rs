@@ -13,6 +13,8 @@
 //! shared PID namespace the pause process is PID 1 and does that job; toolbox is not a
 //! subreaper there and has no children to reap.
 
+use std::io::Write;
+
 use anyhow::Context;
 use clap::Args;
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
@@ -58,7 +60,8 @@ pub fn run(_global: &Global, _args: IdleArgs) -> anyhow::Result<i32> {
     if init {
         reap();
     }
-    println!("{}", usage_line());
+    // A closed stdout must not end the container: the line is a courtesy.
+    let _ = writeln!(std::io::stdout(), "{}", usage_line());
     // Blocks in read(2) on the self-pipe: no CPU is used between signals.
     for sig in signals.forever() {
         match sig {

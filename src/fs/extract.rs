@@ -341,6 +341,9 @@ impl Meta {
 /// What failed when an owner could not be set, and the way around it.
 const CHOWN_FAILED: &str = "cannot change ownership (needs CAP_CHOWN, which the debug container lacks; `kubectl cp --no-preserve` keeps toolbox's owner)";
 
+/// At most this many directories get their owner, mode and time after their contents.
+const MAX_DEFERRED: usize = 100_000;
+
 /// A directory whose owner, mode and time are set after its contents were extracted (so that a
 /// read-only directory can still be filled, and its time is not changed by the filling).
 struct DirMeta {
@@ -463,10 +466,27 @@ fn one<R: Read>(
                 libc::O_PATH | libc::O_DIRECTORY | libc::O_NOFOLLOW,
             )
             .map_err(io_err("exists and is not a directory"))?;
-            dirs.push(DirMeta {
-                path: comps.join(&b'/'),
-                meta,
-            });
+            if dirs.len() < MAX_DEFERRED {
+                dirs.push(DirMeta {
+                    path: comps.join(&b'/'),
+                    meta,
+                });
+            } else {
+                // Past the bound, a directory gets its attributes at once (memory stays bounded
+                // on an archive of millions of directories).
+                let fd = sys::fsops::openat(
+                    parent,
+                    &last,
+                    libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW,
+                )
+                .map_err(io_err("cannot open the directory"))?;
+                meta.apply_fd(fd.as_fd(), opts)
+                    .map_err(|(what, err)| ExtractError::Io {
+                        name: name.clone(),
+                        what,
+                        err,
+                    })?;
+            }
         }
         EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
             let tmp = Temp::new(parent);
