@@ -1,7 +1,7 @@
-# toolbox debug image: one static musl binary and a link to it, /bin/tar, nothing else.
+# toolbox debug image: one static musl binary and links to it (/bin/tar, /bin/test), nothing else.
 #
 # Build with scripts/image, which compiles target/x86_64-unknown-linux-musl/release/toolbox first.
-# The build context holds only that binary and image/rootfs (.dockerignore), and there is no
+# The build context holds only that binary and image/rootfs (the links; .dockerignore), and there is no
 # base image to pull, so `podman build --target image .` works offline.
 FROM scratch AS image
 
@@ -10,9 +10,9 @@ LABEL org.opencontainers.image.title="toolbox" \
       org.opencontainers.image.licenses="Apache-2.0"
 
 COPY target/x86_64-unknown-linux-musl/release/toolbox /toolbox
-# /bin/tar -> /toolbox: `kubectl cp POD:PATH ... -c DEBUGGER` runs `tar` in the debug container,
-# and toolbox answers as tar (copying out of, and into, the target's root). A symlink kept in the
-# repository, since a scratch image has no shell to `RUN ln`.
+# /bin/tar and /bin/test -> /toolbox: `kubectl cp ... -c DEBUGGER` runs `test -d DEST` and `tar`
+# in the debug container, and toolbox answers as them in the target's root (copying out of it,
+# and into it). Symlinks kept in the repository: a scratch image has no shell to `RUN ln`.
 COPY image/rootfs/ /
 
 # "/" on PATH lets `kubectl exec POD -c DEBUGGER -- toolbox ...` find the binary; the usual

@@ -129,17 +129,20 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
-/// When toolbox was started under another name (`/bin/tar`, a link to `/toolbox`, which is
-/// what `kubectl cp` runs), run as that program and return its exit code; None otherwise.
+/// When toolbox was started under another name (`/bin/tar` or `/bin/test`, links to
+/// `/toolbox`, which is what `kubectl cp` runs), run as that program and return its exit code;
+/// None otherwise.
 pub fn run_applet() -> Option<i32> {
     let mut args = std::env::args_os();
     let argv0 = args.next()?;
     let name = std::path::Path::new(&argv0).file_name()?;
-    if name != "tar" {
-        return None;
-    }
+    let run = match name.as_encoded_bytes() {
+        b"tar" => cmd::tar::run,
+        b"test" => cmd::test::run,
+        _ => return None,
+    };
     let rest: Vec<std::ffi::OsString> = args.collect();
-    Some(match cmd::tar::run(&rest) {
+    Some(match run(&rest) {
         Ok(code) => code,
         Err(err) => report_error(&err),
     })

@@ -34,16 +34,42 @@ impl Drop for TempTree {
     }
 }
 
-/// A host directory holding `tar -> /toolbox`, mounted at the debug container's /bin: the
-/// image's layout.
+/// A host directory holding `tar -> /toolbox` and `test -> /toolbox`, mounted at the debug
+/// container's /bin: the image's layout (image/rootfs).
 fn bin_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("kubectl-cp-bin-{}", std::process::id()));
-    if !dir.join("tar").exists() {
-        std::fs::create_dir_all(&dir).unwrap();
-        let _ = std::os::unix::fs::symlink("/toolbox", dir.join("tar"));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["tar", "test"] {
+        let _ = std::os::unix::fs::symlink("/toolbox", dir.join(name));
     }
     dir
+}
+
+/// What `kubectl cp LOCAL POD:DEST [--no-preserve]` runs, replayed: `test -d DEST` first; when
+/// DEST is a directory the copy goes into it under LOCAL's base name; the archive (GNU tar here,
+/// kubectl's Go writer there) names members after the destination's base name and is unpacked
+/// with `-C` the destination's parent. Returns the tar run's output.
+fn kubectl_cp_in(ctr: &Ctr, local: &Path, dest: &str, no_preserve: bool, extra: &[&str]) -> Output {
+    let is_dir = exec(ctr, &["test", "-d", dest], b"");
+    let base = local.file_name().unwrap().to_str().unwrap();
+    let dest = if is_dir.status.success() {
+        format!("{}/{base}", dest.trim_end_matches('/'))
+    } else {
+        dest.to_string()
+    };
+    let (dir, name) = dest.rsplit_once('/').unwrap();
+    let dir = if dir.is_empty() { "/" } else { dir };
+    let transform = format!("--transform=s,^{base},{name},");
+    let mut flags = extra.to_vec();
+    flags.push(&transform);
+    let archive = gnu_archive(local.parent().unwrap(), base, &flags);
+    let mut argv = vec!["tar"];
+    if no_preserve {
+        argv.extend(["--no-same-permissions", "--no-same-owner"]);
+    }
+    argv.extend(["-xmf", "-", "-C", dir]);
+    exec(ctr, &argv, &archive)
 }
 
 /// Start `toolbox idle` detached, in the test pod (`pod`) or in a PID namespace of its own
@@ -262,10 +288,11 @@ fn copy_in_replays_kubectl_cp_with_and_without_no_preserve() {
         .status()
         .unwrap();
     assert!(old.success());
-    let archive = gnu_archive(src.path(), "up", &["--owner=1234", "--group=4321"]);
+    let owner = ["--owner=1234", "--group=4321"];
 
-    // kubectl cp LOCAL POD:DIR/up (owner and permissions kept: root's GNU tar default).
-    let out = exec(&ctr, &["tar", "-xmf", "-", "-C", &inside], &archive);
+    // kubectl cp LOCAL/up POD:DIR: DIR is a directory, so the copy lands in DIR/up (owner and
+    // permissions kept: root's GNU tar default).
+    let out = kubectl_cp_in(&ctr, &src.path().join("up"), &inside, false, &owner);
     assert!(out.status.success(), "tar -xmf: {}", stderr(&out));
     let got = host.join("up");
     assert_same_tree(&src.path().join("up"), &got);
@@ -288,28 +315,20 @@ fn copy_in_replays_kubectl_cp_with_and_without_no_preserve() {
         std::fs::Permissions::from_mode(0o666),
     )
     .unwrap();
-    let archive = gnu_archive(src.path(), "up", &["--owner=1234", "--group=4321"]);
-    let dest2 = format!("{inside}/np");
-    std::fs::create_dir(host.join("np")).unwrap();
-    let out = exec(
+    // kubectl cp --no-preserve LOCAL/up POD:DIR/np: np does not exist, so it is the new name.
+    let out = kubectl_cp_in(
         &ctr,
-        &[
-            "tar",
-            "--no-same-permissions",
-            "--no-same-owner",
-            "-xmf",
-            "-",
-            "-C",
-            &dest2,
-        ],
-        &archive,
+        &src.path().join("up"),
+        &format!("{inside}/np"),
+        true,
+        &owner,
     );
     assert!(out.status.success(), "--no-preserve: {}", stderr(&out));
-    let a = std::fs::metadata(host.join("np/up/a.conf")).unwrap();
+    let a = std::fs::metadata(host.join("np/a.conf")).unwrap();
     assert_eq!((a.uid(), a.gid()), (0, 0), "--no-same-owner");
     assert_eq!(a.mode() & 0o7777, 0o644, "--no-same-permissions: umask 022");
     assert_eq!(
-        std::fs::read_link(host.join("np/up/sub/link")).unwrap(),
+        std::fs::read_link(host.join("np/sub/link")).unwrap(),
         Path::new("../a.conf")
     );
     // Nothing else appeared in the work area, and no temporary file was left behind.
@@ -524,6 +543,20 @@ fn other_tar_command_lines_are_refused_and_the_app_has_no_tar() {
             "{bad:?} names the supported forms: {err}"
         );
         assert!(out.stdout.is_empty());
+    }
+    // kubectl cp's `test -d DEST`, answered for the target's root.
+    for (args, code) in [
+        (&["test", "-d", "/etc/nginx"][..], 0),
+        (&["test", "-d", "/etc/nginx/"], 0),
+        (&["test", "-d", "/etc/nginx/nginx.conf"], 1),
+        (&["test", "-f", "/etc/nginx/nginx.conf"], 0),
+        (&["test", "-e", "/etc/nginx/no-such"], 1),
+        (&["test", "-d", "/no/such"], 1),
+        (&["test", "-x", "/etc"], 2),
+        (&["test", "/etc"], 2),
+    ] {
+        let out = exec(&ctr, args, b"");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
     }
     // kubectl cp cannot pass --target: the debug container's environment can.
     let out = exec_env(

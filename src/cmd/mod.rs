@@ -17,5 +17,6 @@ pub mod summary;
 pub mod tail;
 pub mod tar;
 pub mod target;
+pub mod test;
 pub mod trace;
 pub mod tree;

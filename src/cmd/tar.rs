@@ -208,7 +208,7 @@ fn umask() -> u32 {
 /// The target selection for `tar`: `kubectl cp` cannot pass toolbox's options, so the target
 /// is discovered, or chosen by `TOOLBOX_TARGET=NAME` / `TOOLBOX_PID=PID` in the debug
 /// container's environment (`kubectl debug --env TOOLBOX_TARGET=NAME`).
-fn global_from_env() -> anyhow::Result<Global> {
+pub fn global_from_env() -> anyhow::Result<Global> {
     let mut global = Global::default();
     if let Some(pid) = std::env::var_os("TOOLBOX_PID") {
         let text = pid.to_string_lossy();
