@@ -670,3 +670,40 @@ fn orphan_name() -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+#[test]
+fn copy_in_of_a_hostile_long_name_stays_bounded_in_memory() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let (inside, host, _guard) = work_area(&pod, "hostile");
+    // toolbox as `tar` on the host, the target chosen as kubectl debug --env would.
+    let links = tempfile::tempdir().unwrap();
+    let tar_link = links.path().join("tar");
+    std::os::unix::fs::symlink(bin(), &tar_link).unwrap();
+    // A GNU long-name member claiming 600 MiB, streamed (never stored): the name would be held
+    // in memory whole if it were read.
+    let mut h = tar::Header::new_gnu();
+    h.as_old_mut().name[..13].copy_from_slice(b"././@LongLink");
+    h.set_entry_type(tar::EntryType::GNULongName);
+    h.set_size(600 << 20);
+    h.set_mode(0o644);
+    h.set_cksum();
+    let hdr = links.path().join("hdr");
+    std::fs::write(&hdr, h.as_bytes()).unwrap();
+    let script = format!(
+        "{{ cat '{}'; head -c 629145600 /dev/zero; }} | TOOLBOX_PID={} exec '{}' -xmf - -C '{inside}'",
+        hdr.display(),
+        pod.nginx_pid(),
+        tar_link.display()
+    );
+    let m = common::run_measured(120, "tar -x of a 600 MiB long name", "sh", &["-c", &script]);
+    let err = stderr(&m.output);
+    assert_eq!(m.output.status.code(), Some(1), "{err}");
+    assert!(err.contains("exceed 4 MiB"), "{err}");
+    assert!(m.max_rss_kib < 64 * 1024, "peak RSS {} KiB", m.max_rss_kib);
+    assert_eq!(
+        std::fs::read_dir(&host).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}

@@ -351,6 +351,46 @@ struct DirMeta {
     meta: Meta,
 }
 
+/// At most this many bytes of headers and metadata members (GNU long names, pax records) are
+/// read for one member: the tar crate holds them in memory, and a hostile archive could claim
+/// gigabytes for a "long name" (in the pod's memory budget, next to the app).
+pub const MAX_MEMBER_METADATA: u64 = 4 << 20;
+
+/// Counts what is read while [`Metered`] is active.
+#[derive(Default)]
+struct Meter {
+    active: std::cell::Cell<bool>,
+    used: std::cell::Cell<u64>,
+}
+
+/// The archive's reader, refusing to read past [`MAX_MEMBER_METADATA`] while the meter is on.
+struct Metered<'a, R> {
+    inner: R,
+    meter: &'a Meter,
+}
+
+impl<R: Read> Read for Metered<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.meter.active.get() {
+            return self.inner.read(buf);
+        }
+        let left = MAX_MEMBER_METADATA.saturating_sub(self.meter.used.get());
+        if left == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a member's headers (GNU long names, pax records) exceed {} MiB",
+                    MAX_MEMBER_METADATA >> 20
+                ),
+            ));
+        }
+        let n = buf.len().min(left.min(usize::MAX as u64) as usize);
+        let got = self.inner.read(&mut buf[..n])?;
+        self.meter.used.set(self.meter.used.get() + got as u64);
+        Ok(got)
+    }
+}
+
 /// Unpack the tar stream `input` below the directory `dest` (a descriptor, `O_PATH` will do).
 /// Each failed or refused entry is passed to `report` and counted; the rest still happen.
 /// Err only when the archive itself cannot be read.
@@ -360,13 +400,27 @@ pub fn extract<R: Read>(
     opts: &Options,
     mut report: impl FnMut(&ExtractError),
 ) -> Result<Summary, ExtractError> {
-    let mut archive = tar::Archive::new(input);
+    let meter = Meter::default();
+    let mut archive = tar::Archive::new(Metered {
+        inner: input,
+        meter: &meter,
+    });
     let mut summary = Summary::default();
     let mut dirs: Vec<DirMeta> = Vec::new();
-    let entries = archive.entries().map_err(ExtractError::Archive)?;
-    for entry in entries {
+    let mut entries = archive.entries().map_err(ExtractError::Archive)?;
+    loop {
+        // Only headers and the metadata members before a member (GNU long names, pax records,
+        // which the tar crate reads into memory) are read here: each member's data was read
+        // or drained below.
+        meter.used.set(0);
+        meter.active.set(true);
+        let next = entries.next();
+        meter.active.set(false);
+        let Some(entry) = next else { break };
         let mut entry = entry.map_err(ExtractError::Archive)?;
-        match one(dest, &mut entry, opts, &mut dirs) {
+        let done = one(dest, &mut entry, opts, &mut dirs);
+        io::copy(&mut entry, &mut io::sink()).map_err(ExtractError::Archive)?;
+        match done {
             Ok(true) => summary.written += 1,
             Ok(false) => {}
             Err(e) => {
@@ -609,6 +663,74 @@ mod tests {
         assert!(components(b"/etc/passwd").is_err());
         assert!(components(b"a/../../x").is_err());
         assert!(components(b"./").unwrap().is_empty());
+    }
+
+    fn dest() -> (tempfile::TempDir, OwnedFd) {
+        let dir = tempfile::tempdir().unwrap();
+        let fd = crate::target::root::open_root_dir(dir.path()).unwrap();
+        (dir, fd)
+    }
+
+    const OPTS: Options = Options {
+        mtime: false,
+        same_owner: false,
+        same_permissions: false,
+        umask: 0o022,
+    };
+
+    fn header(name: &[u8], kind: EntryType, size: u64) -> tar::Header {
+        let mut h = tar::Header::new_gnu();
+        h.as_old_mut().name[..name.len()].copy_from_slice(name);
+        h.set_entry_type(kind);
+        h.set_size(size);
+        h.set_mode(0o644);
+        h.set_cksum();
+        h
+    }
+
+    fn member(out: &mut Vec<u8>, name: &[u8], kind: EntryType, data: &[u8]) {
+        out.extend_from_slice(header(name, kind, data.len() as u64).as_bytes());
+        out.extend_from_slice(data);
+        out.resize(out.len().div_ceil(512) * 512, 0);
+    }
+
+    #[test]
+    fn a_huge_long_name_is_refused_before_it_is_held_in_memory() {
+        let (_dir, fd) = dest();
+        let mut ar = Vec::new();
+        member(
+            &mut ar,
+            b"././@LongLink",
+            EntryType::GNULongName,
+            &vec![b'a'; 64 << 20],
+        );
+        member(&mut ar, b"x", EntryType::Regular, b"x");
+        ar.extend_from_slice(&[0; 1024]);
+        let err = extract(fd.as_fd(), ar.as_slice(), &OPTS, |_| {}).unwrap_err();
+        assert!(err.to_string().contains("exceed 4 MiB"), "{err}");
+    }
+
+    #[test]
+    fn large_data_of_refused_members_does_not_count_as_metadata() {
+        let (dir, fd) = dest();
+        let big = vec![7u8; 16 << 20];
+        let mut ar = Vec::new();
+        member(&mut ar, b"../out", EntryType::Regular, &big);
+        member(&mut ar, b"dev", EntryType::Char, b"");
+        member(&mut ar, b"big", EntryType::Regular, &big);
+        member(&mut ar, b"x", EntryType::Regular, b"x");
+        ar.extend_from_slice(&[0; 1024]);
+        let mut refused = Vec::new();
+        let s = extract(fd.as_fd(), ar.as_slice(), &OPTS, |e| {
+            refused.push(e.to_string())
+        })
+        .unwrap();
+        assert_eq!((s.written, s.failed), (2, 2), "{refused:?}");
+        assert_eq!(std::fs::read(dir.path().join("x")).unwrap(), b"x");
+        assert_eq!(
+            std::fs::metadata(dir.path().join("big")).unwrap().len(),
+            16 << 20
+        );
     }
 
     #[test]
