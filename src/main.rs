@@ -3,6 +3,9 @@
 use clap::Parser;
 
 fn main() {
+    if let Some(code) = toolbox::cli::run_applet() {
+        std::process::exit(code);
+    }
     let cli = toolbox::cli::Cli::parse();
     let code = match toolbox::cli::run(cli) {
         Ok(code) => code,

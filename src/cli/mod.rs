@@ -75,6 +75,8 @@ pub enum Command {
     Export(cmd::export::ExportArgs),
     /// Run a program from the target's root as the target's user with its capabilities (--ns: in its namespaces too).
     Exec(cmd::exec::ExecArgs),
+    /// Keep this debug container alive, using no CPU, for `kubectl exec POD -c DEBUGGER -- toolbox CMD`; exits on SIGTERM.
+    Idle(cmd::idle::IdleArgs),
 }
 
 /// Run the parsed command line; returns the process exit code.
@@ -103,7 +105,27 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Grep(args)) => cmd::grep::run(&global, args),
         Some(Command::Export(args)) => cmd::export::run(&global, args),
         Some(Command::Exec(args)) => cmd::exec::run(&global, args),
+        Some(Command::Idle(args)) => cmd::idle::run(&global, args),
     }
+}
+
+/// When toolbox was started under another name (`/bin/tar` or `/bin/test`, links to
+/// `/toolbox`, which is what `kubectl cp` runs), run as that program and return its exit code;
+/// None otherwise.
+pub fn run_applet() -> Option<i32> {
+    let mut args = std::env::args_os();
+    let argv0 = args.next()?;
+    let name = std::path::Path::new(&argv0).file_name()?;
+    let run = match name.as_encoded_bytes() {
+        b"tar" => cmd::tar::run,
+        b"test" => cmd::test::run,
+        _ => return None,
+    };
+    let rest: Vec<std::ffi::OsString> = args.collect();
+    Some(match run(&rest) {
+        Ok(code) => code,
+        Err(err) => report_error(&err),
+    })
 }
 
 /// The exit code for an error that reached the top, after printing it. A broken pipe on stdout

@@ -65,6 +65,13 @@ impl<W: Write> Visitor for Exporter<'_, W> {
 
 /// Run `toolbox export`.
 pub fn run(global: &Global, args: ExportArgs) -> anyhow::Result<i32> {
+    let paths: Vec<&[u8]> = args.paths.iter().map(|p| p.as_bytes()).collect();
+    export_paths(global, &paths, args.pseudo_fs)
+}
+
+/// Write a tar stream of `paths` of the root `global` selects to stdout (also what `tar cf -
+/// PATH`, run by `kubectl cp`, does); exit code 1 when some entries were skipped.
+pub fn export_paths(global: &Global, paths: &[&[u8]], pseudo_fs: bool) -> anyhow::Result<i32> {
     if crate::output::stdout_is_terminal() {
         return Err(FsError::TerminalTar.into());
     }
@@ -78,14 +85,14 @@ pub fn run(global: &Global, args: ExportArgs) -> anyhow::Result<i32> {
     };
     let opts = walk::Options {
         max_depth: None,
-        pseudo: args.pseudo_fs,
+        pseudo: pseudo_fs,
         sorted: true,
         stat_all: true,
         hide_dot: false,
         follow_start: false,
     };
-    for p in &args.paths {
-        if let Err(e) = walk::walk(&root, p.as_bytes(), &opts, &mut ex) {
+    for p in paths {
+        if let Err(e) = walk::walk(&root, p, &opts, &mut ex) {
             ex.out_err = Some(e);
             break;
         }

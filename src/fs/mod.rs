@@ -4,6 +4,7 @@
 
 pub mod content;
 pub mod export;
+pub mod extract;
 pub mod find;
 pub mod glob;
 pub mod meta;

@@ -23,6 +23,27 @@ pub fn openat(dir: BorrowedFd<'_>, name: &CStr, flags: i32) -> io::Result<OwnedF
     }
 }
 
+/// `openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode)`: a new file
+/// that did not exist, never through a symlink, retried on EINTR. `name` is one component.
+/// See: open(2), O_EXCL ("symbolic links are not followed").
+pub fn create_new(dir: BorrowedFd<'_>, name: &CStr, mode: u32) -> io::Result<OwnedFd> {
+    let flags = libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+    loop {
+        // SAFETY: `name` is a valid NUL-terminated string for the duration of the call; `dir` is
+        // a borrowed, open descriptor; `mode` is passed as the variadic mode_t O_CREAT needs.
+        let fd =
+            unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags, mode as libc::c_uint) };
+        if fd >= 0 {
+            // SAFETY: the kernel returned a new descriptor that nothing else owns.
+            return Ok(unsafe { OwnedFd::from_raw_fd(fd) });
+        }
+        let err = io::Error::last_os_error();
+        if err.raw_os_error() != Some(libc::EINTR) {
+            return Err(err);
+        }
+    }
+}
+
 /// `readlinkat(fd, "")`: the target of the symbolic link that the `O_PATH` descriptor `fd` refers
 /// to (Linux 2.6.39+). See: readlinkat(2), "empty pathname".
 pub fn readlink_fd(fd: BorrowedFd<'_>) -> io::Result<Vec<u8>> {
