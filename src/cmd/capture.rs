@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::capture::format::{Dump, Style};
+use crate::capture::print::{Dump, Style};
 use crate::capture::writer::{FileFormat, Rotation};
 use crate::capture::{self, Options};
 use crate::cli::Global;
