@@ -142,10 +142,56 @@ pub struct IpInfo {
     pub flow: u32,
     /// IPv4 header checksum as sent and as computed (equal when correct).
     pub header_cksum: Option<(u16, u16)>,
-    /// The IPv6 extension headers before the upper layer, in order (RFC 8200 section 4): their
-    /// type and captured bytes; empty when there are none or toolbox prints one of them as
-    /// it did before (routing).
-    pub ext: Vec<(u8, Vec<u8>)>,
+    /// The IPv6 extension headers before the upper layer, in order (RFC 8200 section 4); empty
+    /// when there are none or one of them is of a type toolbox does not read (routing).
+    pub ext: Vec<Extension>,
+}
+
+/// An IPv6 extension header (RFC 8200 section 4) and how many of its bytes were captured.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extension {
+    /// The header.
+    pub header: ExtHeader,
+    /// Captured bytes of it (its whole length unless the capture ends inside it).
+    pub captured: u32,
+}
+
+/// The IPv6 extension headers toolbox reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExtHeader {
+    /// Hop-by-hop options (next-header value 0) and those of its options tcpdump shows.
+    HopByHop(Vec<HeaderOption>),
+    /// Destination options (60).
+    DestinationOptions(Vec<HeaderOption>),
+    /// Fragment (44): the offset-and-flags word and identification, when captured.
+    Fragment {
+        /// Fragment offset (in 8-byte units, shifted left by 3) and the M flag.
+        offset: Option<u16>,
+        /// Identification.
+        id: Option<u32>,
+    },
+}
+
+impl ExtHeader {
+    /// The header's next-header value.
+    pub fn number(&self) -> u8 {
+        match self {
+            ExtHeader::HopByHop(_) => 0,
+            ExtHeader::DestinationOptions(_) => 60,
+            ExtHeader::Fragment { .. } => 44,
+        }
+    }
+}
+
+/// An option of a hop-by-hop or destination options header that tcpdump shows with `-v`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderOption {
+    /// Pad1.
+    Pad1,
+    /// PadN.
+    PadN,
+    /// Router alert (RFC 2711) and its value.
+    RouterAlert(u16),
 }
 
 /// A TCP option in the order it appeared.

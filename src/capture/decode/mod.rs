@@ -19,7 +19,9 @@ use etherparse::{
     TransportSlice,
 };
 
-use super::model::{Direction, IpInfo, Link, Net, Summary, Transport};
+use super::model::{
+    Direction, ExtHeader, Extension, HeaderOption, IpInfo, Link, Net, Summary, Transport,
+};
 use super::reader::Reader;
 
 /// Link-layer header types (pcap LINKTYPE_ values) toolbox decodes.
@@ -314,7 +316,7 @@ fn layers(p: &LaxSlicedPacket<'_>, ctx: Ctx) -> (Net, Transport) {
 
 /// The extension headers in `raw` whose first has type `first`: hop-by-hop (0), destination
 /// options (60), fragment (44); none when another type is among them.
-fn v6_extensions(first: u8, raw: &[u8]) -> Vec<(u8, Vec<u8>)> {
+fn v6_extensions(first: u8, raw: &[u8]) -> Vec<Extension> {
     let mut out = Vec::new();
     let (mut kind, mut at) = (first, 0);
     while at < raw.len() {
@@ -326,9 +328,49 @@ fn v6_extensions(first: u8, raw: &[u8]) -> Vec<(u8, Vec<u8>)> {
         let Some(&next) = raw.get(at) else {
             break;
         };
-        out.push((kind, raw[at..(at + len).min(raw.len())].to_vec()));
+        let bytes = &raw[at..(at + len).min(raw.len())];
+        let r = Reader::new(bytes);
+        let header = match kind {
+            0 => ExtHeader::HopByHop(header_options(bytes.get(2..).unwrap_or_default())),
+            60 => ExtHeader::DestinationOptions(header_options(bytes.get(2..).unwrap_or_default())),
+            _ => ExtHeader::Fragment {
+                offset: r.u16_at(2).ok(),
+                id: r.u32_at(4).ok(),
+            },
+        };
+        out.push(Extension {
+            header,
+            captured: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+        });
         kind = next;
         at += len;
+    }
+    out
+}
+
+/// The options of a hop-by-hop or destination options header that tcpdump shows (Pad1, PadN,
+/// router alert of RFC 2711), from its captured option bytes `opts` (RFC 8200 4.2).
+fn header_options(opts: &[u8]) -> Vec<HeaderOption> {
+    let r = Reader::new(opts);
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Ok(kind) = r.u8_at(at) {
+        if kind == 0 {
+            out.push(HeaderOption::Pad1);
+            at += 1;
+            continue;
+        }
+        let Ok(len) = r.u8_at(at + 1).map(usize::from) else {
+            break;
+        };
+        match (kind, r.bytes_at(at + 2, len)) {
+            (1, Ok(_)) => out.push(HeaderOption::PadN),
+            (5, Ok(b)) if len == 2 => {
+                out.push(HeaderOption::RouterAlert(u16::from_be_bytes([b[0], b[1]])));
+            }
+            _ => {}
+        }
+        at += 2 + len;
     }
     out
 }
@@ -342,9 +384,9 @@ fn transport(
     // A checksum needs the whole segment: not one cut by the snap length.
     // An IPv6 first fragment's upper layer is decoded as far as it goes (no checksum).
     let first_fragment = payload.fragmented
-        && ip.ext.iter().any(|(kind, raw)| {
-            *kind == 44 && raw.get(2..4).is_some_and(|o| o[0] == 0 && o[1] & 0xf8 == 0)
-        });
+        && ip.ext.iter().any(
+            |e| matches!(e.header, ExtHeader::Fragment { offset: Some(o), .. } if o & 0xfff8 == 0),
+        );
     let whole = |len: usize| {
         ctx.checksums
             && !payload.incomplete

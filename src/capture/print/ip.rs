@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::Formatter;
-use crate::capture::model::{IpInfo, Transport};
+use crate::capture::model::{ExtHeader, HeaderOption, IpInfo, Transport};
 use crate::output::sanitize;
 
 impl Formatter {
@@ -142,13 +142,13 @@ pub(super) fn verbose_ip(out: &mut String, ip: &IpInfo) {
             out,
             "hlim {}, next-header {} ({}) payload length: {}) ",
             ip.ttl,
-            match ip.ext.first() {
-                Some((0, _)) => "Options",
-                Some((44, _)) => "Fragment",
+            match ip.ext.first().map(|e| &e.header) {
+                Some(ExtHeader::HopByHop(_)) => "Options",
+                Some(ExtHeader::Fragment { .. }) => "Fragment",
                 Some(_) => "unknown",
                 None => ipproto_name(ip.protocol),
             },
-            ip.ext.first().map_or(ip.protocol, |e| e.0),
+            ip.ext.first().map_or(ip.protocol, |e| e.header.number()),
             ip.total_len.saturating_sub(40)
         );
     }
@@ -158,24 +158,30 @@ pub(super) fn verbose_ip(out: &mut String, ip: &IpInfo) {
 /// hop-by-hop and destination options (with `-v` their options), fragment offset and length.
 pub(super) fn extensions(out: &mut String, ip: &IpInfo, verbose: u8) {
     let mut used = 0u32;
-    for (kind, raw) in &ip.ext {
-        used += u32::try_from(raw.len()).unwrap_or(0);
-        match kind {
-            0 | 60 => {
-                out.push_str(if *kind == 0 { "HBH " } else { "DSTOPT " });
+    for e in &ip.ext {
+        used = used.saturating_add(e.captured);
+        match &e.header {
+            ExtHeader::HopByHop(options) | ExtHeader::DestinationOptions(options) => {
+                out.push_str(if e.header.number() == 0 {
+                    "HBH "
+                } else {
+                    "DSTOPT "
+                });
                 if verbose > 0 {
-                    header_options(out, raw.get(2..).unwrap_or_default());
+                    for o in options {
+                        let _ = match o {
+                            HeaderOption::Pad1 => write!(out, "(pad1) "),
+                            HeaderOption::PadN => write!(out, "(padn) "),
+                            HeaderOption::RouterAlert(v) => write!(out, "(rtalert: 0x{v:04x}) "),
+                        };
+                    }
                 }
             }
-            _ => {
-                let off = raw
-                    .get(2..4)
-                    .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]) & !7);
+            ExtHeader::Fragment { offset, id } => {
+                let off = offset.map_or(0, |o| o & !7);
                 let len = ip.total_len.saturating_sub(40).saturating_sub(used);
                 if verbose > 0 {
-                    let id = raw
-                        .get(4..8)
-                        .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+                    let id = id.unwrap_or(0);
                     let _ = write!(out, "frag (0x{id:08x}:{off}|{len})");
                 } else {
                     let _ = write!(out, "frag ({off}|{len})");
@@ -186,31 +192,6 @@ pub(super) fn extensions(out: &mut String, ip: &IpInfo, verbose: u8) {
                 out.push(' ');
             }
         }
-    }
-}
-
-/// The options of a hop-by-hop or destination options header tcpdump shows with `-v` (Pad1,
-/// PadN, router alert of RFC 2711).
-fn header_options(out: &mut String, opts: &[u8]) {
-    let mut at = 0;
-    while let Some(&kind) = opts.get(at) {
-        if kind == 0 {
-            out.push_str("(pad1) ");
-            at += 1;
-            continue;
-        }
-        let Some(&len) = opts.get(at + 1) else {
-            break;
-        };
-        let body = opts.get(at + 2..at + 2 + usize::from(len));
-        match (kind, body) {
-            (1, Some(_)) => out.push_str("(padn) "),
-            (5, Some(b)) if b.len() == 2 => {
-                let _ = write!(out, "(rtalert: 0x{:02x}{:02x}) ", b[0], b[1]);
-            }
-            _ => {}
-        }
-        at += 2 + usize::from(len);
     }
 }
 
