@@ -4,9 +4,12 @@
 //! Link headers toolbox meets on Linux (SLL2 for `-i any`, SLL, Ethernet, raw IP, BSD loopback)
 //! are read here; IP, ARP, TCP, UDP and ICMP are sliced by etherparse in its lax mode, so that a
 //! packet cut short by the snap length still yields what it has (a transport header cut short
-//! becomes [`Transport::TcpShort`], [`Transport::Short`] or a [`TcpInfo`] ending in
-//! [`TcpOpt::Cut`], printed as tcpdump prints them). Nothing here panics on any input: a header
-//! that does not parse otherwise becomes [`Net::Malformed`] or [`Transport::Malformed`].
+//! becomes [`Transport::TcpShort`], [`Transport::Short`] or a
+//! [`TcpInfo`](super::model::TcpInfo) ending in [`TcpOpt::Cut`](super::model::TcpOpt::Cut),
+//! printed as tcpdump prints them). TCP options, ICMP messages, neighbour discovery and DNS
+//! (in [`super::dns`]) are read by their own modules with the one checked
+//! [`Reader`](super::reader::Reader). Nothing here panics on any input: a header that does not
+//! parse otherwise becomes [`Net::Malformed`] or [`Transport::Malformed`].
 
 mod icmp;
 mod nd;

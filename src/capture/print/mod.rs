@@ -1,8 +1,7 @@
 //! Printing the typed model of a packet ([`Summary`]) as one line in the style of `tcpdump -nn`:
 //! this module holds the line's frame (time, link header, `-x`/`-X`/`-A` dumps) and hands the
-//! network and transport layers to one printer per protocol ([`ip`], [`tcp`], [`udp`],
-//! [`icmp`], [`nd`], [`mld`], [`dns`]). Printers only format the model: they read no packet
-//! bytes.
+//! network and transport layers to one printer per protocol (`ip`, `tcp`, `udp`, `icmp`, `nd`,
+//! `mld`, [`dns`]). Printers only format the model: they read no packet bytes.
 //!
 //! The layout follows tcpdump 4.99 (print-sll.c, print-ether.c, print-ip.c, print-tcp.c) so that
 //! users read what they already know: `lo    In  IP 127.0.0.1.80 > 127.0.0.1.5000: Flags [P.],
