@@ -562,6 +562,65 @@ mod tests {
         }
     }
 
+    /// An ICMPv6 neighbour solicitation for fd00::2 from fd00::1 with a source link-address
+    /// option, as raw IPv6 (checksum not filled in).
+    fn neighbour_solicitation(options: &[u8]) -> Vec<u8> {
+        let icmp = [
+            &[135u8, 0, 0, 0, 0, 0, 0, 0][..],
+            &Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, 2).octets(),
+            options,
+        ]
+        .concat();
+        let len = u16::try_from(icmp.len()).unwrap_or(0).to_be_bytes();
+        [
+            &[0x60, 0, 0, 0, len[0], len[1], 58, 255][..],
+            &Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, 1).octets(),
+            &Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, 2).octets(),
+            &icmp,
+        ]
+        .concat()
+    }
+
+    #[test]
+    fn icmp6_decodes_to_typed_neighbour_discovery() {
+        use crate::capture::model::{Icmp, IcmpMessage, Nd, NdOption, NdOptions, NdValue};
+        let mac = [2u8, 0, 0, 0, 0, 1];
+        let p = neighbour_solicitation(&[&[1u8, 1][..], &mac].concat());
+        let s = decode(linktype::RAW, &p, p.len() as u32);
+        let Transport::Icmp(Icmp { kind, message, .. }) = s.transport else {
+            panic!("not ICMPv6: {s:?}");
+        };
+        assert_eq!(kind, 135);
+        let options = NdOptions {
+            options: vec![NdOption {
+                kind: 1,
+                units: 1,
+                body: mac.to_vec(),
+                value: NdValue::LinkAddress(mac.to_vec()),
+            }],
+            cut: None,
+        };
+        let target = Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, 2);
+        assert_eq!(
+            message,
+            IcmpMessage::NeighbourDiscovery(Nd::NeighbourSolicitation(Some(target), options))
+        );
+        // A zero-length option ends the list as truncated; the model says so.
+        let p = neighbour_solicitation(&[1, 0, 0, 0, 0, 0, 0, 0]);
+        let s = decode(linktype::RAW, &p, p.len() as u32);
+        let Transport::Icmp(Icmp { message, .. }) = s.transport else {
+            panic!("not ICMPv6: {s:?}");
+        };
+        let cut = NdOptions {
+            options: Vec::new(),
+            cut: Some(crate::capture::model::Cut::Trunc),
+        };
+        assert_eq!(
+            message,
+            IcmpMessage::NeighbourDiscovery(Nd::NeighbourSolicitation(Some(target), cut))
+        );
+    }
+
     use proptest::prelude::*;
 
     const LINKTYPES: [i32; 8] = [
