@@ -311,15 +311,25 @@ pub enum Transport {
     Icmp(Icmp),
     /// A TCP header cut by the snap length before its fixed part ends: the ports, when captured.
     TcpShort(Option<(u16, u16)>),
-    /// A UDP, ICMP or ICMPv6 header cut by the snap length: the protocol number, the UDP
-    /// ports or ICMPv6 type when captured.
-    Short(u8, Option<(u16, u16)>, Option<u8>),
+    /// A UDP, ICMP or ICMPv6 header cut by the snap length.
+    Short(ShortHeader),
     /// A fragment after the first, or a protocol toolbox does not decode.
     Other,
     /// The header does not parse.
     Malformed(String),
     /// No transport layer.
     None,
+}
+
+/// A UDP, ICMP or ICMPv6 header cut by the snap length, with what of it was captured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShortHeader {
+    /// UDP: the ports, when captured.
+    Udp(Option<(u16, u16)>),
+    /// ICMP.
+    Icmp,
+    /// ICMPv6 (echo, or nothing captured): the type, when captured.
+    Icmp6(Option<u8>),
 }
 
 /// An ICMP or ICMPv6 message.

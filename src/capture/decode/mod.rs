@@ -23,7 +23,8 @@ use etherparse::{
 };
 
 use super::model::{
-    Direction, ExtHeader, Extension, HeaderOption, IpInfo, Link, Net, Summary, Transport,
+    Direction, ExtHeader, Extension, HeaderOption, IpInfo, Link, Net, ShortHeader, Summary,
+    Transport,
 };
 use super::reader::Reader;
 
@@ -472,11 +473,11 @@ fn transport(
         None if payload.incomplete && payload.payload.len() < 8 => {
             let b = payload.payload;
             match payload.ip_number {
-                IpNumber::UDP => Transport::Short(17, be16(b, 0).zip(be16(b, 2)), None),
-                IpNumber::ICMP => Transport::Short(1, None, None),
+                IpNumber::UDP => Transport::Short(ShortHeader::Udp(be16(b, 0).zip(be16(b, 2)))),
+                IpNumber::ICMP => Transport::Short(ShortHeader::Icmp),
                 // Only echo is checked against tcpdump for a cut ICMPv6 header.
                 IpNumber::IPV6_ICMP if b.is_empty() || matches!(b[0], 128 | 129) => {
-                    Transport::Short(58, None, b.first().copied())
+                    Transport::Short(ShortHeader::Icmp6(b.first().copied()))
                 }
                 _ => Transport::Malformed("header cut short".into()),
             }

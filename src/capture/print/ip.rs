@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::Formatter;
-use crate::capture::model::{ExtHeader, HeaderOption, IpInfo, Transport};
+use crate::capture::model::{ExtHeader, HeaderOption, IpInfo, ShortHeader, Transport};
 use crate::output::sanitize;
 
 impl Formatter {
@@ -36,23 +36,23 @@ impl Formatter {
                 let _ = write!(out, "{}.{sport} > {}.{dport}:  [|tcp]", ip.src, ip.dst);
             }
             // Observed with tcpdump 4.99: a cut UDP/ICMP header.
-            Transport::Short(17, Some((sport, dport)), _) => {
+            Transport::Short(ShortHeader::Udp(Some((sport, dport)))) => {
                 let _ = write!(out, "{}.{sport} > {}.{dport}:  [|udp]", ip.src, ip.dst);
             }
-            Transport::Short(58, _, Some(kind)) => {
+            Transport::Short(ShortHeader::Icmp6(Some(kind))) => {
                 let name = super::icmp::icmp_name(true, *kind, 0);
                 let _ = write!(out, "{} > {}: ICMP6, {name} [|icmp6]", ip.src, ip.dst);
                 self.gave_up = true;
             }
-            Transport::Short(proto, _, _) => {
-                let what = match proto {
-                    17 => "udp",
-                    1 => "icmp",
-                    _ => "icmp6",
+            Transport::Short(short) => {
+                let what = match short {
+                    ShortHeader::Udp(_) => "udp",
+                    ShortHeader::Icmp => "icmp",
+                    ShortHeader::Icmp6(_) => "icmp6",
                 };
                 let _ = write!(out, "{} > {}:  [|{what}]", ip.src, ip.dst);
                 // tcpdump dumps the whole frame of a cut ICMP header, not of a cut UDP one.
-                self.gave_up |= *proto != 17;
+                self.gave_up |= !matches!(short, ShortHeader::Udp(_));
             }
             Transport::TcpShort(None) => {
                 let _ = write!(out, "{} > {}: [|tcp]", ip.src, ip.dst);
