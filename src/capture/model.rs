@@ -1,8 +1,9 @@
 //! The typed model of a captured packet that [`super::decode`] produces and [`super::print`]
 //! formats: link, network and transport headers, ICMP messages with neighbour discovery options
 //! and multicast listener records as values. Nothing here holds raw header bytes for a printer
-//! to parse; the only byte vectors are what tcpdump prints as bytes (hex dumps, DNS messages
-//! before [`super::dns`] parses them).
+//! to parse; the only byte vectors are what tcpdump prints as bytes (hex dumps of unnamed ICMPv6
+//! types and of neighbour discovery options, link-layer addresses). DNS messages are modelled
+//! in [`super::dns`].
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
