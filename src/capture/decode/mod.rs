@@ -369,8 +369,9 @@ fn header_options(opts: &[u8]) -> Vec<HeaderOption> {
         };
         match (kind, r.bytes_at(at + 2, len)) {
             (1, Ok(_)) => out.push(HeaderOption::PadN),
-            (5, Ok(b)) if len == 2 => {
-                out.push(HeaderOption::RouterAlert(u16::from_be_bytes([b[0], b[1]])));
+            (5, Ok(_)) if len == 2 => {
+                let value = r.u16_at(at + 2).unwrap_or(0);
+                out.push(HeaderOption::RouterAlert(value));
             }
             _ => {}
         }

@@ -446,10 +446,10 @@ impl Parser<'_> {
                     let rname = parse_name(p, after, 0);
                     let numbers = rname.outcome();
                     soa.0 = Some(rname);
-                    let fields = trunc(r.bytes_at(numbers?, 20))?;
+                    let mut fields = Reader::at(p, numbers?);
                     let mut n = [0u32; 5];
-                    for (v, f) in n.iter_mut().zip(fields.chunks_exact(4)) {
-                        *v = u32::from_be_bytes([f[0], f[1], f[2], f[3]]);
+                    for v in &mut n {
+                        *v = trunc(fields.u32())?;
                     }
                     soa.1 = Some(n);
                     Ok(())
@@ -480,10 +480,8 @@ impl Parser<'_> {
                 )
             }
             rtype::SRV => {
-                let fields = r.bytes_at(at, 6).ok().map(|f| {
-                    let w = |i: usize| u16::from_be_bytes([f[i], f[i + 1]]);
-                    [w(0), w(2), w(4)]
-                });
+                let mut f = Reader::at(p, at);
+                let fields = (|| Some([f.u16().ok()?, f.u16().ok()?, f.u16().ok()?]))();
                 let target = fields.map(|_| parse_name(p, at + 6, 0));
                 let result = match &target {
                     Some(name) => name.outcome().map(|_| ()),
@@ -691,20 +689,17 @@ fn inside(cut: Cut) -> Stop {
 
 /// The value of EDNS option `code` with non-empty `data`.
 fn edns_value(code: u16, data: &[u8]) -> EdnsValue {
-    let words = || -> Vec<u16> {
-        data.chunks_exact(2)
-            .map(|w| u16::from_be_bytes([w[0], w[1]]))
-            .collect()
-    };
+    let mut r = Reader::new(data);
+    let mut words = || -> Vec<u16> { std::iter::from_fn(|| r.u16().ok()).collect() };
     match (code, data.len()) {
         (8, _) => client_subnet(data).unwrap_or(EdnsValue::Invalid),
         // COOKIE (RFC 7873): an 8-byte client cookie, optionally an 8..32-byte server cookie.
         (10, 8) => EdnsValue::Cookie(data.to_vec(), Vec::new()),
         (10, 16..=40) => EdnsValue::Cookie(data[..8].to_vec(), data[8..].to_vec()),
         // KEEPALIVE (RFC 7828): the timeout in units of 100 ms.
-        (11, 2) => EdnsValue::KeepAlive(u16::from_be_bytes([data[0], data[1]])),
+        (11, 2) => EdnsValue::KeepAlive(Reader::new(data).u16().unwrap_or(0)),
         // EXPIRE (RFC 7314).
-        (9, 4) => EdnsValue::Expire(u32::from_be_bytes([data[0], data[1], data[2], data[3]])),
+        (9, 4) => EdnsValue::Expire(Reader::new(data).u32().unwrap_or(0)),
         (9..=11, _) => EdnsValue::Invalid,
         (12, n) => EdnsValue::Padding(n),
         (14, n) if n % 2 != 0 => EdnsValue::Invalid,
@@ -717,9 +712,9 @@ fn edns_value(code: u16, data: &[u8]) -> EdnsValue {
 
 /// The EDNS client subnet option (RFC 7871); `None` when invalid.
 fn client_subnet(d: &[u8]) -> Option<EdnsValue> {
-    let (head, addr) = (d.get(..4)?, d.get(4..)?);
-    let family = u16::from_be_bytes([head[0], head[1]]);
-    let (source, scope) = (head[2], head[3]);
+    let mut r = Reader::new(d);
+    let (family, source, scope) = (r.u16().ok()?, r.u8().ok()?, r.u8().ok()?);
+    let addr = r.rest();
     let width: u8 = match family {
         1 => 32,
         2 => 128,
