@@ -12,7 +12,9 @@
 
 pub mod decode;
 pub mod dns;
-pub mod format;
+pub mod model;
+pub mod print;
+pub mod reader;
 pub mod writer;
 
 use std::io::{self, IsTerminal, Write};
@@ -25,7 +27,7 @@ use std::time::{Duration, Instant};
 use pcap::{Capture, Device, Linktype};
 
 use crate::caps::{self, Feature};
-use format::{Formatter, Style};
+use print::{Formatter, Style};
 use writer::{FileFormat, Header, Next, Rotating, Rotation, Stop, WriteError};
 
 /// Errors of the capture module.
@@ -302,7 +304,7 @@ impl Sink {
         let usecs = u32::try_from(h.ts.tv_usec).unwrap_or(0);
         match self {
             Sink::Print(f, out) => {
-                let s = decode::decode_with(linktype, data, h.len, f.style().verbose > 0);
+                let s = decode::decode_with(linktype, data, h.len, f.style().verbose);
                 let line = f.packet(secs, usecs, &s, data);
                 writeln!(out, "{line}").map_err(CaptureError::Stdout)?;
                 Ok(true)

@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::Global;
-use crate::capture::format::{Dump, Style};
+use crate::capture::print::{Dump, Style};
 use crate::capture::writer::{FileFormat, Rotation};
 use crate::capture::{self, Options};
 use crate::target::netns::{self, NetNs, NetNsError};
