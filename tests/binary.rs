@@ -136,3 +136,38 @@ fn no_arguments_prints_the_summary_in_the_pod() {
         "{text}"
     );
 }
+
+/// A reader that went away is a normal end (`toolbox | head`), never a panic: stdout is a pipe
+/// whose read end is already closed, so the first write fails with EPIPE.
+#[test]
+fn a_closed_stdout_pipe_ends_every_printing_command_quietly() {
+    for args in [
+        &["--host"][..],
+        &["--host", "caps"][..],
+        &["--host", "ps"][..],
+        &["--host", "target"][..],
+        &["capture", "-D"][..],
+        &["--version", "--verbose"][..],
+        &["--host", "ls", "-l", "/"][..],
+    ] {
+        let (read, write) = std::io::pipe().expect("pipe");
+        drop(read);
+        let out = Command::new(bin())
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(write)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("run toolbox");
+        let err = stderr(&out);
+        assert!(
+            !err.contains("panicked"),
+            "toolbox {args:?} panicked:\n{err}"
+        );
+        assert!(
+            matches!(out.status.code(), Some(0 | 2)),
+            "toolbox {args:?}: {:?}\n{err}",
+            out.status
+        );
+    }
+}

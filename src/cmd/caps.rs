@@ -53,7 +53,7 @@ pub fn run(global: &Global, args: CapsArgs) -> anyhow::Result<i32> {
     if args.json || args.output == Format::Json {
         output::print_json(&report)?;
     } else {
-        print!("{}", render(&report));
+        std::io::Write::write_all(&mut std::io::stdout().lock(), render(&report).as_bytes())?;
     }
     Ok(0)
 }

@@ -216,8 +216,9 @@ pub fn run(global: &Global, args: CaptureArgs) -> anyhow::Result<i32> {
         enter_target_net(global)?;
     }
     if args.list {
+        let mut out = std::io::stdout().lock();
         for line in capture::list_interfaces()? {
-            println!("{line}");
+            std::io::Write::write_all(&mut out, format!("{line}\n").as_bytes())?;
         }
         return Ok(0);
     }

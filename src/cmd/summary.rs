@@ -1,5 +1,7 @@
 //! `toolbox` with no arguments: what it found here and what to try next, on one screen.
 
+use std::io::Write;
+
 use super::Global;
 use crate::output::sanitize;
 use crate::target::{Scan, Target};
@@ -9,25 +11,29 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
     let scan = Scan::new()?;
     let choice = scan.choose(&global.selector());
     let mut next: Vec<String> = Vec::new();
-    println!("toolbox {}", env!("CARGO_PKG_VERSION"));
+    // Write errors end the summary (a closed pipe is a normal end, see cli::report_error).
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "toolbox {}", env!("CARGO_PKG_VERSION"))?;
     // Every process of the target's container: workers do the app's I/O, not the master.
     let mut trace_pids: Vec<String> = Vec::new();
     let target_pid = match choice {
         Ok(choice) => {
             let t = Target::from_scan(&scan, choice);
-            println!(
+            writeln!(
+                out,
                 "target: PID {} {} (user {})",
                 t.pid,
                 sanitize(&t.command),
                 sanitize(&t.user)
-            );
+            )?;
             for m in t.members.iter().filter(|m| m.pid != t.pid) {
-                println!(
+                writeln!(
+                    out,
                     "        PID {} {} (user {})",
                     m.pid,
                     sanitize(&m.command),
                     sanitize(&m.user)
-                );
+                )?;
             }
             let skipped: Vec<String> = t
                 .skipped
@@ -36,7 +42,7 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
                 .map(|k| format!("{} {} ({})", k.pid, sanitize(&k.comm), k.why))
                 .collect();
             if !skipped.is_empty() {
-                println!("skipped: {}", skipped.join("; "));
+                writeln!(out, "skipped: {}", skipped.join("; "))?;
             }
             next.push("toolbox target".into());
             trace_pids = t.members.iter().map(|m| m.pid.to_string()).collect();
@@ -44,23 +50,24 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
             Some(t.pid)
         }
         Err(e) => {
-            println!("target: none chosen: {e}");
+            writeln!(out, "target: none chosen: {e}")?;
             None
         }
     };
     let report = crate::doctor::Report::probe(target_pid, scan.procs.len());
-    println!("\nwhat works here:");
+    writeln!(out, "\nwhat works here:")?;
     for v in &report.features {
         match (&v.works, &v.reason, &v.fix) {
-            (true, _, _) => println!("  {:<8} yes", v.feature.name()),
+            (true, _, _) => writeln!(out, "  {:<8} yes", v.feature.name())?,
             (false, reason, fix) => {
-                println!(
+                writeln!(
+                    out,
                     "  {:<8} no: {}",
                     v.feature.name(),
                     reason.as_deref().unwrap_or("unknown")
-                );
+                )?;
                 if let Some(fix) = fix {
-                    println!("           fix: {fix}");
+                    writeln!(out, "           fix: {fix}")?;
                 }
             }
         }
@@ -74,10 +81,10 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
         ));
     }
     next.push("toolbox capture -i any -nn port 80   (or -w FILE / -w - for Wireshark)".into());
-    println!("\nnext:");
+    writeln!(out, "\nnext:")?;
     for n in next {
-        println!("  {n}");
+        writeln!(out, "  {n}")?;
     }
-    println!("  toolbox --help");
+    writeln!(out, "  toolbox --help")?;
     Ok(0)
 }
