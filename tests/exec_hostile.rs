@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use common::{podman_ok, run_bounded, stderr, stdout, PidMode, Pod};
+use common::{podman_ok, run_bounded, show, stderr, stdout, PidMode, Pod};
 
 const POD: &str = "toolbox-test-hostile";
 const APP: &str = "toolbox-test-hostile-app";
@@ -35,15 +35,6 @@ struct Hostile {
     app_pid: i32,
     root_app_pid: i32,
     empty_image: String,
-}
-
-fn show(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        o.status.code(),
-        stdout(o),
-        stderr(o)
-    )
 }
 
 fn pid_of(container: &str) -> Option<i32> {

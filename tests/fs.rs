@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{run_bounded, stderr, stdout, PidMode, Pod};
+use common::{run_bounded, show, stderr, stdout, PidMode, Pod};
 
 /// Both path resolvers: the kernel's openat2 and the user-space walk for old kernels.
 const RESOLVERS: [&[&str]; 2] = [&[], &["-e", "TOOLBOX_RESOLVE=userspace"]];
@@ -95,15 +95,6 @@ impl Drop for TrapPod {
             eprintln!("cannot remove pod {}: {}", self.name, stderr(&o));
         }
     }
-}
-
-fn show(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        o.status.code(),
-        stdout(o),
-        stderr(o)
-    )
 }
 
 fn ok(o: &Output) -> Vec<u8> {

@@ -11,17 +11,6 @@ use std::time::{Duration, Instant};
 use common::{PidMode, Pod};
 use serial_test::serial;
 
-/// The pid of host process `pid` in its innermost PID namespace (the pod's).
-fn pid_in_pod(pid: i32) -> String {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("worker status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("NSpid:"))
-        .and_then(|v| v.split_whitespace().last())
-        .expect("NSpid line")
-        .to_string()
-}
-
 fn status_field(pid: i32, key: &str) -> String {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
     status
@@ -169,7 +158,7 @@ fn an_interactive_session_under_a_real_terminal() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
     let worker_host = pod.worker_pid();
-    let worker = pid_in_pod(worker_host);
+    let worker = common::ns_pid(worker_host).to_string();
     let term = Terminal::start(&pod);
 
     // The summary, then the prompt naming the target.

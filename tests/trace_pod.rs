@@ -16,17 +16,6 @@ use serial_test::serial;
 const REQUESTS: usize = 5;
 const FILTER: &str = "trace=accept4,read,write";
 
-/// The pid of host process `pid` in its innermost PID namespace (the pod's).
-fn pid_in_pod(pid: i32) -> String {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("worker status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("NSpid:"))
-        .and_then(|v| v.split_whitespace().last())
-        .expect("NSpid line")
-        .to_string()
-}
-
 /// A background process whose stderr lines arrive on a channel; removed on drop.
 struct Background {
     child: Child,
@@ -106,7 +95,7 @@ fn requests(pod: &Pod) {
 
 /// toolbox in a debug container with CAP_SYS_PTRACE, tracing the worker by its pod pid.
 fn toolbox_trace(pod: &Pod) -> Vec<String> {
-    let worker = pid_in_pod(pod.worker_pid());
+    let worker = common::ns_pid(pod.worker_pid()).to_string();
     let name = format!("toolbox-trace-test-{}", std::process::id());
     let mut cmd = Command::new("podman");
     cmd.args(["run", "--rm", "--name", &name]);
@@ -262,7 +251,7 @@ fn without_cap_sys_ptrace_the_error_names_the_capability_and_profile() {
     require_pod!();
     for mode in [PidMode::Shared, PidMode::Target] {
         let pod = Pod::up(mode);
-        let worker = pid_in_pod(pod.worker_pid());
+        let worker = common::ns_pid(pod.worker_pid()).to_string();
         let o = pod.toolbox(&["--cap-drop", "SYS_PTRACE"], &["trace", "-p", &worker]);
         common::assert_clean_error(&o);
         let err = common::stderr(&o);

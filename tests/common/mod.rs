@@ -306,6 +306,16 @@ pub fn ns_pid(host_pid: i32) -> i64 {
         .expect("NSpid")
 }
 
+/// Exit status, stdout and stderr of a run, for assertion messages.
+pub fn show(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    )
+}
+
 /// stdout as a string.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
