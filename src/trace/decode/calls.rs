@@ -1,11 +1,9 @@
 //! Decoders for the calls whose arguments depend on each other: prctl's option, futex's
 //! operation, clone3's `struct clone_args`, ioctl's request, select's result sets.
 
-use super::flags::{self as fl, flags, Xlat};
-use super::spec::{hex, Ctx};
-use super::strings::{self, ptr};
-use super::structs::{self as st, read_u32};
-use super::Memory;
+use super::flags::{self as fl, cap_name, flags, Xlat};
+use super::structs as st;
+use super::text::{self as strings, hex, ptr, read_u32, read_u64, read_u64_at, Ctx, Memory};
 
 /// getpriority/setpriority `which`.
 pub(super) const PRIO_WHICH: Xlat = &[(0, "PRIO_PROCESS"), (1, "PRIO_PGRP"), (2, "PRIO_USER")];
@@ -114,63 +112,6 @@ pub(super) const CAP_AMBIENT_OPS: Xlat = &[
     (4, "PR_CAP_AMBIENT_CLEAR_ALL"),
 ];
 
-/// Capability names, index = number. See: include/uapi/linux/capability.h.
-pub(super) const CAPS: [&str; 41] = [
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_FSETID",
-    "CAP_KILL",
-    "CAP_SETGID",
-    "CAP_SETUID",
-    "CAP_SETPCAP",
-    "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",
-    "CAP_NET_RAW",
-    "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",
-    "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT",
-    "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",
-    "CAP_SYS_ADMIN",
-    "CAP_SYS_BOOT",
-    "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME",
-    "CAP_SYS_TTY_CONFIG",
-    "CAP_MKNOD",
-    "CAP_LEASE",
-    "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL",
-    "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",
-    "CAP_MAC_ADMIN",
-    "CAP_SYSLOG",
-    "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",
-    "CAP_AUDIT_READ",
-    "CAP_PERFMON",
-    "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-];
-
-/// The name of capability `i`, if known.
-pub(crate) fn cap_name_known(i: u64) -> Option<&'static str> {
-    usize::try_from(i).ok().and_then(|i| CAPS.get(i)).copied()
-}
-
-pub(super) fn cap_name(v: u64) -> String {
-    match usize::try_from(v).ok().and_then(|i| CAPS.get(i)) {
-        Some(n) => n.to_string(),
-        None => format!("{v:#x} /* CAP_??? */"),
-    }
-}
-
 pub(super) fn prctl_entry(c: &Ctx<'_>) -> String {
     let op = c.arg(0) & 0xffff_ffff;
     let Some(name) = fl::lookup(op, PR_OPTIONS) else {
@@ -231,7 +172,7 @@ pub(super) const CA_CGROUP: u64 = 80;
 pub(super) const CA_MIN_SIZE: u64 = 64;
 
 pub(super) fn clone3_field(c: &Ctx<'_>, addr: u64, off: u64) -> u64 {
-    st::read_u64_at(c.mem, addr.wrapping_add(off)).unwrap_or(0)
+    read_u64_at(c.mem, addr.wrapping_add(off)).unwrap_or(0)
 }
 
 pub(super) fn clone3_args(c: &Ctx<'_>, addr: u64) -> String {
@@ -573,7 +514,7 @@ pub(super) fn sembufs(c: &Ctx<'_>, addr: u64, n: u64) -> String {
 
 /// msgsnd/msgrcv's `{mtype=1, mtext="hi"}` with `len` bytes of text.
 pub(super) fn msgbuf(c: &Ctx<'_>, addr: u64, len: u64) -> String {
-    match st::read_u64(c.mem, addr) {
+    match read_u64(c.mem, addr) {
         Some(mtype) => format!(
             "{{mtype={}, mtext={}}}",
             mtype as i64,

@@ -1043,6 +1043,63 @@ pub const UMOUNT_FLAGS: Xlat = &[
     (8, "UMOUNT_NOFOLLOW"),
 ];
 
+/// Capability names, index = number. See: include/uapi/linux/capability.h.
+pub(crate) const CAPS: [&str; 41] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+];
+
+/// The name of capability `i`, if known.
+pub(crate) fn cap_name_known(i: u64) -> Option<&'static str> {
+    usize::try_from(i).ok().and_then(|i| CAPS.get(i)).copied()
+}
+
+pub(crate) fn cap_name(v: u64) -> String {
+    match usize::try_from(v).ok().and_then(|i| CAPS.get(i)) {
+        Some(n) => n.to_string(),
+        None => format!("{v:#x} /* CAP_??? */"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,10 +9,13 @@ use super::calls::{
     ioctl_name, ioctl_no_arg, ioctl_writes_arg, prctl_entry, select_result, DUMPABLE, IDTYPES,
     PRIO_WHICH, PR_GET_NAME, PR_GET_PDEATHSIG,
 };
+use super::errno;
 use super::flags::{self as fl, flags, xenum, Xlat};
-use super::strings::{self, buf, ptr, quote};
-use super::structs::{self as st, read_u32};
-use super::{errno, DecodeOpts, Entry, Memory};
+use super::structs as st;
+use super::text::{
+    self as strings, buf, dirfd_text, error_of, fd_text, hex, ptr, read_u32, read_u64, Ctx,
+    DecodeOpts, Entry, Memory,
+};
 use crate::trace::syscalls;
 
 /// How one argument is printed. `usize` fields name another argument by index.
@@ -866,79 +869,6 @@ fn spec(name: &str) -> Option<(&'static [A], R)> {
     Some(s)
 }
 
-/// Everything an argument printer needs.
-pub(super) struct Ctx<'a> {
-    pub(super) args: &'a [u64; 6],
-    pub(super) mem: &'a dyn Memory,
-    pub(super) opts: &'a DecodeOpts,
-    /// `Some` at exit.
-    pub(super) ret: Option<i64>,
-    /// Values saved at entry (exit only).
-    pub(super) saved: &'a [u64],
-}
-
-impl Ctx<'_> {
-    pub(super) fn arg(&self, i: usize) -> u64 {
-        self.args.get(i).copied().unwrap_or(0)
-    }
-
-    pub(super) fn failed(&self) -> bool {
-        self.ret.is_some_and(|r| error_of(r).is_some())
-    }
-
-    pub(super) fn fd(&self, fd: i32) -> String {
-        fd_text(fd, self.mem, self.opts)
-    }
-}
-
-/// `3` or, with `-y`, `3</path>`.
-pub fn fd_text(fd: i32, mem: &dyn Memory, opts: &DecodeOpts) -> String {
-    if !opts.fd_paths || fd < 0 {
-        return fd.to_string();
-    }
-    match fd_target(fd, mem, opts) {
-        Some(p) => format!("{fd}{}", angle_path(&p)),
-        None => fd.to_string(),
-    }
-}
-
-/// `<path>`, with the kernel's ` (deleted)` suffix moved outside as strace does:
-/// `</memfd:x>(deleted)`.
-fn angle_path(p: &[u8]) -> String {
-    match p.strip_suffix(b" (deleted)") {
-        Some(live) => format!("<{}>(deleted)", angle_quote(live)),
-        None => format!("<{}>", angle_quote(p)),
-    }
-}
-
-fn fd_target(fd: i32, mem: &dyn Memory, opts: &DecodeOpts) -> Option<Vec<u8>> {
-    mem.fd_path(fd).or_else(|| {
-        use std::os::unix::ffi::OsStrExt;
-        if opts.pid <= 0 {
-            return None;
-        }
-        std::fs::read_link(format!("/proc/{}/fd/{fd}", opts.pid))
-            .ok()
-            .map(|p| p.as_os_str().as_bytes().to_vec())
-    })
-}
-
-/// A path inside `<…>`: strace's quoting without the quotes, `<` and `>` escaped too.
-fn angle_quote(p: &[u8]) -> String {
-    let q = quote(p);
-    let inner = q.get(1..q.len().saturating_sub(1)).unwrap_or("");
-    inner.replace('<', "\\74").replace('>', "\\76")
-}
-
-/// The errno of a raw return value, if it is an error.
-pub fn error_of(ret: i64) -> Option<i32> {
-    if (-4095..=-1).contains(&ret) {
-        i32::try_from(-ret).ok()
-    } else {
-        None
-    }
-}
-
 /// Whether argument kind `k` prints anything for these raw arguments.
 fn present(k: A, args: &[u64; 6]) -> bool {
     match k {
@@ -980,18 +910,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
         Hex => hex(v),
         Ptr => ptr(v),
         Fd => c.fd(v as i32),
-        DirFd => {
-            if v as i32 == libc::AT_FDCWD {
-                if c.opts.fd_paths {
-                    if let Some(cwd) = cwd_path(c.opts) {
-                        return format!("AT_FDCWD{}", angle_path(&cwd));
-                    }
-                }
-                "AT_FDCWD".to_string()
-            } else {
-                c.fd(v as i32)
-            }
-        }
+        DirFd => dirfd_text(v as i32, c.mem, c.opts),
         Path => strings::path(c.mem, v),
         Str => strings::cstr(c.mem, v, c.opts),
         InBuf(n) => buf(c.mem, v, c.arg(n), c.opts),
@@ -1265,10 +1184,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
             if v == 0 {
                 "NULL".to_string()
             } else {
-                match (
-                    st::read_u64(c.mem, v),
-                    st::read_u64(c.mem, v.wrapping_add(8)),
-                ) {
+                match (read_u64(c.mem, v), read_u64(c.mem, v.wrapping_add(8))) {
                     (Some(set), Some(size)) => {
                         format!("{{{}, {size}}}", st::sigset(c.mem, set, size))
                     }
@@ -1291,7 +1207,7 @@ fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
                 return "NULL".to_string();
             }
             let before = c.saved.first().copied();
-            let after = st::read_u64(c.mem, v);
+            let after = read_u64(c.mem, v);
             match (before, after) {
                 (Some(b), Some(a)) if !c.failed() && a != b => {
                     format!("[{}] => [{}]", b as i64, a as i64)
@@ -1406,15 +1322,6 @@ fn if_ok(c: &Ctx<'_>, v: u64, f: fn(&dyn Memory, u64) -> String) -> String {
     }
 }
 
-/// `%#lx`: `0` for zero, `0x1f` otherwise.
-pub(super) fn hex(v: u64) -> String {
-    if v == 0 {
-        "0".to_string()
-    } else {
-        format!("{v:#x}")
-    }
-}
-
 fn hex_buf(mem: &dyn Memory, addr: u64, len: u64, opts: &DecodeOpts) -> String {
     let want = usize::try_from(len).unwrap_or(usize::MAX);
     let shown = want.min(opts.strsize);
@@ -1432,16 +1339,6 @@ fn hex_buf(mem: &dyn Memory, addr: u64, len: u64, opts: &DecodeOpts) -> String {
         }
         Err(_) => ptr(addr),
     }
-}
-
-fn cwd_path(opts: &DecodeOpts) -> Option<Vec<u8>> {
-    use std::os::unix::ffi::OsStrExt;
-    if opts.pid <= 0 {
-        return None;
-    }
-    std::fs::read_link(format!("/proc/{}/cwd", opts.pid))
-        .ok()
-        .map(|p| p.as_os_str().as_bytes().to_vec())
 }
 
 /// Arguments of a syscall without a spec: `nargs` values in hex, as strace prints them.
@@ -1534,7 +1431,7 @@ fn save(kinds: &[A], args: &[u64; 6], mem: &dyn Memory) -> Vec<u64> {
                 }
             }
             OffInOut => {
-                if let Some(n) = st::read_u64(mem, v) {
+                if let Some(n) = read_u64(mem, v) {
                     saved.push(n);
                 }
             }

@@ -6,35 +6,9 @@
 
 use super::flags::{self, lookup};
 use super::signal::{sig_text, sigset_text};
-use super::strings::{buf, ptr, quote};
-use super::{DecodeOpts, Memory};
-
-/// Little-endian integer readers over a byte slice (`None` past the end).
-pub(crate) fn le_u16(b: &[u8], off: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(off..off + 2)?.try_into().ok()?))
-}
-pub(crate) fn le_u32(b: &[u8], off: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(off..off + 4)?.try_into().ok()?))
-}
-pub(crate) fn le_u64(b: &[u8], off: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(off..off + 8)?.try_into().ok()?))
-}
-
-/// Read an `int` from the tracee.
-pub(crate) fn read_u32(mem: &dyn Memory, addr: u64) -> Option<u32> {
-    if addr == 0 {
-        return None;
-    }
-    mem.read(addr, 4).ok().and_then(|b| le_u32(&b, 0))
-}
-
-/// Read a `long` from the tracee.
-pub(crate) fn read_u64(mem: &dyn Memory, addr: u64) -> Option<u64> {
-    if addr == 0 {
-        return None;
-    }
-    mem.read(addr, 8).ok().and_then(|b| le_u64(&b, 0))
-}
+use super::text::{
+    buf, hex, le_u16, le_u32, le_u64, ptr, quote, read_u32, read_u64_at, DecodeOpts, Memory,
+};
 
 /// `[5]` for a `loff_t *` read at entry, `NULL`, or the address when unreadable.
 pub fn off_ptr(mem: &dyn Memory, addr: u64) -> String {
@@ -45,11 +19,6 @@ pub fn off_ptr(mem: &dyn Memory, addr: u64) -> String {
         Some(v) => format!("[{}]", v as i64),
         None => ptr(addr),
     }
-}
-
-/// Read a `u64` at any address (0 included).
-pub(crate) fn read_u64_at(mem: &dyn Memory, addr: u64) -> Option<u64> {
-    mem.read(addr, 8).ok().and_then(|b| le_u64(&b, 0))
 }
 
 /// `[VALUE]` for an `int *`, or the address when unreadable.
@@ -696,7 +665,7 @@ pub fn string_array(mem: &dyn Memory, addr: u64, opts: &DecodeOpts, env: bool) -
                 break 'outer;
             }
             if !env && count < opts.strsize {
-                items.push(super::strings::cstr(mem, p, opts));
+                items.push(super::text::cstr(mem, p, opts));
             }
             count += 1;
         }
@@ -1180,7 +1149,7 @@ pub fn siginfo_bytes(b: &[u8]) -> String {
             // SI_TIMER: timer id and overrun count where si_pid/si_uid would be.
             -2 => out.push_str(&format!(
                 "{ct}, si_timerid={}, si_overrun={}, si_int={}, si_ptr={}",
-                super::spec::hex(u64::from(u32f(16))),
+                hex(u64::from(u32f(16))),
                 u32f(20) as i32,
                 u32f(24) as i32,
                 ptr(le_u64(b, 24).unwrap_or(0))
@@ -1319,7 +1288,7 @@ pub fn cap_set(bits: u64) -> String {
     let mut parts = Vec::new();
     for i in 0..64 {
         if bits & (1u64 << i) != 0 {
-            match super::calls::cap_name_known(i) {
+            match flags::cap_name_known(i) {
                 Some(n) => parts.push(format!("1<<{n}")),
                 None => parts.push(format!("1<<{i}")),
             }
