@@ -1,15 +1,9 @@
 //! Decoders for the calls whose arguments depend on each other: prctl's option, futex's
 //! operation, clone3's `struct clone_args`, ioctl's request, select's result sets.
 
-use super::flags::{self as fl, cap_name, flags, Xlat};
 use super::structs as st;
 use super::text::{self as strings, hex, ptr, read_u32, read_u64, read_u64_at, Ctx, Memory};
-
-/// getpriority/setpriority `which`.
-pub(super) const PRIO_WHICH: Xlat = &[(0, "PRIO_PROCESS"), (1, "PRIO_PGRP"), (2, "PRIO_USER")];
-
-/// waitid id types.
-pub(super) const IDTYPES: Xlat = &[(0, "P_ALL"), (1, "P_PID"), (2, "P_PGID"), (3, "P_PIDFD")];
+use crate::trace::flags::{self as fl, cap_name, flags, Xlat};
 
 /// ` (in [3], out [4], left {tv_sec=0, tv_nsec=99})` or ` (Timeout)` after select/pselect6.
 pub(super) fn select_result(ret: i64, args: &[u64; 6], mem: &dyn Memory, ts: bool) -> String {
@@ -473,22 +467,6 @@ pub(super) fn ipc_cmd(v: u64, kind: char) -> String {
         name
     }
 }
-
-/// shmat flags.
-pub(super) const SHMAT_FLAGS: Xlat = &[
-    (0o10000, "SHM_RDONLY"),
-    (0o20000, "SHM_RND"),
-    (0o40000, "SHM_REMAP"),
-    (0o100000, "SHM_EXEC"),
-];
-
-/// msgsnd/msgrcv flags.
-pub(super) const MSG_IPC_FLAGS: Xlat = &[
-    (0o4000, "IPC_NOWAIT"),
-    (0o10000, "MSG_NOERROR"),
-    (0o20000, "MSG_EXCEPT"),
-    (0o40000, "MSG_COPY"),
-];
 
 /// semop's `struct sembuf` array: `[{sem_num=0, sem_op=1, sem_flg=IPC_NOWAIT}]`.
 pub(super) fn sembufs(c: &Ctx<'_>, addr: u64, n: u64) -> String {

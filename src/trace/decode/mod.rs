@@ -32,7 +32,6 @@ use serde::Serialize;
 
 mod calls;
 mod errno;
-mod flags;
 #[cfg(test)]
 mod fuzz;
 mod signal;

@@ -6,871 +6,23 @@
 
 use super::calls::{
     self, clone3_args, clone3_result, futex_op, futex_rest, ioctl_arg_in, ioctl_arg_out,
-    ioctl_name, ioctl_no_arg, ioctl_writes_arg, prctl_entry, select_result, DUMPABLE, IDTYPES,
-    PRIO_WHICH, PR_GET_NAME, PR_GET_PDEATHSIG,
+    ioctl_name, ioctl_no_arg, ioctl_writes_arg, prctl_entry, select_result, DUMPABLE, PR_GET_NAME,
+    PR_GET_PDEATHSIG,
 };
 use super::errno;
-use super::flags::{self as fl, flags, xenum, Xlat};
 use super::structs as st;
 use super::text::{
     self as strings, buf, dirfd_text, error_of, fd_text, hex, ptr, read_u32, read_u64, Ctx,
     DecodeOpts, Entry, Memory,
 };
+use crate::trace::flags::{self as fl, flags, xenum};
 use crate::trace::syscalls;
+use crate::trace::syscalls::args::{Arg, Ret, Spec};
 
-/// How one argument is printed. `usize` fields name another argument by index.
-#[derive(Clone, Copy)]
-enum A {
-    /// `int`, signed decimal.
-    Int,
-    /// `unsigned int`.
-    UInt,
-    /// `long`, signed decimal.
-    Long,
-    /// `unsigned long` / `size_t`.
-    ULong,
-    /// Hexadecimal (`0` stays `0`).
-    Hex,
-    /// Address: `NULL` or hex.
-    Ptr,
-    /// File descriptor (with `-y` path).
-    Fd,
-    /// Directory fd of `*at` calls (`AT_FDCWD`).
-    DirFd,
-    /// Path string (PATH_MAX).
-    Path,
-    /// NUL-terminated string cut at `-s`.
-    Str,
-    /// Input buffer whose length is argument N.
-    InBuf(usize),
-    /// Flags, printing the first name for 0 and, when no known flag is set, the value with the
-    /// second as a comment (`0x1 /* O_??? */`; no comment for "").
-    Flags(Xlat, &'static str, &'static str),
-    /// One value of a table, `0x… /* PREFIX??? */` when unknown.
-    Enum(Xlat, &'static str),
-    /// open(2) flags.
-    OpenFlags,
-    /// open(2) mode, present only with O_CREAT/O_TMPFILE in argument N.
-    OpenMode(usize),
-    /// `0644`, `01777` (numeric, as strace's `print_numeric_umode_t`).
-    Mode,
-    /// `S_IFIFO|S_ISUID|0644` (symbolic with the file type, as strace's mknod).
-    TypedMode,
-    /// mmap flags.
-    MmapFlags,
-    /// statx flags.
-    StatxFlags,
-    /// mount flags.
-    MountFlags,
-    /// socket type.
-    SockType,
-    /// socket protocol, depends on the domain in argument N.
-    Proto(usize),
-    /// `struct sockaddr *` with length in argument N.
-    Sockaddr(usize),
-    /// iovec array with count in argument N (input data).
-    IovIn(usize),
-    /// msghdr for sendmsg.
-    MsgIn,
-    /// Signal number.
-    Sig,
-    /// Signal set with size in argument N.
-    SigsetIn(usize),
-    /// sigaction input.
-    SigactIn,
-    /// timespec input.
-    TsIn,
-    /// pollfd array with count in argument N.
-    PollIn(usize),
-    /// epoll_event input.
-    EpollIn,
-    /// rlimit input.
-    RlimIn,
-    /// execve argv.
-    Argv,
-    /// execve envp.
-    Envp,
-    /// fcntl's third argument, depending on the command in argument N.
-    FcntlArg(usize),
-    /// setsockopt/getsockopt level.
-    SockLevel,
-    /// setsockopt/getsockopt option name; level in argument N.
-    SockOpt(usize),
-    /// setsockopt value with length in argument N.
-    OptIn(usize),
-    /// futex operation.
-    FutexOp,
-    /// futex arguments after the operation (`val`, `timeout`…), depending on argument 1.
-    FutexRest,
-    /// clone flags and stack (entry part).
-    CloneEntry,
-    /// ioctl request code.
-    IoctlReq,
-    /// gid_t array of argument 0 entries (setgroups).
-    GidsIn,
-    /// CPU set with its size in bytes in argument N.
-    CpuSetIn(usize),
-    /// prctl option and the arguments it reads.
-    PrctlEntry,
-    /// utimensat's `struct timespec[2]`.
-    UtimeTs,
-    /// System V IPC key (`IPC_PRIVATE`).
-    IpcKey,
-    /// `IPC_CREAT|0600`.
-    IpcGetFlags,
-    /// shmctl/semctl/msgctl command (`'h'`, `'s'`, `'m'`).
-    IpcCmd(char),
-    /// semop's sembuf array, count in argument 2.
-    Sembufs,
-    /// msgsnd's message, text length in argument 2.
-    MsgbufIn,
-    /// `loff_t *` read at entry (`[0]`).
-    OffIn,
-    /// preadv2/pwritev2 flags, which sit in argument 5 (after the split offset).
-    Rwf5,
-    /// openat2's `struct open_how` with its size in argument N.
-    OpenHow(usize),
-    /// stack_t input.
-    StackIn,
-    /// itimerspec input.
-    ItimerspecIn,
-    /// `struct sigevent` (timer_create).
-    SigeventIn,
-    /// capget/capset header.
-    CapHeader,
-    /// capset data.
-    CapDataIn,
-    /// siginfo_t input (pidfd_send_signal, rt_sigqueueinfo).
-    SiginfoIn,
-    /// fd_set of select with nfds in argument N (read at entry).
-    FdSet(usize),
-    /// timeval input.
-    TvIn,
-    /// pselect6's `{sigmask, size}` pair.
-    Pselect6Mask,
-    /// itimerval input.
-    ItimerIn,
-    /// mknod's device, only for character and block devices (mode in argument N).
-    Dev(usize),
-    /// mremap's new address, only with MREMAP_FIXED.
-    MremapAddr,
-    /// ioctl's third argument when the kernel reads it (termios, winsize, `int *` requests).
-    IoctlArg,
-    /// clone3's `struct clone_args`.
-    Clone3Args,
-    /// clone3's size argument (argument 1, listed after the suffix).
-    Clone3Size,
-    // ---- exit-phase kinds: printed after the call ----
-    /// Output buffer filled with `ret` bytes.
-    OutBuf,
-    /// Output buffer printed in hex (getrandom).
-    OutBufHex,
-    /// Output string of `ret` bytes (readlink), not cut by `-s`.
-    OutPathRet,
-    /// getcwd's output path.
-    OutCwd,
-    /// sockaddr output, its length pointer in argument N.
-    SockaddrOut(usize),
-    /// socklen_t in/out (`[112 => 16]`).
-    SocklenInOut,
-    /// iovec output with count in argument N, data limited to ret.
-    IovOut(usize),
-    /// msghdr for recvmsg.
-    MsgOut,
-    /// struct stat output.
-    StatOut,
-    /// struct statx output.
-    StatxOut,
-    /// timespec output.
-    TsOut,
-    /// timespec output only on failure (nanosleep's remaining time).
-    TsRem,
-    /// timeval output.
-    TvOut,
-    /// sigaction output.
-    SigactOut,
-    /// sigset output, size in argument N.
-    SigsetOut(usize),
-    /// rlimit output.
-    RlimOut,
-    /// utsname output.
-    UtsOut,
-    /// wait status output.
-    WaitStatus,
-    /// pipe/socketpair fd pair output.
-    FdPair,
-    /// getdents64 buffer.
-    Dirents,
-    /// epoll_wait events output.
-    EpollOut,
-    /// getsockopt value with length pointer in argument N.
-    OptOut(usize),
-    /// clone3's ` => {parent_tid=[N]}` appended to its argument (no separator).
-    Clone3Result,
-    /// gid_t array filled by getgroups (length = return value).
-    GidsOut,
-    /// msgrcv's message.
-    MsgbufOut,
-    /// sendmmsg's vector, with msg_len for the messages sent.
-    MmsgSent,
-    /// recvmmsg's vector: the messages received.
-    MmsgReceived,
-    /// stack_t output.
-    StackOut,
-    /// itimerspec output.
-    ItimerspecOut,
-    /// capget data output.
-    CapDataOut,
-    /// ioctl's third argument when the kernel writes it (TCGETS, TIOCGWINSZ, FIONREAD…).
-    IoctlOut,
-    /// loff_t in/out (sendfile's offset: `[5] => [15]`).
-    OffInOut,
-    /// itimerval output.
-    ItimerOut,
-    /// rusage output.
-    RusageOut,
-    /// tms output.
-    TmsOut,
-    /// `int *` output (`[0]`).
-    IntOut,
-    /// siginfo_t output.
-    SiginfoOut,
-    /// CPU set filled by sched_getaffinity (return value = bytes).
-    CpuSetOut,
-    /// A NUMA memory policy mode with its flags (`MPOL_BIND|MPOL_F_STATIC_NODES`).
-    MpolMode,
-    /// get_mempolicy's policy, written by the kernel: `[MPOL_DEFAULT]`.
-    MpolModeOut,
-    /// A node mask of as many bits as argument N says (maxnode).
-    NodemaskIn(usize),
-    /// A node mask the kernel fills (get_mempolicy).
-    NodemaskOut(usize),
-    /// What prctl's GET options wrote.
-    PrctlExit,
-    /// struct sysinfo output.
-    SysinfoOut,
-    /// struct statfs output.
-    StatfsOut,
-    /// clone's exit part (parent_tid, tls, child_tidptr), if the flags ask for them.
-    CloneExit,
-}
-
-impl A {
-    /// Whether this exit-phase argument continues the previous one instead of starting a new one.
-    fn is_suffix(self) -> bool {
-        matches!(self, A::Clone3Result | A::CloneExit)
-    }
-
-    /// Whether this argument is printed at exit.
-    fn at_exit(self) -> bool {
-        matches!(
-            self,
-            A::OutBuf
-                | A::OutBufHex
-                | A::OutPathRet
-                | A::OutCwd
-                | A::SockaddrOut(_)
-                | A::SocklenInOut
-                | A::IovOut(_)
-                | A::MsgOut
-                | A::StatOut
-                | A::StatxOut
-                | A::TsOut
-                | A::TsRem
-                | A::TvOut
-                | A::SigactOut
-                | A::SigsetOut(_)
-                | A::RlimOut
-                | A::UtsOut
-                | A::WaitStatus
-                | A::FdPair
-                | A::Dirents
-                | A::EpollOut
-                | A::OptOut(_)
-                | A::CloneExit
-                | A::SysinfoOut
-                | A::GidsOut
-                | A::MsgbufOut
-                | A::MmsgSent
-                | A::MmsgReceived
-                | A::StackOut
-                | A::ItimerspecOut
-                | A::CapDataOut
-                | A::IoctlOut
-                | A::OffInOut
-                | A::ItimerOut
-                | A::RusageOut
-                | A::TmsOut
-                | A::IntOut
-                | A::SiginfoOut
-                | A::CpuSetOut
-                | A::MpolModeOut
-                | A::NodemaskOut(_)
-                | A::PrctlExit
-                | A::Clone3Result
-                | A::StatfsOut
-        )
-    }
-}
-
-/// How the return value prints.
-#[derive(Clone, Copy)]
-enum R {
-    /// Signed decimal.
-    Dec,
-    /// A file descriptor (path with `-y`).
-    Fd,
-    /// Hexadecimal address.
-    Hex,
-    /// Octal mode (umask).
-    Octal,
-    /// The call does not return (`= ?`).
-    None,
-    /// poll: number of ready fds plus the revents list.
-    Poll,
-    /// fcntl: depends on the command.
-    Fcntl,
-    /// prctl: annotated for PR_GET_DUMPABLE.
-    Prctl,
-    /// select/pselect6 (`true`: timespec): ready sets and time left.
-    Select(bool),
-    /// A signal number: `10 (SIGUSR1)`.
-    Signal,
-}
-
-use A::*;
-
-/// The argument list and return kind of a decoded syscall.
-fn spec(name: &str) -> Option<(&'static [A], R)> {
-    const FD_ONLY: &[A] = &[Fd];
-    let s: (&'static [A], R) = match name {
-        "read" => (&[Fd, OutBuf, ULong], R::Dec),
-        "write" => (&[Fd, InBuf(2), ULong], R::Dec),
-        "pread64" => (&[Fd, OutBuf, ULong, Long], R::Dec),
-        "pwrite64" => (&[Fd, InBuf(2), ULong, Long], R::Dec),
-        "readv" => (&[Fd, IovOut(2), Int], R::Dec),
-        "writev" => (&[Fd, IovIn(2), Int], R::Dec),
-        "preadv" => (&[Fd, IovOut(2), Int, Long], R::Dec),
-        "pwritev" => (&[Fd, IovIn(2), Int, Long], R::Dec),
-        "open" => (&[Path, OpenFlags, OpenMode(1)], R::Fd),
-        "openat" => (&[DirFd, Path, OpenFlags, OpenMode(2)], R::Fd),
-        "creat" => (&[Path, Mode], R::Fd),
-        "close" => (FD_ONLY, R::Dec),
-        "close_range" => (
-            &[
-                UInt,
-                UInt,
-                Flags(
-                    &[(2, "CLOSE_RANGE_UNSHARE"), (4, "CLOSE_RANGE_CLOEXEC")],
-                    "0",
-                    "CLOSE_RANGE_???",
-                ),
-            ],
-            R::Dec,
-        ),
-        "stat" | "lstat" => (&[Path, StatOut], R::Dec),
-        "fstat" => (&[Fd, StatOut], R::Dec),
-        "newfstatat" => (
-            &[DirFd, Path, StatOut, Flags(fl::AT_FLAGS, "0", "AT_???")],
-            R::Dec,
-        ),
-        "statx" => (
-            &[
-                DirFd,
-                Path,
-                StatxFlags,
-                Flags(fl::STATX_MASK, "0", "STATX_???"),
-                StatxOut,
-            ],
-            R::Dec,
-        ),
-        "access" => (&[Path, Flags(fl::ACCESS_MODES, "F_OK", "?_OK")], R::Dec),
-        "faccessat" => (
-            &[DirFd, Path, Flags(fl::ACCESS_MODES, "F_OK", "?_OK")],
-            R::Dec,
-        ),
-        "faccessat2" => (
-            &[
-                DirFd,
-                Path,
-                Flags(fl::ACCESS_MODES, "F_OK", "?_OK"),
-                Flags(fl::ACCESS_AT_FLAGS, "0", "AT_???"),
-            ],
-            R::Dec,
-        ),
-        "lseek" => (&[Fd, Long, Enum(fl::WHENCE, "SEEK_???")], R::Dec),
-        "readlink" => (&[Path, OutPathRet, ULong], R::Dec),
-        "readlinkat" => (&[DirFd, Path, OutPathRet, ULong], R::Dec),
-        "getcwd" => (&[OutCwd, ULong], R::Dec),
-        "chdir" | "rmdir" | "unlink" | "chroot" | "acct" | "swapoff" => (&[Path], R::Dec),
-        "fchdir" | "fsync" | "fdatasync" | "syncfs" => (FD_ONLY, R::Dec),
-        "mkdir" | "chmod" => (&[Path, Mode], R::Dec),
-        "mkdirat" | "fchmodat" => (&[DirFd, Path, Mode], R::Dec),
-        "fchmod" => (&[Fd, Mode], R::Dec),
-        "mknod" => (&[Path, TypedMode, Dev(1)], R::Dec),
-        "mknodat" => (&[DirFd, Path, TypedMode, Dev(2)], R::Dec),
-        "unlinkat" => (&[DirFd, Path, Flags(fl::AT_FLAGS, "0", "AT_???")], R::Dec),
-        "rename" | "link" | "symlink" => (&[Path, Path], R::Dec),
-        "renameat" => (&[DirFd, Path, DirFd, Path], R::Dec),
-        "renameat2" => (
-            &[
-                DirFd,
-                Path,
-                DirFd,
-                Path,
-                Flags(fl::RENAME_FLAGS, "0", "RENAME_??"),
-            ],
-            R::Dec,
-        ),
-        "linkat" => (
-            &[DirFd, Path, DirFd, Path, Flags(fl::AT_FLAGS, "0", "AT_???")],
-            R::Dec,
-        ),
-        "symlinkat" => (&[Path, DirFd, Path], R::Dec),
-        "chown" | "lchown" => (&[Path, Int, Int], R::Dec),
-        "fchown" => (&[Fd, Int, Int], R::Dec),
-        "fchownat" => (
-            &[DirFd, Path, Int, Int, Flags(fl::AT_FLAGS, "0", "AT_???")],
-            R::Dec,
-        ),
-        "truncate" => (&[Path, Long], R::Dec),
-        "ftruncate" => (&[Fd, Long], R::Dec),
-        "umask" => (&[Mode], R::Octal),
-        "getdents64" | "getdents" => (&[Fd, Dirents, UInt], R::Dec),
-        "dup" => (FD_ONLY, R::Fd),
-        "dup2" => (&[Fd, Fd], R::Fd),
-        "dup3" => (&[Fd, Fd, Flags(fl::PIPE_FLAGS, "0", "O_???")], R::Fd),
-        "pipe" => (&[FdPair], R::Dec),
-        "pipe2" => (&[FdPair, Flags(fl::PIPE_FLAGS, "0", "O_???")], R::Dec),
-        "fcntl" => (&[Fd, Enum(fl::FCNTL_CMDS, "F_???"), FcntlArg(1)], R::Fcntl),
-        "ioctl" => (&[Fd, IoctlReq, IoctlArg, IoctlOut], R::Dec),
-        "flock" => (&[Fd, Flags(fl::FLOCK_OPS, "0", "LOCK_???")], R::Dec),
-        "sendfile" => (&[Fd, Fd, OffInOut, ULong], R::Dec),
-        "copy_file_range" => (&[Fd, OffIn, Fd, OffIn, ULong, UInt], R::Dec),
-        "splice" => (
-            &[
-                Fd,
-                OffIn,
-                Fd,
-                OffIn,
-                ULong,
-                Flags(SPLICE_FLAGS, "0", "SPLICE_F_???"),
-            ],
-            R::Dec,
-        ),
-        "fallocate" => (&[Fd, Int, Long, Long], R::Dec),
-        "fadvise64" => (&[Fd, Long, Long, Enum(fl::FADV, "POSIX_FADV_???")], R::Dec),
-        "preadv2" => (&[Fd, IovOut(2), Int, Long, Rwf5], R::Dec),
-        "pwritev2" => (&[Fd, IovIn(2), Int, Long, Rwf5], R::Dec),
-        "sync" | "getpid" | "getppid" | "gettid" | "getuid" | "geteuid" | "getgid" | "getegid"
-        | "getpgrp" | "setsid" | "fork" | "vfork" | "sched_yield" | "pause" | "munlockall"
-        | "vhangup" => (&[], R::Dec),
-        "mmap" => (
-            &[
-                Ptr,
-                ULong,
-                Flags(fl::PROT, "PROT_NONE", "PROT_???"),
-                MmapFlags,
-                Fd,
-                Hex,
-            ],
-            R::Hex,
-        ),
-        "mprotect" => (
-            &[Ptr, ULong, Flags(fl::PROT, "PROT_NONE", "PROT_???")],
-            R::Dec,
-        ),
-        "pkey_mprotect" => (
-            &[Ptr, ULong, Flags(fl::PROT, "PROT_NONE", "PROT_???"), Int],
-            R::Dec,
-        ),
-        "munmap" | "mlock" | "munlock" => (&[Ptr, ULong], R::Dec),
-        "brk" => (&[Ptr], R::Hex),
-        "mremap" => (
-            &[
-                Ptr,
-                ULong,
-                ULong,
-                Flags(fl::MREMAP_FLAGS, "0", "MREMAP_???"),
-                MremapAddr,
-            ],
-            R::Hex,
-        ),
-        "madvise" => (&[Ptr, ULong, Enum(fl::MADV, "MADV_???")], R::Dec),
-        "msync" => (
-            &[
-                Ptr,
-                ULong,
-                Flags(
-                    &[(1, "MS_ASYNC"), (2, "MS_INVALIDATE"), (4, "MS_SYNC")],
-                    "0",
-                    "MS_???",
-                ),
-            ],
-            R::Dec,
-        ),
-        "mlockall" => (
-            &[Flags(
-                &[(1, "MCL_CURRENT"), (2, "MCL_FUTURE"), (4, "MCL_ONFAULT")],
-                "0",
-                "MCL_???",
-            )],
-            R::Dec,
-        ),
-        "socket" => (&[Enum(fl::AF, "AF_???"), SockType, Proto(0)], R::Fd),
-        "socketpair" => (
-            &[Enum(fl::AF, "AF_???"), SockType, Proto(0), FdPair],
-            R::Dec,
-        ),
-        "connect" | "bind" => (&[Fd, Sockaddr(2), UInt], R::Dec),
-        "listen" => (&[Fd, Int], R::Dec),
-        "accept" => (&[Fd, SockaddrOut(2), SocklenInOut], R::Fd),
-        "accept4" => (
-            &[
-                Fd,
-                SockaddrOut(2),
-                SocklenInOut,
-                Flags(fl::SOCK_FLAGS, "0", "SOCK_???"),
-            ],
-            R::Fd,
-        ),
-        "getsockname" | "getpeername" => (&[Fd, SockaddrOut(2), SocklenInOut], R::Dec),
-        "sendto" => (
-            &[
-                Fd,
-                InBuf(2),
-                ULong,
-                Flags(fl::MSG_FLAGS, "0", "MSG_???"),
-                Sockaddr(5),
-                UInt,
-            ],
-            R::Dec,
-        ),
-        "recvfrom" => (
-            &[
-                Fd,
-                OutBuf,
-                ULong,
-                Flags(fl::MSG_FLAGS, "0", "MSG_???"),
-                SockaddrOut(5),
-                SocklenInOut,
-            ],
-            R::Dec,
-        ),
-        "sendmsg" => (&[Fd, MsgIn, Flags(fl::MSG_FLAGS, "0", "MSG_???")], R::Dec),
-        "sendmmsg" => (
-            &[Fd, MmsgSent, UInt, Flags(fl::MSG_FLAGS, "0", "MSG_???")],
-            R::Dec,
-        ),
-        "recvmmsg" => (
-            &[
-                Fd,
-                MmsgReceived,
-                UInt,
-                Flags(fl::MSG_FLAGS, "0", "MSG_???"),
-                TsIn,
-            ],
-            R::Dec,
-        ),
-        "recvmsg" => (&[Fd, MsgOut, Flags(fl::MSG_FLAGS, "0", "MSG_???")], R::Dec),
-        "shutdown" => (&[Fd, Enum(fl::SHUTDOWN, "SHUT_???")], R::Dec),
-        "setsockopt" => (&[Fd, SockLevel, SockOpt(1), OptIn(4), UInt], R::Dec),
-        "getsockopt" => (
-            &[Fd, SockLevel, SockOpt(1), OptOut(4), SocklenInOut],
-            R::Dec,
-        ),
-        "poll" => (&[PollIn(1), UInt, Int], R::Poll),
-        "ppoll" => (&[PollIn(1), UInt, TsIn, SigsetIn(4), ULong], R::Poll),
-        "epoll_create" => (&[Int], R::Fd),
-        "epoll_create1" => (&[Flags(fl::EPOLL_CREATE_FLAGS, "0", "EPOLL_???")], R::Fd),
-        "epoll_ctl" => (
-            &[Fd, Enum(fl::EPOLL_CTL, "EPOLL_CTL_???"), Fd, EpollIn],
-            R::Dec,
-        ),
-        "epoll_wait" => (&[Fd, EpollOut, Int, Int], R::Dec),
-        "epoll_pwait" => (&[Fd, EpollOut, Int, Int, SigsetIn(5), ULong], R::Dec),
-        "epoll_pwait2" => (&[Fd, EpollOut, Int, TsIn, SigsetIn(5), ULong], R::Dec),
-        "eventfd" => (&[UInt], R::Fd),
-        "eventfd2" => (&[UInt, Flags(fl::EFD_FLAGS, "0", "EFD_???")], R::Fd),
-        "timerfd_create" => (
-            &[
-                Enum(fl::CLOCKS, "CLOCK_???"),
-                Flags(fl::TFD_FLAGS, "0", "TFD_???"),
-            ],
-            R::Fd,
-        ),
-        "signalfd4" => (
-            &[Fd, SigsetIn(2), ULong, Flags(fl::SFD_FLAGS, "0", "SFD_???")],
-            R::Fd,
-        ),
-        "inotify_init1" => (&[Flags(fl::IN_FLAGS, "0", "IN_???")], R::Fd),
-        "inotify_rm_watch" => (&[Fd, Int], R::Dec),
-        "memfd_create" => (
-            &[
-                Str,
-                Flags(
-                    &[
-                        (1, "MFD_CLOEXEC"),
-                        (2, "MFD_ALLOW_SEALING"),
-                        (4, "MFD_HUGETLB"),
-                        (8, "MFD_NOEXEC_SEAL"),
-                        (16, "MFD_EXEC"),
-                    ],
-                    "0",
-                    "MFD_???",
-                ),
-            ],
-            R::Fd,
-        ),
-        "pidfd_open" => (
-            &[
-                Int,
-                Flags(
-                    &[(libc::O_NONBLOCK as u64, "PIDFD_NONBLOCK")],
-                    "0",
-                    "PIDFD_???",
-                ),
-            ],
-            R::Fd,
-        ),
-        "clone" => (&[CloneEntry, CloneExit], R::Dec),
-        "clone3" => (&[Clone3Args, Clone3Result, Clone3Size], R::Dec),
-        "execve" => (&[Path, Argv, Envp], R::Dec),
-        "execveat" => (
-            &[DirFd, Path, Argv, Envp, Flags(fl::AT_FLAGS, "0", "AT_???")],
-            R::Dec,
-        ),
-        "exit" | "exit_group" => (&[Int], R::None),
-        "wait4" => (
-            &[
-                Int,
-                WaitStatus,
-                Flags(fl::WAIT_OPTS, "0", "W???"),
-                RusageOut,
-            ],
-            R::Dec,
-        ),
-        "kill" => (&[Int, Sig], R::Dec),
-        "tkill" => (&[Int, Sig], R::Dec),
-        "tgkill" => (&[Int, Int, Sig], R::Dec),
-        "setuid" | "setgid" | "setfsuid" | "setfsgid" => (&[Int], R::Dec),
-        "setreuid" | "setregid" => (&[Int, Int], R::Dec),
-        "setresuid" | "setresgid" => (&[Int, Int, Int], R::Dec),
-        "getpgid" | "getsid" => (&[Int], R::Dec),
-        "setpgid" => (&[Int, Int], R::Dec),
-        "arch_prctl" => (&[Enum(fl::ARCH_PRCTL, "ARCH_???"), Hex], R::Dec),
-        "set_tid_address" => (&[Ptr], R::Dec),
-        "set_robust_list" => (&[Ptr, ULong], R::Dec),
-        "rseq" => (&[Ptr, Hex, Hex, Hex], R::Dec),
-        "prlimit64" => (
-            &[Int, Enum(fl::RLIMITS, "RLIMIT_???"), RlimIn, RlimOut],
-            R::Dec,
-        ),
-        "getrlimit" => (&[Enum(fl::RLIMITS, "RLIMIT_???"), RlimOut], R::Dec),
-        "setrlimit" => (&[Enum(fl::RLIMITS, "RLIMIT_???"), RlimIn], R::Dec),
-        "uname" => (&[UtsOut], R::Dec),
-        "getrandom" => (
-            &[OutBufHex, ULong, Flags(fl::GRND_FLAGS, "0", "GRND_???")],
-            R::Dec,
-        ),
-        "rt_sigaction" => (&[Sig, SigactIn, SigactOut, ULong], R::Dec),
-        "rt_sigprocmask" => (
-            &[
-                Enum(fl::SIG_HOW, "SIG_???"),
-                SigsetIn(3),
-                SigsetOut(3),
-                ULong,
-            ],
-            R::Dec,
-        ),
-        "rt_sigpending" => (&[SigsetOut(1), ULong], R::Dec),
-        "rt_sigsuspend" => (&[SigsetIn(1), ULong], R::Dec),
-        "alarm" => (&[UInt], R::Dec),
-        "nanosleep" => (&[TsIn, TsRem], R::Dec),
-        "clock_nanosleep" => (
-            &[
-                Enum(fl::CLOCKS, "CLOCK_???"),
-                Flags(fl::TIMER_FLAGS, "0", "TIMER_???"),
-                TsIn,
-                TsRem,
-            ],
-            R::Dec,
-        ),
-        "clock_gettime" | "clock_getres" => (&[Enum(fl::CLOCKS, "CLOCK_???"), TsOut], R::Dec),
-        "clock_settime" => (&[Enum(fl::CLOCKS, "CLOCK_???"), TsIn], R::Dec),
-        "gettimeofday" => (&[TvOut, Ptr], R::Dec),
-        "time" => (&[Ptr], R::Dec),
-        "futex" => (&[Ptr, FutexOp, FutexRest], R::Dec),
-        "sched_getaffinity" => (&[Int, UInt, CpuSetOut], R::Dec),
-        "set_mempolicy" => (&[MpolMode, NodemaskIn(2), ULong], R::Dec),
-        "get_mempolicy" => (
-            &[
-                MpolModeOut,
-                NodemaskOut(2),
-                ULong,
-                Ptr,
-                Flags(fl::MPOL_GET_FLAGS, "0", "MPOL_???"),
-            ],
-            R::Dec,
-        ),
-        "mbind" => (
-            &[
-                Ptr,
-                ULong,
-                MpolMode,
-                NodemaskIn(4),
-                ULong,
-                Flags(fl::MPOL_MF_FLAGS, "0", "MPOL_???"),
-            ],
-            R::Dec,
-        ),
-        "set_mempolicy_home_node" => (&[Ptr, ULong, ULong, ULong], R::Dec),
-        "sched_setaffinity" => (&[Int, UInt, CpuSetIn(1)], R::Dec),
-        "prctl" => (&[PrctlEntry, PrctlExit], R::Prctl),
-        "mount" => (&[Str, Path, Str, MountFlags, Str], R::Dec),
-        "umount2" => (&[Path, Flags(fl::UMOUNT_FLAGS, "0", "MNT_???")], R::Dec),
-        "pivot_root" => (&[Path, Path], R::Dec),
-        "sethostname" | "setdomainname" => (&[InBuf(1), ULong], R::Dec),
-        "shmget" | "semget" => (&[IpcKey, ULong, IpcGetFlags], R::Dec),
-        "msgget" => (&[IpcKey, IpcGetFlags], R::Dec),
-        "shmat" => (
-            &[Int, Ptr, Flags(calls::SHMAT_FLAGS, "0", "SHM_???")],
-            R::Hex,
-        ),
-        "shmdt" => (&[Ptr], R::Dec),
-        "shmctl" => (&[Int, IpcCmd('h'), Ptr], R::Dec),
-        "semctl" => (&[Int, Int, IpcCmd('s'), Ptr], R::Dec),
-        "msgctl" => (&[Int, IpcCmd('m'), Ptr], R::Dec),
-        "semop" => (&[Int, Sembufs, UInt], R::Dec),
-        "semtimedop" => (&[Int, Sembufs, UInt, TsIn], R::Dec),
-        "msgsnd" => (
-            &[
-                Int,
-                MsgbufIn,
-                ULong,
-                Flags(calls::MSG_IPC_FLAGS, "0", "MSG_???"),
-            ],
-            R::Dec,
-        ),
-        "msgrcv" => (
-            &[
-                Int,
-                MsgbufOut,
-                ULong,
-                Long,
-                Flags(calls::MSG_IPC_FLAGS, "0", "MSG_???"),
-            ],
-            R::Dec,
-        ),
-        "openat2" => (&[DirFd, Path, OpenHow(3), ULong], R::Fd),
-        "sigaltstack" => (&[StackIn, StackOut], R::Dec),
-        "rt_sigtimedwait" => (&[SigsetIn(3), SiginfoOut, TsIn, ULong], R::Signal),
-        "timerfd_settime" => (
-            &[
-                Fd,
-                Flags(fl::TFD_FLAGS, "0", "TFD_???"),
-                ItimerspecIn,
-                ItimerspecOut,
-            ],
-            R::Dec,
-        ),
-        "timerfd_gettime" => (&[Fd, ItimerspecOut], R::Dec),
-        "timer_create" => (&[Enum(fl::CLOCKS, "CLOCK_???"), SigeventIn, IntOut], R::Dec),
-        "timer_settime" => (
-            &[
-                Int,
-                Flags(fl::TIMER_FLAGS, "0", "TIMER_???"),
-                ItimerspecIn,
-                ItimerspecOut,
-            ],
-            R::Dec,
-        ),
-        "timer_gettime" => (&[Int, ItimerspecOut], R::Dec),
-        "timer_getoverrun" | "timer_delete" => (&[Int], R::Dec),
-        "capget" => (&[CapHeader, CapDataOut], R::Dec),
-        "capset" => (&[CapHeader, CapDataIn], R::Dec),
-        "pidfd_send_signal" => (
-            &[Fd, Sig, SiginfoIn, Flags(fl::PIDFD_SIGNAL_FLAGS, "0", "")],
-            R::Dec,
-        ),
-        "select" => (&[Int, FdSet(0), FdSet(0), FdSet(0), TvIn], R::Select(false)),
-        "pselect6" => (
-            &[Int, FdSet(0), FdSet(0), FdSet(0), TsIn, Pselect6Mask],
-            R::Select(true),
-        ),
-        "getpriority" => (&[Enum(PRIO_WHICH, "PRIO_???"), Int], R::Dec),
-        "setpriority" => (&[Enum(PRIO_WHICH, "PRIO_???"), Int, Int], R::Dec),
-        "setitimer" => (
-            &[Enum(fl::ITIMERS, "ITIMER_???"), ItimerIn, ItimerOut],
-            R::Dec,
-        ),
-        "getresuid" | "getresgid" => (&[IntOut, IntOut, IntOut], R::Dec),
-        "waitid" => (
-            &[
-                Enum(IDTYPES, "P_???"),
-                Int,
-                SiginfoOut,
-                Flags(fl::WAIT_OPTS, "0", "W???"),
-                Ptr,
-            ],
-            R::Dec,
-        ),
-        "utimensat" => (
-            &[DirFd, Path, UtimeTs, Flags(fl::AT_FLAGS, "0", "AT_???")],
-            R::Dec,
-        ),
-        "getgroups" => (&[Int, GidsOut], R::Dec),
-        "setgroups" => (&[Int, GidsIn], R::Dec),
-        "setns" => (&[Fd, Flags(fl::CLONE_FLAGS, "0", "CLONE_NEW???")], R::Dec),
-        "unshare" => (&[Flags(fl::CLONE_FLAGS, "0", "CLONE_???")], R::Dec),
-        "getitimer" => (&[Enum(fl::ITIMERS, "ITIMER_???"), ItimerOut], R::Dec),
-        "getrusage" => (&[Enum(fl::RUSAGE_WHO, "RUSAGE_???"), RusageOut], R::Dec),
-        "sysinfo" => (&[SysinfoOut], R::Dec),
-        "times" => (&[TmsOut], R::Dec),
-        "getxattr" | "lgetxattr" => (&[Path, Str, OutBuf, ULong], R::Dec),
-        "fgetxattr" => (&[Fd, Str, OutBuf, ULong], R::Dec),
-        "setxattr" | "lsetxattr" => (
-            &[
-                Path,
-                Str,
-                InBuf(3),
-                ULong,
-                Flags(
-                    &[(1, "XATTR_CREATE"), (2, "XATTR_REPLACE")],
-                    "0",
-                    "XATTR_???",
-                ),
-            ],
-            R::Dec,
-        ),
-        "fsetxattr" => (
-            &[
-                Fd,
-                Str,
-                InBuf(3),
-                ULong,
-                Flags(
-                    &[(1, "XATTR_CREATE"), (2, "XATTR_REPLACE")],
-                    "0",
-                    "XATTR_???",
-                ),
-            ],
-            R::Dec,
-        ),
-        "listxattr" | "llistxattr" => (&[Path, Ptr, ULong], R::Dec),
-        "flistxattr" => (&[Fd, Ptr, ULong], R::Dec),
-        "removexattr" | "lremovexattr" => (&[Path, Str], R::Dec),
-        "fremovexattr" => (&[Fd, Str], R::Dec),
-        "statfs" => (&[Path, StatfsOut], R::Dec),
-        "fstatfs" => (&[Fd, StatfsOut], R::Dec),
-        "inotify_add_watch" => (&[Fd, Path, Flags(fl::IN_MASK, "0", "IN_???")], R::Dec),
-        _ => return None,
-    };
-    Some(s)
-}
+use Arg::*;
 
 /// Whether argument kind `k` prints anything for these raw arguments.
-fn present(k: A, args: &[u64; 6]) -> bool {
+fn present(k: Arg, args: &[u64; 6]) -> bool {
     match k {
         OpenMode(i) => {
             let f = args.get(i).copied().unwrap_or(0);
@@ -900,7 +52,7 @@ const CLONE_EXIT_FLAGS: u64 = (libc::CLONE_PARENT_SETTID
     | libc::CLONE_CHILD_CLEARTID) as u64;
 
 /// Print argument `i` of kind `k`.
-fn arg_text(k: A, i: usize, c: &Ctx<'_>) -> String {
+fn arg_text(k: Arg, i: usize, c: &Ctx<'_>) -> String {
     let v = c.arg(i);
     match k {
         Int => (v as i32).to_string(),
@@ -1347,36 +499,14 @@ fn raw_args(nr: u64, args: &[u64; 6]) -> Vec<String> {
     args.iter().take(n.min(6)).map(|&v| hex(v)).collect()
 }
 
-/// Specs indexed by syscall number, built once: the per-call lookup is an index, not a string
-/// match over two hundred names.
-/// splice/tee/vmsplice flags.
-const SPLICE_FLAGS: Xlat = &[
-    (1, "SPLICE_F_MOVE"),
-    (2, "SPLICE_F_NONBLOCK"),
-    (4, "SPLICE_F_MORE"),
-    (8, "SPLICE_F_GIFT"),
-];
-
-/// A decoded syscall's argument kinds and return kind.
-type Spec = (&'static [A], R);
-
-static SPEC_BY_NR: std::sync::LazyLock<Vec<Option<Spec>>> = std::sync::LazyLock::new(|| {
-    (0..syscalls::MAX_NR as u64)
-        .map(|nr| syscalls::name(nr).and_then(spec))
-        .collect()
-});
-
+/// The spec of syscall `nr` from its table row, if the call is decoded.
 fn spec_of(nr: u64) -> Option<Spec> {
-    usize::try_from(nr)
-        .ok()
-        .and_then(|i| SPEC_BY_NR.get(i))
-        .copied()
-        .flatten()
+    syscalls::entry(nr).and_then(|s| s.spec)
 }
 
 /// Entry: decode the arguments the kernel reads.
 pub fn enter(nr: u64, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> Entry {
-    let Some((kinds, _)) = spec_of(nr) else {
+    let Some(Spec { args: kinds, .. }) = spec_of(nr) else {
         let list = raw_args(nr, args);
         return Entry {
             text: list.join(", "),
@@ -1415,7 +545,7 @@ pub fn enter(nr: u64, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> E
 }
 
 /// Values the kernel will overwrite that strace shows as `before => after`.
-fn save(kinds: &[A], args: &[u64; 6], mem: &dyn Memory) -> Vec<u64> {
+fn save(kinds: &[Arg], args: &[u64; 6], mem: &dyn Memory) -> Vec<u64> {
     let mut saved = Vec::new();
     for (i, &k) in kinds.iter().enumerate() {
         let v = args.get(i).copied().unwrap_or(0);
@@ -1461,11 +591,15 @@ pub fn exit(
     entry: &Entry,
 ) -> (String, Vec<String>, String) {
     let found = spec_of(nr);
-    let Some((kinds, rkind)) = found else {
+    let Some(Spec {
+        args: kinds,
+        ret: rkind,
+    }) = found
+    else {
         return (
             entry.text.clone(),
             entry.args.clone(),
-            ret_text(ret, R::Dec, args, mem, opts),
+            ret_text(ret, Ret::Dec, args, mem, opts),
         );
     };
     let c = Ctx {
@@ -1508,8 +642,8 @@ pub fn exit(
 }
 
 /// The text after ` = `.
-fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> String {
-    if let R::None = kind {
+fn ret_text(ret: i64, kind: Ret, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> String {
+    if let Ret::None = kind {
         return "?".to_string();
     }
     if let Some(e) = error_of(ret) {
@@ -1523,8 +657,8 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
         };
     }
     match kind {
-        R::Dec | R::None => ret.to_string(),
-        R::Fd => {
+        Ret::Dec | Ret::None => ret.to_string(),
+        Ret::Fd => {
             let fd = i32::try_from(ret).unwrap_or(-1);
             if fd >= 0 {
                 fd_text(fd, mem, opts)
@@ -1532,9 +666,9 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
                 ret.to_string()
             }
         }
-        R::Hex => hex(ret as u64),
-        R::Octal => fl::octal(ret as u64),
-        R::Poll => {
+        Ret::Hex => hex(ret as u64),
+        Ret::Octal => fl::octal(ret as u64),
+        Ret::Poll => {
             // strace shows bare fds in the revents list, even with -y.
             let c = |f: i32| f.to_string();
             format!(
@@ -1542,17 +676,17 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
                 st::poll_result(mem, args[0], args[1], ret, opts, &c)
             )
         }
-        R::Prctl if args[0] == 3 => {
+        Ret::Prctl if args[0] == 3 => {
             let name = fl::lookup(ret as u64, DUMPABLE);
             name.map_or_else(|| ret.to_string(), |n| format!("{ret} ({n})"))
         }
-        R::Prctl => ret.to_string(),
-        R::Select(ts) => select_result(ret, args, mem, ts),
-        R::Signal => match i32::try_from(ret).ok().and_then(super::signal_name) {
+        Ret::Prctl => ret.to_string(),
+        Ret::Select(ts) => select_result(ret, args, mem, ts),
+        Ret::Signal => match i32::try_from(ret).ok().and_then(super::signal_name) {
             Some(n) => format!("{ret} ({n})"),
             None => ret.to_string(),
         },
-        R::Fcntl => match args[1] {
+        Ret::Fcntl => match args[1] {
             0 | 1030 => fd_text(i32::try_from(ret).unwrap_or(-1), mem, opts),
             1 if ret != 0 => format!(
                 "{} (flags {})",
@@ -1568,43 +702,7 @@ fn ret_text(ret: i64, kind: R, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeO
 
 /// Whether `name` has a dedicated decoder (not the raw hex fallback).
 pub fn is_decoded(name: &str) -> bool {
-    spec(name).is_some()
-}
-
-// The arms name x86_64 calls (open, stat…) that aarch64's generic table lacks.
-#[cfg(all(test, target_arch = "x86_64"))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_spec_names_a_real_syscall() {
-        let decoded: Vec<&str> = syscalls::all()
-            .map(|(_, n)| n)
-            .filter(|n| is_decoded(n))
-            .collect();
-        assert!(decoded.len() >= 200, "only {} decoded", decoded.len());
-        // The names in spec()'s match arms, read from this file: a misspelt arm would never
-        // match and silently fall back to raw hex.
-        let src = include_str!("spec.rs");
-        let start = src
-            .find("let s: (&'static [A], R) = match name {")
-            .expect("spec() body");
-        let end = start + src[start..].find("_ => return None,").expect("spec() end");
-        let mut names = Vec::new();
-        for piece in src[start..end].split('"').skip(1).step_by(2) {
-            let lower = piece
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if lower && piece.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
-                names.push(piece);
-            }
-        }
-        assert!(names.len() >= 200, "parsed only {} names", names.len());
-        for name in names {
-            if syscalls::number(name).is_some() {
-                continue;
-            }
-            panic!("spec() arm {name:?} is not an x86_64 syscall");
-        }
-    }
+    syscalls::number(name)
+        .and_then(syscalls::entry)
+        .is_some_and(|s| s.spec.is_some())
 }

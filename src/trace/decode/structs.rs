@@ -4,11 +4,11 @@
 //! Each reads through [`Memory`] and falls back to the bare address, as strace does, when the
 //! tracee memory is unreadable. Layouts are x86_64's.
 
-use super::flags::{self, lookup};
 use super::signal::{sig_text, sigset_text};
 use super::text::{
     buf, hex, le_u16, le_u32, le_u64, ptr, quote, read_u32, read_u64_at, DecodeOpts, Memory,
 };
+use crate::trace::flags::{self, lookup};
 
 /// `[5]` for a `loff_t *` read at entry, `NULL`, or the address when unreadable.
 pub fn off_ptr(mem: &dyn Memory, addr: u64) -> String {

@@ -8,17 +8,28 @@
 
 use std::sync::LazyLock;
 
-/// Builds an architecture's table: `LIST` (every assigned syscall, in number order, from
-/// `NR name NARGS [FLAG FLAG…];` rows), `MAX_NR` and `TABLE` (indexed by number).
+/// Builds an architecture's table: `LIST` (every assigned syscall, in number order), `MAX_NR` and
+/// `TABLE` (indexed by number). A row is `NR name NARGS [CLASS…];` for a call printed as raw hex,
+/// or `NR name NARGS [CLASS…] (ARG, ARG…) -> RET;` for a decoded one, where each `ARG` is an
+/// [`args::Arg`] and `RET` an [`args::Ret`]: the row is the one place that says how a call prints.
 macro_rules! syscall_table {
     (
         $(#[$max_doc:meta])*
         max = $max:literal;
-        $($nr:literal $name:ident $nargs:literal [$($flag:ident)*];)*
+        $(
+            $nr:literal $name:ident $nargs:literal [$($flag:ident)*]
+            $(($($arg:expr),* $(,)?) -> $ret:ident $(($($rarg:tt)*))?)?;
+        )*
     ) => {
         /// Every assigned syscall in number order (the source of [`TABLE`]).
         pub const LIST: &[Syscall] = &[
-            $(Syscall { nr: $nr, name: stringify!($name), nargs: $nargs, flags: 0 $(| $flag)* },)*
+            $(Syscall {
+                nr: $nr,
+                name: stringify!($name),
+                nargs: $nargs,
+                flags: 0 $(| $flag)*,
+                spec: syscall_spec!($([$($arg),*] $ret $(($($rarg)*))?)?),
+            },)*
         ];
 
         $(#[$max_doc])*
@@ -40,8 +51,22 @@ macro_rules! syscall_table {
     };
 }
 
+/// A row's optional `(ARG…) -> RET` as an `Option<Spec>`.
+macro_rules! syscall_spec {
+    () => {
+        None
+    };
+    ([$($arg:expr),*] $ret:ident $(($($rarg:tt)*))?) => {
+        Some($crate::trace::syscalls::args::Spec {
+            args: &[$($arg),*],
+            ret: $crate::trace::syscalls::args::Ret::$ret $(($($rarg)*))?,
+        })
+    };
+}
+
 #[cfg(any(target_arch = "aarch64", test))]
 pub mod aarch64;
+pub mod args;
 #[cfg(target_arch = "x86_64")]
 pub mod x86_64;
 
@@ -107,6 +132,8 @@ pub struct Syscall {
     pub nargs: u8,
     /// Class flags ([`DESC`], [`FILE`], …).
     pub flags: u32,
+    /// How the arguments and return value print (`None`: raw hex, as strace's undecoded calls).
+    pub spec: Option<args::Spec>,
 }
 
 /// Class names accepted by `-e trace=%CLASS`, with the flag each selects.
@@ -238,6 +265,23 @@ mod tests {
         assert_eq!(name(u64::MAX), None);
         assert_eq!(number("nope"), None);
         assert!(all().count() > 370);
+    }
+
+    /// The rows carry the argument specs: the calls toolbox decodes are decoded on both
+    /// architectures alike (a call both tables have prints the same way).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn both_tables_decode_the_same_calls() {
+        let decoded = x86_64::LIST.iter().filter(|s| s.spec.is_some()).count();
+        assert!(decoded >= 240, "only {decoded} x86_64 calls decoded");
+        let mut shared = 0;
+        for a in aarch64::LIST {
+            if let Some(x) = x86_64::LIST.iter().find(|x| x.name == a.name) {
+                assert_eq!(a.spec, x.spec, "{}: the tables disagree", a.name);
+                shared += usize::from(a.spec.is_some());
+            }
+        }
+        assert!(shared >= 210, "only {shared} shared calls decoded");
     }
 
     #[test]

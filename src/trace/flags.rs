@@ -1043,6 +1043,60 @@ pub const UMOUNT_FLAGS: Xlat = &[
     (8, "UMOUNT_NOFOLLOW"),
 ];
 
+/// getpriority/setpriority `which`.
+pub const PRIO_WHICH: Xlat = xlat![PRIO_PROCESS, PRIO_PGRP, PRIO_USER];
+
+/// waitid id types.
+pub const IDTYPES: Xlat = xlat![P_ALL, P_PID, P_PGID, P_PIDFD];
+
+/// splice/tee/vmsplice flags.
+pub const SPLICE_FLAGS: Xlat = xlat![
+    SPLICE_F_MOVE,
+    SPLICE_F_NONBLOCK,
+    SPLICE_F_MORE,
+    SPLICE_F_GIFT
+];
+
+/// shmat flags (libc has none of them: values from include/uapi/linux/shm.h).
+pub const SHMAT_FLAGS: Xlat = &[
+    (0o10000, "SHM_RDONLY"),
+    (0o20000, "SHM_RND"),
+    (0o40000, "SHM_REMAP"),
+    (0o100000, "SHM_EXEC"),
+];
+
+/// msgsnd/msgrcv flags (MSG_COPY is not in libc: include/uapi/linux/msg.h).
+pub const MSG_IPC_FLAGS: Xlat = &[
+    (libc::IPC_NOWAIT as u64, "IPC_NOWAIT"),
+    (libc::MSG_NOERROR as u64, "MSG_NOERROR"),
+    (libc::MSG_EXCEPT as u64, "MSG_EXCEPT"),
+    (0o40000, "MSG_COPY"),
+];
+
+/// close_range flags.
+pub const CLOSE_RANGE_FLAGS: Xlat = xlat![CLOSE_RANGE_UNSHARE, CLOSE_RANGE_CLOEXEC];
+
+/// msync flags.
+pub const MSYNC_FLAGS: Xlat = xlat![MS_ASYNC, MS_INVALIDATE, MS_SYNC];
+
+/// mlockall flags.
+pub const MCL_FLAGS: Xlat = xlat![MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT];
+
+/// memfd_create flags (MFD_NOEXEC_SEAL and MFD_EXEC are not in libc: include/uapi/linux/memfd.h).
+pub const MFD_FLAGS: Xlat = &[
+    (libc::MFD_CLOEXEC as u64, "MFD_CLOEXEC"),
+    (libc::MFD_ALLOW_SEALING as u64, "MFD_ALLOW_SEALING"),
+    (libc::MFD_HUGETLB as u64, "MFD_HUGETLB"),
+    (8, "MFD_NOEXEC_SEAL"),
+    (16, "MFD_EXEC"),
+];
+
+/// pidfd_open flags (PIDFD_NONBLOCK is O_NONBLOCK).
+pub const PIDFD_OPEN_FLAGS: Xlat = &[(libc::O_NONBLOCK as u64, "PIDFD_NONBLOCK")];
+
+/// setxattr flags.
+pub const XATTR_FLAGS: Xlat = xlat![XATTR_CREATE, XATTR_REPLACE];
+
 /// Capability names, index = number. See: include/uapi/linux/capability.h.
 pub(crate) const CAPS: [&str; 41] = [
     "CAP_CHOWN",
