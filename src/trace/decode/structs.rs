@@ -5,8 +5,10 @@
 //! tracee memory is unreadable. Layouts are x86_64's.
 
 use super::signal::{sig_text, sigset_text};
+use std::mem::offset_of;
+
 use super::text::{
-    buf, hex, le_u16, le_u32, le_u64, ptr, quote, read_u32, read_u64_at, DecodeOpts, Memory,
+    buf, field, hex, le_u16, le_u32, le_u64, ptr, quote, read_u32, read_u64_at, DecodeOpts, Memory,
 };
 use crate::trace::flags::{self, lookup};
 
@@ -108,7 +110,8 @@ pub fn iovec(
         return "NULL".to_string();
     }
     let n = usize::try_from(count.min(1024)).unwrap_or(0);
-    let Ok(raw) = mem.read(addr, n * 16) else {
+    const SIZE: usize = size_of::<libc::iovec>();
+    let Ok(raw) = mem.read(addr, n * SIZE) else {
         return ptr(addr);
     };
     let mut remaining = data_len;
@@ -118,8 +121,9 @@ pub fn iovec(
             items.push("...".to_string());
             break;
         }
-        let base = le_u64(&raw, i * 16).unwrap_or(0);
-        let len = le_u64(&raw, i * 16 + 8).unwrap_or(0);
+        let at = i * SIZE;
+        let base = le_u64(&raw, at + offset_of!(libc::iovec, iov_base)).unwrap_or(0);
+        let len = field!(&raw, at, libc::iovec, iov_len).unwrap_or(0) as u64;
         let show = match remaining {
             Some(r) => {
                 let s = len.min(r);
@@ -146,16 +150,19 @@ pub fn msghdr(
     opts: &DecodeOpts,
     fd: &dyn Fn(i32) -> String,
 ) -> String {
-    let Ok(b) = mem.read(addr, 56) else {
+    // Offsets from libc's msghdr; msg_iovlen and msg_controllen are the kernel's size_t
+    // (musl declares them int with padding), so they are read as 8 bytes.
+    type M = libc::msghdr;
+    let Ok(b) = mem.read(addr, size_of::<M>()) else {
         return ptr(addr);
     };
-    let name = le_u64(&b, 0).unwrap_or(0);
-    let namelen = le_u32(&b, 8).unwrap_or(0);
-    let iov = le_u64(&b, 16).unwrap_or(0);
-    let iovlen = le_u64(&b, 24).unwrap_or(0);
-    let control = le_u64(&b, 32).unwrap_or(0);
-    let controllen = le_u64(&b, 40).unwrap_or(0);
-    let mflags = le_u32(&b, 48).unwrap_or(0);
+    let name = le_u64(&b, offset_of!(M, msg_name)).unwrap_or(0);
+    let namelen = field!(&b, M, msg_namelen).unwrap_or(0);
+    let iov = le_u64(&b, offset_of!(M, msg_iov)).unwrap_or(0);
+    let iovlen = le_u64(&b, offset_of!(M, msg_iovlen)).unwrap_or(0);
+    let control = le_u64(&b, offset_of!(M, msg_control)).unwrap_or(0);
+    let controllen = le_u64(&b, offset_of!(M, msg_controllen)).unwrap_or(0);
+    let mflags = field!(&b, M, msg_flags).unwrap_or(0) as u32;
     let name_text = if name == 0 || namelen == 0 {
         ptr(name)
     } else {
@@ -201,12 +208,14 @@ pub fn mmsgvec(
         return "NULL".to_string();
     }
     let n = n.min(1024);
-    if mem.read(addr, 64).is_err() && n > 0 {
+    const SIZE: u64 = size_of::<libc::mmsghdr>() as u64;
+    const MSG_LEN: u64 = offset_of!(libc::mmsghdr, msg_len) as u64;
+    if mem.read(addr, SIZE as usize).is_err() && n > 0 {
         return ptr(addr);
     }
     let items = (0..n).map(|i| {
-        let at = addr.wrapping_add(i * 64);
-        let msg_len = read_u32(mem, at.wrapping_add(56)).unwrap_or(0);
+        let at = addr.wrapping_add(i * SIZE);
+        let msg_len = read_u32(mem, at.wrapping_add(MSG_LEN)).unwrap_or(0);
         let data_len = received.then_some(u64::from(msg_len));
         let namelen_in = usize::try_from(i)
             .ok()
@@ -297,12 +306,12 @@ fn cmsgs(mem: &dyn Memory, addr: u64, len: u64, fd: &dyn Fn(i32) -> String) -> S
 
 /// `struct stat` (abbreviated as strace does without `-v`).
 pub fn stat(mem: &dyn Memory, addr: u64) -> String {
-    let Ok(b) = mem.read(addr, 144) else {
+    let Ok(b) = mem.read(addr, size_of::<libc::stat>()) else {
         return ptr(addr);
     };
-    let mode = u64::from(le_u32(&b, 24).unwrap_or(0));
-    let rdev = le_u64(&b, 40).unwrap_or(0);
-    let size = le_u64(&b, 48).unwrap_or(0) as i64;
+    let mode = u64::from(field!(&b, libc::stat, st_mode).unwrap_or(0));
+    let rdev = field!(&b, libc::stat, st_rdev).unwrap_or(0);
+    let size = field!(&b, libc::stat, st_size).unwrap_or(0);
     let ty = mode & 0o170000;
     if ty == 0o020000 || ty == 0o060000 {
         format!(
@@ -329,13 +338,13 @@ fn dev_minor(dev: u64) -> u64 {
 
 /// `struct statx` (abbreviated).
 pub fn statx(mem: &dyn Memory, addr: u64) -> String {
-    let Ok(b) = mem.read(addr, 256) else {
+    let Ok(b) = mem.read(addr, size_of::<libc::statx>()) else {
         return ptr(addr);
     };
-    let mask = u64::from(le_u32(&b, 0).unwrap_or(0));
-    let attrs = le_u64(&b, 8).unwrap_or(0);
-    let mode = u64::from(le_u16(&b, 28).unwrap_or(0));
-    let size = le_u64(&b, 40).unwrap_or(0);
+    let mask = u64::from(field!(&b, libc::statx, stx_mask).unwrap_or(0));
+    let attrs = field!(&b, libc::statx, stx_attributes).unwrap_or(0);
+    let mode = u64::from(field!(&b, libc::statx, stx_mode).unwrap_or(0));
+    let size = field!(&b, libc::statx, stx_size).unwrap_or(0);
     format!(
         "{{stx_mask={}, stx_attributes={}, stx_mode={}, stx_size={size}, ...}}",
         flags::flags(mask, flags::STATX_MASK, "0"),
@@ -346,24 +355,34 @@ pub fn statx(mem: &dyn Memory, addr: u64) -> String {
 
 /// `{tv_sec=1, tv_nsec=500}`.
 pub fn timespec(mem: &dyn Memory, addr: u64) -> String {
-    seconds_pair(mem, addr, "tv_nsec")
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    match mem.read(addr, size_of::<libc::timespec>()) {
+        Ok(b) => timespec_bytes(&b, 0),
+        Err(_) => ptr(addr),
+    }
+}
+
+/// The `struct timespec` at byte `off` of `b`: `{tv_sec=1, tv_nsec=500}`.
+fn timespec_bytes(b: &[u8], off: usize) -> String {
+    format!(
+        "{{tv_sec={}, tv_nsec={}}}",
+        field!(b, off, libc::timespec, tv_sec).unwrap_or(0),
+        field!(b, off, libc::timespec, tv_nsec).unwrap_or(0)
+    )
 }
 
 /// `{tv_sec=1, tv_usec=500}`.
 pub fn timeval(mem: &dyn Memory, addr: u64) -> String {
-    seconds_pair(mem, addr, "tv_usec")
-}
-
-/// A 16-byte `{tv_sec, <fraction>}` struct (timespec or timeval) at `addr`.
-fn seconds_pair(mem: &dyn Memory, addr: u64, fraction: &str) -> String {
     if addr == 0 {
         return "NULL".to_string();
     }
-    match mem.read(addr, 16) {
+    match mem.read(addr, size_of::<libc::timeval>()) {
         Ok(b) => format!(
-            "{{tv_sec={}, {fraction}={}}}",
-            le_u64(&b, 0).unwrap_or(0) as i64,
-            le_u64(&b, 8).unwrap_or(0) as i64
+            "{{tv_sec={}, tv_usec={}}}",
+            field!(&b, libc::timeval, tv_sec).unwrap_or(0),
+            field!(&b, libc::timeval, tv_usec).unwrap_or(0)
         ),
         Err(_) => ptr(addr),
     }
@@ -377,8 +396,9 @@ pub fn pollfds(
     opts: &DecodeOpts,
     fd: &dyn Fn(i32) -> String,
 ) -> String {
+    const SIZE: usize = size_of::<libc::pollfd>();
     let n = usize::try_from(n.min(4096)).unwrap_or(0);
-    let Ok(b) = mem.read(addr, n * 8) else {
+    let Ok(b) = mem.read(addr, n * SIZE) else {
         return ptr(addr);
     };
     let mut items = Vec::new();
@@ -387,8 +407,8 @@ pub fn pollfds(
             items.push("...".to_string());
             break;
         }
-        let f = le_u32(&b, i * 8).unwrap_or(0) as i32;
-        let ev = le_u16(&b, i * 8 + 4).unwrap_or(0);
+        let f = field!(&b, i * SIZE, libc::pollfd, fd).unwrap_or(0);
+        let ev = field!(&b, i * SIZE, libc::pollfd, events).unwrap_or(0) as u16;
         items.push(format!(
             "{{fd={}, events={}}}",
             fd(f),
@@ -410,14 +430,15 @@ pub fn poll_result(
     if ret == 0 {
         return " (Timeout)".to_string();
     }
+    const SIZE: usize = size_of::<libc::pollfd>();
     let n = usize::try_from(n.min(4096)).unwrap_or(0);
-    let Ok(b) = mem.read(addr, n * 8) else {
+    let Ok(b) = mem.read(addr, n * SIZE) else {
         return String::new();
     };
     let mut items = Vec::new();
     for i in 0..n {
-        let f = le_u32(&b, i * 8).unwrap_or(0) as i32;
-        let rev = le_u16(&b, i * 8 + 6).unwrap_or(0);
+        let f = field!(&b, i * SIZE, libc::pollfd, fd).unwrap_or(0);
+        let rev = field!(&b, i * SIZE, libc::pollfd, revents).unwrap_or(0) as u16;
         if rev != 0 {
             items.push(format!(
                 "{{fd={}, revents={}}}",
@@ -429,10 +450,13 @@ pub fn poll_result(
     format!(" ({})", array(items.into_iter(), opts))
 }
 
-/// One `struct epoll_event` (packed on x86_64: 4-byte events, 8-byte data).
+/// The size of one `struct epoll_event`: 12 bytes on x86_64 (packed), 16 on aarch64.
+const EPOLL_EVENT_SIZE: usize = size_of::<libc::epoll_event>();
+
+/// One `struct epoll_event` at byte `off` of `b`.
 fn epoll_event_bytes(b: &[u8], off: usize) -> String {
-    let ev = u64::from(le_u32(b, off).unwrap_or(0));
-    let data = le_u64(b, off + 4).unwrap_or(0);
+    let ev = u64::from(field!(b, off, libc::epoll_event, events).unwrap_or(0));
+    let data = field!(b, off, libc::epoll_event, u64).unwrap_or(0);
     format!(
         "{{events={}, data={{u32={}, u64={}}}}}",
         flags::flags(ev, flags::EPOLL_EVENTS, "0"),
@@ -446,7 +470,7 @@ pub fn epoll_event(mem: &dyn Memory, addr: u64) -> String {
     if addr == 0 {
         return "NULL".to_string();
     }
-    match mem.read(addr, 12) {
+    match mem.read(addr, EPOLL_EVENT_SIZE) {
         Ok(b) => epoll_event_bytes(&b, 0),
         Err(_) => ptr(addr),
     }
@@ -458,7 +482,7 @@ pub fn epoll_events(mem: &dyn Memory, addr: u64, n: i64, opts: &DecodeOpts) -> S
         return ptr(addr);
     }
     let n = usize::try_from(n.min(4096)).unwrap_or(0);
-    let Ok(b) = mem.read(addr, n * 12) else {
+    let Ok(b) = mem.read(addr, n * EPOLL_EVENT_SIZE) else {
         return ptr(addr);
     };
     let mut items = Vec::new();
@@ -467,7 +491,7 @@ pub fn epoll_events(mem: &dyn Memory, addr: u64, n: i64, opts: &DecodeOpts) -> S
             items.push("...".to_string());
             break;
         }
-        items.push(epoll_event_bytes(&b, i * 12));
+        items.push(epoll_event_bytes(&b, i * EPOLL_EVENT_SIZE));
     }
     format!("[{}]", items.join(", "))
 }
@@ -528,11 +552,11 @@ pub fn rlimit(mem: &dyn Memory, addr: u64) -> String {
     if addr == 0 {
         return "NULL".to_string();
     }
-    match mem.read(addr, 16) {
+    match mem.read(addr, size_of::<libc::rlimit>()) {
         Ok(b) => format!(
             "{{rlim_cur={}, rlim_max={}}}",
-            rlim_value(le_u64(&b, 0).unwrap_or(0)),
-            rlim_value(le_u64(&b, 8).unwrap_or(0))
+            rlim_value(field!(&b, libc::rlimit, rlim_cur).unwrap_or(0)),
+            rlim_value(field!(&b, libc::rlimit, rlim_max).unwrap_or(0))
         ),
         Err(_) => ptr(addr),
     }
@@ -540,15 +564,21 @@ pub fn rlimit(mem: &dyn Memory, addr: u64) -> String {
 
 /// `{sysname="Linux", nodename="vm", ...}`.
 pub fn utsname(mem: &dyn Memory, addr: u64) -> String {
-    let Ok(b) = mem.read(addr, 130) else {
+    // The first two of the six 65-byte fields.
+    const LEN: usize = 65;
+    let Ok(b) = mem.read(addr, offset_of!(libc::utsname, nodename) + LEN) else {
         return ptr(addr);
     };
-    let field = |off: usize| {
-        let f = b.get(off..off + 65).unwrap_or(&[]);
+    let text = |off: usize| {
+        let f = b.get(off..off + LEN).unwrap_or(&[]);
         let end = f.iter().position(|&c| c == 0).unwrap_or(f.len());
         quote(&f[..end])
     };
-    format!("{{sysname={}, nodename={}, ...}}", field(0), field(65))
+    format!(
+        "{{sysname={}, nodename={}, ...}}",
+        text(offset_of!(libc::utsname, sysname)),
+        text(offset_of!(libc::utsname, nodename))
+    )
 }
 
 /// A wait status as strace prints it: `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]`.
@@ -627,7 +657,7 @@ pub fn dirents(mem: &dyn Memory, addr: u64, len: i64) -> String {
     let mut count = 0;
     let mut off = 0;
     while off < b.len() {
-        let Some(reclen) = le_u16(&b, off + 16) else {
+        let Some(reclen) = field!(&b, off, libc::dirent64, d_reclen) else {
             break;
         };
         if reclen == 0 {
@@ -685,25 +715,35 @@ pub fn string_array(mem: &dyn Memory, addr: u64, opts: &DecodeOpts, env: bool) -
 
 /// `struct sysinfo`, every field (strace prints them all).
 pub fn sysinfo(mem: &dyn Memory, addr: u64, opts: &DecodeOpts) -> String {
-    let Ok(b) = mem.read(addr, 112) else {
+    // The kernel's struct ends after mem_unit (libc's adds reserved space), padded to 8.
+    const LEN: usize = (offset_of!(libc::sysinfo, mem_unit) + 4).next_multiple_of(8);
+    let Ok(b) = mem.read(addr, LEN) else {
         return ptr(addr);
     };
-    let u = |off: usize| le_u64(&b, off).unwrap_or(0);
+    let load = |i: usize| {
+        let at = offset_of!(libc::sysinfo, loads) + i * size_of::<libc::c_ulong>();
+        u64::from_le_bytes(
+            b.get(at..at + 8)
+                .and_then(|x| x.try_into().ok())
+                .unwrap_or([0; 8]),
+        )
+    };
+    let u = |v: Option<libc::c_ulong>| v.unwrap_or(0);
     format!(
         "{{uptime={}, loads={}, totalram={}, freeram={}, sharedram={}, bufferram={}, \
          totalswap={}, freeswap={}, procs={}, totalhigh={}, freehigh={}, mem_unit={}}}",
-        u(0) as i64,
-        array([u(8), u(16), u(24)].iter().map(u64::to_string), opts),
-        u(32),
-        u(40),
-        u(48),
-        u(56),
-        u(64),
-        u(72),
-        le_u16(&b, 80).unwrap_or(0),
-        u(88),
-        u(96),
-        le_u32(&b, 104).unwrap_or(0)
+        field!(&b, libc::sysinfo, uptime).unwrap_or(0),
+        array([load(0), load(1), load(2)].iter().map(u64::to_string), opts),
+        u(field!(&b, libc::sysinfo, totalram)),
+        u(field!(&b, libc::sysinfo, freeram)),
+        u(field!(&b, libc::sysinfo, sharedram)),
+        u(field!(&b, libc::sysinfo, bufferram)),
+        u(field!(&b, libc::sysinfo, totalswap)),
+        u(field!(&b, libc::sysinfo, freeswap)),
+        field!(&b, libc::sysinfo, procs).unwrap_or(0),
+        u(field!(&b, libc::sysinfo, totalhigh)),
+        u(field!(&b, libc::sysinfo, freehigh)),
+        field!(&b, libc::sysinfo, mem_unit).unwrap_or(0)
     )
 }
 
@@ -853,23 +893,23 @@ const ST_FLAGS: flags::Xlat = &[
 
 /// `struct statfs` (strace prints every field).
 pub fn statfs(mem: &dyn Memory, addr: u64, opts: &DecodeOpts) -> String {
-    let Ok(b) = mem.read(addr, 120) else {
+    let Ok(b) = mem.read(addr, size_of::<libc::statfs>()) else {
         return ptr(addr);
     };
-    let u = |off: usize| le_u64(&b, off).unwrap_or(0);
-    let ftype = u(0);
+    let fsid = offset_of!(libc::statfs, f_fsid);
+    let ftype = field!(&b, libc::statfs, f_type).unwrap_or(0);
     let ftype_text = lookup(ftype, FS_MAGIC).map_or_else(|| format!("{ftype:#x}"), str::to_string);
     format!(
         "{{f_type={ftype_text}, f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, \
          f_ffree={}, f_fsid={{val={}}}, f_namelen={}, f_frsize={}, f_flags={}}}",
-        u(8) as i64,
-        u(16),
-        u(24),
-        u(32),
-        u(40),
-        u(48),
+        field!(&b, libc::statfs, f_bsize).unwrap_or(0) as i64,
+        field!(&b, libc::statfs, f_blocks).unwrap_or(0),
+        field!(&b, libc::statfs, f_bfree).unwrap_or(0),
+        field!(&b, libc::statfs, f_bavail).unwrap_or(0),
+        field!(&b, libc::statfs, f_files).unwrap_or(0),
+        field!(&b, libc::statfs, f_ffree).unwrap_or(0),
         array(
-            [le_u32(&b, 56), le_u32(&b, 60)]
+            [le_u32(&b, fsid), le_u32(&b, fsid + 4)]
                 .into_iter()
                 .map(|v| match v.unwrap_or(0) {
                     0 => "0".to_string(),
@@ -877,9 +917,13 @@ pub fn statfs(mem: &dyn Memory, addr: u64, opts: &DecodeOpts) -> String {
                 }),
             opts
         ),
-        u(64) as i64,
-        u(72) as i64,
-        flags::flags(u(80), ST_FLAGS, "0")
+        field!(&b, libc::statfs, f_namelen).unwrap_or(0) as i64,
+        field!(&b, libc::statfs, f_frsize).unwrap_or(0) as i64,
+        flags::flags(
+            field!(&b, libc::statfs, f_flags).unwrap_or(0),
+            ST_FLAGS,
+            "0"
+        )
     )
 }
 
@@ -988,21 +1032,24 @@ pub fn fd_set(mem: &dyn Memory, addr: u64, nfds: i32, fd: &dyn Fn(i32) -> String
 
 /// `{l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=0}` (struct flock).
 pub fn flock(mem: &dyn Memory, addr: u64, with_pid: bool) -> String {
-    let Ok(b) = mem.read(addr, 32) else {
+    let Ok(b) = mem.read(addr, size_of::<libc::flock>()) else {
         return ptr(addr);
     };
     const TYPES: flags::Xlat = &[(0, "F_RDLCK"), (1, "F_WRLCK"), (2, "F_UNLCK")];
-    let ty = u64::from(le_u16(&b, 0).unwrap_or(0));
-    let whence = u64::from(le_u16(&b, 2).unwrap_or(0));
+    let ty = u64::from(field!(&b, libc::flock, l_type).unwrap_or(0) as u16);
+    let whence = u64::from(field!(&b, libc::flock, l_whence).unwrap_or(0) as u16);
     let mut s = format!(
         "{{l_type={}, l_whence={}, l_start={}, l_len={}",
         flags::xenum(ty, TYPES, "F_???"),
         flags::xenum(whence, flags::WHENCE, "SEEK_???"),
-        le_u64(&b, 8).unwrap_or(0) as i64,
-        le_u64(&b, 16).unwrap_or(0) as i64
+        field!(&b, libc::flock, l_start).unwrap_or(0),
+        field!(&b, libc::flock, l_len).unwrap_or(0)
     );
     if with_pid {
-        s.push_str(&format!(", l_pid={}", le_u32(&b, 24).unwrap_or(0) as i32));
+        s.push_str(&format!(
+            ", l_pid={}",
+            field!(&b, libc::flock, l_pid).unwrap_or(0)
+        ));
     }
     s.push('}');
     s
@@ -1012,8 +1059,8 @@ pub fn flock(mem: &dyn Memory, addr: u64, with_pid: bool) -> String {
 pub fn linger(b: &[u8]) -> Option<String> {
     Some(format!(
         "{{l_onoff={}, l_linger={}}}",
-        le_u32(b, 0)? as i32,
-        le_u32(b, 4)? as i32
+        field!(b, libc::linger, l_onoff)?,
+        field!(b, libc::linger, l_linger)?
     ))
 }
 
@@ -1021,8 +1068,8 @@ pub fn linger(b: &[u8]) -> Option<String> {
 pub fn timeval_bytes(b: &[u8]) -> Option<String> {
     Some(format!(
         "{{tv_sec={}, tv_usec={}}}",
-        le_u64(b, 0)? as i64,
-        le_u64(b, 8)? as i64
+        field!(b, libc::timeval, tv_sec)?,
+        field!(b, libc::timeval, tv_usec)?
     ))
 }
 
@@ -1031,10 +1078,14 @@ pub fn itimerval(mem: &dyn Memory, addr: u64) -> String {
     if addr == 0 {
         return "NULL".to_string();
     }
-    let Ok(b) = mem.read(addr, 32) else {
+    let Ok(b) = mem.read(addr, size_of::<libc::itimerval>()) else {
         return ptr(addr);
     };
-    match (timeval_bytes(&b), b.get(16..).and_then(timeval_bytes)) {
+    let at = |off: usize| b.get(off..).and_then(timeval_bytes);
+    match (
+        at(offset_of!(libc::itimerval, it_interval)),
+        at(offset_of!(libc::itimerval, it_value)),
+    ) {
         (Some(i), Some(v)) => format!("{{it_interval={i}, it_value={v}}}"),
         _ => ptr(addr),
     }
@@ -1042,10 +1093,13 @@ pub fn itimerval(mem: &dyn Memory, addr: u64) -> String {
 
 /// `{ru_utime={…}, ru_stime={…}, ...}` (struct rusage, abbreviated).
 pub fn rusage(mem: &dyn Memory, addr: u64) -> String {
-    let Ok(b) = mem.read(addr, 32) else {
+    // Only the two times are printed: read up to the end of ru_stime.
+    let stime = offset_of!(libc::rusage, ru_stime);
+    let Ok(b) = mem.read(addr, stime + size_of::<libc::timeval>()) else {
         return ptr(addr);
     };
-    match (timeval_bytes(&b), b.get(16..).and_then(timeval_bytes)) {
+    let at = |off: usize| b.get(off..).and_then(timeval_bytes);
+    match (at(offset_of!(libc::rusage, ru_utime)), at(stime)) {
         (Some(u), Some(s)) => format!("{{ru_utime={u}, ru_stime={s}, ...}}"),
         _ => ptr(addr),
     }
@@ -1062,16 +1116,16 @@ pub fn clock_t(v: u64) -> String {
 
 /// `{tms_utime=1 /* 0.01 s */, …}` (struct tms).
 pub fn tms(mem: &dyn Memory, addr: u64) -> String {
-    let Ok(b) = mem.read(addr, 32) else {
+    let Ok(b) = mem.read(addr, size_of::<libc::tms>()) else {
         return ptr(addr);
     };
-    let f = |off| clock_t(le_u64(&b, off).unwrap_or(0));
+    let f = |v: Option<libc::clock_t>| clock_t(v.unwrap_or(0) as u64);
     format!(
         "{{tms_utime={}, tms_stime={}, tms_cutime={}, tms_cstime={}}}",
-        f(0),
-        f(8),
-        f(16),
-        f(24)
+        f(field!(&b, libc::tms, tms_utime)),
+        f(field!(&b, libc::tms, tms_stime)),
+        f(field!(&b, libc::tms, tms_cutime)),
+        f(field!(&b, libc::tms, tms_cstime))
     )
 }
 
@@ -1206,12 +1260,12 @@ pub fn open_how(mem: &dyn Memory, addr: u64, size: u64) -> String {
     if size < 24 {
         return ptr(addr);
     }
-    let Ok(b) = mem.read(addr, 24) else {
+    let Ok(b) = mem.read(addr, size_of::<libc::open_how>()) else {
         return ptr(addr);
     };
-    let fl = le_u64(&b, 0).unwrap_or(0);
-    let mode = le_u64(&b, 8).unwrap_or(0);
-    let resolve = le_u64(&b, 16).unwrap_or(0);
+    let fl = field!(&b, libc::open_how, flags).unwrap_or(0);
+    let mode = field!(&b, libc::open_how, mode).unwrap_or(0);
+    let resolve = field!(&b, libc::open_how, resolve).unwrap_or(0);
     let mut s = format!("{{flags={}", flags::open_flags(fl));
     if fl & (libc::O_CREAT as u64 | 0o20000000) != 0 || mode != 0 {
         s.push_str(&format!(", mode={}", flags::mode(mode)));
@@ -1228,14 +1282,15 @@ pub fn stack_t(mem: &dyn Memory, addr: u64) -> String {
     if addr == 0 {
         return "NULL".to_string();
     }
-    let Ok(b) = mem.read(addr, 24) else {
+    let Ok(b) = mem.read(addr, size_of::<libc::stack_t>()) else {
         return ptr(addr);
     };
+    let ss_flags = field!(&b, libc::stack_t, ss_flags).unwrap_or(0) as u32;
     format!(
         "{{ss_sp={}, ss_flags={}, ss_size={}}}",
-        ptr(le_u64(&b, 0).unwrap_or(0)),
-        flags::flags(u64::from(le_u32(&b, 8).unwrap_or(0)), flags::SS_FLAGS, "0"),
-        le_u64(&b, 16).unwrap_or(0)
+        ptr(le_u64(&b, offset_of!(libc::stack_t, ss_sp)).unwrap_or(0)),
+        flags::flags(u64::from(ss_flags), flags::SS_FLAGS, "0"),
+        field!(&b, libc::stack_t, ss_size).unwrap_or(0)
     )
 }
 
@@ -1244,17 +1299,14 @@ pub fn itimerspec(mem: &dyn Memory, addr: u64) -> String {
     if addr == 0 {
         return "NULL".to_string();
     }
-    let Ok(b) = mem.read(addr, 32) else {
+    let Ok(b) = mem.read(addr, size_of::<libc::itimerspec>()) else {
         return ptr(addr);
     };
-    let ts = |off: usize| {
-        format!(
-            "{{tv_sec={}, tv_nsec={}}}",
-            le_u64(&b, off).unwrap_or(0) as i64,
-            le_u64(&b, off + 8).unwrap_or(0) as i64
-        )
-    };
-    format!("{{it_interval={}, it_value={}}}", ts(0), ts(16))
+    format!(
+        "{{it_interval={}, it_value={}}}",
+        timespec_bytes(&b, offset_of!(libc::itimerspec, it_interval)),
+        timespec_bytes(&b, offset_of!(libc::itimerspec, it_value))
+    )
 }
 
 /// Capability versions of capget/capset headers.
@@ -1446,11 +1498,17 @@ fn xval(v: u64, table: flags::Xlat, unknown: &str) -> String {
 /// `struct termios` (abbreviated): `{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|…|OPOST|ONLCR,
 /// c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|…, ...}`.
 pub fn termios(mem: &dyn Memory, addr: u64) -> String {
-    let Ok(b) = mem.read(addr, 16) else {
+    // The four flag words (the kernel's struct termios is shorter than libc's after them).
+    let Ok(b) = mem.read(addr, offset_of!(libc::termios, c_lflag) + 4) else {
         return ptr(addr);
     };
-    let f = |off| u64::from(le_u32(&b, off).unwrap_or(0));
-    let (iflag, mut oflag, mut cflag, lflag) = (f(0), f(4), f(8), f(12));
+    let f = |v: Option<libc::tcflag_t>| u64::from(v.unwrap_or(0));
+    let (iflag, mut oflag, mut cflag, lflag) = (
+        f(field!(&b, libc::termios, c_iflag)),
+        f(field!(&b, libc::termios, c_oflag)),
+        f(field!(&b, libc::termios, c_cflag)),
+        f(field!(&b, libc::termios, c_lflag)),
+    );
     let mut o = Vec::new();
     for (mask, table, unknown) in TERM_ODELAYS {
         o.push(xval(oflag & mask, table, unknown));
@@ -1476,15 +1534,14 @@ pub fn termios(mem: &dyn Memory, addr: u64) -> String {
 
 /// `struct winsize`: `{ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}`.
 pub fn winsize(mem: &dyn Memory, addr: u64) -> String {
-    let Ok(b) = mem.read(addr, 8) else {
+    let Ok(b) = mem.read(addr, size_of::<libc::winsize>()) else {
         return ptr(addr);
     };
-    let f = |off| le_u16(&b, off).unwrap_or(0);
     format!(
         "{{ws_row={}, ws_col={}, ws_xpixel={}, ws_ypixel={}}}",
-        f(0),
-        f(2),
-        f(4),
-        f(6)
+        field!(&b, libc::winsize, ws_row).unwrap_or(0),
+        field!(&b, libc::winsize, ws_col).unwrap_or(0),
+        field!(&b, libc::winsize, ws_xpixel).unwrap_or(0),
+        field!(&b, libc::winsize, ws_ypixel).unwrap_or(0)
     )
 }

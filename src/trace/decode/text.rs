@@ -199,6 +199,50 @@ pub(crate) fn dirfd_text(fd: i32, mem: &dyn Memory, opts: &DecodeOpts) -> String
     "AT_FDCWD".to_string()
 }
 
+/// A plain little-endian integer read from tracee bytes (`None` past the end). toolbox traces
+/// tracees of its own architecture, and both it supports are little-endian.
+pub(crate) trait Le: Sized {
+    /// The value at byte `off` of `b`.
+    fn at(b: &[u8], off: usize) -> Option<Self>;
+}
+
+macro_rules! le_impl {
+    ($($t:ty)*) => {$(
+        impl Le for $t {
+            fn at(b: &[u8], off: usize) -> Option<Self> {
+                let end = off.checked_add(std::mem::size_of::<$t>())?;
+                Some(<$t>::from_le_bytes(b.get(off..end)?.try_into().ok()?))
+            }
+        }
+    )*};
+}
+le_impl!(u8 i8 u16 i16 u32 i32 u64 i64 usize isize);
+
+/// Field `f` of the C struct `T` from `b`, the bytes of a `T` read from the tracee (optionally
+/// starting at byte `base` of `b`, for arrays). Its offset (`offset_of!`) and type come from the
+/// `#[repr(C)]` definition — libc's where libc has the type — so the layout is the target
+/// architecture's, not literal offsets. `None` when `b` is too short.
+macro_rules! field {
+    ($b:expr, $T:ty, $f:ident) => {
+        field!($b, 0, $T, $f)
+    };
+    ($b:expr, $base:expr, $T:ty, $f:ident) => {{
+        fn typed<F: $crate::trace::decode::text::Le>(
+            _field: impl Fn(&$T) -> F,
+            b: &[u8],
+            off: usize,
+        ) -> Option<F> {
+            F::at(b, off)
+        }
+        typed(
+            |s: &$T| s.$f,
+            $b,
+            ($base as usize).saturating_add(::std::mem::offset_of!($T, $f)),
+        )
+    }};
+}
+pub(crate) use field;
+
 /// Longest path strace reads (PATH_MAX).
 pub const PATH_MAX: usize = 4096;
 
