@@ -1,0 +1,306 @@
+//! Signal structures: sigaction, sigset, wait status, sigevent, the rt_sigreturn frame, siginfo
+//! and stack_t.
+
+use std::mem::offset_of;
+
+use super::time::clock_t;
+use crate::trace::decode::signal::{sig_text, sigset_text};
+use crate::trace::decode::text::{field, hex, le_u32, le_u64, ptr, read_u32, Memory};
+use crate::trace::flags::{self, lookup};
+
+/// `struct sigaction` as rt_sigaction passes it.
+pub fn sigaction(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    let handler = le_u64(&b, 0).unwrap_or(0);
+    let fl = le_u64(&b, 8).unwrap_or(0);
+    let restorer = le_u64(&b, 16).unwrap_or(0);
+    let mask = b.get(24..32).unwrap_or(&[]);
+    let handler_text = match handler {
+        0 => "SIG_DFL".to_string(),
+        1 => "SIG_IGN".to_string(),
+        h => format!("{h:#x}"),
+    };
+    let mut s = format!(
+        "{{sa_handler={handler_text}, sa_mask={}, sa_flags={}",
+        sigset_text(mask),
+        flags::flags(fl, flags::SA_FLAGS, "0")
+    );
+    if fl & 0x0400_0000 != 0 {
+        s.push_str(&format!(", sa_restorer={}", ptr(restorer)));
+    }
+    s.push('}');
+    s
+}
+
+/// A sigset of `size` bytes at `addr`.
+pub fn sigset(mem: &dyn Memory, addr: u64, size: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let size = usize::try_from(size.min(8)).unwrap_or(8);
+    match mem.read(addr, size) {
+        Ok(b) => sigset_text(&b),
+        Err(_) => ptr(addr),
+    }
+}
+
+/// A wait status as strace prints it: `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]`.
+pub fn wait_status(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Some(st) = read_u32(mem, addr) else {
+        return ptr(addr);
+    };
+    let sig = st & 0x7f;
+    let inner = if sig == 0 {
+        format!("WIFEXITED(s) && WEXITSTATUS(s) == {}", (st >> 8) & 0xff)
+    } else if sig == 0x7f {
+        let stop = (st >> 8) & 0xff;
+        let mut s = format!(
+            "WIFSTOPPED(s) && WSTOPSIG(s) == {}",
+            sig_text(i64::from(stop))
+        );
+        if st >> 16 != 0 {
+            s.push_str(&format!(" && s>>16 == {}", st >> 16));
+        }
+        s
+    } else if st == 0xffff {
+        "WIFCONTINUED(s)".to_string()
+    } else {
+        let mut s = format!(
+            "WIFSIGNALED(s) && WTERMSIG(s) == {}",
+            sig_text(i64::from(sig))
+        );
+        if st & 0x80 != 0 {
+            s.push_str(" && WCOREDUMP(s)");
+        }
+        s
+    };
+    format!("[{{{inner}}}]")
+}
+
+/// `sigev_notify` values.
+const SIGEV_NOTIFY: flags::Xlat = &[
+    (0, "SIGEV_SIGNAL"),
+    (1, "SIGEV_NONE"),
+    (2, "SIGEV_THREAD"),
+    (4, "SIGEV_THREAD_ID"),
+];
+
+/// `struct sigevent` as strace prints it: `{sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}`,
+/// with `sigev_value` only when its pointer is set and the fields of the notify method.
+/// See: strace print_sigevent.c; include/uapi/asm-generic/siginfo.h for the layout.
+pub fn sigevent(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, 32) else {
+        return ptr(addr);
+    };
+    let value = le_u64(&b, 0).unwrap_or(0);
+    let signo = le_u32(&b, 8).unwrap_or(0);
+    let notify = le_u32(&b, 12).unwrap_or(0);
+    let mut s = String::from("{");
+    if value != 0 {
+        s.push_str(&format!(
+            "sigev_value={{sival_int={}, sival_ptr={}}}, ",
+            value as u32 as i32,
+            ptr(value)
+        ));
+    }
+    if matches!(notify, 0 | 2 | 4) {
+        s.push_str(&format!(
+            "sigev_signo={}",
+            sig_text(i64::from(signo as i32))
+        ));
+    } else {
+        s.push_str(&format!("sigev_signo={signo}"));
+    }
+    s.push_str(&format!(
+        ", sigev_notify={}",
+        flags::xenum(u64::from(notify), SIGEV_NOTIFY, "SIGEV_???")
+    ));
+    match notify {
+        4 => s.push_str(&format!(
+            ", sigev_notify_thread_id={}",
+            le_u32(&b, 16).unwrap_or(0) as i32
+        )),
+        2 => s.push_str(&format!(
+            ", sigev_notify_function={}, sigev_notify_attributes={}",
+            ptr(le_u64(&b, 16).unwrap_or(0)),
+            ptr(le_u64(&b, 24).unwrap_or(0))
+        )),
+        _ => {}
+    }
+    s.push('}');
+    s
+}
+
+/// The argument of rt_sigreturn, `{mask=[…]}`: the signal mask saved in the signal frame.
+///
+/// On x86_64 the handler's `ret` popped `pretcode`, so the `rt_sigframe` starts 8 bytes below
+/// the stack pointer and `uc.uc_sigmask` lies 296 bytes above it.
+/// See: arch/x86/include/asm/sigframe.h (struct rt_sigframe), include/uapi/asm-generic/ucontext.h.
+#[cfg(target_arch = "x86_64")]
+const SIGFRAME_MASK_OFFSET: u64 = 296;
+/// On arm64 `sp` points at the `rt_sigframe` itself: `siginfo` (128 bytes), then the
+/// `ucontext`, whose `uc_sigmask` follows `uc_flags`, `uc_link` and `uc_stack` (40 bytes).
+/// See: arch/arm64/kernel/signal.c (struct rt_sigframe), arch/arm64/include/uapi/asm/ucontext.h.
+#[cfg(target_arch = "aarch64")]
+const SIGFRAME_MASK_OFFSET: u64 = 128 + 40;
+
+/// See [`SIGFRAME_MASK_OFFSET`].
+pub fn rt_sigreturn(mem: &dyn Memory, rsp: u64) -> String {
+    match mem.read(rsp.wrapping_add(SIGFRAME_MASK_OFFSET), 8) {
+        Ok(b) => format!("{{mask={}}}", sigset_text(&b)),
+        Err(_) => String::new(),
+    }
+}
+
+/// si_code names for signals without their own table.
+const SI_CODES: flags::Xlat = &[
+    (0, "SI_USER"),
+    (0x80, "SI_KERNEL"),
+    (u64::MAX, "SI_QUEUE"),
+    (u64::MAX - 1, "SI_TIMER"),
+    (u64::MAX - 2, "SI_MESGQ"),
+    (u64::MAX - 3, "SI_ASYNCIO"),
+    (u64::MAX - 4, "SI_SIGIO"),
+    (u64::MAX - 5, "SI_TKILL"),
+    (u64::MAX - 6, "SI_DETHREAD"),
+    (u64::MAX - 59, "SI_ASYNCNL"),
+];
+const CLD_CODES: flags::Xlat = &[
+    (1, "CLD_EXITED"),
+    (2, "CLD_KILLED"),
+    (3, "CLD_DUMPED"),
+    (4, "CLD_TRAPPED"),
+    (5, "CLD_STOPPED"),
+    (6, "CLD_CONTINUED"),
+];
+const SEGV_CODES: flags::Xlat = &[
+    (1, "SEGV_MAPERR"),
+    (2, "SEGV_ACCERR"),
+    (3, "SEGV_BNDERR"),
+    (4, "SEGV_PKUERR"),
+    (5, "SEGV_ACCADI"),
+    (6, "SEGV_ADIDERR"),
+    (7, "SEGV_ADIPERR"),
+    (8, "SEGV_MTEAERR"),
+    (9, "SEGV_MTESERR"),
+    (10, "SEGV_CPERR"),
+];
+const BUS_CODES: flags::Xlat = &[
+    (1, "BUS_ADRALN"),
+    (2, "BUS_ADRERR"),
+    (3, "BUS_OBJERR"),
+    (4, "BUS_MCEERR_AR"),
+    (5, "BUS_MCEERR_AO"),
+];
+
+/// A `siginfo_t` (128 bytes) as strace prints it: in `--- SIGCHLD {…} ---` lines and waitid.
+///
+/// `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=12, si_uid=0, si_status=3, si_utime=0,
+/// si_stime=0}`, `{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL}`,
+/// `{si_signo=SIGTERM, si_code=SI_USER, si_pid=1, si_uid=0}`.
+pub fn siginfo_bytes(b: &[u8]) -> String {
+    let signo = le_u32(b, 0).unwrap_or(0) as i32;
+    let code = le_u32(b, 8).unwrap_or(0) as i32;
+    let code_u = code as i64 as u64;
+    let u32f = |off| le_u32(b, off).unwrap_or(0);
+    let sig = sig_text(i64::from(signo));
+    let code_text = |table: flags::Xlat| {
+        lookup(code_u, table)
+            .or_else(|| lookup(code_u, SI_CODES))
+            .map_or_else(|| code.to_string(), str::to_string)
+    };
+    let user = |s: &str| format!("{s}, si_pid={}, si_uid={}", u32f(16) as i32, u32f(20));
+    let mut out = format!("{{si_signo={sig}, si_code=");
+    if code <= 0 || code == 0x80 {
+        let ct = code_text(&[]);
+        match code {
+            0 | -6 => out.push_str(&user(&ct)),
+            -1 => {
+                out.push_str(&user(&ct));
+                out.push_str(&format!(
+                    ", si_int={}, si_ptr={}",
+                    u32f(24) as i32,
+                    ptr(le_u64(b, 24).unwrap_or(0))
+                ));
+            }
+            // SI_TIMER: timer id and overrun count where si_pid/si_uid would be.
+            -2 => out.push_str(&format!(
+                "{ct}, si_timerid={}, si_overrun={}, si_int={}, si_ptr={}",
+                hex(u64::from(u32f(16))),
+                u32f(20) as i32,
+                u32f(24) as i32,
+                ptr(le_u64(b, 24).unwrap_or(0))
+            )),
+            _ => out.push_str(&ct),
+        }
+    } else if signo == libc::SIGCHLD {
+        let status = u32f(24) as i32;
+        let status_text = if code == 1 {
+            status.to_string()
+        } else {
+            sig_text(i64::from(status))
+        };
+        out.push_str(&format!(
+            "{}, si_pid={}, si_uid={}, si_status={status_text}, si_utime={}, si_stime={}",
+            code_text(CLD_CODES),
+            u32f(16) as i32,
+            u32f(20),
+            clock_t(le_u64(b, 32).unwrap_or(0)),
+            clock_t(le_u64(b, 40).unwrap_or(0))
+        ));
+    } else if matches!(
+        signo,
+        libc::SIGSEGV | libc::SIGBUS | libc::SIGILL | libc::SIGFPE | libc::SIGTRAP
+    ) {
+        let table = match signo {
+            libc::SIGSEGV => SEGV_CODES,
+            libc::SIGBUS => BUS_CODES,
+            _ => &[],
+        };
+        out.push_str(&format!(
+            "{}, si_addr={}",
+            code_text(table),
+            ptr(le_u64(b, 16).unwrap_or(0))
+        ));
+    } else {
+        out.push_str(&code_text(&[]));
+    }
+    out.push('}');
+    out
+}
+
+/// A siginfo_t in tracee memory.
+pub fn siginfo(mem: &dyn Memory, addr: u64) -> String {
+    match mem.read(addr, 128) {
+        Ok(b) => siginfo_bytes(&b),
+        Err(_) => ptr(addr),
+    }
+}
+
+/// `stack_t`: `{ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}`.
+pub fn stack_t(mem: &dyn Memory, addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    let Ok(b) = mem.read(addr, size_of::<libc::stack_t>()) else {
+        return ptr(addr);
+    };
+    let ss_flags = field!(&b, libc::stack_t, ss_flags).unwrap_or(0) as u32;
+    format!(
+        "{{ss_sp={}, ss_flags={}, ss_size={}}}",
+        ptr(le_u64(&b, offset_of!(libc::stack_t, ss_sp)).unwrap_or(0)),
+        flags::flags(u64::from(ss_flags), flags::SS_FLAGS, "0"),
+        field!(&b, libc::stack_t, ss_size).unwrap_or(0)
+    )
+}
