@@ -11,26 +11,35 @@
 //!
 //! # Module graph
 //!
-//! Edges point from user to used; there is no cycle.
+//! Edges point from user to used; there is no cycle (children never use this module).
 //!
 //! ```text
-//! mod ──► spec ──► calls ──► structs ──► text
-//!  │        │        │          ├──────► flags
-//!  │        │        │          └──────► signal
-//!  │        └────────┴──► text, flags, signal, errno, crate::trace::syscalls
-//!  └──► text, structs, errno, signal, crate::trace::syscalls
+//! decode (this file) ─► spec ─► args::{scalar,file,net,process,signal,time,ipc} ─► structs::* ─► text
+//!                        │            │                                              │
+//!                        └────────────┴─► errno, signal, crate::trace::flags ◄───────┘
+//!                        └─► crate::trace::syscalls (rows: name, nargs, classes, Spec)
+//! crate::trace::syscalls ─► syscalls::args (Arg, Ret, Spec) ─► crate::trace::flags (leaf)
 //! ```
 //!
 //! - `text`: the leaf — shared types ([`Memory`], [`DecodeOpts`], [`Entry`], the printers'
-//!   `Ctx`), `hex`, pointers, fd text (`-y`), strings and buffers, checked tracee reads.
-//! - `flags`, `signal`, `errno`: leaves — symbolic tables and their printers.
-//! - `structs`: the structures syscalls pass by pointer.
-//! - `calls`: decoders whose arguments depend on each other (prctl, futex, clone3, ioctl, IPC).
-//! - `spec`: the argument kinds of each syscall and the engine that prints them.
+//!   `Ctx`), `hex`, pointers, fd text (`-y`), strings and buffers, checked tracee reads, and
+//!   `field!` (a struct field read at `offset_of!` of its libc `#[repr(C)]` type).
+//! - `errno`, `signal`, and `crate::trace::flags` (the xlat tables): leaves.
+//! - `structs`: the structures syscalls pass by pointer, one file per family; `fs` and `sig`
+//!   use `time`, all use `common`.
+//! - `args`: how each argument kind prints (one file per family of kinds), with the decoders of
+//!   calls whose arguments depend on each other (prctl, clone3, futex, ioctl, IPC, select).
+//!   The families never use each other.
+//! - `spec`: the engine that walks a row's [`Spec`](crate::trace::syscalls::args::Spec) at
+//!   entry and exit and prints the return value.
+//!
+//! Each syscall's argument spec is in its row of `crate::trace::syscalls::{x86_64,aarch64}`:
+//! adding a decoded syscall means editing that row (and, for a new kind, `syscalls::args::Arg`
+//! and one `args` family file).
 
 use serde::Serialize;
 
-mod calls;
+mod args;
 mod errno;
 #[cfg(test)]
 mod fuzz;

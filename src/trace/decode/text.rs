@@ -50,7 +50,8 @@ impl Default for DecodeOpts {
     }
 }
 
-/// What [`format_args_enter`] saw at syscall entry, handed back to [`format_call_exit`].
+/// What [`format_args_enter`](super::format_args_enter) saw at syscall entry, handed back to
+/// [`format_call_exit`](super::format_call_exit).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Entry {
     /// The arguments printed at entry, e.g. `3, ` for `read` (what strace prints before
@@ -242,6 +243,35 @@ macro_rules! field {
     }};
 }
 pub(crate) use field;
+
+/// `f` of the struct at `v`, or the bare address when the call failed or `v` is NULL.
+pub(crate) fn if_ok(c: &Ctx<'_>, v: u64, f: fn(&dyn Memory, u64) -> String) -> String {
+    if c.failed() || v == 0 {
+        ptr(v)
+    } else {
+        f(c.mem, v)
+    }
+}
+
+/// `len` bytes at `addr` as `"\x01\x02"`, cut at `-s` (getrandom).
+pub(crate) fn hex_buf(mem: &dyn Memory, addr: u64, len: u64, opts: &DecodeOpts) -> String {
+    let want = usize::try_from(len).unwrap_or(usize::MAX);
+    let shown = want.min(opts.strsize);
+    match mem.read(addr, shown) {
+        Ok(b) => {
+            let mut s = String::from("\"");
+            for x in b {
+                s.push_str(&format!("\\x{x:02x}"));
+            }
+            s.push('"');
+            if want > shown {
+                s.push_str("...");
+            }
+            s
+        }
+        Err(_) => ptr(addr),
+    }
+}
 
 /// Longest path strace reads (PATH_MAX).
 pub const PATH_MAX: usize = 4096;
