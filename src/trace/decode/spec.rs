@@ -99,6 +99,11 @@ pub fn enter(nr: u64, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> E
     }
 }
 
+/// Where `msg_namelen` is in a `struct msghdr` (the first field of a `struct mmsghdr`).
+const MSG_NAMELEN: u64 = std::mem::offset_of!(libc::msghdr, msg_namelen) as u64;
+/// The size of one `struct mmsghdr` (recvmmsg's vector).
+const MMSGHDR_SIZE: u64 = size_of::<libc::mmsghdr>() as u64;
+
 /// Values the kernel will overwrite that strace shows as `before => after`.
 fn save(kinds: &[Arg], args: &[u64; 6], mem: &dyn Memory) -> Vec<u64> {
     let mut saved = Vec::new();
@@ -111,7 +116,7 @@ fn save(kinds: &[Arg], args: &[u64; 6], mem: &dyn Memory) -> Vec<u64> {
                 }
             }
             MsgOut => {
-                if let Some(n) = read_u32(mem, v.wrapping_add(8)) {
+                if let Some(n) = read_u32(mem, v.wrapping_add(MSG_NAMELEN)) {
                     saved.push(u64::from(n));
                 }
             }
@@ -124,7 +129,7 @@ fn save(kinds: &[Arg], args: &[u64; 6], mem: &dyn Memory) -> Vec<u64> {
                 // Each message's msg_namelen, for `16 => 0` at exit.
                 let vlen = args.get(2).copied().unwrap_or(0).min(1024);
                 for i in 0..vlen {
-                    match read_u32(mem, v.wrapping_add(i * 64 + 8)) {
+                    match read_u32(mem, v.wrapping_add(i * MMSGHDR_SIZE + MSG_NAMELEN)) {
                         Some(n) => saved.push(u64::from(n)),
                         None => break,
                     }

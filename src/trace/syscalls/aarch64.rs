@@ -4,10 +4,9 @@
 //! argument counts and class flags follow strace's classification, as for x86_64.
 
 use super::args::Arg::*;
-use super::Syscall;
-use super::{
-    CLOCK, CREDS, DESC, FILE, FSTAT, FSTATFS, IPC, MEMORY, NETWORK, PROCESS, PURE, SIGNAL, STATFS,
-    STATFS_LIKE, STAT_LIKE,
+use super::row::{
+    Syscall, CLOCK, CREDS, DESC, FILE, FSTAT, FSTATFS, IPC, MEMORY, NETWORK, PROCESS, PURE, SIGNAL,
+    STATFS, STATFS_LIKE, STAT_LIKE,
 };
 use crate::trace::flags as fl;
 

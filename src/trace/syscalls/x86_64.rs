@@ -4,10 +4,9 @@
 //! counts and class flags follow strace's classification so `-e trace=%file` selects the same set.
 
 use super::args::Arg::*;
-use super::Syscall;
-use super::{
-    CLOCK, CREDS, DESC, FILE, FSTAT, FSTATFS, IPC, LSTAT, MEMORY, NETWORK, PROCESS, PURE, SIGNAL,
-    STAT, STATFS, STATFS_LIKE, STAT_LIKE,
+use super::row::{
+    Syscall, CLOCK, CREDS, DESC, FILE, FSTAT, FSTATFS, IPC, LSTAT, MEMORY, NETWORK, PROCESS, PURE,
+    SIGNAL, STAT, STATFS, STATFS_LIKE, STAT_LIKE,
 };
 use crate::trace::flags as fl;
 

@@ -1,7 +1,7 @@
 //! System V IPC and futex arguments.
 
 use crate::trace::decode::structs as st;
-use crate::trace::decode::text::{self as strings, hex, ptr, read_u64, Ctx};
+use crate::trace::decode::text::{self as strings, field, hex, ptr, read_u64, Ctx};
 use crate::trace::flags::{self as fl, flags, Xlat};
 use crate::trace::syscalls::args::Arg::{self, *};
 
@@ -161,21 +161,23 @@ pub(crate) fn ipc_cmd(v: u64, kind: char) -> String {
 
 /// semop's `struct sembuf` array: `[{sem_num=0, sem_op=1, sem_flg=IPC_NOWAIT}]`.
 pub(crate) fn sembufs(c: &Ctx<'_>, addr: u64, n: u64) -> String {
-    const SEM_FLAGS: Xlat = &[(0o4000, "IPC_NOWAIT"), (0x1000, "SEM_UNDO")];
+    const SEM_FLAGS: Xlat = &[
+        (libc::IPC_NOWAIT as u64, "IPC_NOWAIT"),
+        (libc::SEM_UNDO as u64, "SEM_UNDO"),
+    ];
+    const SIZE: usize = size_of::<libc::sembuf>();
     let n = usize::try_from(n.min(1024)).unwrap_or(0);
-    let Ok(b) = c.mem.read(addr, n * 6) else {
+    let Ok(b) = c.mem.read(addr, n * SIZE) else {
         return ptr(addr);
     };
     let items = (0..n).map(|i| {
-        let f = |off: usize| {
-            b.get(i * 6 + off..i * 6 + off + 2)
-                .map_or(0, |x| u16::from_le_bytes([x[0], x[1]]))
-        };
+        let at = i * SIZE;
+        let flg = field!(&b, at, libc::sembuf, sem_flg).unwrap_or(0) as u16;
         format!(
             "{{sem_num={}, sem_op={}, sem_flg={}}}",
-            f(0),
-            f(2) as i16,
-            flags(u64::from(f(4)), SEM_FLAGS, "0")
+            field!(&b, at, libc::sembuf, sem_num).unwrap_or(0),
+            field!(&b, at, libc::sembuf, sem_op).unwrap_or(0),
+            flags(u64::from(flg), SEM_FLAGS, "0")
         )
     });
     st::array(items, c.opts)

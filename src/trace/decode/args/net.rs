@@ -6,6 +6,9 @@ use crate::trace::decode::text::{buf, ptr, read_u32, read_u64, Ctx, Memory};
 use crate::trace::flags::{self as fl, xenum};
 use crate::trace::syscalls::args::Arg::{self, *};
 
+/// The size of `struct linger` (SO_LINGER's value).
+const LINGER_SIZE: u64 = size_of::<libc::linger>() as u64;
+
 /// Argument `i` of kind `k`, one of this family's kinds (see [`super::arg_text`]).
 pub(super) fn text(k: Arg, i: usize, c: &Ctx<'_>) -> String {
     let v = c.arg(i);
@@ -43,7 +46,11 @@ pub(super) fn text(k: Arg, i: usize, c: &Ctx<'_>) -> String {
             let len = c.arg(n);
             let typed = match (c.arg(1), c.arg(2), len) {
                 // SOL_SOCKET, SO_LINGER
-                (1, 13, 8) => c.mem.read(v, 8).ok().and_then(|b| st::linger(&b)),
+                (1, 13, LINGER_SIZE) => c
+                    .mem
+                    .read(v, size_of::<libc::linger>())
+                    .ok()
+                    .and_then(|b| st::linger(&b)),
                 _ => None,
             };
             match typed {

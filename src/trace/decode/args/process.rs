@@ -243,20 +243,43 @@ pub(crate) fn prctl_entry(c: &Ctx<'_>) -> String {
     format!("{name}, {rest}")
 }
 
-/// Offsets in `struct clone_args`. See: include/uapi/linux/sched.h.
-pub(crate) const CA_FLAGS: u64 = 0;
-pub(crate) const CA_PIDFD: u64 = 8;
-pub(crate) const CA_CHILD_TID: u64 = 16;
-pub(crate) const CA_PARENT_TID: u64 = 24;
-pub(crate) const CA_EXIT_SIGNAL: u64 = 32;
-pub(crate) const CA_STACK: u64 = 40;
-pub(crate) const CA_STACK_SIZE: u64 = 48;
-pub(crate) const CA_TLS: u64 = 56;
-pub(crate) const CA_SET_TID: u64 = 64;
-pub(crate) const CA_SET_TID_SIZE: u64 = 72;
-pub(crate) const CA_CGROUP: u64 = 80;
+/// The kernel's `struct clone_args` (include/uapi/linux/sched.h; not in libc for every
+/// target). Only its layout is used: fields are read at their `offset_of!`.
+#[repr(C)]
+#[allow(dead_code)] // never built: a layout for offset_of! only
+struct CloneArgs {
+    flags: u64,
+    pidfd: u64,
+    child_tid: u64,
+    parent_tid: u64,
+    exit_signal: u64,
+    stack: u64,
+    stack_size: u64,
+    tls: u64,
+    set_tid: u64,
+    set_tid_size: u64,
+    cgroup: u64,
+}
+
+/// Byte offset of a `clone_args` field.
+macro_rules! ca {
+    ($f:ident) => {
+        std::mem::offset_of!(CloneArgs, $f) as u64
+    };
+}
+pub(crate) const CA_FLAGS: u64 = ca!(flags);
+pub(crate) const CA_PIDFD: u64 = ca!(pidfd);
+pub(crate) const CA_CHILD_TID: u64 = ca!(child_tid);
+pub(crate) const CA_PARENT_TID: u64 = ca!(parent_tid);
+pub(crate) const CA_EXIT_SIGNAL: u64 = ca!(exit_signal);
+pub(crate) const CA_STACK: u64 = ca!(stack);
+pub(crate) const CA_STACK_SIZE: u64 = ca!(stack_size);
+pub(crate) const CA_TLS: u64 = ca!(tls);
+pub(crate) const CA_SET_TID: u64 = ca!(set_tid);
+pub(crate) const CA_SET_TID_SIZE: u64 = ca!(set_tid_size);
+pub(crate) const CA_CGROUP: u64 = ca!(cgroup);
 /// The size of the first published `struct clone_args` (up to `tls`).
-pub(crate) const CA_MIN_SIZE: u64 = 64;
+pub(crate) const CA_MIN_SIZE: u64 = ca!(set_tid);
 
 pub(crate) fn clone3_field(c: &Ctx<'_>, addr: u64, off: u64) -> u64 {
     read_u64_at(c.mem, addr.wrapping_add(off)).unwrap_or(0)

@@ -4,7 +4,7 @@ use std::mem::offset_of;
 
 use super::common::array;
 use super::time::time_comment;
-use crate::trace::decode::text::{field, le_u32, le_u64, ptr, DecodeOpts, Memory};
+use crate::trace::decode::text::{field, le_u32, ptr, DecodeOpts, Memory};
 use crate::trace::flags::{self, lookup};
 
 /// `struct stat` (abbreviated as strace does without `-v`).
@@ -160,22 +160,23 @@ pub fn utime_timespecs(mem: &dyn Memory, addr: u64, opts: &DecodeOpts) -> String
     if addr == 0 {
         return "NULL".to_string();
     }
-    let Ok(b) = mem.read(addr, 32) else {
+    const SIZE: usize = size_of::<libc::timespec>();
+    let Ok(b) = mem.read(addr, 2 * SIZE) else {
         return ptr(addr);
     };
     let one = |off: usize| {
-        let sec = le_u64(&b, off).unwrap_or(0) as i64;
-        let nsec = le_u64(&b, off + 8).unwrap_or(0) as i64;
+        let sec = field!(&b, off, libc::timespec, tv_sec).unwrap_or(0);
+        let nsec = field!(&b, off, libc::timespec, tv_nsec).unwrap_or(0);
         match nsec {
-            0x3fff_ffff => format!("{{tv_sec={sec}, tv_nsec=UTIME_NOW}}"),
-            0x3fff_fffe => format!("{{tv_sec={sec}, tv_nsec=UTIME_OMIT}}"),
+            libc::UTIME_NOW => format!("{{tv_sec={sec}, tv_nsec=UTIME_NOW}}"),
+            libc::UTIME_OMIT => format!("{{tv_sec={sec}, tv_nsec=UTIME_OMIT}}"),
             n => match time_comment(sec, n) {
                 Some(c) => format!("{{tv_sec={sec}, tv_nsec={n}}} /* {c} */"),
                 None => format!("{{tv_sec={sec}, tv_nsec={n}}}"),
             },
         }
     };
-    array([one(0), one(16)].into_iter(), opts)
+    array([one(0), one(SIZE)].into_iter(), opts)
 }
 
 /// `{l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=0}` (struct flock).

@@ -26,6 +26,10 @@ pub fn sockaddr(mem: &dyn Memory, addr: u64, len: u64) -> String {
 
 /// Decode sockaddr bytes.
 pub fn sockaddr_bytes(b: &[u8]) -> String {
+    /// A network-order u16 at `off` (the caller checked the length).
+    fn be16(b: &[u8], off: usize) -> u16 {
+        u16::from_be_bytes([b[off], b[off + 1]])
+    }
     let Some(family) = le_u16(b, 0) else {
         return format!("{{sa_family={}}}", quote(b));
     };
@@ -33,7 +37,9 @@ pub fn sockaddr_bytes(b: &[u8]) -> String {
         .map_or_else(|| format!("{family} /* AF_??? */"), str::to_string);
     let body = match family {
         1 => {
-            let path = b.get(2..).unwrap_or(&[]);
+            let path = b
+                .get(offset_of!(libc::sockaddr_un, sun_path)..)
+                .unwrap_or(&[]);
             if path.is_empty() {
                 String::new()
             } else if path[0] == 0 && path.len() > 1 {
@@ -43,30 +49,36 @@ pub fn sockaddr_bytes(b: &[u8]) -> String {
                 format!(", sun_path={}", quote(&path[..end]))
             }
         }
-        2 if b.len() >= 8 => {
-            let port = u16::from_be_bytes([b[2], b[3]]);
+        2 if b.len() >= offset_of!(libc::sockaddr_in, sin_addr) + 4 => {
+            let port = be16(b, offset_of!(libc::sockaddr_in, sin_port));
+            let a = offset_of!(libc::sockaddr_in, sin_addr);
             format!(
                 ", sin_port=htons({port}), sin_addr=inet_addr(\"{}.{}.{}.{}\")",
-                b[4], b[5], b[6], b[7]
+                b[a],
+                b[a + 1],
+                b[a + 2],
+                b[a + 3]
             )
         }
-        10 if b.len() >= 24 => {
-            let port = u16::from_be_bytes([b[2], b[3]]);
-            let flow = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+        10 if b.len() >= offset_of!(libc::sockaddr_in6, sin6_addr) + 16 => {
+            let port = be16(b, offset_of!(libc::sockaddr_in6, sin6_port));
+            let at = offset_of!(libc::sockaddr_in6, sin6_flowinfo);
+            let flow = u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+            let at = offset_of!(libc::sockaddr_in6, sin6_addr);
             let mut a = [0u8; 16];
-            a.copy_from_slice(&b[8..24]);
+            a.copy_from_slice(&b[at..at + 16]);
             let ip = std::net::Ipv6Addr::from(a);
             let mut s = format!(
                 ", sin6_port=htons({port}), sin6_flowinfo=htonl({flow}), inet_pton(AF_INET6, \"{ip}\", &sin6_addr)"
             );
-            if let Some(scope) = le_u32(b, 24) {
+            if let Some(scope) = field!(b, libc::sockaddr_in6, sin6_scope_id) {
                 s.push_str(&format!(", sin6_scope_id={scope}"));
             }
             s
         }
-        16 if b.len() >= 12 => {
-            let pid = le_u32(b, 4).unwrap_or(0);
-            let groups = le_u32(b, 8).unwrap_or(0);
+        16 if b.len() >= size_of::<libc::sockaddr_nl>() => {
+            let pid = field!(b, libc::sockaddr_nl, nl_pid).unwrap_or(0);
+            let groups = field!(b, libc::sockaddr_nl, nl_groups).unwrap_or(0);
             // strace prints the port id signed: autobind hands out negative ones.
             format!(", nl_pid={}, nl_groups={groups:08x}", pid as i32)
         }
@@ -227,21 +239,26 @@ fn cmsgs(mem: &dyn Memory, addr: u64, len: u64, fd: &dyn Fn(i32) -> String) -> S
     let Ok(b) = mem.read(addr, len) else {
         return ptr(addr);
     };
+    // The header: libc's offsets; cmsg_len is the kernel's size_t (musl declares a u32 and
+    // padding), so it is read as 8 bytes.
+    const HDR: usize = size_of::<libc::cmsghdr>();
     let mut items = Vec::new();
     let mut off = 0usize;
-    while b.len().saturating_sub(off) >= 16 {
-        let Some(clen) = le_u64(&b, off).and_then(|l| usize::try_from(l).ok()) else {
+    while b.len().saturating_sub(off) >= HDR {
+        let Some(clen) = le_u64(&b, off + offset_of!(libc::cmsghdr, cmsg_len))
+            .and_then(|l| usize::try_from(l).ok())
+        else {
             break;
         };
-        let level = le_u32(&b, off + 8).unwrap_or(0) as i32;
-        let ty = le_u32(&b, off + 12).unwrap_or(0) as i32;
+        let level = field!(&b, off, libc::cmsghdr, cmsg_level).unwrap_or(0);
+        let ty = field!(&b, off, libc::cmsghdr, cmsg_type).unwrap_or(0);
         let mut item = format!(
             "{{cmsg_len={clen}, cmsg_level={}",
             flags::xenum(u64::from(level as u32), flags::SOL, "SOL_???")
         );
         // cmsg_len comes from the tracee: any value, up to 2^64-1.
-        let end = off.saturating_add(clen.max(16)).min(b.len());
-        let data = b.get(off + 16..end).unwrap_or(&[]);
+        let end = off.saturating_add(clen.max(HDR)).min(b.len());
+        let data = b.get(off + HDR..end).unwrap_or(&[]);
         if level == 1 {
             item.push_str(&format!(
                 ", cmsg_type={}",
@@ -256,11 +273,11 @@ fn cmsgs(mem: &dyn Memory, addr: u64, len: u64, fd: &dyn Fn(i32) -> String) -> S
                         .collect();
                     item.push_str(&format!(", cmsg_data=[{}]", fds.join(", ")));
                 }
-                2 if data.len() >= 12 => item.push_str(&format!(
+                2 if data.len() >= size_of::<libc::ucred>() => item.push_str(&format!(
                     ", cmsg_data={{pid={}, uid={}, gid={}}}",
-                    le_u32(data, 0).unwrap_or(0) as i32,
-                    le_u32(data, 4).unwrap_or(0),
-                    le_u32(data, 8).unwrap_or(0)
+                    field!(data, libc::ucred, pid).unwrap_or(0),
+                    field!(data, libc::ucred, uid).unwrap_or(0),
+                    field!(data, libc::ucred, gid).unwrap_or(0)
                 )),
                 _ => {}
             }
@@ -275,7 +292,7 @@ fn cmsgs(mem: &dyn Memory, addr: u64, len: u64, fd: &dyn Fn(i32) -> String) -> S
             .checked_next_multiple_of(8)
             .and_then(|step| off.checked_add(step))
         {
-            Some(next) if clen >= 16 => off = next,
+            Some(next) if clen >= HDR => off = next,
             _ => break,
         }
     }

@@ -8,18 +8,31 @@ use crate::trace::decode::signal::{sig_text, sigset_text};
 use crate::trace::decode::text::{field, hex, le_u32, le_u64, ptr, read_u32, Memory};
 use crate::trace::flags::{self, lookup};
 
+/// The kernel's `struct sigaction` as rt_sigaction passes it, which is not libc's: handler,
+/// flags, restorer, then a 64-bit mask, on x86_64 and arm64 alike.
+/// See: include/uapi/asm-generic/signal.h, arch/x86/include/uapi/asm/signal.h.
+#[repr(C)]
+#[allow(dead_code)] // never built: a layout for offset_of! only
+struct KernelSigaction {
+    handler: u64,
+    flags: u64,
+    restorer: u64,
+    mask: u64,
+}
+
 /// `struct sigaction` as rt_sigaction passes it.
 pub fn sigaction(mem: &dyn Memory, addr: u64) -> String {
+    type K = KernelSigaction;
     if addr == 0 {
         return "NULL".to_string();
     }
-    let Ok(b) = mem.read(addr, 32) else {
+    let Ok(b) = mem.read(addr, size_of::<K>()) else {
         return ptr(addr);
     };
-    let handler = le_u64(&b, 0).unwrap_or(0);
-    let fl = le_u64(&b, 8).unwrap_or(0);
-    let restorer = le_u64(&b, 16).unwrap_or(0);
-    let mask = b.get(24..32).unwrap_or(&[]);
+    let handler = field!(&b, K, handler).unwrap_or(0);
+    let fl = field!(&b, K, flags).unwrap_or(0);
+    let restorer = field!(&b, K, restorer).unwrap_or(0);
+    let mask = b.get(offset_of!(K, mask)..).unwrap_or(&[]);
     let handler_text = match handler {
         0 => "SIG_DFL".to_string(),
         1 => "SIG_IGN".to_string(),
@@ -30,6 +43,7 @@ pub fn sigaction(mem: &dyn Memory, addr: u64) -> String {
         sigset_text(mask),
         flags::flags(fl, flags::SA_FLAGS, "0")
     );
+    // SA_RESTORER (libc lacks it).
     if fl & 0x0400_0000 != 0 {
         s.push_str(&format!(", sa_restorer={}", ptr(restorer)));
     }
@@ -93,6 +107,19 @@ const SIGEV_NOTIFY: flags::Xlat = &[
     (4, "SIGEV_THREAD_ID"),
 ];
 
+/// The kernel's `struct sigevent`, up to the notify union's thread id or function and
+/// attributes (musl's differs in its padding). See: include/uapi/asm-generic/siginfo.h.
+#[repr(C)]
+#[allow(dead_code)] // never built: a layout for offset_of! only
+struct KernelSigevent {
+    value: u64,
+    signo: i32,
+    notify: i32,
+    /// `_tid` (an int) or `_sigev_thread._function`.
+    thread: u64,
+    attributes: u64,
+}
+
 /// `struct sigevent` as strace prints it: `{sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}`,
 /// with `sigev_value` only when its pointer is set and the fields of the notify method.
 /// See: strace print_sigevent.c; include/uapi/asm-generic/siginfo.h for the layout.
@@ -100,12 +127,13 @@ pub fn sigevent(mem: &dyn Memory, addr: u64) -> String {
     if addr == 0 {
         return "NULL".to_string();
     }
-    let Ok(b) = mem.read(addr, 32) else {
+    type K = KernelSigevent;
+    let Ok(b) = mem.read(addr, size_of::<K>()) else {
         return ptr(addr);
     };
-    let value = le_u64(&b, 0).unwrap_or(0);
-    let signo = le_u32(&b, 8).unwrap_or(0);
-    let notify = le_u32(&b, 12).unwrap_or(0);
+    let value = field!(&b, K, value).unwrap_or(0);
+    let signo = field!(&b, K, signo).unwrap_or(0) as u32;
+    let notify = field!(&b, K, notify).unwrap_or(0) as u32;
     let mut s = String::from("{");
     if value != 0 {
         s.push_str(&format!(
@@ -129,12 +157,12 @@ pub fn sigevent(mem: &dyn Memory, addr: u64) -> String {
     match notify {
         4 => s.push_str(&format!(
             ", sigev_notify_thread_id={}",
-            le_u32(&b, 16).unwrap_or(0) as i32
+            le_u32(&b, offset_of!(K, thread)).unwrap_or(0) as i32
         )),
         2 => s.push_str(&format!(
             ", sigev_notify_function={}, sigev_notify_attributes={}",
-            ptr(le_u64(&b, 16).unwrap_or(0)),
-            ptr(le_u64(&b, 24).unwrap_or(0))
+            ptr(field!(&b, K, thread).unwrap_or(0)),
+            ptr(field!(&b, K, attributes).unwrap_or(0))
         )),
         _ => {}
     }
