@@ -1,4 +1,11 @@
-//! Syscall names, numbers and strace-style classes (`%file`, `%network`…) for the traced arch.
+//! Syscall names, numbers, strace-style classes (`%file`, `%network`…) and argument specs for
+//! the traced arch.
+//!
+//! Each row says everything about one syscall: `NR name NARGS [CLASS…] (ARG…) -> RET;` — the
+//! argument kinds ([`args::Arg`]) are how `trace::decode` prints it, so adding a decoded syscall
+//! is one row. Modules: `row` ([`Syscall`], the class flags) and `args` (the argument vocabulary)
+//! are leaves over `crate::trace::flags`; `x86_64`/`aarch64` use them; this file picks the
+//! native table and answers look-ups.
 //!
 //! The table for each architecture lives in its own file and is indexed by syscall number; the
 //! classes are constant sets derived from each entry's flags, with strace's membership. toolbox
@@ -75,7 +82,7 @@ pub mod x86_64;
 compile_error!(
     "toolbox traces x86_64 and aarch64 only: a new architecture needs its syscall table \
      (src/trace/syscalls/ARCH.rs), registers, audit arch and signal frame (src/sys/ptrace.rs, \
-     src/trace/decode/structs.rs)"
+     src/trace/decode/structs/sig.rs)"
 );
 
 /// The table of the architecture toolbox is built for (and traces).

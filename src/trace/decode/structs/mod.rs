@@ -1,12 +1,14 @@
 //! Decoders for the structures syscalls pass by pointer, one file per family.
 //!
 //! Each reads through [`Memory`](super::Memory) and falls back to the bare address, as strace
-//! does, when the tracee memory is unreadable. Fields are read at the offsets of libc's
-//! `#[repr(C)]` definitions (`field!`), so layouts are the target architecture's; the kernel
-//! structures libc lacks (siginfo, sigevent, the kernel's sigaction, capability data) keep the
-//! offsets of their uapi headers.
+//! does, when the tracee memory is unreadable. Fields are read at the offsets of `#[repr(C)]`
+//! definitions (`field!`, `offset_of!`): libc's where libc has the type, so layouts are the
+//! target architecture's, and local ones for the kernel structures libc lacks or lays out
+//! differently (the kernel's sigaction and sigevent). siginfo, capability data and the
+//! rt_sigreturn frame still use the offsets of their uapi headers.
 //!
-//! `common` is the leaf; `fs` and `sig` use `time`; nothing uses this module's re-exports.
+//! `common` and `time` are leaves; `fs` uses `common` and `time`, `sig` uses `time`, `net` and
+//! `process` use `common`. The families never use this module.
 
 mod common;
 mod fs;
