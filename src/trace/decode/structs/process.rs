@@ -186,18 +186,35 @@ const CAP_VERSIONS: flags::Xlat = &[
 
 /// `{version=_LINUX_CAPABILITY_VERSION_3, pid=0}`.
 pub fn cap_header(mem: &dyn Memory, addr: u64) -> String {
-    let Ok(b) = mem.read(addr, 8) else {
+    let Ok(b) = mem.read(addr, size_of::<CapHeader>()) else {
         return ptr(addr);
     };
     format!(
         "{{version={}, pid={}}}",
         flags::xenum(
-            u64::from(le_u32(&b, 0).unwrap_or(0)),
+            u64::from(field!(&b, CapHeader, version).unwrap_or(0)),
             CAP_VERSIONS,
             "_LINUX_CAPABILITY_VERSION_???"
         ),
-        le_u32(&b, 4).unwrap_or(0) as i32
+        field!(&b, CapHeader, pid).unwrap_or(0)
     )
+}
+
+/// `struct __user_cap_header_struct` (libc lacks it). See: include/uapi/linux/capability.h.
+#[repr(C)]
+#[allow(dead_code)] // never built: layouts for offset_of! only
+struct CapHeader {
+    version: u32,
+    pid: i32,
+}
+
+/// `struct __user_cap_data_struct`, one per 32 capabilities (libc lacks it).
+#[repr(C)]
+#[allow(dead_code)]
+struct CapData {
+    effective: u32,
+    permitted: u32,
+    inheritable: u32,
 }
 
 /// A capability set as strace prints it: `1<<CAP_CHOWN|1<<CAP_KILL`, or `0`.
@@ -221,13 +238,15 @@ pub fn cap_set(bits: u64) -> String {
 pub fn cap_data(mem: &dyn Memory, addr: u64, header: u64) -> String {
     let version = read_u32(mem, header).unwrap_or(0);
     let words = if version == 0x1998_0330 { 1 } else { 2 };
-    let Ok(b) = mem.read(addr, 12 * words) else {
+    const SIZE: usize = size_of::<CapData>();
+    let Ok(b) = mem.read(addr, SIZE * words) else {
         return ptr(addr);
     };
-    let field = |off: usize| {
+    // Set `off` of the first and (version 2 and 3) second 32-capability word.
+    let set = |off: usize| {
         let lo = u64::from(le_u32(&b, off).unwrap_or(0));
         let hi = if words == 2 {
-            u64::from(le_u32(&b, 12 + off).unwrap_or(0))
+            u64::from(le_u32(&b, SIZE + off).unwrap_or(0))
         } else {
             0
         };
@@ -235,8 +254,8 @@ pub fn cap_data(mem: &dyn Memory, addr: u64, header: u64) -> String {
     };
     format!(
         "{{effective={}, permitted={}, inheritable={}}}",
-        field(0),
-        field(4),
-        field(8)
+        set(offset_of!(CapData, effective)),
+        set(offset_of!(CapData, permitted)),
+        set(offset_of!(CapData, inheritable))
     )
 }

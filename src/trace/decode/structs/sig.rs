@@ -238,17 +238,24 @@ const BUS_CODES: flags::Xlat = &[
 /// si_stime=0}`, `{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL}`,
 /// `{si_signo=SIGTERM, si_code=SI_USER, si_pid=1, si_uid=0}`.
 pub fn siginfo_bytes(b: &[u8]) -> String {
-    let signo = le_u32(b, 0).unwrap_or(0) as i32;
-    let code = le_u32(b, 8).unwrap_or(0) as i32;
+    let signo = field!(b, SiHead, signo).unwrap_or(0);
+    let code = field!(b, SiHead, code).unwrap_or(0);
     let code_u = code as i64 as u64;
-    let u32f = |off| le_u32(b, off).unwrap_or(0);
     let sig = sig_text(i64::from(signo));
     let code_text = |table: flags::Xlat| {
         lookup(code_u, table)
             .or_else(|| lookup(code_u, SI_CODES))
             .map_or_else(|| code.to_string(), str::to_string)
     };
-    let user = |s: &str| format!("{s}, si_pid={}, si_uid={}", u32f(16) as i32, u32f(20));
+    let user = |s: &str| {
+        format!(
+            "{s}, si_pid={}, si_uid={}",
+            field!(b, SiKill, pid).unwrap_or(0),
+            field!(b, SiKill, uid).unwrap_or(0)
+        )
+    };
+    // sival_int is the low half of the sigval union.
+    let sival = field!(b, SiKill, value).unwrap_or(0);
     let mut out = format!("{{si_signo={sig}, si_code=");
     if code <= 0 || code == 0x80 {
         let ct = code_text(&[]);
@@ -258,22 +265,22 @@ pub fn siginfo_bytes(b: &[u8]) -> String {
                 out.push_str(&user(&ct));
                 out.push_str(&format!(
                     ", si_int={}, si_ptr={}",
-                    u32f(24) as i32,
-                    ptr(le_u64(b, 24).unwrap_or(0))
+                    sival as u32 as i32,
+                    ptr(sival)
                 ));
             }
             // SI_TIMER: timer id and overrun count where si_pid/si_uid would be.
             -2 => out.push_str(&format!(
                 "{ct}, si_timerid={}, si_overrun={}, si_int={}, si_ptr={}",
-                hex(u64::from(u32f(16))),
-                u32f(20) as i32,
-                u32f(24) as i32,
-                ptr(le_u64(b, 24).unwrap_or(0))
+                hex(u64::from(field!(b, SiTimer, tid).unwrap_or(0) as u32)),
+                field!(b, SiTimer, overrun).unwrap_or(0),
+                sival as u32 as i32,
+                ptr(sival)
             )),
             _ => out.push_str(&ct),
         }
     } else if signo == libc::SIGCHLD {
-        let status = u32f(24) as i32;
+        let status = field!(b, SiChld, status).unwrap_or(0);
         let status_text = if code == 1 {
             status.to_string()
         } else {
@@ -282,10 +289,10 @@ pub fn siginfo_bytes(b: &[u8]) -> String {
         out.push_str(&format!(
             "{}, si_pid={}, si_uid={}, si_status={status_text}, si_utime={}, si_stime={}",
             code_text(CLD_CODES),
-            u32f(16) as i32,
-            u32f(20),
-            clock_t(le_u64(b, 32).unwrap_or(0)),
-            clock_t(le_u64(b, 40).unwrap_or(0))
+            field!(b, SiChld, pid).unwrap_or(0),
+            field!(b, SiChld, uid).unwrap_or(0),
+            clock_t(field!(b, SiChld, utime).unwrap_or(0) as u64),
+            clock_t(field!(b, SiChld, stime).unwrap_or(0) as u64)
         ));
     } else if matches!(
         signo,
@@ -299,7 +306,7 @@ pub fn siginfo_bytes(b: &[u8]) -> String {
         out.push_str(&format!(
             "{}, si_addr={}",
             code_text(table),
-            ptr(le_u64(b, 16).unwrap_or(0))
+            ptr(field!(b, SiFault, addr).unwrap_or(0))
         ));
     } else {
         out.push_str(&code_text(&[]));
@@ -308,9 +315,64 @@ pub fn siginfo_bytes(b: &[u8]) -> String {
     out
 }
 
+/// The kernel's 64-bit `siginfo_t` as the union arms strace prints (libc's hides the union):
+/// three ints, then the union at byte 16. Layouts only, for `field!`.
+/// See: include/uapi/asm-generic/siginfo.h.
+#[repr(C)]
+#[allow(dead_code)] // never built: layouts for offset_of! only
+struct SiHead {
+    signo: i32,
+    errno: i32,
+    code: i32,
+    pad: i32,
+}
+
+/// `_kill` with `_rt`'s value (SI_USER, SI_QUEUE, SI_TKILL).
+#[repr(C)]
+#[allow(dead_code)]
+struct SiKill {
+    head: SiHead,
+    pid: i32,
+    uid: u32,
+    value: u64,
+}
+
+/// `_timer` (SI_TIMER).
+#[repr(C)]
+#[allow(dead_code)]
+struct SiTimer {
+    head: SiHead,
+    tid: i32,
+    overrun: i32,
+    value: u64,
+}
+
+/// `_sigchld`.
+#[repr(C)]
+#[allow(dead_code)]
+struct SiChld {
+    head: SiHead,
+    pid: i32,
+    uid: u32,
+    status: i32,
+    utime: libc::c_long,
+    stime: libc::c_long,
+}
+
+/// `_sigfault`.
+#[repr(C)]
+#[allow(dead_code)]
+struct SiFault {
+    head: SiHead,
+    addr: u64,
+}
+
+/// The bytes of a `siginfo_t` (SI_MAX_SIZE).
+const SIGINFO_SIZE: usize = 128;
+
 /// A siginfo_t in tracee memory.
 pub fn siginfo(mem: &dyn Memory, addr: u64) -> String {
-    match mem.read(addr, 128) {
+    match mem.read(addr, SIGINFO_SIZE) {
         Ok(b) => siginfo_bytes(&b),
         Err(_) => ptr(addr),
     }
@@ -331,4 +393,26 @@ pub fn stack_t(mem: &dyn Memory, addr: u64) -> String {
         flags::flags(u64::from(ss_flags), flags::SS_FLAGS, "0"),
         field!(&b, libc::stack_t, ss_size).unwrap_or(0)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The local kernel layouts match the uapi headers' 64-bit offsets.
+    #[test]
+    fn kernel_layouts_match_uapi_offsets() {
+        assert_eq!(offset_of!(SiKill, pid), 16);
+        assert_eq!(offset_of!(SiKill, uid), 20);
+        assert_eq!(offset_of!(SiKill, value), 24);
+        assert_eq!(offset_of!(SiTimer, overrun), 20);
+        assert_eq!(offset_of!(SiChld, status), 24);
+        assert_eq!(offset_of!(SiChld, utime), 32);
+        assert_eq!(offset_of!(SiChld, stime), 40);
+        assert_eq!(offset_of!(SiFault, addr), 16);
+        assert_eq!(offset_of!(KernelSigaction, mask), 24);
+        assert_eq!(size_of::<KernelSigaction>(), 32);
+        assert_eq!(offset_of!(KernelSigevent, thread), 16);
+        assert_eq!(size_of::<KernelSigevent>(), 32);
+    }
 }
