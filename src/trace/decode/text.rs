@@ -156,9 +156,6 @@ fn cwd_path(opts: &DecodeOpts) -> Option<Vec<u8>> {
 }
 
 /// Little-endian integer readers over a byte slice (`None` past the end).
-pub(crate) fn le_u16(b: &[u8], off: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(off..off + 2)?.try_into().ok()?))
-}
 pub(crate) fn le_u32(b: &[u8], off: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(off..off + 4)?.try_into().ok()?))
 }

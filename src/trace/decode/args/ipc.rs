@@ -189,7 +189,13 @@ pub(crate) fn msgbuf(c: &Ctx<'_>, addr: u64, len: u64) -> String {
         Some(mtype) => format!(
             "{{mtype={}, mtext={}}}",
             mtype as i64,
-            strings::buf(c.mem, addr.wrapping_add(8), len, c.opts)
+            // mtext follows the `long mtype`.
+            strings::buf(
+                c.mem,
+                addr.wrapping_add(size_of::<libc::c_long>() as u64),
+                len,
+                c.opts
+            )
         ),
         None => ptr(addr),
     }

@@ -128,7 +128,9 @@ pub(super) fn text(k: Arg, i: usize, c: &Ctx<'_>) -> String {
             if v == 0 {
                 "NULL".to_string()
             } else {
-                match (read_u64(c.mem, v), read_u64(c.mem, v.wrapping_add(8))) {
+                // The kernel's `{const sigset_t *ss; size_t ss_len}` pair.
+                let len_at = v.wrapping_add(size_of::<u64>() as u64);
+                match (read_u64(c.mem, v), read_u64(c.mem, len_at)) {
                     (Some(set), Some(size)) => {
                         format!("{{{}, {size}}}", st::sigset(c.mem, set, size))
                     }

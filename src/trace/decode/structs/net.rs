@@ -5,7 +5,7 @@ use std::mem::offset_of;
 
 use super::common::array;
 use crate::trace::decode::text::{
-    buf, field, le_u16, le_u32, le_u64, ptr, quote, read_u32, DecodeOpts, Memory,
+    buf, field, le_u32, le_u64, ptr, quote, read_u32, DecodeOpts, Memory,
 };
 use crate::trace::flags::{self, lookup};
 
@@ -30,7 +30,7 @@ pub fn sockaddr_bytes(b: &[u8]) -> String {
     fn be16(b: &[u8], off: usize) -> u16 {
         u16::from_be_bytes([b[off], b[off + 1]])
     }
-    let Some(family) = le_u16(b, 0) else {
+    let Some(family) = field!(b, libc::sockaddr, sa_family) else {
         return format!("{{sa_family={}}}", quote(b));
     };
     let fam_name = lookup(u64::from(family), flags::AF)
