@@ -5,6 +5,7 @@
 pub mod decode;
 pub mod engine;
 pub mod filter;
+pub mod flags;
 pub mod output;
 pub mod spin;
 pub mod summary;

@@ -8,78 +8,51 @@
 //! programs by `tests/trace_golden.rs` (through `toolbox trace`): where strace 6.1 splits a call
 //! into `<unfinished ...>` and `<... resumed>` halves, [`Entry::text`] ends at the same place.
 //! Output is printable ASCII only (C escapes), so tracee data cannot drive the terminal.
-
-use std::io;
+//!
+//! # Module graph
+//!
+//! Edges point from user to used; there is no cycle (children never use this module).
+//!
+//! ```text
+//! decode (this file) ─► spec ─► args::{scalar,file,net,process,signal,time,ipc} ─► structs::* ─► text
+//!                        │            │                                              │
+//!                        └────────────┴─► errno, signal, crate::trace::flags ◄───────┘
+//!                        └─► crate::trace::syscalls (rows: name, nargs, classes, Spec)
+//! crate::trace::syscalls ─► syscalls::args (Arg, Ret, Spec) ─► crate::trace::flags (leaf)
+//! ```
+//!
+//! - `text`: the leaf — shared types ([`Memory`], [`DecodeOpts`], [`Entry`], the printers'
+//!   `Ctx`), `hex`, pointers, fd text (`-y`), strings and buffers, checked tracee reads, and
+//!   `field!` (a struct field read at `offset_of!` of its libc `#[repr(C)]` type).
+//! - `errno`, `signal`, and `crate::trace::flags` (the xlat tables): leaves.
+//! - `structs`: the structures syscalls pass by pointer, one file per family; `fs` and `sig`
+//!   use `time`, all use `common`.
+//! - `args`: how each argument kind prints (one file per family of kinds), with the decoders of
+//!   calls whose arguments depend on each other (prctl, clone3, futex, ioctl, IPC, select).
+//!   The families never use each other.
+//! - `spec`: the engine that walks a row's [`Spec`](crate::trace::syscalls::args::Spec) at
+//!   entry and exit and prints the return value.
+//!
+//! Each syscall's argument spec is in its row of `crate::trace::syscalls::{x86_64,aarch64}`:
+//! adding a decoded syscall means editing that row (and, for a new kind, `syscalls::args::Arg`
+//! and one `args` family file).
 
 use serde::Serialize;
 
-mod calls;
+mod args;
 mod errno;
-mod flags;
 #[cfg(test)]
 mod fuzz;
 mod signal;
 mod spec;
-mod strings;
 mod structs;
 #[cfg(test)]
 mod tests;
+mod text;
 
 pub use errno::{errno_message, errno_name};
 pub use signal::signal_name;
-
-/// Read access to a tracee's address space (process_vm_readv, PTRACE_PEEKDATA, or a test buffer).
-pub trait Memory {
-    /// Read exactly `len` bytes at `addr`; an error if any of them is unreadable.
-    fn read(&self, addr: u64, len: usize) -> io::Result<Vec<u8>>;
-
-    /// Read a NUL-terminated string at `addr`, at most `max` bytes (without the NUL).
-    ///
-    /// Returns the bytes before the NUL and `true` when no NUL was found within `max` bytes.
-    fn read_cstr(&self, addr: u64, max: usize) -> io::Result<(Vec<u8>, bool)>;
-
-    /// What the tracee's file descriptor `fd` refers to (for `-y`), if the implementation knows.
-    ///
-    /// The default returns `None`, and the decoder then reads `/proc/PID/fd/FD` itself.
-    fn fd_path(&self, _fd: i32) -> Option<Vec<u8>> {
-        None
-    }
-}
-
-/// Options that change how arguments print (strace's `-s`, `-y`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodeOpts {
-    /// `-s N`: how many bytes of a string or buffer, and how many array elements, to print
-    /// before `...` (default 32).
-    pub strsize: usize,
-    /// `-y`: print the path (or `socket:[INODE]`) behind each file descriptor.
-    pub fd_paths: bool,
-    /// The tracee's pid as toolbox's /proc sees it, for `-y` look-ups in `/proc/PID/fd` and
-    /// `/proc/PID/cwd` (0: no look-ups).
-    pub pid: i32,
-}
-
-impl Default for DecodeOpts {
-    fn default() -> Self {
-        DecodeOpts {
-            strsize: 32,
-            fd_paths: false,
-            pid: 0,
-        }
-    }
-}
-
-/// What [`format_args_enter`] saw at syscall entry, handed back to [`format_call_exit`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Entry {
-    /// The arguments printed at entry, e.g. `3, ` for `read` (what strace prints before
-    /// `<unfinished ...>`). The exit text always starts with it.
-    pub text: String,
-    /// Argument strings printed at entry, for `--json`.
-    pub args: Vec<String>,
-    /// Values read at entry that the kernel may overwrite (e.g. accept4's `*addrlen`).
-    pub saved: Vec<u64>,
-}
+pub use text::{DecodeOpts, Entry, Memory};
 
 /// Decode the arguments known at syscall entry.
 pub fn format_args_enter(nr: u64, args: &[u64; 6], mem: &dyn Memory, opts: &DecodeOpts) -> Entry {
@@ -132,7 +105,7 @@ pub fn decode(
         name: syscall_name(nr),
         args: arg_list,
         retval: ret,
-        errno: spec::error_of(ret).and_then(errno_name),
+        errno: text::error_of(ret).and_then(errno_name),
         ret_text,
     }
 }
@@ -175,7 +148,7 @@ pub fn is_decoded(name: &str) -> bool {
 
 /// `FD` as strace prints it: `3`, or with `-y` (`opts.fd_paths`) `3</var/log/nginx/access.log>`.
 pub fn fd_text(fd: i32, mem: &dyn Memory, opts: &DecodeOpts) -> String {
-    spec::fd_text(fd, mem, opts)
+    text::fd_text(fd, mem, opts)
 }
 
 /// The name strace prints for syscall `nr`: the table's, or `syscall_0xNNN` when unassigned.

@@ -497,3 +497,29 @@ fn control_message_lengths_that_overflow_end_the_list() {
         assert!(!got.contains(&format!("cmsg_len={}", u64::MAX)), "{got}");
     }
 }
+
+/// The structures are read with libc's `#[repr(C)]` layouts: on x86_64 each must be as long as
+/// the kernel's (a longer libc type would read past the tracee's struct, e.g. at a page end).
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn libc_layouts_match_the_x86_64_kernel_sizes() {
+    use std::mem::{offset_of, size_of};
+    assert_eq!(size_of::<libc::stat>(), 144);
+    assert_eq!(offset_of!(libc::stat, st_size), 48);
+    assert_eq!(size_of::<libc::statx>(), 256);
+    assert_eq!(size_of::<libc::statfs>(), 120);
+    assert_eq!(size_of::<libc::epoll_event>(), 12);
+    assert_eq!(offset_of!(libc::epoll_event, u64), 4);
+    assert_eq!(size_of::<libc::flock>(), 32);
+    assert_eq!(offset_of!(libc::sysinfo, mem_unit), 104);
+    assert_eq!(size_of::<libc::open_how>(), 24);
+    assert_eq!(size_of::<libc::stack_t>(), 24);
+    assert_eq!(size_of::<libc::msghdr>(), 56);
+    assert_eq!(size_of::<libc::mmsghdr>(), 64);
+    assert_eq!(size_of::<libc::tms>(), 32);
+    assert_eq!(size_of::<libc::iovec>(), 16);
+    assert_eq!(size_of::<libc::pollfd>(), 8);
+    assert_eq!(size_of::<libc::itimerspec>(), 32);
+    assert_eq!(size_of::<libc::rlimit>(), 16);
+    assert_eq!(offset_of!(libc::dirent64, d_reclen), 16);
+}

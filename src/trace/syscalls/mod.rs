@@ -1,4 +1,11 @@
-//! Syscall names, numbers and strace-style classes (`%file`, `%network`…) for the traced arch.
+//! Syscall names, numbers, strace-style classes (`%file`, `%network`…) and argument specs for
+//! the traced arch.
+//!
+//! Each row says everything about one syscall: `NR name NARGS [CLASS…] (ARG…) -> RET;` — the
+//! argument kinds ([`args::Arg`]) are how `trace::decode` prints it, so adding a decoded syscall
+//! is one row. Modules: `row` ([`Syscall`], the class flags) and `args` (the argument vocabulary)
+//! are leaves over `crate::trace::flags`; `x86_64`/`aarch64` use them; this file picks the
+//! native table and answers look-ups.
 //!
 //! The table for each architecture lives in its own file and is indexed by syscall number; the
 //! classes are constant sets derived from each entry's flags, with strace's membership. toolbox
@@ -8,17 +15,28 @@
 
 use std::sync::LazyLock;
 
-/// Builds an architecture's table: `LIST` (every assigned syscall, in number order, from
-/// `NR name NARGS [FLAG FLAG…];` rows), `MAX_NR` and `TABLE` (indexed by number).
+/// Builds an architecture's table: `LIST` (every assigned syscall, in number order), `MAX_NR` and
+/// `TABLE` (indexed by number). A row is `NR name NARGS [CLASS…];` for a call printed as raw hex,
+/// or `NR name NARGS [CLASS…] (ARG, ARG…) -> RET;` for a decoded one, where each `ARG` is an
+/// [`args::Arg`] and `RET` an [`args::Ret`]: the row is the one place that says how a call prints.
 macro_rules! syscall_table {
     (
         $(#[$max_doc:meta])*
         max = $max:literal;
-        $($nr:literal $name:ident $nargs:literal [$($flag:ident)*];)*
+        $(
+            $nr:literal $name:ident $nargs:literal [$($flag:ident)*]
+            $(($($arg:expr),* $(,)?) -> $ret:ident $(($($rarg:tt)*))?)?;
+        )*
     ) => {
         /// Every assigned syscall in number order (the source of [`TABLE`]).
         pub const LIST: &[Syscall] = &[
-            $(Syscall { nr: $nr, name: stringify!($name), nargs: $nargs, flags: 0 $(| $flag)* },)*
+            $(Syscall {
+                nr: $nr,
+                name: stringify!($name),
+                nargs: $nargs,
+                flags: 0 $(| $flag)*,
+                spec: syscall_spec!($([$($arg),*] $ret $(($($rarg)*))?)?),
+            },)*
         ];
 
         $(#[$max_doc])*
@@ -40,8 +58,23 @@ macro_rules! syscall_table {
     };
 }
 
+/// A row's optional `(ARG…) -> RET` as an `Option<Spec>`.
+macro_rules! syscall_spec {
+    () => {
+        None
+    };
+    ([$($arg:expr),*] $ret:ident $(($($rarg:tt)*))?) => {
+        Some($crate::trace::syscalls::args::Spec {
+            args: &[$($arg),*],
+            ret: $crate::trace::syscalls::args::Ret::$ret $(($($rarg)*))?,
+        })
+    };
+}
+
 #[cfg(any(target_arch = "aarch64", test))]
 pub mod aarch64;
+pub mod args;
+pub mod row;
 #[cfg(target_arch = "x86_64")]
 pub mod x86_64;
 
@@ -49,7 +82,7 @@ pub mod x86_64;
 compile_error!(
     "toolbox traces x86_64 and aarch64 only: a new architecture needs its syscall table \
      (src/trace/syscalls/ARCH.rs), registers, audit arch and signal frame (src/sys/ptrace.rs, \
-     src/trace/decode/structs.rs)"
+     src/trace/decode/structs/sig.rs)"
 );
 
 /// The table of the architecture toolbox is built for (and traces).
@@ -61,53 +94,10 @@ use x86_64 as native;
 /// One past the highest syscall number of this architecture's table.
 pub const MAX_NR: usize = native::MAX_NR;
 
-/// Class flag: takes or returns a file descriptor (`%desc`).
-pub const DESC: u32 = 1 << 0;
-/// Class flag: takes a file name (`%file`).
-pub const FILE: u32 = 1 << 1;
-/// Class flag: System V IPC (`%ipc`).
-pub const IPC: u32 = 1 << 2;
-/// Class flag: network related (`%network`, `%net`).
-pub const NETWORK: u32 = 1 << 3;
-/// Class flag: process management (`%process`).
-pub const PROCESS: u32 = 1 << 4;
-/// Class flag: signal related (`%signal`).
-pub const SIGNAL: u32 = 1 << 5;
-/// Class flag: memory mapping (`%memory`).
-pub const MEMORY: u32 = 1 << 6;
-/// Class flag: `stat` variants (`%stat`).
-pub const STAT: u32 = 1 << 7;
-/// Class flag: `lstat` variants (`%lstat`).
-pub const LSTAT: u32 = 1 << 8;
-/// Class flag: `fstat` and `fstatat` variants (`%fstat`).
-pub const FSTAT: u32 = 1 << 9;
-/// Class flag: any stat-like call (`%%stat`).
-pub const STAT_LIKE: u32 = 1 << 10;
-/// Class flag: `statfs` variants (`%statfs`).
-pub const STATFS: u32 = 1 << 11;
-/// Class flag: `fstatfs` variants (`%fstatfs`).
-pub const FSTATFS: u32 = 1 << 12;
-/// Class flag: any statfs-like call (`%%statfs`).
-pub const STATFS_LIKE: u32 = 1 << 13;
-/// Class flag: no arguments, always succeeds, no side effects (`%pure`).
-pub const PURE: u32 = 1 << 14;
-/// Class flag: reads or changes user/group ids or capabilities (`%creds`).
-pub const CREDS: u32 = 1 << 15;
-/// Class flag: reads or changes system clocks (`%clock`).
-pub const CLOCK: u32 = 1 << 16;
-
-/// One row of a syscall table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Syscall {
-    /// The syscall number on this architecture.
-    pub nr: u64,
-    /// The name strace prints.
-    pub name: &'static str,
-    /// How many arguments strace prints for an undecoded call.
-    pub nargs: u8,
-    /// Class flags ([`DESC`], [`FILE`], …).
-    pub flags: u32,
-}
+pub use row::{
+    Syscall, CLOCK, CREDS, DESC, FILE, FSTAT, FSTATFS, IPC, LSTAT, MEMORY, NETWORK, PROCESS, PURE,
+    SIGNAL, STAT, STATFS, STATFS_LIKE, STAT_LIKE,
+};
 
 /// Class names accepted by `-e trace=%CLASS`, with the flag each selects.
 ///
@@ -238,6 +228,23 @@ mod tests {
         assert_eq!(name(u64::MAX), None);
         assert_eq!(number("nope"), None);
         assert!(all().count() > 370);
+    }
+
+    /// The rows carry the argument specs: the calls toolbox decodes are decoded on both
+    /// architectures alike (a call both tables have prints the same way).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn both_tables_decode_the_same_calls() {
+        let decoded = x86_64::LIST.iter().filter(|s| s.spec.is_some()).count();
+        assert!(decoded >= 240, "only {decoded} x86_64 calls decoded");
+        let mut shared = 0;
+        for a in aarch64::LIST {
+            if let Some(x) = x86_64::LIST.iter().find(|x| x.name == a.name) {
+                assert_eq!(a.spec, x.spec, "{}: the tables disagree", a.name);
+                shared += usize::from(a.spec.is_some());
+            }
+        }
+        assert!(shared >= 210, "only {shared} shared calls decoded");
     }
 
     #[test]
