@@ -7,6 +7,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+pub use crate::capture::reader::Cut;
+
 /// Direction of a packet on a Linux cooked capture (`sll_pkttype`). See: packet(7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
@@ -390,16 +392,6 @@ pub struct QuotedPort {
     pub proto: u8,
     /// Destination port.
     pub port: u16,
-}
-
-/// How a message cut short ends in tcpdump's printer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cut {
-    /// A length check failed: `[|proto]` and the line ends.
-    Trunc,
-    /// A field read failed: the same, and tcpdump abandons the packet, so its `-x`/`-X`/`-A`
-    /// dump starts at the link header.
-    GaveUp,
 }
 
 /// An ICMPv6 neighbour discovery message (RFC 4861 section 4).

@@ -8,6 +8,16 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+/// How a message cut short ends in tcpdump's printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// A length check failed: `[|proto]` and the line ends.
+    Trunc,
+    /// A field read failed: the same, and tcpdump abandons the packet, so its `-x`/`-X`/`-A`
+    /// dump starts at the link header.
+    GaveUp,
+}
+
 /// A read past the captured bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("read of {len} bytes at offset {at} runs past the captured bytes")]

@@ -32,7 +32,7 @@ mod parse;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-pub use crate::capture::model::Cut;
+pub use crate::capture::reader::Cut;
 pub use parse::{parse, parse_name, OPT};
 
 /// Longest name tcpdump prints in full (RFC 1035's 255 octets); longer ones are cut and marked.

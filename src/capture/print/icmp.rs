@@ -5,7 +5,8 @@
 use std::fmt::Write;
 
 use super::hexdump::hex;
-use super::ip::{extensions, proto_name};
+use super::ip::extensions;
+use super::names::{icmp_name, proto_name};
 use super::Formatter;
 use crate::capture::model::{Cut, Icmp, IcmpMessage, IpInfo, Net};
 
@@ -112,35 +113,4 @@ impl Formatter {
 
 fn icmp_known(v6: bool, kind: u8) -> bool {
     !icmp_name(v6, kind, 0).starts_with("type ")
-}
-
-pub(super) fn icmp_name(v6: bool, kind: u8, code: u8) -> String {
-    let known = if v6 {
-        match kind {
-            1 => Some("destination unreachable"),
-            2 => Some("packet too big"),
-            3 => Some("time exceeded in-transit"),
-            128 => Some("echo request"),
-            129 => Some("echo reply"),
-            130 => Some("multicast listener query"),
-            131 => Some("multicast listener report"),
-            132 => Some("multicast listener done"),
-            143 => Some("multicast listener report v2"),
-            133 => Some("router solicitation"),
-            134 => Some("router advertisement"),
-            135 => Some("neighbor solicitation"),
-            136 => Some("neighbor advertisement"),
-            _ => None,
-        }
-    } else {
-        match kind {
-            0 => Some("echo reply"),
-            3 => Some("unreachable"),
-            5 => Some("redirect"),
-            8 => Some("echo request"),
-            11 => Some("time exceeded in-transit"),
-            _ => None,
-        }
-    };
-    known.map_or_else(|| format!("type {kind}, code {code}"), str::to_string)
 }

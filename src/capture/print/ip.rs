@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::names::proto_name;
 use super::Formatter;
 use crate::capture::model::{ExtHeader, HeaderOption, IpInfo, ShortHeader, Transport};
 use crate::output::sanitize;
@@ -40,7 +41,7 @@ impl Formatter {
                 let _ = write!(out, "{}.{sport} > {}.{dport}:  [|udp]", ip.src, ip.dst);
             }
             Transport::Short(ShortHeader::Icmp6(Some(kind))) => {
-                let name = super::icmp::icmp_name(true, *kind, 0);
+                let name = super::names::icmp_name(true, *kind, 0);
                 let _ = write!(out, "{} > {}: ICMP6, {name} [|icmp6]", ip.src, ip.dst);
                 self.gave_up = true;
             }
@@ -229,20 +230,5 @@ fn ipproto_name(p: u8) -> &'static str {
         135 => "Mobility",
         143 => "Ethernet",
         _ => "unknown",
-    }
-}
-
-pub(super) fn proto_name(p: u8) -> String {
-    match p {
-        1 => "ICMP".into(),
-        2 => "IGMP".into(),
-        6 => "tcp".into(),
-        17 => "udp".into(),
-        47 => "GREv0".into(),
-        50 => "ESP".into(),
-        58 => "ICMP6".into(),
-        112 => "VRRP".into(),
-        132 => "sctp".into(),
-        other => format!("ip-proto-{other}"),
     }
 }

@@ -84,7 +84,7 @@ pub(super) fn print(out: &mut String, m: &Mld, verbose: u8) -> Result<(), Cut> {
         }
         Mld::V1 { kind, fields } => {
             let (delay, addr) = fields.ok_or(Cut::Trunc)?;
-            let name = super::icmp::icmp_name(true, *kind, 0);
+            let name = super::names::icmp_name(true, *kind, 0);
             let _ = write!(out, "{name}max resp delay: {delay} addr: {addr}");
         }
     }

@@ -13,6 +13,7 @@ mod hexdump;
 mod icmp;
 mod ip;
 mod mld;
+mod names;
 mod nd;
 mod tcp;
 mod udp;
