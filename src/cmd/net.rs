@@ -208,7 +208,7 @@ fn read_dns(global: &Global) -> Dns {
         Err(e) => Dns {
             path: PATH,
             conf: None,
-            error: Some(crate::cli::message(&e)),
+            error: Some(format!("{e:#}")),
         },
     }
 }
