@@ -426,3 +426,142 @@ fn net_sockets_counts_ten_thousand_connections_like_ss() {
     assert_eq!(ours.get("ESTAB"), Some(&(2 * N)));
     assert_eq!(ours.get("LISTEN"), Some(&1));
 }
+
+/// Hold `n` connections in `ns` with tests/net_conns.py; returns the workload (close its stdin
+/// to end it).
+fn hold(ns: &Netns, n: usize) -> Child {
+    let script = repo().join("tests/net_conns.py");
+    let mut load = Command::new("timeout")
+        .args(["120", "ip", "netns", "exec", &ns.name, "python3"])
+        .arg(&script)
+        .arg(n.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let mut line = String::new();
+    BufReader::new(load.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read");
+    assert!(line.starts_with("ready"), "workload: {line}");
+    load
+}
+
+#[test]
+#[serial]
+fn net_sockets_state_filter_and_tcp_info_agree_with_ss_i() {
+    require_root!();
+    let ns = Netns::new("info");
+    let mut load = hold(&ns, 3);
+    let pid = ns.pid().to_string();
+    let v = json(&run_bounded(
+        30,
+        bin(),
+        &[
+            "--pid", &pid, "net", "sockets", "-t", "--state", "listen", "-o", "json",
+        ],
+    ));
+    let states: Vec<&str> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|s| s["state"].as_str().expect("state"))
+        .collect();
+    assert_eq!(states, ["LISTEN"]);
+    let v = json(&run_bounded(
+        30,
+        bin(),
+        &[
+            "--pid",
+            &pid,
+            "net",
+            "sockets",
+            "-t",
+            "-i",
+            "--state",
+            "established",
+            "-o",
+            "json",
+        ],
+    ));
+    // (local, peer, cwnd, mss) as ss -tin prints them.
+    let ours: BTreeSet<(String, String, u64, u64)> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|s| {
+            let t = &s["tcp"];
+            assert!(t["rtt_ms"].as_f64().is_some(), "{s}");
+            (
+                s["local"].as_str().expect("local").to_string(),
+                s["peer"].as_str().expect("peer").to_string(),
+                t["cwnd"].as_u64().expect("cwnd"),
+                t["mss"].as_u64().expect("mss"),
+            )
+        })
+        .collect();
+    let o = run_bounded(
+        30,
+        "ip",
+        &[
+            "netns",
+            "exec",
+            &ns.name,
+            "ss",
+            "-tinH",
+            "state",
+            "established",
+        ],
+    );
+    let text = stdout(&o);
+    let mut ss = BTreeSet::new();
+    let mut local = (String::new(), String::new());
+    for l in text.lines() {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        // With a state filter ss leaves out the State column: Recv-Q Send-Q Local Peer.
+        if !l.starts_with(char::is_whitespace) && f.len() >= 4 {
+            local = (f[2].to_string(), f[3].to_string());
+            continue;
+        }
+        let word = |k: &str| {
+            f.iter()
+                .find_map(|w| w.strip_prefix(k)?.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        ss.insert((
+            local.0.clone(),
+            local.1.clone(),
+            word("cwnd:"),
+            word("mss:"),
+        ));
+    }
+    drop(load.stdin.take());
+    let _ = load.wait();
+    assert_eq!(ours.len(), 6, "{v}");
+    assert_eq!(ours, ss, "ss -tin:\n{text}");
+}
+
+#[test]
+#[serial]
+fn net_overview_in_the_pod_has_every_part() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let v = json(&pod.toolbox(&["--cap-add", "SYS_PTRACE"], &["net", "-o", "json"]));
+    for key in ["ifaces", "routes", "sockets", "tcp_states", "dns"] {
+        assert!(!v[key].is_null(), "no {key}: {v}");
+    }
+    assert_eq!(v["tcp_states"]["LISTEN"], 2, "{v}");
+    // The target's resolv.conf (the pod's own, not the debug image's), read through its root.
+    let theirs = std::fs::read_to_string(format!("/proc/{}/root/etc/resolv.conf", pod.nginx_pid()))
+        .unwrap_or_default();
+    let servers: Vec<&str> = theirs
+        .lines()
+        .filter_map(|l| l.strip_prefix("nameserver"))
+        .map(str::trim)
+        .collect();
+    assert_eq!(v["dns"]["nameservers"], serde_json::json!(servers), "{v}");
+    let text = stdout(&pod.toolbox(&[], &["net"]));
+    for part in ["Interfaces", "Routes", "Sockets", "TCP states", "DNS"] {
+        assert!(text.contains(part), "{text}");
+    }
+}

@@ -451,6 +451,12 @@ fn write_states<W: Write>(out: &mut W, socks: &[Socket]) -> std::io::Result<()> 
 
 fn write_dns<W: Write>(out: &mut W, d: &Dns) -> std::io::Result<()> {
     match (&d.conf, &d.error) {
+        (Some(c), _) if c.nameservers.is_empty() && c.search.is_empty() && c.options.is_empty() => {
+            writeln!(
+                out,
+                "  (empty: the libc default, nameserver 127.0.0.1, applies)"
+            )
+        }
         (Some(c), _) => {
             writeln!(out, "  nameserver  {}", c.nameservers.join(" "))?;
             writeln!(out, "  search      {}", c.search.join(" "))?;
