@@ -131,8 +131,7 @@ pub fn run(global: &Global, args: NetArgs) -> anyhow::Result<i32> {
     match args.view {
         Some(View::Ifaces) => {
             if json {
-                serde_json::to_writer_pretty(&mut out, &ifaces)?;
-                writeln!(out)?;
+                write_json(&mut out, &ifaces)?;
             } else {
                 write_ifaces(&mut out, &ifaces)?;
             }
@@ -140,8 +139,7 @@ pub fn run(global: &Global, args: NetArgs) -> anyhow::Result<i32> {
         Some(View::Routes) => {
             let routes = links::routes(&names)?;
             if json {
-                serde_json::to_writer_pretty(&mut out, &routes)?;
-                writeln!(out)?;
+                write_json(&mut out, &routes)?;
             } else {
                 write_routes(&mut out, &routes)?;
             }
@@ -149,8 +147,7 @@ pub fn run(global: &Global, args: NetArgs) -> anyhow::Result<i32> {
         Some(View::Sockets(s)) => {
             let socks = read_sockets(&s, &names)?;
             if json {
-                serde_json::to_writer_pretty(&mut out, &socks)?;
-                writeln!(out)?;
+                write_json(&mut out, &socks)?;
             } else {
                 write_sockets(&mut out, &socks, s.info)?;
             }
@@ -168,8 +165,7 @@ pub fn run(global: &Global, args: NetArgs) -> anyhow::Result<i32> {
                     tcp_states,
                     dns,
                 };
-                serde_json::to_writer_pretty(&mut out, &o)?;
-                writeln!(out)?;
+                write_json(&mut out, &o)?;
             } else {
                 writeln!(out, "Interfaces")?;
                 write_ifaces(&mut out, &ifaces)?;
@@ -269,6 +265,13 @@ fn container_names() -> HashMap<i32, String> {
         }
     }
     out
+}
+
+/// One JSON document, written whole (a closed pipe is then an io::Error the top level sees).
+fn write_json<W: Write, T: Serialize>(out: &mut W, v: &T) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(v)?;
+    writeln!(out, "{text}")?;
+    Ok(())
 }
 
 /// Print rows with columns padded to the widest cell (the last column unpadded).
