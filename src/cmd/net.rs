@@ -126,7 +126,7 @@ pub fn run(global: &Global, args: NetArgs) -> anyhow::Result<i32> {
     super::capture::enter_target_net(global, "net")?;
     let ifaces = links::ifaces()?;
     let names = links::names(&ifaces);
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let json = args.output == Format::Json;
     match args.view {
         Some(View::Ifaces) => {
@@ -233,10 +233,11 @@ fn read_sockets(s: &SocketsArgs, names: &HashMap<u32, String>) -> anyhow::Result
             eprintln!("toolbox net: {what}: {e}");
         }
     }
+    let mut by_inode = map.by_inode;
     for k in &mut socks {
         if k.inode != 0 {
-            if let Some(o) = map.by_inode.get(&k.inode) {
-                k.owners = o.clone();
+            if let Some(o) = by_inode.remove(&k.inode) {
+                k.owners = o;
             }
         }
     }
@@ -381,57 +382,73 @@ fn users(owners: &[owners::Owner]) -> String {
     format!("users:({})", list.join(","))
 }
 
+/// The `-i` words of a TCP socket, as `ss -i` prints them.
+fn info_words(t: &sockets::TcpDetail) -> String {
+    let mut words = Vec::new();
+    if let Some(c) = &t.congestion {
+        words.push(crate::output::sanitize(c));
+    }
+    words.push(format!("rto:{}", t.rto_ms));
+    words.push(format!("rtt:{}/{}", t.rtt_ms, t.rttvar_ms));
+    words.push(format!("mss:{}", t.mss));
+    words.push(format!("cwnd:{}", t.cwnd));
+    if let Some(ss) = t.ssthresh {
+        words.push(format!("ssthresh:{ss}"));
+    }
+    if t.retransmits > 0 || t.total_retrans > 0 {
+        words.push(format!("retrans:{}/{}", t.retransmits, t.total_retrans));
+    }
+    words.join(" ")
+}
+
+/// Sockets as a table, streamed: column widths first, then one formatted line per socket
+/// (tens of thousands of sockets must not cost a string per cell).
 fn write_sockets<W: Write>(out: &mut W, socks: &[Socket], info: bool) -> std::io::Result<()> {
-    let mut rows = vec![[
-        "NETID",
-        "STATE",
-        "RECV-Q",
-        "SEND-Q",
-        "LOCAL",
-        "PEER",
-        "CONTAINER",
-        "PROCESS",
-    ]
-    .map(String::from)
-    .to_vec()];
-    for s in socks {
-        let container = s
-            .owners
+    let digits = |n: u32| n.checked_ilog10().unwrap_or(0) as usize + 1;
+    let container = |s: &Socket| -> String {
+        s.owners
             .first()
             .and_then(|o| o.container.clone())
-            .unwrap_or("-".into());
-        let mut process = users(&s.owners);
-        if info {
-            if let Some(t) = &s.tcp {
-                let mut words = Vec::new();
-                if let Some(c) = &t.congestion {
-                    words.push(crate::output::sanitize(c));
-                }
-                words.push(format!("rto:{}", t.rto_ms));
-                words.push(format!("rtt:{}/{}", t.rtt_ms, t.rttvar_ms));
-                words.push(format!("mss:{}", t.mss));
-                words.push(format!("cwnd:{}", t.cwnd));
-                if let Some(ss) = t.ssthresh {
-                    words.push(format!("ssthresh:{ss}"));
-                }
-                if t.retransmits > 0 || t.total_retrans > 0 {
-                    words.push(format!("retrans:{}/{}", t.retransmits, t.total_retrans));
-                }
-                process = format!("{process} {}", words.join(" ")).trim().to_string();
-            }
+            .unwrap_or_else(|| "-".into())
+    };
+    let (mut wn, mut ws, mut wr, mut wq, mut wl, mut wp, mut wc) = (5, 5, 6, 6, 5, 4, 9);
+    for s in socks {
+        wn = wn.max(s.netid.len());
+        ws = ws.max(s.state.len());
+        wr = wr.max(digits(s.recv_q));
+        wq = wq.max(digits(s.send_q));
+        wl = wl.max(s.local.len());
+        wp = wp.max(s.peer.len());
+        if let Some(c) = s.owners.first().and_then(|o| o.container.as_ref()) {
+            wc = wc.max(c.len());
         }
-        rows.push(vec![
-            s.netid.to_string(),
-            s.state.to_string(),
-            s.recv_q.to_string(),
-            s.send_q.to_string(),
-            s.local.clone(),
-            s.peer.clone(),
-            container,
-            process,
-        ]);
     }
-    write_rows(out, &rows)
+    writeln!(
+        out,
+        "{:<wn$}  {:<ws$}  {:<wr$}  {:<wq$}  {:<wl$}  {:<wp$}  {:<wc$}  PROCESS",
+        "NETID", "STATE", "RECV-Q", "SEND-Q", "LOCAL", "PEER", "CONTAINER"
+    )?;
+    for s in socks {
+        let mut process = users(&s.owners);
+        if let Some(t) = s.tcp.as_ref().filter(|_| info) {
+            if !process.is_empty() {
+                process.push(' ');
+            }
+            process.push_str(&info_words(t));
+        }
+        let line = format!(
+            "{:<wn$}  {:<ws$}  {:<wr$}  {:<wq$}  {:<wl$}  {:<wp$}  {:<wc$}  {process}",
+            s.netid,
+            s.state,
+            s.recv_q,
+            s.send_q,
+            s.local,
+            s.peer,
+            container(s)
+        );
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
 }
 
 fn write_states<W: Write>(out: &mut W, socks: &[Socket]) -> std::io::Result<()> {
