@@ -80,12 +80,20 @@ fn pod_pid(nginx: i32) -> impl Fn(i64) -> Option<i64> {
     move |p| (pidns(p) == theirs && theirs.is_some()).then(|| common::ns_pid(p as i32))
 }
 
-/// An open connection to the pod's nginx from inside its namespace (a `python3` holding it),
-/// so that ESTAB sockets are among those compared.
+/// Open connections to the pod's nginx over IPv4 and IPv6 and two UDP sockets (one bound, one
+/// connected) from inside its namespace (a `python3` holding them), so that ESTAB, UDP and
+/// IPv6 sockets are among those compared.
 fn hold_connection(nginx: i32) -> Child {
     let mut c = Command::new("nsenter")
         .args(["-t", &nginx.to_string(), "-n", "python3", "-c"])
-        .arg("import socket,sys; s=socket.create_connection(('127.0.0.1',80)); print('ok',flush=True); sys.stdin.read()")
+        .arg(concat!(
+            "import socket,sys\n",
+            "s=socket.create_connection(('127.0.0.1',80))\n",
+            "s6=socket.create_connection(('::1',80))\n",
+            "u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); u.bind(('127.0.0.1',0))\n",
+            "c=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM); c.connect(('::1',53))\n",
+            "print('ok',flush=True); sys.stdin.read()\n"
+        ))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -126,6 +134,11 @@ fn net_sockets_agree_with_ss_in_the_pod() {
                 .iter()
                 .any(|l| l.1 == "LISTEN" && l.2 == "0.0.0.0:80" && !l.4.is_empty()));
             assert!(ours.iter().any(|l| l.1 == "ESTAB" && l.3 == "127.0.0.1:80"));
+            assert!(ours.iter().any(|l| l.1 == "ESTAB" && l.3 == "[::1]:80"));
+            assert!(ours.iter().any(|l| l.0 == "udp" && l.1 == "UNCONN"));
+            assert!(ours
+                .iter()
+                .any(|l| l.0 == "udp" && l.1 == "ESTAB" && l.3 == "[::1]:53"));
             drop(held.stdin.take());
             let _ = held.wait();
             return;
