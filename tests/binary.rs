@@ -147,6 +147,8 @@ fn a_closed_stdout_pipe_ends_every_printing_command_quietly() {
         &["--host", "ps"][..],
         &["--host", "target"][..],
         &["capture", "-D"][..],
+        &["net"][..],
+        &["net", "sockets", "-o", "json"][..],
         &["--version", "--verbose"][..],
         &["--host", "ls", "-l", "/"][..],
     ] {

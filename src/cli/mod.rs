@@ -75,6 +75,8 @@ pub enum Command {
     Export(cmd::export::ExportArgs),
     /// Run a program from the target's root as the target's user with its capabilities (--ns: in its namespaces too).
     Exec(cmd::exec::ExecArgs),
+    /// The pod's network: interfaces, routes, sockets with owners, TCP states, DNS configuration.
+    Net(cmd::net::NetArgs),
     /// Keep this debug container alive, using no CPU, for `kubectl exec POD -c DEBUGGER -- toolbox CMD`; exits on SIGTERM.
     Idle(cmd::idle::IdleArgs),
 }
@@ -106,6 +108,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Export(args)) => cmd::export::run(&global, args),
         Some(Command::Exec(args)) => cmd::exec::run(&global, args),
         Some(Command::Idle(args)) => cmd::idle::run(&global, args),
+        Some(Command::Net(args)) => cmd::net::run(&global, args),
     }
 }
 

@@ -179,14 +179,14 @@ impl CaptureArgs {
 /// mode) or toolbox may not even look at the target's namespace (no CAP_SYS_PTRACE, as under
 /// `--profile=netadmin`, where the namespace is shared anyway), toolbox captures in its own
 /// and says so.
-fn enter_target_net(global: &Global) -> anyhow::Result<()> {
+pub(crate) fn enter_target_net(global: &Global, who: &str) -> anyhow::Result<()> {
     let sel = global.selector();
     let auto = sel == Selector::Auto;
     let scan = Scan::new()?;
     let pid = match scan.choose(&sel) {
         Ok(c) => c.pid,
         Err(e) if auto => {
-            eprintln!("toolbox capture: no target chosen, so capturing in toolbox's own network namespace: {e}");
+            eprintln!("toolbox {who}: no target chosen, so working in toolbox's own network namespace: {e}");
             return Ok(());
         }
         Err(e) => return Err(e.into()),
@@ -199,11 +199,11 @@ fn enter_target_net(global: &Global) -> anyhow::Result<()> {
             } else {
                 " (/sys still describes toolbox's own: interface statistics may not be the target's)"
             };
-            eprintln!("toolbox capture: in the network namespace of PID {pid}{note}");
+            eprintln!("toolbox {who}: in the network namespace of PID {pid}{note}");
             Ok(())
         }
         Err(NetNsError::Denied(d)) if auto && !matches!(netns::shared(pid), Ok(false)) => {
-            eprintln!("toolbox capture: capturing in toolbox's own network namespace; whether it is the target's is unknown: {d}");
+            eprintln!("toolbox {who}: working in toolbox's own network namespace; whether it is the target's is unknown: {d}");
             Ok(())
         }
         Err(e) => Err(e.into()),
@@ -213,7 +213,7 @@ fn enter_target_net(global: &Global) -> anyhow::Result<()> {
 /// Run `toolbox capture`.
 pub fn run(global: &Global, args: CaptureArgs) -> anyhow::Result<i32> {
     if args.read.is_none() {
-        enter_target_net(global)?;
+        enter_target_net(global, "capture")?;
     }
     if args.list {
         let mut out = std::io::stdout().lock();

@@ -11,6 +11,7 @@ pub mod head;
 pub mod idle;
 pub mod inspect;
 pub mod ls;
+pub mod net;
 pub mod ps;
 pub mod stat;
 pub mod summary;

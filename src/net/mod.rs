@@ -1,0 +1,117 @@
+//! The pod's network as the kernel describes it: sockets through sock_diag(7), interfaces,
+//! addresses and routes through rtnetlink(7), each parsed into a typed model
+//! ([`sockets::Socket`], [`links::Iface`], [`links::Route`]) that the printers in `cmd/net` format.
+//!
+//! Everything here reads the network namespace toolbox is in: callers enter the target's first
+//! (`target::netns::enter`), before any netlink socket is opened.
+
+pub mod links;
+pub mod owners;
+pub mod resolv;
+pub mod sockets;
+
+use std::io;
+
+use netlink_packet_core::{
+    NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload, NetlinkSerializable,
+    NLM_F_DUMP, NLM_F_REQUEST,
+};
+use netlink_sys::{Socket as NlSocket, SocketAddr};
+
+/// Errors of reading the network state; each names what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum NetError {
+    /// A permission error, with the missing capability and the kubectl fix.
+    #[error(transparent)]
+    Denied(#[from] crate::caps::Denied),
+    /// The netlink socket could not be opened or used.
+    #[error("{what}: {err}")]
+    Io {
+        /// Which dump.
+        what: &'static str,
+        /// Why.
+        err: io::Error,
+    },
+    /// The kernel answered with an error message.
+    #[error("{what}: the kernel answered: {err}")]
+    Kernel {
+        /// Which dump.
+        what: &'static str,
+        /// The errno it sent.
+        err: io::Error,
+    },
+    /// A message could not be decoded.
+    #[error("{what}: undecodable netlink message: {msg}")]
+    Decode {
+        /// Which dump.
+        what: &'static str,
+        /// The decoder's words.
+        msg: String,
+    },
+}
+
+impl NetError {
+    /// Netlink dumps of sockets, links and routes need no capability (sock_diag(7): any user
+    /// may list sockets); a failure here is the kernel's or a seccomp profile's.
+    fn io(what: &'static str, err: io::Error) -> NetError {
+        NetError::Io { what, err }
+    }
+}
+
+/// Send one dump request on a new socket of `protocol` and collect every answer until
+/// NLMSG_DONE. See: netlink(7), NLM_F_DUMP.
+pub(crate) fn dump<M>(protocol: isize, what: &'static str, request: M) -> Result<Vec<M>, NetError>
+where
+    M: NetlinkSerializable + NetlinkDeserializable + std::fmt::Debug,
+{
+    let mut sock = NlSocket::new(protocol).map_err(|e| NetError::io(what, e))?;
+    sock.bind_auto().map_err(|e| NetError::io(what, e))?;
+    sock.connect(&SocketAddr::new(0, 0))
+        .map_err(|e| NetError::io(what, e))?;
+    let mut header = NetlinkHeader::default();
+    header.flags = NLM_F_REQUEST | NLM_F_DUMP;
+    header.sequence_number = 1;
+    let mut packet = NetlinkMessage::new(header, NetlinkPayload::InnerMessage(request));
+    packet.finalize();
+    let mut buf = vec![0; packet.buffer_len()];
+    packet.serialize(&mut buf);
+    sock.send(&buf, 0).map_err(|e| NetError::io(what, e))?;
+
+    let mut out = Vec::new();
+    // A dump arrives in datagrams of up to ~32 KiB; a larger buffer never truncates one.
+    let mut rx = vec![0u8; 1 << 16];
+    loop {
+        let n = sock
+            .recv(&mut &mut rx[..], 0)
+            .map_err(|e| NetError::io(what, e))?;
+        if n == 0 {
+            return Ok(out);
+        }
+        let mut at = 0;
+        while at < n {
+            let msg =
+                NetlinkMessage::<M>::deserialize(&rx[at..n]).map_err(|e| NetError::Decode {
+                    what,
+                    msg: e.to_string(),
+                })?;
+            let len = msg.header.length as usize;
+            match msg.payload {
+                NetlinkPayload::Done(_) => return Ok(out),
+                NetlinkPayload::Error(e) => {
+                    if let Some(code) = e.code {
+                        return Err(NetError::Kernel {
+                            what,
+                            err: io::Error::from_raw_os_error(-code.get()),
+                        });
+                    }
+                }
+                NetlinkPayload::InnerMessage(m) => out.push(m),
+                _ => {}
+            }
+            if len == 0 {
+                break;
+            }
+            at += len;
+        }
+    }
+}
