@@ -397,20 +397,7 @@ fn net_sockets_counts_ten_thousand_connections_like_ss() {
     require_root!();
     const N: usize = 10_000;
     let ns = Netns::new("conns");
-    let script = repo().join("tests/net_conns.py");
-    let mut load = Command::new("timeout")
-        .args(["120", "ip", "netns", "exec", &ns.name, "python3"])
-        .arg(&script)
-        .arg(N.to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3");
-    let mut line = String::new();
-    BufReader::new(load.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read");
-    assert!(line.starts_with("ready"), "workload: {line}");
+    let mut load = hold(&ns, N);
     let pid = ns.pid().to_string();
     let m = run_measured(
         120,
