@@ -4,6 +4,10 @@
 //! (`/toolbox`, and `/bin/tar` a link to it); kubectl cp's exact command lines are replayed
 //! through `podman exec -i CTR tar …`, and the other side is packed/unpacked with GNU tar, as
 //! kubectl's client does. The app (nginx) container has no tar.
+//!
+//! The tests run one at a time: a debug container without CAP_SYS_PTRACE cannot read another
+//! container's `/proc/PID/exe`, so a `tar` that toolbox answers in a concurrent test's debug
+//! container would be one more candidate for the target, and the copy would stop with exit 2.
 
 mod common;
 
@@ -15,6 +19,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{bin, podman_ok, run_bounded, stderr, PidMode, Pod};
+use serial_test::serial;
 
 /// A container removed (forcibly) when the test ends.
 struct Ctr(String);
@@ -223,6 +228,7 @@ fn assert_same_tree(want: &Path, got: &Path) {
 }
 
 #[test]
+#[serial]
 fn copy_out_replays_kubectl_cp_and_unpacks_with_gnu_tar() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
@@ -274,6 +280,7 @@ fn gnu_archive(parent: &Path, base: &str, extra: &[&str]) -> Vec<u8> {
 }
 
 #[test]
+#[serial]
 fn copy_in_replays_kubectl_cp_with_and_without_no_preserve() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
@@ -343,6 +350,7 @@ fn copy_in_replays_kubectl_cp_with_and_without_no_preserve() {
 }
 
 #[test]
+#[serial]
 fn copy_in_without_cap_chown_keeps_the_files_and_says_so() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
@@ -406,6 +414,7 @@ fn raw_entry(out: &mut Vec<u8>, name: &str, kind: tar::EntryType, link: &str, da
 }
 
 #[test]
+#[serial]
 fn copy_in_refuses_entries_that_escape_the_destination() {
     require_pod!();
     use tar::EntryType::{Directory, Link, Regular, Symlink};
@@ -513,6 +522,7 @@ fn copy_in_refuses_entries_that_escape_the_destination() {
 }
 
 #[test]
+#[serial]
 fn other_tar_command_lines_are_refused_and_the_app_has_no_tar() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
@@ -609,6 +619,7 @@ fn stop(ctr: &Ctr, pid: i32) -> (Duration, String) {
 }
 
 #[test]
+#[serial]
 fn idle_uses_no_cpu_and_stops_on_sigterm_in_the_shared_pod() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
@@ -629,6 +640,7 @@ fn idle_uses_no_cpu_and_stops_on_sigterm_in_the_shared_pod() {
 }
 
 #[test]
+#[serial]
 fn idle_as_pid_1_reaps_orphans_and_stops_on_sigterm() {
     require_pod!();
     let ctr = start_idle(None, "init");
@@ -672,6 +684,7 @@ fn orphan_name() -> String {
 }
 
 #[test]
+#[serial]
 fn copy_in_of_a_hostile_long_name_stays_bounded_in_memory() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
