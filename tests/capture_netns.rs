@@ -137,12 +137,7 @@ fn entering_the_targets_network_namespace_without_sys_admin_names_the_capability
         "SYS_PTRACE,NET_RAW,NET_ADMIN",
         &["--pid", &nginx, "caps", "-o", "json"],
     );
-    let v = common::json(&o);
-    let capture = v["features"]
-        .as_array()
-        .and_then(|f| f.iter().find(|f| f["feature"] == "capture"))
-        .cloned()
-        .expect("capture verdict");
+    let capture = capture_verdict(&o);
     assert_eq!(capture["works"], false, "{capture}");
     assert!(
         capture["reason"]
@@ -164,12 +159,7 @@ fn entering_the_targets_network_namespace_without_sys_admin_names_the_capability
         "SYS_ADMIN,SYS_PTRACE,NET_RAW,NET_ADMIN",
         &["--pid", &nginx, "caps", "-o", "json"],
     );
-    let v = common::json(&o);
-    let capture = v["features"]
-        .as_array()
-        .and_then(|f| f.iter().find(|f| f["feature"] == "capture"))
-        .cloned()
-        .expect("capture verdict");
+    let capture = capture_verdict(&o);
     assert_eq!(capture["works"], true, "{capture}");
 }
 
@@ -262,4 +252,14 @@ fn a_live_capture_on_lo_sees_the_pods_own_traffic() {
     assert!(o.status.success(), "{lines}");
     assert_eq!(lines.lines().count(), 4, "{lines}");
     assert!(lines.contains("127.0.0.1.80"), "{lines}");
+}
+
+/// The `capture` verdict of a `caps -o json` run.
+fn capture_verdict(o: &std::process::Output) -> serde_json::Value {
+    let v = common::json(o);
+    v["features"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["feature"] == "capture"))
+        .cloned()
+        .expect("capture verdict")
 }
