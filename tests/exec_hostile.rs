@@ -37,6 +37,7 @@ struct Hostile {
     empty_image: String,
 }
 
+/// Host PID of a running container of the hostile pod, when its probe is really alive.
 fn pid_of(container: &str) -> Option<i32> {
     let o = run_bounded(
         30,
@@ -50,9 +51,13 @@ fn pid_of(container: &str) -> Option<i32> {
     );
     let out = stdout(&o);
     let mut it = out.split_whitespace();
-    (it.next() == Some("true"))
+    let pid: i32 = (it.next() == Some("true"))
         .then(|| it.next()?.parse().ok())
-        .flatten()
+        .flatten()?;
+    // podman's records can outlive the processes (a machine restarted with its storage kept):
+    // "running" with a PID that is gone or now another program's. Only a live probe counts.
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    (pid > 0 && comm.trim_end() == "probe").then_some(pid)
 }
 
 /// Bring the hostile pod up (idempotently; safe for concurrent test threads and processes).
