@@ -303,12 +303,12 @@ mod tests {
             received: 2,
             time_ms: 202,
             pipe: 1,
-            rtts: vec![0.022, 0.037],
+            rtts: vec![0.022, 0.038],
             ..Stats::default()
         };
         assert_eq!(
             summary_text("127.0.0.1", &s),
-            "\n--- 127.0.0.1 ping statistics ---\n2 packets transmitted, 2 received, 0% packet loss, time 202ms\nrtt min/avg/max/mdev = 0.022/0.030/0.037/0.007 ms\n"
+            "\n--- 127.0.0.1 ping statistics ---\n2 packets transmitted, 2 received, 0% packet loss, time 202ms\nrtt min/avg/max/mdev = 0.022/0.030/0.038/0.008 ms\n"
         );
         let s = Stats {
             transmitted: 3,

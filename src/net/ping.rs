@@ -630,14 +630,14 @@ mod tests {
         let s = Stats {
             transmitted: 3,
             received: 2,
-            rtts: vec![0.022, 0.037],
+            rtts: vec![0.022, 0.038],
             ..Stats::default()
         };
         assert_eq!(s.loss_percent().floor(), 33.0);
         let r = s.rtt().unwrap();
         assert_eq!(
             format!("{:.3}/{:.3}/{:.3}/{:.3}", r.min, r.avg, r.max, r.mdev),
-            "0.022/0.030/0.037/0.007"
+            "0.022/0.030/0.038/0.008"
         );
         assert_eq!(format_rtt(0.0449), "0.045");
         assert_eq!(format_rtt(1.234), "1.23");
