@@ -97,8 +97,8 @@ pub struct SocketProbe {
 
 fn range_text(range: Option<(u32, u32)>) -> String {
     match range {
-        Some((lo, hi)) => format!("ping_group_range is {lo} {hi}"),
-        None => "ping_group_range is unreadable".into(),
+        Some((lo, hi)) => format!("net.ipv4.ping_group_range ({lo} {hi})"),
+        None => "net.ipv4.ping_group_range (unreadable)".into(),
     }
 }
 
@@ -106,9 +106,9 @@ fn raw_denied(range: Option<(u32, u32)>) -> Denied {
     Denied {
         what: "cannot open an ICMP socket".into(),
         reason: format!(
-            "toolbox's GID {} is not in net.ipv4.ping_group_range ({}), so the kernel refuses a datagram ICMP socket, and a raw ICMP socket needs CAP_NET_RAW, which toolbox does not have",
+            "toolbox's GID {} is not in {}, so the kernel refuses a datagram ICMP socket, and a raw ICMP socket needs CAP_NET_RAW, which toolbox does not have",
             nix::unistd::getegid().as_raw(),
-            range_text(range).trim_start_matches("ping_group_range is ")
+            range_text(range)
         ),
         fix: caps::fix::PROFILE_NETADMIN.to_string(),
     }
