@@ -261,7 +261,7 @@ fn ping_verdict(target: Option<i32>) -> Verdict {
         Some(Ok(p)) => (p, ""),
         Some(Err(_)) => (
             ping::probe(),
-            " (probed in toolbox's own network namespace: the target's cannot be joined, see net)",
+            " (probed in toolbox's own network namespace, which may not be the target's: see net)",
         ),
         None => (ping::probe(), ""),
     };

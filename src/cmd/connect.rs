@@ -87,9 +87,12 @@ pub fn run(global: &Global, args: ConnectArgs) -> anyhow::Result<i32> {
         (_, true) => Family::V6,
         _ => Family::Any,
     };
-    // The root first (it may need the target chosen), then the namespace, then sockets.
-    let root = super::fs_root(global)?;
-    let addrs = host_addrs(&root, &host, family)?;
+    // The root first (it may need the target chosen), then the namespace, then sockets. An
+    // address needs no root (nor the access to it).
+    let addrs = match host.parse::<std::net::IpAddr>() {
+        Ok(a) => vec![a],
+        Err(_) => host_addrs(&super::fs_root(global)?, &host, family)?,
+    };
     super::capture::enter_target_net(global, "connect")?;
     let proto = if args.udp { Proto::Udp } else { Proto::Tcp };
     let wait = Duration::from_secs_f64(args.wait);

@@ -126,10 +126,14 @@ pub fn run(global: &Global, args: PingArgs) -> anyhow::Result<i32> {
         (_, true) => Family::V6,
         _ => Family::Any,
     };
-    // The root first (it may need the target chosen), then the namespace, then sockets.
-    let root = super::fs_root(global)?;
+    // The root first (it may need the target chosen), then the namespace, then sockets. An
+    // address needs no root (nor the access to it).
     let host = sanitize(&args.dest);
-    let dest = match host_addrs(&root, &args.dest, family) {
+    let found = match args.dest.parse::<IpAddr>() {
+        Ok(a) => Ok(vec![a]),
+        Err(_) => host_addrs(&super::fs_root(global)?, &args.dest, family),
+    };
+    let dest = match found {
         Ok(a) => match a.first() {
             Some(a) => *a,
             None => {
