@@ -46,6 +46,10 @@ pub struct PingArgs {
     /// Only the summary.
     #[arg(short = 'q')]
     pub quiet: bool,
+    /// Addresses only in reply lines (without it, a host given by name is shown as
+    /// `NAME (ADDR)`, as ping shows the name it resolves back).
+    #[arg(short = 'n')]
+    pub numeric: bool,
     /// `table` (ping's lines) or `json` (the summary and every reply as one document).
     #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
     pub output: Format,
@@ -166,6 +170,15 @@ pub fn run(global: &Global, args: PingArgs) -> anyhow::Result<i32> {
     };
     let json = args.output == Format::Json;
     let lines = !json && !args.quiet;
+    // ping resolves a reply's address back to a name; the name given for it is that name.
+    let by_name = !args.numeric && args.dest.parse::<IpAddr>().is_err();
+    let shown = |a: &IpAddr| {
+        if by_name && *a == dest {
+            format!("{host} ({a})")
+        } else {
+            a.to_string()
+        }
+    };
     let mut out = std::io::stdout().lock();
     if !json {
         if dest.is_ipv4() {
@@ -246,7 +259,8 @@ pub fn run(global: &Global, args: PingArgs) -> anyhow::Result<i32> {
                     let dup = if *duplicate { " (DUP!)" } else { "" };
                     writeln!(
                         out,
-                        "{bytes} bytes from {from}: icmp_seq={seq}{ttl} time={} ms{dup}",
+                        "{bytes} bytes from {}: icmp_seq={seq}{ttl} time={} ms{dup}",
+                        shown(from),
                         format_rtt(*rtt_ms)
                     )?;
                 }
