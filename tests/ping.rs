@@ -61,6 +61,12 @@ fn loopback_replies_match_iputils_line_for_line() {
     );
     compare(&pid, &["-q", "-c", "2", "-i", "0.2", "127.0.0.1"], 30);
     compare(&pid, &["-6", "-c", "2", "-i", "0.2", "::1"], 30);
+    // Across the pod's eth0 to the DNS pod.
+    compare(
+        &pid,
+        &["-c", "2", "-i", "0.2", pod.var("TESTPOD_DNS_SERVER")],
+        30,
+    );
     // A name (in both the host's and the target's /etc/hosts): `from localhost (127.0.0.1)`.
     compare(&pid, &["-4", "-c", "1", "localhost"], 30);
     compare(&pid, &["-n", "-4", "-c", "1", "localhost"], 30);
