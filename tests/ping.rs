@@ -109,15 +109,22 @@ fn unanswered_neighbour_gives_destination_host_unreachable_like_iputils() {
         if let Some((lo, hi)) = range {
             ns.set_ping_group_range(lo, hi);
         }
-        // ARP gives up after about 3 s; iputils then reports every request.
-        let o = compare(&ns.pid(), &["-c", "2", "-i", "0.3", "10.98.0.9"], 60);
-        assert!(
-            stdout(&o).contains("From 10.98.0.1 icmp_seq=1 Destination Host Unreachable"),
-            "{tag}: {}",
-            stdout(&o)
-        );
-        assert!(stdout(&o).contains("+2 errors, 100% packet loss"), "{tag}");
-        assert_eq!(o.status.code(), Some(1), "{tag}");
+        // Neighbour discovery gives up after about 3 s; iputils then reports every request.
+        for (addr, words) in [
+            (
+                "10.98.0.9",
+                "From 10.98.0.1 icmp_seq=1 Destination Host Unreachable",
+            ),
+            (
+                "fd98::9",
+                "From fd98::1 icmp_seq=1 Destination unreachable: Address unreachable",
+            ),
+        ] {
+            let o = compare(&ns.pid(), &["-c", "2", "-i", "0.3", addr], 60);
+            assert!(stdout(&o).contains(words), "{tag}: {}", stdout(&o));
+            assert!(stdout(&o).contains("+2 errors, 100% packet loss"), "{tag}");
+            assert_eq!(o.status.code(), Some(1), "{tag}");
+        }
         let j = run_bounded(
             60,
             bin(),

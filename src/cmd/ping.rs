@@ -233,11 +233,15 @@ pub fn run(global: &Global, args: PingArgs) -> anyhow::Result<i32> {
         let Some(ev) = pinger.wait(deadline, &stop)? else {
             continue;
         };
-        // Requests sent up to and including the one answered now: ping's "pipe".
+        // Requests sent up to and including the one answered now: ping's "pipe" (which counts
+        // ICMPv6 errors not at all, observed with iputils 20221126).
         let ev_seq = match &ev {
-            Event::Reply { seq, .. } | Event::Error { seq, .. } => *seq,
+            Event::Reply { seq, .. } => Some(*seq),
+            Event::Error { seq, .. } => dest.is_ipv4().then_some(*seq),
         };
-        stats.note_outstanding(u32::from(seq.wrapping_sub(ev_seq)) + 1);
+        if let Some(s) = ev_seq {
+            stats.note_outstanding(u32::from(seq.wrapping_sub(s)) + 1);
+        }
         match &ev {
             Event::Reply {
                 seq,

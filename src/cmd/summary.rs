@@ -122,7 +122,13 @@ fn write_listening(out: &mut impl Write, pid: i32) -> std::io::Result<()> {
     let mut socks = match listening(pid) {
         Ok(s) => s,
         Err(e) => {
-            writeln!(out, "  unknown: {}", sanitize(&format!("{e:#}")))?;
+            // The first line: the fix, if any, is in the `net` verdict above.
+            let text = format!("{e:#}");
+            writeln!(
+                out,
+                "  unknown: {}",
+                sanitize(text.lines().next().unwrap_or(""))
+            )?;
             return Ok(());
         }
     };

@@ -1,7 +1,8 @@
 //! A network namespace of the test's own for `ping` and `connect` (tests/ping.rs,
 //! tests/connect.rs): loopback up; a veth pair `v0`/`v1` with 10.98.0.1/24 on `v0`, where
 //! 10.98.0.7 has a static neighbour entry (its packets leave and vanish: a timeout) and
-//! 10.98.0.9 has none (ARP fails: "Destination Host Unreachable"); `unreachable 10.99.0.0/16`
+//! 10.98.0.9 has none (ARP fails: "Destination Host Unreachable"; fd98::9 likewise over IPv6,
+//! with fd98::1/64 on `v0`); `unreachable 10.99.0.0/16`
 //! (no route). A process sleeping in it is the `--pid` target. Deleted on drop.
 #![allow(dead_code)]
 
@@ -39,6 +40,7 @@ impl ProbeNetns {
         ip(&["-n", n, "link", "set", "v0", "up"]);
         ip(&["-n", n, "link", "set", "v1", "up"]);
         ip(&["-n", n, "addr", "add", "10.98.0.1/24", "dev", "v0"]);
+        ip(&["-n", n, "addr", "add", "fd98::1/64", "dev", "v0", "nodad"]);
         ip(&[
             "-n",
             n,
