@@ -1,7 +1,7 @@
 //! The capability doctor behind `toolbox caps` and the summary screen: for each feature (ps, fs,
-//! trace, capture, exec) a verdict from a real probe against the target and, when it does not
-//! work, the reason and the `kubectl debug` fix, in the same words the commands themselves use
-//! (they come from [`crate::caps::denied`]).
+//! trace, capture, exec, ping, net) a verdict from a real probe against the target and, when it
+//! does not work, the reason and the `kubectl debug` fix, in the same words the commands
+//! themselves use (they come from [`crate::caps::denied`]).
 
 use std::fs;
 use std::io;

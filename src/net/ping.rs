@@ -343,8 +343,10 @@ impl Pinger {
             fd,
             kind,
             dest,
-            // The kernel replaces it on a datagram socket; a raw one filters replies by it.
-            ident: (std::process::id() & 0xffff) as u16,
+            // The kernel replaces it on a datagram socket; a raw one filters replies by it, so
+            // it should differ from other pings' in the namespace (container PIDs are small
+            // and alike): the PID mixed with std's per-process random hash keys.
+            ident: random_ident(),
             size,
             sent: HashMap::new(),
             answered: HashMap::new(),
@@ -518,6 +520,14 @@ impl Pinger {
             duplicate,
         }))
     }
+}
+
+/// An echo identifier unlikely to equal another ping's in the same namespace.
+fn random_ident() -> u16 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    (h.finish() & 0xffff) as u16
 }
 
 /// The ICMP part of an IPv4 packet (after IHL*4 bytes).
