@@ -77,6 +77,10 @@ pub enum Command {
     Exec(cmd::exec::ExecArgs),
     /// The pod's network: interfaces, routes, sockets with owners, TCP states, DNS configuration.
     Net(cmd::net::NetArgs),
+    /// TCP connect (or UDP probe with -u) with timing, like `nc -zv`: connected, refused, timeout, no route.
+    Connect(cmd::connect::ConnectArgs),
+    /// ICMP echo like iputils ping (its lines, summary and exit codes).
+    Ping(cmd::ping::PingArgs),
     /// Keep this debug container alive, using no CPU, for `kubectl exec POD -c DEBUGGER -- toolbox CMD`; exits on SIGTERM.
     Idle(cmd::idle::IdleArgs),
 }
@@ -109,6 +113,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Exec(args)) => cmd::exec::run(&global, args),
         Some(Command::Idle(args)) => cmd::idle::run(&global, args),
         Some(Command::Net(args)) => cmd::net::run(&global, args),
+        Some(Command::Connect(args)) => cmd::connect::run(&global, args),
+        Some(Command::Ping(args)) => cmd::ping::run(&global, args),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod caps;
 pub mod capture;
 pub mod cat;
+pub mod connect;
 pub mod exec;
 pub mod export;
 pub mod find;
@@ -12,6 +13,7 @@ pub mod idle;
 pub mod inspect;
 pub mod ls;
 pub mod net;
+pub mod ping;
 pub mod ps;
 pub mod stat;
 pub mod summary;

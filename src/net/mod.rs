@@ -5,9 +5,11 @@
 //! Everything here reads the network namespace toolbox is in: callers enter the target's first
 //! (`target::netns::enter`), before any netlink socket is opened.
 
+pub mod connect;
 pub mod links;
 pub mod lookup;
 pub mod owners;
+pub mod ping;
 pub mod resolv;
 pub mod sockets;
 
