@@ -77,6 +77,8 @@ pub enum Command {
     Exec(cmd::exec::ExecArgs),
     /// The pod's network: interfaces, routes, sockets with owners, TCP states, DNS configuration.
     Net(cmd::net::NetArgs),
+    /// An HTTP/1.1 request like curl from the pod's network: timing, TLS and the certificate chain checked against the target's CAs.
+    Http(cmd::http::HttpArgs),
     /// Keep this debug container alive, using no CPU, for `kubectl exec POD -c DEBUGGER -- toolbox CMD`; exits on SIGTERM.
     Idle(cmd::idle::IdleArgs),
 }
@@ -109,6 +111,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Exec(args)) => cmd::exec::run(&global, args),
         Some(Command::Idle(args)) => cmd::idle::run(&global, args),
         Some(Command::Net(args)) => cmd::net::run(&global, args),
+        Some(Command::Http(args)) => cmd::http::run(&global, args),
     }
 }
 
