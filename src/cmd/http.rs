@@ -223,6 +223,16 @@ impl Observer for Printer {
                 }
             }
             Event::Body(b) => self.write_out(b)?,
+            Event::Trailers(lines) => {
+                for l in lines {
+                    if self.verbose {
+                        eprintln!("< {}", sanitize(l));
+                    }
+                    if self.headers_out {
+                        self.write_out(format!("{l}\r\n").as_bytes())?;
+                    }
+                }
+            }
             Event::Redirect(to) if self.verbose => info(&format!(
                 "Issue another request to this URL: '{}'",
                 sanitize(to)

@@ -203,6 +203,8 @@ pub enum Event<'a> {
     Response(&'a Head),
     /// Body bytes of the final response.
     Body(&'a [u8]),
+    /// Trailer field lines after a chunked body of the final response (curl -i prints them).
+    Trailers(&'a [String]),
     /// Following a redirect to this URL.
     Redirect(&'a str),
 }
@@ -438,10 +440,14 @@ fn one(
             Ok(())
         }
     };
-    let n = rd
+    let (n, trailers) = rd
         .read_body(framing, &mut sink)
         .map_err(|e| wire_error(e, start))?;
     out.body_bytes = n;
+    if redirect.is_none() && !trailers.is_empty() {
+        obs.event(Event::Trailers(&trailers))
+            .map_err(HttpError::Write)?;
+    }
     Ok(redirect)
 }
 

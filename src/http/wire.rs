@@ -245,16 +245,17 @@ impl<R: Read> Reader<R> {
         }
     }
 
-    /// Pass the body to `sink` as it comes; returns its length.
+    /// Pass the body to `sink` as it comes; returns its length and the trailer field lines
+    /// of a chunked body (without their line ends).
     pub fn read_body(
         &mut self,
         framing: Framing,
         sink: &mut dyn FnMut(&[u8]) -> io::Result<()>,
-    ) -> Result<u64, WireError> {
+    ) -> Result<(u64, Vec<String>), WireError> {
         match framing {
-            Framing::None => Ok(0),
-            Framing::Length(n) => self.copy(Some(n), sink),
-            Framing::Close => self.copy(None, sink),
+            Framing::None => Ok((0, Vec::new())),
+            Framing::Length(n) => Ok((self.copy(Some(n), sink)?, Vec::new())),
+            Framing::Close => Ok((self.copy(None, sink)?, Vec::new())),
             Framing::Chunked => {
                 let mut total = 0;
                 loop {
@@ -263,9 +264,18 @@ impl<R: Read> Reader<R> {
                     let size = u64::from_str_radix(size, 16)
                         .map_err(|_| WireError::Reply(format!("bad chunk size line {line:?}")))?;
                     if size == 0 {
-                        // Trailer fields up to the empty line.
-                        while !self.line()?.is_empty() {}
-                        return Ok(total);
+                        // Trailer fields up to the empty line (at most as many as a head has).
+                        let mut trailers = Vec::new();
+                        loop {
+                            let line = self.line()?;
+                            if line.is_empty() {
+                                return Ok((total, trailers));
+                            }
+                            if trailers.len() == MAX_FIELDS {
+                                return Err(WireError::Reply("too many trailer fields".into()));
+                            }
+                            trailers.push(line);
+                        }
                     }
                     total += self.copy(Some(size), sink)?;
                     if !self.line()?.is_empty() {
@@ -325,7 +335,9 @@ impl<R: Read> Reader<R> {
 mod tests {
     use super::*;
 
-    fn body_of(raw: &[u8], method: &str) -> (Head, Vec<u8>, Result<u64, String>) {
+    type Body = Result<(u64, Vec<String>), String>;
+
+    fn body_of(raw: &[u8], method: &str) -> (Head, Vec<u8>, Body) {
         let mut rd = Reader::new(raw);
         let head = rd.read_head().unwrap().unwrap();
         let mut body = Vec::new();
@@ -344,7 +356,10 @@ mod tests {
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n1\r\n!\r\n0\r\nT: v\r\n\r\n",
             "GET",
         );
-        assert_eq!((h.status, b.as_slice(), r), (200, &b"hello!"[..], Ok(6)));
+        assert_eq!(
+            (h.status, b.as_slice(), r),
+            (200, &b"hello!"[..], Ok((6, vec!["T: v".to_string()])))
+        );
         let (h, b, _) = body_of(
             b"HTTP/1.0 404 Not Found\r\nContent-Length: 3\r\n\r\nabcdef",
             "GET",
@@ -356,7 +371,7 @@ mod tests {
         let (_, b, _) = body_of(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n", "HEAD");
         assert!(b.is_empty());
         let (_, b, r) = body_of(b"HTTP/1.1 200 OK\r\n\r\nto the end", "GET");
-        assert_eq!((b.as_slice(), r), (&b"to the end"[..], Ok(10)));
+        assert_eq!((b.as_slice(), r), (&b"to the end"[..], Ok((10, vec![]))));
         let (_, _, r) = body_of(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc", "GET");
         assert_eq!(r, Err("Partial(6)".to_string()));
     }
