@@ -151,7 +151,8 @@ fn serve(pid: i32, script: &str, args: &[&str]) -> Server {
 }
 
 /// Answers every connection with the same chunked response (what nginx sends for dynamic
-/// content; its static files all have Content-Length).
+/// content; its static files all have Content-Length); `/redirect` with a 302 to `/x`;
+/// `/silent` never (the connection stays open while the server goes on).
 const CHUNKED_SERVER: &str = r#"
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -160,6 +161,7 @@ s.bind(("127.0.0.1", int(sys.argv[1])))
 s.listen(8)
 print("ready", flush=True)
 body = [b"first chunk\n", bytes(range(256)) * 40, b"", b"last\r\n"]
+held = []
 while True:
     c, _ = s.accept()
     req = b""
@@ -168,6 +170,13 @@ while True:
         if not d:
             break
         req += d
+    if req.startswith(b"GET /redirect "):
+        c.sendall(b"HTTP/1.1 302 Found\r\nLocation: /x\r\nContent-Length: 6\r\n\r\nmoved\n")
+        c.close()
+        continue
+    if req.startswith(b"GET /silent "):
+        held.append(c)
+        continue
     out = b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\nX-Test: chunked\r\n\r\n"
     for b in body:
         if b:
@@ -178,12 +187,23 @@ while True:
 "#;
 
 #[test]
-fn chunked_body_equals_curls() {
+fn chunked_body_redirects_and_max_time_like_curl() {
     require_pod!();
     let pod = Pod::up(PidMode::Shared);
     let pid = pod.nginx_pid();
     let _server = serve(pid, CHUNKED_SERVER, &["47480"]);
     same_as_curl(pid, &[], &["http://127.0.0.1:47480/x"]);
+    // -L follows the 302: both heads with -i, the final body only.
+    same_as_curl(pid, &[], &["-L", "http://127.0.0.1:47480/redirect"]);
+    // Without -L the redirect's own body is the output.
+    same_as_curl(pid, &[], &["http://127.0.0.1:47480/redirect"]);
+    // -m: a server that never answers; both give up with 28.
+    let args = ["-m", "1", "http://127.0.0.1:47480/silent"];
+    let c = curl(pid, &args);
+    let o = toolbox(pid, &args);
+    assert_eq!(c.status.code(), Some(28), "curl: {}", stderr(&c));
+    assert_eq!(o.status.code(), Some(28), "toolbox: {}", stderr(&o));
+    assert!(stderr(&o).contains("timed out"), "{}", stderr(&o));
 }
 
 fn timing(v: &Value) -> Vec<f64> {
