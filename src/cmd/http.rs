@@ -387,7 +387,7 @@ impl HttpArgs {
 /// Run `toolbox http`.
 pub fn run(global: &Global, args: HttpArgs) -> anyhow::Result<i32> {
     let json = args.output.as_deref() == Some("json");
-    match run_inner(global, &args, json) {
+    match run_inner(global, &args) {
         Ok(code) => Ok(code),
         Err(e) => {
             let code = e.exit_code();
@@ -413,7 +413,7 @@ pub fn run(global: &Global, args: HttpArgs) -> anyhow::Result<i32> {
     }
 }
 
-fn run_inner(global: &Global, args: &HttpArgs, json: bool) -> Result<i32, HttpError> {
+fn run_inner(global: &Global, args: &HttpArgs) -> Result<i32, HttpError> {
     let req = args.request()?;
     // The root first (its /etc/hosts and CA bundle; choosing it may scan /proc), then the
     // namespace, then sockets.
@@ -483,9 +483,19 @@ fn run_inner(global: &Global, args: &HttpArgs, json: bool) -> Result<i32, HttpEr
         };
         crate::output::print_json(&doc).map_err(HttpError::Write)?;
     }
-    if let Some(e) = err {
-        eprintln!("toolbox http: {e}");
+    match err {
+        // A reader that stopped reading (`toolbox http URL | head`) is a normal end (STYLE.md;
+        // curl would say 23).
+        Some(HttpError::Write(e))
+            if e.kind() == std::io::ErrorKind::BrokenPipe
+                && matches!(printer.dest, Dest::Stdout) =>
+        {
+            Ok(0)
+        }
+        Some(e) => {
+            eprintln!("toolbox http: {e}");
+            Ok(code)
+        }
+        None => Ok(0),
     }
-    let _ = json;
-    Ok(code)
 }

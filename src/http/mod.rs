@@ -258,11 +258,10 @@ pub fn fetch(
     let start = Instant::now();
     let mut out = Outcome::default();
     let mut req = req.clone();
-    let mut hop_start = start;
     for hop in 0..=50u32 {
         out.url = req.url.to_text();
         out.method = req.method.clone();
-        let res = one(&req, root, trust, obs, start, hop_start, &mut out);
+        let res = one(&req, root, trust, obs, start, &mut out);
         match res {
             Err(e) => {
                 out.timing.time_total = secs(start);
@@ -291,7 +290,6 @@ pub fn fetch(
                     req.data = None;
                 }
                 req.url = next;
-                hop_start = Instant::now();
                 out.timing.time_redirect = secs(start);
             }
         }
@@ -347,10 +345,8 @@ fn one(
     trust: Option<&Trust>,
     obs: &mut dyn Observer,
     start: Instant,
-    hop_start: Instant,
     out: &mut Outcome,
 ) -> Result<Option<Url>, HttpError> {
-    let _ = hop_start;
     let (addrs, source) = resolve(req, root)?;
     obs.event(Event::Resolved {
         host: &req.url.host,
@@ -374,7 +370,8 @@ fn one(
 
     let mut conn = if req.url.https {
         let trust = trust.ok_or_else(|| HttpError::Tls {
-            why: "no CA bundle loaded".into(),
+            why: "no CA bundle could be loaded for this https URL (a redirect target); see --ca"
+                .into(),
         })?;
         let (c, report) = handshake(req, trust, &mut raw, start);
         let verify_err = report.verdict.as_ref().and_then(|v| {
