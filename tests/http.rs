@@ -296,6 +296,28 @@ fn https_is_verified_with_the_targets_ca() {
         "{v}"
     );
     assert_eq!(tls["alpn"], "http/1.1", "{v}");
+    // The same protocol version as curl's handshake with the same server.
+    let c = curl(
+        pid,
+        &[
+            "-v",
+            "--cacert",
+            pod.var("TESTPOD_CA_CERT"),
+            "-o",
+            "/dev/null",
+            "https://localhost/",
+        ],
+    );
+    let curl_version = stderr(&c)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("* SSL connection using ")?
+                .split(' ')
+                .next()
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| panic!("no TLS version in curl -v: {}", stderr(&c)));
+    assert_eq!(tls["version"], curl_version.as_str(), "{v}");
     let leaf = &tls["chain"][0];
     assert_eq!(leaf["subject"], "CN=web.default.svc.cluster.local", "{v}");
     assert!(
