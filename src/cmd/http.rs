@@ -499,3 +499,30 @@ fn run_inner(global: &Global, args: &HttpArgs) -> Result<i32, HttpError> {
         None => Ok(0),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_entries_as_curl_writes_them() {
+        let (h, p, a) = parse_resolve("api.example.com:443:10.0.0.7,[fd00::7]").unwrap();
+        assert_eq!((h.as_str(), p), ("api.example.com", 443));
+        assert_eq!(
+            a,
+            [
+                "10.0.0.7".parse::<IpAddr>().unwrap(),
+                "fd00::7".parse().unwrap()
+            ]
+        );
+        assert!(parse_resolve("h:80").is_err());
+        assert!(parse_resolve("h:x:1.2.3.4").is_err());
+        assert!(parse_resolve("h:80:not-an-address").is_err());
+        assert!(seconds(Some(-1.0), "-m").is_err());
+        assert!(seconds(Some(f64::NAN), "-m").is_err());
+        assert_eq!(
+            seconds(Some(0.5), "-m").unwrap(),
+            Some(Duration::from_millis(500))
+        );
+    }
+}
