@@ -680,3 +680,70 @@ fn resolve_and_errors_exit_like_curl() {
         curl(pid, &["http://127.0.0.1/"]).stdout
     );
 }
+
+/// A network namespace the test makes, removed when dropped, with a process in it (for --pid).
+struct Netns {
+    name: String,
+    holder: Child,
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = self.holder.kill();
+        let _ = self.holder.wait();
+        let _ = run_bounded(10, "ip", &["netns", "del", &self.name]);
+    }
+}
+
+#[test]
+fn connect_timeout_exits_28_like_curl() {
+    require_root!();
+    let name = format!("toolbox-http-{}", std::process::id());
+    let ok = |args: &[&str]| {
+        let o = run_bounded(10, "ip", args);
+        assert!(o.status.success(), "ip {args:?}: {}", stderr(&o));
+    };
+    ok(&["netns", "add", &name]);
+    let holder = Command::new("ip")
+        .args(["netns", "exec", &name, "sleep", "120"])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("start a process in the namespace");
+    let ns = Netns { name, holder };
+    // A veth pair inside it: 192.0.2.2 is "on" v0's link with a fixed neighbour entry (no ARP),
+    // and v1, which has no address and not that MAC, drops the SYN; so connecting hangs until
+    // the timeout, every time.
+    for args in [
+        vec!["link", "add", "v0", "type", "veth", "peer", "name", "v1"],
+        vec!["addr", "add", "192.0.2.1/24", "dev", "v0"],
+        vec!["link", "set", "v0", "up"],
+        vec!["link", "set", "v1", "up"],
+        vec![
+            "neigh",
+            "add",
+            "192.0.2.2",
+            "lladdr",
+            "02:00:00:00:00:02",
+            "dev",
+            "v0",
+            "nud",
+            "permanent",
+        ],
+    ] {
+        let mut a = vec!["-n", ns.name.as_str()];
+        a.extend(args);
+        ok(&a);
+    }
+    let args = ["--connect-timeout", "0.5", "http://192.0.2.2/"];
+    let mut cargs = vec!["netns", "exec", ns.name.as_str(), "curl", "-sS"];
+    cargs.extend(args);
+    let c = run_bounded(30, "ip", &cargs);
+    assert_eq!(c.status.code(), Some(28), "curl: {}", stderr(&c));
+    let o = toolbox(ns.holder.id() as i32, &args);
+    assert_eq!(o.status.code(), Some(28), "toolbox: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("connecting timed out"),
+        "{}",
+        stderr(&o)
+    );
+}
