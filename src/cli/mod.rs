@@ -81,6 +81,8 @@ pub enum Command {
     Connect(cmd::connect::ConnectArgs),
     /// ICMP echo like iputils ping (its lines, summary and exit codes).
     Ping(cmd::ping::PingArgs),
+    /// An HTTP/1.1 request like curl from the pod's network: timing, TLS and the certificate chain checked against the target's CAs.
+    Http(cmd::http::HttpArgs),
     /// Keep this debug container alive, using no CPU, for `kubectl exec POD -c DEBUGGER -- toolbox CMD`; exits on SIGTERM.
     Idle(cmd::idle::IdleArgs),
 }
@@ -115,6 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Net(args)) => cmd::net::run(&global, args),
         Some(Command::Connect(args)) => cmd::connect::run(&global, args),
         Some(Command::Ping(args)) => cmd::ping::run(&global, args),
+        Some(Command::Http(args)) => cmd::http::run(&global, args),
     }
 }
 

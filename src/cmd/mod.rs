@@ -9,6 +9,7 @@ pub mod export;
 pub mod find;
 pub mod grep;
 pub mod head;
+pub mod http;
 pub mod idle;
 pub mod inspect;
 pub mod ls;
