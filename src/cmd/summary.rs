@@ -109,7 +109,7 @@ fn listening(pid: i32) -> anyhow::Result<Vec<Socket>> {
             unix: false,
             info: false,
         };
-        let mut socks = sockets::read(kinds, &names)?;
+        let mut socks = sockets::read(kinds, &|i| names.get(&i).cloned())?;
         socks.retain(|k| matches!(k.state, "LISTEN" | "UNCONN"));
         Ok(socks)
     })??;
