@@ -30,10 +30,10 @@ pub struct ConnectArgs {
     #[arg(short = 'c', long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub count: u32,
     /// Seconds to wait for an answer per attempt.
-    #[arg(short = 'w', long, value_name = "SECS", default_value_t = 5.0, value_parser = positive_secs)]
+    #[arg(short = 'w', long, value_name = "SECS", default_value_t = 5.0, value_parser = super::positive_secs)]
     pub wait: f64,
     /// Seconds between attempts.
-    #[arg(short = 'i', long, value_name = "SECS", default_value_t = 1.0, value_parser = positive_secs)]
+    #[arg(short = 'i', long, value_name = "SECS", default_value_t = 1.0, value_parser = super::positive_secs)]
     pub interval: f64,
     /// IPv4 only.
     #[arg(short = '4', conflicts_with = "v6")]
@@ -44,13 +44,6 @@ pub struct ConnectArgs {
     /// `table` (one line per attempt) or `json`.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
     pub output: Format,
-}
-
-fn positive_secs(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v.is_finite() && v <= 86_400.0 => Ok(v),
-        _ => Err(format!("`{s}`: seconds must be a number above 0")),
-    }
 }
 
 /// One attempt as a line: `127.0.0.1:80 tcp refused (ECONNREFUSED) time=0.052 ms`.

@@ -87,3 +87,11 @@ pub(crate) fn fs_root(global: &Global) -> Result<FsRoot, FsError> {
     }
     Ok(root)
 }
+
+/// A clap value parser for a duration in seconds: a number above 0, at most a day.
+pub(crate) fn positive_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() && v <= 86_400.0 => Ok(v),
+        _ => Err(format!("`{s}`: seconds must be a number above 0")),
+    }
+}

@@ -29,10 +29,10 @@ pub struct PingArgs {
     #[arg(short = 'c', value_name = "COUNT")]
     pub count: Option<u32>,
     /// Seconds between requests.
-    #[arg(short = 'i', value_name = "SECS", default_value_t = 1.0, value_parser = positive_secs)]
+    #[arg(short = 'i', value_name = "SECS", default_value_t = 1.0, value_parser = super::positive_secs)]
     pub interval: f64,
     /// Seconds to wait for a reply after the last request (default 10).
-    #[arg(short = 'W', value_name = "SECS", value_parser = positive_secs)]
+    #[arg(short = 'W', value_name = "SECS", value_parser = super::positive_secs)]
     pub wait: Option<f64>,
     /// Data bytes per request (the ICMP packet is 8 more).
     #[arg(short = 's', value_name = "SIZE", default_value_t = 56, value_parser = clap::value_parser!(u16).range(0..=65500))]
@@ -53,13 +53,6 @@ pub struct PingArgs {
     /// `table` (ping's lines) or `json` (the summary and every reply as one document).
     #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
     pub output: Format,
-}
-
-fn positive_secs(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v.is_finite() && v <= 86_400.0 => Ok(v),
-        _ => Err(format!("`{s}`: seconds must be a number above 0")),
-    }
 }
 
 /// `-o json`.

@@ -73,8 +73,7 @@ where
 }
 
 /// Send one dump request and hand the payload of each answer of type `msg_type` to `each`
-/// undecoded, for callers that decode only what they print (netlink framing, NLMSG_DONE and
-/// NLMSG_ERROR through netlink-packet-core's buffers).
+/// undecoded, for callers that decode only what they print.
 pub(crate) fn dump_payloads<M>(
     protocol: isize,
     what: &'static str,
@@ -86,6 +85,27 @@ where
     M: NetlinkSerializable + std::fmt::Debug,
 {
     let sock = request_socket(protocol, what, request)?;
+    read_dump(&sock, what, |buf, _| {
+        if buf.message_type() == msg_type {
+            each(buf.payload())?;
+        }
+        Ok(())
+    })
+}
+
+/// Read a dump's answers until NLMSG_DONE, handing every message that is neither that nor an
+/// error to `each`, framed and as bytes (framing, NLMSG_DONE and NLMSG_ERROR through
+/// netlink-packet-core's buffers).
+fn read_dump(
+    sock: &NlSocket,
+    what: &'static str,
+    mut each: impl FnMut(&NetlinkBuffer<&[u8]>, &[u8]) -> Result<(), NetError>,
+) -> Result<(), NetError> {
+    let decode = |e: netlink_packet_core::DecodeError| NetError::Decode {
+        what,
+        msg: e.to_string(),
+    };
+    // A dump arrives in datagrams of up to ~32 KiB; a larger buffer never truncates one.
     let mut rx = vec![0u8; 1 << 16];
     loop {
         let n = sock
@@ -96,10 +116,6 @@ where
         }
         let mut at = 0;
         while at < n {
-            let decode = |e: netlink_packet_core::DecodeError| NetError::Decode {
-                what,
-                msg: e.to_string(),
-            };
             let buf = NetlinkBuffer::new_checked(&rx[at..n]).map_err(decode)?;
             let len = buf.length() as usize;
             match buf.message_type() {
@@ -113,8 +129,8 @@ where
                         });
                     }
                 }
-                t if t == msg_type => each(buf.payload())?,
-                _ => {}
+                // new_checked made sure the length fits in what was received.
+                _ => each(&buf, &rx[at..at + len])?,
             }
             // Messages are 4-byte aligned (NLMSG_ALIGN).
             let step = (len + 3) & !3;
@@ -158,40 +174,14 @@ where
     M: NetlinkSerializable + NetlinkDeserializable + std::fmt::Debug,
 {
     let sock = request_socket(protocol, what, request)?;
-    // A dump arrives in datagrams of up to ~32 KiB; a larger buffer never truncates one.
-    let mut rx = vec![0u8; 1 << 16];
-    loop {
-        let n = sock
-            .recv(&mut &mut rx[..], 0)
-            .map_err(|e| NetError::io(what, e))?;
-        if n == 0 {
-            return Ok(());
+    read_dump(&sock, what, |_, bytes| {
+        let msg = NetlinkMessage::<M>::deserialize(bytes).map_err(|e| NetError::Decode {
+            what,
+            msg: e.to_string(),
+        })?;
+        if let NetlinkPayload::InnerMessage(m) = msg.payload {
+            each(m);
         }
-        let mut at = 0;
-        while at < n {
-            let msg =
-                NetlinkMessage::<M>::deserialize(&rx[at..n]).map_err(|e| NetError::Decode {
-                    what,
-                    msg: e.to_string(),
-                })?;
-            let len = msg.header.length as usize;
-            match msg.payload {
-                NetlinkPayload::Done(_) => return Ok(()),
-                NetlinkPayload::Error(e) => {
-                    if let Some(code) = e.code {
-                        return Err(NetError::Kernel {
-                            what,
-                            err: io::Error::from_raw_os_error(-code.get()),
-                        });
-                    }
-                }
-                NetlinkPayload::InnerMessage(m) => each(m),
-                _ => {}
-            }
-            if len == 0 {
-                break;
-            }
-            at += len;
-        }
-    }
+        Ok(())
+    })
 }
