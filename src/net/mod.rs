@@ -5,6 +5,7 @@
 //! Everything here reads the network namespace toolbox is in: callers enter the target's first
 //! (`target::netns::enter`), before any netlink socket is opened.
 
+pub mod dns;
 pub mod links;
 pub mod lookup;
 pub mod owners;
