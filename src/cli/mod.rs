@@ -77,6 +77,8 @@ pub enum Command {
     Exec(cmd::exec::ExecArgs),
     /// The pod's network: interfaces, routes, sockets with owners, TCP states, DNS configuration.
     Net(cmd::net::NetArgs),
+    /// Resolve a name as the target's libc would, showing every query (dig's @SERVER, +short, +tcp).
+    Dns(cmd::dns::DnsArgs),
     /// Keep this debug container alive, using no CPU, for `kubectl exec POD -c DEBUGGER -- toolbox CMD`; exits on SIGTERM.
     Idle(cmd::idle::IdleArgs),
 }
@@ -109,6 +111,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Exec(args)) => cmd::exec::run(&global, args),
         Some(Command::Idle(args)) => cmd::idle::run(&global, args),
         Some(Command::Net(args)) => cmd::net::run(&global, args),
+        Some(Command::Dns(args)) => cmd::dns::run(&global, args),
     }
 }
 

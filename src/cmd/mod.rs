@@ -3,6 +3,7 @@
 pub mod caps;
 pub mod capture;
 pub mod cat;
+pub mod dns;
 pub mod exec;
 pub mod export;
 pub mod find;

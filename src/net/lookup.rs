@@ -1,12 +1,16 @@
 //! Host names to addresses as the target's libc would find them, for `http`, `connect` and
-//! `ping`: an address literal as it is, then the target's `/etc/hosts` (hosts(5)), then DNS with
-//! the target's resolv.conf (the `dns` command's resolver; until it lands, names only in DNS are
-//! an error that says so).
+//! `ping`: an address literal as it is, then the sources of the target's nsswitch.conf `hosts:`
+//! line in their order: `files` is its `/etc/hosts` (hosts(5)), `dns` the resolver of
+//! [`super::dns`] with its resolv.conf. DNS queries leave from the network namespace toolbox is
+//! in: callers enter the target's first.
 
 use std::io::Read;
 use std::net::IpAddr;
 
 use crate::fs::FsRoot;
+use crate::net::dns::resolve::{Outcome, Resolver, Settings};
+use crate::net::dns::{search, DnsError};
+use crate::net::resolv::{HostsLine, HostsSource, ResolvConf};
 
 /// Why a name has no address.
 #[derive(Debug, thiserror::Error)]
@@ -19,13 +23,32 @@ pub enum LookupError {
         /// The sources consulted, in order.
         looked: String,
     },
-    /// The target's hosts file could not be read.
+    /// A file of the target (hosts, resolv.conf, nsswitch.conf) could not be read.
     #[error("{name}: {err}")]
     Hosts {
         /// The name asked for.
         name: String,
         /// Why.
         err: crate::fs::FsError,
+    },
+    /// DNS gave no address: the outcome in words (`NXDOMAIN`, `SERVFAIL from 10.96.0.10`,
+    /// `no answer within 5 s`).
+    #[error("{name}: {what} (looked in {looked})")]
+    Dns {
+        /// The name asked for.
+        name: String,
+        /// How DNS ended.
+        what: String,
+        /// The sources consulted, in order.
+        looked: String,
+    },
+    /// The name cannot be asked of DNS.
+    #[error("{name}: {err}")]
+    BadName {
+        /// The name asked for.
+        name: String,
+        /// Why.
+        err: DnsError,
     },
 }
 
@@ -41,6 +64,16 @@ pub enum Family {
 }
 
 impl Family {
+    /// The record types getaddrinfo(3) asks DNS for, in the order it sends them.
+    pub fn record_types(self) -> &'static [hickory_proto::rr::RecordType] {
+        use hickory_proto::rr::RecordType;
+        match self {
+            Family::Any => &[RecordType::A, RecordType::AAAA],
+            Family::V4 => &[RecordType::A],
+            Family::V6 => &[RecordType::AAAA],
+        }
+    }
+
     fn admits(self, a: &IpAddr) -> bool {
         match self {
             Family::Any => true,
@@ -51,38 +84,108 @@ impl Family {
 }
 
 /// The addresses of `name` in the target whose root is `root`, in the order libc would return
-/// them (hosts file order; IPv4 before IPv6 for a name in DNS).
+/// them (hosts file order; IPv4 before IPv6 for a name in DNS), from the sources of its
+/// nsswitch.conf `hosts:` line in order.
 pub fn host_addrs(root: &FsRoot, name: &str, family: Family) -> Result<Vec<IpAddr>, LookupError> {
     let bare = name.trim_start_matches('[').trim_end_matches(']');
     if let Ok(a) = bare.parse::<IpAddr>() {
         return Ok(vec![a]);
     }
-    let hosts = read_hosts(root).map_err(|err| LookupError::Hosts {
-        name: name.to_string(),
-        err,
-    })?;
-    let found: Vec<IpAddr> = hosts_lookup(&hosts, name)
-        .into_iter()
-        .filter(|a| family.admits(a))
-        .collect();
-    if !found.is_empty() {
-        return Ok(found);
+    let read = |path: &str| {
+        read_target_file(root, path).map_err(|err| LookupError::Hosts {
+            name: name.to_string(),
+            err,
+        })
+    };
+    let line = HostsLine::parse(&read(NSSWITCH)?);
+    let mut looked: Vec<&str> = Vec::new();
+    let mut dns_failure: Option<String> = None;
+    for source in &line.sources {
+        match source {
+            HostsSource::Files => {
+                looked.push(HOSTS);
+                let found: Vec<IpAddr> = hosts_lookup(&read(HOSTS)?, name)
+                    .into_iter()
+                    .filter(|a| family.admits(a))
+                    .collect();
+                if !found.is_empty() {
+                    return Ok(found);
+                }
+            }
+            HostsSource::Dns => {
+                looked.push("DNS");
+                let conf = ResolvConf::parse(&read(RESOLV_CONF)?);
+                let plan = search::plan(
+                    name,
+                    conf.options().ndots,
+                    &conf.search_list(),
+                    conf.options().no_tld_query,
+                );
+                let res = Resolver::new(Settings::from_conf(&conf))
+                    .lookup(plan, family.record_types())
+                    .map_err(|err| LookupError::BadName {
+                        name: name.to_string(),
+                        err,
+                    })?;
+                let found: Vec<IpAddr> = res
+                    .answers
+                    .iter()
+                    .filter(|a| a.rtype == "A" || a.rtype == "AAAA")
+                    .filter_map(|a| a.data.parse::<IpAddr>().ok())
+                    .filter(|a| family.admits(a))
+                    .collect();
+                if !found.is_empty() {
+                    return Ok(found);
+                }
+                // The next source is tried whatever DNS said (nsswitch.conf(5): the default
+                // action is `continue`); what DNS said is kept for the error.
+                dns_failure = Some(match res.outcome {
+                    Outcome::Answer | Outcome::NoData => "no address of that family in DNS".into(),
+                    Outcome::NxDomain => "no such name in DNS (NXDOMAIN)".into(),
+                    Outcome::ServFail => "the DNS server failed (SERVFAIL)".into(),
+                    Outcome::Refused => format!(
+                        "the DNS server refused ({})",
+                        res.detail.unwrap_or_default()
+                    ),
+                    Outcome::Timeout => format!(
+                        "no DNS server answered ({})",
+                        res.detail.unwrap_or_default()
+                    ),
+                });
+            }
+        }
     }
-    Err(LookupError::NotFound {
-        name: name.to_string(),
-        looked: "/etc/hosts".to_string(),
-    })
+    let looked = looked.join(", then ");
+    match dns_failure {
+        Some(what) => Err(LookupError::Dns {
+            name: name.to_string(),
+            what,
+            looked,
+        }),
+        None => Err(LookupError::NotFound {
+            name: name.to_string(),
+            looked,
+        }),
+    }
 }
 
-/// The target's `/etc/hosts`; a missing file is empty, as libc treats it.
-fn read_hosts(root: &FsRoot) -> Result<String, crate::fs::FsError> {
-    match root.open_read(b"/etc/hosts", false) {
+/// The target's files libc reads to resolve names.
+pub const HOSTS: &str = "/etc/hosts";
+/// See [`HOSTS`].
+pub const RESOLV_CONF: &str = "/etc/resolv.conf";
+/// See [`HOSTS`].
+pub const NSSWITCH: &str = "/etc/nsswitch.conf";
+
+/// A small text file of the target (at most 1 MiB is read); a missing file is empty, as libc
+/// treats hosts, resolv.conf and nsswitch.conf.
+pub fn read_target_file(root: &FsRoot, path: &str) -> Result<String, crate::fs::FsError> {
+    match root.open_read(path.as_bytes(), false) {
         Ok((file, _)) => {
-            let mut text = String::new();
+            let mut bytes = Vec::new();
             file.take(1 << 20)
-                .read_to_string(&mut text)
-                .map_err(|e| root.error(b"/etc/hosts", e))?;
-            Ok(text)
+                .read_to_end(&mut bytes)
+                .map_err(|e| root.error(path.as_bytes(), e))?;
+            Ok(String::from_utf8_lossy(&bytes).into_owned())
         }
         Err(crate::fs::FsError::Path { err, .. }) if err.kind() == std::io::ErrorKind::NotFound => {
             Ok(String::new())
