@@ -173,6 +173,8 @@ struct Report<'a> {
     /// Addresses from the target's /etc/hosts (address lookups only).
     hosts: Vec<IpAddr>,
     explanation: Option<String>,
+    /// Why only one of A and AAAA is asked, for an address lookup.
+    addrconfig: Option<&'static str>,
     #[serde(flatten)]
     resolution: Option<&'a Resolution>,
     outcome: Outcome,
@@ -215,13 +217,21 @@ pub fn run(global: &Global, args: DnsArgs) -> anyhow::Result<i32> {
         settings.attempts = t;
     }
     let servers = settings.servers.clone();
+    // getaddrinfo's AI_ADDRCONFIG: A and AAAA only for families this namespace has addresses of.
+    let family = lookup::addrconfig();
     let types = match req.qtype {
         Some(t) => vec![t],
-        None => Family::Any.record_types().to_vec(),
+        None => family.record_types().to_vec(),
     };
-    let qtype_text = match req.qtype {
-        Some(t) => t.to_string(),
-        None => "A+AAAA".to_string(),
+    let qtype_text = types
+        .iter()
+        .map(|t| t.to_string())
+        .collect::<Vec<_>>()
+        .join("+");
+    let addrconfig = match (req.qtype, family) {
+        (Some(_), _) | (None, Family::Any) => None,
+        (None, Family::V4) => Some("only A is asked: this network namespace has no IPv6 address but loopback and link-local (getaddrinfo's AI_ADDRCONFIG)"),
+        (None, Family::V6) => Some("only AAAA is asked: this network namespace has no IPv4 address but loopback (getaddrinfo's AI_ADDRCONFIG)"),
     };
 
     // nsswitch order: files (when it answers) ends the lookup before any query.
@@ -274,6 +284,7 @@ pub fn run(global: &Global, args: DnsArgs) -> anyhow::Result<i32> {
             source,
             hosts: hosts.clone(),
             explanation,
+            addrconfig,
             resolution: resolution.as_ref(),
             outcome,
             message: message.clone(),
@@ -306,6 +317,9 @@ pub fn run(global: &Global, args: DnsArgs) -> anyhow::Result<i32> {
         if let Some(r) = &resolution {
             if let Some(e) = &explanation {
                 writeln!(out, "\n{e}")?;
+            }
+            if let Some(a) = addrconfig {
+                writeln!(out, "{a}")?;
             }
             writeln!(out, "\nQueries")?;
             write_queries(&mut out, &r.queries)?;

@@ -74,6 +74,16 @@ impl Family {
         }
     }
 
+    /// Both restrictions at once; when they exclude each other, `self` stays.
+    pub fn narrow(self, other: Family) -> Family {
+        match (self, other) {
+            (Family::Any, o) => o,
+            (s, Family::Any) => s,
+            (s, o) if s == o => s,
+            (s, _) => s,
+        }
+    }
+
     fn admits(self, a: &IpAddr) -> bool {
         match self {
             Family::Any => true,
@@ -83,9 +93,36 @@ impl Family {
     }
 }
 
+/// The families getaddrinfo(3) asks DNS for under AI_ADDRCONFIG (its default flags, and what
+/// `getent ahosts` uses): IPv4 when an interface of this network namespace has an IPv4 address
+/// other than loopback, IPv6 when one has an IPv6 address other than loopback or link-local;
+/// both when neither does or the interfaces cannot be read.
+pub fn addrconfig() -> Family {
+    match crate::net::links::ifaces() {
+        Ok(ifaces) => addrconfig_of(ifaces.iter().flat_map(|i| i.addrs.iter().map(|a| a.local))),
+        Err(_) => Family::Any,
+    }
+}
+
+/// [`addrconfig`] for a list of addresses.
+pub fn addrconfig_of(addrs: impl Iterator<Item = IpAddr>) -> Family {
+    let (mut v4, mut v6) = (false, false);
+    for a in addrs {
+        match a {
+            IpAddr::V4(a) => v4 |= !a.is_loopback(),
+            IpAddr::V6(a) => v6 |= !a.is_loopback() && (a.segments()[0] & 0xffc0) != 0xfe80,
+        }
+    }
+    match (v4, v6) {
+        (true, false) => Family::V4,
+        (false, true) => Family::V6,
+        _ => Family::Any,
+    }
+}
+
 /// The addresses of `name` in the target whose root is `root`, in the order libc would return
 /// them (hosts file order; IPv4 before IPv6 for a name in DNS), from the sources of its
-/// nsswitch.conf `hosts:` line in order.
+/// nsswitch.conf `hosts:` line in order. DNS is asked for the families [`addrconfig`] allows.
 pub fn host_addrs(root: &FsRoot, name: &str, family: Family) -> Result<Vec<IpAddr>, LookupError> {
     let bare = name.trim_start_matches('[').trim_end_matches(']');
     if let Ok(a) = bare.parse::<IpAddr>() {
@@ -122,7 +159,7 @@ pub fn host_addrs(root: &FsRoot, name: &str, family: Family) -> Result<Vec<IpAdd
                     conf.options().no_tld_query,
                 );
                 let res = Resolver::new(Settings::from_conf(&conf))
-                    .lookup(plan, family.record_types())
+                    .lookup(plan, family.narrow(addrconfig()).record_types())
                     .map_err(|err| LookupError::BadName {
                         name: name.to_string(),
                         err,
@@ -232,5 +269,17 @@ mod tests {
             ["10.244.1.2".parse::<IpAddr>().unwrap()]
         );
         assert!(hosts_lookup(text, "comment").is_empty());
+    }
+
+    #[test]
+    fn addrconfig_ignores_loopback_and_link_local() {
+        let a = |s: &[&str]| addrconfig_of(s.iter().map(|x| x.parse::<IpAddr>().unwrap()));
+        assert_eq!(a(&["127.0.0.1", "::1", "10.244.1.2"]), Family::V4);
+        assert_eq!(a(&["127.0.0.1", "fe80::1", "10.0.0.1"]), Family::V4);
+        assert_eq!(a(&["fd00::2", "127.0.0.1"]), Family::V6);
+        assert_eq!(a(&["fd00::2", "10.0.0.1"]), Family::Any);
+        assert_eq!(a(&["127.0.0.1", "::1"]), Family::Any);
+        assert_eq!(Family::Any.narrow(Family::V4), Family::V4);
+        assert_eq!(Family::V6.narrow(Family::V4), Family::V6);
     }
 }
