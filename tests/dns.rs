@@ -1,0 +1,406 @@
+//! `toolbox dns` against the test pod's DNS server (dnsmasq at 10.96.0.10, records in
+//! scripts/testpod-dns.conf), with dig and glibc as the references: answers equal dig's, the
+//! queries for a short name are the ones `getent ahosts` sends (both captured with tcpdump in the
+//! pod's network namespace), and each failure prints one clear line and its exit status.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+use common::{bin, run_bounded, show, stderr, stdout, PidMode, Pod};
+
+const DNS: &str = "10.96.0.10";
+
+/// toolbox on the host, in the pod's network namespace and root (`--pid` of nginx).
+fn toolbox(pid: i32, args: &[&str]) -> Output {
+    let pid = pid.to_string();
+    let mut argv = vec!["--pid", pid.as_str(), "dns"];
+    argv.extend_from_slice(args);
+    run_bounded(60, bin(), &argv)
+}
+
+/// Answer records as `name ttl class type data`, whitespace collapsed, sorted.
+fn records(lines: &str) -> BTreeSet<String> {
+    lines
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty() && !l.starts_with(';'))
+        .collect()
+}
+
+/// dig's answer section, asked in the pod's network namespace.
+fn dig(pid: i32, args: &[&str]) -> BTreeSet<String> {
+    let pid = pid.to_string();
+    let server = format!("@{DNS}");
+    let mut argv = vec![
+        "-t",
+        pid.as_str(),
+        "-n",
+        "dig",
+        server.as_str(),
+        "+noall",
+        "+answer",
+        "+tries=2",
+        "+time=3",
+    ];
+    argv.extend_from_slice(args);
+    let o = run_bounded(30, "nsenter", &argv);
+    assert!(o.status.success(), "dig {args:?}: {}", show(&o));
+    records(&stdout(&o))
+}
+
+/// toolbox's answer records from `-o json`, in dig's format.
+fn toolbox_records(o: &Output) -> BTreeSet<String> {
+    let v = common::json(o);
+    v["answers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no answers: {v}"))
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} IN {} {}",
+                a["name"].as_str().unwrap_or(""),
+                a["ttl"],
+                a["type"].as_str().unwrap_or(""),
+                a["data"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn answers_equal_digs() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let pid = pod.nginx_pid();
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["web.default.svc.cluster.local", "A"],
+            &["web.default.svc.cluster.local", "A"],
+        ),
+        (
+            &["web.default.svc.cluster.local", "AAAA"],
+            &["web.default.svc.cluster.local", "AAAA"],
+        ),
+        (
+            &["alias.default.svc.cluster.local", "CNAME"],
+            &["alias.default.svc.cluster.local", "CNAME"],
+        ),
+        // An A query for the alias: the CNAME and the address, as dig shows them.
+        (
+            &["alias.default.svc.cluster.local", "A"],
+            &["alias.default.svc.cluster.local", "A"],
+        ),
+        (
+            &["_http._tcp.web.default.svc.cluster.local", "SRV"],
+            &["_http._tcp.web.default.svc.cluster.local", "SRV"],
+        ),
+        (&["cluster.local", "MX"], &["cluster.local", "MX"]),
+        (
+            &["web.default.svc.cluster.local", "TXT"],
+            &["web.default.svc.cluster.local", "TXT"],
+        ),
+        (&["-x", "10.96.0.20"], &["-x", "10.96.0.20"]),
+        (&["-x", "fd00:96::20"], &["-x", "fd00:96::20"]),
+    ];
+    for (ours, theirs) in cases {
+        let want = dig(pid, theirs);
+        assert!(
+            !want.is_empty(),
+            "dig found nothing for {theirs:?}: the fixture lacks a record"
+        );
+        let mut args = vec!["@10.96.0.10", "-o", "json"];
+        args.extend_from_slice(ours);
+        let o = toolbox(pid, &args);
+        let got = toolbox_records(&o);
+        assert_eq!(
+            got,
+            want,
+            "toolbox dns {args:?} vs dig {theirs:?}\n{}",
+            show(&o)
+        );
+        // +short prints the data alone, as dig +short does.
+        let mut args = vec!["@10.96.0.10", "+short"];
+        args.extend_from_slice(ours);
+        let o = toolbox(pid, &args);
+        assert!(o.status.success(), "{}", show(&o));
+        let short: BTreeSet<String> = stdout(&o).lines().map(str::to_string).collect();
+        let want_short: BTreeSet<String> = want
+            .iter()
+            .map(|r| r.splitn(5, ' ').nth(4).unwrap_or("").to_string())
+            .collect();
+        assert_eq!(short, want_short, "+short for {ours:?}");
+    }
+}
+
+/// A tcpdump of outgoing DNS queries in the pod's network namespace while `f` runs: the
+/// (type, name) of each, in the order they left. The capture ends at a sentinel query sent
+/// after `f` (packets are seen in order), so nothing depends on how long anything takes.
+fn queries_sent(pid: i32, f: impl FnOnce()) -> Vec<(String, String)> {
+    let mut cap: Child = Command::new("nsenter")
+        .args([
+            "-t",
+            &pid.to_string(),
+            "-n",
+            "tcpdump",
+            "-i",
+            "any",
+            "-nn",
+            "-l",
+            "--immediate-mode",
+        ])
+        .args(["udp dst port 53 or tcp dst port 53"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tcpdump");
+    let mut err = BufReader::new(cap.stderr.take().expect("stderr"));
+    let mut said = String::new();
+    loop {
+        let mut line = String::new();
+        let n = err.read_line(&mut line).expect("tcpdump's stderr");
+        said.push_str(&line);
+        if line.contains("listening on") {
+            break;
+        }
+        assert!(n > 0, "tcpdump did not start: {said}");
+    }
+    f();
+    let sentinel = format!("sentinel-{}.test.", std::process::id());
+    let _ = run_bounded(
+        20,
+        "nsenter",
+        &[
+            "-t",
+            &pid.to_string(),
+            "-n",
+            "dig",
+            &format!("@{DNS}"),
+            "+tries=1",
+            "+time=2",
+            &sentinel,
+        ],
+    );
+    let out = BufReader::new(cap.stdout.take().expect("stdout"));
+    let mut seen = Vec::new();
+    let guard = std::time::Instant::now();
+    for l in out.lines() {
+        let l = l.expect("tcpdump line");
+        if l.contains(&sentinel) {
+            break;
+        }
+        seen.push(l);
+        assert!(guard.elapsed().as_secs() < 60, "no sentinel in the capture");
+    }
+    let _ = cap.kill();
+    let _ = cap.wait();
+    let mut q = Vec::new();
+    for l in &seen {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        if let Some(i) = w.iter().position(|t| t.ends_with('?') && t.len() > 1) {
+            if let Some(name) = w.get(i + 1) {
+                q.push((w[i].trim_end_matches('?').to_string(), name.to_string()));
+            }
+        }
+    }
+    q
+}
+
+/// `getent ahosts NAME` in the pod's network namespace with the target's resolv.conf mounted
+/// over the host's (glibc reads /etc/resolv.conf; the rest of the host's files stay).
+fn getent_ahosts(pid: i32, name: &str, dir: &std::path::Path) -> Output {
+    let conf = dir.join("resolv.conf");
+    std::fs::copy(format!("/proc/{pid}/root/etc/resolv.conf"), &conf)
+        .expect("target's resolv.conf");
+    let script = format!(
+        "mount --bind {} /etc/resolv.conf && exec getent ahosts {name}",
+        conf.display()
+    );
+    run_bounded(
+        60,
+        "nsenter",
+        &[
+            "-t",
+            &pid.to_string(),
+            "-n",
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            &script,
+        ],
+    )
+}
+
+#[test]
+fn short_names_send_the_queries_glibc_sends() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let pid = pod.nginx_pid();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // `web` answers at the first search name; a name that exists nowhere walks the whole list
+    // and ends with the absolute name. The second is unique to this run, so no other test's
+    // queries can mix into the capture.
+    let nowhere = format!("nowhere-{}", std::process::id());
+    for (name, answered) in [("web", true), (nowhere.as_str(), false)] {
+        let mut glibc_out = None;
+        let glibc = queries_sent(pid, || {
+            glibc_out = Some(getent_ahosts(pid, name, dir.path()));
+        });
+        let glibc_out = glibc_out.expect("ran");
+        assert_eq!(
+            glibc_out.status.success(),
+            answered,
+            "getent: {}",
+            show(&glibc_out)
+        );
+        let mut ours_out = None;
+        let ours = queries_sent(pid, || {
+            ours_out = Some(toolbox(pid, &[name]));
+        });
+        let ours_out = ours_out.expect("ran");
+        assert_eq!(ours_out.status.success(), answered, "{}", show(&ours_out));
+        let mine = |q: &Vec<(String, String)>| -> Vec<(String, String)> {
+            q.iter()
+                .filter(|(_, n)| n.split('.').next() == Some(name))
+                .cloned()
+                .collect()
+        };
+        let (all, ours) = (glibc.clone(), mine(&ours));
+        let glibc = mine(&all);
+        assert!(
+            !glibc.is_empty(),
+            "no query from getent captured: {all:?} {}",
+            show(&glibc_out)
+        );
+        assert_eq!(
+            ours,
+            glibc,
+            "queries toolbox sent vs glibc's for {name}\n{}",
+            show(&ours_out)
+        );
+        // What toolbox says it sent is what went out.
+        let said: Vec<(String, String)> = stdout(&ours_out)
+            .lines()
+            .filter_map(|l| {
+                let w: Vec<&str> = l.split_whitespace().collect();
+                (w.len() > 3 && w[0].starts_with(&format!("{name}.")) && w[2] == "10.96.0.10:53")
+                    .then(|| (w[1].to_string(), w[0].to_string()))
+            })
+            .collect();
+        assert_eq!(said, glibc, "{}", show(&ours_out));
+        let explained = stdout(&ours_out);
+        assert!(
+            explained.contains(&format!("ndots:5: {name} has 0 dots, so 3 search name(s) were tried before the absolute name")),
+            "{explained}"
+        );
+    }
+}
+
+#[test]
+fn truncated_udp_answer_is_retried_over_tcp() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let pid = pod.nginx_pid();
+    let o = toolbox(pid, &["big", "TXT"]);
+    assert!(o.status.success(), "{}", show(&o));
+    let out = stdout(&o);
+    assert!(out.contains("truncated, retried over TCP"), "{out}");
+    let o = toolbox(
+        pid,
+        &["big.default.svc.cluster.local.", "TXT", "-o", "json"],
+    );
+    let v = common::json(&o);
+    let q = v["queries"].as_array().expect("queries");
+    assert_eq!(q.len(), 2, "{v}");
+    assert_eq!(
+        (q[0]["proto"].as_str(), q[0]["truncated"].as_bool()),
+        (Some("udp"), Some(true))
+    );
+    assert_eq!(q[1]["proto"], "tcp");
+    let want = dig(pid, &["+tcp", "big.default.svc.cluster.local", "TXT"]);
+    assert_eq!(want.len(), 6, "the fixture's big TXT: {want:?}");
+    assert_eq!(toolbox_records(&o), want);
+}
+
+/// A DNS server in the pod's network namespace that answers every query with `rcode`.
+fn fake_server(pid: i32, rcode: u8) -> (Child, u16) {
+    const SERVER: &str = r#"
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+rcode = int(sys.argv[1])
+while True:
+    d, a = s.recvfrom(4096)
+    if len(d) < 12:
+        continue
+    flags = 0x8000 | ((d[2] & 0x01) << 8) | 0x80 | rcode
+    s.sendto(d[:2] + bytes([flags >> 8, flags & 0xff]) + d[4:6] + bytes(6) + d[12:], a)
+"#;
+    let mut c = Command::new("nsenter")
+        .args([
+            "-t",
+            &pid.to_string(),
+            "-n",
+            "python3",
+            "-c",
+            SERVER,
+            &rcode.to_string(),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let mut line = String::new();
+    BufReader::new(c.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("port");
+    (c, line.trim().parse().expect("port number"))
+}
+
+/// One `toolbox dns:` line on stderr saying `what`, and exit status `code`.
+fn assert_failure(o: &Output, code: i32, what: &str) {
+    assert_eq!(o.status.code(), Some(code), "{}", show(o));
+    let lines: Vec<String> = stderr(o)
+        .lines()
+        .filter(|l| l.starts_with("toolbox dns: ") && !l.contains("network namespace"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", show(o));
+    assert!(lines[0].contains(what), "{}", show(o));
+    assert!(!stderr(o).contains("panicked"), "{}", show(o));
+}
+
+#[test]
+fn failures_print_one_line_and_their_exit_status() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let pid = pod.nginx_pid();
+
+    let o = toolbox(pid, &[&format!("nowhere-{}", std::process::id())]);
+    assert_failure(
+        &o,
+        3,
+        "NXDOMAIN: no such name (4 names of the search list tried)",
+    );
+
+    let o = toolbox(pid, &["web", "MX"]);
+    assert_failure(&o, 4, "no MX record");
+
+    // dnsmasq forwards this zone to a server that never answers.
+    let o = toolbox(pid, &["unanswered.test.", "+timeout=1", "+tries=1"]);
+    assert_failure(&o, 9, "timeout: no answer from 10.96.0.10:53");
+
+    for (rcode, code, what) in [(2, 5, "SERVFAIL"), (5, 6, "REFUSED")] {
+        let (mut server, port) = fake_server(pid, rcode);
+        let at = format!("@127.0.0.1:{port}");
+        let o = toolbox(pid, &[&at, "web.default.svc.cluster.local.", "A"]);
+        let _ = server.kill();
+        let _ = server.wait();
+        assert_failure(&o, code, what);
+    }
+}
