@@ -404,3 +404,30 @@ fn failures_print_one_line_and_their_exit_status() {
         assert_failure(&o, code, what);
     }
 }
+
+#[test]
+fn hosts_file_answers_before_dns_as_nsswitch_says() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let pid = pod.nginx_pid();
+    // The target's nsswitch.conf says `hosts: files dns` and its /etc/hosts names localhost.
+    let o = toolbox(pid, &["localhost", "-o", "json"]);
+    let v = common::json(&o);
+    assert_eq!(v["source"], "files", "{v}");
+    assert!(v["hosts"]
+        .as_array()
+        .is_some_and(|h| h.iter().any(|a| a == "127.0.0.1")));
+    assert!(
+        v.get("queries").is_none(),
+        "no DNS query for a name in /etc/hosts: {v}"
+    );
+    assert_eq!(
+        v["config"]["nsswitch_hosts"]["words"],
+        serde_json::json!(["files", "dns"])
+    );
+    assert_eq!(v["config"]["options"]["ndots"], 5);
+    assert_eq!(v["exit_code"], 0);
+    // A type asks DNS alone, as dig and res_search do.
+    let o = toolbox(pid, &["localhost", "A"]);
+    assert_eq!(o.status.code(), Some(3), "{}", show(&o));
+}

@@ -175,9 +175,11 @@ struct Report<'a> {
     explanation: Option<String>,
     /// Why only one of A and AAAA is asked, for an address lookup.
     addrconfig: Option<&'static str>,
+    /// The DNS part: plan, queries, outcome, answers (absent when /etc/hosts answered).
     #[serde(flatten)]
     resolution: Option<&'a Resolution>,
-    outcome: Outcome,
+    /// The exit status (0 for an answer from DNS or /etc/hosts).
+    exit_code: i32,
     /// The line printed for a failure.
     message: Option<String>,
 }
@@ -286,7 +288,7 @@ pub fn run(global: &Global, args: DnsArgs) -> anyhow::Result<i32> {
             explanation,
             addrconfig,
             resolution: resolution.as_ref(),
-            outcome,
+            exit_code: outcome.exit_code(),
             message: message.clone(),
         };
         super::net::write_json(&mut out, &report)?;

@@ -124,6 +124,16 @@ pub fn addrconfig_of(addrs: impl Iterator<Item = IpAddr>) -> Family {
 /// them (hosts file order; IPv4 before IPv6 for a name in DNS), from the sources of its
 /// nsswitch.conf `hosts:` line in order. DNS is asked for the families [`addrconfig`] allows.
 pub fn host_addrs(root: &FsRoot, name: &str, family: Family) -> Result<Vec<IpAddr>, LookupError> {
+    host_addrs_via(root, name, family, None)
+}
+
+/// [`host_addrs`], with DNS sent to `servers` instead of resolv.conf's when given (tests).
+fn host_addrs_via(
+    root: &FsRoot,
+    name: &str,
+    family: Family,
+    servers: Option<&[std::net::SocketAddr]>,
+) -> Result<Vec<IpAddr>, LookupError> {
     let bare = name.trim_start_matches('[').trim_end_matches(']');
     if let Ok(a) = bare.parse::<IpAddr>() {
         return Ok(vec![a]);
@@ -158,7 +168,11 @@ pub fn host_addrs(root: &FsRoot, name: &str, family: Family) -> Result<Vec<IpAdd
                     &conf.search_list(),
                     conf.options().no_tld_query,
                 );
-                let res = Resolver::new(Settings::from_conf(&conf))
+                let mut settings = Settings::from_conf(&conf);
+                if let Some(s) = servers {
+                    settings.servers = s.to_vec();
+                }
+                let res = Resolver::new(settings)
                     .lookup(plan, family.narrow(addrconfig()).record_types())
                     .map_err(|err| LookupError::BadName {
                         name: name.to_string(),
@@ -269,6 +283,101 @@ mod tests {
             ["10.244.1.2".parse::<IpAddr>().unwrap()]
         );
         assert!(hosts_lookup(text, "comment").is_empty());
+    }
+
+    /// The (type, name) of each query a fake server was asked.
+    type Asked = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+    /// A DNS server on 127.0.0.1 in a thread: `svc.example.` has A 10.1.2.3 and AAAA fd00::3,
+    /// everything else is NXDOMAIN. Returns its address and the (type, name) it was asked.
+    fn fake_dns() -> (std::net::SocketAddr, Asked) {
+        use hickory_proto::op::{Message, MessageType, ResponseCode};
+        use hickory_proto::rr::{RData, Record, RecordType};
+        let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addr = sock.local_addr().unwrap();
+        let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = asked.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            while let Ok((n, from)) = sock.recv_from(&mut buf) {
+                let Ok(mut m) = Message::from_vec(&buf[..n]) else {
+                    continue;
+                };
+                let Some(q) = m.queries.first().cloned() else {
+                    continue;
+                };
+                log.lock()
+                    .unwrap()
+                    .push((q.query_type.to_string(), q.name.to_ascii()));
+                m.metadata.message_type = MessageType::Response;
+                let data = match q.query_type {
+                    RecordType::A => RData::A("10.1.2.3".parse().unwrap()),
+                    _ => RData::AAAA("fd00::3".parse().unwrap()),
+                };
+                if q.name.to_ascii() == "svc.example." {
+                    m.add_answer(Record::from_rdata(q.name.clone(), 5, data));
+                } else {
+                    m.metadata.response_code = ResponseCode::NXDomain;
+                }
+                let _ = sock.send_to(&m.to_vec().unwrap(), from);
+            }
+        });
+        (addr, asked)
+    }
+
+    fn root_with(files: &[(&str, &str)]) -> (tempfile::TempDir, FsRoot) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("etc")).unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join("etc").join(name), text).unwrap();
+        }
+        let root = FsRoot::select(
+            Some(crate::target::Root::Dir(dir.path().to_path_buf())),
+            &crate::target::Selector::Auto,
+        )
+        .unwrap();
+        (dir, root)
+    }
+
+    #[test]
+    fn host_addrs_follows_nsswitch_order_and_searches_dns() {
+        let (server, asked) = fake_dns();
+        let servers = [server];
+        let conf = "search example\nnameserver 192.0.2.1\noptions ndots:2 timeout:2 attempts:1\n";
+        let (_d, root) = root_with(&[
+            ("resolv.conf", conf),
+            ("nsswitch.conf", "hosts: files dns\n"),
+            ("hosts", "10.9.9.9 svc.example svc\n"),
+        ]);
+        // files first: the hosts file answers, DNS is not asked.
+        let a = host_addrs_via(&root, "svc", Family::V4, Some(&servers)).unwrap();
+        assert_eq!(a, ["10.9.9.9".parse::<IpAddr>().unwrap()]);
+        assert!(asked.lock().unwrap().is_empty());
+
+        // dns first: the search name answers (1 dot < ndots 2: search list, then as given).
+        let (_d, root) = root_with(&[
+            ("resolv.conf", conf),
+            ("nsswitch.conf", "hosts: dns files\n"),
+            ("hosts", "10.9.9.9 svc.example svc\n"),
+        ]);
+        let a = host_addrs_via(&root, "svc", Family::V6, Some(&servers)).unwrap();
+        assert_eq!(a, ["fd00::3".parse::<IpAddr>().unwrap()]);
+        assert_eq!(
+            *asked.lock().unwrap(),
+            [("AAAA".to_string(), "svc.example.".to_string())]
+        );
+
+        // Not in DNS, not in files: the error says what DNS said and where it looked.
+        let e = host_addrs_via(&root, "nope", Family::V4, Some(&servers)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "nope: no such name in DNS (NXDOMAIN) (looked in DNS, then /etc/hosts)"
+        );
+        let names: Vec<String> = asked.lock().unwrap()[1..]
+            .iter()
+            .map(|q| q.1.clone())
+            .collect();
+        assert_eq!(names, ["nope.example.", "nope."]);
     }
 
     #[test]
