@@ -187,6 +187,8 @@ struct Report<'a> {
 /// Run `toolbox dns`.
 pub fn run(global: &Global, args: DnsArgs) -> anyhow::Result<i32> {
     let req = args.request()?;
+    // A name that cannot go on the wire is the user's mistake, said before anything is read.
+    wire::parse_name(&format!("{}.", req.name.trim_end_matches('.')))?;
     // The root first (it may need the target chosen), then the namespace, then sockets.
     let root = super::fs_root(global)?;
     let read = |p: &str| -> anyhow::Result<String> {
@@ -372,7 +374,7 @@ fn failure_line(name: &str, qtype: &str, r: &Resolution, servers: &[SocketAddr])
     Some(match r.outcome {
         Outcome::Answer => return None,
         Outcome::NxDomain => {
-            format!("{name}: NXDOMAIN: no such name ({names} of the search list tried)")
+            format!("{name}: NXDOMAIN: no such name ({names} tried)")
         }
         Outcome::NoData => format!("{name}: no {qtype} record (the name exists; {names} tried)"),
         Outcome::ServFail => format!("{name}: SERVFAIL: the server failed to answer ({servers})"),

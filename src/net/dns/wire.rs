@@ -31,7 +31,7 @@ pub fn parse_type(s: &str) -> Result<RecordType, DnsError> {
 pub fn parse_name(fqdn: &str) -> Result<Name, DnsError> {
     Name::from_ascii(fqdn).map_err(|e| DnsError::BadName {
         name: crate::output::sanitize(fqdn),
-        msg: e.to_string(),
+        msg: crate::output::sanitize(e.to_string().trim_end_matches([':', ' '])),
     })
 }
 
