@@ -139,18 +139,16 @@ fn answers_equal_digs() {
 /// (type, name) of each, in the order they left. The capture ends at a sentinel query sent
 /// after `f` (packets are seen in order), so nothing depends on how long anything takes.
 fn queries_sent(pid: i32, f: impl FnOnce()) -> Vec<(String, String)> {
-    let mut cap: Child = Command::new("nsenter")
-        .args([
-            "-t",
-            &pid.to_string(),
-            "-n",
-            "tcpdump",
-            "-i",
-            "any",
-            "-nn",
-            "-l",
-            "--immediate-mode",
-        ])
+    let pid = pid.to_string();
+    queries_sent_in(&["nsenter", "-t", &pid, "-n"], DNS, f)
+}
+
+/// [`queries_sent`] in the network namespace `enter` (a command prefix) with `server` as the
+/// DNS server the sentinel goes to.
+fn queries_sent_in(enter: &[&str], server: &str, f: impl FnOnce()) -> Vec<(String, String)> {
+    let mut cap: Child = Command::new(enter[0])
+        .args(&enter[1..])
+        .args(["tcpdump", "-i", "any", "-nn", "-l", "--immediate-mode"])
         .args(["udp dst port 53 or tcp dst port 53"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -170,20 +168,10 @@ fn queries_sent(pid: i32, f: impl FnOnce()) -> Vec<(String, String)> {
     }
     f();
     let sentinel = format!("sentinel-{}.test.", std::process::id());
-    let _ = run_bounded(
-        20,
-        "nsenter",
-        &[
-            "-t",
-            &pid.to_string(),
-            "-n",
-            "dig",
-            &format!("@{DNS}"),
-            "+tries=1",
-            "+time=2",
-            &sentinel,
-        ],
-    );
+    let at = format!("@{server}");
+    let mut dig = enter.to_vec();
+    dig.extend(["dig", at.as_str(), "+tries=1", "+time=2", sentinel.as_str()]);
+    let _ = run_bounded(20, dig[0], &dig[1..]);
     let out = BufReader::new(cap.stdout.take().expect("stdout"));
     let mut seen = Vec::new();
     let guard = std::time::Instant::now();
@@ -443,4 +431,161 @@ fn works_from_a_debug_container_of_the_pod() {
     );
     let want: BTreeSet<String> = want.into_iter().collect();
     assert_eq!(got, want, "{}", show(&o));
+}
+
+/// A network namespace of this test's own with IPv4 and IPv6 addresses, a dnsmasq on
+/// 127.0.0.1:53 and a resolv.conf that `ip netns exec` mounts over /etc/resolv.conf; removed on
+/// drop.
+struct OwnNetns {
+    name: String,
+    dnsmasq: Option<Child>,
+}
+
+impl OwnNetns {
+    fn up(resolv_conf: &str, records: &[&str]) -> OwnNetns {
+        let name = format!("tbxdns-{}", std::process::id());
+        let mut ns = OwnNetns {
+            name: name.clone(),
+            dnsmasq: None,
+        };
+        let ip = |args: &[&str]| {
+            let o = run_bounded(20, "ip", args);
+            assert!(o.status.success(), "ip {args:?}: {}", show(&o));
+        };
+        ip(&["netns", "add", &name]);
+        ip(&["-n", &name, "link", "set", "lo", "up"]);
+        // A veth pair with both ends inside (this kernel has no dummy interfaces).
+        ip(&["-n", &name, "link", "add", "d0", "type", "veth", "peer", "name", "d1"]);
+        ip(&["-n", &name, "link", "set", "d0", "up"]);
+        ip(&["-n", &name, "link", "set", "d1", "up"]);
+        ip(&["-n", &name, "addr", "add", "10.77.0.2/24", "dev", "d0"]);
+        ip(&[
+            "-n",
+            &name,
+            "addr",
+            "add",
+            "fd77::2/64",
+            "dev",
+            "d0",
+            "nodad",
+        ]);
+        let etc = format!("/etc/netns/{name}");
+        std::fs::create_dir_all(&etc).expect("/etc/netns");
+        std::fs::write(format!("{etc}/resolv.conf"), resolv_conf).expect("resolv.conf");
+        let mut args: Vec<String> = [
+            "netns",
+            "exec",
+            &name,
+            "dnsmasq",
+            "--keep-in-foreground",
+            "--no-resolv",
+            "--no-hosts",
+            "--no-poll",
+            "--listen-address=127.0.0.1",
+            "--bind-interfaces",
+            "--pid-file=",
+            "--user=root",
+            "--group=root",
+            "--local=/test/",
+            "--log-facility=-",
+        ]
+        .map(String::from)
+        .to_vec();
+        args.extend(records.iter().map(|r| format!("--{r}")));
+        ns.dnsmasq = Some(
+            Command::new("ip")
+                .args(&args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("dnsmasq"),
+        );
+        // Ready when it answers.
+        for _ in 0..100 {
+            let o = run_bounded(
+                10,
+                "ip",
+                &[
+                    "netns",
+                    "exec",
+                    &name,
+                    "dig",
+                    "@127.0.0.1",
+                    "+tries=1",
+                    "+time=1",
+                    "ready.test",
+                ],
+            );
+            if stdout(&o).contains("status: NXDOMAIN") {
+                return ns;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("dnsmasq did not start in {name}");
+    }
+}
+
+impl Drop for OwnNetns {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.dnsmasq.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let _ = run_bounded(20, "ip", &["netns", "del", &self.name]);
+        let _ = std::fs::remove_dir_all(format!("/etc/netns/{}", self.name));
+    }
+}
+
+#[test]
+fn a_and_aaaa_go_together_in_glibcs_order_where_both_families_are_configured() {
+    require_root!();
+    // ndots:2 and a name with one dot: the search list first, A and AAAA for each name.
+    let ns = OwnNetns::up(
+        "search a.test b.test\nnameserver 127.0.0.1\noptions ndots:2\n",
+        &["host-record=web.x.b.test,10.77.0.20,fd77::20"],
+    );
+    let enter = ["ip", "netns", "exec", ns.name.as_str()];
+    let mut glibc_out = None;
+    let glibc = queries_sent_in(&enter, "127.0.0.1", || {
+        glibc_out = Some(run_bounded(
+            30,
+            "ip",
+            &["netns", "exec", &ns.name, "getent", "ahosts", "web.x"],
+        ));
+    });
+    let glibc_out = glibc_out.expect("ran");
+    assert!(glibc_out.status.success(), "getent: {}", show(&glibc_out));
+    let mut ours_out = None;
+    let ours = queries_sent_in(&enter, "127.0.0.1", || {
+        ours_out = Some(run_bounded(
+            30,
+            "ip",
+            &["netns", "exec", &ns.name, bin(), "--host", "dns", "web.x"],
+        ));
+    });
+    let ours_out = ours_out.expect("ran");
+    assert!(ours_out.status.success(), "{}", show(&ours_out));
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(t, n)| (t.to_string(), n.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        glibc,
+        pairs(&[
+            ("A", "web.x.a.test."),
+            ("AAAA", "web.x.a.test."),
+            ("A", "web.x.b.test."),
+            ("AAAA", "web.x.b.test."),
+        ]),
+        "glibc sent other queries than this test expects"
+    );
+    assert_eq!(ours, glibc, "{}", show(&ours_out));
+    let out = stdout(&ours_out);
+    assert!(
+        out.contains("10.77.0.20") && out.contains("fd77::20"),
+        "{out}"
+    );
+    assert!(out.contains("ndots:2: web.x has 1 dot, so 2 search name(s) were tried before the absolute name; answered by name 2 of 3"), "{out}");
 }

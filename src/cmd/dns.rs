@@ -26,7 +26,8 @@ use crate::output::Format;
          sources of the target's nsswitch.conf `hosts:` line in order (`files`: its /etc/hosts; \
          `dns`: A and AAAA sent together for each name of the search list). With TYPE (or -t, -x) \
          only DNS is asked, with res_search(3)'s search rules; @SERVER also asks only DNS, that \
-         server instead of resolv.conf's.\n\n",
+         server instead of resolv.conf's. With --host toolbox resolves as its own libc would: \
+         its own files, from its own network namespace.\n\n",
         "Exit status:
   0  an answer (or the name is in the target's /etc/hosts)
   1  toolbox could not run the lookup (files unreadable, bad arguments…)
@@ -207,7 +208,10 @@ pub fn run(global: &Global, args: DnsArgs) -> anyhow::Result<i32> {
         resolv_conf: resolv,
         nsswitch_hosts: nss,
     };
-    super::capture::enter_target_net(global, "dns")?;
+    // `--host`: resolve as toolbox's own libc would, from its own files and namespace.
+    if !global.host {
+        super::capture::enter_target_net(global, "dns")?;
+    }
 
     let mut settings = Settings::from_conf(&config.resolv_conf);
     if let Some(s) = req.server {
