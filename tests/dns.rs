@@ -230,10 +230,26 @@ fn short_names_send_the_queries_glibc_sends() {
     let pid = pod.nginx_pid();
     let dir = tempfile::tempdir().expect("tempdir");
     // `web` answers at the first search name; a name that exists nowhere walks the whole list
-    // and ends with the absolute name. The second is unique to this run, so no other test's
-    // queries can mix into the capture.
+    // and ends with the absolute name. Other tests may ask for web at the same time: this run
+    // spells it in a case of its own (DNS names compare without case, tcpdump shows them as
+    // sent), and the missing name is unique to this process.
+    let pid_bits = std::process::id();
+    let mut web: String = "web"
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if pid_bits >> i & 1 == 1 {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        })
+        .collect();
+    if web == "web" {
+        web = "wEb".into();
+    }
     let nowhere = format!("nowhere-{}", std::process::id());
-    for (name, answered) in [("web", true), (nowhere.as_str(), false)] {
+    for (name, answered) in [(web.as_str(), true), (nowhere.as_str(), false)] {
         let mut glibc_out = None;
         let glibc = queries_sent(pid, || {
             glibc_out = Some(getent_ahosts(pid, name, dir.path()));
@@ -369,7 +385,7 @@ fn failures_print_one_line_and_their_exit_status() {
     let pod = Pod::up(PidMode::Shared);
     let pid = pod.nginx_pid();
 
-    let o = toolbox(pid, &[&format!("nowhere-{}", std::process::id())]);
+    let o = toolbox(pid, &[&format!("missing-{}", std::process::id())]);
     assert_failure(&o, 3, "NXDOMAIN: no such name (4 names tried)");
 
     let o = toolbox(pid, &["web", "MX"]);
@@ -455,7 +471,9 @@ impl OwnNetns {
         ip(&["netns", "add", &name]);
         ip(&["-n", &name, "link", "set", "lo", "up"]);
         // A veth pair with both ends inside (this kernel has no dummy interfaces).
-        ip(&["-n", &name, "link", "add", "d0", "type", "veth", "peer", "name", "d1"]);
+        ip(&[
+            "-n", &name, "link", "add", "d0", "type", "veth", "peer", "name", "d1",
+        ]);
         ip(&["-n", &name, "link", "set", "d0", "up"]);
         ip(&["-n", &name, "link", "set", "d1", "up"]);
         ip(&["-n", &name, "addr", "add", "10.77.0.2/24", "dev", "d0"]);
