@@ -1,7 +1,7 @@
 //! The capability doctor behind `toolbox caps` and the summary screen: for each feature (ps, fs,
-//! trace, capture, exec) a verdict from a real probe against the target and, when it does not
-//! work, the reason and the `kubectl debug` fix, in the same words the commands themselves use
-//! (they come from [`crate::caps::denied`]).
+//! trace, capture, exec, ping, net) a verdict from a real probe against the target and, when it
+//! does not work, the reason and the `kubectl debug` fix, in the same words the commands
+//! themselves use (they come from [`crate::caps::denied`]).
 
 use std::fs;
 use std::io;
@@ -202,11 +202,76 @@ impl Report {
             None => no_target(Feature::Exec),
         });
 
+        features.push(net_verdict(target));
+        features.push(ping_verdict(target));
+
         Report {
             toolbox: ctx,
             target: subject,
             features,
         }
+    }
+}
+
+/// Whether `net`, `connect`, `http` and `dns` can work in the target's network namespace:
+/// shared already, joinable (setns(2), probed in a short-lived thread), or not.
+fn net_verdict(target: Option<i32>) -> Verdict {
+    use crate::target::netns::{self, NetNs, NetNsError};
+    const CMDS: &str = "net, connect, http, dns";
+    let v = |works, detail: String, reason: Option<String>, fix: Option<String>| Verdict {
+        feature: Feature::Net,
+        works,
+        detail,
+        reason,
+        fix,
+    };
+    let Some(pid) = target else {
+        return v(
+            true,
+            format!("{CMDS}: no target process, so they work in toolbox's own network namespace"),
+            None,
+            None,
+        );
+    };
+    match netns::probe(pid) {
+        Ok(NetNs::Shared) => v(true, format!("{CMDS}: toolbox shares the target's network namespace"), None, None),
+        Ok(NetNs::Entered { .. }) => v(true, format!(
+            "{CMDS}: the network namespace of PID {pid} is not toolbox's; toolbox joins it (probe: setns(2) in a short-lived thread)"
+        ), None, None),
+        Err(NetNsError::Denied(d)) if matches!(netns::shared(pid), Ok(false)) => v(
+            false,
+            format!("{CMDS}: the network namespace of PID {pid} is not toolbox's (probe: setns(2) in a short-lived thread)"),
+            Some(d.reason),
+            Some(d.fix),
+        ),
+        Err(e) => v(
+            true,
+            format!("{CMDS}: cannot tell whether the target's network namespace is toolbox's ({e}); without --pid/--target they work in toolbox's own"),
+            None,
+            None,
+        ),
+    }
+}
+
+/// Which ICMP socket `ping` can use in the target's network namespace (ping_group_range is a
+/// per-namespace setting): the probe runs there when toolbox may join it, in its own otherwise.
+fn ping_verdict(target: Option<i32>) -> Verdict {
+    use crate::net::ping;
+    let (probe, note) = match target.map(|pid| crate::target::netns::run_in(pid, ping::probe)) {
+        Some(Ok(p)) => (p, ""),
+        Some(Err(_)) => (
+            ping::probe(),
+            " (probed in toolbox's own network namespace, which may not be the target's: see net)",
+        ),
+        None => (ping::probe(), ""),
+    };
+    let detail = format!("{}{note}", probe.detail);
+    Verdict {
+        feature: Feature::Ping,
+        works: probe.works.is_some(),
+        detail,
+        reason: probe.denied.as_ref().map(|d| d.reason.clone()),
+        fix: probe.denied.map(|d| d.fix),
     }
 }
 

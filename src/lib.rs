@@ -14,6 +14,7 @@ pub mod cli;
 pub mod cmd;
 pub mod doctor;
 pub mod fs;
+pub mod http;
 pub mod net;
 pub mod output;
 pub mod ps;

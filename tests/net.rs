@@ -121,7 +121,7 @@ fn net_sockets_agree_with_ss_in_the_pod() {
         let before = ss_lines(nginx, "-tunapH", &map);
         let v = json(&pod.toolbox(
             &["--cap-add", "SYS_PTRACE"],
-            &["net", "sockets", "-o", "json"],
+            &["net", "sockets", "-p", "-o", "json"],
         ));
         let after = ss_lines(nginx, "-tunapH", &map);
         if before != after {
@@ -164,7 +164,7 @@ fn net_sockets_unix_and_listening_agree_with_ss() {
     let ss = ss_lines(nginx, "-xapH", &map);
     let v = json(&pod.toolbox(
         &["--cap-add", "SYS_PTRACE"],
-        &["net", "sockets", "-x", "-o", "json"],
+        &["net", "sockets", "-x", "-p", "-o", "json"],
     ));
     // ss prints unix addresses as two columns (`* 8793`); toolbox keeps them in one.
     let ours: BTreeSet<Line> = toolbox_lines(&v)
@@ -550,7 +550,16 @@ fn net_overview_in_the_pod_has_every_part() {
     for key in ["ifaces", "routes", "sockets", "tcp_states", "dns"] {
         assert!(!v[key].is_null(), "no {key}: {v}");
     }
-    assert_eq!(v["tcp_states"]["LISTEN"], 2, "{v}");
+    // nginx's listeners (http and https, IPv4 and IPv6 where the kernel has it), as ss counts them.
+    let ss = run_bounded(
+        30,
+        "nsenter",
+        &["-t", &pod.nginx_pid().to_string(), "-n", "ss", "-tlnH"],
+    );
+    assert!(ss.status.success(), "ss: {}", stderr(&ss));
+    let listeners = stdout(&ss).lines().count();
+    assert!(listeners >= 2, "ss -tln: {}", stdout(&ss));
+    assert_eq!(v["tcp_states"]["LISTEN"], listeners, "{v}");
     // The target's resolv.conf (the pod's own, not the debug image's), read through its root.
     let theirs = std::fs::read_to_string(format!("/proc/{}/root/etc/resolv.conf", pod.nginx_pid()))
         .unwrap_or_default();

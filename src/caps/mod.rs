@@ -29,16 +29,22 @@ pub enum Feature {
     Capture,
     /// Running commands in the target's root with its credentials.
     Exec,
+    /// ICMP echo (`ping`): a datagram ICMP socket, or a raw one with CAP_NET_RAW.
+    Ping,
+    /// Working in the target's network namespace (`net`, `connect`, `http`, `dns`).
+    Net,
 }
 
 impl Feature {
     /// All features, in report order.
-    pub const ALL: [Feature; 5] = [
+    pub const ALL: [Feature; 7] = [
         Feature::Ps,
         Feature::Fs,
         Feature::Trace,
         Feature::Capture,
         Feature::Exec,
+        Feature::Ping,
+        Feature::Net,
     ];
 
     /// Lower-case name.
@@ -49,6 +55,8 @@ impl Feature {
             Feature::Trace => "trace",
             Feature::Capture => "capture",
             Feature::Exec => "exec",
+            Feature::Ping => "ping",
+            Feature::Net => "net",
         }
     }
 }
@@ -220,6 +228,14 @@ pub fn denied(
         Feature::Capture => Some(d(
             "opening a packet socket needs CAP_NET_RAW, which toolbox does not have".into(),
             fix::PROFILE_NETADMIN,
+        )),
+        Feature::Ping => Some(d(
+            "a raw ICMP socket needs CAP_NET_RAW, which toolbox does not have (and net.ipv4.ping_group_range does not admit its group to a datagram ICMP socket)".into(),
+            fix::PROFILE_NETADMIN,
+        )),
+        Feature::Net => Some(d(
+            "the target's network namespace is not toolbox's, and joining it (setns(2)) needs CAP_SYS_ADMIN, which toolbox does not have".into(),
+            fix::PROFILE_SYSADMIN,
         )),
         Feature::Exec if errno == libc::EPERM && !ctx.has(Capability::CAP_SYS_CHROOT) => Some(d(
             "chroot into the target's root needs CAP_SYS_CHROOT, which toolbox does not have"

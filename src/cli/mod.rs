@@ -79,6 +79,12 @@ pub enum Command {
     Net(cmd::net::NetArgs),
     /// Resolve a name as the target's libc would, showing every query (dig's @SERVER, +short, +tcp).
     Dns(cmd::dns::DnsArgs),
+    /// TCP connect (or UDP probe with -u) with timing, like `nc -zv`: connected, refused, timeout, no route.
+    Connect(cmd::connect::ConnectArgs),
+    /// ICMP echo like iputils ping (its lines, summary and exit codes).
+    Ping(cmd::ping::PingArgs),
+    /// An HTTP/1.1 request like curl from the pod's network: timing, TLS and the certificate chain checked against the target's CAs.
+    Http(cmd::http::HttpArgs),
     /// Keep this debug container alive, using no CPU, for `kubectl exec POD -c DEBUGGER -- toolbox CMD`; exits on SIGTERM.
     Idle(cmd::idle::IdleArgs),
 }
@@ -112,6 +118,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Idle(args)) => cmd::idle::run(&global, args),
         Some(Command::Net(args)) => cmd::net::run(&global, args),
         Some(Command::Dns(args)) => cmd::dns::run(&global, args),
+        Some(Command::Connect(args)) => cmd::connect::run(&global, args),
+        Some(Command::Ping(args)) => cmd::ping::run(&global, args),
+        Some(Command::Http(args)) => cmd::http::run(&global, args),
     }
 }
 

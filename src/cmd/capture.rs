@@ -182,14 +182,23 @@ impl CaptureArgs {
 pub(crate) fn enter_target_net(global: &Global, who: &str) -> anyhow::Result<()> {
     let sel = global.selector();
     let auto = sel == Selector::Auto;
-    let scan = Scan::new()?;
-    let pid = match scan.choose(&sel) {
-        Ok(c) => c.pid,
-        Err(e) if auto => {
-            eprintln!("toolbox {who}: no target chosen, so working in toolbox's own network namespace: {e}");
-            return Ok(());
+    let pid = match sel {
+        // A live process given with --pid needs no scan of /proc; the scan is only for the
+        // message (and candidates) when it is missing, a kernel thread or a zombie.
+        Selector::Pid(pid)
+            if std::path::Path::new(&format!("/proc/{pid}/stat")).exists()
+                && crate::target::PidKind::read(pid) == crate::target::PidKind::Process =>
+        {
+            pid
         }
-        Err(e) => return Err(e.into()),
+        _ => match Scan::new()?.choose(&sel) {
+            Ok(c) => c.pid,
+            Err(e) if auto => {
+                eprintln!("toolbox {who}: no target chosen, so working in toolbox's own network namespace: {e}");
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        },
     };
     match netns::enter(pid) {
         Ok(NetNs::Shared) => Ok(()),

@@ -31,7 +31,7 @@ pub struct NetArgs {
 /// The views of `toolbox net`.
 #[derive(Debug, Subcommand)]
 pub enum View {
-    /// Sockets with their owning processes, like `ss -tunap` (default: TCP and UDP).
+    /// Sockets like `ss -tuna` (default: TCP and UDP); `-p` adds the owning processes.
     Sockets(SocketsArgs),
     /// The main routing table, IPv4 and IPv6, like `ip route` and `ip -6 route`.
     Routes,
@@ -61,6 +61,10 @@ pub struct SocketsArgs {
     /// TCP internals as `ss -i`: congestion algorithm, rtt/rttvar, rto, mss, cwnd, retransmits.
     #[arg(short = 'i', long)]
     pub info: bool,
+    /// The owning processes and their containers, as `ss -p`. Like ss this reads every
+    /// descriptor of every process in the namespace, which costs more than listing the sockets.
+    #[arg(short = 'p', long)]
+    pub processes: bool,
 }
 
 fn parse_state(s: &str) -> Result<&'static str, String> {
@@ -124,12 +128,23 @@ pub fn run(global: &Global, args: NetArgs) -> anyhow::Result<i32> {
         Some(_) => None,
     };
     super::capture::enter_target_net(global, "net")?;
-    let ifaces = links::ifaces()?;
-    let names = links::names(&ifaces);
+    // Interface names for sockets bound to a device: listed only if one is.
+    let lazy_names = std::cell::OnceCell::new();
+    let name_of = |index: u32| {
+        lazy_names
+            .get_or_init(|| {
+                links::ifaces()
+                    .map(|f| links::names(&f))
+                    .unwrap_or_default()
+            })
+            .get(&index)
+            .cloned()
+    };
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let json = args.output == Format::Json;
     match args.view {
         Some(View::Ifaces) => {
+            let ifaces = links::ifaces()?;
             if json {
                 write_json(&mut out, &ifaces)?;
             } else {
@@ -137,7 +152,7 @@ pub fn run(global: &Global, args: NetArgs) -> anyhow::Result<i32> {
             }
         }
         Some(View::Routes) => {
-            let routes = links::routes(&names)?;
+            let routes = links::routes(&links::names(&links::ifaces()?))?;
             if json {
                 write_json(&mut out, &routes)?;
             } else {
@@ -145,16 +160,18 @@ pub fn run(global: &Global, args: NetArgs) -> anyhow::Result<i32> {
             }
         }
         Some(View::Sockets(s)) => {
-            let socks = read_sockets(&s, &names)?;
+            let socks = read_sockets(&s, &name_of, s.processes)?;
             if json {
                 write_json(&mut out, &socks)?;
             } else {
-                write_sockets(&mut out, &socks, s.info)?;
+                write_sockets(&mut out, &socks, s.info, s.processes)?;
             }
         }
         None => {
+            let ifaces = links::ifaces()?;
+            let names = links::names(&ifaces);
             let routes = links::routes(&names)?;
-            let socks = read_sockets(&SocketsArgs::default(), &names)?;
+            let socks = read_sockets(&SocketsArgs::default(), &|i| names.get(&i).cloned(), true)?;
             let tcp_states: HashMap<&'static str, usize> =
                 sockets::count_states(&socks, "tcp").into_iter().collect();
             if json {
@@ -172,7 +189,7 @@ pub fn run(global: &Global, args: NetArgs) -> anyhow::Result<i32> {
                 writeln!(out, "\nRoutes")?;
                 write_routes(&mut out, &routes)?;
                 writeln!(out, "\nSockets (TCP and UDP; `net sockets -x` for unix)")?;
-                write_sockets(&mut out, &socks, false)?;
+                write_sockets(&mut out, &socks, false, true)?;
                 writeln!(out, "\nTCP states")?;
                 write_states(&mut out, &socks)?;
                 if let Some(d) = dns {
@@ -209,10 +226,18 @@ fn read_dns(global: &Global) -> Dns {
     }
 }
 
-/// The sockets `s` asks for, with owners.
-fn read_sockets(s: &SocketsArgs, names: &HashMap<u32, String>) -> anyhow::Result<Vec<Socket>> {
+/// The sockets `s` asks for, with their owners when `with_owners`.
+fn read_sockets(
+    s: &SocketsArgs,
+    names: &dyn Fn(u32) -> Option<String>,
+    with_owners: bool,
+) -> anyhow::Result<Vec<Socket>> {
     let mut socks = sockets::read(s.kinds(), names)?;
     socks.retain(|k| s.keep(k));
+    if !with_owners {
+        socks.sort_by_key(|k| k.netid);
+        return Ok(socks);
+    }
     let groups = container_names();
     let map = owners::read(&|pid| groups.get(&pid).cloned());
     let orphans = socks
@@ -401,9 +426,47 @@ fn info_words(t: &sockets::TcpDetail) -> String {
     words.join(" ")
 }
 
+/// `text` left-aligned in `width` columns, then the two spaces between columns.
+fn cell<W: Write>(out: &mut W, text: &str, width: usize) -> std::io::Result<()> {
+    const SPACES: &[u8; 64] = &[b' '; 64];
+    out.write_all(text.as_bytes())?;
+    let used = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    };
+    let mut pad = width.saturating_sub(used) + 2;
+    while pad > 0 {
+        let n = pad.min(SPACES.len());
+        out.write_all(&SPACES[..n])?;
+        pad -= n;
+    }
+    Ok(())
+}
+
+/// `v` in decimal, written into `buf`.
+fn itoa_u32(mut v: u32, buf: &mut [u8; 10]) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or("0")
+}
+
 /// Sockets as a table, streamed: column widths first, then one formatted line per socket
 /// (tens of thousands of sockets must not cost a string per cell).
-fn write_sockets<W: Write>(out: &mut W, socks: &[Socket], info: bool) -> std::io::Result<()> {
+fn write_sockets<W: Write>(
+    out: &mut W,
+    socks: &[Socket],
+    info: bool,
+    owners: bool,
+) -> std::io::Result<()> {
     let digits = |n: u32| n.checked_ilog10().unwrap_or(0) as usize + 1;
     let container = |s: &Socket| -> String {
         s.owners
@@ -423,12 +486,43 @@ fn write_sockets<W: Write>(out: &mut W, socks: &[Socket], info: bool) -> std::io
             wc = wc.max(c.len());
         }
     }
-    writeln!(
-        out,
-        "{:<wn$}  {:<ws$}  {:<wr$}  {:<wq$}  {:<wl$}  {:<wp$}  {:<wc$}  PROCESS",
-        "NETID", "STATE", "RECV-Q", "SEND-Q", "LOCAL", "PEER", "CONTAINER"
-    )?;
+    if owners {
+        writeln!(
+            out,
+            "{:<wn$}  {:<ws$}  {:<wr$}  {:<wq$}  {:<wl$}  {:<wp$}  {:<wc$}  PROCESS",
+            "NETID", "STATE", "RECV-Q", "SEND-Q", "LOCAL", "PEER", "CONTAINER"
+        )?;
+    } else {
+        let title = format!(
+            "{:<wn$}  {:<ws$}  {:<wr$}  {:<wq$}  {:<wl$}  {:<wp$}{}",
+            "NETID",
+            "STATE",
+            "RECV-Q",
+            "SEND-Q",
+            "LOCAL",
+            "PEER",
+            if info { "  INFO" } else { "" }
+        );
+        writeln!(out, "{}", title.trim_end())?;
+    }
     for s in socks {
+        if !owners {
+            // Straight into the buffered writer, cell by cell: tens of thousands of lines cost
+            // no string each and no formatting machinery.
+            cell(out, s.netid, wn)?;
+            cell(out, s.state, ws)?;
+            cell(out, itoa_u32(s.recv_q, &mut [0; 10]), wr)?;
+            cell(out, itoa_u32(s.send_q, &mut [0; 10]), wq)?;
+            cell(out, &s.local, wl)?;
+            match s.tcp.as_ref().filter(|_| info) {
+                Some(t) => writeln!(out, "{:<wp$}  {}", s.peer, info_words(t))?,
+                None => {
+                    out.write_all(s.peer.as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            continue;
+        }
         let mut process = users(&s.owners);
         if let Some(t) = s.tcp.as_ref().filter(|_| info) {
             if !process.is_empty() {
@@ -490,6 +584,22 @@ fn write_dns<W: Write>(out: &mut W, d: &Dns) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_pad_like_format() {
+        let mut out = Vec::new();
+        cell(&mut out, "tcp", 5).unwrap();
+        cell(&mut out, itoa_u32(0, &mut [0; 10]), 3).unwrap();
+        cell(&mut out, itoa_u32(4_294_967_295, &mut [0; 10]), 1).unwrap();
+        cell(&mut out, "é", 2).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!(
+                "{:<5}  {:<3}  {:<1}  {:<2}  ",
+                "tcp", 0, 4_294_967_295u32, "é"
+            )
+        );
+    }
 
     #[test]
     fn states_take_ss_spellings() {

@@ -3,6 +3,8 @@
 use std::io::Write;
 
 use super::Global;
+use crate::net::sockets::{Kinds, Socket};
+use crate::net::{links, owners, sockets, NetError};
 use crate::output::sanitize;
 use crate::target::{Scan, Target};
 
@@ -72,6 +74,9 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
             }
         }
     }
+    if let Some(pid) = target_pid {
+        write_listening(&mut out, pid)?;
+    }
     next.push("toolbox caps".into());
     next.push("toolbox ps -f      (toolbox inspect [PID] for one process)".into());
     if !trace_pids.is_empty() {
@@ -81,10 +86,79 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
         ));
     }
     next.push("toolbox capture -i any -nn port 80   (or -w FILE / -w - for Wireshark)".into());
+    next.push("toolbox net    (toolbox connect HOST:PORT, toolbox ping HOST: from the target's network namespace)".into());
     writeln!(out, "\nnext:")?;
     for n in next {
         writeln!(out, "  {n}")?;
     }
     writeln!(out, "  toolbox --help")?;
     Ok(0)
+}
+
+/// At most this many listening sockets on the summary (`toolbox net sockets -l` has them all).
+const LISTENING_MAX: usize = 20;
+
+/// The TCP and UDP sockets listening in `pid`'s network namespace (read from a short-lived
+/// thread that joins it when it is not toolbox's own).
+fn listening(pid: i32) -> anyhow::Result<Vec<Socket>> {
+    let socks = crate::target::netns::run_in(pid, || -> Result<Vec<Socket>, NetError> {
+        let names = links::names(&links::ifaces()?);
+        let kinds = Kinds {
+            tcp: true,
+            udp: true,
+            unix: false,
+            info: false,
+        };
+        let mut socks = sockets::read(kinds, &|i| names.get(&i).cloned())?;
+        socks.retain(|k| matches!(k.state, "LISTEN" | "UNCONN"));
+        Ok(socks)
+    })??;
+    Ok(socks)
+}
+
+/// The `listening:` block: protocol, address and port, and the processes holding each socket.
+fn write_listening(out: &mut impl Write, pid: i32) -> std::io::Result<()> {
+    writeln!(out, "\nlistening (the target's network namespace):")?;
+    let mut socks = match listening(pid) {
+        Ok(s) => s,
+        Err(e) => {
+            // The first line: the fix, if any, is in the `net` verdict above.
+            let text = format!("{e:#}");
+            writeln!(
+                out,
+                "  unknown: {}",
+                sanitize(text.lines().next().unwrap_or(""))
+            )?;
+            return Ok(());
+        }
+    };
+    if socks.is_empty() {
+        writeln!(out, "  nothing")?;
+        return Ok(());
+    }
+    socks.sort_by(|a, b| (a.netid, a.local_port).cmp(&(b.netid, b.local_port)));
+    let map = owners::read(&|_| None);
+    for s in socks.iter().take(LISTENING_MAX) {
+        let mut who: Vec<String> = Vec::new();
+        for o in map.by_inode.get(&s.inode).into_iter().flatten() {
+            let w = format!("{} {}", sanitize(&o.comm), o.pid);
+            if !who.contains(&w) {
+                who.push(w);
+            }
+        }
+        let who = if who.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", who.join(", "))
+        };
+        writeln!(out, "  {:<4} {:<24}{who}", s.netid, sanitize(&s.local))?;
+    }
+    if socks.len() > LISTENING_MAX {
+        writeln!(
+            out,
+            "  … {} more: toolbox net sockets -l",
+            socks.len() - LISTENING_MAX
+        )?;
+    }
+    Ok(())
 }

@@ -5,18 +5,20 @@
 //! Everything here reads the network namespace toolbox is in: callers enter the target's first
 //! (`target::netns::enter`), before any netlink socket is opened.
 
+pub mod connect;
 pub mod dns;
 pub mod links;
 pub mod lookup;
 pub mod owners;
+pub mod ping;
 pub mod resolv;
 pub mod sockets;
 
 use std::io;
 
 use netlink_packet_core::{
-    NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload, NetlinkSerializable,
-    NLM_F_DUMP, NLM_F_REQUEST,
+    ErrorBuffer, NetlinkBuffer, NetlinkDeserializable, NetlinkHeader, NetlinkMessage,
+    NetlinkPayload, NetlinkSerializable, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_REQUEST,
 };
 use netlink_sys::{Socket as NlSocket, SocketAddr};
 
@@ -66,6 +68,70 @@ pub(crate) fn dump<M>(protocol: isize, what: &'static str, request: M) -> Result
 where
     M: NetlinkSerializable + NetlinkDeserializable + std::fmt::Debug,
 {
+    let mut out = Vec::new();
+    dump_each(protocol, what, request, |m| out.push(m))?;
+    Ok(out)
+}
+
+/// Send one dump request and hand the payload of each answer of type `msg_type` to `each`
+/// undecoded, for callers that decode only what they print (netlink framing, NLMSG_DONE and
+/// NLMSG_ERROR through netlink-packet-core's buffers).
+pub(crate) fn dump_payloads<M>(
+    protocol: isize,
+    what: &'static str,
+    request: M,
+    msg_type: u16,
+    mut each: impl FnMut(&[u8]) -> Result<(), NetError>,
+) -> Result<(), NetError>
+where
+    M: NetlinkSerializable + std::fmt::Debug,
+{
+    let sock = request_socket(protocol, what, request)?;
+    let mut rx = vec![0u8; 1 << 16];
+    loop {
+        let n = sock
+            .recv(&mut &mut rx[..], 0)
+            .map_err(|e| NetError::io(what, e))?;
+        if n == 0 {
+            return Ok(());
+        }
+        let mut at = 0;
+        while at < n {
+            let decode = |e: netlink_packet_core::DecodeError| NetError::Decode {
+                what,
+                msg: e.to_string(),
+            };
+            let buf = NetlinkBuffer::new_checked(&rx[at..n]).map_err(decode)?;
+            let len = buf.length() as usize;
+            match buf.message_type() {
+                NLMSG_DONE => return Ok(()),
+                NLMSG_ERROR => {
+                    let err = ErrorBuffer::new_checked(buf.payload()).map_err(decode)?;
+                    if let Some(code) = err.code() {
+                        return Err(NetError::Kernel {
+                            what,
+                            err: io::Error::from_raw_os_error(-code.get()),
+                        });
+                    }
+                }
+                t if t == msg_type => each(buf.payload())?,
+                _ => {}
+            }
+            // Messages are 4-byte aligned (NLMSG_ALIGN).
+            let step = (len + 3) & !3;
+            if step == 0 {
+                break;
+            }
+            at += step;
+        }
+    }
+}
+
+/// A netlink socket of `protocol` that has sent `request` as a dump.
+fn request_socket<M>(protocol: isize, what: &'static str, request: M) -> Result<NlSocket, NetError>
+where
+    M: NetlinkSerializable + std::fmt::Debug,
+{
     let mut sock = NlSocket::new(protocol).map_err(|e| NetError::io(what, e))?;
     sock.bind_auto().map_err(|e| NetError::io(what, e))?;
     sock.connect(&SocketAddr::new(0, 0))
@@ -78,8 +144,21 @@ where
     let mut buf = vec![0; packet.buffer_len()];
     packet.serialize(&mut buf);
     sock.send(&buf, 0).map_err(|e| NetError::io(what, e))?;
+    Ok(sock)
+}
 
-    let mut out = Vec::new();
+/// [`dump`], handing each answer to `each` as it is decoded: tens of thousands of sockets are
+/// converted one at a time instead of all being kept in netlink form first.
+pub(crate) fn dump_each<M>(
+    protocol: isize,
+    what: &'static str,
+    request: M,
+    mut each: impl FnMut(M),
+) -> Result<(), NetError>
+where
+    M: NetlinkSerializable + NetlinkDeserializable + std::fmt::Debug,
+{
+    let sock = request_socket(protocol, what, request)?;
     // A dump arrives in datagrams of up to ~32 KiB; a larger buffer never truncates one.
     let mut rx = vec![0u8; 1 << 16];
     loop {
@@ -87,7 +166,7 @@ where
             .recv(&mut &mut rx[..], 0)
             .map_err(|e| NetError::io(what, e))?;
         if n == 0 {
-            return Ok(out);
+            return Ok(());
         }
         let mut at = 0;
         while at < n {
@@ -98,7 +177,7 @@ where
                 })?;
             let len = msg.header.length as usize;
             match msg.payload {
-                NetlinkPayload::Done(_) => return Ok(out),
+                NetlinkPayload::Done(_) => return Ok(()),
                 NetlinkPayload::Error(e) => {
                     if let Some(code) = e.code {
                         return Err(NetError::Kernel {
@@ -107,7 +186,7 @@ where
                         });
                     }
                 }
-                NetlinkPayload::InnerMessage(m) => out.push(m),
+                NetlinkPayload::InnerMessage(m) => each(m),
                 _ => {}
             }
             if len == 0 {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::io;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::MetadataExt;
 
 use serde::Serialize;
@@ -57,27 +58,38 @@ pub fn read(container: &dyn Fn(i32) -> Option<String>) -> OwnerMap {
             // Unknown namespace: read its fds anyway (socket inodes are unique system-wide).
             Err(_) => {}
         }
-        let dir = format!("/proc/{pid}/fd");
-        let entries = match std::fs::read_dir(&dir) {
+        // One open of the fd directory, then readlinkat(2) relative to it: the kernel walks
+        // only the last component per descriptor, not /proc, the PID and `fd` again each time.
+        let mut dir = match nix::dir::Dir::open(
+            format!("/proc/{pid}/fd").as_str(),
+            nix::fcntl::OFlag::O_RDONLY
+                | nix::fcntl::OFlag::O_DIRECTORY
+                | nix::fcntl::OFlag::O_CLOEXEC,
+            nix::sys::stat::Mode::empty(),
+        ) {
             Ok(d) => d,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(nix::errno::Errno::ENOENT) => continue,
             Err(e) => {
                 map.unreadable.push(pid);
-                map.first_error.get_or_insert(e);
+                map.first_error.get_or_insert(io::Error::from(e));
                 continue;
             }
         };
+        let dirfd = dir.as_raw_fd();
         let mut comm: Option<String> = None;
         let mut cont: Option<Option<String>> = None;
-        for ent in entries.flatten() {
+        for ent in dir.iter().flatten() {
             let name = ent.file_name();
-            let Some(fd) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            let Some(fd) = std::str::from_utf8(name.to_bytes())
+                .ok()
+                .and_then(|n| n.parse::<i32>().ok())
+            else {
                 continue;
             };
-            let Ok(link) = std::fs::read_link(ent.path()) else {
+            let Ok(link) = nix::fcntl::readlinkat(Some(dirfd), name) else {
                 continue;
             };
-            let Some(inode) = socket_inode(link.as_os_str().as_encoded_bytes()) else {
+            let Some(inode) = socket_inode(link.as_encoded_bytes()) else {
                 continue;
             };
             let comm = comm

@@ -2,22 +2,23 @@
 //! IPv4 and IPv6, unix_diag for unix sockets, in the terms `ss` prints (netid, state, queues,
 //! `ADDR:PORT`), with owners joined from `/proc/PID/fd` ([`super::owners`]).
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 
+use netlink_packet_core::Parseable;
 use netlink_packet_sock_diag::constants::{AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP};
 use netlink_packet_sock_diag::inet::{
-    nlas::Nla as InetNla, ExtensionFlags, InetRequest, InetResponse, SocketId, StateFlags,
+    nlas::Nla as InetNla, ExtensionFlags, InetRequest, InetResponse, InetResponseHeader, SocketId,
+    StateFlags,
 };
 use netlink_packet_sock_diag::unix::{
     nlas::UnixDiagName, ShowFlags, StateFlags as UnixStates, UnixRequest, UnixResponse,
 };
-use netlink_packet_sock_diag::SockDiagMessage;
+use netlink_packet_sock_diag::{SockDiagMessage, SOCK_DIAG_BY_FAMILY};
 use netlink_sys::protocols::NETLINK_SOCK_DIAG;
 use serde::Serialize;
 
 use super::owners::Owner;
-use super::{dump, NetError};
+use super::{dump_each, dump_payloads, NetError};
 
 /// Which sockets to read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -122,24 +123,30 @@ pub const STATES: [&str; 11] = [
 
 /// `ADDR:PORT` as ss prints it: IPv6 in brackets, port 0 as `*`, the interface after `%`.
 fn endpoint(ip: IpAddr, port: u16, iface: Option<&str>) -> String {
-    let host = match ip {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => format!("[{v6}]"),
+    use std::fmt::Write as _;
+    // One allocation of the final size's order: tens of thousands of these are made at once.
+    let mut s = String::with_capacity(if ip.is_ipv4() { 24 } else { 56 });
+    // Writing into a String cannot fail.
+    let _ = match ip {
+        IpAddr::V4(v4) => write!(s, "{v4}"),
+        IpAddr::V6(v6) => write!(s, "[{v6}]"),
     };
-    let host = match iface {
-        Some(i) => format!("{host}%{i}"),
-        None => host,
-    };
-    if port == 0 {
-        format!("{host}:*")
-    } else {
-        format!("{host}:{port}")
+    if let Some(i) = iface {
+        s.push('%');
+        s.push_str(i);
     }
+    if port == 0 {
+        s.push_str(":*");
+    } else {
+        let _ = write!(s, ":{port}");
+    }
+    s
 }
 
 /// Read the sockets of `kinds` in the current network namespace (owners left empty).
-/// `names` maps ifindex to interface names for sockets bound to a device.
-pub fn read(kinds: Kinds, names: &HashMap<u32, String>) -> Result<Vec<Socket>, NetError> {
+/// `names` gives the interface name of an ifindex, for sockets bound to a device (asked only
+/// when a socket is).
+pub fn read(kinds: Kinds, names: &dyn Fn(u32) -> Option<String>) -> Result<Vec<Socket>, NetError> {
     let mut out = Vec::new();
     let mut protos = Vec::new();
     if kinds.tcp {
@@ -166,11 +173,23 @@ pub fn read(kinds: Kinds, names: &HashMap<u32, String>) -> Result<Vec<Socket>, N
                 states: StateFlags::all(),
                 socket_id,
             });
-            for m in dump(NETLINK_SOCK_DIAG, "listing sockets (sock_diag)", req)? {
-                if let SockDiagMessage::InetResponse(r) = m {
-                    out.push(inet(netid, &r, names));
+            // Only the fixed header is decoded unless -i asked for tcp_info: the attributes
+            // are most of the decoding work of a large dump.
+            let what = "listing sockets (sock_diag)";
+            dump_payloads(NETLINK_SOCK_DIAG, what, req, SOCK_DIAG_BY_FAMILY, |p| {
+                let decode = |e: netlink_packet_core::DecodeError| NetError::Decode {
+                    what,
+                    msg: e.to_string(),
+                };
+                if kinds.info {
+                    let r = InetResponse::parse(p).map_err(decode)?;
+                    out.push(inet(netid, &r.header, &r.nlas, names));
+                } else {
+                    let h = InetResponseHeader::parse(p).map_err(decode)?;
+                    out.push(inet(netid, &h, &[], names));
                 }
-            }
+                Ok(())
+            })?;
         }
     }
     if kinds.unix {
@@ -180,27 +199,32 @@ pub fn read(kinds: Kinds, names: &HashMap<u32, String>) -> Result<Vec<Socket>, N
             show_flags: ShowFlags::NAME | ShowFlags::PEER | ShowFlags::RQLEN,
             cookie: [0xff; 8],
         });
-        for m in dump(NETLINK_SOCK_DIAG, "listing unix sockets (unix_diag)", req)? {
-            if let SockDiagMessage::UnixResponse(r) = m {
-                out.push(unix(&r));
-            }
-        }
+        dump_each(
+            NETLINK_SOCK_DIAG,
+            "listing unix sockets (unix_diag)",
+            req,
+            |m| {
+                if let SockDiagMessage::UnixResponse(r) = m {
+                    out.push(unix(&r));
+                }
+            },
+        )?;
     }
     Ok(out)
 }
 
-fn inet(netid: &'static str, r: &InetResponse, names: &HashMap<u32, String>) -> Socket {
-    let h = &r.header;
+fn inet(
+    netid: &'static str,
+    h: &InetResponseHeader,
+    nlas: &[InetNla],
+    names: &dyn Fn(u32) -> Option<String>,
+) -> Socket {
     let id = &h.socket_id;
-    let iface = (id.interface_id != 0).then(|| {
-        names
-            .get(&id.interface_id)
-            .cloned()
-            .unwrap_or_else(|| id.interface_id.to_string())
-    });
+    let iface = (id.interface_id != 0)
+        .then(|| names(id.interface_id).unwrap_or_else(|| id.interface_id.to_string()));
     let mut tcp = None;
     let mut congestion = None;
-    for nla in &r.nlas {
+    for nla in nlas {
         match nla {
             InetNla::TcpInfo(i) => {
                 tcp = Some(TcpDetail {
@@ -325,7 +349,7 @@ mod tests {
             tcp: true,
             ..Kinds::default()
         };
-        let socks = read(kinds, &HashMap::new()).unwrap();
+        let socks = read(kinds, &|_| None).unwrap();
         let s = socks
             .iter()
             .find(|s| s.local == format!("127.0.0.1:{port}"))

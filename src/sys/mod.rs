@@ -7,6 +7,7 @@
 pub mod capture;
 pub mod exec;
 pub mod fsops;
+pub mod icmp;
 pub mod ns;
 pub mod ptrace;
 

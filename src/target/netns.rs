@@ -148,3 +148,32 @@ pub fn probe(pid: i32) -> Result<NetNs, NetNsError> {
         }),
     }
 }
+
+/// Run `f` in `pid`'s network namespace without moving toolbox: directly when the namespace is
+/// toolbox's own, else in a short-lived thread that joins it first (setns(2) changes only the
+/// calling thread; sockets opened there stay in that namespace). For probes and summaries that
+/// must not change where the rest of toolbox runs.
+pub fn run_in<T: Send>(pid: i32, f: impl FnOnce() -> T + Send) -> Result<T, NetNsError> {
+    if shared(pid)? {
+        return Ok(f());
+    }
+    let ns = open(pid)?;
+    let res = std::thread::scope(|s| {
+        s.spawn(|| {
+            sys::ns::enter_net(ns.as_fd())?;
+            Ok::<T, io::Error>(f())
+        })
+        .join()
+    });
+    match res {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(err)) => Err(match setns_denied(pid, &err) {
+            Some(d) => NetNsError::Denied(d),
+            None => NetNsError::Enter { pid, err },
+        }),
+        Err(_) => Err(NetNsError::Enter {
+            pid,
+            err: io::Error::other("the thread panicked"),
+        }),
+    }
+}
