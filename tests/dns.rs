@@ -607,3 +607,24 @@ fn a_and_aaaa_go_together_in_glibcs_order_where_both_families_are_configured() {
     );
     assert!(out.contains("ndots:2: web.x has 1 dot, so 2 search name(s) were tried before the absolute name; answered by name 2 of 3"), "{out}");
 }
+
+#[test]
+fn connect_and_ping_find_names_through_the_pods_dns() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let pid = pod.nginx_pid().to_string();
+    // web is only in DNS (not in the target's /etc/hosts): the address tried is its A record,
+    // whatever becomes of the attempt (the test network does not route 10.96.0.20).
+    let o = run_bounded(60, bin(), &["--pid", &pid, "connect", "-w", "1", "web:80"]);
+    assert!(stdout(&o).starts_with("10.96.0.20:80 tcp "), "{}", show(&o));
+    let o = run_bounded(
+        60,
+        bin(),
+        &["--pid", &pid, "ping", "-c", "1", "-W", "1", "web"],
+    );
+    assert!(
+        stdout(&o).starts_with("PING web (10.96.0.20)"),
+        "{}",
+        show(&o)
+    );
+}
