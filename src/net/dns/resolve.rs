@@ -374,3 +374,145 @@ fn answered(r: &Reply, t: RecordType) -> bool {
             .iter()
             .any(|a| a.rtype == want || t == RecordType::ANY)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::dns::search::plan;
+    use hickory_proto::op::{Message, MessageType, ResponseCode};
+    use hickory_proto::rr::{RData, Record};
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, UdpSocket};
+
+    /// The answer the fake server gives `query` (`udp`: over UDP). `tc.example.` is truncated
+    /// over UDP and whole over TCP; `sf.example.` is SERVFAIL; the rest NXDOMAIN.
+    fn answer(query: &[u8], udp: bool) -> Option<Vec<u8>> {
+        let mut m = Message::from_vec(query).ok()?;
+        let q = m.queries.first()?.clone();
+        m.metadata.message_type = MessageType::Response;
+        match q.name.to_ascii().as_str() {
+            "tc.example." if udp => m.metadata.truncation = true,
+            "tc.example." => {
+                m.add_answer(Record::from_rdata(
+                    q.name.clone(),
+                    5,
+                    RData::A("10.0.0.1".parse().ok()?),
+                ));
+            }
+            "sf.example." => m.metadata.response_code = ResponseCode::ServFail,
+            _ => m.metadata.response_code = ResponseCode::NXDomain,
+        }
+        m.to_vec().ok()
+    }
+
+    /// A server on 127.0.0.1, UDP and TCP on one port, in two threads.
+    fn fake_server() -> SocketAddr {
+        let (udp, tcp) = loop {
+            let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+            if let Ok(tcp) = TcpListener::bind(udp.local_addr().unwrap()) {
+                break (udp, tcp);
+            }
+        };
+        let addr = udp.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            while let Ok((n, from)) = udp.recv_from(&mut buf) {
+                if let Some(a) = answer(&buf[..n], true) {
+                    let _ = udp.send_to(&a, from);
+                }
+            }
+        });
+        std::thread::spawn(move || {
+            for mut s in tcp.incoming().flatten() {
+                let mut len = [0u8; 2];
+                if s.read_exact(&mut len).is_err() {
+                    continue;
+                }
+                let mut q = vec![0u8; usize::from(u16::from_be_bytes(len))];
+                if s.read_exact(&mut q).is_err() {
+                    continue;
+                }
+                if let Some(a) = answer(&q, false) {
+                    let mut out = (a.len() as u16).to_be_bytes().to_vec();
+                    out.extend_from_slice(&a);
+                    let _ = s.write_all(&out);
+                }
+            }
+        });
+        addr
+    }
+
+    fn settings(server: SocketAddr, attempts: u32) -> Settings {
+        Settings {
+            servers: vec![server],
+            timeout: Duration::from_millis(300),
+            attempts,
+            rotate: false,
+            edns: false,
+            tcp: false,
+            single_request: false,
+        }
+    }
+
+    fn sent(r: &Resolution) -> Vec<(String, &'static str, Option<String>)> {
+        r.queries
+            .iter()
+            .map(|q| (q.name.clone(), q.proto.as_str(), q.rcode.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn truncated_answer_is_asked_again_over_tcp() {
+        let r = Resolver::new(settings(fake_server(), 2))
+            .lookup(plan("tc.example.", 1, &[], false), &[RecordType::A])
+            .unwrap();
+        assert_eq!(r.outcome, Outcome::Answer);
+        assert!(r.queries[0].truncated);
+        assert_eq!(
+            sent(&r),
+            [
+                ("tc.example.".into(), "udp", Some("NOERROR".into())),
+                ("tc.example.".into(), "tcp", Some("NOERROR".into())),
+            ]
+        );
+        assert_eq!(r.answers[0].data, "10.0.0.1");
+    }
+
+    #[test]
+    fn servfail_is_retried_per_attempt_and_the_search_goes_on() {
+        let search = vec!["example".to_string()];
+        let r = Resolver::new(settings(fake_server(), 2))
+            .lookup(plan("sf", 1, &search, false), &[RecordType::A])
+            .unwrap();
+        let sf = (
+            "sf.example.".to_string(),
+            "udp",
+            Some("SERVFAIL".to_string()),
+        );
+        let nx = ("sf.".to_string(), "udp", Some("NXDOMAIN".to_string()));
+        assert_eq!(sent(&r), [sf.clone(), sf, nx]);
+        assert_eq!((r.outcome, r.tried), (Outcome::ServFail, 2));
+    }
+
+    #[test]
+    fn no_answer_ends_the_search() {
+        // A socket that never answers.
+        let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let search = vec!["example".to_string()];
+        let r = Resolver::new(settings(silent.local_addr().unwrap(), 1))
+            .lookup(
+                plan("x", 1, &search, false),
+                &[RecordType::A, RecordType::AAAA],
+            )
+            .unwrap();
+        assert_eq!((r.outcome, r.tried), (Outcome::Timeout, 1));
+        // A and AAAA left together, and both waited for.
+        let types: Vec<&str> = r.queries.iter().map(|q| q.qtype.as_str()).collect();
+        assert_eq!(types, ["A", "AAAA"]);
+        assert!(r
+            .queries
+            .iter()
+            .all(|q| q.rcode.is_none() && q.error.is_some()));
+        drop(silent);
+    }
+}
