@@ -77,6 +77,8 @@ pub enum Command {
     Exec(cmd::exec::ExecArgs),
     /// The pod's network: interfaces, routes, sockets with owners, TCP states, DNS configuration.
     Net(cmd::net::NetArgs),
+    /// Resolve a name as the target's libc would, showing every query (dig's @SERVER, +short, +tcp).
+    Dns(cmd::dns::DnsArgs),
     /// TCP connect (or UDP probe with -u) with timing, like `nc -zv`: connected, refused, timeout, no route.
     Connect(cmd::connect::ConnectArgs),
     /// ICMP echo like iputils ping (its lines, summary and exit codes).
@@ -115,6 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Exec(args)) => cmd::exec::run(&global, args),
         Some(Command::Idle(args)) => cmd::idle::run(&global, args),
         Some(Command::Net(args)) => cmd::net::run(&global, args),
+        Some(Command::Dns(args)) => cmd::dns::run(&global, args),
         Some(Command::Connect(args)) => cmd::connect::run(&global, args),
         Some(Command::Ping(args)) => cmd::ping::run(&global, args),
         Some(Command::Http(args)) => cmd::http::run(&global, args),

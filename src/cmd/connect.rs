@@ -80,13 +80,20 @@ pub fn run(global: &Global, args: ConnectArgs) -> anyhow::Result<i32> {
         (_, true) => Family::V6,
         _ => Family::Any,
     };
-    // The root first (it may need the target chosen), then the namespace, then sockets. An
-    // address needs no root (nor the access to it).
-    let addrs = match host.parse::<std::net::IpAddr>() {
-        Ok(a) => vec![a],
-        Err(_) => host_addrs(&super::fs_root(global)?, &host, family)?,
+    // The root first (it may need the target chosen), then the namespace, then the lookup
+    // (its DNS queries leave from the target's namespace) and sockets. An address needs no
+    // root (nor the access to it).
+    let literal = host.parse::<std::net::IpAddr>().ok();
+    let root = match literal {
+        Some(_) => None,
+        None => Some(super::fs_root(global)?),
     };
     super::capture::enter_target_net(global, "connect")?;
+    let addrs = match (literal, &root) {
+        (Some(a), _) => vec![a],
+        (None, Some(root)) => host_addrs(root, &host, family)?,
+        (None, None) => Vec::new(),
+    };
     let proto = if args.udp { Proto::Udp } else { Proto::Tcp };
     let wait = Duration::from_secs_f64(args.wait);
     let json = args.output == Format::Json;

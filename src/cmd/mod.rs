@@ -4,6 +4,7 @@ pub mod caps;
 pub mod capture;
 pub mod cat;
 pub mod connect;
+pub mod dns;
 pub mod exec;
 pub mod export;
 pub mod find;

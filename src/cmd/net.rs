@@ -294,14 +294,14 @@ fn container_names() -> HashMap<i32, String> {
 }
 
 /// One JSON document, written whole (a closed pipe is then an io::Error the top level sees).
-fn write_json<W: Write, T: Serialize>(out: &mut W, v: &T) -> anyhow::Result<()> {
+pub(super) fn write_json<W: Write, T: Serialize>(out: &mut W, v: &T) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(v)?;
     writeln!(out, "{text}")?;
     Ok(())
 }
 
 /// Print rows with columns padded to the widest cell (the last column unpadded).
-fn write_rows<W: Write>(out: &mut W, rows: &[Vec<String>]) -> std::io::Result<()> {
+pub(super) fn write_rows<W: Write>(out: &mut W, rows: &[Vec<String>]) -> std::io::Result<()> {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut width = vec![0; cols];
     for r in rows {

@@ -123,12 +123,20 @@ pub fn run(global: &Global, args: PingArgs) -> anyhow::Result<i32> {
         (_, true) => Family::V6,
         _ => Family::Any,
     };
-    // The root first (it may need the target chosen), then the namespace, then sockets. An
-    // address needs no root (nor the access to it).
+    // The root first (it may need the target chosen), then the namespace, then the lookup
+    // (its DNS queries leave from the target's namespace) and sockets. An address needs no
+    // root (nor the access to it).
     let host = sanitize(&args.dest);
-    let found = match args.dest.parse::<IpAddr>() {
-        Ok(a) => Ok(vec![a]),
-        Err(_) => host_addrs(&super::fs_root(global)?, &args.dest, family),
+    let literal = args.dest.parse::<IpAddr>().ok();
+    let root = match literal {
+        Some(_) => None,
+        None => Some(super::fs_root(global)?),
+    };
+    super::capture::enter_target_net(global, "ping")?;
+    let found = match (literal, &root) {
+        (Some(a), _) => Ok(vec![a]),
+        (None, Some(root)) => host_addrs(root, &args.dest, family),
+        (None, None) => Ok(Vec::new()),
     };
     let dest = match found {
         Ok(a) => match a.first() {
@@ -143,7 +151,6 @@ pub fn run(global: &Global, args: PingArgs) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
-    super::capture::enter_target_net(global, "ping")?;
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;

@@ -6,6 +6,7 @@
 //! (`target::netns::enter`), before any netlink socket is opened.
 
 pub mod connect;
+pub mod dns;
 pub mod links;
 pub mod lookup;
 pub mod owners;
