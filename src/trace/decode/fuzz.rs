@@ -43,7 +43,7 @@ impl NoiseMem {
         (0..len)
             .map(|_| {
                 let b = self.0.next() as u8;
-                if b == 0 && self.0.next() % 4 != 0 {
+                if b == 0 && !self.0.next().is_multiple_of(4) {
                     1
                 } else {
                     b

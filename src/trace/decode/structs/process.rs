@@ -12,7 +12,7 @@ use crate::trace::flags;
 fn rlim_value(v: u64) -> String {
     if v == u64::MAX {
         "RLIM64_INFINITY".to_string()
-    } else if v > 0 && v % 1024 == 0 {
+    } else if v > 0 && v.is_multiple_of(1024) {
         format!("{}*1024", v / 1024)
     } else {
         v.to_string()
