@@ -15,6 +15,7 @@ pub mod inspect;
 pub mod ls;
 pub mod net;
 pub mod ping;
+pub mod pods;
 pub mod ps;
 pub mod stat;
 pub mod summary;
