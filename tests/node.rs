@@ -171,3 +171,241 @@ fn pods_lists_every_fixture_container_with_pid_qos_and_limits() {
     assert_eq!(&agent[5..], ["running", "1", "Burstable", "64Mi", "500m"]);
     assert_eq!(&line("init")[3..6], ["-", "-", "exited"]);
 }
+
+#[test]
+fn target_pod_selects_the_containers_main_process_and_lists_choices() {
+    require_pod!();
+    let pid = var("NODEPOD_WEB_PID");
+    // Its root: the nginx container's own /etc/nginx, compared with the real directory.
+    let out = debug_node(&["--target", "default/web/nginx", "ls", "/etc/nginx"]);
+    assert!(out.status.success(), "{}", show(&out));
+    let mut want: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/root/etc/nginx"))
+        .expect("read the container's /etc/nginx")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    want.sort();
+    let mut got: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
+    got.sort();
+    assert_eq!(got, want);
+
+    // Its processes: `ps` marks the chosen target.
+    let out = debug_node(&["--target", "default/web", "ps", "-o", "pid,role"]);
+    assert!(out.status.success(), "{}", show(&out));
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == [pid.as_str(), "target"]),
+        "PID {pid} not marked as the target:\n{text}"
+    );
+    let out = debug_node(&[
+        "--target",
+        "kube-system/agent/agent",
+        "target",
+        "-o",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", show(&out));
+    assert_eq!(
+        json(&out)["pid"].as_i64(),
+        Some(podman_pid("tbxnode-agent-agent"))
+    );
+
+    // Errors: exit 2 with the choices.
+    let out = debug_node(&["--target", "default/nosuch", "ls", "/"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("no pod default/nosuch")
+            && err.contains("  default/web\n")
+            && err.contains("kube-system/agent"),
+        "{err}"
+    );
+    let out = debug_node(&["--target", "default/web/init", "ls", "/"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("default/web/init (exited: logs only)")
+            && err.contains(&format!("default/web/nginx (running, PID {pid})")),
+        "{err}"
+    );
+    // Outside node mode (no /host), the same flag says what is missing.
+    let out = run_bounded(
+        30,
+        common::bin(),
+        &[
+            "--root",
+            "/nonexistent",
+            "--target",
+            "default/web",
+            "ls",
+            "/",
+        ],
+    );
+    assert_ne!(out.status.code(), Some(0), "{}", show(&out));
+}
+
+/// Lines of a child's stderr, as they come.
+fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let err = child.stderr.take().expect("piped stderr");
+    std::thread::spawn(move || {
+        for l in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn wait_line(rx: &std::sync::mpsc::Receiver<String>, needle: &str, seen: &mut Vec<String>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(l) => {
+                let hit = l.contains(needle);
+                seen.push(l);
+                if hit {
+                    return;
+                }
+            }
+            Err(_) => panic!("never saw {needle:?}:\n{}", seen.join("\n")),
+        }
+    }
+}
+
+#[test]
+fn trace_follows_the_pods_main_process() {
+    require_pod!();
+    let pid = var("NODEPOD_WEB_PID");
+    let name = format!("tbxnode-trace-{}", std::process::id());
+    let bin = format!("{}:/toolbox:ro", common::bin());
+    let mut child = Command::new("timeout")
+        .args([
+            "--kill-after=5",
+            "120",
+            "podman",
+            "run",
+            "--rm",
+            "--name",
+            &name,
+        ])
+        .args([
+            "--pid",
+            "host",
+            "--network",
+            "host",
+            "-v",
+            "/:/host:ro",
+            "--privileged",
+            "-v",
+            &bin,
+        ])
+        .args([
+            "localhost/toolbox-empty:test",
+            "/toolbox",
+            "--target",
+            "default/web/nginx",
+            "trace",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("podman run");
+    let rx = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    wait_line(&rx, &format!("Process {pid} attached"), &mut seen);
+    // SIGUSR1 makes the nginx master reopen its logs: a signal and system calls to see.
+    let ok = Command::new("kill")
+        .args(["-USR1", &pid])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "kill -USR1 {pid}");
+    wait_line(&rx, "--- SIGUSR1 ", &mut seen);
+    wait_line(&rx, "\"/var/log/nginx/access.log\"", &mut seen);
+    let _ = Command::new("podman")
+        .args(["kill", "--signal", "INT", &name])
+        .stdout(Stdio::null())
+        .status();
+    wait_line(&rx, &format!("Process {pid} detached"), &mut seen);
+    let status = child.wait().expect("wait");
+    let _ = Command::new("podman")
+        .args(["rm", "-f", "-t", "0", &name])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    assert!(status.success(), "{status}:\n{}", seen.join("\n"));
+    assert!(
+        seen.iter()
+            .any(|l| l.starts_with("openat(AT_FDCWD, \"/var/log/nginx/access.log\"")),
+        "{}",
+        seen.join("\n")
+    );
+}
+
+#[test]
+fn capture_runs_in_the_pods_network_namespace() {
+    require_pod!();
+    let pid = var("NODEPOD_WEB_PID");
+    // Requests inside the pod's network namespace (loopback only) until the capture has its packets.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let traffic = {
+        let stop = stop.clone();
+        let pid = pid.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = run_bounded(
+                    10,
+                    "nsenter",
+                    &[
+                        "-t",
+                        &pid,
+                        "-n",
+                        "curl",
+                        "-s",
+                        "-o",
+                        "/dev/null",
+                        "--max-time",
+                        "5",
+                        "http://127.0.0.1/",
+                    ],
+                );
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+        })
+    };
+    let out = debug_node(&[
+        "--target",
+        "default/web/nginx",
+        "capture",
+        "-i",
+        "any",
+        "-c",
+        "20",
+        "tcp",
+        "port",
+        "80",
+    ]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    traffic.join().expect("traffic thread");
+    assert!(out.status.success(), "{}", show(&out));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains(&format!("in the network namespace of PID {pid}")),
+        "{err}"
+    );
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 20, "{text}");
+    assert!(lines.iter().all(|l| l.contains("127.0.0.1.80")), "{text}");
+    // A connection is about 10 packets on loopback: 20 hold a whole handshake. Its SYN-ACK comes from nginx, which listens only in the pod's namespace.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("127.0.0.1.80 > ") && l.contains("[S.]")),
+        "{text}"
+    );
+}
