@@ -409,3 +409,56 @@ fn capture_runs_in_the_pods_network_namespace() {
         "{text}"
     );
 }
+
+#[test]
+fn summary_and_target_say_node_mode_and_list_containers_by_pod() {
+    require_pod!();
+    let web = var("NODEPOD_WEB_PID");
+    let agent = var("NODEPOD_AGENT_PID");
+    let out = debug_node(&["target"]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("node mode: host PID namespace, node root at /host\n"),
+        "{text}"
+    );
+    let row = |pid: &str| {
+        text.lines()
+            .find(|l| l.split_whitespace().nth(3) == Some(pid))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|| panic!("no row for PID {pid}:\n{text}"))
+    };
+    assert_eq!(
+        row(&web),
+        format!("default web nginx {web} --target default/web/nginx")
+    );
+    assert_eq!(
+        row(&agent),
+        format!("kube-system agent agent {agent} --target kube-system/agent/agent")
+    );
+    // Exited containers cannot be targets.
+    assert!(!text.contains("init"), "{text}");
+    let out = debug_node(&["target", "-o", "json"]);
+    assert!(out.status.success(), "{}", show(&out));
+    let v = json(&out);
+    assert_eq!(v["node"]["root"], "/host");
+    assert!(
+        v["containers"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|c| c["pid"].as_i64() == web.parse().ok())),
+        "{v:#}"
+    );
+
+    // The summary (no subcommand, no commands on stdin).
+    let out = debug_node(&[]);
+    assert!(out.status.success(), "{}", show(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("\nnode mode: host PID namespace, node root at /host\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--target default/web/nginx") && text.contains("toolbox pods"),
+        "{text}"
+    );
+}

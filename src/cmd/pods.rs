@@ -63,6 +63,46 @@ pub fn run(global: &Global, args: PodsArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// The line that says toolbox is in node mode (summary, `target`, `caps`).
+pub(crate) fn node_line(node: &Node) -> String {
+    format!(
+        "node mode: host PID namespace, node root at {}",
+        sanitize(&node.root.to_string_lossy())
+    )
+}
+
+/// Running containers by pod, each with the flag that selects it (for `target` and the summary).
+pub(crate) fn choices(all: &[Container]) -> Vec<Vec<String>> {
+    all.iter()
+        .filter(|c| c.state == State::Running)
+        .map(|c| {
+            let flag = match (&c.namespace, &c.pod, &c.container) {
+                (Some(ns), Some(pod), Some(ctr)) => sanitize(&format!("--target {ns}/{pod}/{ctr}")),
+                _ => c.pid.map(|p| format!("--pid {p}")).unwrap_or_default(),
+            };
+            vec![
+                c.namespace
+                    .as_deref()
+                    .map(sanitize)
+                    .unwrap_or_else(|| "?".into()),
+                c.pod
+                    .as_deref()
+                    .map(sanitize)
+                    .unwrap_or_else(|| format!("pod{}", c.pod_uid)),
+                c.container
+                    .as_deref()
+                    .map(sanitize)
+                    .unwrap_or_else(|| "?".into()),
+                c.pid.map(|p| p.to_string()).unwrap_or_default(),
+                flag,
+            ]
+        })
+        .collect()
+}
+
+/// Header of [`choices`].
+pub(crate) const CHOICE_HEADER: &[&str] = &["NAMESPACE", "POD", "CONTAINER", "PID", "SELECT WITH"];
+
 fn row(c: &Container) -> Vec<String> {
     let dash = || "-".to_string();
     vec![

@@ -16,6 +16,10 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
     // Write errors end the summary (a closed pipe is a normal end, see cli::report_error).
     let mut out = std::io::stdout().lock();
     writeln!(out, "toolbox {}", env!("CARGO_PKG_VERSION"))?;
+    let node = crate::node::Node::detect(global.root.as_deref());
+    if let Some(n) = &node {
+        writeln!(out, "{}", super::pods::node_line(n))?;
+    }
     // Every process of the target's container: workers do the app's I/O, not the master.
     let mut trace_pids: Vec<String> = Vec::new();
     let target_pid = match choice {
@@ -50,6 +54,27 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
             trace_pids = t.members.iter().map(|m| m.pid.to_string()).collect();
             next.push("toolbox ls -l /etc    (and cat, tree, find, grep, export: paths in the target's root)".into());
             Some(t.pid)
+        }
+        Err(_) if node.is_some() && global.selector() == crate::target::Selector::Auto => {
+            let all = node
+                .as_ref()
+                .map(crate::node::containers)
+                .transpose()?
+                .unwrap_or_default();
+            writeln!(out, "target: none chosen: choose a pod's container with --target NAMESPACE/POD[/CONTAINER]:")?;
+            let mut buf = Vec::new();
+            crate::output::write_columns(
+                &mut buf,
+                super::pods::CHOICE_HEADER,
+                &super::pods::choices(&all),
+            )?;
+            for line in String::from_utf8_lossy(&buf).lines() {
+                writeln!(out, "  {line}")?;
+            }
+            next.push(
+                "toolbox pods    (every pod and container of the node, exited ones too)".into(),
+            );
+            None
         }
         Err(e) => {
             writeln!(out, "target: none chosen: {e}")?;
