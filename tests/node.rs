@@ -462,3 +462,72 @@ fn summary_and_target_say_node_mode_and_list_containers_by_pod() {
         "{text}"
     );
 }
+
+#[test]
+fn caps_in_node_mode_gives_verdicts_for_node_features_and_names_sysadmin() {
+    require_pod!();
+    let _ = fixture();
+    let out = debug_node(&["caps"]);
+    assert!(out.status.success(), "{}", show(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("\nnode mode: host PID namespace, node root at /host\n"),
+        "{text}"
+    );
+    for f in ["pods", "pod-net", "pod-root"] {
+        assert!(
+            text.lines()
+                .any(|l| l.split_whitespace().take(2).collect::<Vec<_>>() == [f, "yes"]),
+            "{f} is not yes under a privileged debug container:\n{text}"
+        );
+    }
+    let out = debug_node(&["caps", "-o", "json"]);
+    assert!(out.status.success(), "{}", show(&out));
+    let v = json(&out);
+    assert_eq!(
+        v["node"]["features"].as_array().map(Vec::len),
+        Some(3),
+        "{v:#}"
+    );
+    assert!(
+        v["features"].is_array(),
+        "the per-target verdicts are still there: {v:#}"
+    );
+
+    // Without --profile=sysadmin (podman's default capabilities: no CAP_SYS_ADMIN) joining a pod's
+    // network namespace is refused, and the fix says so.
+    let bin = format!("{}:/toolbox:ro", common::bin());
+    let out = run_bounded(
+        120,
+        "podman",
+        &[
+            "run",
+            "--rm",
+            "--pid",
+            "host",
+            "--network",
+            "host",
+            "-v",
+            "/:/host:ro",
+            "-v",
+            &bin,
+            "localhost/toolbox-empty:test",
+            "/toolbox",
+            "caps",
+        ],
+    );
+    assert!(out.status.success(), "{}", show(&out));
+    let text = stdout(&out);
+    let at = text
+        .find("\npod-net  NO")
+        .unwrap_or_else(|| panic!("pod-net is not NO:\n{text}"));
+    let block: Vec<&str> = text[at + 1..].lines().take(3).collect();
+    assert!(
+        block[1].contains("CAP_SYS_ADMIN, which toolbox does not have"),
+        "{block:?}"
+    );
+    assert!(
+        block[2].contains("kubectl debug node/NODE") && block[2].contains("--profile=sysadmin"),
+        "{block:?}"
+    );
+}

@@ -719,3 +719,135 @@ mod tests {
         }
     }
 }
+
+/// The fix for every node feature: a privileged debug container on the node.
+pub const FIX_SYSADMIN: &str =
+    "kubectl debug node/NODE -it --image=toolbox --profile=sysadmin  (privileged: CAP_SYS_ADMIN, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, the host's PID namespace, the node's root at /host)";
+
+/// One node feature's verdict, from a real probe.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    /// `pods`, `pod-net` or `pod-root`.
+    pub feature: &'static str,
+    /// Whether it works.
+    pub works: bool,
+    /// What was probed and what happened.
+    pub detail: String,
+    /// Why not.
+    pub reason: Option<String>,
+    /// What fixes it.
+    pub fix: Option<&'static str>,
+}
+
+/// What `caps` adds in node mode.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The node's root.
+    pub root: PathBuf,
+    /// Per-feature verdicts.
+    pub features: Vec<Verdict>,
+}
+
+fn verdict(feature: &'static str, res: Result<String, String>) -> Verdict {
+    match res {
+        Ok(detail) => Verdict {
+            feature,
+            works: true,
+            detail,
+            reason: None,
+            fix: None,
+        },
+        Err(reason) => Verdict {
+            feature,
+            works: false,
+            detail: String::new(),
+            reason: Some(reason),
+            fix: Some(FIX_SYSADMIN),
+        },
+    }
+}
+
+/// Probe the node features: listing pods (`/proc/*/cgroup` and the node's `var/log/pods`),
+/// joining a pod's network namespace (setns(2): CAP_SYS_ADMIN) and reading a pod's root
+/// (`/proc/PID/root` of another user's or a more privileged process: CAP_SYS_PTRACE, and
+/// CAP_DAC_READ_SEARCH for directories its owner alone may read).
+pub fn probe(node: &Node) -> Report {
+    let ctx = crate::caps::Context::read();
+    let has = |c: &str| ctx.effective.contains(c);
+    let listed = containers(node);
+    let pods = match &listed {
+        Ok(all) => {
+            let running = all.iter().filter(|c| c.state == State::Running).count();
+            let pods: HashSet<&String> = all.iter().map(|c| &c.pod_uid).collect();
+            Ok(format!(
+                "read /proc/*/cgroup and {}: {} pods, {} running containers",
+                node.root.join("var/log/pods").display(),
+                pods.len(),
+                running
+            ))
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    let first = listed.as_ref().ok().and_then(|all| {
+        all.iter()
+            .find(|c| c.state == State::Running && c.pid.is_some())
+            .cloned()
+    });
+    let net = match &first {
+        None => Err("no running pod container to probe".to_string()),
+        Some(c) => {
+            let pid = c.pid.unwrap_or_default();
+            match crate::target::netns::probe(pid) {
+                Ok(_) => Ok(format!(
+                    "joined the network namespace of {} (PID {pid}): capture, net and dns enter a pod's with setns(2){}",
+                    crate::output::sanitize(&c.path()),
+                    if has("CAP_SYS_ADMIN") { " (CAP_SYS_ADMIN)" } else { "" }
+                )),
+                Err(_) if !has("CAP_SYS_ADMIN") => Err(format!(
+                    "entering a pod's network namespace (setns(2), probed on PID {pid}) needs CAP_SYS_ADMIN, which toolbox does not have"
+                )),
+                Err(e) => {
+                    let text = e.to_string();
+                    Err(format!(
+                        "entering the network namespace of PID {pid} failed even with CAP_SYS_ADMIN: {}",
+                        text.lines().next().unwrap_or_default()
+                    ))
+                }
+            }
+        }
+    };
+    let root = match &first {
+        None => Err("no running pod container to probe".to_string()),
+        Some(c) => {
+            let pid = c.pid.unwrap_or_default();
+            match std::fs::read_dir(format!("/proc/{pid}/root/")) {
+                Ok(_) => Ok(format!(
+                    "read the root of {} (/proc/{pid}/root): ls, cat, find, export work in any pod",
+                    crate::output::sanitize(&c.path())
+                )),
+                Err(e) => {
+                    let missing: Vec<&str> = ["CAP_SYS_PTRACE", "CAP_DAC_READ_SEARCH"]
+                        .into_iter()
+                        .filter(|c| !has(c))
+                        .collect();
+                    Err(format!(
+                        "reading another pod's root (/proc/{pid}/root) needs CAP_SYS_PTRACE (and CAP_DAC_READ_SEARCH for directories only their owner may read){}: {e}",
+                        if missing.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; toolbox lacks {}", missing.join(", "))
+                        }
+                    ))
+                }
+            }
+        }
+    };
+    Report {
+        root: node.root.clone(),
+        features: vec![
+            verdict("pods", pods),
+            verdict("pod-net", net),
+            verdict("pod-root", root),
+        ],
+    }
+}
