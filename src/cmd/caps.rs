@@ -51,14 +51,15 @@ pub fn run(global: &Global, args: CapsArgs) -> anyhow::Result<i32> {
         eprintln!("toolbox caps: {note}");
     }
     // Node mode adds the node features; outside it the report is unchanged.
-    let node = crate::node::Node::detect(global.root.as_deref()).map(|n| crate::node::probe(&n));
+    let node =
+        crate::node::Node::detect(global.root.as_deref()).map(|n| crate::doctor::node_probe(&n));
     if args.json || args.output == Format::Json {
         #[derive(serde::Serialize)]
         struct WithNode<'a> {
             #[serde(flatten)]
             report: &'a Report,
             #[serde(skip_serializing_if = "Option::is_none")]
-            node: Option<&'a crate::node::Report>,
+            node: Option<&'a crate::doctor::NodeReport>,
         }
         output::print_json(&WithNode {
             report: &report,
@@ -75,7 +76,7 @@ pub fn run(global: &Global, args: CapsArgs) -> anyhow::Result<i32> {
 }
 
 /// The node features, after the per-target ones.
-pub fn render_node(r: &crate::node::Report) -> String {
+pub fn render_node(r: &crate::doctor::NodeReport) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(

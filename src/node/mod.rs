@@ -16,6 +16,10 @@ use serde::Serialize;
 
 pub use cgroup::Qos;
 
+/// Executable basenames of pod infrastructure processes (`pause` under containerd and CRI-O,
+/// `catatonit` under podman); target discovery skips them too.
+pub const PAUSE_NAMES: &[&str] = &["pause", "catatonit"];
+
 /// Where `kubectl debug node/…` mounts the node's root.
 pub const DEFAULT_ROOT: &str = "/host";
 
@@ -384,7 +388,7 @@ fn scan_proc() -> Result<(Vec<Member>, Vec<ConmonLog>), NodeError> {
             qos: place.qos,
             pod_uid: place.pod_uid,
             id,
-            pause: crate::target::PAUSE_NAMES.contains(&exe.as_str()),
+            pause: PAUSE_NAMES.contains(&exe.as_str()),
             cgroup: text,
         });
     }
@@ -412,8 +416,9 @@ fn scan_proc() -> Result<(Vec<Member>, Vec<ConmonLog>), NodeError> {
 }
 
 /// Memory and CPU limits of a container's cgroup, read from the node's cgroup mounts under its
-/// root (v1 `memory.limit_in_bytes`, `cpu.cfs_quota_us`/`cpu.cfs_period_us`; v2 `memory.max`,
-/// `cpu.max`), else from toolbox's own view ([`crate::ps::cgroup::report`]).
+/// root, else from toolbox's own `/sys/fs/cgroup` (the same tree on the host or with the host's
+/// cgroup namespace): v1 `memory.limit_in_bytes`, `cpu.cfs_quota_us`/`cpu.cfs_period_us`; v2
+/// `memory.max`, `cpu.max`. See: cgroups(7).
 fn limits(root: &Path, m: &Member) -> (Option<u64>, Option<f64>) {
     let path_of = |want: &str| -> Option<String> {
         m.cgroup.lines().find_map(|l| {
@@ -428,77 +433,56 @@ fn limits(root: &Path, m: &Member) -> (Option<u64>, Option<f64>) {
             };
             // Paths seen from a cgroup namespace start with `/..`: kubelet's tree starts at kubepods.
             let at = path.find("/kubepods")?;
-            hit.then(|| path[at..].to_string())
+            hit.then(|| path[at + 1..].to_string())
         })
     };
-    let cg = root.join("sys/fs/cgroup");
     let read = |p: PathBuf| -> Option<String> {
         std::fs::read_to_string(p)
             .ok()
             .map(|s| s.trim().to_string())
     };
-    let rel = |p: &str| p.trim_start_matches('/').to_string();
-    let mut mem = None;
-    let mut mem_known = false;
-    if let Some(p) = path_of("memory") {
-        if let Some(v) = read(
-            cg.join("memory")
-                .join(rel(&p))
-                .join("memory.limit_in_bytes"),
-        ) {
-            mem_known = true;
-            mem = v.parse::<u64>().ok().filter(|&l| l < 1 << 62);
-        }
+    let mut bases = vec![root.join("sys/fs/cgroup")];
+    if root != Path::new("/") {
+        bases.push(PathBuf::from("/sys/fs/cgroup"));
     }
-    let v2 = path_of("");
-    if !mem_known {
+    let (v1_mem, v1_cpu, v2) = (path_of("memory"), path_of("cpu"), path_of(""));
+    for cg in &bases {
+        // cgroup v1 (also hybrid hosts: the controllers are v1 there).
+        if let Some(p) = &v1_mem {
+            if let Some(v) = read(cg.join("memory").join(p).join("memory.limit_in_bytes")) {
+                let mem = v.parse::<u64>().ok().filter(|&l| l < V1_UNLIMITED);
+                let cpu = v1_cpu.as_ref().and_then(|p| {
+                    let d = cg.join("cpu").join(p);
+                    let q: i64 = read(d.join("cpu.cfs_quota_us"))?.parse().ok()?;
+                    let per: u64 = read(d.join("cpu.cfs_period_us"))?.parse().ok()?;
+                    (q > 0 && per > 0).then(|| q as f64 / per as f64)
+                });
+                return (mem, cpu);
+            }
+        }
+        // cgroup v2, mounted at /sys/fs/cgroup or (hybrid) /sys/fs/cgroup/unified.
         if let Some(p) = &v2 {
             for base in [cg.clone(), cg.join("unified")] {
-                if let Some(v) = read(base.join(rel(p)).join("memory.max")) {
-                    mem_known = true;
-                    mem = v.parse().ok();
-                    break;
+                let d = base.join(p);
+                if let Some(v) = read(d.join("memory.max")) {
+                    let cpu = read(d.join("cpu.max")).and_then(|c| parse_cpu_max(&c));
+                    return (v.parse().ok(), cpu);
                 }
             }
         }
     }
-    let mut cpu = None;
-    let mut cpu_known = false;
-    if let Some(p) = path_of("cpu") {
-        let d = cg.join("cpu").join(rel(&p));
-        if let (Some(q), Some(per)) = (
-            read(d.join("cpu.cfs_quota_us")),
-            read(d.join("cpu.cfs_period_us")),
-        ) {
-            cpu_known = true;
-            if let (Ok(q), Ok(per)) = (q.parse::<i64>(), per.parse::<u64>()) {
-                cpu = (q > 0 && per > 0).then(|| q as f64 / per as f64);
-            }
-        }
-    }
-    if !cpu_known {
-        if let Some(p) = &v2 {
-            for base in [cg.clone(), cg.join("unified")] {
-                if let Some(v) = read(base.join(rel(p)).join("cpu.max")) {
-                    cpu_known = true;
-                    if let (Some(q), Some(per)) = crate::ps::cgroup::parse_cpu_max(&v) {
-                        cpu = (per > 0).then(|| q as f64 / per as f64);
-                    }
-                    break;
-                }
-            }
-        }
-    }
-    if !mem_known || !cpu_known {
-        let r = crate::ps::cgroup::report(m.pid, m.pid);
-        if !mem_known {
-            mem = r.memory.and_then(|x| x.limit_bytes);
-        }
-        if !cpu_known {
-            cpu = r.cpu.and_then(|x| x.limit_cpus);
-        }
-    }
-    (mem, cpu)
+    (None, None)
+}
+
+/// Above this a v1 memory limit means "no limit" (`PAGE_COUNTER_MAX` pages).
+const V1_UNLIMITED: u64 = 1 << 62;
+
+/// `cpu.max` (`QUOTA PERIOD`, QUOTA `max` when unlimited) as CPUs.
+fn parse_cpu_max(s: &str) -> Option<f64> {
+    let mut it = s.split_whitespace();
+    let q: u64 = it.next()?.parse().ok()?;
+    let per: u64 = it.next()?.parse().ok()?;
+    (per > 0).then(|| q as f64 / per as f64)
 }
 
 /// `NAMESPACE/POD[/CONTAINER]` as `--target` takes it in node mode.
@@ -687,6 +671,12 @@ mod tests {
     }
 
     #[test]
+    fn cpu_max() {
+        assert_eq!(parse_cpu_max("50000 100000"), Some(0.5));
+        assert_eq!(parse_cpu_max("max 100000"), None);
+    }
+
+    #[test]
     fn pod_refs_and_picking() {
         assert_eq!(PodRef::parse("nginx"), None);
         assert_eq!(PodRef::parse("a//b"), None);
@@ -717,137 +707,5 @@ mod tests {
             Pick::NoContainer(l) => assert!(l.iter().any(|s| s.contains("init (exited")), "{l:?}"),
             other => panic!("{other:?}"),
         }
-    }
-}
-
-/// The fix for every node feature: a privileged debug container on the node.
-pub const FIX_SYSADMIN: &str =
-    "kubectl debug node/NODE -it --image=toolbox --profile=sysadmin  (privileged: CAP_SYS_ADMIN, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, the host's PID namespace, the node's root at /host)";
-
-/// One node feature's verdict, from a real probe.
-#[derive(Clone, Debug, Serialize)]
-pub struct Verdict {
-    /// `pods`, `pod-net` or `pod-root`.
-    pub feature: &'static str,
-    /// Whether it works.
-    pub works: bool,
-    /// What was probed and what happened.
-    pub detail: String,
-    /// Why not.
-    pub reason: Option<String>,
-    /// What fixes it.
-    pub fix: Option<&'static str>,
-}
-
-/// What `caps` adds in node mode.
-#[derive(Clone, Debug, Serialize)]
-pub struct Report {
-    /// The node's root.
-    pub root: PathBuf,
-    /// Per-feature verdicts.
-    pub features: Vec<Verdict>,
-}
-
-fn verdict(feature: &'static str, res: Result<String, String>) -> Verdict {
-    match res {
-        Ok(detail) => Verdict {
-            feature,
-            works: true,
-            detail,
-            reason: None,
-            fix: None,
-        },
-        Err(reason) => Verdict {
-            feature,
-            works: false,
-            detail: String::new(),
-            reason: Some(reason),
-            fix: Some(FIX_SYSADMIN),
-        },
-    }
-}
-
-/// Probe the node features: listing pods (`/proc/*/cgroup` and the node's `var/log/pods`),
-/// joining a pod's network namespace (setns(2): CAP_SYS_ADMIN) and reading a pod's root
-/// (`/proc/PID/root` of another user's or a more privileged process: CAP_SYS_PTRACE, and
-/// CAP_DAC_READ_SEARCH for directories its owner alone may read).
-pub fn probe(node: &Node) -> Report {
-    let ctx = crate::caps::Context::read();
-    let has = |c: &str| ctx.effective.contains(c);
-    let listed = containers(node);
-    let pods = match &listed {
-        Ok(all) => {
-            let running = all.iter().filter(|c| c.state == State::Running).count();
-            let pods: HashSet<&String> = all.iter().map(|c| &c.pod_uid).collect();
-            Ok(format!(
-                "read /proc/*/cgroup and {}: {} pods, {} running containers",
-                node.root.join("var/log/pods").display(),
-                pods.len(),
-                running
-            ))
-        }
-        Err(e) => Err(e.to_string()),
-    };
-    let first = listed.as_ref().ok().and_then(|all| {
-        all.iter()
-            .find(|c| c.state == State::Running && c.pid.is_some())
-            .cloned()
-    });
-    let net = match &first {
-        None => Err("no running pod container to probe".to_string()),
-        Some(c) => {
-            let pid = c.pid.unwrap_or_default();
-            match crate::target::netns::probe(pid) {
-                Ok(_) => Ok(format!(
-                    "joined the network namespace of {} (PID {pid}): capture, net and dns enter a pod's with setns(2){}",
-                    crate::output::sanitize(&c.path()),
-                    if has("CAP_SYS_ADMIN") { " (CAP_SYS_ADMIN)" } else { "" }
-                )),
-                Err(_) if !has("CAP_SYS_ADMIN") => Err(format!(
-                    "entering a pod's network namespace (setns(2), probed on PID {pid}) needs CAP_SYS_ADMIN, which toolbox does not have"
-                )),
-                Err(e) => {
-                    let text = e.to_string();
-                    Err(format!(
-                        "entering the network namespace of PID {pid} failed even with CAP_SYS_ADMIN: {}",
-                        text.lines().next().unwrap_or_default()
-                    ))
-                }
-            }
-        }
-    };
-    let root = match &first {
-        None => Err("no running pod container to probe".to_string()),
-        Some(c) => {
-            let pid = c.pid.unwrap_or_default();
-            match std::fs::read_dir(format!("/proc/{pid}/root/")) {
-                Ok(_) => Ok(format!(
-                    "read the root of {} (/proc/{pid}/root): ls, cat, find, export work in any pod",
-                    crate::output::sanitize(&c.path())
-                )),
-                Err(e) => {
-                    let missing: Vec<&str> = ["CAP_SYS_PTRACE", "CAP_DAC_READ_SEARCH"]
-                        .into_iter()
-                        .filter(|c| !has(c))
-                        .collect();
-                    Err(format!(
-                        "reading another pod's root (/proc/{pid}/root) needs CAP_SYS_PTRACE (and CAP_DAC_READ_SEARCH for directories only their owner may read){}: {e}",
-                        if missing.is_empty() {
-                            String::new()
-                        } else {
-                            format!("; toolbox lacks {}", missing.join(", "))
-                        }
-                    ))
-                }
-            }
-        }
-    };
-    Report {
-        root: node.root.clone(),
-        features: vec![
-            verdict("pods", pods),
-            verdict("pod-net", net),
-            verdict("pod-root", root),
-        ],
     }
 }

@@ -25,7 +25,7 @@ pub use root::Root;
 pub use scan::ProcInfo;
 
 /// Executable basenames of pod infrastructure processes.
-pub const PAUSE_NAMES: &[&str] = &["pause", "catatonit"];
+pub const PAUSE_NAMES: &[&str] = crate::node::PAUSE_NAMES;
 
 /// Container runtime helpers that appear briefly in a pod's PID namespace while a container starts
 /// (`runc init`, which renames itself `runc:[2:INIT]`).
