@@ -228,7 +228,7 @@ fn target_pod_selects_the_containers_main_process_and_lists_choices() {
             && err.contains(&format!("default/web/nginx (running, PID {pid})")),
         "{err}"
     );
-    // Outside node mode (no /host), the same flag says what is missing.
+    // Outside node mode (no node root there), the same flag says what is missing.
     let out = run_bounded(
         30,
         common::bin(),
@@ -237,11 +237,15 @@ fn target_pod_selects_the_containers_main_process_and_lists_choices() {
             "/nonexistent",
             "--target",
             "default/web",
-            "ls",
-            "/",
+            "target",
         ],
     );
-    assert_ne!(out.status.code(), Some(0), "{}", show(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("needs node mode") && err.contains("--profile=sysadmin"),
+        "{err}"
+    );
 }
 
 /// Lines of a child's stderr, as they come.
