@@ -465,6 +465,15 @@ fn summary_and_target_say_node_mode_and_list_containers_by_pod() {
         text.contains("--target default/web/nginx") && text.contains("toolbox pods"),
         "{text}"
     );
+    assert!(text.contains("\n  pods     yes\n"), "{text}");
+    assert!(
+        text.contains("fix: toolbox --target NAMESPACE/POD[/CONTAINER]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  toolbox --target default/web/nginx ls -l /etc"),
+        "{text}"
+    );
 }
 
 #[test]

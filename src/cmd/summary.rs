@@ -74,6 +74,11 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
             next.push(
                 "toolbox pods    (every pod and container of the node, exited ones too)".into(),
             );
+            if let Some(flag) = super::pods::choices(&all).first().and_then(|r| r.last()) {
+                if flag.starts_with("--target ") {
+                    next.push(format!("toolbox {flag} ls -l /etc    (its files, ps, trace, capture, net: every command)"));
+                }
+            }
             None
         }
         Err(e) => {
@@ -93,7 +98,32 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
                     v.feature.name(),
                     reason.as_deref().unwrap_or("unknown")
                 )?;
+                // In node mode the missing target is chosen by pod, not by a new debug container.
+                let fix = match fix {
+                    Some(f) if node.is_some() && f == crate::caps::fix::TARGET_FLAG => {
+                        Some("toolbox --target NAMESPACE/POD[/CONTAINER] COMMAND  (node mode: choose a pod's container)".to_string())
+                    }
+                    other => other.clone(),
+                };
                 if let Some(fix) = fix {
+                    writeln!(out, "           fix: {fix}")?;
+                }
+            }
+        }
+    }
+    if let Some(n) = &node {
+        let r = crate::doctor::node_probe(n);
+        for v in &r.features {
+            if v.works {
+                writeln!(out, "  {:<8} yes", v.feature)?;
+            } else {
+                writeln!(
+                    out,
+                    "  {:<8} no: {}",
+                    v.feature,
+                    sanitize(v.reason.as_deref().unwrap_or("unknown"))
+                )?;
+                if let Some(fix) = v.fix {
                     writeln!(out, "           fix: {fix}")?;
                 }
             }

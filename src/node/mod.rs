@@ -671,6 +671,42 @@ mod tests {
     }
 
     #[test]
+    fn log_dirs_without_processes_are_exited_containers() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let pod = root.path().join("var/log/pods/team-a_api_0123-abcd");
+        for (ctr, files) in [
+            (
+                "app",
+                &["0.log", "1.log", "2.log", "2.log.20260214-152226.gz"][..],
+            ),
+            ("init", &["0.log"][..]),
+        ] {
+            std::fs::create_dir_all(pod.join(ctr)).expect("mkdir");
+            for f in files {
+                std::fs::write(pod.join(ctr).join(f), "x").expect("write");
+            }
+        }
+        // Not a pod directory: ignored.
+        std::fs::create_dir_all(root.path().join("var/log/pods/junk")).expect("mkdir");
+        let node = Node {
+            root: root.path().to_path_buf(),
+        };
+        let all = containers(&node).expect("containers");
+        let mine: Vec<(String, State, Option<u32>)> = all
+            .iter()
+            .filter(|c| c.pod_uid == "0123-abcd")
+            .map(|c| (c.path(), c.state, c.restarts))
+            .collect();
+        assert_eq!(
+            mine,
+            vec![
+                ("team-a/api/app".to_string(), State::Exited, Some(2)),
+                ("team-a/api/init".to_string(), State::Exited, Some(0)),
+            ]
+        );
+    }
+
+    #[test]
     fn cpu_max() {
         assert_eq!(parse_cpu_max("50000 100000"), Some(0.5));
         assert_eq!(parse_cpu_max("max 100000"), None);
