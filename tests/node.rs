@@ -210,6 +210,24 @@ fn target_pod_selects_the_containers_main_process_and_lists_choices() {
         Some(podman_pid("tbxnode-agent-agent"))
     );
 
+    // Its network namespace: `net` joins it (the pod alone names it: one running container).
+    let out = debug_node(&[
+        "--target",
+        "kube-system/agent",
+        "net",
+        "sockets",
+        "-l",
+        "-t",
+    ]);
+    assert!(out.status.success(), "{}", show(&out));
+    let agent = var("NODEPOD_AGENT_PID");
+    assert!(
+        common::stderr(&out).contains(&format!("in the network namespace of PID {agent}")),
+        "{}",
+        show(&out)
+    );
+    assert!(stdout(&out).contains("0.0.0.0:80 "), "{}", show(&out));
+
     // Errors: exit 2 with the choices.
     let out = debug_node(&["--target", "default/nosuch", "ls", "/"]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
