@@ -298,3 +298,140 @@ fn capture_netns(v: &mut Verdict, pid: i32) {
         )),
     }
 }
+
+// --- node mode ------------------------------------------------------------------------------
+
+/// The fix for every node feature: a privileged debug container on the node.
+pub const FIX_SYSADMIN: &str =
+    "kubectl debug node/NODE -it --image=toolbox --profile=sysadmin  (privileged: CAP_SYS_ADMIN, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, the host's PID namespace, the node's root at /host)";
+
+/// One node feature's verdict, from a real probe.
+#[derive(Clone, Debug, Serialize)]
+pub struct NodeVerdict {
+    /// `pods`, `pod-net` or `pod-root`.
+    pub feature: &'static str,
+    /// Whether it works.
+    pub works: bool,
+    /// What was probed and what happened.
+    pub detail: String,
+    /// Why not.
+    pub reason: Option<String>,
+    /// What fixes it.
+    pub fix: Option<&'static str>,
+}
+
+/// What `caps` adds in node mode.
+#[derive(Clone, Debug, Serialize)]
+pub struct NodeReport {
+    /// The node's root.
+    pub root: std::path::PathBuf,
+    /// Per-feature verdicts.
+    pub features: Vec<NodeVerdict>,
+}
+
+fn node_verdict(feature: &'static str, res: Result<String, String>) -> NodeVerdict {
+    match res {
+        Ok(detail) => NodeVerdict {
+            feature,
+            works: true,
+            detail,
+            reason: None,
+            fix: None,
+        },
+        Err(reason) => NodeVerdict {
+            feature,
+            works: false,
+            detail: String::new(),
+            reason: Some(reason),
+            fix: Some(FIX_SYSADMIN),
+        },
+    }
+}
+
+/// Probe the node features: listing pods (`/proc/*/cgroup` and the node's `var/log/pods`),
+/// joining a pod's network namespace (setns(2): CAP_SYS_ADMIN) and reading a pod's root
+/// (`/proc/PID/root` of another user's or a more privileged process: CAP_SYS_PTRACE, and
+/// CAP_DAC_READ_SEARCH for directories its owner alone may read).
+pub fn node_probe(node: &crate::node::Node) -> NodeReport {
+    let ctx = crate::caps::Context::read();
+    let has = |c: &str| ctx.effective.contains(c);
+    let listed = crate::node::containers(node);
+    let pods = match &listed {
+        Ok(all) => {
+            let running = all
+                .iter()
+                .filter(|c| c.state == crate::node::State::Running)
+                .count();
+            let pods: std::collections::HashSet<&String> = all.iter().map(|c| &c.pod_uid).collect();
+            Ok(format!(
+                "read /proc/*/cgroup and {}: {} pods, {} running containers",
+                node.root.join("var/log/pods").display(),
+                pods.len(),
+                running
+            ))
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    let first = listed.as_ref().ok().and_then(|all| {
+        all.iter()
+            .find(|c| c.state == crate::node::State::Running && c.pid.is_some())
+            .cloned()
+    });
+    let net = match &first {
+        None => Err("no running pod container to probe".to_string()),
+        Some(c) => {
+            let pid = c.pid.unwrap_or_default();
+            match crate::target::netns::probe(pid) {
+                Ok(_) => Ok(format!(
+                    "joined the network namespace of {} (PID {pid}): capture, net and dns enter a pod's with setns(2){}",
+                    crate::output::sanitize(&c.path()),
+                    if has("CAP_SYS_ADMIN") { " (CAP_SYS_ADMIN)" } else { "" }
+                )),
+                Err(_) if !has("CAP_SYS_ADMIN") => Err(format!(
+                    "entering a pod's network namespace (setns(2), probed on PID {pid}) needs CAP_SYS_ADMIN, which toolbox does not have"
+                )),
+                Err(e) => {
+                    let text = e.to_string();
+                    Err(format!(
+                        "entering the network namespace of PID {pid} failed even with CAP_SYS_ADMIN: {}",
+                        text.lines().next().unwrap_or_default()
+                    ))
+                }
+            }
+        }
+    };
+    let root = match &first {
+        None => Err("no running pod container to probe".to_string()),
+        Some(c) => {
+            let pid = c.pid.unwrap_or_default();
+            match std::fs::read_dir(format!("/proc/{pid}/root/")) {
+                Ok(_) => Ok(format!(
+                    "read the root of {} (/proc/{pid}/root): ls, cat, find, export work in any pod",
+                    crate::output::sanitize(&c.path())
+                )),
+                Err(e) => {
+                    let missing: Vec<&str> = ["CAP_SYS_PTRACE", "CAP_DAC_READ_SEARCH"]
+                        .into_iter()
+                        .filter(|c| !has(c))
+                        .collect();
+                    Err(format!(
+                        "reading another pod's root (/proc/{pid}/root) needs CAP_SYS_PTRACE (and CAP_DAC_READ_SEARCH for directories only their owner may read){}: {e}",
+                        if missing.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; toolbox lacks {}", missing.join(", "))
+                        }
+                    ))
+                }
+            }
+        }
+    };
+    NodeReport {
+        root: node.root.clone(),
+        features: vec![
+            node_verdict("pods", pods),
+            node_verdict("pod-net", net),
+            node_verdict("pod-root", root),
+        ],
+    }
+}

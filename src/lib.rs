@@ -16,6 +16,7 @@ pub mod doctor;
 pub mod fs;
 pub mod http;
 pub mod net;
+pub mod node;
 pub mod output;
 pub mod ps;
 pub mod session;

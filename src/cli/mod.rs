@@ -85,6 +85,8 @@ pub enum Command {
     Ping(cmd::ping::PingArgs),
     /// An HTTP/1.1 request like curl from the pod's network: timing, TLS and the certificate chain checked against the target's CAs.
     Http(cmd::http::HttpArgs),
+    /// Node mode: the node's pods and containers (from /proc/*/cgroup and /host/var/log/pods).
+    Pods(cmd::pods::PodsArgs),
     /// Keep this debug container alive, using no CPU, for `kubectl exec POD -c DEBUGGER -- toolbox CMD`; exits on SIGTERM.
     Idle(cmd::idle::IdleArgs),
 }
@@ -121,6 +123,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Connect(args)) => cmd::connect::run(&global, args),
         Some(Command::Ping(args)) => cmd::ping::run(&global, args),
         Some(Command::Http(args)) => cmd::http::run(&global, args),
+        Some(Command::Pods(args)) => cmd::pods::run(&global, args),
     }
 }
 

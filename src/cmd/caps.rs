@@ -50,12 +50,58 @@ pub fn run(global: &Global, args: CapsArgs) -> anyhow::Result<i32> {
     if let Some(note) = note {
         eprintln!("toolbox caps: {note}");
     }
+    // Node mode adds the node features; outside it the report is unchanged.
+    let node =
+        crate::node::Node::detect(global.root.as_deref()).map(|n| crate::doctor::node_probe(&n));
     if args.json || args.output == Format::Json {
-        output::print_json(&report)?;
+        #[derive(serde::Serialize)]
+        struct WithNode<'a> {
+            #[serde(flatten)]
+            report: &'a Report,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            node: Option<&'a crate::doctor::NodeReport>,
+        }
+        output::print_json(&WithNode {
+            report: &report,
+            node: node.as_ref(),
+        })?;
     } else {
-        std::io::Write::write_all(&mut std::io::stdout().lock(), render(&report).as_bytes())?;
+        let mut text = render(&report);
+        if let Some(n) = &node {
+            text.push_str(&render_node(n));
+        }
+        std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
     }
     Ok(0)
+}
+
+/// The node features, after the per-target ones.
+pub fn render_node(r: &crate::doctor::NodeReport) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n{}",
+        super::pods::node_line(&crate::node::Node {
+            root: r.root.clone()
+        })
+    );
+    for v in &r.features {
+        let _ = writeln!(
+            s,
+            "{:<8} {}  {}",
+            v.feature,
+            if v.works { "yes" } else { "NO " },
+            v.detail
+        );
+        if let Some(reason) = &v.reason {
+            let _ = writeln!(s, "         why: {}", output::sanitize(reason));
+        }
+        if let Some(fix) = &v.fix {
+            let _ = writeln!(s, "         fix: {fix}");
+        }
+    }
+    s
 }
 
 /// The human-readable report.

@@ -16,6 +16,7 @@ pub mod inspect;
 pub mod ls;
 pub mod net;
 pub mod ping;
+pub mod pods;
 pub mod ps;
 pub mod stat;
 pub mod summary;
@@ -45,8 +46,9 @@ pub struct Global {
         conflicts_with = "target_name"
     )]
     pub pid: Option<i32>,
-    /// Act on the container whose process matches NAME (comm, executable or its first argument).
-    #[arg(long = "target", global = true, value_name = "NAME")]
+    /// Act on the container whose process matches NAME (comm, executable or its first argument);
+    /// in node mode NAMESPACE/POD[/CONTAINER] selects a pod's container.
+    #[arg(long = "target", global = true, value_name = "NAME|NS/POD[/CTR]")]
     pub target_name: Option<String>,
     /// Treat DIR as the root file system (e.g. /host in `kubectl debug node/...`).
     #[arg(long, global = true, value_name = "DIR", conflicts_with = "host")]
@@ -64,6 +66,11 @@ impl Global {
     pub fn selector(&self) -> Selector {
         match (&self.pid, &self.target_name) {
             (Some(pid), _) => Selector::Pid(*pid),
+            // A value with '/' names a pod in node mode (`default/web/nginx`).
+            (None, Some(name)) if name.contains('/') => Selector::Pod {
+                spec: name.clone(),
+                root: self.root.clone(),
+            },
             (None, Some(name)) => Selector::Name(name.clone()),
             (None, None) => Selector::Auto,
         }

@@ -16,6 +16,10 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
     // Write errors end the summary (a closed pipe is a normal end, see cli::report_error).
     let mut out = std::io::stdout().lock();
     writeln!(out, "toolbox {}", env!("CARGO_PKG_VERSION"))?;
+    let node = crate::node::Node::detect(global.root.as_deref());
+    if let Some(n) = &node {
+        writeln!(out, "{}", super::pods::node_line(n))?;
+    }
     // Every process of the target's container: workers do the app's I/O, not the master.
     let mut trace_pids: Vec<String> = Vec::new();
     let target_pid = match choice {
@@ -51,6 +55,32 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
             next.push("toolbox ls -l /etc    (and cat, tree, find, grep, export: paths in the target's root)".into());
             Some(t.pid)
         }
+        Err(_) if node.is_some() && global.selector() == crate::target::Selector::Auto => {
+            let all = node
+                .as_ref()
+                .map(crate::node::containers)
+                .transpose()?
+                .unwrap_or_default();
+            writeln!(out, "target: none chosen: choose a pod's container with --target NAMESPACE/POD[/CONTAINER]:")?;
+            let mut buf = Vec::new();
+            crate::output::write_columns(
+                &mut buf,
+                super::pods::CHOICE_HEADER,
+                &super::pods::choices(&all),
+            )?;
+            for line in String::from_utf8_lossy(&buf).lines() {
+                writeln!(out, "  {line}")?;
+            }
+            next.push(
+                "toolbox pods    (every pod and container of the node, exited ones too)".into(),
+            );
+            if let Some(flag) = super::pods::choices(&all).first().and_then(|r| r.last()) {
+                if flag.starts_with("--target ") {
+                    next.push(format!("toolbox {flag} ls -l /etc    (its files, ps, trace, capture, net: every command)"));
+                }
+            }
+            None
+        }
         Err(e) => {
             writeln!(out, "target: none chosen: {e}")?;
             None
@@ -68,7 +98,32 @@ pub fn run(global: &Global) -> anyhow::Result<i32> {
                     v.feature.name(),
                     reason.as_deref().unwrap_or("unknown")
                 )?;
+                // In node mode the missing target is chosen by pod, not by a new debug container.
+                let fix = match fix {
+                    Some(f) if node.is_some() && f == crate::caps::fix::TARGET_FLAG => {
+                        Some("toolbox --target NAMESPACE/POD[/CONTAINER] COMMAND  (node mode: choose a pod's container)".to_string())
+                    }
+                    other => other.clone(),
+                };
                 if let Some(fix) = fix {
+                    writeln!(out, "           fix: {fix}")?;
+                }
+            }
+        }
+    }
+    if let Some(n) = &node {
+        let r = crate::doctor::node_probe(n);
+        for v in &r.features {
+            if v.works {
+                writeln!(out, "  {:<8} yes", v.feature)?;
+            } else {
+                writeln!(
+                    out,
+                    "  {:<8} no: {}",
+                    v.feature,
+                    sanitize(v.reason.as_deref().unwrap_or("unknown"))
+                )?;
+                if let Some(fix) = v.fix {
                     writeln!(out, "           fix: {fix}")?;
                 }
             }

@@ -3,8 +3,44 @@
 use clap::Args;
 
 use super::Global;
+use crate::node::{self, Node};
 use crate::output::{self, sanitize, Format};
-use crate::target::Target;
+use crate::target::{Selector, Target};
+
+/// `toolbox target` in node mode without `--target`/`--pid`: every running container by pod and
+/// the flag that selects it.
+fn node_choices(node: &Node, json: bool) -> anyhow::Result<i32> {
+    let all = node::containers(node)?;
+    if json {
+        #[derive(serde::Serialize)]
+        struct NodeTargets<'a> {
+            node: &'a Node,
+            chosen: Option<i32>,
+            containers: Vec<&'a node::Container>,
+        }
+        output::print_json(&NodeTargets {
+            node,
+            chosen: None,
+            containers: all
+                .iter()
+                .filter(|c| c.state == node::State::Running)
+                .collect(),
+        })?;
+        return Ok(0);
+    }
+    println!("{}", super::pods::node_line(node));
+    println!("no target chosen: choose a pod's container with --target NAMESPACE/POD[/CONTAINER] (`toolbox pods` shows them all):");
+    let mut buf = Vec::new();
+    output::write_columns(
+        &mut buf,
+        super::pods::CHOICE_HEADER,
+        &super::pods::choices(&all),
+    )?;
+    let mut s = String::new();
+    indent(&mut s, &buf);
+    print!("{s}");
+    Ok(0)
+}
 
 /// Arguments of `toolbox target`.
 #[derive(Debug, Args)]
@@ -19,8 +55,15 @@ pub struct TargetArgs {
 
 /// Run `toolbox target`.
 pub fn run(global: &Global, args: TargetArgs) -> anyhow::Result<i32> {
+    let json = args.json || args.output == Format::Json;
+    // Node mode with nothing chosen: the containers by pod, not hundreds of PIDs.
+    if global.selector() == Selector::Auto {
+        if let Some(node) = Node::detect(global.root.as_deref()) {
+            return node_choices(&node, json);
+        }
+    }
     let target = Target::discover(&global.selector())?;
-    if args.json || args.output == Format::Json {
+    if json {
         output::print_json(&target)?;
     } else {
         print!("{}", render(&target));

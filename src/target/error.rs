@@ -42,6 +42,38 @@ pub enum TargetError {
         /// What could have been chosen.
         candidates: Vec<Candidate>,
     },
+    /// `--target NS/POD[/CONTAINER]` outside node mode.
+    #[error("--target {} names a pod, which needs node mode: toolbox in the host's PID namespace with the node's root at /host (`kubectl debug node/NODE -it --image=toolbox --profile=sysadmin`) or --root DIR; {}", crate::output::sanitize(.spec), .why)]
+    NotNode {
+        /// What was given.
+        spec: String,
+        /// What is missing.
+        why: &'static str,
+    },
+    /// `--target` with a `/` that is not `NAMESPACE/POD[/CONTAINER]`.
+    #[error("--target {}: a value with '/' names a pod as NAMESPACE/POD or NAMESPACE/POD/CONTAINER", crate::output::sanitize(.0))]
+    BadPod(String),
+    /// No pod of that name on the node.
+    #[error("no pod {} on this node; pods (`toolbox pods` lists their containers):\n{}", crate::output::sanitize(.spec), list_lines(.pods))]
+    NoPod {
+        /// What was given.
+        spec: String,
+        /// `NS/POD` of every pod seen.
+        pods: Vec<String>,
+    },
+    /// The pod has no running container of that name, or several and none was named.
+    #[error("{}; choose one with --target NAMESPACE/POD/CONTAINER:\n{}", if *.several { format!("pod {} has several running containers", crate::output::sanitize(.spec)) } else { format!("no running container {} on this node", crate::output::sanitize(.spec)) }, list_lines(.containers))]
+    PodContainer {
+        /// What was given.
+        spec: String,
+        /// The pod's containers, with their states.
+        containers: Vec<String>,
+        /// Several running containers and none named (else: none running matches).
+        several: bool,
+    },
+    /// The node's pods could not be read.
+    #[error(transparent)]
+    Node(#[from] crate::node::NodeError),
     /// `--pid` names a zombie: it has exited and only its exit status is left.
     #[error("PID {pid} ({}) is a zombie: it has exited and its parent (PID {parent}) has not reaped it, so nothing of it is left to debug (no memory, no root, no threads to trace); choose a live process:\n{}", crate::output::sanitize(.comm), list_long(.candidates))]
     Zombie {
@@ -63,13 +95,17 @@ impl TargetError {
     /// (`/proc` unreadable, a permission error). See README, "Exit codes".
     pub fn exit_code(&self) -> i32 {
         match self {
-            TargetError::Proc(_) | TargetError::Denied(_) => 1,
+            TargetError::Proc(_) | TargetError::Denied(_) | TargetError::Node(_) => 1,
             TargetError::Ambiguous(_)
             | TargetError::NoMatch { .. }
             | TargetError::NoSuchPid(_)
             | TargetError::NothingVisible { .. }
             | TargetError::KernelThread { .. }
-            | TargetError::Zombie { .. } => 2,
+            | TargetError::Zombie { .. }
+            | TargetError::NotNode { .. }
+            | TargetError::BadPod(_)
+            | TargetError::NoPod { .. }
+            | TargetError::PodContainer { .. } => 2,
         }
     }
 }
@@ -93,9 +129,31 @@ impl TargetError {
             }
             TargetError::KernelThread { pid, .. } => format!("PID {pid} is a kernel thread"),
             TargetError::Zombie { pid, .. } => format!("PID {pid} is a zombie"),
-            TargetError::Proc(_) | TargetError::Denied(_) => self.to_string(),
+            TargetError::NoPod { spec, .. } => format!(
+                "no pod {} on this node; `toolbox pods` lists them",
+                crate::output::sanitize(spec)
+            ),
+            TargetError::PodContainer { spec, .. } => format!(
+                "--target {} selects no single running container; `toolbox pods` lists them",
+                crate::output::sanitize(spec)
+            ),
+            TargetError::Proc(_)
+            | TargetError::Denied(_)
+            | TargetError::Node(_)
+            | TargetError::NotNode { .. }
+            | TargetError::BadPod(_) => self.to_string(),
         }
     }
+}
+
+fn list_lines(l: &[String]) -> String {
+    if l.is_empty() {
+        return "  (none)".into();
+    }
+    l.iter()
+        .map(|s| format!("  {}", crate::output::sanitize(s)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn list_long(c: &[Candidate]) -> String {

@@ -25,7 +25,7 @@ pub use root::Root;
 pub use scan::ProcInfo;
 
 /// Executable basenames of pod infrastructure processes.
-pub const PAUSE_NAMES: &[&str] = &["pause", "catatonit"];
+pub const PAUSE_NAMES: &[&str] = crate::node::PAUSE_NAMES;
 
 /// Container runtime helpers that appear briefly in a pod's PID namespace while a container starts
 /// (`runc init`, which renames itself `runc:[2:INIT]`).
@@ -41,6 +41,13 @@ pub enum Selector {
     Pid(i32),
     /// `--target NAME`: match comm, executable name or argv\[0\].
     Name(String),
+    /// `--target NAMESPACE/POD[/CONTAINER]` in node mode: that container's main process.
+    Pod {
+        /// As given.
+        spec: String,
+        /// `--root DIR`, where the node's root is (default `/host`).
+        root: Option<PathBuf>,
+    },
 }
 
 /// Why a process is not a candidate.
@@ -384,6 +391,47 @@ impl Scan {
                         how: format!("--target {name} matches this container; this is its main process (its parent is outside the container)"),
                     }),
                     _ => Err(TargetError::Ambiguous(self.candidates(&inits))),
+                }
+            }
+            Selector::Pod { spec, root } => {
+                let r = crate::node::PodRef::parse(spec)
+                    .ok_or_else(|| TargetError::BadPod(spec.clone()))?;
+                let node = match crate::node::Node::detect(root.as_deref()) {
+                    Some(n) => n,
+                    None => {
+                        return Err(TargetError::NotNode {
+                            spec: spec.clone(),
+                            why: if crate::node::host_pid_namespace() {
+                                "no var/log/pods under the node root"
+                            } else {
+                                "toolbox does not see the host's PID namespace"
+                            },
+                        })
+                    }
+                };
+                let all = crate::node::containers(&node)?;
+                match crate::node::pick(&all, &r) {
+                    crate::node::Pick::Found(pid) => Ok(Choice {
+                        pid,
+                        how: format!(
+                            "--target {}: the main process of the container (its cgroup is the container's, its parent is outside it)",
+                            crate::output::sanitize(spec)
+                        ),
+                    }),
+                    crate::node::Pick::NoPod(pods) => Err(TargetError::NoPod {
+                        spec: spec.clone(),
+                        pods,
+                    }),
+                    crate::node::Pick::NoContainer(containers) => Err(TargetError::PodContainer {
+                        spec: spec.clone(),
+                        containers,
+                        several: false,
+                    }),
+                    crate::node::Pick::Several(containers) => Err(TargetError::PodContainer {
+                        spec: spec.clone(),
+                        containers,
+                        several: true,
+                    }),
                 }
             }
             Selector::Auto => match self.groups.len() {
