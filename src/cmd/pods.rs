@@ -137,9 +137,9 @@ fn row(c: &Container) -> Vec<String> {
 fn mebibytes(b: u64) -> String {
     const MI: u64 = 1 << 20;
     const GI: u64 = 1 << 30;
-    if b % GI == 0 {
+    if b.is_multiple_of(GI) {
         format!("{}Gi", b / GI)
-    } else if b % MI == 0 {
+    } else if b.is_multiple_of(MI) {
         format!("{}Mi", b / MI)
     } else {
         b.to_string()
