@@ -14,6 +14,7 @@ pub mod cli;
 pub mod cmd;
 pub mod doctor;
 pub mod fs;
+pub mod logs;
 pub mod net;
 pub mod output;
 pub mod ps;

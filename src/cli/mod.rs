@@ -79,6 +79,8 @@ pub enum Command {
     Net(cmd::net::NetArgs),
     /// Keep this debug container alive, using no CPU, for `kubectl exec POD -c DEBUGGER -- toolbox CMD`; exits on SIGTERM.
     Idle(cmd::idle::IdleArgs),
+    /// A pod's container log from the node's /var/log/pods, as kubectl logs shows it (-f, --tail, --since, --previous).
+    Logs(cmd::logs::LogsArgs),
 }
 
 /// Run the parsed command line; returns the process exit code.
@@ -109,6 +111,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Exec(args)) => cmd::exec::run(&global, args),
         Some(Command::Idle(args)) => cmd::idle::run(&global, args),
         Some(Command::Net(args)) => cmd::net::run(&global, args),
+        Some(Command::Logs(args)) => cmd::logs::run(&global, args),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod grep;
 pub mod head;
 pub mod idle;
 pub mod inspect;
+pub mod logs;
 pub mod ls;
 pub mod net;
 pub mod ps;
