@@ -7,7 +7,7 @@ use super::record::{format_stamp, Entry, Stream};
 
 /// A joined line longer than this is written out in pieces (text) or objects marked `"cut"`
 /// (JSON) instead of growing without bound.
-pub const MAX_JOINED: usize = 4 << 20;
+pub const MAX_JOINED: usize = 2 << 20;
 
 /// How many malformed lines are described one by one on stderr; the rest are counted.
 const WARN_EACH: u64 = 5;
