@@ -537,6 +537,23 @@ fn missing_pod_container_and_ambiguous_container_are_clear_errors() {
         "{}",
         show(&o)
     );
+    // A hostile node root cannot send toolbox outside it: a log file that is a symlink is not
+    // followed, a container directory linking to an absolute path is resolved inside the root.
+    let secret = tempfile::NamedTempFile::new_in("/var/tmp").unwrap();
+    std::fs::write(secret.path(), "2026-02-14T10:00:00Z stdout F SECRET\n").unwrap();
+    let dir = node.dir("sidecar");
+    std::fs::remove_file(dir.join("0.log")).unwrap();
+    std::os::unix::fs::symlink(secret.path(), dir.join("0.log")).unwrap();
+    let o = node.logs(&["default/web/sidecar"]);
+    assert_clean_error(&o);
+    assert!(!stdout(&o).contains("SECRET"), "{}", show(&o));
+    let outside = tempfile::tempdir_in("/var/tmp").unwrap();
+    std::fs::copy(secret.path(), outside.path().join("0.log")).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &dir).unwrap();
+    let o = node.logs(&["default/web/sidecar"]);
+    assert_clean_error(&o);
+    assert!(!stdout(&o).contains("SECRET"), "{}", show(&o));
     let empty = tempfile::tempdir().unwrap();
     let o = run_bounded(
         30,

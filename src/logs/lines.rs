@@ -15,6 +15,8 @@ pub struct Line<'a> {
     pub bytes: &'a [u8],
     /// Whether a newline ended it (false: a piece of an overlong line, or the end of the data).
     pub newline: bool,
+    /// The bytes with their newline, if any.
+    pub with_newline: &'a [u8],
 }
 
 /// A read buffer handing out lines.
@@ -58,6 +60,7 @@ impl LineBuf {
                 return Ok(Some(Line {
                     bytes: &self.buf[s..nl],
                     newline: true,
+                    with_newline: &self.buf[s..=nl],
                 }));
             }
             scanned = self.end;
@@ -67,6 +70,7 @@ impl LineBuf {
                 return Ok(Some(Line {
                     bytes: &self.buf[s..s + MAX_LINE],
                     newline: false,
+                    with_newline: &self.buf[s..s + MAX_LINE],
                 }));
             }
             // Make room: move the unfinished line to the front, grow only for a long line.
@@ -96,6 +100,7 @@ impl LineBuf {
                     return Ok(Some(Line {
                         bytes: &self.buf[s..self.end],
                         newline: false,
+                        with_newline: &self.buf[s..self.end],
                     }));
                 }
                 return Ok(None);

@@ -168,6 +168,24 @@ impl<W: Write> Printer<W> {
         self.out.flush()
     }
 
+    /// Whether a whole line may be written as it is: no option changes it, no stream has a
+    /// partial line waiting.
+    pub fn plain(&self) -> bool {
+        !self.opts.json
+            && !self.opts.timestamps
+            && !self.terminal
+            && self.opts.skip == 0
+            && self.opts.since.is_none()
+            && self.opts.stream.is_none()
+            && !self.pending[0].active
+            && !self.pending[1].active
+    }
+
+    /// Write bytes as they are (see [`Printer::plain`]).
+    pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)
+    }
+
     /// Flush the output.
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
