@@ -28,9 +28,9 @@ pub struct LogsArgs {
     /// Keep printing new lines, across log rotation (stop with Ctrl-C).
     #[arg(short = 'f', long)]
     follow: bool,
-    /// Only the last N lines.
-    #[arg(long, value_name = "N")]
-    tail: Option<u64>,
+    /// Only the last N lines (-1: all, as kubectl takes it).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    tail: Option<i64>,
     /// Only lines newer than a duration ago (10s, 5m, 1h, 1h30m) or since an RFC 3339 time.
     #[arg(long, value_name = "DURATION|TIME")]
     since: Option<String>,
@@ -157,8 +157,9 @@ pub fn run(global: &Global, args: LogsArgs) -> anyhow::Result<i32> {
         .and_then(|dir| dir.chosen_files(args.previous).map(|f| (dir, f)))
         .and_then(|(dir, files)| {
             let opts = Show {
-                tail: args.tail,
-                follow: args.follow,
+                tail: args.tail.and_then(|n| u64::try_from(n).ok()),
+                // A previous container has exited: its file is complete, nothing to follow.
+                follow: args.follow && !args.previous,
                 print: print::Options {
                     stream: match args.stream {
                         Some(StreamArg::Stdout) => Some(Stream::Stdout),
@@ -172,7 +173,7 @@ pub fn run(global: &Global, args: LogsArgs) -> anyhow::Result<i32> {
                 },
             };
             let stop = Arc::new(AtomicBool::new(false));
-            if args.follow {
+            if opts.follow {
                 for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
                     signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(|e| {
                         LogsError::Io {
