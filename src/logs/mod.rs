@@ -482,24 +482,15 @@ fn read_lines<W: Write, R: Read>(
         let Some(line) = lb.next(src, at_end)? else {
             return Ok(());
         };
-        let entry = parse(line.bytes);
         // The common case, a whole CRI line with nothing to filter or add: its text and newline
-        // are the end of the raw line, written as one slice.
-        if let record::Entry::Record {
-            partial: false,
-            text: std::borrow::Cow::Borrowed(text),
-            ..
-        } = &entry
-        {
-            if line.newline
-                && text.as_ptr_range().end == line.bytes.as_ptr_range().end
-                && printer.plain()
-            {
-                let raw = line.with_newline;
-                printer.write_raw(&raw[raw.len() - 1 - text.len()..])?;
+        // are the end of the raw line, written as one slice (no entry built).
+        if line.newline && printer.plain() {
+            if let Some((_, false, _, text)) = record::cri_head(line.bytes) {
+                printer.write_raw(&line.with_newline[text..])?;
                 continue;
             }
         }
+        let entry = parse(line.bytes);
         printer.entry(entry, line.newline, name, no)?;
     }
 }

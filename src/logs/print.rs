@@ -31,7 +31,6 @@ pub struct Options {
 struct Pending {
     active: bool,
     stamp: Vec<u8>,
-    nanos: i64,
     text: Vec<u8>,
 }
 
@@ -49,7 +48,7 @@ pub struct Printer<W: Write> {
 
 /// One line to write.
 struct Out<'a> {
-    stamp: Option<(&'a [u8], i64)>,
+    stamp: Option<&'a [u8]>,
     stream: Option<Stream>,
     text: &'a [u8],
     /// A line that continues (cut at [`MAX_JOINED`], or a malformed piece).
@@ -109,7 +108,7 @@ impl<W: Write> Printer<W> {
                 let i = stream.index();
                 if !partial && !self.pending[i].active {
                     return self.emit(Out {
-                        stamp: Some((&time.raw, time.nanos)),
+                        stamp: Some(&time.raw),
                         stream: Some(stream),
                         text: &text,
                         cut: false,
@@ -121,7 +120,6 @@ impl<W: Write> Printer<W> {
                     p.active = true;
                     p.stamp.clear();
                     p.stamp.extend_from_slice(&time.raw);
-                    p.nanos = time.nanos;
                     p.text.clear();
                 }
                 p.text.extend_from_slice(&text);
@@ -142,7 +140,7 @@ impl<W: Write> Printer<W> {
             Stream::Stderr
         };
         let r = self.emit(Out {
-            stamp: Some((&p.stamp, p.nanos)),
+            stamp: Some(&p.stamp),
             stream: Some(stream),
             text: &p.text,
             cut,
@@ -199,14 +197,14 @@ impl<W: Write> Printer<W> {
             }
             return Ok(());
         }
-        if let (Some(since), Some((_, nanos))) = (self.opts.since, o.stamp) {
-            if nanos < since {
+        if let (Some(since), Some(raw)) = (self.opts.since, o.stamp) {
+            if super::record::parse_time(raw).unwrap_or(i64::MAX) < since {
                 return Ok(());
             }
         }
         if self.opts.json {
             let text = String::from_utf8_lossy(o.text);
-            let stamp = o.stamp.map(|(raw, _)| {
+            let stamp = o.stamp.map(|raw| {
                 let mut s = Vec::new();
                 format_stamp(raw, &mut s);
                 String::from_utf8_lossy(&s).into_owned()
@@ -235,7 +233,7 @@ impl<W: Write> Printer<W> {
         }
         self.scratch.clear();
         if self.opts.timestamps {
-            if let Some((raw, _)) = o.stamp {
+            if let Some(raw) = o.stamp {
                 format_stamp(raw, &mut self.scratch);
                 self.scratch.push(b' ');
             }

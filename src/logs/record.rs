@@ -33,13 +33,19 @@ impl Stream {
     }
 }
 
-/// A time stamp of a record: its text as written and the instant it stands for.
+/// A time stamp of a record: its text as written, checked to be an RFC 3339 time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stamp<'a> {
     /// The RFC 3339 text as found in the file.
     pub raw: Cow<'a, [u8]>,
-    /// Nanoseconds since the Unix epoch.
-    pub nanos: i64,
+}
+
+impl Stamp<'_> {
+    /// Nanoseconds since the Unix epoch (worked out only when asked: most output needs only
+    /// the text).
+    pub fn nanos(&self) -> i64 {
+        parse_time(&self.raw).unwrap_or(0)
+    }
 }
 
 /// One line of a log file.
@@ -76,10 +82,15 @@ pub enum Kind {
 
 /// Parse one line (without its newline).
 pub fn parse(line: &[u8]) -> Entry<'_> {
-    if line.first() == Some(&b'{') {
-        return parse_docker(line).unwrap_or(Entry::Malformed(line));
+    let parsed = if matches!(line.first(), Some(b'{')) {
+        parse_docker(line)
+    } else {
+        parse_cri(line)
+    };
+    match parsed {
+        Some(e) => e,
+        None => Entry::Malformed(line),
     }
-    parse_cri(line).unwrap_or(Entry::Malformed(line))
 }
 
 /// The kind of a line, as [`parse`] would give it.
@@ -92,35 +103,65 @@ pub fn classify(line: &[u8]) -> Kind {
     }
 }
 
-fn parse_cri(line: &[u8]) -> Option<Entry<'_>> {
-    let sp = memchr::memchr(b' ', line)?;
-    let (ts, rest) = (&line[..sp], &line[sp + 1..]);
-    let nanos = parse_time(ts)?;
-    let (stream, rest) = if let Some(r) = rest.strip_prefix(b"stdout ") {
-        (Stream::Stdout, r)
-    } else if let Some(r) = rest.strip_prefix(b"stderr ") {
-        (Stream::Stderr, r)
+/// The fields of a CRI line before its text: the stream, whether it is a `P` record, where the
+/// time stamp ends and where the text starts (`line.len()` when there is none); None when the
+/// line is not CRI.
+///
+/// Written with plain indexing: this runs for every line of gigabytes of logs, in a binary
+/// built for size (iterator adapters and range checks are calls there, not inlined).
+pub fn cri_head(line: &[u8]) -> Option<(Stream, bool, usize, usize)> {
+    // The time stamp is at least 20 bytes ("YYYY-MM-DDTHH:MM:SSZ").
+    let mut sp = 20;
+    while sp < line.len() && line[sp] != b' ' {
+        sp += 1;
+    }
+    if sp + 9 > line.len() || !valid_time(&line[..sp]) {
+        return None;
+    }
+    let r = sp + 1;
+    let word: [u8; 7] = [
+        line[r],
+        line[r + 1],
+        line[r + 2],
+        line[r + 3],
+        line[r + 4],
+        line[r + 5],
+        line[r + 6],
+    ];
+    let stream = if word == *b"stdout " {
+        Stream::Stdout
+    } else if word == *b"stderr " {
+        Stream::Stderr
     } else {
         return None;
     };
-    // The tag field: `P` or `F`, possibly with further `:`-separated tags (none are defined).
-    let tag_end = memchr::memchr(b' ', rest).unwrap_or(rest.len());
-    let tag = &rest[..tag_end];
-    let first = tag.split(|&b| b == b':').next()?;
-    let partial = match first {
-        b"P" => true,
-        b"F" => false,
+    // The tag field: `P` or `F`, possibly followed by further `:`-separated tags (none are
+    // defined yet), then a space and the text.
+    let partial = match line[r + 7] {
+        b'P' => true,
+        b'F' => false,
         _ => return None,
     };
-    let text = rest.get(tag_end + 1..).unwrap_or(&[]);
+    let mut i = r + 8;
+    if i < line.len() && line[i] == b':' {
+        while i < line.len() && line[i] != b' ' {
+            i += 1;
+        }
+    } else if i < line.len() && line[i] != b' ' {
+        return None;
+    }
+    Some((stream, partial, sp, (i + 1).min(line.len())))
+}
+
+fn parse_cri(line: &[u8]) -> Option<Entry<'_>> {
+    let (stream, partial, sp, text) = cri_head(line)?;
     Some(Entry::Record {
         time: Stamp {
-            raw: Cow::Borrowed(ts),
-            nanos,
+            raw: Cow::Borrowed(&line[..sp]),
         },
         stream,
         partial,
-        text: Cow::Borrowed(text),
+        text: Cow::Borrowed(&line[text..]),
     })
 }
 
@@ -141,7 +182,9 @@ fn parse_docker(line: &[u8]) -> Option<Entry<'_>> {
         "stderr" => Stream::Stderr,
         _ => return None,
     };
-    let nanos = parse_time(d.time.as_bytes())?;
+    if !valid_time(d.time.as_bytes()) {
+        return None;
+    }
     // Docker ends a complete line's text with "\n" and splits longer lines (16 KiB) into
     // records without it.
     let (text, partial) = match d.log {
@@ -162,18 +205,108 @@ fn parse_docker(line: &[u8]) -> Option<Entry<'_>> {
         Cow::Owned(s) => Cow::Owned(s.into_bytes()),
     };
     Some(Entry::Record {
-        time: Stamp { raw, nanos },
+        time: Stamp { raw },
         stream,
         partial,
         text,
     })
 }
 
-fn digits(b: &[u8]) -> Option<i64> {
-    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+/// Whether the 8 bytes at `s[at..]` are digits where `digit_mask` has 0xff and equal
+/// `fixed` elsewhere (SWAR: a byte is a digit when its high nibble is 3 and adding 6 keeps it).
+#[inline(always)]
+fn word_ok(s: &[u8], at: usize, digit_mask: u64, fixed: u64) -> bool {
+    let w = u64::from_le_bytes([
+        s[at],
+        s[at + 1],
+        s[at + 2],
+        s[at + 3],
+        s[at + 4],
+        s[at + 5],
+        s[at + 6],
+        s[at + 7],
+    ]);
+    let hi = 0xf0f0_f0f0_f0f0_f0f0 & digit_mask;
+    let threes = 0x3030_3030_3030_3030 & digit_mask;
+    let six = 0x0606_0606_0606_0606 & digit_mask;
+    w & hi == threes
+        && (w & digit_mask).wrapping_add(six) & hi == threes
+        && w & !digit_mask == fixed & !digit_mask
+}
+
+/// Two digits at `s[i..]` (already checked) as a number.
+#[inline(always)]
+fn d2(s: &[u8], i: usize) -> i64 {
+    i64::from(s[i] - b'0') * 10 + i64::from(s[i + 1] - b'0')
+}
+
+/// The offset (seconds east of UTC) and the length of the fraction digits of an RFC 3339 time,
+/// when `s` is one: `YYYY-MM-DDTHH:MM:SS[.digits](Z|+HH:MM|-HH:MM)`, fields in range.
+/// See: RFC 3339 section 5.6.
+fn check_time(s: &[u8]) -> Option<(i64, usize)> {
+    if s.len() < 20 {
         return None;
     }
-    Some(b.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0')))
+    // "dddd-dd-", "ddTdd:dd" (from 8), "dd:dd:dd" (from 11), little-endian.
+    const M1: u64 = 0x00ff_ff00_ffff_ffff;
+    const F1: u64 = u64::from_le_bytes(*b"0000-00-");
+    const M2: u64 = 0xffff_00ff_ff00_ffff;
+    let t = s[10];
+    if !(t == b'T' || t == b't' || t == b' ') {
+        return None;
+    }
+    let f2 = u64::from_le_bytes([b'0', b'0', t, b'0', b'0', b':', b'0', b'0']);
+    const M3: u64 = 0xffff_00ff_ff00_ffff;
+    const F3: u64 = u64::from_le_bytes(*b"00:00:00");
+    if !(word_ok(s, 0, M1, F1) && word_ok(s, 8, M2, f2) && word_ok(s, 11, M3, F3)) {
+        return None;
+    }
+    let (month, day) = (d2(s, 5), d2(s, 8));
+    let (hour, min, sec) = (d2(s, 11), d2(s, 14), d2(s, 17));
+    // Plain comparisons: RangeInclusive::contains is a call in this size-optimised build.
+    #[allow(clippy::manual_range_contains)]
+    let bad = month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60;
+    if bad {
+        return None;
+    }
+    let mut i = 19;
+    let mut frac = 0;
+    if s[i] == b'.' {
+        i += 1;
+        while i < s.len() && s[i].is_ascii_digit() {
+            i += 1;
+        }
+        frac = i - 20;
+        if frac == 0 {
+            return None;
+        }
+    }
+    let rest = &s[i..];
+    let offset = if rest.len() == 1 && (rest[0] == b'Z' || rest[0] == b'z') {
+        0
+    } else if rest.len() == 6
+        && (rest[0] == b'+' || rest[0] == b'-')
+        && rest[3] == b':'
+        && rest[1].is_ascii_digit()
+        && rest[2].is_ascii_digit()
+        && rest[4].is_ascii_digit()
+        && rest[5].is_ascii_digit()
+    {
+        let o = d2(rest, 1) * 3600 + d2(rest, 4) * 60;
+        if rest[0] == b'-' {
+            -o
+        } else {
+            o
+        }
+    } else {
+        return None;
+    };
+    Some((offset, frac))
+}
+
+/// Whether `s` is an RFC 3339 time as [`parse_time`] takes it.
+pub fn valid_time(s: &[u8]) -> bool {
+    check_time(s).is_some()
 }
 
 /// Days from 1970-01-01 to the proleptic Gregorian date `y-m-d` (the usual era arithmetic:
@@ -191,53 +324,19 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 /// Parse an RFC 3339 time (`2026-02-14T15:22:26.515224136Z`, `…+01:00`) into nanoseconds since
 /// the epoch. See: RFC 3339 section 5.6.
 pub fn parse_time(s: &[u8]) -> Option<i64> {
-    if s.len() < 20 || s[4] != b'-' || s[7] != b'-' || !matches!(s[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    if s[13] != b':' || s[16] != b':' {
-        return None;
-    }
-    let year = digits(&s[0..4])?;
-    let month = digits(&s[5..7])?;
-    let day = digits(&s[8..10])?;
-    let hour = digits(&s[11..13])?;
-    let min = digits(&s[14..16])?;
-    let sec = digits(&s[17..19])?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 60 {
-        return None;
-    }
-    let mut rest = &s[19..];
+    let (offset, frac_len) = check_time(s)?;
+    let year = d2(s, 0) * 100 + d2(s, 2);
     let mut frac = 0i64;
-    if rest.first() == Some(&b'.') {
-        let n = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if n == 0 {
-            return None;
-        }
-        for i in 0..9 {
-            frac = frac * 10
-                + rest
-                    .get(1 + i)
-                    .filter(|_| i < n)
-                    .map_or(0, |d| i64::from(d - b'0'));
-        }
-        rest = &rest[1 + n..];
+    for i in 0..9 {
+        let d = if i < frac_len {
+            i64::from(s[20 + i] - b'0')
+        } else {
+            0
+        };
+        frac = frac * 10 + d;
     }
-    let offset = match rest {
-        b"Z" | b"z" => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let h = digits(&[*h1, *h2])?;
-            let m = digits(&[*m1, *m2])?;
-            let o = h * 3600 + m * 60;
-            if *sign == b'-' {
-                -o
-            } else {
-                o
-            }
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(year, month, day);
-    let secs = days * 86_400 + hour * 3600 + min * 60 + sec - offset;
+    let days = days_from_civil(year, d2(s, 5), d2(s, 8));
+    let secs = days * 86_400 + d2(s, 11) * 3600 + d2(s, 14) * 60 + d2(s, 17) - offset;
     secs.checked_mul(1_000_000_000)?.checked_add(frac)
 }
 
@@ -285,10 +384,14 @@ mod tests {
         assert_eq!(stream, Stream::Stdout);
         assert!(!partial);
         assert_eq!(&*text, b"hello world");
-        assert_eq!(time.nanos, 1_771_082_546_515_224_136);
+        assert_eq!(time.nanos(), 1_771_082_546_515_224_136);
         assert!(matches!(
             parse(b"2026-02-14T15:22:26Z stderr P "),
             Entry::Record { partial: true, stream: Stream::Stderr, ref text, .. } if text.is_empty()
+        ));
+        assert!(matches!(
+            parse(b"2026-02-14 15:22:26.1Z stdout F a b"),
+            Entry::Record { ref time, ref text, .. } if &*time.raw == b"2026-02-14 15:22:26.1Z" && &**text == b"a b"
         ));
         assert!(matches!(
             parse(b"2026-02-14T15:22:26Z stderr F"),
@@ -302,6 +405,15 @@ mod tests {
             b"2026-02-14 stdout F x",
             b"",
             b"{\"log\":1}",
+            b"2026-02-14T15:22:26Z stdout Fx",
+            b"2026-02-14T15:22:26Z stdoutF x",
+            b"2026-02-14T15:22:26Z stdout",
+            b"2026-02-14T15:2a:26Z stdout F x",
+            b"2026-02-14T15:22:26.Z stdout F x",
+            b"2026-02-14T15:22:26+0100 stdout F x",
+            b"2026-02-14X15:22:26Z stdout F x",
+            b"2026/02-14T15:22:26Z stdout F x",
+            b"2026-02-14T15:22:26:Z stdout F x",
         ] {
             assert_eq!(parse(bad), Entry::Malformed(bad), "{bad:?}");
         }
@@ -311,7 +423,7 @@ mod tests {
     fn docker_lines() {
         let e = parse(br#"{"log":"a \"q\"\n","stream":"stderr","time":"2026-02-14T15:22:26.5Z"}"#);
         assert!(
-            matches!(&e, Entry::Record { stream: Stream::Stderr, partial: false, text, time } if &**text == b"a \"q\"" && time.nanos % 1_000_000_000 == 500_000_000),
+            matches!(&e, Entry::Record { stream: Stream::Stderr, partial: false, text, time } if &**text == b"a \"q\"" && time.nanos() % 1_000_000_000 == 500_000_000),
             "{e:?}"
         );
         let e = parse(br#"{"log":"part","stream":"stdout","time":"2026-02-14T15:22:26Z"}"#);
@@ -327,6 +439,28 @@ mod tests {
             Some(951_868_800 * 1_000_000_000)
         );
         assert_eq!(parse_time(b"1969-12-31T23:59:59.5Z"), Some(-500_000_000));
+        assert_eq!(
+            parse_time(b"1970-01-01t00:00:01.123456789123z"),
+            Some(1_123_456_789)
+        );
+        assert_eq!(
+            parse_time(b"1970-01-01 00:00:00-00:30"),
+            Some(1_800_000_000_000)
+        );
+        // Every byte of a valid time replaced by a wrong one makes it invalid.
+        let good = *b"2026-02-14T15:22:26.5+01:00";
+        for i in 0..good.len() {
+            for bad in [b'/', b':', b'a', b'-', b'.', 0xff] {
+                let mut t = good;
+                if t[i] == bad || (i == 20 && bad.is_ascii_digit()) || (i == 21 && bad == b'-') {
+                    continue;
+                }
+                t[i] = bad;
+                assert_eq!(parse_time(&t), None, "{}", String::from_utf8_lossy(&t));
+            }
+        }
+        assert_eq!(parse_time(b"2026-00-14T15:22:26Z"), None);
+        assert_eq!(parse_time(b"2026-02-14T24:22:26Z"), None);
         let mut out = Vec::new();
         format_stamp(b"2026-02-14T15:22:26.5+00:00", &mut out);
         assert_eq!(out, b"2026-02-14T15:22:26.500000000Z");
