@@ -119,25 +119,20 @@ pub fn cri_head(line: &[u8]) -> Option<(Stream, bool, usize, usize)> {
         return None;
     }
     let r = sp + 1;
-    let word: [u8; 7] = [
-        line[r],
-        line[r + 1],
-        line[r + 2],
-        line[r + 3],
-        line[r + 4],
-        line[r + 5],
-        line[r + 6],
-    ];
-    let stream = if word == *b"stdout " {
+    // "stdout F" or "stderr P" as one little-endian word.
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&line[r..r + 8]);
+    let head = u64::from_le_bytes(w) & 0x00ff_ffff_ffff_ffff;
+    let stream = if head == u64::from_le_bytes(*b"stdout \0") {
         Stream::Stdout
-    } else if word == *b"stderr " {
+    } else if head == u64::from_le_bytes(*b"stderr \0") {
         Stream::Stderr
     } else {
         return None;
     };
     // The tag field: `P` or `F`, possibly followed by further `:`-separated tags (none are
     // defined yet), then a space and the text.
-    let partial = match line[r + 7] {
+    let partial = match w[7] {
         b'P' => true,
         b'F' => false,
         _ => return None,
@@ -215,7 +210,7 @@ fn parse_docker(line: &[u8]) -> Option<Entry<'_>> {
 /// Whether the 8 bytes at `s[at..]` are digits where `digit_mask` has 0xff and equal
 /// `fixed` elsewhere (SWAR: a byte is a digit when its high nibble is 3 and adding 6 keeps it).
 #[inline(always)]
-fn word_ok(s: &[u8], at: usize, digit_mask: u64, fixed: u64) -> bool {
+fn word_ok(s: &[u8; 20], at: usize, digit_mask: u64, fixed: u64) -> bool {
     let w = u64::from_le_bytes([
         s[at],
         s[at + 1],
@@ -247,22 +242,25 @@ fn check_time(s: &[u8]) -> Option<(i64, usize)> {
     if s.len() < 20 {
         return None;
     }
+    // The fixed part copied to an array: constant indices, no bounds checks.
+    let mut h = [0u8; 20];
+    h.copy_from_slice(&s[..20]);
     // "dddd-dd-", "ddTdd:dd" (from 8), "dd:dd:dd" (from 11), little-endian.
     const M1: u64 = 0x00ff_ff00_ffff_ffff;
     const F1: u64 = u64::from_le_bytes(*b"0000-00-");
     const M2: u64 = 0xffff_00ff_ff00_ffff;
-    let t = s[10];
+    let t = h[10];
     if !(t == b'T' || t == b't' || t == b' ') {
         return None;
     }
     let f2 = u64::from_le_bytes([b'0', b'0', t, b'0', b'0', b':', b'0', b'0']);
     const M3: u64 = 0xffff_00ff_ff00_ffff;
     const F3: u64 = u64::from_le_bytes(*b"00:00:00");
-    if !(word_ok(s, 0, M1, F1) && word_ok(s, 8, M2, f2) && word_ok(s, 11, M3, F3)) {
+    if !(word_ok(&h, 0, M1, F1) && word_ok(&h, 8, M2, f2) && word_ok(&h, 11, M3, F3)) {
         return None;
     }
-    let (month, day) = (d2(s, 5), d2(s, 8));
-    let (hour, min, sec) = (d2(s, 11), d2(s, 14), d2(s, 17));
+    let (month, day) = (d2(&h, 5), d2(&h, 8));
+    let (hour, min, sec) = (d2(&h, 11), d2(&h, 14), d2(&h, 17));
     // Plain comparisons: RangeInclusive::contains is a call in this size-optimised build.
     #[allow(clippy::manual_range_contains)]
     let bad = month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60;
@@ -271,7 +269,7 @@ fn check_time(s: &[u8]) -> Option<(i64, usize)> {
     }
     let mut i = 19;
     let mut frac = 0;
-    if s[i] == b'.' {
+    if h[19] == b'.' {
         i += 1;
         while i < s.len() && s[i].is_ascii_digit() {
             i += 1;
