@@ -110,12 +110,23 @@ pub fn classify(line: &[u8]) -> Kind {
 /// Written with plain indexing: this runs for every line of gigabytes of logs, in a binary
 /// built for size (iterator adapters and range checks are calls there, not inlined).
 pub fn cri_head(line: &[u8]) -> Option<(Stream, bool, usize, usize)> {
-    // The time stamp is at least 20 bytes ("YYYY-MM-DDTHH:MM:SSZ").
-    let mut sp = 20;
-    while sp < line.len() && line[sp] != b' ' {
-        sp += 1;
-    }
-    if sp + 9 > line.len() || !valid_time(&line[..sp]) {
+    // The time stamp is at least 20 bytes ("YYYY-MM-DDTHH:MM:SSZ"); conmon's and containerd's
+    // are 35 or 30 ("…SS.nnnnnnnnn+00:00", "…SS.nnnnnnnnnZ"), tried first.
+    let sp = if line.len() > 35 && line[35] == b' ' && valid_time(&line[..35]) {
+        35
+    } else if line.len() > 30 && line[30] == b' ' && valid_time(&line[..30]) {
+        30
+    } else {
+        let mut sp = 20;
+        while sp < line.len() && line[sp] != b' ' {
+            sp += 1;
+        }
+        if sp + 9 > line.len() || !valid_time(&line[..sp]) {
+            return None;
+        }
+        sp
+    };
+    if sp + 9 > line.len() {
         return None;
     }
     let r = sp + 1;
@@ -229,6 +240,17 @@ fn word_ok(s: &[u8; 20], at: usize, digit_mask: u64, fixed: u64) -> bool {
         && w & !digit_mask == fixed & !digit_mask
 }
 
+/// Whether the 9 bytes of `s` are all digits.
+#[inline(always)]
+fn nine_digits(s: &[u8]) -> bool {
+    let mut b = [0u8; 9];
+    b.copy_from_slice(s);
+    let w = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+    w & 0xf0f0_f0f0_f0f0_f0f0 == 0x3030_3030_3030_3030
+        && w.wrapping_add(0x0606_0606_0606_0606) & 0xf0f0_f0f0_f0f0_f0f0 == 0x3030_3030_3030_3030
+        && b[8].is_ascii_digit()
+}
+
 /// Two digits at `s[i..]` (already checked) as a number.
 #[inline(always)]
 fn d2(s: &[u8], i: usize) -> i64 {
@@ -269,7 +291,17 @@ fn check_time(s: &[u8]) -> Option<(i64, usize)> {
     }
     let mut i = 19;
     let mut frac = 0;
-    if h[19] == b'.' {
+    if h[19] == b'.' && s.len() >= 29 && nine_digits(&s[20..29]) {
+        // The usual nine fraction digits, checked a word at a time.
+        i = 29;
+        frac = 9;
+        if i < s.len() && s[i].is_ascii_digit() {
+            while i < s.len() && s[i].is_ascii_digit() {
+                i += 1;
+            }
+            frac = i - 20;
+        }
+    } else if h[19] == b'.' {
         i += 1;
         while i < s.len() && s[i].is_ascii_digit() {
             i += 1;
@@ -391,6 +423,19 @@ mod tests {
             parse(b"2026-02-14 15:22:26.1Z stdout F a b"),
             Entry::Record { ref time, ref text, .. } if &*time.raw == b"2026-02-14 15:22:26.1Z" && &**text == b"a b"
         ));
+        // A space where a longer stamp would end is text.
+        assert!(matches!(
+            parse(b"2026-02-14T15:22:26Z stdout F 12345 7890 2345 789 12345"),
+            Entry::Record { ref text, .. } if &**text == b"12345 7890 2345 789 12345"
+        ));
+        assert!(matches!(
+            parse(b"2026-02-14T15:22:26.123456789012Z stdout F x"),
+            Entry::Record { ref text, .. } if &**text == b"x"
+        ));
+        assert!(matches!(
+            parse(b"2026-02-14T15:22:26.123456789Z stdout F x"),
+            Entry::Record { ref text, .. } if &**text == b"x"
+        ));
         assert!(matches!(
             parse(b"2026-02-14T15:22:26Z stderr F"),
             Entry::Record { partial: false, .. }
@@ -412,8 +457,46 @@ mod tests {
             b"2026-02-14X15:22:26Z stdout F x",
             b"2026/02-14T15:22:26Z stdout F x",
             b"2026-02-14T15:22:26:Z stdout F x",
+            b"2026-02-14T15:22:26.12345678 +00:00 stdout F x",
+            b"2026-02-14T15:22:26.1234567890123456 stdout F x",
         ] {
             assert_eq!(parse(bad), Entry::Malformed(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn every_prefix_and_byte_change_parses_without_panic_and_head_agrees() {
+        let lines: [&[u8]; 3] = [
+            b"2026-02-14T15:22:26.515224136+00:00 stdout F hello world",
+            b"2026-02-14T15:22:26.515224136Z stderr P:x text",
+            b"2026-02-14T15:22:26Z stdout F",
+        ];
+        let check = |l: &[u8]| {
+            let head = cri_head(l);
+            match parse(l) {
+                Entry::Record {
+                    stream,
+                    partial,
+                    text,
+                    ..
+                } => {
+                    let (s, p, _, t) = head.expect("a record has a CRI head");
+                    assert_eq!((s, p, &l[t..]), (stream, partial, &*text));
+                }
+                Entry::Malformed(_) => assert!(head.is_none() || l.first() == Some(&b'{')),
+            }
+        };
+        for l in lines {
+            for n in 0..=l.len() {
+                check(&l[..n]);
+            }
+            for i in 0..l.len() {
+                for b in [b' ', b'0', b'9', b'x', b':', b'.', b'Z', 0xff] {
+                    let mut m = l.to_vec();
+                    m[i] = b;
+                    check(&m);
+                }
+            }
         }
     }
 
