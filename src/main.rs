@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() {
+    toolbox::sys::alloc::fork_safe();
     if let Some(code) = toolbox::cli::run_applet() {
         std::process::exit(code);
     }

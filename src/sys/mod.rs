@@ -4,6 +4,7 @@
 
 #![allow(unsafe_code)]
 
+pub mod alloc;
 pub mod capture;
 pub mod exec;
 pub mod fsops;
