@@ -7,7 +7,40 @@ use std::io::{self, Read};
 /// Docker at 16 KiB) is handed out in pieces of this size.
 pub const MAX_LINE: usize = 1 << 20;
 
+/// The read buffer's usual size (a line longer than it makes it grow, up to `MAX_LINE + CHUNK`).
 const CHUNK: usize = 256 * 1024;
+
+/// The read buffer's first size: it doubles up to [`CHUNK`] as reads fill it, so that `--tail`,
+/// which reads a few kilobytes, does not clear a quarter megabyte first.
+const FIRST: usize = 16 * 1024;
+
+/// Finds newlines. On x86_64 with AVX2, memchr's AVX2 searcher is called directly: one call a
+/// line instead of four through memchr's run-time dispatch, which weighs for lines of ~150 bytes.
+pub struct Newlines {
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<memchr::arch::x86_64::avx2::memchr::One>,
+}
+
+impl Default for Newlines {
+    fn default() -> Self {
+        Newlines {
+            #[cfg(target_arch = "x86_64")]
+            avx2: memchr::arch::x86_64::avx2::memchr::One::new(b'\n'),
+        }
+    }
+}
+
+impl Newlines {
+    /// The index of the first newline of `hay`.
+    #[inline(always)]
+    pub fn find(&self, hay: &[u8]) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(f) = &self.avx2 {
+            return f.find(hay);
+        }
+        memchr::memchr(b'\n', hay)
+    }
+}
 
 /// One raw line: its bytes without the newline, and whether a newline ended it.
 pub struct Line<'a> {
@@ -31,7 +64,7 @@ pub struct LineBuf {
 impl Default for LineBuf {
     fn default() -> Self {
         LineBuf {
-            buf: vec![0; CHUNK],
+            buf: Vec::new(),
             start: 0,
             end: 0,
             line_no: 1,
@@ -45,6 +78,17 @@ impl LineBuf {
         self.start = 0;
         self.end = 0;
         self.line_no = 1;
+    }
+
+    /// The bytes read but not yet handed out (a last incomplete line among them).
+    pub fn buffered(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// Hand out `len` buffered bytes holding `lines` whole lines without [`LineBuf::next`].
+    pub fn consume(&mut self, len: usize, lines: u64) {
+        self.start = (self.start + len).min(self.end);
+        self.line_no += lines;
     }
 
     /// The next line of `src`. At the end of the data, a last line without a newline is handed
@@ -73,9 +117,13 @@ impl LineBuf {
                     with_newline: &self.buf[s..s + MAX_LINE],
                 }));
             }
-            // Make room: move the unfinished line to the front, grow only for a long line.
+            // Make room: grow to CHUNK; then move the unfinished line to the front, and grow
+            // further only for a long line.
             if self.end == self.buf.len() {
-                if self.start > 0 {
+                if self.buf.len() < CHUNK {
+                    let len = (self.buf.len() * 2).clamp(FIRST, CHUNK);
+                    self.buf.resize(len, 0);
+                } else if self.start > 0 {
                     self.buf.copy_within(self.start..self.end, 0);
                     self.end -= self.start;
                     scanned -= self.start;

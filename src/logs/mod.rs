@@ -407,11 +407,7 @@ pub fn show<W: Write>(
             popts.skip = skip;
         }
     }
-    let mut printer = Printer::new(
-        io::BufWriter::with_capacity(256 * 1024, out),
-        terminal,
-        popts,
-    );
+    let mut printer = Printer::new(out, terminal, popts);
     let mut lb = LineBuf::default();
     let last = files.len().saturating_sub(1);
     let mut live: Option<(File, (u64, u64))> = None;
@@ -477,7 +473,11 @@ fn read_lines<W: Write, R: Read>(
     name: &str,
     at_end: bool,
 ) -> io::Result<()> {
+    let mut stamps = record::StampCache::default();
     loop {
+        if printer.plain() {
+            plain_run(printer, lb, &mut stamps)?;
+        }
         let no = lb.line_no;
         let Some(line) = lb.next(src, at_end)? else {
             return Ok(());
@@ -492,6 +492,84 @@ fn read_lines<W: Write, R: Read>(
         }
         let entry = parse(line.bytes);
         printer.entry(entry, line.newline, name, no)?;
+    }
+}
+
+/// The common case at full speed: the buffered lines that are CRI records printed as they are,
+/// their texts written straight from the read buffer, many lines a system call. A `P` record
+/// whose line ends, on the same stream, in the next buffered records is joined as the printer
+/// joins it (its text without the newline, then the next). Stops at the first line
+/// [`record::plain_record`] does not accept, at a partial line it cannot finish here (the other
+/// stream between its records, or its end not read yet), or at the end of the buffered lines;
+/// the caller hands that line to the printer.
+fn plain_run<W: Write>(
+    printer: &mut Printer<W>,
+    lb: &mut LineBuf,
+    stamps: &mut record::StampCache,
+) -> io::Result<()> {
+    const BATCH: usize = 1024; // IOV_MAX
+    let nl = lines::Newlines::default();
+    // The line at `at` of `buf` when it is a plain record: its stream, whether it is partial,
+    // where its text starts and where its newline is.
+    let record = |buf: &[u8], at: usize, stamps: &mut record::StampCache| {
+        let (stream, partial, text) = record::plain_record(&buf[at..], stamps)?;
+        // The checked fields hold no newline: the line's is after them.
+        let end = at + text + nl.find(&buf[at + text..])?;
+        Some((stream, partial, at + text, end))
+    };
+    loop {
+        let buf = lb.buffered();
+        let mut texts = [io::IoSlice::new(&[]); BATCH];
+        let (mut n, mut pos, mut lines) = (0, 0, 0u64);
+        // Whether the batch ended for want of room (more lines may follow at once).
+        let mut full = false;
+        'batch: while n < BATCH {
+            let Some((stream, partial, text, end)) = record(buf, pos, stamps) else {
+                break;
+            };
+            if !partial {
+                texts[n] = io::IoSlice::new(&buf[text..=end]);
+                n += 1;
+                pos = end + 1;
+                lines += 1;
+                continue;
+            }
+            // A partial line: its records up to the `F` one, when all are here.
+            // (A joined line cannot reach the printer's MAX_JOINED: the buffer is smaller.)
+            let (mut m, mut text, mut end) = (n, text, end);
+            loop {
+                if m == BATCH {
+                    full = true;
+                    break 'batch;
+                }
+                texts[m] = io::IoSlice::new(&buf[text..end]);
+                m += 1;
+                match record(buf, end + 1, stamps) {
+                    Some((s, p, t, e)) if s == stream => {
+                        (text, end) = (t, e);
+                        if !p {
+                            break;
+                        }
+                    }
+                    _ => break 'batch,
+                }
+            }
+            if m == BATCH {
+                full = true;
+                break;
+            }
+            texts[m] = io::IoSlice::new(&buf[text..=end]);
+            lines += (m - n + 1) as u64;
+            n = m + 1;
+            pos = end + 1;
+        }
+        if n > 0 {
+            printer.write_lines(&mut texts[..n])?;
+            lb.consume(pos, lines);
+        }
+        if n == 0 || (!full && n < BATCH) {
+            return Ok(());
+        }
     }
 }
 
@@ -601,5 +679,64 @@ mod tests {
         ] {
             assert!(LogFile::from_name(bad).is_none(), "{bad:?}");
         }
+    }
+
+    /// What the printer makes of `data` line by line, without the batched path.
+    fn one_by_one(data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut p = Printer::new(&mut out, false, print::Options::default());
+        let mut lb = LineBuf::default();
+        let mut src = data;
+        while let Some(line) = lb.next(&mut src, true).unwrap() {
+            p.entry(parse(line.bytes), line.newline, "f", 0).unwrap();
+        }
+        p.finish().unwrap();
+        drop(p);
+        out
+    }
+
+    #[test]
+    fn batched_lines_print_as_one_by_one() {
+        let t = "2026-02-14T15:22:26.515224136+00:00";
+        let c = "2026-02-14T15:22:27.000000001Z";
+        let mut log = String::new();
+        for i in 0..3000 {
+            let (stamp, stream) = if i % 7 == 0 {
+                (c, "stderr")
+            } else {
+                (t, "stdout")
+            };
+            log += &format!("{stamp} {stream} F line {i}\n");
+            match i % 50 {
+                // A partial line finished on its stream.
+                1 => log += &format!("{t} stdout P a{i}\n{t} stdout P b\n{t} stdout F c\n"),
+                // The other stream between its records.
+                2 => log += &format!("{t} stdout P a{i}\n{t} stderr F x\n{t} stdout F c\n"),
+                3 => log += &format!("junk {i}\n{t} stdout F:x tagged\n{t} stdout F\n"),
+                4 => {
+                    log += &format!("2026-13-14T15:22:26.515224136+00:00 stdout F bad month {i}\n")
+                }
+                _ => {}
+            }
+        }
+        // A line of more records than one system call writes, and one never finished.
+        for _ in 0..2500 {
+            log += &format!("{t} stdout P x\n");
+        }
+        log += &format!("{t} stdout F end\n{t} stderr P unfinished\n");
+        let mut out = Vec::new();
+        let mut printer = Printer::new(&mut out, false, print::Options::default());
+        let mut lb = LineBuf::default();
+        read_lines(&mut printer, &mut lb, &mut log.as_bytes(), "f", true).unwrap();
+        printer.finish().unwrap();
+        assert_eq!(printer.malformed, 60 + 60);
+        drop(printer);
+        let want = one_by_one(log.as_bytes());
+        assert!(
+            out == want,
+            "{}",
+            String::from_utf8_lossy(&out[..200.min(out.len())])
+        );
+        assert!(out.ends_with(b"xxend\nunfinished"));
     }
 }

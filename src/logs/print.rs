@@ -1,13 +1,16 @@
 //! Log entries to output the way `kubectl logs` shows them: partial records joined into their
 //! line (per stream), the chosen streams only, optional time stamps, or one JSON object per line.
 
-use std::io::{self, Write};
+use std::io::{self, IoSlice, Write};
 
 use super::record::{format_stamp, Entry, Stream};
 
 /// A joined line longer than this is written out in pieces (text) or objects marked `"cut"`
 /// (JSON) instead of growing without bound.
 pub const MAX_JOINED: usize = 2 << 20;
+
+/// The output buffer.
+const OUT_BUF: usize = 256 * 1024;
 
 /// How many malformed lines are described one by one on stderr; the rest are counted.
 const WARN_EACH: u64 = 5;
@@ -36,7 +39,7 @@ struct Pending {
 
 /// Writes entries; keeps the partial line of each stream until its `F` record.
 pub struct Printer<W: Write> {
-    out: W,
+    out: io::BufWriter<W>,
     terminal: bool,
     opts: Options,
     pending: [Pending; 2],
@@ -60,7 +63,7 @@ impl<W: Write> Printer<W> {
     /// A printer to `out`; `terminal` makes control characters visible.
     pub fn new(out: W, terminal: bool, opts: Options) -> Self {
         Printer {
-            out,
+            out: io::BufWriter::with_capacity(OUT_BUF, out),
             terminal,
             opts,
             pending: Default::default(),
@@ -182,6 +185,22 @@ impl<W: Write> Printer<W> {
     /// Write bytes as they are (see [`Printer::plain`]).
     pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.out.write_all(bytes)
+    }
+
+    /// Write whole lines as they are (see [`Printer::plain`]), each slice going to the output
+    /// as it is, without a copy: one `writev(2)` for many lines.
+    pub fn write_lines(&mut self, lines: &mut [IoSlice<'_>]) -> io::Result<()> {
+        self.out.flush()?;
+        let mut rest = lines;
+        while !rest.is_empty() {
+            match self.out.get_mut().write_vectored(rest) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 
     /// Flush the output.
