@@ -376,13 +376,10 @@ impl Status {
 /// this long, so it bounds how late a packet reaches the file. tcpdump uses 1000 ms.
 const RETIRE_TIMEOUT: Duration = Duration::from_millis(100);
 
-/// Capture live until a signal, `-c`, `--duration` or an error; returns the statistics.
-pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
-    // Signals only raise a flag, from the start: a Ctrl-C while opening still ends cleanly, and
-    // the writer gives up waiting for a FIFO's reader or a stalled pipe when it sees the flag.
-    // A second signal ends toolbox at once (exit 128+N, as the shell reports it), a last resort
-    // should anything else block. The shutdown action must be registered before the flag
-    // (signal-hook runs them in order).
+/// A flag that SIGINT, SIGTERM and SIGHUP raise; a second signal ends the process at once (exit
+/// 128+N, as the shell reports it), a last resort should anything block. The shutdown action is
+/// registered before the flag (signal-hook runs them in order).
+pub fn stop_on_signals() -> Result<Arc<AtomicBool>, CaptureError> {
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [
         signal_hook::consts::SIGINT,
@@ -393,6 +390,17 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
             .map_err(CaptureError::Signals)?;
         signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(CaptureError::Signals)?;
     }
+    Ok(stop)
+}
+
+/// Capture live until a signal, `-c`, `--duration` or an error; returns the statistics.
+pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
+    // Signals only raise a flag, from the start: a Ctrl-C while opening still ends cleanly, and
+    // the writer gives up waiting for a FIFO's reader or a stalled pipe when it sees the flag.
+    // A second signal ends toolbox at once (exit 128+N, as the shell reports it), a last resort
+    // should anything else block. The shutdown action must be registered before the flag
+    // (signal-hook runs them in order).
+    let stop = stop_on_signals()?;
     let ctx = caps::Context::read();
     if let Err(e) = crate::sys::packet_socket_probe() {
         if let Some(d) = caps::denied(&ctx, Feature::Capture, None, "cannot capture packets", &e) {
