@@ -442,9 +442,7 @@ fn a_hostile_block_length_is_an_error_in_bounded_memory() {
 /// A classic pcap (µs) of 60-byte frames at the given seconds.
 fn tiny_pcap(secs: &[u32]) -> Vec<u8> {
     let mut b = Vec::new();
-    for v in [0xa1b2_c3d4u32] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
+    b.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
     b.extend_from_slice(&2u16.to_le_bytes());
     b.extend_from_slice(&4u16.to_le_bytes());
     for v in [0u32, 0, 65535, 1] {
