@@ -435,7 +435,7 @@ fn a_hostile_block_length_is_an_error_in_bounded_memory() {
         err.contains("short.pcapng: cut short at byte 28 in the middle of a block"),
         "{err}"
     );
-    assert!(m.max_rss_kib < 96 * 1024, "peak RSS {} KiB", m.max_rss_kib);
+    assert!(m.max_rss_kib < 64 * 1024, "peak RSS {} KiB", m.max_rss_kib);
     ok(30, "tshark", &["-r", out.to_str().unwrap()]);
 }
 
