@@ -429,3 +429,32 @@ fn k8s_description_follows_inspektor_gadget() {
         "k8s.node=n%2F1;k8s.namespace=a+b;k8s.podName=x%3By%3Dz;k8s.containerName=%C3%A9"
     );
 }
+
+#[test]
+fn obsolete_packet_blocks_and_simple_packet_blocks_become_enhanced_ones() {
+    let mut ng = Ng::new(true);
+    ng.idb(1, &[]);
+    // Packet Block (type 2): interface u16, drops u16, timestamp, lengths, data, a comment.
+    let mut pb = Vec::new();
+    pb.extend_from_slice(&ng.u16(0));
+    pb.extend_from_slice(&ng.u16(3));
+    pb.extend_from_slice(&ng.u32(0));
+    pb.extend_from_slice(&ng.u32(7_000_000));
+    pb.extend_from_slice(&ng.u32(3));
+    pb.extend_from_slice(&ng.u32(3));
+    pb.extend_from_slice(b"pb\0\0");
+    pb.extend_from_slice(&ng.opts(&[(1, b"old".to_vec())]));
+    ng.block(2, &pb);
+    // Simple Packet Block (type 3): original length, data; no timestamp.
+    let mut spb = Vec::new();
+    spb.extend_from_slice(&ng.u32(5));
+    spb.extend_from_slice(b"spb12\0\0\0");
+    ng.block(3, &spb);
+    let (s, out, events) = run(vec![input("old", ng.b)], Order::Files);
+    assert_eq!(s.packets, 2, "{events:?}");
+    let (_, pkts) = read_back(&out);
+    assert_eq!(pkts[0].2, b"pb\0");
+    assert_eq!(pkts[0].0, key_of(7, 0));
+    assert_eq!(pkts[0].3, vec![(1, b"old".to_vec())]);
+    assert_eq!(pkts[1].2, b"spb12");
+}
