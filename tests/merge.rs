@@ -519,3 +519,135 @@ fn sigint_ends_a_merge_waiting_for_a_pipe_with_a_valid_file() {
     );
     assert_eq!(times, "10.000000000\n20.000000000\n");
 }
+
+/// The fan-out's shape: two `tcpdump -U -w -` children on lo (one µs pcap, one ns) feed the
+/// library's live merge through pipes, each labelled with a pod description; traffic flows, the
+/// stop flag ends it. tshark reads one valid pcapng whose timestamps never go back and whose
+/// packets carry both descriptions; no packet came later than the window.
+#[test]
+fn live_merge_of_two_tcpdump_pipes() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use toolbox::capture::merge::{self, Description, Format, Input, Options, Order};
+    require_root!();
+    let dir = tempfile::tempdir().unwrap();
+    let port = 20_000 + (std::process::id() % 20_000) as u16 + 1;
+    let filter = format!("udp port {port}");
+    let mut children = Vec::new();
+    let mut inputs = Vec::new();
+    for (i, extra) in [&[][..], &["--time-stamp-precision=nano"][..]]
+        .iter()
+        .enumerate()
+    {
+        let err = dir.path().join(format!("td{i}.err"));
+        let mut c = Command::new("tcpdump")
+            .args(["-U", "-Z", "root", "-i", "lo"])
+            .args(*extra)
+            .args(["-w", "-", &filter])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&err).unwrap())
+            .spawn()
+            .unwrap();
+        let mut input = Input::new(format!("pod{i}"), Box::new(c.stdout.take().unwrap()));
+        input.description = Description::Replace(merge::k8s_description(
+            "default",
+            &format!("web-{i}"),
+            "nginx",
+            "node-1",
+        ));
+        inputs.push(input);
+        children.push(Capturer {
+            child: Some(c),
+            file: err,
+        });
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for c in &children {
+        while !std::fs::read_to_string(&c.file)
+            .unwrap_or_default()
+            .contains("listening on")
+        {
+            assert!(Instant::now() < deadline, "tcpdump never listened");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let out = dir.path().join("live.pcapng");
+    let opts = Options {
+        order: Order::Live {
+            window: Duration::from_millis(500),
+        },
+        format: Format::Pcapng,
+        stop: Some(Arc::clone(&stop)),
+    };
+    let out2 = out.clone();
+    let merger = std::thread::spawn(move || merge::merge(inputs, &out2, &opts, &mut |_| {}));
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for i in 0..50u32 {
+        sock.send_to(&vec![b'x'; 20 + i as usize], ("127.0.0.1", port))
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Live output: the packets reach the file while both inputs stay open.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let o = run_bounded(30, "tshark", &["-r", out.to_str().unwrap()]);
+        if String::from_utf8_lossy(&o.stdout).lines().count() >= 100 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "live output incomplete: {}",
+            show(&o)
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    stop.store(true, Ordering::SeqCst);
+    let summary = merger.join().unwrap().unwrap();
+    drop(children);
+    assert!(summary.stopped);
+    assert_eq!(summary.packets, 100, "{summary:?}");
+    // Both tcpdumps see each packet at once: a late one needs a stall of one of them longer
+    // than the window (possible on a loaded machine), and then it is counted.
+    assert!(summary.late < 10, "{summary:?}");
+    let f = out.to_str().unwrap();
+    let lines = ok(
+        30,
+        "tshark",
+        &[
+            "-r",
+            f,
+            "-T",
+            "fields",
+            "-e",
+            "frame.time_epoch",
+            "-e",
+            "frame.interface_description",
+        ],
+    );
+    let mut newest = String::new();
+    let mut went_back = 0;
+    let mut pods = std::collections::BTreeMap::new();
+    for l in lines.lines() {
+        let (t, desc) = l.split_once('\t').unwrap();
+        // Same integer width: a string comparison is a time comparison.
+        if t < newest.as_str() {
+            went_back += 1;
+        } else {
+            newest = t.to_string();
+        }
+        *pods.entry(desc.to_string()).or_insert(0) += 1;
+    }
+    // Timestamps never go back except for the packets counted late.
+    assert_eq!(went_back, summary.late, "{lines}");
+    let want: std::collections::BTreeMap<String, i32> = (0..2)
+        .map(|i| {
+            (
+                format!("k8s.node=node-1;k8s.namespace=default;k8s.podName=web-{i};k8s.containerName=nginx"),
+                50,
+            )
+        })
+        .collect();
+    assert_eq!(pods, want);
+}
