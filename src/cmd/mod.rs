@@ -15,6 +15,7 @@ pub mod idle;
 pub mod inspect;
 pub mod logs;
 pub mod ls;
+pub mod merge;
 pub mod net;
 pub mod ping;
 pub mod pods;
