@@ -1,0 +1,347 @@
+//! `kubectl toolbox` (the binary started as `kubectl-toolbox`) against the stand-in kubectl of
+//! tests/kubectl_standin over the podman pods of scripts/kubepods (tbxk-web-1..3, app=web):
+//! no Kubernetes runs here. The stand-in logs every argv it receives; the plugin must not
+//! depend on anything only the stand-in does.
+//!
+//! The tests share the pods' ephemeral containers, so they run one at a time.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use common::{bin, repo, run_bounded, show, stderr, stdout};
+use serial_test::serial;
+
+/// scripts/kubepods up, once per test binary.
+fn kubepods() {
+    static UP: OnceLock<()> = OnceLock::new();
+    UP.get_or_init(|| {
+        let o = run_bounded(
+            400,
+            repo().join("scripts/kubepods").to_str().unwrap(),
+            &["up"],
+        );
+        assert!(o.status.success(), "scripts/kubepods up: {}", show(&o));
+    });
+}
+
+/// Remove the pods' ephemeral containers (scripts/kubepods reset).
+fn reset() {
+    let o = run_bounded(
+        200,
+        repo().join("scripts/kubepods").to_str().unwrap(),
+        &["reset"],
+    );
+    assert!(o.status.success(), "scripts/kubepods reset: {}", show(&o));
+}
+
+/// A directory with `kubectl-toolbox` (a link to the toolbox binary, as the README installs
+/// it) and the stand-in's log.
+struct Env {
+    dir: PathBuf,
+}
+
+impl Env {
+    fn new(name: &str) -> Env {
+        kubepods();
+        reset();
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("kubectl-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink(bin(), dir.join("kubectl-toolbox")).unwrap();
+        Env { dir }
+    }
+
+    fn log(&self) -> PathBuf {
+        self.dir.join("kubectl.log")
+    }
+
+    fn path(&self) -> String {
+        let standin = repo().join("tests/kubectl_standin");
+        format!(
+            "{}:{}:{}",
+            standin.display(),
+            self.dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+
+    /// `kubectl-toolbox ARGS` with the stand-in first on PATH.
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("/usr/bin/timeout");
+        c.args(["--kill-after=10", "180"])
+            .arg(self.dir.join("kubectl-toolbox"))
+            .args(args)
+            .env("PATH", self.path())
+            .env("KUBECTL_STANDIN_LOG", self.log())
+            .env("KUBECTL_STANDIN_IMAGE", "localhost/toolbox-empty:test")
+            .env("KUBECTL_STANDIN_TOOLBOX", bin())
+            .env_remove("KUBECTL_STANDIN_FORBID")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("run kubectl-toolbox")
+    }
+
+    /// Every argv the stand-in received since the last call, as words.
+    fn take_log(&self) -> Vec<Vec<String>> {
+        let text = std::fs::read_to_string(self.log()).unwrap_or_default();
+        let _ = std::fs::remove_file(self.log());
+        text.lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON argv line"))
+            .collect()
+    }
+
+    /// The stand-in's view of a pod.
+    fn pod(&self, name: &str) -> serde_json::Value {
+        let o = Command::new(repo().join("tests/kubectl_standin/kubectl"))
+            .args(["get", "pod", name, "-o", "json"])
+            .env("PATH", self.path())
+            .env_remove("KUBECTL_STANDIN_LOG")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", show(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    }
+
+    fn ephemeral_count(&self, pod: &str) -> usize {
+        self.pod(pod)["spec"]["ephemeralContainers"]
+            .as_array()
+            .map_or(0, Vec::len)
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A shell command line split into words by sh itself (so the plugin's quoting is checked by
+/// a real shell, not by its own code).
+fn sh_words(line: &str) -> Vec<String> {
+    let o = Command::new("sh")
+        .args([
+            "-c",
+            "eval \"set -- $1\"; printf '%s\\0' \"$@\"",
+            "sh",
+            line,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "sh could not parse {line:?}: {}",
+        show(&o)
+    );
+    let out = o.stdout.strip_suffix(b"\0").unwrap_or(&o.stdout);
+    out.split(|&b| b == 0)
+        .map(|w| String::from_utf8(w.to_vec()).unwrap())
+        .collect()
+}
+
+/// The non-`get` invocations (what changes the cluster or runs in it).
+fn changing(log: &[Vec<String>]) -> Vec<Vec<String>> {
+    log.iter()
+        .filter(|argv| !argv.iter().any(|w| w == "get"))
+        .cloned()
+        .collect()
+}
+
+#[test]
+#[serial]
+fn dry_run_prints_exactly_the_commands_kubectl_then_receives() {
+    require_pod!();
+    let env = Env::new("dryrun");
+    // Global flags, a word with a space and a quote: all must reach kubectl as they were.
+    let args = [
+        "-n",
+        "default",
+        "--context",
+        "kind-test",
+        "--kubeconfig",
+        "/dev/null",
+        "tbxk-web-1",
+        "-c",
+        "nginx",
+    ];
+    let tail = ["--", "grep", "-c", "it's a worker", "/etc/nginx/nginx.conf"];
+    let dry = env.run(&[&args[..], &["--dry-run"], &tail[..]].concat());
+    assert!(dry.status.success(), "{}", show(&dry));
+    let dry_log = env.take_log();
+    assert!(
+        dry_log.iter().all(|a| a.iter().any(|w| w == "get")),
+        "--dry-run ran more than `get`: {dry_log:?}"
+    );
+    assert_eq!(
+        env.ephemeral_count("tbxk-web-1"),
+        0,
+        "--dry-run added a container"
+    );
+    let planned: Vec<Vec<String>> = stdout(&dry)
+        .lines()
+        .map(|l| {
+            let w = sh_words(l);
+            assert_eq!(w[0], "kubectl", "{l}");
+            w[1..].to_vec()
+        })
+        .collect();
+    assert_eq!(planned.len(), 2, "debug and exec: {}", stdout(&dry));
+
+    let real = env.run(&[&args[..], &tail[..]].concat());
+    let received = changing(&env.take_log());
+    similar_asserts::assert_eq!(planned, received, "real run: {}", show(&real));
+    // grep ran in the debug container and counted no such line.
+    assert_eq!(stdout(&real).trim(), "0", "{}", show(&real));
+    assert!(received[0].contains(&"--context".to_string()));
+    assert!(received[1].contains(&"it's a worker".to_string()));
+}
+
+#[test]
+#[serial]
+fn three_invocations_leave_one_ephemeral_container() {
+    require_pod!();
+    let env = Env::new("reuse");
+    let mut counts = Vec::new();
+    for args in [&["ps"][..], &["ls", "/etc/nginx"], &["target"]] {
+        let o = env.run(&[&["tbxk-web-2", "--"][..], args].concat());
+        assert!(o.status.success(), "{args:?}: {}", show(&o));
+        counts.push(env.ephemeral_count("tbxk-web-2"));
+    }
+    let first = stdout(&env.run(&["tbxk-web-2", "--", "ps"]));
+    assert!(first.contains("nginx: master process"), "{first}");
+    assert_eq!(counts, [1, 1, 1], "ephemeral containers after each call");
+    let log = changing(&env.take_log());
+    let debugs = log.iter().filter(|a| a[0] == "debug").count();
+    let execs = log.iter().filter(|a| a[0] == "exec").count();
+    assert_eq!((debugs, execs), (1, 4), "{log:?}");
+    // A command that needs more (capture: NET_RAW) adds the one container that grants it.
+    let dry = env.run(&["tbxk-web-2", "--dry-run", "--", "capture", "-c", "1"]);
+    assert!(
+        stdout(&dry).contains("--profile=netadmin -c toolbox-netadmin"),
+        "{}",
+        show(&dry)
+    );
+}
+
+#[test]
+#[serial]
+fn the_profile_is_what_the_caps_table_names_for_the_command() {
+    require_pod!();
+    let env = Env::new("profile");
+    for (args, profile) in [
+        (&["capture", "-w", "-"][..], "netadmin"),
+        (&["ping", "-c", "1", "127.0.0.1"], "netadmin"),
+        (&["trace", "-p", "1"], "general"),
+        (&["stack", "1"], "general"),
+        (&["ls", "/"], "general"),
+        (&["ps"], "general"),
+        (&[], "general"),
+    ] {
+        let o = env.run(&[&["tbxk-web-3", "--dry-run", "--"][..], args].concat());
+        assert!(o.status.success(), "{args:?}: {}", show(&o));
+        let debug = stdout(&o).lines().next().unwrap_or_default().to_string();
+        assert!(
+            debug.contains(&format!("--profile={profile} ")),
+            "{args:?}: want {profile}: {debug}"
+        );
+    }
+    let logs = env.run(&["tbxk-web-3", "--dry-run", "--", "logs", "default/x"]);
+    assert!(!logs.status.success());
+    assert!(stderr(&logs).contains("node/NODE"), "{}", show(&logs));
+}
+
+/// Run `kubectl-toolbox ARGS` with a terminal as stdin and stdout (script(1)).
+fn on_a_terminal(env: &Env, args: &[&str]) -> String {
+    let line = std::iter::once(env.dir.join("kubectl-toolbox").display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .map(|w| format!("'{}'", w.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let o = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("PATH", env.path())
+        .env("KUBECTL_STANDIN_LOG", env.log())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", show(&o));
+    stdout(&o).replace("\r\n", "\n")
+}
+
+#[test]
+#[serial]
+fn binary_output_and_pipes_get_stdin_without_a_tty() {
+    require_pod!();
+    let env = Env::new("tty");
+    let exec_line = |out: &str| out.lines().last().unwrap_or_default().to_string();
+    let tty_ps = exec_line(&on_a_terminal(
+        &env,
+        &["tbxk-web-3", "--dry-run", "--", "ps"],
+    ));
+    assert!(tty_ps.contains(" -i -t -- toolbox ps"), "{tty_ps}");
+    let tty_pcap = exec_line(&on_a_terminal(
+        &env,
+        &["tbxk-web-3", "--dry-run", "--", "capture", "-w", "-"],
+    ));
+    assert!(
+        tty_pcap.contains(" -i -- toolbox capture -w -"),
+        "{tty_pcap}"
+    );
+    let tty_tar = exec_line(&on_a_terminal(
+        &env,
+        &["tbxk-web-3", "--dry-run", "--", "export", "/etc"],
+    ));
+    assert!(tty_tar.contains(" -i -- toolbox export"), "{tty_tar}");
+    let piped = env.run(&["tbxk-web-3", "--dry-run", "--", "ps"]);
+    assert!(
+        exec_line(&stdout(&piped)).contains(" -i -- toolbox ps"),
+        "{}",
+        show(&piped)
+    );
+}
+
+#[test]
+#[serial]
+fn kubectl_missing_pod_missing_and_no_rbac_are_clear_errors() {
+    require_pod!();
+    let env = Env::new("errors");
+    let o = env
+        .cmd(&["tbxk-web-1", "--", "ps"])
+        .env("PATH", env.dir.display().to_string())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert!(
+        stderr(&o).contains("kubectl not found on PATH"),
+        "{}",
+        show(&o)
+    );
+
+    let o = env.run(&["nosuch-pod", "--", "ps"]);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert!(
+        stderr(&o).contains("pod nosuch-pod not found"),
+        "{}",
+        show(&o)
+    );
+
+    let o = env
+        .cmd(&["-n", "default", "tbxk-web-1", "--", "ps"])
+        .env("KUBECTL_STANDIN_FORBID", "ephemeralcontainers")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("pods/ephemeralcontainers")
+            && err.contains("kubectl auth can-i patch pods/ephemeralcontainers -n default"),
+        "{err}"
+    );
+    assert_eq!(env.ephemeral_count("tbxk-web-1"), 0);
+}
