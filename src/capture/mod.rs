@@ -12,6 +12,7 @@
 
 pub mod decode;
 pub mod dns;
+pub mod merge;
 pub mod model;
 pub mod print;
 pub mod reader;

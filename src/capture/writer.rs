@@ -305,6 +305,44 @@ impl Writer {
         Ok(w)
     }
 
+    /// Like [`Writer::create`], but the file header is `header` as given (e.g. a pcapng Section
+    /// Header Block built by the merge). Records then come through [`Writer::record`].
+    pub fn create_raw(path: &Path, header: &[u8], stop: Stop) -> Result<Writer, WriteError> {
+        let out = if path == Path::new("-") {
+            Out::stdout()
+        } else {
+            Out::create(path, &stop)?
+        };
+        let mut w = Writer {
+            out,
+            path: path.to_path_buf(),
+            format: FileFormat::Pcapng,
+            buf: Vec::with_capacity(FLUSH_AT + 65536),
+            committed: 0,
+            committed_packets: 0,
+            record_ends: Vec::new(),
+            header_end: 0,
+            stop,
+            abandoned: None,
+        };
+        w.buf.extend_from_slice(header);
+        w.header_end = w.buf.len();
+        w.flush()?;
+        Ok(w)
+    }
+
+    /// Queue one whole record that `fill` appends to the buffer (a pcapng block, already in the
+    /// file's byte order); written at the next [`Writer::flush`] or sooner when much is queued.
+    /// Counts as one packet in [`WriteError::Write`]'s `kept`.
+    pub fn record(&mut self, fill: impl FnOnce(&mut Vec<u8>)) -> Result<(), WriteError> {
+        fill(&mut self.buf);
+        self.record_ends.push(self.buf.len());
+        if self.buf.len() >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
     fn file_header(&mut self, h: &Header) {
         let b = &mut self.buf;
         match self.format {

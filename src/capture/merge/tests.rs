@@ -1,0 +1,431 @@
+use super::*;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// A classic pcap file: (seconds, fraction, data) records.
+fn pcap(be: bool, nanos: bool, linktype: u32, pkts: &[(u32, u32, &[u8])]) -> Vec<u8> {
+    let w32 = |b: &mut Vec<u8>, v: u32| {
+        b.extend_from_slice(&if be { v.to_be_bytes() } else { v.to_le_bytes() })
+    };
+    let w16 = |b: &mut Vec<u8>, v: u16| {
+        b.extend_from_slice(&if be { v.to_be_bytes() } else { v.to_le_bytes() })
+    };
+    let mut b = Vec::new();
+    w32(&mut b, if nanos { 0xa1b2_3c4d } else { 0xa1b2_c3d4 });
+    w16(&mut b, 2);
+    w16(&mut b, 4);
+    w32(&mut b, 0);
+    w32(&mut b, 0);
+    w32(&mut b, 65535);
+    w32(&mut b, linktype);
+    for (s, f, d) in pkts {
+        w32(&mut b, *s);
+        w32(&mut b, *f);
+        w32(&mut b, d.len() as u32);
+        w32(&mut b, d.len() as u32);
+        b.extend_from_slice(d);
+    }
+    b
+}
+
+/// pcapng writer for tests, either byte order.
+struct Ng {
+    be: bool,
+    b: Vec<u8>,
+}
+
+impl Ng {
+    fn new(be: bool) -> Ng {
+        let mut n = Ng { be, b: Vec::new() };
+        n.section();
+        n
+    }
+    fn u32(&self, v: u32) -> [u8; 4] {
+        if self.be {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        }
+    }
+    fn u16(&self, v: u16) -> [u8; 2] {
+        if self.be {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        }
+    }
+    fn block(&mut self, t: u32, body: &[u8]) {
+        let total = 12 + body.len() as u32;
+        let (a, c) = (self.u32(t), self.u32(total));
+        self.b.extend_from_slice(&a);
+        self.b.extend_from_slice(&c);
+        self.b.extend_from_slice(body);
+        self.b.extend_from_slice(&c);
+    }
+    fn opts(&self, opts: &[(u16, Vec<u8>)]) -> Vec<u8> {
+        let mut o = Vec::new();
+        for (c, v) in opts {
+            o.extend_from_slice(&self.u16(*c));
+            o.extend_from_slice(&self.u16(v.len() as u16));
+            o.extend_from_slice(v);
+            o.resize(o.len().next_multiple_of(4), 0);
+        }
+        if !opts.is_empty() {
+            o.extend_from_slice(&[0; 4]);
+        }
+        o
+    }
+    fn section(&mut self) {
+        let mut body = Vec::new();
+        body.extend_from_slice(&self.u32(BOM));
+        body.extend_from_slice(&self.u16(1));
+        body.extend_from_slice(&self.u16(0));
+        body.extend_from_slice(&[0xff; 8]);
+        self.block(SHB, &body);
+    }
+    fn idb(&mut self, linktype: u16, opts: &[(u16, Vec<u8>)]) {
+        let mut body = Vec::new();
+        body.extend_from_slice(&self.u16(linktype));
+        body.extend_from_slice(&[0, 0]);
+        body.extend_from_slice(&self.u32(262_144));
+        body.extend_from_slice(&self.opts(opts));
+        self.block(1, &body);
+    }
+    fn epb(&mut self, iface: u32, ts: u64, data: &[u8], opts: &[(u16, Vec<u8>)]) {
+        let mut body = Vec::new();
+        body.extend_from_slice(&self.u32(iface));
+        body.extend_from_slice(&self.u32((ts >> 32) as u32));
+        body.extend_from_slice(&self.u32(ts as u32));
+        body.extend_from_slice(&self.u32(data.len() as u32));
+        body.extend_from_slice(&self.u32(data.len() as u32 + 100));
+        body.extend_from_slice(data);
+        body.resize(body.len().next_multiple_of(4), 0);
+        body.extend_from_slice(&self.opts(opts));
+        self.block(6, &body);
+    }
+}
+
+/// Read back a merged pcapng with the same parser: (interface descriptions, packets as
+/// (key, output interface, data, options)).
+#[allow(clippy::type_complexity)]
+fn read_back(
+    bytes: &[u8],
+) -> (
+    Vec<Option<String>>,
+    Vec<(Key, u32, Vec<u8>, Vec<(u16, Vec<u8>)>)>,
+) {
+    let mut p = Parser::new(Description::Keep);
+    let mut batch = Batch::new();
+    let (used, _) = p.parse(bytes, &mut batch).unwrap();
+    assert_eq!(used, bytes.len(), "output ends on a block boundary");
+    p.finish(0).unwrap();
+    let mut descs = Vec::new();
+    let mut pkts = Vec::new();
+    for it in &batch.items {
+        let blk = &batch.data[it.start..it.end];
+        if it.iface == IDB {
+            let opts = p
+                .options(&blk[16..blk.len() - 4], false, idb_option)
+                .unwrap();
+            descs.push(
+                opts.iter()
+                    .find(|(c, _)| *c == 3)
+                    .map(|(_, v)| String::from_utf8(v.clone()).unwrap()),
+            );
+        } else {
+            let caplen = u32::from_le_bytes(blk[20..24].try_into().unwrap()) as usize;
+            let opts = p
+                .options(
+                    &blk[28 + caplen.next_multiple_of(4)..blk.len() - 4],
+                    false,
+                    epb_option,
+                )
+                .unwrap();
+            pkts.push((it.key, it.iface, blk[28..28 + caplen].to_vec(), opts));
+        }
+    }
+    (descs, pkts)
+}
+
+fn run(inputs: Vec<Input>, order: Order) -> (Summary, Vec<u8>, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.pcapng");
+    let opts = Options {
+        order,
+        format: Format::Pcapng,
+        stop: None,
+    };
+    let mut events = Vec::new();
+    let s = merge(inputs, &out, &opts, &mut |r| {
+        events.push(format!("{} {:?}", r.label, r.outcome))
+    })
+    .unwrap();
+    (s, std::fs::read(&out).unwrap(), events)
+}
+
+fn input(label: &str, bytes: Vec<u8>) -> Input {
+    Input::new(label, Box::new(io::Cursor::new(bytes)))
+}
+
+#[test]
+fn pcap_and_big_endian_pcapng_merge_in_time_order_with_exact_timestamps() {
+    let a = pcap(false, false, 1, &[(10, 500_000, b"a1"), (12, 0, b"a2")]);
+    let b = pcap(true, true, 1, &[(11, 999_999_999, b"b1")]);
+    let mut c = Ng::new(true);
+    c.idb(
+        1,
+        &[(2, b"eth9".to_vec()), (3, b"own".to_vec()), (9, vec![9])],
+    );
+    c.idb(113, &[(9, vec![3])]);
+    // 10.7 s in ns on interface 0, 11.5 s in ms on interface 1 with a comment.
+    c.epb(
+        0,
+        10_700_000_000,
+        b"c1",
+        &[(2, 1u32.to_be_bytes().to_vec())],
+    );
+    c.epb(1, 11_500, b"c2", &[(1, b"hello".to_vec())]);
+    let mut inputs = vec![input("a", a), input("b", b), input("c", c.b)];
+    inputs[1].description = Description::Replace("k8s.podName=b".into());
+    inputs[2].description = Description::Append("pod c".into());
+    let (s, out, events) = run(inputs, Order::Files);
+    assert_eq!(s.packets, 5);
+    assert_eq!(s.late, 0);
+    assert!(!s.any_failed(), "{events:?}");
+    let (descs, pkts) = read_back(&out);
+    assert_eq!(
+        descs,
+        vec![
+            None,
+            Some("k8s.podName=b".into()),
+            Some("own; pod c".into()),
+            Some("pod c".into())
+        ]
+    );
+    let order: Vec<&[u8]> = pkts.iter().map(|p| p.2.as_slice()).collect();
+    assert_eq!(order, [b"a1", b"c1", b"c2", b"b1", b"a2"]);
+    assert_eq!(
+        pkts[1].3,
+        vec![(2, 1u32.to_le_bytes().to_vec())],
+        "flags swapped"
+    );
+    assert_eq!(pkts[2].3, vec![(1, b"hello".to_vec())], "comment kept");
+    assert_eq!(pkts[3].0, key_of(11, 999_999_999), "ns pcap exact");
+    assert_eq!(pkts[2].0, key_of(11, 500_000_000), "ms resolution exact");
+    assert_eq!(
+        pkts.iter().map(|p| p.1).collect::<Vec<_>>(),
+        [0, 2, 3, 1, 0]
+    );
+}
+
+#[test]
+fn equal_timestamps_go_to_the_later_input_first_like_mergecap() {
+    let a = pcap(false, false, 1, &[(100, 0, b"A"), (200, 0, b"a")]);
+    let b = pcap(false, false, 1, &[(100, 0, b"B"), (200, 0, b"b")]);
+    let c = pcap(false, false, 1, &[(100, 0, b"C")]);
+    let (_, out, _) = run(
+        vec![input("a", a), input("b", b), input("c", c)],
+        Order::Files,
+    );
+    let (_, pkts) = read_back(&out);
+    let order: Vec<&[u8]> = pkts.iter().map(|p| p.2.as_slice()).collect();
+    assert_eq!(order, [b"C", b"B", b"A", b"b", b"a"]);
+}
+
+#[test]
+fn concatenate_keeps_input_order() {
+    let a = pcap(false, false, 1, &[(200, 0, b"a")]);
+    let b = pcap(false, false, 1, &[(100, 0, b"b")]);
+    let (s, out, _) = run(vec![input("a", a), input("b", b)], Order::Concatenate);
+    let (_, pkts) = read_back(&out);
+    assert_eq!(pkts[0].2, b"a");
+    assert_eq!(pkts[1].2, b"b");
+    assert_eq!(s.late, 1);
+}
+
+#[test]
+fn a_garbage_or_truncated_input_is_reported_and_the_others_go_on() {
+    let good = pcap(false, false, 1, &[(1, 0, b"g1"), (3, 0, b"g2")]);
+    let mut cut = pcap(false, false, 1, &[(2, 0, b"c1"), (4, 0, b"c2")]);
+    cut.truncate(cut.len() - 1);
+    let garbage = b"GET / HTTP/1.1\r\n\r\n".to_vec();
+    let (s, out, events) = run(
+        vec![
+            input("good", good),
+            input("cut", cut),
+            input("junk", garbage),
+        ],
+        Order::Files,
+    );
+    assert_eq!(s.packets, 3, "{events:?}");
+    assert!(s.any_failed());
+    let msg = |i: usize| match &s.inputs[i].outcome {
+        Outcome::Failed(e) => e.to_string(),
+        o => format!("{o:?}"),
+    };
+    assert_eq!(
+        msg(1),
+        "cut short at byte 42 in the middle of a packet record"
+    );
+    assert!(
+        msg(2).starts_with("not a pcap or pcapng file"),
+        "{}",
+        msg(2)
+    );
+    assert!(matches!(s.inputs[0].outcome, Outcome::Ended));
+    let (_, pkts) = read_back(&out);
+    assert_eq!(pkts.len(), 3);
+}
+
+#[test]
+fn hostile_lengths_are_errors_not_allocations() {
+    let mut ng = Ng::new(false);
+    ng.idb(1, &[]);
+    // A block claiming 1 GiB.
+    ng.b.extend_from_slice(&6u32.to_le_bytes());
+    ng.b.extend_from_slice(&(1u32 << 30).to_le_bytes());
+    ng.b.extend_from_slice(&[0; 64]);
+    let mut p = pcap(false, false, 1, &[]);
+    p.extend_from_slice(&[0; 8]);
+    p.extend_from_slice(&u32::MAX.to_le_bytes());
+    p.extend_from_slice(&[0; 4]);
+    let mut bad_iface = Ng::new(false);
+    bad_iface.idb(1, &[]);
+    bad_iface.epb(7, 0, b"x", &[]);
+    let mut bad_opt = Ng::new(false);
+    bad_opt.idb(1, &[]);
+    bad_opt.epb(0, 0, b"x", &[(1, b"abcd".to_vec())]);
+    let n = bad_opt.b.len();
+    // The comment option claims 255 bytes.
+    bad_opt.b[n - 16..n - 12].copy_from_slice(&[1, 0, 0xff, 0]);
+    let (s, _, _) = run(
+        vec![
+            input("ng", ng.b),
+            input("pcap", p),
+            input("iface", bad_iface.b),
+            input("opt", bad_opt.b),
+        ],
+        Order::Files,
+    );
+    let msgs: Vec<String> = s
+        .inputs
+        .iter()
+        .map(|r| match &r.outcome {
+            Outcome::Failed(e) => e.to_string(),
+            o => format!("{o:?}"),
+        })
+        .collect();
+    assert!(msgs[0].contains("block of 1073741824 bytes"), "{msgs:?}");
+    assert!(
+        msgs[1].contains("packet record of 4294967295 bytes"),
+        "{msgs:?}"
+    );
+    assert!(msgs[2].contains("interface 7"), "{msgs:?}");
+    assert!(msgs[3].contains("option"), "{msgs:?}");
+}
+
+/// A reader fed from a channel: blocks like a pipe until data or the end comes.
+struct Chan(mpsc::Receiver<Vec<u8>>, Vec<u8>);
+
+impl Read for Chan {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.1.is_empty() {
+            match self.0.recv() {
+                Ok(v) => self.1 = v,
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.1.len());
+        buf[..n].copy_from_slice(&self.1[..n]);
+        self.1.drain(..n);
+        Ok(n)
+    }
+}
+
+#[test]
+fn live_order_waits_at_most_the_window_for_a_silent_input_and_counts_late_packets() {
+    let (tx_a, rx_a) = mpsc::channel();
+    let (tx_b, rx_b) = mpsc::channel();
+    tx_a.send(pcap(false, false, 1, &[(10, 0, b"a1")])).unwrap();
+    tx_b.send(pcap(false, false, 1, &[])).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("live.pcapng");
+    let out2 = out.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stop2 = stop.clone();
+    let t = std::thread::spawn(move || {
+        let opts = Options {
+            order: Order::Live {
+                window: Duration::from_millis(200),
+            },
+            format: Format::Pcapng,
+            stop: Some(stop2),
+        };
+        let inputs = vec![
+            Input::new("a", Box::new(Chan(rx_a, Vec::new()))),
+            Input::new("b", Box::new(Chan(rx_b, Vec::new()))),
+        ];
+        merge(inputs, &out2, &opts, &mut |_| {}).unwrap()
+    });
+    // b is silent: a1 is written after the window, without b.
+    std::thread::sleep(Duration::from_millis(700));
+    let (_, pkts) = read_back(&std::fs::read(&out).unwrap());
+    assert_eq!(pkts.len(), 1, "written after the window");
+    // b's packet older than a1 arrives late: written anyway, counted.
+    let rec = &pcap(false, false, 1, &[(5, 0, b"b1")])[24..];
+    tx_b.send(rec.to_vec()).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    // Ctrl-C while both inputs are still open ends the merge with a valid file.
+    stop.store(true, AtomicOrdering::SeqCst);
+    let s = t.join().unwrap();
+    assert!(s.stopped);
+    assert_eq!(s.packets, 2);
+    assert_eq!(s.late, 1);
+    assert!(s.inputs.iter().all(|r| matches!(r.outcome, Outcome::Open)));
+    let (_, pkts) = read_back(&std::fs::read(&out).unwrap());
+    assert_eq!(pkts.len(), 2);
+    drop((tx_a, tx_b));
+}
+
+#[test]
+fn live_order_is_exact_when_every_input_has_a_packet_queued() {
+    let a = pcap(false, false, 1, &[(1, 0, b"a1"), (3, 0, b"a3")]);
+    let b = pcap(false, false, 1, &[(2, 0, b"b2"), (4, 0, b"b4")]);
+    let (s, out, _) = run(
+        vec![input("a", a), input("b", b)],
+        Order::Live {
+            window: Duration::from_secs(10),
+        },
+    );
+    let (_, pkts) = read_back(&out);
+    let order: Vec<&[u8]> = pkts.iter().map(|p| p.2.as_slice()).collect();
+    assert_eq!(order, [b"a1", b"b2", b"a3", b"b4"]);
+    assert_eq!(s.late, 0);
+}
+
+#[test]
+fn several_sections_and_binary_resolution() {
+    let mut ng = Ng::new(false);
+    ng.idb(1, &[(9, vec![0x80 | 20])]); // 2^-20 s
+    ng.epb(0, 3 << 20 | 1 << 19, b"s1", &[]); // 3.5 s
+    ng.section();
+    ng.idb(1, &[(2, b"second".to_vec())]);
+    ng.epb(0, 4_000_000, b"s2", &[]);
+    let (s, out, _) = run(vec![input("ng", ng.b)], Order::Files);
+    assert_eq!(s.packets, 2);
+    let (_, pkts) = read_back(&out);
+    assert_eq!(pkts[0].0, key_of(3, 500_000_000));
+    assert_eq!((pkts[1].0, pkts[1].1), (key_of(4, 0), 1));
+}
+
+#[test]
+fn k8s_description_follows_inspektor_gadget() {
+    assert_eq!(
+        k8s_description("default", "web-7d9f", "nginx", "node-1"),
+        "k8s.node=node-1;k8s.namespace=default;k8s.podName=web-7d9f;k8s.containerName=nginx"
+    );
+    assert_eq!(
+        k8s_description("a b", "x;y=z", "é", "n/1"),
+        "k8s.node=n%2F1;k8s.namespace=a+b;k8s.podName=x%3By%3Dz;k8s.containerName=%C3%A9"
+    );
+}
