@@ -7,24 +7,23 @@
 
 mod common;
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-use common::{bin, repo, run_bounded, show, stderr, stdout};
+use common::{bin, podman_ok, repo, run_bounded, show, stderr, stdout};
 use serial_test::serial;
 
-/// scripts/kubepods up, once per test binary.
+/// scripts/kubepods up (idempotent: recreates a pod a test removed, or a stale one).
 fn kubepods() {
-    static UP: OnceLock<()> = OnceLock::new();
-    UP.get_or_init(|| {
-        let o = run_bounded(
-            400,
-            repo().join("scripts/kubepods").to_str().unwrap(),
-            &["up"],
-        );
-        assert!(o.status.success(), "scripts/kubepods up: {}", show(&o));
-    });
+    let o = run_bounded(
+        400,
+        repo().join("scripts/kubepods").to_str().unwrap(),
+        &["up"],
+    );
+    assert!(o.status.success(), "scripts/kubepods up: {}", show(&o));
 }
 
 /// Remove the pods' ephemeral containers (scripts/kubepods reset).
@@ -344,4 +343,270 @@ fn kubectl_missing_pod_missing_and_no_rbac_are_clear_errors() {
         "{err}"
     );
     assert_eq!(env.ephemeral_count("tbxk-web-1"), 0);
+}
+
+/// A running fan-out capture: its stderr lines arrive on a channel; killed if the test fails.
+struct Fanout {
+    child: std::process::Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Fanout {
+    fn start(env: &Env, args: &[&str]) -> Fanout {
+        let mut c = Command::new(env.dir.join("kubectl-toolbox"));
+        c.args(args)
+            .env("PATH", env.path())
+            .env("KUBECTL_STANDIN_LOG", env.log())
+            .env("KUBECTL_STANDIN_IMAGE", "localhost/toolbox-empty:test")
+            .env("KUBECTL_STANDIN_TOOLBOX", bin())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().expect("start kubectl-toolbox capture");
+        let err = child.stderr.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                eprintln!("[fan-out] {line}");
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Fanout {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Wait (at most `secs`) until `n` stderr lines contain `what`.
+    fn wait_for(&mut self, what: &str, n: usize, secs: u64) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while self.seen.iter().filter(|l| l.contains(what)).count() < n {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) => self.seen.push(l),
+                Err(_) => panic!(
+                    "no {n} lines with {what:?} after {secs} s: {:#?}",
+                    self.seen
+                ),
+            }
+        }
+    }
+
+    /// SIGINT, as Ctrl-C; returns the exit status and every stderr line.
+    fn interrupt(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        let pid = self.child.id().to_string();
+        let o = run_bounded(10, "kill", &["-INT", &pid]);
+        assert!(o.status.success(), "{}", show(&o));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                break st;
+            }
+            assert!(Instant::now() < deadline, "no exit 60 s after SIGINT");
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        while let Ok(l) = self.lines.recv_timeout(Duration::from_secs(5)) {
+            self.seen.push(l);
+        }
+        (status, std::mem::take(&mut self.seen))
+    }
+}
+
+impl Drop for Fanout {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// GET `path` from the nginx of pod `pod` inside its network namespace.
+fn hit(pod: &str, path: &str) {
+    let pid = podman_ok(&["inspect", "-f", "{{.State.Pid}}", &format!("{pod}-nginx")]);
+    let url = format!("http://127.0.0.1{path}");
+    let o = run_bounded(
+        20,
+        "nsenter",
+        &[
+            "-t",
+            pid.trim(),
+            "-n",
+            "curl",
+            "-sS",
+            "-o",
+            "/dev/null",
+            "--max-time",
+            "10",
+            &url,
+        ],
+    );
+    assert!(o.status.success(), "curl {url} in {pod}: {}", show(&o));
+}
+
+/// (epoch time, interface description, HTTP request URI) of every packet of a capture file.
+fn packets(file: &std::path::Path) -> Vec<(f64, String, String)> {
+    let o = run_bounded(
+        60,
+        "tshark",
+        &[
+            "-r",
+            file.to_str().unwrap(),
+            "-T",
+            "fields",
+            "-E",
+            "separator=|",
+            "-e",
+            "frame.time_epoch",
+            "-e",
+            "frame.interface_description",
+            "-e",
+            "http.request.uri",
+        ],
+    );
+    assert!(
+        o.status.success(),
+        "tshark -r {}: {}",
+        file.display(),
+        show(&o)
+    );
+    stdout(&o)
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('|').collect();
+            (
+                f[0].parse().expect("a timestamp"),
+                f.get(1).unwrap_or(&"").to_string(),
+                f.get(2).unwrap_or(&"").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn assert_non_decreasing(p: &[(f64, String, String)]) {
+    for w in p.windows(2) {
+        assert!(
+            w[0].0 <= w[1].0,
+            "timestamps go back: {:?} then {:?}",
+            w[0],
+            w[1]
+        );
+    }
+}
+
+#[test]
+#[serial]
+fn fanout_capture_merges_every_pods_requests_each_labelled_with_its_pod() {
+    require_pod!();
+    let env = Env::new("fanout");
+    let file = env.dir.join("web.pcapng");
+    let f = file.to_str().unwrap();
+    let args = ["capture", "-l", "app=web", "-w", f, "--", "port", "80"];
+    let dry = env.run(&[&["--dry-run"][..], &args].concat());
+    assert!(dry.status.success(), "{}", show(&dry));
+    let mut planned: Vec<Vec<String>> = stdout(&dry)
+        .lines()
+        .map(|l| sh_words(l)[1..].to_vec())
+        .collect();
+    env.take_log();
+
+    let mut run = Fanout::start(&env, &args);
+    run.wait_for("listening on any", 3, 180);
+    let mut want = Vec::new();
+    for round in 0..2 {
+        for i in 1..=3 {
+            let pod = format!("tbxk-web-{i}");
+            let path = format!("/fanout-{pod}-{round}");
+            hit(&pod, &path);
+            want.push((pod, path));
+        }
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    let (status, lines) = run.interrupt();
+    assert!(status.success(), "exit {status}: {lines:#?}");
+
+    let mut received = changing(&env.take_log());
+    planned.sort();
+    received.sort();
+    similar_asserts::assert_eq!(planned, received, "dry run vs kubectl's argv");
+
+    let p = packets(&file);
+    assert_non_decreasing(&p);
+    for (pod, path) in &want {
+        let hits: Vec<_> = p.iter().filter(|(_, _, uri)| uri == path).collect();
+        assert_eq!(hits.len(), 1, "{path}: {p:#?}");
+        assert!(
+            hits[0].1.contains(&format!("k8s.podName={pod};"))
+                && hits[0].1.contains("k8s.namespace=default")
+                && hits[0].1.contains("k8s.containerName=nginx")
+                && hits[0].1.contains("k8s.node="),
+            "{path}: {}",
+            hits[0].1
+        );
+    }
+    // Every packet is from one of the three pods, each named.
+    assert!(
+        p.iter()
+            .all(|(_, d, _)| d.contains("k8s.podName=tbxk-web-")),
+        "{p:#?}"
+    );
+    // Three invocations, one debug container per pod.
+    for i in 1..=3 {
+        assert_eq!(env.ephemeral_count(&format!("tbxk-web-{i}")), 1);
+    }
+}
+
+#[test]
+#[serial]
+fn fanout_capture_goes_on_when_one_pod_is_deleted_and_says_so() {
+    require_pod!();
+    let env = Env::new("fanout-kill");
+    let file = env.dir.join("web.pcapng");
+    let f = file.to_str().unwrap();
+    let mut run = Fanout::start(
+        &env,
+        &[
+            "capture",
+            "tbxk-web-1",
+            "tbxk-web-2",
+            "tbxk-web-3",
+            "-w",
+            f,
+            "--",
+            "port",
+            "80",
+        ],
+    );
+    run.wait_for("listening on any", 3, 180);
+    hit("tbxk-web-1", "/before-1");
+    hit("tbxk-web-3", "/before-3");
+    std::thread::sleep(Duration::from_millis(1500));
+    podman_ok(&["pod", "rm", "-f", "-t", "0", "tbxk-web-3"]);
+    run.wait_for("capture stopped", 1, 60);
+    hit("tbxk-web-1", "/after-1");
+    hit("tbxk-web-2", "/after-2");
+    std::thread::sleep(Duration::from_millis(1500));
+    let (status, lines) = run.interrupt();
+    kubepods(); // bring tbxk-web-3 back for the other tests
+    assert_eq!(status.code(), Some(1), "{lines:#?}");
+    let msg = lines
+        .iter()
+        .find(|l| l.contains("capture stopped"))
+        .expect("a message for the deleted pod");
+    assert!(
+        msg.contains("default/tbxk-web-3")
+            && msg.contains("gone")
+            && msg.contains("other pods go on"),
+        "{msg}"
+    );
+    let p = packets(&file);
+    assert_non_decreasing(&p);
+    for path in ["/before-1", "/before-3", "/after-1", "/after-2"] {
+        assert!(
+            p.iter().any(|(_, _, uri)| uri == path),
+            "{path} missing: {p:#?}"
+        );
+    }
 }

@@ -8,6 +8,7 @@
 //! kubernetes/kubernetes#84764) and then exec'd into. The profile comes from the table of
 //! [`crate::caps`]. Nothing here depends on a particular cluster or on the test stand-in.
 
+pub mod fanout;
 pub mod pod;
 
 use std::io;
