@@ -1811,3 +1811,152 @@ fn a_pipe_that_cannot_be_reopened_still_ends_on_one_signal() {
     assert!(n > 100, "{err}");
     assert_eq!(capinfos_count(&file), n, "{err}");
 }
+
+/// tshark's view of each packet without its time: the Linux cooked v1 fields and the bytes.
+fn cooked_v1_packets(file: &Path) -> Vec<String> {
+    let f = file.to_str().expect("utf-8");
+    let o = run_bounded(
+        60,
+        "tshark",
+        &[
+            "-r",
+            f,
+            "-T",
+            "fields",
+            "-e",
+            "frame.len",
+            "-e",
+            "sll.pkttype",
+            "-e",
+            "sll.hatype",
+            "-e",
+            "sll.etype",
+            "-e",
+            "ip.src",
+            "-e",
+            "tcp.srcport",
+            "-e",
+            "tcp.seq_raw",
+            "-e",
+            "data.data",
+            "-e",
+            "tcp.payload",
+        ],
+    );
+    assert!(o.status.success(), "tshark: {}", stderr(&o));
+    stdout(&o).lines().map(str::to_string).collect()
+}
+
+/// `--link sll` (and `-y LINUX_SLL`) on `any` writes Linux cooked v1, which older Wireshark reads
+/// (ksniff#100): tshark names the link type, and the packets are those `tcpdump -y LINUX_SLL -i
+/// any` captured of the same requests, byte for byte.
+#[test]
+#[serial]
+fn link_sll_writes_cooked_v1_like_tcpdump_y_linux_sll() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let dir = tmpdir();
+    let ports = own_ports();
+    let filter = format!("port 80 and portrange {ports}");
+    let pid = pod.nginx_pid().to_string();
+    let td_err = dir.path().join("tcpdump.err");
+    let td_file = dir.path().join("tcpdump.pcap");
+    let mut td = Command::new("nsenter")
+        .args([
+            "-t",
+            &pid,
+            "-n",
+            "tcpdump",
+            "-U",
+            "-i",
+            "any",
+            "-y",
+            "LINUX_SLL",
+            "-w",
+        ])
+        .arg(&td_file)
+        .arg(&filter)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&td_err).expect("stderr file"))
+        .spawn()
+        .expect("tcpdump");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(&td_err)
+        .unwrap_or_default()
+        .contains("listening on")
+    {
+        assert!(Instant::now() < deadline, "tcpdump never listened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let dc = DebugCapture::start(
+        &pod,
+        dir.path(),
+        &[
+            "-i",
+            "any",
+            "--link",
+            "sll",
+            "-w",
+            "/out/own.pcap",
+            "port",
+            "80",
+            "and",
+            "portrange",
+            &ports,
+        ],
+    );
+    let err = std::fs::read_to_string(&dc.err_file).unwrap_or_default();
+    assert!(
+        err.contains("link-type LINUX_SLL (Linux cooked v1)"),
+        "{err}"
+    );
+    for _ in 0..3 {
+        curl_from(&pod, &ports);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    dc.signal("INT");
+    let o = dc.wait(30);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let _ = Command::new("kill")
+        .args(["-INT", &td.id().to_string()])
+        .status();
+    let _ = td.wait();
+    let own = dir.path().join("own.pcap");
+    let info = run_bounded(30, "capinfos", &["-E", own.to_str().expect("utf-8")]);
+    assert!(
+        stdout(&info).contains("Linux cooked-mode capture v1"),
+        "{}",
+        stdout(&info)
+    );
+    let ours = cooked_v1_packets(&own);
+    assert!(ours.len() >= 3 * 6, "only {} packets", ours.len());
+    similar_asserts::assert_eq!(tcpdump: cooked_v1_packets(&td_file), toolbox: ours);
+
+    // -y takes libpcap's names (any case, DLT_ prefix or not); one the device lacks is an error.
+    let o = run_bounded(
+        30,
+        "nsenter",
+        &[
+            "-t",
+            &pid,
+            "-n",
+            bin(),
+            "--pid",
+            &pid,
+            "capture",
+            "-i",
+            "any",
+            "-y",
+            "EN10MB",
+            "-c",
+            "1",
+        ],
+    );
+    assert_clean_error(&o);
+    assert!(
+        stderr(&o).contains("EN10MB is not one of the link-layer header types this device supports (LINUX_SLL, LINUX_SLL2)"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -302,6 +302,17 @@ fn key_of(secs: i128, nsecs: u32) -> Key {
 /// Seconds and nanoseconds of a pcapng timestamp in units of `resol` (if_tsresol), plus
 /// `offset` seconds (if_tsoffset).
 fn pcapng_key(ts: u64, resol: u8, offset: i64) -> Key {
+    if resol <= 19 {
+        // Decimal units that fit 64 bits (the usual 10^-6 and 10^-9): no 128-bit division.
+        let unit = 10u64.pow(u32::from(resol));
+        let (secs, frac) = (ts / unit, ts % unit);
+        let ns = if resol <= 9 {
+            frac * 10u64.pow(9 - u32::from(resol))
+        } else {
+            frac / 10u64.pow(u32::from(resol) - 9)
+        };
+        return key_of(i128::from(secs) + i128::from(offset), ns as u32);
+    }
     let (secs, frac_ns) = if resol & 0x80 == 0 {
         let r = u32::from(resol);
         let unit = 10u128.pow(r.min(38));
@@ -1315,22 +1326,41 @@ impl Merge<'_> {
         let n = self.sources.len();
         let mut reported = vec![false; n];
         let mut current = 0; // Concatenate: the input being copied.
+                             // Each input's head packet, kept between packets: only the input just written from, or
+                             // those without a head after new batches came, are looked at again.
+        let mut heads: Vec<Option<(Key, Instant)>> = vec![None; n];
+        let mut fresh = true;
+        if !matches!(order, Order::Live { .. }) {
+            // Files: every input's first interfaces go out in input order, whichever input's
+            // reader is first.
+            for (i, h) in heads.iter_mut().enumerate() {
+                while !stopped(&self.stop) {
+                    *h = self.head(i)?;
+                    if h.is_some() || !self.sources[i].open() {
+                        break;
+                    }
+                    self.receive(TICK);
+                }
+            }
+        }
         loop {
             if stopped(&self.stop) {
                 self.summary.stopped = true;
                 break;
             }
-            // Heads of every input (interface blocks are written on the way).
-            let mut heads: Vec<Option<(Key, Instant)>> = Vec::with_capacity(n);
-            let mut missing = false;
-            for i in 0..n {
-                let h = self.head(i)?;
-                if h.is_none() && self.sources[i].open() {
-                    missing = true;
+            if fresh {
+                for (i, h) in heads.iter_mut().enumerate() {
+                    if h.is_none() {
+                        *h = self.head(i)?;
+                    }
                 }
-                heads.push(h);
+                self.report_ended(&mut reported);
+                fresh = false;
             }
-            self.report_ended(&mut reported);
+            let missing = heads
+                .iter()
+                .zip(&self.sources)
+                .any(|(h, s)| h.is_none() && s.open());
             let pick = match order {
                 Order::Concatenate => {
                     while current < n && heads[current].is_none() && !self.sources[current].open() {
@@ -1370,6 +1400,8 @@ impl Merge<'_> {
                         // Fast path: keep taking from this input while it stays the oldest.
                         self.run_from(i, &heads, order)?;
                     }
+                    heads[i] = self.head(i)?;
+                    fresh |= heads[i].is_none();
                 }
                 None => {
                     // Waiting for an input: in live mode what is queued goes out first.
@@ -1383,6 +1415,7 @@ impl Merge<'_> {
                     };
                     let timeout = timeout.max(Duration::from_millis(1));
                     self.receive(timeout);
+                    fresh = true;
                 }
             }
         }

@@ -141,6 +141,9 @@ pub struct Options {
     pub promisc: bool,
     /// Kernel buffer size in bytes.
     pub buffer_bytes: Option<i32>,
+    /// Link-layer header type by libpcap name (tcpdump `-y`), e.g. `LINUX_SLL`; `None`: the
+    /// default (LINUX_SLL2 on `any`).
+    pub datalink: Option<String>,
     /// Write to this file (`-` for standard output) instead of printing.
     pub write: Option<String>,
     /// pcap or pcapng.
@@ -247,6 +250,47 @@ fn set_filter<T: pcap::Activated + ?Sized>(
             msg: e.to_string(),
             hint,
         }
+    })
+}
+
+/// tcpdump's `-y`: choose the link-layer header type by name (pcap_datalink_name_to_val, any
+/// case, with or without `DLT_`); one the device does not offer is an error listing those it does.
+fn set_datalink(
+    cap: &mut Capture<pcap::Active>,
+    iface: &str,
+    name: &str,
+) -> Result<(), CaptureError> {
+    let bare = name
+        .strip_prefix("DLT_")
+        .or_else(|| name.strip_prefix("dlt_"))
+        .unwrap_or(name);
+    let offered = cap.list_datalinks().unwrap_or_default();
+    let names = || {
+        offered
+            .iter()
+            .map(|l| l.get_name().unwrap_or_else(|_| l.0.to_string()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let lt = Linktype::from_name(bare).map_err(|_| CaptureError::Open {
+        iface: iface.to_string(),
+        msg: format!(
+            "`{name}` is not a link-layer header type name; {iface} offers {}",
+            names()
+        ),
+    })?;
+    if !offered.contains(&lt) {
+        return Err(CaptureError::Open {
+            iface: iface.to_string(),
+            msg: format!(
+                "{bare} is not one of the link-layer header types this device supports ({})",
+                names()
+            ),
+        });
+    }
+    cap.set_datalink(lt).map_err(|e| CaptureError::Open {
+        iface: iface.to_string(),
+        msg: format!("cannot set link-layer header type {bare}: {e}"),
     })
 }
 
@@ -376,13 +420,10 @@ impl Status {
 /// this long, so it bounds how late a packet reaches the file. tcpdump uses 1000 ms.
 const RETIRE_TIMEOUT: Duration = Duration::from_millis(100);
 
-/// Capture live until a signal, `-c`, `--duration` or an error; returns the statistics.
-pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
-    // Signals only raise a flag, from the start: a Ctrl-C while opening still ends cleanly, and
-    // the writer gives up waiting for a FIFO's reader or a stalled pipe when it sees the flag.
-    // A second signal ends toolbox at once (exit 128+N, as the shell reports it), a last resort
-    // should anything else block. The shutdown action must be registered before the flag
-    // (signal-hook runs them in order).
+/// A flag that SIGINT, SIGTERM and SIGHUP raise; a second signal ends the process at once (exit
+/// 128+N, as the shell reports it), a last resort should anything block. The shutdown action is
+/// registered before the flag (signal-hook runs them in order).
+pub fn stop_on_signals() -> Result<Arc<AtomicBool>, CaptureError> {
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [
         signal_hook::consts::SIGINT,
@@ -393,6 +434,17 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
             .map_err(CaptureError::Signals)?;
         signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(CaptureError::Signals)?;
     }
+    Ok(stop)
+}
+
+/// Capture live until a signal, `-c`, `--duration` or an error; returns the statistics.
+pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
+    // Signals only raise a flag, from the start: a Ctrl-C while opening still ends cleanly, and
+    // the writer gives up waiting for a FIFO's reader or a stalled pipe when it sees the flag.
+    // A second signal ends toolbox at once (exit 128+N, as the shell reports it), a last resort
+    // should anything else block. The shutdown action must be registered before the flag
+    // (signal-hook runs them in order).
+    let stop = stop_on_signals()?;
     let ctx = caps::Context::read();
     if let Err(e) = crate::sys::packet_socket_probe() {
         if let Some(d) = caps::denied(&ctx, Feature::Capture, None, "cannot capture packets", &e) {
@@ -421,7 +473,9 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
         inactive = inactive.buffer_size(b);
     }
     let mut cap = inactive.open().map_err(open_err)?;
-    if opts.iface == "any" {
+    if let Some(name) = &opts.datalink {
+        set_datalink(&mut cap, &opts.iface, name)?;
+    } else if opts.iface == "any" {
         // tcpdump 4.99 picks Linux cooked v2 on `any`: it carries the interface and direction.
         if let Ok(list) = cap.list_datalinks() {
             if list.contains(&Linktype(decode::linktype::LINUX_SLL2)) {

@@ -49,6 +49,8 @@ pub enum Command {
     Caps(cmd::caps::CapsArgs),
     /// Capture packets like tcpdump: live lines, or pcap/pcapng files for Wireshark.
     Capture(cmd::capture::CaptureArgs),
+    /// Merge pcap and pcapng files by timestamp into one pcapng, like mergecap (`-a`: concatenate).
+    Merge(cmd::merge::MergeArgs),
     /// Every process, with pause, target and toolbox's own marked (`-f` tree, `-o json`).
     Ps(cmd::ps::PsArgs),
     /// One process in depth: user, caps, limits, cgroup limits, sockets, mounts (default: the target).
@@ -108,6 +110,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Target(args)) => cmd::target::run(&global, args),
         Some(Command::Caps(args)) => cmd::caps::run(&global, args),
         Some(Command::Capture(args)) => cmd::capture::run(&global, args),
+        Some(Command::Merge(args)) => cmd::merge::run(&global, args),
         Some(Command::Ps(args)) => cmd::ps::run(&global, args),
         Some(Command::Inspect(args)) => cmd::inspect::run(&global, args),
         Some(Command::Trace(args)) => cmd::trace::run(&global, args),

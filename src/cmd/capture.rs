@@ -68,6 +68,18 @@ pub struct CaptureArgs {
     /// Read packets from FILE (pcap or pcapng; `-` for standard input) instead of capturing.
     #[arg(short = 'r', value_name = "FILE", conflicts_with_all = ["list", "duration"])]
     pub read: Option<PathBuf>,
+    /// Link-layer header type by its libpcap name, like tcpdump's -y (e.g. `LINUX_SLL` on `-i any`
+    /// for the Linux cooked v1 header older Wireshark reads; `LINUX_SLL2` is the default there).
+    #[arg(
+        short = 'y',
+        long = "linktype",
+        value_name = "TYPE",
+        conflicts_with = "link_kind"
+    )]
+    pub datalink: Option<String>,
+    /// Shorthand for -y: `sll` (Linux cooked v1, LINUX_SLL) or `sll2` (v2, the default on `any`).
+    #[arg(long = "link", value_name = "KIND", value_enum)]
+    pub link_kind: Option<LinkKind>,
     /// Print the link-level header on each line.
     #[arg(short = 'e')]
     pub link: bool,
@@ -96,6 +108,15 @@ pub struct CaptureArgs {
         allow_hyphen_values = true
     )]
     pub filter: Vec<String>,
+}
+
+/// `--link`: which Linux cooked header `-i any` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LinkKind {
+    /// Linux cooked v1 (LINKTYPE_LINUX_SLL, 113): readable by older Wireshark (ksniff#100).
+    Sll,
+    /// Linux cooked v2 (LINKTYPE_LINUX_SLL2, 276): adds the interface index.
+    Sll2,
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -141,6 +162,11 @@ impl CaptureArgs {
             duration,
             promisc: !self.no_promisc,
             buffer_bytes: self.buffer_kib.map(|k| k.saturating_mul(1024)),
+            datalink: match (self.link_kind, &self.datalink) {
+                (Some(LinkKind::Sll), _) => Some("LINUX_SLL".to_string()),
+                (Some(LinkKind::Sll2), _) => Some("LINUX_SLL2".to_string()),
+                (None, d) => d.clone(),
+            },
             write: self.write.clone(),
             file_format: if self.pcapng {
                 FileFormat::Pcapng

@@ -16,6 +16,7 @@ pub mod inspect;
 pub mod kubectl;
 pub mod logs;
 pub mod ls;
+pub mod merge;
 pub mod net;
 pub mod ping;
 pub mod pods;
