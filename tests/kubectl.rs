@@ -353,7 +353,7 @@ struct Fanout {
 }
 
 impl Fanout {
-    fn start(env: &Env, args: &[&str]) -> Fanout {
+    fn start(env: &Env, args: &[&str], stdout: Option<std::fs::File>) -> Fanout {
         let mut c = Command::new(env.dir.join("kubectl-toolbox"));
         c.args(args)
             .env("PATH", env.path())
@@ -361,7 +361,7 @@ impl Fanout {
             .env("KUBECTL_STANDIN_IMAGE", "localhost/toolbox-empty:test")
             .env("KUBECTL_STANDIN_TOOLBOX", bin())
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(stdout.map_or_else(Stdio::null, Stdio::from))
             .stderr(Stdio::piped());
         let mut child = c.spawn().expect("start kubectl-toolbox capture");
         let err = child.stderr.take().unwrap();
@@ -420,6 +420,30 @@ impl Drop for Fanout {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// No fan-out capture is left running in the pods (a few seconds' grace).
+fn no_capture_left() {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let o = run_bounded(
+            10,
+            "pgrep",
+            &[
+                "-f",
+                "[t]oolbox capture -i any --pcapng --stop-on-stdin-eof",
+            ],
+        );
+        if !o.status.success() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "captures still running in the pods: {}",
+            stdout(&o)
+        );
+        std::thread::sleep(Duration::from_millis(200));
     }
 }
 
@@ -501,9 +525,9 @@ fn assert_non_decreasing(p: &[(f64, String, String)]) {
 fn fanout_capture_merges_every_pods_requests_each_labelled_with_its_pod() {
     require_pod!();
     let env = Env::new("fanout");
+    // -w -: the stream a `| wireshark -k -i -` would read, kept in a file here.
     let file = env.dir.join("web.pcapng");
-    let f = file.to_str().unwrap();
-    let args = ["capture", "-l", "app=web", "-w", f, "--", "port", "80"];
+    let args = ["capture", "-l", "app=web", "-w", "-", "--", "port", "80"];
     let dry = env.run(&[&["--dry-run"][..], &args].concat());
     assert!(dry.status.success(), "{}", show(&dry));
     let mut planned: Vec<Vec<String>> = stdout(&dry)
@@ -512,7 +536,8 @@ fn fanout_capture_merges_every_pods_requests_each_labelled_with_its_pod() {
         .collect();
     env.take_log();
 
-    let mut run = Fanout::start(&env, &args);
+    let out = std::fs::File::create(&file).unwrap();
+    let mut run = Fanout::start(&env, &args, Some(out));
     run.wait_for("listening on any", 3, 180);
     let mut want = Vec::new();
     for round in 0..2 {
@@ -552,7 +577,9 @@ fn fanout_capture_merges_every_pods_requests_each_labelled_with_its_pod() {
             .all(|(_, d, _)| d.contains("k8s.podName=tbxk-web-")),
         "{p:#?}"
     );
-    // Three invocations, one debug container per pod.
+    // Ctrl-C ended every pod's capture too (closing kubectl exec's input), not only kubectl.
+    no_capture_left();
+    // One debug container per pod.
     for i in 1..=3 {
         assert_eq!(env.ephemeral_count(&format!("tbxk-web-{i}")), 1);
     }
@@ -578,6 +605,7 @@ fn fanout_capture_goes_on_when_one_pod_is_deleted_and_says_so() {
             "port",
             "80",
         ],
+        None,
     );
     run.wait_for("listening on any", 3, 180);
     hit("tbxk-web-1", "/before-1");

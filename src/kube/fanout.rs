@@ -92,7 +92,7 @@ pub enum FanoutError {
 
 /// The arguments of each pod's capture.
 pub fn capture_args(filter: &[String], link: Option<&str>) -> Vec<String> {
-    let mut a = super::words(&["capture", "-i", "any", "--pcapng"]);
+    let mut a = super::words(&["capture", "-i", "any", "--pcapng", "--stop-on-stdin-eof"]);
     if let Some(l) = link {
         a.extend(["--link".to_string(), l.to_string()]);
     }
@@ -114,6 +114,8 @@ struct Stream {
     pod: Pod,
     label: String,
     child: Child,
+    /// `kubectl exec -i`'s input, closed to stop the pod's capture.
+    stdin: Option<std::process::ChildStdin>,
     tail: Arc<Mutex<VecDeque<String>>>,
     stderr: Option<std::thread::JoinHandle<()>>,
 }
@@ -235,7 +237,7 @@ pub fn run(kubectl: &Kubectl, req: &Request) -> Result<i32, FanoutError> {
     for (pod, p) in started {
         let label = label(&pod);
         let mut cmd = kubectl.command(&p.exec);
-        cmd.stdin(Stdio::null())
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0);
@@ -277,10 +279,12 @@ pub fn run(kubectl: &Kubectl, req: &Request) -> Result<i32, FanoutError> {
                 &node,
             )),
         });
+        let stdin = child.stdin.take();
         streams.push(Stream {
             pod,
             label,
             child,
+            stdin,
             tail,
             stderr,
         });
@@ -365,30 +369,42 @@ fn pod_fate(kubectl: &Kubectl, pod: &Pod) -> String {
     }
 }
 
-/// End every `kubectl exec` child: SIGTERM to its process group, SIGKILL after 3 s.
+/// End every pod's capture: close its `kubectl exec` input (the capture stops, its stream
+/// ends, kubectl exits by itself), then SIGTERM to the process group of a kubectl still running
+/// after 5 s, SIGKILL after 3 s more.
 fn end_children(streams: &mut [Stream]) {
     for s in streams.iter_mut() {
-        if matches!(s.child.try_wait(), Ok(None)) {
-            if let Ok(pid) = i32::try_from(s.child.id()) {
-                let _ = killpg(Pid::from_raw(pid), Signal::SIGTERM);
-            }
+        drop(s.stdin.take());
+    }
+    wait_all(streams, Duration::from_secs(5), |s| {
+        if let Ok(pid) = i32::try_from(s.child.id()) {
+            let _ = killpg(Pid::from_raw(pid), Signal::SIGTERM);
+        }
+    });
+    wait_all(streams, Duration::from_secs(3), |s| {
+        let _ = s.child.kill();
+    });
+    for s in streams.iter_mut() {
+        let _ = s.child.wait();
+        if let Some(h) = s.stderr.take() {
+            let _ = h.join();
         }
     }
-    let deadline = Instant::now() + Duration::from_secs(3);
+}
+
+/// Wait up to `limit` for every child to end; `then` is done to each one still running.
+fn wait_all(streams: &mut [Stream], limit: Duration, then: impl Fn(&mut Stream)) {
+    let deadline = Instant::now() + limit;
     for s in streams.iter_mut() {
         loop {
             match s.child.try_wait() {
                 Ok(Some(_)) | Err(_) => break,
                 Ok(None) if Instant::now() >= deadline => {
-                    let _ = s.child.kill();
-                    let _ = s.child.wait();
+                    then(s);
                     break;
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(50)),
             }
-        }
-        if let Some(h) = s.stderr.take() {
-            let _ = h.join();
         }
     }
 }
