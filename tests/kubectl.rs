@@ -596,6 +596,8 @@ fn fanout_capture_goes_on_when_one_pod_is_deleted_and_says_so() {
         &env,
         &[
             "capture",
+            "--link",
+            "sll",
             "tbxk-web-1",
             "tbxk-web-2",
             "tbxk-web-3",
@@ -631,10 +633,65 @@ fn fanout_capture_goes_on_when_one_pod_is_deleted_and_says_so() {
     );
     let p = packets(&file);
     assert_non_decreasing(&p);
+    // --link sll: Linux cooked v1 from every pod.
+    let enc = run_bounded(
+        60,
+        "tshark",
+        &["-r", f, "-T", "fields", "-e", "frame.protocols"],
+    );
+    assert!(
+        stdout(&enc).lines().all(|l| l.starts_with("sll:")),
+        "{}",
+        show(&enc)
+    );
     for path in ["/before-1", "/before-3", "/after-1", "/after-2"] {
         assert!(
             p.iter().any(|(_, _, uri)| uri == path),
             "{path} missing: {p:#?}"
         );
     }
+}
+
+#[test]
+#[serial]
+fn fanout_capture_without_net_raw_names_the_fix_and_the_link_flag_reaches_each_capture() {
+    require_pod!();
+    let env = Env::new("fanout-noraw");
+    let dry = env.run(&[
+        "--dry-run",
+        "capture",
+        "-l",
+        "app=web",
+        "--link",
+        "sll",
+        "-w",
+        "-",
+    ]);
+    assert!(dry.status.success(), "{}", show(&dry));
+    let dry_out = stdout(&dry);
+    let execs: Vec<&str> = dry_out.lines().filter(|l| l.contains(" exec ")).collect();
+    assert_eq!(execs.len(), 3, "{}", show(&dry));
+    assert!(
+        execs.iter().all(|l| l
+            .contains(" -- toolbox capture -i any --pcapng --stop-on-stdin-eof --link sll -w -")),
+        "{execs:#?}"
+    );
+    // A cluster that strips NET_RAW from debug containers: every capture fails, each says why.
+    let file = env.dir.join("none.pcapng");
+    let o = env
+        .cmd(&["capture", "tbxk-web-1", "-w", file.to_str().unwrap()])
+        .env("KUBECTL_STANDIN_STRIP_CAPS", "NET_RAW")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("default/tbxk-web-1: capture stopped")
+            && err.contains("has no CAP_NET_RAW although it was started with --profile=netadmin")
+            && err.contains("fix: allow NET_RAW"),
+        "{err}"
+    );
+    // The file is still a valid (empty) pcapng.
+    let p = packets(&file);
+    assert!(p.is_empty(), "{p:?}");
 }

@@ -113,6 +113,8 @@ fn label(pod: &Pod) -> String {
 struct Stream {
     pod: Pod,
     label: String,
+    /// The debug container the capture runs in.
+    container: String,
     child: Child,
     /// `kubectl exec -i`'s input, closed to stop the pod's capture.
     stdin: Option<std::process::ChildStdin>,
@@ -283,6 +285,7 @@ pub fn run(kubectl: &Kubectl, req: &Request) -> Result<i32, FanoutError> {
         streams.push(Stream {
             pod,
             label,
+            container: p.container.clone(),
             child,
             stdin,
             tail,
@@ -311,11 +314,25 @@ pub fn run(kubectl: &Kubectl, req: &Request) -> Result<i32, FanoutError> {
             Outcome::Open => return,
         };
         failed += 1;
+        let no_net_raw = s
+            .tail
+            .lock()
+            .map(|t| t.iter().any(|l| l.contains("CAP_NET_RAW")))
+            .unwrap_or(false);
+        let fate = if no_net_raw {
+            format!(
+                "its debug container {} has no CAP_NET_RAW although it was started with --profile={}: a policy of the cluster (Pod Security admission, an admission webhook) removes it; fix: allow NET_RAW for debug containers in namespace {}, or start it with --profile=sysadmin where that is allowed",
+                s.container,
+                crate::caps::Feature::Capture.profile().name(),
+                s.pod.metadata.namespace
+            )
+        } else {
+            pod_fate(kubectl, &s.pod)
+        };
         eprintln!(
-            "kubectl toolbox: {}: capture stopped after {} packet(s): {why}; {}; its packets so far are in the file and the other pods go on",
+            "kubectl toolbox: {}: capture stopped after {} packet(s): {why}; {fate}; its packets so far are in the file and the other pods go on",
             s.label,
             r.packets,
-            pod_fate(kubectl, &s.pod)
         );
         if s.tail.lock().map(|t| t.is_empty()).unwrap_or(false) {
             eprintln!("  (kubectl printed nothing on its standard error)");
@@ -363,9 +380,7 @@ fn pod_fate(kubectl: &Kubectl, pod: &Pod) -> String {
         Ok(p) if p.status.phase != "Running" => {
             format!("pod {name} is {}", p.status.phase)
         }
-        Ok(_) => format!(
-            "pod {name} is still running: see the messages above (without CAP_NET_RAW, start it with --profile=netadmin)"
-        ),
+        Ok(_) => format!("pod {name} is still running: see the messages above"),
     }
 }
 
