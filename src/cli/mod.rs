@@ -94,6 +94,8 @@ pub enum Command {
     /// A pod's container log from the node's /var/log/pods, as kubectl logs shows it (-f, --tail, --since, --previous).
     Logs(cmd::logs::LogsArgs),
     /// The kubectl plugin (`kubectl toolbox`, the binary named kubectl-toolbox): run toolbox in a pod's ephemeral container through your kubectl.
+    /// Hidden: it runs on the laptop, not in the pod (README, "kubectl toolbox").
+    #[command(hide = true)]
     Kubectl(cmd::kubectl::KubectlArgs),
 }
 

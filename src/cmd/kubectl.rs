@@ -64,6 +64,7 @@ pub struct KubectlArgs {
 #[derive(Debug, Parser)]
 #[command(
     name = "kubectl toolbox",
+    bin_name = "kubectl toolbox",
     version,
     about = "Run toolbox in a pod's ephemeral container, through your kubectl."
 )]
