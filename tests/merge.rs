@@ -438,3 +438,84 @@ fn a_hostile_block_length_is_an_error_in_bounded_memory() {
     assert!(m.max_rss_kib < 96 * 1024, "peak RSS {} KiB", m.max_rss_kib);
     ok(30, "tshark", &["-r", out.to_str().unwrap()]);
 }
+
+/// A classic pcap (µs) of 60-byte frames at the given seconds.
+fn tiny_pcap(secs: &[u32]) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&4u16.to_le_bytes());
+    for v in [0u32, 0, 65535, 1] {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    for s in secs {
+        for v in [*s, 0, 60, 60] {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        b.extend(std::iter::repeat_n(*s as u8, 60));
+    }
+    b
+}
+
+/// Ctrl-C while an input (a pipe on standard input) stays open ends the merge at once with a
+/// valid file holding what could be merged in order.
+#[test]
+fn sigint_ends_a_merge_waiting_for_a_pipe_with_a_valid_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let later = d.join("later.pcap");
+    std::fs::write(&later, tiny_pcap(&[30, 40])).unwrap();
+    let out = d.join("out.pcapng");
+    let mut child = Command::new(bin())
+        .args([
+            "merge",
+            "-",
+            later.to_str().unwrap(),
+            "-w",
+            out.to_str().unwrap(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&tiny_pcap(&[10, 20])).unwrap();
+    stdin.flush().unwrap();
+    // Both stdin packets are older than the file's: they can be written; then it waits for stdin.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::fs::metadata(&out).map_or(0, |m| m.len()) < 28 + 2 * 20 + 2 * 92 {
+        assert!(Instant::now() < deadline, "merge wrote nothing");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "merge ended with stdin open"
+    );
+    let t0 = Instant::now();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    while child.try_wait().unwrap().is_none() {
+        assert!(t0.elapsed() < Duration::from_secs(20), "merge did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    drop(stdin);
+    let times = ok(
+        30,
+        "tshark",
+        &[
+            "-r",
+            out.to_str().unwrap(),
+            "-T",
+            "fields",
+            "-e",
+            "frame.time_epoch",
+        ],
+    );
+    assert_eq!(times, "10.000000000\n20.000000000\n");
+}

@@ -1003,6 +1003,7 @@ fn read_input(
             let more = buf.len().max(READ_BYTES);
             buf.resize(buf.len() + more, 0);
         }
+        let asked = buf.len() - filled;
         let n = match input.reader.read(&mut buf[filled..]) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -1038,8 +1039,10 @@ fn read_input(
             buf.truncate(READ_BYTES);
             buf.shrink_to_fit();
         }
+        // Handed over when full, or when the input paused (a short read: a pipe with nothing
+        // more for now), or at once in live mode.
         let full = b.data.len() >= BATCH_BYTES;
-        if !b.items.is_empty() && (live || full) {
+        if !b.items.is_empty() && (live || full || n < asked) {
             if let Some(b) = batch.take() {
                 if tx.send(Msg::Batch(index, b)).is_err() {
                     return;
@@ -1238,7 +1241,19 @@ impl Merge<'_> {
                 }
                 true
             }
-            Err(_) => false,
+            Err(mpsc::RecvTimeoutError::Timeout) => false,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                // Every reader has gone; one that ended without a word (it cannot, short of a
+                // bug) counts as failed rather than being waited for forever.
+                for s in &mut self.sources {
+                    if s.ended.is_none() {
+                        s.ended = Some(Err(InputError::Read(io::Error::other(
+                            "the reader thread ended unexpectedly",
+                        ))));
+                    }
+                }
+                false
+            }
         }
     }
 
@@ -1404,17 +1419,24 @@ impl Merge<'_> {
                     fresh |= heads[i].is_none();
                 }
                 None => {
-                    // Waiting for an input: in live mode what is queued goes out first.
+                    // Waiting for an input: in live mode what is queued goes out first; files
+                    // wait for a slower reader without a write unless it is silent for a tick
+                    // (a pipe).
+                    let live = matches!(order, Order::Live { .. });
+                    if live {
+                        self.flush()?;
+                    }
                     let timeout = match order {
                         Order::Live { window } => {
-                            self.flush()?;
                             let oldest = heads.iter().flatten().map(|(_, at)| *at).min();
                             oldest.map_or(TICK, |at| window.saturating_sub(at.elapsed()).min(TICK))
                         }
                         _ => TICK,
                     };
                     let timeout = timeout.max(Duration::from_millis(1));
-                    self.receive(timeout);
+                    if !self.receive(timeout) && !live {
+                        self.flush()?;
+                    }
                     fresh = true;
                 }
             }
@@ -1470,6 +1492,23 @@ impl Merge<'_> {
 /// Merge `inputs` into `out` (`-` for standard output). `on_input` is called once per input when
 /// it ends or fails (also at the end for inputs still open). Returns what was done; an error only
 /// when the output itself fails or no input is given.
+///
+/// The fan-out capture's use (one `kubectl` child per pod, its stdout a pipe):
+///
+/// ```ignore
+/// let mut input = Input::new("default/web-0", Box::new(child.stdout.take().unwrap()));
+/// input.description = Description::Replace(k8s_description("default", "web-0", "nginx", "node-1"));
+/// let opts = Options {
+///     order: Order::Live { window: Duration::from_millis(500) },
+///     format: Format::Pcapng,
+///     stop: Some(stop_flag),
+/// };
+/// let summary = merge(vec![input /* , … */], Path::new("-"), &opts, &mut |r| {
+///     if let Outcome::Failed(e) = &r.outcome {
+///         eprintln!("{}: {e}", r.label);
+///     }
+/// })?;
+/// ```
 pub fn merge(
     inputs: Vec<Input>,
     out: &Path,
