@@ -118,6 +118,13 @@ impl Env {
 impl Drop for Env {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        // No debug container is left running in the pods (the pods stay, like scripts/testpod's;
+        // `scripts/kubepods down` removes them).
+        let _ = run_bounded(
+            200,
+            repo().join("scripts/kubepods").to_str().unwrap_or_default(),
+            &["reset"],
+        );
     }
 }
 
