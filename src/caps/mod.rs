@@ -61,6 +61,110 @@ impl Feature {
     }
 }
 
+/// A `kubectl debug --profile` for an ephemeral container, as kubectl defines it: what it adds
+/// to the container's `securityContext`. See: `kubectl debug --help`, "--profile".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// Adds CAP_SYS_PTRACE.
+    General,
+    /// Adds CAP_NET_ADMIN and CAP_NET_RAW.
+    Netadmin,
+    /// Privileged: every capability.
+    Sysadmin,
+}
+
+impl Profile {
+    /// The `--profile` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::General => "general",
+            Profile::Netadmin => "netadmin",
+            Profile::Sysadmin => "sysadmin",
+        }
+    }
+
+    /// The capabilities the profile adds (`securityContext.capabilities.add`), without `CAP_`;
+    /// sysadmin adds none, it makes the container privileged.
+    pub fn adds(self) -> &'static [&'static str] {
+        match self {
+            Profile::General => &["SYS_PTRACE"],
+            Profile::Netadmin => &["NET_ADMIN", "NET_RAW"],
+            Profile::Sysadmin => &[],
+        }
+    }
+
+    /// Whether the profile makes the container privileged.
+    pub fn privileged(self) -> bool {
+        self == Profile::Sysadmin
+    }
+
+    /// The fix sentence that names this profile.
+    pub fn fix(self) -> &'static str {
+        match self {
+            Profile::General => fix::PROFILE_GENERAL,
+            Profile::Netadmin => fix::PROFILE_NETADMIN,
+            Profile::Sysadmin => fix::PROFILE_SYSADMIN,
+        }
+    }
+
+    /// The one profile that grants what both grant (only sysadmin grants both others).
+    pub fn join(self, other: Profile) -> Profile {
+        if self == other {
+            self
+        } else {
+            Profile::Sysadmin
+        }
+    }
+}
+
+impl Feature {
+    /// The profile that fixes a refusal of this feature: what [`denied`] names.
+    pub fn profile(self) -> Profile {
+        match self {
+            Feature::Ps | Feature::Fs | Feature::Trace | Feature::Exec => Profile::General,
+            Feature::Capture | Feature::Ping => Profile::Netadmin,
+            Feature::Net => Profile::Sysadmin,
+        }
+    }
+}
+
+/// The features toolbox subcommand `command` uses in a debug container started with
+/// `kubectl debug --target` (which shares the target's network namespace, so `net` and its
+/// kin need no `setns`); `None` for commands that do not run in a pod's debug container
+/// (node mode's `pods` and `logs`; `merge` and `kubectl` run on the laptop).
+pub fn command_features(command: &str) -> Option<&'static [Feature]> {
+    Some(match command {
+        "target" | "ps" | "inspect" | "net" => &[Feature::Ps],
+        "ls" | "cat" | "head" | "tail" | "tree" | "find" | "stat" | "grep" | "export" | "tar"
+        | "test" | "dns" | "http" | "connect" => &[Feature::Fs],
+        "trace" | "stack" => &[Feature::Trace],
+        "capture" => &[Feature::Capture],
+        "exec" => &[Feature::Exec],
+        "ping" => &[Feature::Ping],
+        "caps" | "idle" | "help" => &[],
+        _ => return None,
+    })
+}
+
+/// The `kubectl debug --profile` toolbox needs for `command` (`None`: the interactive session),
+/// from the same table as the fixes of [`denied`]: the join of its features' profiles, general
+/// for a command that needs none (and for the session, where anything may follow). `None` when
+/// the command does not run in a pod (see [`command_features`]).
+pub fn kubectl_profile(command: Option<&str>) -> Option<Profile> {
+    let Some(command) = command else {
+        return Some(Profile::General);
+    };
+    let features = command_features(command)?;
+    Some(
+        features
+            .iter()
+            .map(|f| f.profile())
+            .reduce(Profile::join)
+            .unwrap_or(Profile::General),
+    )
+}
+
 /// The kubectl fixes, stated once.
 pub mod fix {
     /// Grants CAP_SYS_PTRACE.
@@ -227,15 +331,15 @@ pub fn denied(
     match feature {
         Feature::Capture => Some(d(
             "opening a packet socket needs CAP_NET_RAW, which toolbox does not have".into(),
-            fix::PROFILE_NETADMIN,
+            feature.profile().fix(),
         )),
         Feature::Ping => Some(d(
             "a raw ICMP socket needs CAP_NET_RAW, which toolbox does not have (and net.ipv4.ping_group_range does not admit its group to a datagram ICMP socket)".into(),
-            fix::PROFILE_NETADMIN,
+            feature.profile().fix(),
         )),
         Feature::Net => Some(d(
             "the target's network namespace is not toolbox's, and joining it (setns(2)) needs CAP_SYS_ADMIN, which toolbox does not have".into(),
-            fix::PROFILE_SYSADMIN,
+            feature.profile().fix(),
         )),
         Feature::Exec if errno == libc::EPERM && !ctx.has(Capability::CAP_SYS_CHROOT) => Some(d(
             "chroot into the target's root needs CAP_SYS_CHROOT, which toolbox does not have"
@@ -289,7 +393,7 @@ fn ptrace_denied(
             if feature == Feature::Trace && scope < 3 {
                 return d(
                     format!("Yama ptrace_scope is {scope}: only {} may attach without CAP_SYS_PTRACE, which toolbox does not have", if scope == 1 { "a parent process" } else { "CAP_SYS_PTRACE holders" }),
-                    fix::PROFILE_GENERAL,
+                    feature.profile().fix(),
                 );
             }
         }
@@ -299,7 +403,7 @@ fn ptrace_denied(
         } else {
             format!("the kernel requires CAP_SYS_PTRACE to {access} a process that holds capabilities toolbox lacks or runs as another user, and toolbox does not have CAP_SYS_PTRACE")
         };
-        return d(reason, fix::PROFILE_GENERAL);
+        return d(reason, feature.profile().fix());
     }
     if ctx.yama_ptrace_scope == Some(3) && feature == Feature::Trace {
         return d(
@@ -351,5 +455,37 @@ mod tests {
         }
         let other = io::Error::from_raw_os_error(libc::ENOENT);
         assert!(denied(&ctx, Feature::Ps, None, "cannot", &other).is_none());
+    }
+
+    #[test]
+    fn the_kubectl_profile_of_a_command_is_the_fix_caps_names_for_its_features() {
+        let ctx = unprivileged();
+        let eperm = io::Error::from_raw_os_error(libc::EPERM);
+        for (command, want) in [
+            ("capture", Profile::Netadmin),
+            ("ping", Profile::Netadmin),
+            ("trace", Profile::General),
+            ("stack", Profile::General),
+            ("ls", Profile::General),
+            ("ps", Profile::General),
+            ("caps", Profile::General),
+        ] {
+            let got = kubectl_profile(Some(command)).expect(command);
+            assert_eq!(got, want, "{command}");
+            for &feature in command_features(command).unwrap_or_default() {
+                if feature == Feature::Exec {
+                    continue; // a chroot refusal names a --custom fix, not a profile
+                }
+                let d = denied(&ctx, feature, None, "cannot", &eperm).expect("a refusal");
+                assert!(
+                    d.fix.contains(&format!("--profile={}", got.name())),
+                    "{command}: {}",
+                    d.fix
+                );
+            }
+        }
+        assert_eq!(kubectl_profile(None), Some(Profile::General));
+        assert_eq!(kubectl_profile(Some("logs")), None);
+        assert_eq!(Profile::General.join(Profile::Netadmin), Profile::Sysadmin);
     }
 }

@@ -93,6 +93,10 @@ pub enum Command {
     Idle(cmd::idle::IdleArgs),
     /// A pod's container log from the node's /var/log/pods, as kubectl logs shows it (-f, --tail, --since, --previous).
     Logs(cmd::logs::LogsArgs),
+    /// The kubectl plugin (`kubectl toolbox`, the binary named kubectl-toolbox): run toolbox in a pod's ephemeral container through your kubectl.
+    /// Hidden: it runs on the laptop, not in the pod (README, "kubectl toolbox").
+    #[command(hide = true)]
+    Kubectl(cmd::kubectl::KubectlArgs),
 }
 
 /// Run the parsed command line; returns the process exit code.
@@ -130,12 +134,13 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Http(args)) => cmd::http::run(&global, args),
         Some(Command::Pods(args)) => cmd::pods::run(&global, args),
         Some(Command::Logs(args)) => cmd::logs::run(&global, args),
+        Some(Command::Kubectl(args)) => cmd::kubectl::run(&global, args),
     }
 }
 
 /// When toolbox was started under another name (`/bin/tar` or `/bin/test`, links to
-/// `/toolbox`, which is what `kubectl cp` runs), run as that program and return its exit code;
-/// None otherwise.
+/// `/toolbox`, which is what `kubectl cp` runs; `kubectl-toolbox`, the kubectl plugin on the
+/// user's PATH), run as that program and return its exit code; None otherwise.
 pub fn run_applet() -> Option<i32> {
     let mut args = std::env::args_os();
     let argv0 = args.next()?;
@@ -143,6 +148,7 @@ pub fn run_applet() -> Option<i32> {
     let run = match name.as_encoded_bytes() {
         b"tar" => cmd::tar::run,
         b"test" => cmd::test::run,
+        b"kubectl-toolbox" => cmd::kubectl::run_plugin,
         _ => return None,
     };
     let rest: Vec<std::ffi::OsString> = args.collect();
@@ -210,5 +216,18 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_subcommand_has_its_kubectl_profile_in_the_caps_table_or_is_not_for_a_pod() {
+        let not_for_a_pod = ["pods", "logs", "kubectl", "merge"];
+        for sub in Cli::command().get_subcommands() {
+            let name = sub.get_name();
+            let known = crate::caps::command_features(name).is_some();
+            assert!(
+                known != not_for_a_pod.contains(&name),
+                "{name}: add it to caps::command_features (or to the list of commands that do not run in a pod)"
+            );
+        }
     }
 }

@@ -80,6 +80,11 @@ pub struct CaptureArgs {
     /// Shorthand for -y: `sll` (Linux cooked v1, LINUX_SLL) or `sll2` (v2, the default on `any`).
     #[arg(long = "link", value_name = "KIND", value_enum)]
     pub link_kind: Option<LinkKind>,
+    /// End the capture as SIGTERM would once standard input reaches its end (`kubectl toolbox
+    /// capture` holds each `kubectl exec -i`'s input open and closes it to stop that pod's capture:
+    /// a capture whose reader went away otherwise lives on until its next packet fails to write).
+    #[arg(long, hide = true)]
+    pub stop_on_stdin_eof: bool,
     /// Print the link-level header on each line.
     #[arg(short = 'e')]
     pub link: bool,
@@ -257,6 +262,9 @@ pub fn run(global: &Global, args: CaptureArgs) -> anyhow::Result<i32> {
         }
         return Ok(0);
     }
+    if args.stop_on_stdin_eof {
+        stop_on_stdin_eof()?;
+    }
     let opts = args.options()?;
     // Refuse before anything is opened: a pcap stream on a TTY is garbage (DESIGN.md, scenario 4).
     if opts.write.as_deref() == Some("-") && crate::output::stdout_is_terminal() {
@@ -277,6 +285,19 @@ pub fn run(global: &Global, args: CaptureArgs) -> anyhow::Result<i32> {
     let stats = capture::capture(&opts)?;
     eprint!("{}", stats.lines());
     Ok(0)
+}
+
+/// Read standard input to its end in a thread, then send this process SIGTERM (which the
+/// capture turns into a clean stop, file finished).
+fn stop_on_stdin_eof() -> anyhow::Result<()> {
+    std::thread::Builder::new()
+        .name("stdin-eof".into())
+        .spawn(|| {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            let _ =
+                nix::sys::signal::kill(nix::unistd::getpid(), nix::sys::signal::Signal::SIGTERM);
+        })?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod head;
 pub mod http;
 pub mod idle;
 pub mod inspect;
+pub mod kubectl;
 pub mod logs;
 pub mod ls;
 pub mod merge;
