@@ -217,6 +217,39 @@ pub fn stack_pointer(pid: Pid) -> io::Result<u64> {
     Ok(sp)
 }
 
+/// The registers a stack unwinder starts from, read from a stopped tracee.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UnwindRegs {
+    /// The instruction pointer (`rip`, `pc`).
+    pub pc: u64,
+    /// The stack pointer (`rsp`, `sp`).
+    pub sp: u64,
+    /// The frame pointer (`rbp`, `x29`).
+    pub fp: u64,
+    /// The link register (`x30` on arm64; 0 on x86_64, which has none).
+    pub lr: u64,
+}
+
+/// [`UnwindRegs`] of a stopped tracee.
+pub fn unwind_registers(pid: Pid) -> io::Result<UnwindRegs> {
+    let regs = registers(pid)?;
+    #[cfg(target_arch = "x86_64")]
+    let out = UnwindRegs {
+        pc: regs.rip,
+        sp: regs.rsp,
+        fp: regs.rbp,
+        lr: 0,
+    };
+    #[cfg(target_arch = "aarch64")]
+    let out = UnwindRegs {
+        pc: regs.pc,
+        sp: regs.sp,
+        fp: regs.regs[29],
+        lr: regs.regs[30],
+    };
+    Ok(out)
+}
+
 /// The fields of a `siginfo_t` that strace prints.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SigInfo {

@@ -1,0 +1,145 @@
+//! The only part of `stack` that stops the process: seize and interrupt every thread (the
+//! `trace` engine's attach), copy each thread's registers and the top of its stack, and detach
+//! (the `trace` engine's clean detach: signals handed back, group-stops kept).
+
+use std::time::{Duration, Instant};
+
+use super::StackError;
+use crate::sys::ptrace::{self as pt, Pid, UnwindRegs};
+use crate::trace::engine::{Options, Tracer};
+
+/// Bytes of stack copied per thread, from the stack pointer up (less where the stack ends).
+pub const STACK_COPY: usize = 256 << 10;
+/// Below the stack pointer too: x86_64's red zone, where a leaf function may keep data.
+/// See: the System V x86_64 ABI, "The Red Zone".
+const RED_ZONE: u64 = 128;
+/// How long to wait for every thread to stop before giving up on the rest.
+const STOP_PATIENCE: Duration = Duration::from_millis(500);
+
+/// What was copied from one thread while it was stopped.
+#[derive(Clone, Debug)]
+pub struct ThreadCopy {
+    /// Thread id.
+    pub tid: Pid,
+    /// Its registers, or why they could not be read.
+    pub regs: Result<UnwindRegs, String>,
+    /// The address of `stack[0]`.
+    pub stack_start: u64,
+    /// Stack memory from `stack_start` up.
+    pub stack: Vec<u8>,
+}
+
+impl ThreadCopy {
+    /// The 8-byte word at `addr` in the copy, if it was copied.
+    pub fn word(&self, addr: u64) -> Option<u64> {
+        let off = usize::try_from(addr.checked_sub(self.stack_start)?).ok()?;
+        let bytes = self.stack.get(off..off.checked_add(8)?)?;
+        let mut w = [0u8; 8];
+        w.copy_from_slice(bytes);
+        Some(u64::from_ne_bytes(w))
+    }
+}
+
+/// The copies of every thread and how long the process was stopped.
+#[derive(Debug)]
+pub struct Capture {
+    /// One per thread, in tid order.
+    pub threads: Vec<ThreadCopy>,
+    /// From the first seize to the last detach.
+    pub stopped: Duration,
+}
+
+/// Stop every thread of `pid`, copy registers and stacks (of `only` when given), release them.
+pub fn capture(pid: Pid, only: Option<Pid>) -> Result<Capture, StackError> {
+    let mut tracer = Tracer::new(Options::default(), Box::new(std::io::sink()));
+    tracer
+        .catch_signals()
+        .map_err(|source| StackError::Signals { pid, source })?;
+    let start = Instant::now();
+    let result = tracer.attach(pid);
+    let mut threads = Vec::new();
+    if result.is_ok() {
+        tracer.hold_stops(STOP_PATIENCE, |tid| {
+            if only.is_none_or(|t| t == tid) {
+                threads.push(copy_thread(tid));
+            }
+        });
+    }
+    tracer.detach_all();
+    let stopped = start.elapsed();
+    // Dropping the tracer restores the signal handlers.
+    drop(tracer);
+    result?;
+    if let Some(tid) = only {
+        if !threads.iter().any(|t| t.tid == tid) {
+            return Err(StackError::NoSuchThread { pid, tid });
+        }
+    }
+    threads.sort_by_key(|t| t.tid);
+    Ok(Capture { threads, stopped })
+}
+
+fn copy_thread(tid: Pid) -> ThreadCopy {
+    let regs = pt::unwind_registers(tid).map_err(|e| format!("cannot read the registers: {e}"));
+    let (stack_start, stack) = match &regs {
+        Ok(r) => {
+            let from = r.sp.saturating_sub(RED_ZONE);
+            (
+                from,
+                pt::read_memory(tid, from, STACK_COPY).unwrap_or_default(),
+            )
+        }
+        Err(_) => (0, Vec::new()),
+    };
+    ThreadCopy {
+        tid,
+        regs,
+        stack_start,
+        stack,
+    }
+}
+
+/// What /proc says about a thread (read after the process runs again).
+#[derive(Clone, Debug, Default)]
+pub struct ThreadInfo {
+    /// `comm`.
+    pub name: String,
+    /// `State:` of status (`S (sleeping)`).
+    pub state: String,
+    /// wchan, unless `0` or unreadable.
+    pub wchan: Option<String>,
+    /// The kernel stack's lines, when readable.
+    pub kernel_stack: Option<Vec<String>>,
+}
+
+/// Read [`ThreadInfo`] of `tid` of `pid` from /proc.
+pub fn thread_info(pid: Pid, tid: Pid) -> ThreadInfo {
+    let dir = format!("/proc/{pid}/task/{tid}");
+    let read = |f: &str| std::fs::read(format!("{dir}/{f}")).ok();
+    let name = read("comm")
+        .map(|c| crate::output::sanitize_bytes(c.strip_suffix(b"\n").unwrap_or(&c)))
+        .unwrap_or_default();
+    let state = read("status")
+        .and_then(|s| {
+            String::from_utf8_lossy(&s)
+                .lines()
+                .find_map(|l| l.strip_prefix("State:"))
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_default();
+    let wchan = read("wchan")
+        .map(|w| crate::output::sanitize_bytes(&w))
+        .filter(|w| !w.is_empty() && w != "0");
+    let kernel_stack = read("stack").map(|s| {
+        String::from_utf8_lossy(&s)
+            .lines()
+            .map(crate::output::sanitize)
+            .collect()
+    });
+    ThreadInfo {
+        name,
+        state,
+        wchan,
+        kernel_stack,
+    }
+}

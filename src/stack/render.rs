@@ -1,0 +1,51 @@
+//! The text form of a [`Report`]: one block per thread, frames as
+//! `#N 0xADDR function+0xOFF (object)`.
+
+use std::fmt::Write as _;
+
+use super::Report;
+
+/// Render `report` for people.
+pub fn text(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "PID {}: {} thread(s), stopped {}.{:03} ms",
+        report.pid,
+        report.threads.len(),
+        report.stopped_us / 1000,
+        report.stopped_us % 1000
+    );
+    for t in &report.threads {
+        let _ = write!(out, "\nTID {} \"{}\" {}", t.tid, t.name, t.state);
+        if let Some(w) = &t.wchan {
+            let _ = write!(out, " wchan {w}");
+        }
+        out.push('\n');
+        if let Some(k) = &t.kernel_stack {
+            for line in k {
+                let _ = writeln!(out, "  kernel: {line}");
+            }
+        }
+        for (i, f) in t.frames.iter().enumerate() {
+            let _ = write!(out, "  #{i:<2} 0x{:016x}", f.addr);
+            match &f.function {
+                Some(name) => {
+                    let _ = write!(out, " {name}+0x{:x}", f.offset);
+                }
+                None => out.push_str(" ??"),
+            }
+            if let Some(o) = &f.object {
+                let _ = write!(out, " ({o})");
+            }
+            if let Some(l) = &f.line {
+                let _ = write!(out, " at {l}");
+            }
+            out.push('\n');
+        }
+        if let Some(e) = &t.error {
+            let _ = writeln!(out, "  ({e})");
+        }
+    }
+    out
+}

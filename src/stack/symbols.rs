@@ -1,0 +1,232 @@
+//! The object files a process has mapped, read from its own root as it maps them, and the
+//! symbols in them: `.symtab` and `.dynsym`, demangled (Rust, C++).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::ops::Range;
+
+use object::{Object as _, ObjectSection as _, ObjectSegment as _, ObjectSymbol as _};
+
+use super::maps::Mapping;
+use super::Frame;
+use crate::fs::FsRoot;
+use crate::sys::ptrace::Pid;
+use crate::target::Root;
+
+/// The largest object file read (a bigger one is left unsymbolized).
+const MAX_OBJECT: u64 = 1 << 30;
+
+/// One mapped ELF file.
+pub struct Object {
+    /// Its path in the target's root, for printing.
+    pub name: String,
+    /// The whole file.
+    pub data: Vec<u8>,
+    /// Load bias: mapped address minus the address the file states.
+    pub bias: u64,
+    /// The addresses its mappings cover.
+    pub range: Range<u64>,
+    /// Function symbols by stated address, built on first use: (address, size, name).
+    symbols: Option<Vec<(u64, u64, String)>>,
+}
+
+/// Every object file of a process that has an executable mapping.
+#[derive(Default)]
+pub struct Objects {
+    /// Ordered by address.
+    pub list: Vec<Object>,
+}
+
+impl Objects {
+    /// Read the objects of `pid`'s executable file mappings: through its root (the same
+    /// resolution as `fs`), else /proc/PID/map_files (a file deleted or replaced since).
+    /// Files that cannot be read or parsed are left out: their frames show no function.
+    pub fn load(pid: Pid, maps: &[Mapping]) -> Objects {
+        let root = FsRoot::open(Root::Process(pid)).ok();
+        let mut by_path: BTreeMap<&[u8], Vec<&Mapping>> = BTreeMap::new();
+        for m in maps {
+            if let Some(p) = m.path.as_deref().filter(|p| p.starts_with(b"/")) {
+                by_path.entry(p).or_default().push(m);
+            }
+        }
+        let mut list = Vec::new();
+        for (path, ms) in by_path {
+            if !ms.iter().any(|m| m.exec) {
+                continue;
+            }
+            let Some(first) = ms.iter().min_by_key(|m| m.start) else {
+                continue;
+            };
+            let data = root
+                .as_ref()
+                .filter(|_| !first.deleted)
+                .and_then(|r| read_in_root(r, path))
+                .or_else(|| read_map_file(pid, first));
+            let Some(data) = data else { continue };
+            let Some(bias) = load_bias(&data, first) else {
+                continue;
+            };
+            let start = ms.iter().map(|m| m.start).min().unwrap_or(first.start);
+            let end = ms.iter().map(|m| m.end).max().unwrap_or(first.end);
+            list.push(Object {
+                name: crate::output::sanitize_bytes(path),
+                data,
+                bias,
+                range: start..end,
+                symbols: None,
+            });
+        }
+        list.sort_by_key(|o| o.range.start);
+        Objects { list }
+    }
+
+    /// The frame for `addr`; `lookup` is the address to look up (a return address minus one).
+    /// With `lines`, also the source line from DWARF (slow: the line tables are read per frame).
+    pub fn symbolize(&mut self, addr: u64, lookup: u64, lines: bool) -> Frame {
+        let Some(obj) = self.list.iter_mut().find(|o| o.range.contains(&lookup)) else {
+            return Frame {
+                addr,
+                function: None,
+                offset: 0,
+                object: None,
+                line: None,
+            };
+        };
+        let svma = lookup.wrapping_sub(obj.bias);
+        let syms = obj
+            .symbols
+            .get_or_insert_with(|| function_symbols(&obj.data));
+        let idx = syms.partition_point(|s| s.0 <= svma);
+        let hit = idx
+            .checked_sub(1)
+            .and_then(|i| syms.get(i))
+            .filter(|(start, size, _)| *size == 0 || svma < start.saturating_add(*size));
+        Frame {
+            addr,
+            function: hit.map(|s| s.2.clone()),
+            offset: hit.map_or(0, |s| addr.wrapping_sub(obj.bias).wrapping_sub(s.0)),
+            object: Some(obj.name.clone()),
+            line: if lines {
+                source_line(&obj.data, svma)
+            } else {
+                None
+            },
+        }
+    }
+}
+
+fn read_in_root(root: &FsRoot, path: &[u8]) -> Option<Vec<u8>> {
+    let (file, _) = root.open_read(path, false).ok()?;
+    read_bounded(file)
+}
+
+fn read_map_file(pid: Pid, m: &Mapping) -> Option<Vec<u8>> {
+    let file =
+        std::fs::File::open(format!("/proc/{pid}/map_files/{:x}-{:x}", m.start, m.end)).ok()?;
+    read_bounded(file)
+}
+
+fn read_bounded(file: std::fs::File) -> Option<Vec<u8>> {
+    let mut data = Vec::new();
+    file.take(MAX_OBJECT).read_to_end(&mut data).ok()?;
+    Some(data)
+}
+
+/// Mapped address minus stated address, from the loadable segment that holds the file offset
+/// of the object's first mapping. See: elf(5), PT_LOAD.
+fn load_bias(data: &[u8], first: &Mapping) -> Option<u64> {
+    let file = object::File::parse(data).ok()?;
+    let seg = file.segments().find(|s| {
+        let (off, size) = s.file_range();
+        // A mapping starts at the page that holds the segment's first byte.
+        off & !0xfff <= first.offset && first.offset < off.saturating_add(size.max(1))
+    })?;
+    let (seg_off, _) = seg.file_range();
+    let stated = seg
+        .address()
+        .wrapping_add(first.offset.wrapping_sub(seg_off));
+    Some(first.start.wrapping_sub(stated))
+}
+
+/// The defined function symbols of `.symtab` and `.dynsym`, sorted by address, demangled.
+fn function_symbols(data: &[u8]) -> Vec<(u64, u64, String)> {
+    let Ok(file) = object::File::parse(data) else {
+        return Vec::new();
+    };
+    let mut all: Vec<(u64, u8, u64, &str)> = file
+        .symbols()
+        .chain(file.dynamic_symbols())
+        .filter(|s| s.kind() == object::SymbolKind::Text && s.is_definition() && s.address() != 0)
+        .filter_map(|s| {
+            // Where several names share an address, a global one is preferred to a weak
+            // alias (`__nanosleep` over `nanosleep`), and either to a local one, as eu-stack
+            // does.
+            let rank = if s.is_weak() {
+                1
+            } else if s.is_global() {
+                0
+            } else {
+                2
+            };
+            Some((s.address(), rank, s.size(), s.name().ok()?))
+        })
+        .collect();
+    all.sort_by_key(|s| (s.0, s.1));
+    all.dedup_by_key(|s| s.0);
+    all.into_iter()
+        .map(|(addr, _, size, name)| (addr, size, demangle(name)))
+        .collect()
+}
+
+/// The source file and line of stated address `svma` from the object's DWARF line tables
+/// (`.debug_info`, `.debug_line`; uncompressed sections only), by addr2line.
+pub fn source_line(data: &[u8], svma: u64) -> Option<String> {
+    let file = object::File::parse(data).ok()?;
+    let endian = if file.is_little_endian() {
+        gimli::RunTimeEndian::Little
+    } else {
+        gimli::RunTimeEndian::Big
+    };
+    let load = |id: gimli::SectionId| -> Result<_, ()> {
+        let d = file
+            .section_by_name(id.name())
+            .and_then(|s| s.data().ok())
+            .unwrap_or(&[]);
+        Ok(gimli::EndianSlice::new(d, endian))
+    };
+    let dwarf = gimli::Dwarf::load(load).ok()?;
+    let ctx = addr2line::Context::from_dwarf(dwarf).ok()?;
+    let loc = ctx.find_location(svma).ok()??;
+    Some(format!("{}:{}", loc.file?, loc.line?))
+}
+
+/// `name` demangled when it is a Rust (legacy or v0) or C++ (Itanium) mangled name.
+pub fn demangle(name: &str) -> String {
+    if let Ok(d) = rustc_demangle::try_demangle(name) {
+        // `{:#}` leaves out the hash suffix, as backtraces print Rust names.
+        return format!("{d:#}");
+    }
+    if name.starts_with("_Z") {
+        if let Ok(sym) = cpp_demangle::Symbol::new(name) {
+            if let Ok(d) = sym.demangle() {
+                return d;
+            }
+        }
+    }
+    name.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demangles_rust_and_cpp() {
+        assert_eq!(
+            demangle("_ZN4core9panicking5panic17h0123456789abcdefE"),
+            "core::panicking::panic"
+        );
+        assert_eq!(demangle("_ZN3foo3barEv"), "foo::bar()");
+        assert_eq!(demangle("nanosleep"), "nanosleep");
+    }
+}
