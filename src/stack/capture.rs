@@ -59,9 +59,13 @@ pub fn capture(pid: Pid, only: Option<Pid>) -> Result<Capture, StackError> {
     let result = tracer.attach(pid);
     let mut threads = Vec::new();
     if result.is_ok() {
-        tracer.hold_stops(STOP_PATIENCE, |tid| {
+        tracer.hold_stops(STOP_PATIENCE, |tid, sig, event| {
             if only.is_none_or(|t| t == tid) {
                 threads.push(copy_thread(tid));
+            }
+            // Our PTRACE_INTERRUPT stop (SIGTRAP; a group-stop carries its stop signal).
+            if event == pt::EVENT_STOP && sig == libc::SIGTRAP {
+                undo_eintr(pid, tid);
             }
         });
     }
@@ -77,6 +81,49 @@ pub fn capture(pid: Pid, only: Option<Pid>) -> Result<Capture, StackError> {
     }
     threads.sort_by_key(|t| t.tid);
     Ok(Capture { threads, stopped })
+}
+
+/// The system calls that fail with `EINTR` when the thread is stopped, even with no signal
+/// handler, where others are restarted by the kernel unseen; a PTRACE_INTERRUPT is such a stop.
+/// See: signal(7), "Interruption of system calls and library functions by stop signals".
+const EINTR_ON_STOP: [&str; 6] = [
+    "epoll_wait",
+    "epoll_pwait",
+    "epoll_pwait2",
+    "semop",
+    "semtimedop",
+    "rt_sigtimedwait",
+];
+
+/// When our interrupt made one of [`EINTR_ON_STOP`] fail with `EINTR`, have the thread issue it
+/// again on resume, as the kernel does for calls it restarts, so the app sees no `EINTR` (a
+/// relative timeout starts over: the call may wait longer, never shorter). Left alone when a
+/// signal is pending for the thread or its process: that signal may be the real cause.
+/// (A signal arriving between this check and the detach is then handled with the call
+/// restarted, as with `SA_RESTART`.) Not possible on arm64 (see [`pt::syscall_returning`]).
+fn undo_eintr(pid: Pid, tid: Pid) {
+    let Ok(Some((nr, ret))) = pt::syscall_returning(tid) else {
+        return;
+    };
+    let interruptible =
+        crate::trace::syscalls::name(nr).is_some_and(|n| EINTR_ON_STOP.contains(&n));
+    if ret == -i64::from(libc::EINTR) && interruptible && !signal_pending(pid, tid) {
+        let _ = pt::reissue_syscall(tid);
+    }
+}
+
+/// Whether /proc shows a signal pending for thread `tid` (`SigPnd`) or its process (`ShdPnd`);
+/// unreadable counts as pending.
+fn signal_pending(pid: Pid, tid: Pid) -> bool {
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/status")) else {
+        return true;
+    };
+    ["SigPnd:", "ShdPnd:"].iter().any(|field| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .is_none_or(|v| u64::from_str_radix(v.trim(), 16) != Ok(0))
+    })
 }
 
 fn copy_thread(tid: Pid) -> ThreadCopy {

@@ -6,12 +6,16 @@ use super::*;
 
 impl Tracer {
     /// Wait for the stop of every seized thread (the PTRACE_INTERRUPT that [`Tracer::attach`]
-    /// sent, or a signal-delivery or group-stop that came first) and call `each(tid)` while that
+    /// sent, or a signal-delivery or group-stop that came first) and call `each(tid, signal, event)` while that
     /// thread is stopped. No thread is resumed here: [`Tracer::detach_all`] hands back any signal
     /// a thread was about to receive. A thread that has not stopped within `patience`
     /// (uninterruptible sleep) is left out. Returns the threads seen stopped, in tid order of
     /// their stops.
-    pub fn hold_stops(&mut self, patience: Duration, mut each: impl FnMut(Pid)) -> Vec<Pid> {
+    pub fn hold_stops(
+        &mut self,
+        patience: Duration,
+        mut each: impl FnMut(Pid, i32, i32),
+    ) -> Vec<Pid> {
         let mut waiting: HashSet<Pid> = self.tracees.keys().copied().collect();
         let mut stopped = Vec::new();
         let deadline = Instant::now() + patience;
@@ -27,9 +31,9 @@ impl Tracer {
                     std::thread::sleep(nap);
                     nap = (nap * 2).min(DETACH_POLL_MAX);
                 }
-                Ok(Some(Wait::Stopped(tid, _, _))) => {
+                Ok(Some(Wait::Stopped(tid, sig, event))) => {
                     if waiting.remove(&tid) {
-                        each(tid);
+                        each(tid, sig, event);
                         stopped.push(tid);
                     }
                 }

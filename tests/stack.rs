@@ -1,0 +1,361 @@
+//! `toolbox stack` against real processes: C programs built here (gcc -O2 with and without frame
+//! pointers, and a stripped one that keeps only `.eh_frame` and `.dynsym`) park threads in known
+//! functions; toolbox names the same functions at the same addresses in the same order as
+//! `eu-stack` (elfutils) on the same process, and the process is never left stopped nor sees a
+//! sleeping syscall return early.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serial_test::serial;
+
+/// One frame: address, function name (without a symbol version), object path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Frame {
+    addr: u64,
+    function: Option<String>,
+    object: Option<String>,
+}
+
+/// Frames by thread id.
+type Stacks = BTreeMap<i32, Vec<Frame>>;
+
+/// A program built by the test in its own temporary directory.
+struct Program {
+    _dir: tempfile::TempDir,
+    exe: PathBuf,
+}
+
+/// Build `tests/stack_support/{source}` with gcc -O2 and `flags`; strip it to `.eh_frame` and
+/// `.dynsym` when `strip` (the functions are then named only through `-rdynamic`).
+fn build(source: &str, flags: &[&str], strip: bool) -> Program {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exe = dir.path().join(source.trim_end_matches(".c"));
+    let src = common::repo().join("tests/stack_support").join(source);
+    let mut cmd = Command::new("gcc");
+    cmd.args(["-O2", "-pthread"])
+        .args(flags)
+        .arg("-o")
+        .arg(&exe)
+        .arg(&src);
+    if strip {
+        cmd.arg("-rdynamic");
+    }
+    let out = cmd.output().expect("run gcc (scripts/setup installs it)");
+    assert!(out.status.success(), "gcc failed: {}", common::show(&out));
+    if strip {
+        let out = Command::new("strip")
+            .arg("--strip-all")
+            .arg(&exe)
+            .output()
+            .expect("run strip");
+        assert!(out.status.success(), "strip failed: {}", common::show(&out));
+    }
+    Program { _dir: dir, exe }
+}
+
+/// A running program, killed when dropped.
+struct Running {
+    child: Child,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Running {
+    fn start(exe: &Path, args: &[&str]) -> Running {
+        let mut child = Command::new(exe)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start test program");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("read ready");
+        assert_eq!(line, "ready\n");
+        Running { child, stdout }
+    }
+
+    fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// Kill it and return what it printed after "ready".
+    fn finish(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut rest = String::new();
+        let _ = self.stdout.read_to_string(&mut rest);
+        rest
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// No thread of `pid` is stopped (`T`) or in a tracing stop (`t`), and none is traced.
+fn assert_running(pid: i32) {
+    for entry in std::fs::read_dir(format!("/proc/{pid}/task")).expect("task dir") {
+        let status = std::fs::read_to_string(entry.expect("task").path().join("status"))
+            .expect("task status");
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let state = field("State:");
+        assert!(
+            !state.starts_with('t') && !state.starts_with('T'),
+            "a thread of {pid} was left stopped: {state}"
+        );
+        assert_eq!(
+            field("TracerPid:"),
+            "0",
+            "a thread of {pid} is still traced"
+        );
+    }
+}
+
+/// `toolbox stack PID -o json`, as frames by thread.
+fn toolbox_stack(pid: i32) -> Stacks {
+    let out = common::run_bounded(
+        60,
+        common::bin(),
+        &["stack", &pid.to_string(), "-o", "json"],
+    );
+    let v = common::json(&out);
+    let mut stacks = Stacks::new();
+    for t in v["threads"].as_array().expect("threads") {
+        let tid = t["tid"].as_i64().expect("tid") as i32;
+        let frames = t["frames"]
+            .as_array()
+            .expect("frames")
+            .iter()
+            .map(|f| Frame {
+                addr: f["addr"].as_u64().expect("addr"),
+                function: f["function"].as_str().map(str::to_string),
+                object: f["object"].as_str().map(str::to_string),
+            })
+            .collect();
+        stacks.insert(tid, frames);
+    }
+    stacks
+}
+
+/// `eu-stack -p PID`, as frames by thread (no object: eu-stack prints none by default).
+fn eu_stack(pid: i32) -> Stacks {
+    let out = common::run_bounded(60, "eu-stack", &["-p", &pid.to_string()]);
+    let text = common::stdout(&out);
+    assert!(
+        text.contains("TID "),
+        "eu-stack printed no thread (scripts/setup installs elfutils): {}",
+        common::show(&out)
+    );
+    let mut stacks = Stacks::new();
+    let mut tid = None;
+    for line in text.lines() {
+        if let Some(t) = line.strip_prefix("TID ") {
+            let t: i32 = t.trim_end_matches(':').parse().expect("tid");
+            stacks.insert(t, Vec::new());
+            tid = Some(t);
+        } else if let (Some(t), Some(rest)) = (tid, line.strip_prefix('#')) {
+            // "#0  0x00007f3a2c8e5df2 pause"
+            let mut words = rest.split_whitespace().skip(1);
+            let addr = words
+                .next()
+                .and_then(|a| a.strip_prefix("0x"))
+                .expect("addr");
+            let addr = u64::from_str_radix(addr, 16).expect("hex addr");
+            let function = words
+                .next()
+                .map(|f| f.split('@').next().unwrap_or(f).to_string());
+            stacks.get_mut(&t).expect("thread").push(Frame {
+                addr,
+                function,
+                object: None,
+            });
+        }
+    }
+    stacks
+}
+
+fn names(frames: &[Frame]) -> Vec<String> {
+    frames
+        .iter()
+        .map(|f| f.function.clone().unwrap_or_else(|| "??".into()))
+        .collect()
+}
+
+/// Every thread has the same frames in both: the same return addresses, and for frames in the
+/// test program the same function names. Frame 0 of a spinning thread moves between the two
+/// dumps: there only its function is compared.
+fn assert_same_stacks(ours: &Stacks, theirs: &Stacks, exe: &Path) {
+    let exe = exe.to_string_lossy();
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        theirs.keys().collect::<Vec<_>>(),
+        "threads differ"
+    );
+    for (tid, mine) in ours {
+        let other = &theirs[tid];
+        let show = || {
+            format!(
+                "TID {tid}\ntoolbox:  {:?}\neu-stack: {:?}",
+                names(mine),
+                names(other)
+            )
+        };
+        assert_eq!(mine.len(), other.len(), "frame counts differ\n{}", show());
+        for (i, (a, b)) in mine.iter().zip(other).enumerate() {
+            let in_exe = a.object.as_deref() == Some(&*exe);
+            let spinning = i == 0 && a.function.as_deref() == Some("spin_leaf");
+            if !spinning {
+                assert_eq!(a.addr, b.addr, "frame #{i} address differs\n{}", show());
+            }
+            if in_exe {
+                assert_eq!(
+                    a.function,
+                    b.function,
+                    "frame #{i} function differs\n{}",
+                    show()
+                );
+            }
+        }
+    }
+}
+
+/// The functions of the test program each parked thread must show, innermost first.
+fn assert_known_functions(ours: &Stacks, pid: i32, spin: bool) {
+    let mut parked = 0;
+    let mut spinning = 0;
+    for (tid, frames) in ours {
+        let names = names(frames);
+        let has = |want: &[&str]| {
+            names
+                .windows(want.len())
+                .any(|w| w.iter().zip(want).all(|(a, b)| a == b))
+        };
+        if *tid == pid {
+            assert!(has(&["main_wait", "main"]), "main thread: {names:?}");
+        } else if has(&["park_leaf", "park_middle", "park_thread"]) {
+            parked += 1;
+        } else if has(&["spin_leaf", "spin_thread"]) {
+            spinning += 1;
+        } else {
+            panic!("TID {tid} is in none of the known functions: {names:?}");
+        }
+    }
+    assert_eq!((parked, spinning), (3, usize::from(spin)));
+}
+
+fn compare_with_eu_stack(flags: &[&str], strip: bool) {
+    let prog = build("park.c", flags, strip);
+    let target = Running::start(&prog.exe, &["spin"]);
+    let pid = target.pid();
+    let ours = toolbox_stack(pid);
+    assert_running(pid);
+    let theirs = eu_stack(pid);
+    assert_running(pid);
+    assert_known_functions(&ours, pid, true);
+    assert_same_stacks(&ours, &theirs, &prog.exe);
+}
+
+#[test]
+#[serial(ptrace)]
+fn same_as_eu_stack_o2_without_frame_pointers() {
+    require_root!();
+    compare_with_eu_stack(&["-fomit-frame-pointer"], false);
+}
+
+#[test]
+#[serial(ptrace)]
+fn same_as_eu_stack_o2_with_frame_pointers() {
+    require_root!();
+    compare_with_eu_stack(&["-fno-omit-frame-pointer"], false);
+}
+
+#[test]
+#[serial(ptrace)]
+fn same_as_eu_stack_stripped_to_eh_frame_and_dynsym() {
+    require_root!();
+    compare_with_eu_stack(&["-fomit-frame-pointer"], true);
+}
+
+/// 100 dumps of a process sleeping in nanosleep and epoll_wait: no sleep ends early or with
+/// EINTR, and the process is never left stopped.
+#[test]
+#[serial(ptrace)]
+fn sleeping_syscalls_see_no_early_return() {
+    require_root!();
+    let prog = build("sleeper.c", &[], false);
+    let target = Running::start(&prog.exe, &[]);
+    let pid = target.pid();
+    let started = Instant::now();
+    let mut stopped_us = Vec::new();
+    for _ in 0..100 {
+        let out = common::run_bounded(
+            60,
+            common::bin(),
+            &["stack", &pid.to_string(), "-o", "json"],
+        );
+        let v = common::json(&out);
+        stopped_us.push(v["stopped_us"].as_u64().expect("stopped_us"));
+        assert_running(pid);
+    }
+    // Let the sleeps that were interrupted last finish.
+    std::thread::sleep(Duration::from_millis(100));
+    stopped_us.sort_unstable();
+    eprintln!(
+        "100 dumps in {:?}; stopped median {} us, max {} us",
+        started.elapsed(),
+        stopped_us[50],
+        stopped_us[99]
+    );
+    let printed = target.finish();
+    assert!(
+        printed.is_empty(),
+        "the target saw early returns:\n{printed}"
+    );
+}
+
+/// The stack of one thread only, and the error for a tid that is not the process's.
+#[test]
+#[serial(ptrace)]
+fn one_thread_and_unknown_thread() {
+    require_root!();
+    let prog = build("park.c", &[], false);
+    let target = Running::start(&prog.exe, &[]);
+    let pid = target.pid();
+    let out = common::run_bounded(
+        60,
+        common::bin(),
+        &["stack", &pid.to_string(), "--tid", &pid.to_string()],
+    );
+    let text = common::stdout(&out);
+    assert!(out.status.success(), "{}", common::show(&out));
+    assert_eq!(text.matches("\nTID ").count(), 1, "{text}");
+    assert!(text.contains(" main_wait+0x"), "{text}");
+    assert_running(pid);
+    let out = common::run_bounded(
+        60,
+        common::bin(),
+        &["stack", &pid.to_string(), "--tid", "1"],
+    );
+    common::assert_clean_error(&out);
+    assert!(
+        common::stderr(&out).contains("not a thread of PID"),
+        "{}",
+        common::show(&out)
+    );
+    assert_running(pid);
+}

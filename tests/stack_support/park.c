@@ -1,0 +1,42 @@
+/* Threads parked in known functions, for tests/stack.rs: three sleep in nanosleep below
+ * park_leaf <- park_middle <- park_thread, one spins in spin_leaf <- spin_thread, and the main
+ * thread waits in pause below main_wait <- main. Prints "ready" once every thread is parked. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile int parked;
+volatile unsigned long spins;
+
+__attribute__((noinline)) void park_leaf(void) {
+    __sync_fetch_and_add(&parked, 1);
+    for (;;) {
+        struct timespec t = {1000, 0};
+        nanosleep(&t, 0);
+    }
+}
+__attribute__((noinline)) void park_middle(void) { park_leaf(); __asm__ volatile(""); }
+__attribute__((noinline)) void *park_thread(void *a) { (void)a; park_middle(); return 0; }
+
+__attribute__((noinline)) void spin_leaf(void) {
+    __sync_fetch_and_add(&parked, 1);
+    for (;;) spins++;
+}
+__attribute__((noinline)) void *spin_thread(void *a) { (void)a; spin_leaf(); __asm__ volatile(""); return 0; }
+
+__attribute__((noinline)) void main_wait(void) { pause(); __asm__ volatile(""); }
+
+int main(int argc, char **argv) {
+    pthread_t t;
+    int spin = argc > 1 && argv[1][0] == 's';
+    for (int i = 0; i < 3; i++) pthread_create(&t, 0, park_thread, 0);
+    if (spin) pthread_create(&t, 0, spin_thread, 0);
+    while (parked < 3 + spin) usleep(1000);
+    usleep(20000); /* let the last one reach its syscall */
+    printf("ready\n");
+    fflush(stdout);
+    main_wait();
+    return 0;
+}
