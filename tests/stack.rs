@@ -133,7 +133,12 @@ fn toolbox_stack(pid: i32) -> Stacks {
         common::bin(),
         &["stack", &pid.to_string(), "-o", "json"],
     );
-    let v = common::json(&out);
+    parse_json(&out)
+}
+
+/// Frames by thread from `stack -o json` output (tids as that toolbox saw them).
+fn parse_json(out: &std::process::Output) -> Stacks {
+    let v = common::json(out);
     let mut stacks = Stacks::new();
     for t in v["threads"].as_array().expect("threads") {
         let tid = t["tid"].as_i64().expect("tid") as i32;
@@ -358,4 +363,48 @@ fn one_thread_and_unknown_thread() {
         common::show(&out)
     );
     assert_running(pid);
+}
+
+/// The test pod's nginx master and worker, from a debug container of the pod with
+/// CAP_SYS_PTRACE as `kubectl debug --profile=general` gives (the worker by its pod PID; the
+/// master as the default target): the same frames as eu-stack on the host; the objects are
+/// the target's own files (read through its root).
+#[test]
+#[serial(ptrace)]
+fn nginx_in_the_test_pod_same_as_eu_stack() {
+    require_pod!();
+    let pod = common::Pod::up(common::PidMode::Shared);
+    for (host_pid, args) in [
+        (
+            pod.nginx_pid(),
+            vec!["stack".to_string(), "-o".into(), "json".into()],
+        ),
+        (
+            pod.worker_pid(),
+            vec![
+                "stack".to_string(),
+                common::ns_pid(pod.worker_pid()).to_string(),
+                "-o".into(),
+                "json".into(),
+            ],
+        ),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = pod.toolbox(&["--cap-add", "SYS_PTRACE"], &args);
+        let ours = parse_json(&out);
+        assert_running(host_pid);
+        let theirs = eu_stack(host_pid);
+        // One thread each: compare it under the host's tid.
+        assert_eq!(ours.len(), 1, "{}", common::show(&out));
+        let ours: Stacks = ours.into_values().map(|f| (host_pid, f)).collect();
+        assert_same_stacks(&ours, &theirs, Path::new("/usr/sbin/nginx"));
+        let names = names(&ours[&host_pid]);
+        assert!(
+            names.iter().any(|n| n == "main")
+                && names
+                    .iter()
+                    .any(|n| n.contains("epoll_wait") || n.contains("sigsuspend")),
+            "{names:?}"
+        );
+    }
 }
