@@ -408,3 +408,21 @@ fn nginx_in_the_test_pod_same_as_eu_stack() {
         );
     }
 }
+
+/// Without the right to ptrace the target (a non-root debug container, the app running as
+/// root), `stack` fails with the same sentence and `kubectl debug` fix as `trace`, not a raw
+/// EACCES from /proc.
+#[test]
+#[serial(ptrace)]
+fn permission_error_names_the_fix() {
+    require_pod!();
+    let pod = common::Pod::up(common::PidMode::Shared);
+    let out = pod.toolbox(&["--user", "1000"], &["stack"]);
+    common::assert_clean_error(&out);
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("CAP_SYS_PTRACE") && err.contains("fix: kubectl debug"),
+        "{}",
+        common::show(&out)
+    );
+}

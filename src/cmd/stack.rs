@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::Global;
 use crate::output::Format;
+use crate::stack::StackError;
 use crate::target::Scan;
 
 /// Arguments of `toolbox stack`.
@@ -35,7 +36,13 @@ pub fn run(global: &Global, args: StackArgs) -> anyhow::Result<i32> {
         Some(pid) => pid,
         None => Scan::new()?.choose(&global.selector())?.pid,
     };
-    let report = crate::stack::dump(pid, args.tid, args.lines)?;
+    let report = match crate::stack::dump(pid, args.tid, args.lines) {
+        Ok(r) => r,
+        Err(StackError::Attach(e)) => {
+            return Err(super::trace::explain_attach(e, "dump the stacks of"))
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut out = std::io::stdout().lock();
     if args.output == Format::Json {
         out.write_all(crate::output::json_pretty(&report)?.as_bytes())?;

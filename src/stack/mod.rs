@@ -92,8 +92,11 @@ pub struct Frame {
 
 /// Dump the stacks of `pid` (only thread `tid` when given; source lines with `lines`).
 pub fn dump(pid: Pid, tid: Option<Pid>, lines: bool) -> Result<Report, StackError> {
-    let maps = maps::read(pid).map_err(|source| StackError::Maps { pid, source })?;
+    // Attach first: its error names the capability and the fix, where /proc/PID/maps would
+    // only say EACCES. The maps are read once the process runs again (a library loaded in
+    // between is seen, one unloaded in between is missed: its frames show no function).
     let cap = capture::capture(pid, tid)?;
+    let maps = maps::read(pid).map_err(|source| StackError::Maps { pid, source })?;
     let mut objects = symbols::Objects::load(pid, &maps);
     let unwinder = unwind::Unwinder::new(&objects);
     let mut threads = Vec::new();
