@@ -426,3 +426,33 @@ fn permission_error_names_the_fix() {
         common::show(&out)
     );
 }
+
+/// toolbox killed (SIGKILL) or stopped (SIGINT, SIGTERM) at every moment of a dump of a
+/// 300-thread process (seizing, copying, detaching): no thread is ever left stopped or traced.
+#[test]
+#[serial(ptrace)]
+fn killed_or_interrupted_toolbox_leaves_nothing_stopped() {
+    require_root!();
+    let prog = build("park.c", &[], false);
+    let target = Running::start(&prog.exe, &["park", "300"]);
+    let pid = target.pid();
+    let mut outcomes = BTreeMap::new();
+    for delay_us in (0..100_000).step_by(4_000) {
+        for sig in [libc::SIGKILL, libc::SIGINT, libc::SIGTERM] {
+            let mut child = Command::new(common::bin())
+                .args(["stack", &pid.to_string()])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start toolbox");
+            std::thread::sleep(Duration::from_micros(delay_us));
+            let sig = nix::sys::signal::Signal::try_from(sig).expect("signal");
+            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), sig);
+            let status = child.wait().expect("wait toolbox");
+            *outcomes.entry(format!("{sig:?} {status}")).or_insert(0) += 1;
+            assert_running(pid);
+        }
+    }
+    eprintln!("outcomes: {outcomes:?}");
+}

@@ -71,9 +71,13 @@ pub fn capture(pid: Pid, only: Option<Pid>) -> Result<Capture, StackError> {
     }
     tracer.detach_all();
     let stopped = start.elapsed();
+    let interrupted = tracer.interrupted();
     // Dropping the tracer restores the signal handlers.
     drop(tracer);
     result?;
+    if let Some(signal) = interrupted {
+        return Err(StackError::Interrupted { pid, signal });
+    }
     if let Some(tid) = only {
         if !threads.iter().any(|t| t.tid == tid) {
             return Err(StackError::NoSuchThread { pid, tid });

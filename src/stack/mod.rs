@@ -35,6 +35,14 @@ pub enum StackError {
         /// Why.
         source: std::io::Error,
     },
+    /// A signal (Ctrl-C, SIGTERM, SIGHUP) stopped the dump; every thread was released first.
+    #[error("interrupted by signal {signal}; PID {pid} was released")]
+    Interrupted {
+        /// The process.
+        pid: Pid,
+        /// The signal.
+        signal: i32,
+    },
     /// `--tid` names no thread of the process.
     #[error("thread {tid} is not a thread of PID {pid}")]
     NoSuchThread {

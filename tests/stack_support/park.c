@@ -1,9 +1,10 @@
-/* Threads parked in known functions, for tests/stack.rs: three sleep in nanosleep below
- * park_leaf <- park_middle <- park_thread, one spins in spin_leaf <- spin_thread, and the main
+/* Threads parked in known functions, for tests/stack.rs: three (or argv[2]) sleep in nanosleep
+ * below park_leaf <- park_middle <- park_thread, one spins in spin_leaf <- spin_thread, and the main
  * thread waits in pause below main_wait <- main. Prints "ready" once every thread is parked. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,9 +32,10 @@ __attribute__((noinline)) void main_wait(void) { pause(); __asm__ volatile(""); 
 int main(int argc, char **argv) {
     pthread_t t;
     int spin = argc > 1 && argv[1][0] == 's';
-    for (int i = 0; i < 3; i++) pthread_create(&t, 0, park_thread, 0);
+    int n = argc > 2 ? atoi(argv[2]) : 3;
+    for (int i = 0; i < n; i++) pthread_create(&t, 0, park_thread, 0);
     if (spin) pthread_create(&t, 0, spin_thread, 0);
-    while (parked < 3 + spin) usleep(1000);
+    while (parked < n + spin) usleep(1000);
     usleep(20000); /* let the last one reach its syscall */
     printf("ready\n");
     fflush(stdout);
