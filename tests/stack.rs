@@ -157,9 +157,11 @@ fn parse_json(out: &std::process::Output) -> Stacks {
     stacks
 }
 
-/// `eu-stack -p PID`, as frames by thread (no object: eu-stack prints none by default).
+/// `eu-stack -r -p PID`, as frames by thread (no object: eu-stack prints none by default). The
+/// raw names are demangled here as toolbox prints them (Rust without the hash): eu-stack's own
+/// demangler knows neither Rust's v0 scheme nor its `$u7b$` escapes.
 fn eu_stack(pid: i32) -> Stacks {
-    let out = common::run_bounded(60, "eu-stack", &["-p", &pid.to_string()]);
+    let out = common::run_bounded(60, "eu-stack", &["-r", "-p", &pid.to_string()]);
     let text = common::stdout(&out);
     assert!(
         text.contains("TID "),
@@ -181,9 +183,13 @@ fn eu_stack(pid: i32) -> Stacks {
                 .and_then(|a| a.strip_prefix("0x"))
                 .expect("addr");
             let addr = u64::from_str_radix(addr, 16).expect("hex addr");
-            let function = words
-                .next()
-                .map(|f| f.split('@').next().unwrap_or(f).to_string());
+            let function = words.next().map(|f| {
+                let f = f.split('@').next().unwrap_or(f);
+                match rustc_demangle::try_demangle(f) {
+                    Ok(d) => format!("{d:#}"),
+                    Err(_) => f.to_string(),
+                }
+            });
             stacks.get_mut(&t).expect("thread").push(Frame {
                 addr,
                 function,
@@ -294,6 +300,47 @@ fn same_as_eu_stack_o2_with_frame_pointers() {
 fn same_as_eu_stack_stripped_to_eh_frame_and_dynsym() {
     require_root!();
     compare_with_eu_stack(&["-fomit-frame-pointer"], true);
+}
+
+/// A Rust program built with `rustc -O` (std's v0 names, the program's legacy ones): the same
+/// frames and demangled names as eu-stack.
+#[test]
+#[serial(ptrace)]
+fn same_as_eu_stack_rust_release() {
+    require_root!();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exe = dir.path().join("park");
+    let src = common::repo().join("tests/stack_support/park.rs");
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let out = Command::new(rustc)
+        .args(["-O", "--edition", "2021", "-o"])
+        .arg(&exe)
+        .arg(&src)
+        .output()
+        .expect("run rustc");
+    assert!(out.status.success(), "rustc failed: {}", common::show(&out));
+    let target = Running::start(&exe, &[]);
+    let pid = target.pid();
+    let ours = toolbox_stack(pid);
+    assert_running(pid);
+    let theirs = eu_stack(pid);
+    assert_running(pid);
+    assert_same_stacks(&ours, &theirs, &exe);
+    let mut parked = 0;
+    for (tid, frames) in &ours {
+        let names = names(frames);
+        let has = |want: &[&str]| names.windows(want.len()).any(|w| w == want);
+        if *tid == pid {
+            assert!(has(&["park::main_wait", "park::main"]), "{names:?}");
+        } else if has(&[
+            "std::thread::functions::sleep",
+            "park::park_leaf",
+            "park::park_middle",
+        ]) {
+            parked += 1;
+        }
+    }
+    assert_eq!(parked, 3, "{ours:?}");
 }
 
 /// 100 dumps of a process sleeping in nanosleep and epoll_wait: no sleep ends early or with
