@@ -503,3 +503,45 @@ fn killed_or_interrupted_toolbox_leaves_nothing_stopped() {
     }
     eprintln!("outcomes: {outcomes:?}");
 }
+
+/// A process running a big binary (toolbox's own test build, over 100 MB with its debug
+/// info): `stack` reads the object files in the ranges it parses, never whole, so its peak RSS
+/// stays well below the file's size.
+#[test]
+#[serial(ptrace)]
+fn big_binary_is_not_read_whole() {
+    require_root!();
+    let size = std::fs::metadata(common::bin())
+        .expect("toolbox binary")
+        .len();
+    let mut idle = Command::new(common::bin())
+        .arg("idle")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start toolbox idle");
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = idle.id().to_string();
+    let m = common::run_measured(
+        120,
+        "stack of a big binary",
+        common::bin(),
+        &["stack", &pid],
+    );
+    let _ = idle.kill();
+    let _ = idle.wait();
+    assert!(m.output.status.success(), "{}", common::show(&m.output));
+    assert!(
+        common::stdout(&m.output).contains("main+0x"),
+        "{}",
+        common::show(&m.output)
+    );
+    let bound = (size / 1024 / 2).max(64 * 1024) as i64;
+    assert!(
+        m.max_rss_kib < bound,
+        "peak RSS {} KiB for a {} KiB binary (bound {bound} KiB)",
+        m.max_rss_kib,
+        size / 1024
+    );
+}

@@ -2,10 +2,11 @@
 //! symbols in them: `.symtab` and `.dynsym`, demangled (Rust, C++).
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::fs::File;
 use std::ops::Range;
 
 use object::{Object as _, ObjectSection as _, ObjectSegment as _, ObjectSymbol as _};
+use object::{ReadCache, ReadRef};
 
 use super::maps::Mapping;
 use super::Frame;
@@ -13,15 +14,13 @@ use crate::fs::FsRoot;
 use crate::sys::ptrace::Pid;
 use crate::target::Root;
 
-/// The largest object file read (a bigger one is left unsymbolized).
-const MAX_OBJECT: u64 = 1 << 30;
-
 /// One mapped ELF file.
 pub struct Object {
     /// Its path in the target's root, for printing.
     pub name: String,
-    /// The whole file.
-    pub data: Vec<u8>,
+    /// The file, read in the ranges parsing asks for (never read whole: a Go or JVM binary
+    /// can be hundreds of MB).
+    pub data: ReadCache<File>,
     /// Load bias: mapped address minus the address the file states.
     pub bias: u64,
     /// The addresses its mappings cover.
@@ -60,9 +59,11 @@ impl Objects {
             let data = root
                 .as_ref()
                 .filter(|_| !first.deleted)
-                .and_then(|r| read_in_root(r, path))
-                .or_else(|| read_map_file(pid, first));
-            let Some(data) = data else { continue };
+                .and_then(|r| open_in_root(r, path))
+                .or_else(|| open_map_file(pid, first));
+            let Some(data) = data.map(ReadCache::new) else {
+                continue;
+            };
             let Some(bias) = load_bias(&data, first) else {
                 continue;
             };
@@ -115,26 +116,17 @@ impl Objects {
     }
 }
 
-fn read_in_root(root: &FsRoot, path: &[u8]) -> Option<Vec<u8>> {
-    let (file, _) = root.open_read(path, false).ok()?;
-    read_bounded(file)
+fn open_in_root(root: &FsRoot, path: &[u8]) -> Option<File> {
+    root.open_read(path, false).ok().map(|(file, _)| file)
 }
 
-fn read_map_file(pid: Pid, m: &Mapping) -> Option<Vec<u8>> {
-    let file =
-        std::fs::File::open(format!("/proc/{pid}/map_files/{:x}-{:x}", m.start, m.end)).ok()?;
-    read_bounded(file)
-}
-
-fn read_bounded(file: std::fs::File) -> Option<Vec<u8>> {
-    let mut data = Vec::new();
-    file.take(MAX_OBJECT).read_to_end(&mut data).ok()?;
-    Some(data)
+fn open_map_file(pid: Pid, m: &Mapping) -> Option<File> {
+    File::open(format!("/proc/{pid}/map_files/{:x}-{:x}", m.start, m.end)).ok()
 }
 
 /// Mapped address minus stated address, from the loadable segment that holds the file offset
 /// of the object's first mapping. See: elf(5), PT_LOAD.
-fn load_bias(data: &[u8], first: &Mapping) -> Option<u64> {
+fn load_bias<'a, R: ReadRef<'a>>(data: R, first: &Mapping) -> Option<u64> {
     let file = object::File::parse(data).ok()?;
     let seg = file.segments().find(|s| {
         let (off, size) = s.file_range();
@@ -149,7 +141,7 @@ fn load_bias(data: &[u8], first: &Mapping) -> Option<u64> {
 }
 
 /// The defined function symbols of `.symtab` and `.dynsym`, sorted by address, demangled.
-fn function_symbols(data: &[u8]) -> Vec<(u64, u64, String)> {
+fn function_symbols<'a, R: ReadRef<'a>>(data: R) -> Vec<(u64, u64, String)> {
     let Ok(file) = object::File::parse(data) else {
         return Vec::new();
     };
@@ -180,7 +172,7 @@ fn function_symbols(data: &[u8]) -> Vec<(u64, u64, String)> {
 
 /// The source file and line of stated address `svma` from the object's DWARF line tables
 /// (`.debug_info`, `.debug_line`; uncompressed sections only), by addr2line.
-pub fn source_line(data: &[u8], svma: u64) -> Option<String> {
+pub fn source_line<'a, R: ReadRef<'a>>(data: R, svma: u64) -> Option<String> {
     let file = object::File::parse(data).ok()?;
     let endian = if file.is_little_endian() {
         gimli::RunTimeEndian::Little

@@ -14,6 +14,9 @@ use framehop::aarch64::{CacheAarch64 as Cache, UnwindRegsAarch64, UnwinderAarch6
 #[cfg(target_arch = "x86_64")]
 use framehop::x86_64::{CacheX86_64 as Cache, UnwindRegsX86_64, UnwinderX86_64 as Arch};
 
+/// The largest `.text` copied for framehop's instruction analysis.
+const MAX_TEXT: u64 = 16 << 20;
+
 /// At most this many frames per thread (a corrupt stack could loop).
 pub const MAX_FRAMES: usize = 256;
 
@@ -37,7 +40,7 @@ impl Unwinder {
     pub fn new(objects: &Objects) -> Unwinder {
         let mut inner = Arch::new();
         for obj in &objects.list {
-            let Ok(file) = object::File::parse(&*obj.data) else {
+            let Ok(file) = object::File::parse(&obj.data) else {
                 continue;
             };
             let section = |name: &str| {
@@ -45,7 +48,13 @@ impl Unwinder {
                 let data = s.data().ok()?.to_vec();
                 Some((s.address()..s.address().saturating_add(s.size()), data))
             };
-            let (text_svma, text) = section(".text").unzip();
+            // .text lets framehop read the instructions of a prologue or epilogue; a huge one
+            // (Go, JVM) is left out rather than copied: frame 0 there falls back to CFI only.
+            let (text_svma, text) = file
+                .section_by_name(".text")
+                .filter(|s| s.size() <= MAX_TEXT)
+                .and_then(|_| section(".text"))
+                .unzip();
             let (eh_frame_svma, eh_frame) = section(".eh_frame").unzip();
             let (eh_frame_hdr_svma, eh_frame_hdr) = section(".eh_frame_hdr").unzip();
             let (got_svma, _) = section(".got").unzip();
