@@ -343,6 +343,35 @@ fn same_as_eu_stack_rust_release() {
     assert_eq!(parked, 3, "{ours:?}");
 }
 
+/// A thread calling clock_gettime in a loop is mostly inside the kernel's vDSO: that frame is
+/// named from the `[vdso]` image copied from the process, and unwound through its `.eh_frame`
+/// to the program's own functions.
+#[test]
+#[serial(ptrace)]
+fn vdso_frames_are_named_and_unwound() {
+    require_root!();
+    let prog = build("park.c", &[], false);
+    let target = Running::start(&prog.exe, &["vdso"]);
+    let pid = target.pid();
+    let mut seen = Vec::new();
+    for _ in 0..30 {
+        let ours = toolbox_stack(pid);
+        assert_running(pid);
+        for frames in ours.values() {
+            let names = names(frames);
+            if let Some(i) = names.iter().position(|n| n == "vdso_spin") {
+                seen.push(names.clone());
+                if i > 0 && frames[0].object.as_deref() == Some("[vdso]") {
+                    assert!(names[0].contains("clock_gettime"), "{names:?}");
+                    assert_eq!(names.get(i + 1).map(String::as_str), Some("vdso_thread"));
+                    return;
+                }
+            }
+        }
+    }
+    panic!("no dump caught the thread inside the vDSO: {seen:?}");
+}
+
 /// 100 dumps of a process sleeping in nanosleep and epoll_wait: no sleep ends early or with
 /// EINTR, and the process is never left stopped.
 #[test]

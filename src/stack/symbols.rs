@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::io::{Cursor, Read, Seek};
 use std::ops::Range;
 
 use object::{Object as _, ObjectSection as _, ObjectSegment as _, ObjectSymbol as _};
@@ -14,13 +15,20 @@ use crate::fs::FsRoot;
 use crate::sys::ptrace::Pid;
 use crate::target::Root;
 
+/// Where an object's bytes come from: a file of the target's root, or a copy of its memory.
+pub trait Source: Read + Seek {}
+impl<T: Read + Seek> Source for T {}
+
+/// The largest `[vdso]` copied from the process (it is one or two pages).
+const MAX_VDSO: u64 = 1 << 20;
+
 /// One mapped ELF file.
 pub struct Object {
     /// Its path in the target's root, for printing.
     pub name: String,
     /// The file, read in the ranges parsing asks for (never read whole: a Go or JVM binary
     /// can be hundreds of MB).
-    pub data: ReadCache<File>,
+    pub data: ReadCache<Box<dyn Source>>,
     /// Load bias: mapped address minus the address the file states.
     pub bias: u64,
     /// The addresses its mappings cover.
@@ -61,7 +69,7 @@ impl Objects {
                 .filter(|_| !first.deleted)
                 .and_then(|r| open_in_root(r, path))
                 .or_else(|| open_map_file(pid, first));
-            let Some(data) = data.map(ReadCache::new) else {
+            let Some(data) = data.map(|f| ReadCache::new(Box::new(f) as Box<dyn Source>)) else {
                 continue;
             };
             let Some(bias) = load_bias(&data, first) else {
@@ -76,6 +84,9 @@ impl Objects {
                 range: start..end,
                 symbols: None,
             });
+        }
+        if let Some(vdso) = vdso(pid, maps) {
+            list.push(vdso);
         }
         list.sort_by_key(|o| o.range.start);
         Objects { list }
@@ -114,6 +125,25 @@ impl Objects {
             },
         }
     }
+}
+
+/// The kernel's `[vdso]` (clock_gettime and friends), copied from the process's memory: its
+/// own ELF image, with symbols and `.eh_frame`. See: vdso(7).
+fn vdso(pid: Pid, maps: &[Mapping]) -> Option<Object> {
+    let m = maps
+        .iter()
+        .find(|m| m.path.as_deref() == Some(&b"[vdso]"[..]))?;
+    let len = usize::try_from(m.end.saturating_sub(m.start).min(MAX_VDSO)).ok()?;
+    let bytes = crate::sys::ptrace::read_memory(pid, m.start, len).ok()?;
+    let data = ReadCache::new(Box::new(Cursor::new(bytes)) as Box<dyn Source>);
+    let bias = load_bias(&data, m)?;
+    Some(Object {
+        name: "[vdso]".into(),
+        data,
+        bias,
+        range: m.start..m.end,
+        symbols: None,
+    })
 }
 
 fn open_in_root(root: &FsRoot, path: &[u8]) -> Option<File> {
