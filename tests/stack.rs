@@ -426,6 +426,9 @@ fn one_thread_and_unknown_thread() {
     assert!(out.status.success(), "{}", common::show(&out));
     assert_eq!(text.matches("\nTID ").count(), 1, "{text}");
     assert!(text.contains(" main_wait+0x"), "{text}");
+    // As root with every capability, the kernel stack is there and no note says otherwise.
+    assert!(text.contains("  kernel: "), "{text}");
+    assert!(!text.contains("note: kernel stacks"), "{text}");
     assert_running(pid);
     let out = common::run_bounded(
         60,
@@ -469,6 +472,12 @@ fn nginx_in_the_test_pod_same_as_eu_stack() {
         let out = pod.toolbox(&["--cap-add", "SYS_PTRACE"], &args);
         let ours = parse_json(&out);
         assert_running(host_pid);
+        // podman's default capabilities, like a pod's, have no CAP_SYS_ADMIN.
+        assert!(
+            common::stdout(&out).contains("needs CAP_SYS_ADMIN (kubectl debug --profile=sysadmin)"),
+            "{}",
+            common::show(&out)
+        );
         let theirs = eu_stack(host_pid);
         // One thread each: compare it under the host's tid.
         assert_eq!(ours.len(), 1, "{}", common::show(&out));

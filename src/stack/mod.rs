@@ -62,6 +62,8 @@ pub struct Report {
     pub stopped_us: u64,
     /// The threads, in tid order.
     pub threads: Vec<ThreadStack>,
+    /// What could not be shown and why (with the fix).
+    pub notes: Vec<String>,
 }
 
 /// One thread.
@@ -131,9 +133,19 @@ pub fn dump(pid: Pid, tid: Option<Pid>, lines: bool) -> Result<Report, StackErro
             error,
         });
     }
+    let mut notes = Vec::new();
+    if threads.iter().any(|t| t.kernel_stack.is_none()) {
+        // See: fs/proc/base.c, proc_pid_stack().
+        notes.push(
+            "kernel stacks not shown: /proc/PID/task/TID/stack needs CAP_SYS_ADMIN \
+             (kubectl debug --profile=sysadmin)"
+                .to_string(),
+        );
+    }
     Ok(Report {
         pid,
         stopped_us: cap.stopped.as_micros() as u64,
         threads,
+        notes,
     })
 }

@@ -47,5 +47,8 @@ pub fn text(report: &Report) -> String {
             let _ = writeln!(out, "  ({e})");
         }
     }
+    for n in &report.notes {
+        let _ = write!(out, "\nnote: {n}\n");
+    }
     out
 }
