@@ -33,6 +33,8 @@ pub struct Object {
     pub bias: u64,
     /// The addresses its mappings cover.
     pub range: Range<u64>,
+    /// Its separate debug file (by build ID), when the target's root has one.
+    pub debug: Option<ReadCache<Box<dyn Source>>>,
     /// Function symbols by stated address, built on first use: (address, size, name).
     symbols: Option<Vec<(u64, u64, String)>>,
 }
@@ -75,6 +77,10 @@ impl Objects {
             let Some(bias) = load_bias(&data, first) else {
                 continue;
             };
+            let debug = root
+                .as_ref()
+                .and_then(|r| debug_file(r, &data))
+                .map(|f| ReadCache::new(Box::new(f) as Box<dyn Source>));
             let start = ms.iter().map(|m| m.start).min().unwrap_or(first.start);
             let end = ms.iter().map(|m| m.end).max().unwrap_or(first.end);
             list.push(Object {
@@ -82,6 +88,7 @@ impl Objects {
                 data,
                 bias,
                 range: start..end,
+                debug,
                 symbols: None,
             });
         }
@@ -105,9 +112,11 @@ impl Objects {
             };
         };
         let svma = lookup.wrapping_sub(obj.bias);
-        let syms = obj
-            .symbols
-            .get_or_insert_with(|| function_symbols(&obj.data));
+        let syms = obj.symbols.get_or_insert_with(|| {
+            let mut sources = vec![&obj.data];
+            sources.extend(obj.debug.as_ref());
+            function_symbols(&sources)
+        });
         let idx = syms.partition_point(|s| s.0 <= svma);
         let hit = idx
             .checked_sub(1)
@@ -119,7 +128,7 @@ impl Objects {
             offset: hit.map_or(0, |s| addr.wrapping_sub(obj.bias).wrapping_sub(s.0)),
             object: Some(obj.name.clone()),
             line: if lines {
-                source_line(&obj.data, svma)
+                source_line(obj.debug.as_ref().unwrap_or(&obj.data), svma)
             } else {
                 None
             },
@@ -142,6 +151,7 @@ fn vdso(pid: Pid, maps: &[Mapping]) -> Option<Object> {
         data,
         bias,
         range: m.start..m.end,
+        debug: None,
         symbols: None,
     })
 }
@@ -171,33 +181,53 @@ fn load_bias<'a, R: ReadRef<'a>>(data: R, first: &Mapping) -> Option<u64> {
 }
 
 /// The defined function symbols of `.symtab` and `.dynsym`, sorted by address, demangled.
-fn function_symbols<'a, R: ReadRef<'a>>(data: R) -> Vec<(u64, u64, String)> {
-    let Ok(file) = object::File::parse(data) else {
-        return Vec::new();
-    };
-    let mut all: Vec<(u64, u8, u64, &str)> = file
-        .symbols()
-        .chain(file.dynamic_symbols())
-        .filter(|s| s.kind() == object::SymbolKind::Text && s.is_definition() && s.address() != 0)
-        .filter_map(|s| {
-            // Where several names share an address, a global one is preferred to a weak
-            // alias (`__nanosleep` over `nanosleep`), and either to a local one, as eu-stack
-            // does.
-            let rank = if s.is_weak() {
-                1
-            } else if s.is_global() {
-                0
-            } else {
-                2
-            };
-            Some((s.address(), rank, s.size(), s.name().ok()?))
-        })
-        .collect();
+fn function_symbols(sources: &[&ReadCache<Box<dyn Source>>]) -> Vec<(u64, u64, String)> {
+    let mut all: Vec<(u64, u8, u64, String)> = Vec::new();
+    for data in sources {
+        let Ok(file) = object::File::parse(*data) else {
+            continue;
+        };
+        all.extend(
+            file.symbols()
+                .chain(file.dynamic_symbols())
+                .filter(|s| {
+                    s.kind() == object::SymbolKind::Text && s.is_definition() && s.address() != 0
+                })
+                .filter_map(|s| {
+                    // Where several names share an address, a global one is preferred to a
+                    // weak alias (`__nanosleep` over `nanosleep`), and either to a local one,
+                    // as eu-stack does.
+                    let rank = if s.is_weak() {
+                        1
+                    } else if s.is_global() {
+                        0
+                    } else {
+                        2
+                    };
+                    Some((s.address(), rank, s.size(), s.name().ok()?.to_string()))
+                }),
+        );
+    }
     all.sort_by_key(|s| (s.0, s.1));
     all.dedup_by_key(|s| s.0);
     all.into_iter()
-        .map(|(addr, _, size, name)| (addr, size, demangle(name)))
+        .map(|(addr, _, size, name)| (addr, size, demangle(&name)))
         .collect()
+}
+
+/// The separate debug file of an object by its build ID, in the target's root where
+/// Debian's `*-dbg`/`*-dbgsym` packages put it: `/usr/lib/debug/.build-id/ab/cdef….debug`.
+/// Its `.symtab` names the local functions a stripped library lacks (`start_thread`).
+fn debug_file(root: &FsRoot, data: &ReadCache<Box<dyn Source>>) -> Option<File> {
+    let file = object::File::parse(data).ok()?;
+    let id = file.build_id().ok()??;
+    let (first, rest) = id.split_first()?;
+    if rest.is_empty() {
+        return None;
+    }
+    let hex: String = rest.iter().map(|b| format!("{b:02x}")).collect();
+    let path = format!("/usr/lib/debug/.build-id/{first:02x}/{hex}.debug");
+    open_in_root(root, path.as_bytes())
 }
 
 /// The source file and line of stated address `svma` from the object's DWARF line tables
