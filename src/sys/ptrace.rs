@@ -257,7 +257,10 @@ pub fn unwind_registers(pid: Pid) -> io::Result<UnwindRegs> {
 #[cfg(target_arch = "x86_64")]
 pub fn syscall_returning(pid: Pid) -> io::Result<Option<(u64, i64)>> {
     let regs = registers(pid)?;
-    Ok((regs.orig_rax as i64 >= 0).then_some((regs.orig_rax, regs.rax as i64)))
+    // Only the native ABI: a 32-bit task (user code segment other than __USER_CS, 0x33) numbers
+    // its calls differently. See: arch/x86/include/asm/segment.h.
+    let native = regs.cs == 0x33;
+    Ok((native && regs.orig_rax as i64 >= 0).then_some((regs.orig_rax, regs.rax as i64)))
 }
 
 /// See the x86_64 version: no system call can be re-issued on arm64.
