@@ -15,6 +15,7 @@ pub mod cmd;
 pub mod doctor;
 pub mod fs;
 pub mod http;
+pub mod logs;
 pub mod net;
 pub mod node;
 pub mod output;

@@ -10,6 +10,18 @@ use std::sync::OnceLock;
 
 use common::{json, run_bounded, show, stdout};
 
+/// How `kubectl debug node/NODE --profile=sysadmin` runs the debug container: the host's PID and
+/// network namespaces, the node's root at /host.
+const NODE_DEBUG: [&str; 7] = [
+    "--pid",
+    "host",
+    "--network",
+    "host",
+    "-v",
+    "/:/host:ro",
+    "--privileged",
+];
+
 /// `scripts/nodepod env` after `up`, once per test binary.
 fn fixture() -> &'static HashMap<String, String> {
     static ENV: OnceLock<HashMap<String, String>> = OnceLock::new();
@@ -53,21 +65,9 @@ fn var(key: &str) -> String {
 /// the node's root at /host, a privileged container.
 fn debug_node(args: &[&str]) -> Output {
     let bin = format!("{}:/toolbox:ro", common::bin());
-    let mut argv = vec![
-        "run",
-        "--rm",
-        "--pid",
-        "host",
-        "--network",
-        "host",
-        "-v",
-        "/:/host:ro",
-        "--privileged",
-        "-v",
-        &bin,
-        "localhost/toolbox-empty:test",
-        "/toolbox",
-    ];
+    let mut argv = vec!["run", "--rm"];
+    argv.extend(NODE_DEBUG);
+    argv.extend(["-v", &bin, "localhost/toolbox-empty:test", "/toolbox"]);
     argv.extend_from_slice(args);
     run_bounded(120, "podman", &argv)
 }
@@ -314,17 +314,8 @@ fn trace_follows_the_pods_main_process() {
             "--name",
             &name,
         ])
-        .args([
-            "--pid",
-            "host",
-            "--network",
-            "host",
-            "-v",
-            "/:/host:ro",
-            "--privileged",
-            "-v",
-            &bin,
-        ])
+        .args(NODE_DEBUG)
+        .args(["-v", &bin])
         .args([
             "localhost/toolbox-empty:test",
             "/toolbox",

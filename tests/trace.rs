@@ -1307,3 +1307,36 @@ fn stuck_output(to: Stuck) {
     let (it2, _) = w.query();
     assert!(it2 > it1, "worker threads stopped ({it1} -> {it2})");
 }
+
+/// A command launched under `trace` inherits the signal dispositions toolbox inherited, as under
+/// strace: started from `nohup` or as a background job, SIGHUP/SIGINT stay ignored in it (they
+/// were reset to the default before, which changed what the traced program did).
+#[test]
+fn a_launched_command_keeps_the_ignored_signals_it_inherits() {
+    if !require_ptrace() {
+        return;
+    }
+    let ignored = |cmd: &str| -> String {
+        // `trap '' SIG` sets SIG_IGN, which exec passes on.
+        let script = format!("trap '' INT HUP TERM; exec {cmd}");
+        let o = common::run_bounded(60, "sh", &["-c", &script]);
+        assert!(o.status.success(), "{}", common::show(&o));
+        common::stdout(&o)
+            .lines()
+            .find_map(|l| l.strip_prefix("SigIgn:"))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| panic!("no SigIgn in {}", common::stdout(&o)))
+    };
+    let plain = ignored("cat /proc/self/status");
+    let traced = ignored(&format!(
+        "{} trace -o /dev/null -- cat /proc/self/status",
+        common::bin()
+    ));
+    assert_eq!(
+        traced, plain,
+        "SigIgn of cat under toolbox trace vs without"
+    );
+    // Signal N is bit N-1 of the mask: SIGHUP 0x1, SIGINT 0x2, SIGTERM 0x4000.
+    let mask = u64::from_str_radix(&plain, 16).expect("hex mask");
+    assert_eq!(mask & 0x4003, 0x4003, "the shell ignored them: {plain}");
+}

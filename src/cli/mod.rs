@@ -91,6 +91,8 @@ pub enum Command {
     Pods(cmd::pods::PodsArgs),
     /// Keep this debug container alive, using no CPU, for `kubectl exec POD -c DEBUGGER -- toolbox CMD`; exits on SIGTERM.
     Idle(cmd::idle::IdleArgs),
+    /// A pod's container log from the node's /var/log/pods, as kubectl logs shows it (-f, --tail, --since, --previous).
+    Logs(cmd::logs::LogsArgs),
 }
 
 /// Run the parsed command line; returns the process exit code.
@@ -127,6 +129,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Ping(args)) => cmd::ping::run(&global, args),
         Some(Command::Http(args)) => cmd::http::run(&global, args),
         Some(Command::Pods(args)) => cmd::pods::run(&global, args),
+        Some(Command::Logs(args)) => cmd::logs::run(&global, args),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod head;
 pub mod http;
 pub mod idle;
 pub mod inspect;
+pub mod logs;
 pub mod ls;
 pub mod net;
 pub mod ping;

@@ -80,24 +80,25 @@ pub(crate) fn choices(all: &[Container]) -> Vec<Vec<String>> {
                 (Some(ns), Some(pod), Some(ctr)) => sanitize(&format!("--target {ns}/{pod}/{ctr}")),
                 _ => c.pid.map(|p| format!("--pid {p}")).unwrap_or_default(),
             };
-            vec![
-                c.namespace
-                    .as_deref()
-                    .map(sanitize)
-                    .unwrap_or_else(|| "?".into()),
-                c.pod
-                    .as_deref()
-                    .map(sanitize)
-                    .unwrap_or_else(|| format!("pod{}", c.pod_uid)),
-                c.container
-                    .as_deref()
-                    .map(sanitize)
-                    .unwrap_or_else(|| "?".into()),
-                c.pid.map(|p| p.to_string()).unwrap_or_default(),
-                flag,
-            ]
+            let mut cells = name_cells(c).to_vec();
+            cells.push(c.pid.map(|p| p.to_string()).unwrap_or_default());
+            cells.push(flag);
+            cells
         })
         .collect()
+}
+
+/// Namespace, pod and container as printed: sanitised, `?` (or `pod<UID>`) when unknown.
+fn name_cells(c: &Container) -> [String; 3] {
+    let or_unknown = |v: Option<&str>| v.map(sanitize).unwrap_or_else(|| "?".into());
+    [
+        or_unknown(c.namespace.as_deref()),
+        c.pod
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or_else(|| format!("pod{}", c.pod_uid)),
+        or_unknown(c.container.as_deref()),
+    ]
 }
 
 /// Header of [`choices`].
@@ -105,19 +106,11 @@ pub(crate) const CHOICE_HEADER: &[&str] = &["NAMESPACE", "POD", "CONTAINER", "PI
 
 fn row(c: &Container) -> Vec<String> {
     let dash = || "-".to_string();
+    let [namespace, pod, container] = name_cells(c);
     vec![
-        c.namespace
-            .as_deref()
-            .map(sanitize)
-            .unwrap_or_else(|| "?".into()),
-        c.pod
-            .as_deref()
-            .map(sanitize)
-            .unwrap_or_else(|| format!("pod{}", c.pod_uid)),
-        c.container
-            .as_deref()
-            .map(sanitize)
-            .unwrap_or_else(|| "?".into()),
+        namespace,
+        pod,
+        container,
         c.id.as_deref()
             .map(|i| i.chars().take(13).collect())
             .unwrap_or_else(dash),

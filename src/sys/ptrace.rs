@@ -463,6 +463,16 @@ pub fn wait(pid: Pid, nohang: bool) -> io::Result<Option<Wait>> {
     Ok(Some(decode_status(r, status)))
 }
 
+/// Whether `sig` is ignored (`SIG_IGN`) in this process now, e.g. inherited from `nohup` or
+/// from a shell that started toolbox in the background.
+pub fn is_ignored(sig: i32) -> bool {
+    // SAFETY: a zeroed sigaction is a valid buffer for the kernel to fill.
+    let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+    // SAFETY: a null new action only reads the current one into `old`.
+    let rc = unsafe { libc::sigaction(sig, std::ptr::null(), &mut old) };
+    rc == 0 && old.sa_sigaction == libc::SIG_IGN
+}
+
 /// Install `handler` for `sig` without `SA_RESTART`, so that a blocking waitpid returns EINTR and
 /// the tracer can act on the signal.
 pub fn install_handler(sig: i32, handler: extern "C" fn(libc::c_int)) -> io::Result<()> {
@@ -595,6 +605,7 @@ pub fn spawn_traced(
     argv: &[CString],
     filter: Option<&[libc::sock_filter]>,
     options: i32,
+    ignored: &[i32],
 ) -> Result<Spawned, (&'static str, io::Error)> {
     let fork_err = |e: io::Error| ("fork", e);
     let mut argp: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
@@ -622,7 +633,8 @@ pub fn spawn_traced(
         // SAFETY: in the child; see above. Everything used is async-signal-safe.
         unsafe {
             // Rust ignores SIGPIPE and the tracer catches INT/TERM/HUP/ALRM: the command gets
-            // the default actions, as from a shell (exec would reset the caught ones only).
+            // what toolbox inherited, as under strace: the default actions, except a signal that
+            // was ignored when toolbox started (`nohup`, a background job) stays ignored.
             for sig in [
                 libc::SIGPIPE,
                 libc::SIGINT,
@@ -630,7 +642,12 @@ pub fn spawn_traced(
                 libc::SIGHUP,
                 libc::SIGALRM,
             ] {
-                libc::signal(sig, libc::SIG_DFL);
+                let action = if ignored.contains(&sig) {
+                    libc::SIG_IGN
+                } else {
+                    libc::SIG_DFL
+                };
+                libc::signal(sig, action);
             }
             // Wait, stopped, until the tracer has seized us.
             libc::kill(libc::getpid(), libc::SIGSTOP);

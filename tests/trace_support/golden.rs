@@ -477,7 +477,10 @@ fn calls(lines: &[String], pid: Option<&str>) -> Vec<String> {
 pub fn compare(theirs: &[String], their_pid: Option<&str>, ours: &[String], our_pid: Option<&str>) {
     let theirs = calls(theirs, their_pid);
     let ours = calls(ours, our_pid);
-    assert!(theirs.len() > 10, "strace saw only {} calls", theirs.len());
+    // A sanity check that the workload ran, not a count to match: the shortest scenario makes
+    // 10 compared calls when SIGINT is ignored (Python then neither installs nor restores its
+    // handler), 11 otherwise.
+    assert!(theirs.len() >= 6, "strace saw only {} calls", theirs.len());
     eprintln!("golden: {} strace lines, {} ours", theirs.len(), ours.len());
     if theirs == ours {
         return;

@@ -96,6 +96,17 @@ extern "C" fn on_alarm(_sig: libc::c_int) {
 
 /// The signals that make toolbox detach and stop.
 const FATAL_SIGNALS: [i32; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+/// Which of the signals the tracer catches (and SIGPIPE, which Rust ignores for itself, so its
+/// inherited state is unknown and it is left out) are ignored now.
+fn inherited_ignored() -> Vec<i32> {
+    FATAL_SIGNALS
+        .iter()
+        .copied()
+        .chain([libc::SIGALRM])
+        .filter(|&sig| pt::is_ignored(sig))
+        .collect()
+}
 /// How often waitpid is interrupted to flush output and look at the signal flag.
 const TICK: Duration = Duration::from_millis(100);
 /// How long detaching waits, in all, for tracees to stop before leaving the rest to the kernel's
@@ -155,6 +166,9 @@ pub struct Tracer {
     exit_code: Option<i32>,
     spawn_error: Option<TraceError>,
     handlers: bool,
+    /// The caught signals that were ignored before toolbox caught them: a launched command
+    /// inherits them ignored, as under strace.
+    inherited_ignored: Vec<i32>,
     done: bool,
     /// The tracee whose stop was reaped and not yet resumed, with the signal to re-inject if it
     /// must be detached now (error paths).
@@ -216,6 +230,7 @@ impl Tracer {
             exit_code: None,
             spawn_error: None,
             handlers: false,
+            inherited_ignored: Vec::new(),
             done: false,
             held: None,
             syscall_info: !opts_registers,
@@ -228,6 +243,9 @@ impl Tracer {
     /// Call before attaching so that no signal can leave a tracee stopped.
     pub fn catch_signals(&mut self) -> io::Result<()> {
         FATAL.store(0, Ordering::Relaxed);
+        if !self.handlers {
+            self.inherited_ignored = inherited_ignored();
+        }
         for sig in FATAL_SIGNALS {
             pt::install_handler(sig, on_fatal)?;
         }
@@ -372,12 +390,23 @@ impl Tracer {
             .opts
             .seccomp
             .then(|| pt::seccomp_program(&self.opts.filter.numbers()));
-        let spawned = pt::spawn_traced(&cpath, &cargs, program.as_deref(), self.ptrace_options)
-            .map_err(|(stage, source)| TraceError::Spawn {
-                command: command.clone(),
-                stage,
-                source,
-            })?;
+        let ignored = if self.handlers {
+            self.inherited_ignored.clone()
+        } else {
+            inherited_ignored()
+        };
+        let spawned = pt::spawn_traced(
+            &cpath,
+            &cargs,
+            program.as_deref(),
+            self.ptrace_options,
+            &ignored,
+        )
+        .map_err(|(stage, source)| TraceError::Spawn {
+            command: command.clone(),
+            stage,
+            source,
+        })?;
         let pid = spawned.pid;
         self.tracees.insert(
             pid,
