@@ -1,8 +1,10 @@
 //! `toolbox stack` against real processes: C programs built here (gcc -O2 with and without frame
-//! pointers, and a stripped one that keeps only `.eh_frame` and `.dynsym`) park threads in known
+//! pointers, and a stripped one that keeps only `.eh_frame` and `.dynsym`), a Rust release
+//! binary and a Go binary (as built, and with `-ldflags='-s -w'`) park threads in known
 //! functions; toolbox names the same functions at the same addresses in the same order as
-//! `eu-stack` (elfutils) on the same process, and the process is never left stopped nor sees a
-//! sleeping syscall return early.
+//! `eu-stack` (elfutils) and gdb's `thread apply all bt` on the same process (gdb's output
+//! normalized as [`gdb_bt`] says), and the process is never left stopped nor sees a sleeping
+//! syscall return early.
 
 mod common;
 
@@ -157,6 +159,36 @@ fn parse_json(out: &std::process::Output) -> Stacks {
     stacks
 }
 
+/// The executable mappings of `pid`.
+fn code_ranges(pid: i32) -> Vec<std::ops::Range<u64>> {
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).expect("maps");
+    maps.lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let (range, perms) = (words.next()?, words.next()?);
+            let (a, b) = range.split_once('-')?;
+            perms.contains('x').then(|| {
+                u64::from_str_radix(a, 16).unwrap_or(0)..u64::from_str_radix(b, 16).unwrap_or(0)
+            })
+        })
+        .collect()
+}
+
+/// After a thread's outermost function eu-stack and gdb print the word above its frame as one
+/// more return address when it is not zero: the top of a Go system stack holds whatever was
+/// there before. An unnamed address outside every executable mapping is no frame; toolbox
+/// stops before it. Such trailing frames are dropped from a reference's stacks.
+fn drop_non_code_tail<T>(pid: i32, frames: &mut Vec<T>, addr: impl Fn(&T) -> Option<u64>) {
+    let code = code_ranges(pid);
+    while frames
+        .last()
+        .and_then(&addr)
+        .is_some_and(|a| !code.iter().any(|c| c.contains(&a)))
+    {
+        frames.pop();
+    }
+}
+
 /// `eu-stack -r -p PID`, as frames by thread (no object: eu-stack prints none by default). The
 /// raw names are demangled here as toolbox prints them (Rust without the hash): eu-stack's own
 /// demangler knows neither Rust's v0 scheme nor its `$u7b$` escapes.
@@ -185,6 +217,9 @@ fn eu_stack(pid: i32) -> Stacks {
             let addr = u64::from_str_radix(addr, 16).expect("hex addr");
             let function = words.next().map(|f| {
                 let f = f.split('@').next().unwrap_or(f);
+                // Go's .symtab marks its assembly functions' ABI (`runtime.futex.abi0`); toolbox
+                // names Go functions from .gopclntab, as Go's own tracebacks and gdb do.
+                let f = f.strip_suffix(".abi0").unwrap_or(f);
                 match rustc_demangle::try_demangle(f) {
                     Ok(d) => format!("{d:#}"),
                     Err(_) => f.to_string(),
@@ -196,6 +231,9 @@ fn eu_stack(pid: i32) -> Stacks {
                 object: None,
             });
         }
+    }
+    for frames in stacks.values_mut() {
+        drop_non_code_tail(pid, frames, |f| f.function.is_none().then_some(f.addr));
     }
     stacks
 }
@@ -245,6 +283,220 @@ fn assert_same_stacks(ours: &Stacks, theirs: &Stacks, own_root_only: bool) {
     }
 }
 
+/// One physical frame as gdb printed it: its address (gdb leaves it out for frame 0 at the
+/// start of a source line) and its function.
+#[derive(Clone, Debug)]
+struct GdbFrame {
+    addr: Option<u64>,
+    function: Option<String>,
+}
+
+/// gdb's frames by thread id.
+type GdbStacks = BTreeMap<i32, Vec<GdbFrame>>;
+
+/// `gdb -nx -batch -p PID -ex 'thread apply all bt'` (past main, as eu-stack goes), as physical
+/// frames by thread. gdb differs from eu-stack and toolbox in two ways, normalized here:
+/// - From DWARF it also shows inlined calls as frames of their own: `#3 0x… in runtime.mPark ()`
+///   then `#4 runtime.stopm ()`, the function it is inlined in, with no address. A frame line
+///   without an address (other than #0) is folded into the frame above it, which takes its
+///   name: the function that holds the code, the one a symbol table names.
+/// - After a thread's outermost function it may print the return address it found above it,
+///   null or not (`#8 0x0000000000000000 in ?? ()`, Go's threads): see [`drop_non_code_tail`].
+fn gdb_bt(pid: i32) -> GdbStacks {
+    let out = common::run_bounded(
+        120,
+        "gdb",
+        &[
+            "-nx",
+            "-batch",
+            "-p",
+            &pid.to_string(),
+            "-ex",
+            "set width 0",
+            "-ex",
+            "set print frame-arguments none",
+            "-ex",
+            "set backtrace past-main on",
+            "-ex",
+            "thread apply all bt",
+        ],
+    );
+    let text = common::stdout(&out);
+    assert!(
+        text.contains("\nThread ") || text.starts_with("Thread "),
+        "gdb printed no thread (scripts/setup installs gdb): {}",
+        common::show(&out)
+    );
+    let mut stacks = GdbStacks::new();
+    let mut tid = None;
+    for line in text.lines() {
+        if line.starts_with("Thread ") {
+            // `Thread 2 (Thread 0x7f… (LWP 123) "name"):` or `Thread 2 (LWP 123 "name"):`
+            let lwp = line
+                .split("LWP ")
+                .nth(1)
+                .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("no LWP in gdb's {line:?}"));
+            stacks.insert(lwp, Vec::new());
+            tid = Some(lwp);
+        } else if let (Some(t), Some(rest)) = (tid, line.strip_prefix('#')) {
+            let Some((num, rest)) = rest.split_once(' ') else {
+                continue;
+            };
+            let rest = rest.trim_start();
+            let (addr, call) = match rest.strip_prefix("0x") {
+                Some(r) => {
+                    let (a, call) = r.split_once(" in ").expect("gdb frame: addr in func");
+                    (Some(u64::from_str_radix(a, 16).expect("hex addr")), call)
+                }
+                None => (None, rest),
+            };
+            let name = call.split(" (").next().unwrap_or(call);
+            // gdb keeps the hash of a Rust legacy name, which toolbox (as rustc's own
+            // backtraces) leaves out: `park::main_wait::h97fe531da77036c4`.
+            let name = match name.rsplit_once("::h") {
+                Some((path, hash))
+                    if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
+                {
+                    path
+                }
+                _ => name,
+            };
+            let function = (name != "??").then(|| name.to_string());
+            let frames = stacks.get_mut(&t).expect("thread");
+            match frames.last_mut() {
+                Some(last) if addr.is_none() && num != "0" => last.function = function,
+                _ => frames.push(GdbFrame { addr, function }),
+            }
+        }
+    }
+    for frames in stacks.values_mut() {
+        drop_non_code_tail(pid, frames, |f| f.addr.filter(|_| f.function.is_none()));
+    }
+    stacks
+}
+
+/// The defined symbols of an object and of its separate debug file (by build ID, in the host's
+/// /usr/lib/debug as gdb finds it): name (without a symbol version) to address.
+fn symbol_addresses(path: &Path) -> BTreeMap<String, u64> {
+    use object::{Object as _, ObjectSymbol as _};
+    let mut map = BTreeMap::new();
+    let mut files = vec![path.to_path_buf()];
+    let mut i = 0;
+    while let Some(file) = files.get(i).cloned() {
+        i += 1;
+        let Ok(data) = std::fs::read(&file) else {
+            continue;
+        };
+        let Ok(obj) = object::File::parse(&*data) else {
+            continue;
+        };
+        if i == 1 {
+            if let Ok(Some(id)) = obj.build_id() {
+                let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+                files.push(PathBuf::from(format!(
+                    "/usr/lib/debug/.build-id/{}/{}.debug",
+                    &hex[..2],
+                    &hex[2..]
+                )));
+            }
+        }
+        for sym in obj.symbols().chain(obj.dynamic_symbols()) {
+            if let Ok(name) = sym.name() {
+                if sym.is_definition() {
+                    let name = name.split('@').next().unwrap_or(name).to_string();
+                    map.entry(name).or_insert(sym.address());
+                }
+            }
+        }
+    }
+    map
+}
+
+/// A method of an inherent Rust impl, as rustc-demangle writes its v0 symbol
+/// (`<std::sys::thread::unix::Thread>::new::thread_start`) and as gdb writes it from DWARF
+/// (`std::sys::thread::unix::{impl#2}::new::thread_start`): the same module path and the same
+/// path below the impl once the type (toolbox) and the impl's index (gdb) are left out.
+fn same_rust_impl(ours: Option<&str>, gdb: Option<&str>) -> bool {
+    let (Some(ours), Some(gdb)) = (ours, gdb) else {
+        return false;
+    };
+    let Some((ty, rest)) = ours
+        .strip_prefix('<')
+        .and_then(|o| o.split_once(">::"))
+        .filter(|(ty, _)| !ty.contains(" as "))
+    else {
+        return false;
+    };
+    let Some((module, _)) = ty.rsplit_once("::") else {
+        return false;
+    };
+    let gdb: Vec<&str> = gdb
+        .split("::")
+        .filter(|seg| !(seg.starts_with("{impl#") && seg.ends_with('}')))
+        .collect();
+    gdb.join("::") == format!("{module}::{rest}")
+}
+
+/// Every thread has the same physical frames in toolbox's dump and gdb's (see [`gdb_bt`]): the
+/// same count, the same addresses where gdb prints one, the same functions. Where the names
+/// differ, gdb took its name from DWARF, which names a function as its source does while the
+/// symbol table (eu-stack's and toolbox's source) has aliases at the same address (glibc's
+/// `__GI___nanosleep` for `__nanosleep`, `__libc_pause` for `pause`): there both names must
+/// be symbols of the frame's object at the same address. Frame 0 of a spinning thread moves
+/// between the dumps: only its function is compared. `own_root_only` as in
+/// [`assert_same_stacks`].
+fn assert_same_as_gdb(ours: &Stacks, gdb: &GdbStacks, pid: i32, own_root_only: bool) {
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        gdb.keys().collect::<Vec<_>>(),
+        "threads differ (toolbox, gdb)"
+    );
+    let mut symbols: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for (tid, mine) in ours {
+        let other = &gdb[tid];
+        let show = || {
+            format!(
+                "TID {tid}\ntoolbox: {:?}\ngdb:     {:?}",
+                names(mine),
+                other
+                    .iter()
+                    .map(|f| f.function.clone().unwrap_or_else(|| "??".into()))
+                    .collect::<Vec<_>>()
+            )
+        };
+        assert_eq!(mine.len(), other.len(), "frame counts differ\n{}", show());
+        for (i, (a, b)) in mine.iter().zip(other).enumerate() {
+            let spinning = i == 0 && a.function.as_deref() == Some("spin_leaf");
+            if let (Some(addr), false) = (b.addr, spinning) {
+                assert_eq!(a.addr, addr, "frame #{i} address differs\n{}", show());
+            }
+            if a.function == b.function
+                || (own_root_only && a.function.is_none())
+                || same_rust_impl(a.function.as_deref(), b.function.as_deref())
+            {
+                continue;
+            }
+            let (Some(mine_name), Some(gdb_name), Some(object)) =
+                (&a.function, &b.function, &a.object)
+            else {
+                panic!("frame #{i} function differs\n{}", show());
+            };
+            let table = symbols.entry(object.clone()).or_insert_with(|| {
+                symbol_addresses(&PathBuf::from(format!("/proc/{pid}/root{object}")))
+            });
+            let (x, y) = (table.get(mine_name), table.get(gdb_name));
+            assert!(
+                x.is_some() && x == y,
+                "frame #{i}: {mine_name} and gdb's {gdb_name} are not one function of \
+                 {object} ({x:?}, {y:?})\n{}",
+                show()
+            );
+        }
+    }
+}
+
 /// The functions of the test program each parked thread must show, innermost first.
 fn assert_known_functions(ours: &Stacks, pid: i32, spin: bool) {
     let mut parked = 0;
@@ -277,8 +529,11 @@ fn compare_with_eu_stack(flags: &[&str], strip: bool) {
     assert_running(pid);
     let theirs = eu_stack(pid);
     assert_running(pid);
+    let gdb = gdb_bt(pid);
+    assert_running(pid);
     assert_known_functions(&ours, pid, true);
     assert_same_stacks(&ours, &theirs, false);
+    assert_same_as_gdb(&ours, &gdb, pid, false);
 }
 
 #[test]
@@ -325,7 +580,10 @@ fn same_as_eu_stack_rust_release() {
     assert_running(pid);
     let theirs = eu_stack(pid);
     assert_running(pid);
+    let gdb = gdb_bt(pid);
+    assert_running(pid);
     assert_same_stacks(&ours, &theirs, false);
+    assert_same_as_gdb(&ours, &gdb, pid, false);
     let mut parked = 0;
     for (tid, frames) in &ours {
         let names = names(frames);
@@ -341,6 +599,207 @@ fn same_as_eu_stack_rust_release() {
         }
     }
     assert_eq!(parked, 3, "{ours:?}");
+}
+
+/// Build `tests/stack_support/park.go` with Debian's golang (offline: no module, a private
+/// cache; CGO_ENABLED=0 as most Kubernetes images' Go binaries), twice: as is (`.symtab`,
+/// DWARF with `.debug_frame`) and with `-ldflags='-s -w'` (neither: only `.gopclntab`). The
+/// stripped one gets a `.gnu_debuglink` to the full one, which eu-stack and gdb follow and
+/// toolbox does not: the references name the stripped process's frames from the full build's
+/// symbols and CFI, toolbox from `.gopclntab` alone. Returns (full, stripped).
+fn build_go(dir: &Path) -> (PathBuf, PathBuf) {
+    let src = common::repo().join("tests/stack_support/park.go");
+    let full = dir.join("park-full");
+    let stripped = dir.join("park");
+    for (exe, ldflags) in [(&full, ""), (&stripped, "-s -w")] {
+        let out = Command::new("go")
+            .arg("build")
+            .arg(format!("-ldflags={ldflags}"))
+            .arg("-o")
+            .arg(exe)
+            .arg(&src)
+            .env("HOME", dir)
+            .env("GOCACHE", dir.join("cache"))
+            .env("GOPATH", dir.join("gopath"))
+            .env("GO111MODULE", "off")
+            .env("GOFLAGS", "")
+            .env("GOTOOLCHAIN", "local")
+            .env("CGO_ENABLED", "0")
+            .output()
+            .expect("run go (scripts/setup installs golang-go)");
+        assert!(
+            out.status.success(),
+            "go build failed: {}",
+            common::show(&out)
+        );
+    }
+    let out = Command::new("readelf")
+        .args(["-SW"])
+        .arg(&stripped)
+        .output()
+        .expect("run readelf");
+    let sections = common::stdout(&out);
+    assert!(
+        sections.contains(".gopclntab") && !sections.contains(".symtab"),
+        "{sections}"
+    );
+    assert!(!sections.contains(".debug_"), "{sections}");
+    let out = Command::new("objcopy")
+        .arg(format!("--add-gnu-debuglink={}", full.display()))
+        .arg(&stripped)
+        .output()
+        .expect("run objcopy");
+    assert!(
+        out.status.success(),
+        "objcopy failed: {}",
+        common::show(&out)
+    );
+    (full, stripped)
+}
+
+/// Let the Go runtime's own threads settle: sysmon polls in `runtime.usleep` for as long as a
+/// processor is busy or in a syscall not yet handed off (up to 10 ms after "ready"), then
+/// sleeps in `runtime.futex` for a minute. toolbox, eu-stack and gdb run one after the other
+/// and must see the same state.
+fn settle_go() {
+    std::thread::sleep(Duration::from_millis(500));
+}
+
+/// The Go program's threads: the main thread and three parked goroutines (each locked to its
+/// thread) below the known functions, the runtime's own threads (sysmon, idle Ms) sleeping in
+/// a runtime function down from their stack's start, and every frame named.
+fn assert_known_go_functions(ours: &Stacks, pid: i32) {
+    let mut parked = 0;
+    for (tid, frames) in ours {
+        let names = names(frames);
+        assert!(!names.iter().any(|n| n == "??"), "TID {tid}: {names:?}");
+        let has = |want: &[&str]| names.windows(want.len()).any(|w| w == want);
+        if *tid == pid {
+            assert!(
+                has(&["main.mainWait", "main.main", "runtime.main"]),
+                "main thread: {names:?}"
+            );
+        } else if has(&[
+            "syscall.Nanosleep",
+            "main.parkLeaf",
+            "main.parkMiddle",
+            "main.parkThread",
+            "runtime.goexit",
+        ]) {
+            parked += 1;
+        } else {
+            // An M's system stack ends at the thread's start (runtime.clone), or, where the
+            // goroutine it ran parked, at the switch to it (runtime.mcall), as eu-stack and gdb
+            // end it too.
+            assert!(
+                names[0].starts_with("runtime.")
+                    && names
+                        .last()
+                        .is_some_and(|n| n == "runtime.clone" || n == "runtime.mcall"),
+                "TID {tid}: {names:?}"
+            );
+        }
+    }
+    assert_eq!(parked, 3, "{ours:?}");
+}
+
+/// A Go binary as built (`.symtab`, DWARF): the same frames as eu-stack and gdb, through the
+/// runtime's frameless assembly (`runtime.futex`) and system-stack tops (`runtime.mstart`,
+/// `runtime.clone`), which Go's own unwind table steps over.
+#[test]
+#[serial(ptrace)]
+fn go_same_as_eu_stack_and_gdb() {
+    require_root!();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (full, _) = build_go(dir.path());
+    let target = Running::start(&full, &[]);
+    let pid = target.pid();
+    settle_go();
+    let ours = toolbox_stack(pid);
+    assert_running(pid);
+    let theirs = eu_stack(pid);
+    assert_running(pid);
+    let gdb = gdb_bt(pid);
+    assert_running(pid);
+    assert_same_stacks(&ours, &theirs, false);
+    assert_same_as_gdb(&ours, &gdb, pid, false);
+    assert_known_go_functions(&ours, pid);
+}
+
+/// A Go binary built with `-ldflags='-s -w'`, as Kubernetes images ship them (no `.symtab`,
+/// no DWARF, no CFI): every frame named from `.gopclntab` and unwound by its stack-pointer
+/// table, the same frames as eu-stack and gdb on the same process with the full build's
+/// symbols (see [`build_go`]).
+#[test]
+#[serial(ptrace)]
+fn go_stripped_same_as_eu_stack_and_gdb() {
+    require_root!();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, stripped) = build_go(dir.path());
+    let target = Running::start(&stripped, &[]);
+    let pid = target.pid();
+    settle_go();
+    let ours = toolbox_stack(pid);
+    assert_running(pid);
+    let theirs = eu_stack(pid);
+    assert_running(pid);
+    let gdb = gdb_bt(pid);
+    assert_running(pid);
+    assert_same_stacks(&ours, &theirs, false);
+    assert_same_as_gdb(&ours, &gdb, pid, false);
+    assert_known_go_functions(&ours, pid);
+    // Source lines come from .gopclntab too.
+    let out = common::run_bounded(
+        60,
+        common::bin(),
+        &[
+            "stack",
+            &pid.to_string(),
+            "--tid",
+            &pid.to_string(),
+            "--lines",
+        ],
+    );
+    assert!(
+        common::stdout(&out).contains("park.go:"),
+        "{}",
+        common::show(&out)
+    );
+}
+
+/// The stripped Go binary with its section headers removed too (as some packers and
+/// `sstrip` leave a binary; the Go runtime does not need them): the function table is found
+/// by its header in the read-only segment, and every frame is still named.
+#[test]
+#[serial(ptrace)]
+fn go_without_section_headers_still_named() {
+    require_root!();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, stripped) = build_go(dir.path());
+    let mut elf = std::fs::read(&stripped).expect("read the Go binary");
+    // ELF64 header: e_shoff (0x28, 8 bytes), e_shnum (0x3c, 2), e_shstrndx (0x3e, 2). See: elf(5).
+    elf[0x28..0x30].fill(0);
+    elf[0x3c..0x40].fill(0);
+    let bare = dir.path().join("park-bare");
+    std::fs::write(&bare, &elf).expect("write");
+    std::fs::set_permissions(&bare, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let out = Command::new("readelf")
+        .arg("-SW")
+        .arg(&bare)
+        .output()
+        .expect("run readelf");
+    assert!(
+        common::stdout(&out).contains("no sections"),
+        "{}",
+        common::show(&out)
+    );
+    let target = Running::start(&bare, &[]);
+    let pid = target.pid();
+    settle_go();
+    let ours = toolbox_stack(pid);
+    assert_running(pid);
+    assert_known_go_functions(&ours, pid);
 }
 
 /// A thread calling clock_gettime in a loop is mostly inside the kernel's vDSO: that frame is
@@ -479,10 +938,13 @@ fn nginx_in_the_test_pod_same_as_eu_stack() {
             common::show(&out)
         );
         let theirs = eu_stack(host_pid);
+        let gdb = gdb_bt(host_pid);
+        assert_running(host_pid);
         // One thread each: compare it under the host's tid.
         assert_eq!(ours.len(), 1, "{}", common::show(&out));
         let ours: Stacks = ours.into_values().map(|f| (host_pid, f)).collect();
         assert_same_stacks(&ours, &theirs, true);
+        assert_same_as_gdb(&ours, &gdb, host_pid, true);
         let names = names(&ours[&host_pid]);
         assert!(
             names.iter().any(|n| n == "main")

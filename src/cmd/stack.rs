@@ -22,7 +22,8 @@ pub struct StackArgs {
     /// Only this thread (every thread is still stopped for the copy).
     #[arg(long, value_name = "TID")]
     pub tid: Option<i32>,
-    /// Also the source file and line of each frame, where the object has DWARF line tables.
+    /// Also the source file and line of each frame, where the object has DWARF line tables
+    /// (or is a Go binary: its `.gopclntab`).
     #[arg(long)]
     pub lines: bool,
     /// Output format.

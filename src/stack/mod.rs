@@ -4,6 +4,7 @@
 //! `.dynsym`, demangled) run on the copies while the process goes on ([`unwind`], [`symbols`]).
 
 pub mod capture;
+pub mod gopclntab;
 pub mod maps;
 pub mod render;
 pub mod symbols;

@@ -1,14 +1,17 @@
 //! The object files a process has mapped, read from its own root as it maps them, and the
-//! symbols in them: `.symtab` and `.dynsym`, demangled (Rust, C++).
+//! symbols in them: `.symtab` and `.dynsym`, demangled (Rust, C++), and Go's function table
+//! (`.gopclntab`, [`super::gopclntab`]), which a stripped Go binary keeps.
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{Cursor, Read, Seek};
 use std::ops::Range;
+use std::rc::Rc;
 
 use object::{Object as _, ObjectSection as _, ObjectSegment as _, ObjectSymbol as _};
 use object::{ReadCache, ReadRef};
 
+use super::gopclntab::GoTable;
 use super::maps::Mapping;
 use super::Frame;
 use crate::fs::FsRoot;
@@ -35,6 +38,10 @@ pub struct Object {
     pub range: Range<u64>,
     /// Its separate debug file (by build ID), when the target's root has one.
     pub debug: Option<ReadCache<Box<dyn Source>>>,
+    /// Go's function table, when the object is a Go binary: it names Go's functions (as Go's
+    /// own tracebacks do, `runtime.futex` where `.symtab` says `runtime.futex.abi0`), and
+    /// gives the unwinder each function's stack-pointer delta.
+    pub go: Option<Rc<GoTable>>,
     /// Function symbols by stated address, built on first use: (address, size, name).
     symbols: Option<Vec<(u64, u64, String)>>,
 }
@@ -66,14 +73,21 @@ impl Objects {
             let Some(first) = ms.iter().min_by_key(|m| m.start) else {
                 continue;
             };
-            let data = root
+            let file = root
                 .as_ref()
                 .filter(|_| !first.deleted)
                 .and_then(|r| open_in_root(r, path))
                 .or_else(|| open_map_file(pid, first));
-            let Some(data) = data.map(|f| ReadCache::new(Box::new(f) as Box<dyn Source>)) else {
+            let Some(file) = file else {
                 continue;
             };
+            // A second handle on the file (each read seeks first, so they can share it).
+            let go = file
+                .try_clone()
+                .ok()
+                .and_then(|f| GoTable::open(Box::new(f)))
+                .map(Rc::new);
+            let data = ReadCache::new(Box::new(file) as Box<dyn Source>);
             let Some(bias) = load_bias(&data, first) else {
                 continue;
             };
@@ -89,6 +103,7 @@ impl Objects {
                 bias,
                 range: start..end,
                 debug,
+                go,
                 symbols: None,
             });
         }
@@ -112,6 +127,17 @@ impl Objects {
             };
         };
         let svma = lookup.wrapping_sub(obj.bias);
+        if let Some(go) = &obj.go {
+            if let Some(f) = go.func(svma) {
+                return Frame {
+                    addr,
+                    function: go.name(&f),
+                    offset: addr.wrapping_sub(obj.bias).wrapping_sub(f.entry),
+                    object: Some(obj.name.clone()),
+                    line: if lines { go.line(&f, svma) } else { None },
+                };
+            }
+        }
         let syms = obj.symbols.get_or_insert_with(|| {
             let mut sources = vec![&obj.data];
             sources.extend(obj.debug.as_ref());
@@ -152,6 +178,7 @@ fn vdso(pid: Pid, maps: &[Mapping]) -> Option<Object> {
         bias,
         range: m.start..m.end,
         debug: None,
+        go: None,
         symbols: None,
     })
 }

@@ -1,11 +1,19 @@
 //! Unwinding a thread from the copy of its registers and stack: DWARF CFI (`.eh_frame` with
 //! `.eh_frame_hdr`, `.debug_frame`) where the object has it, frame pointers otherwise, by
-//! framehop, which also handles prologues and epilogues.
+//! framehop, which also handles prologues and epilogues. Go's functions (x86_64) are stepped
+//! with Go's own unwind table instead, the stack-pointer delta of its `.gopclntab`: Go emits no
+//! `.eh_frame`, `-ldflags=-w` drops its `.debug_frame`, and frame pointers alone lose a frame
+//! at every frameless assembly function (`runtime.futex`, where idle threads sleep) and at the
+//! top of every system stack (`runtime.mstart`, `runtime.clone`).
+
+use std::ops::Range;
+use std::rc::Rc;
 
 use framehop::{ExplicitModuleSectionInfo, Module, Unwinder as _};
 use object::{Object as _, ObjectSection as _};
 
 use super::capture::ThreadCopy;
+use super::gopclntab::GoTable;
 use super::symbols::Objects;
 use crate::sys::ptrace::UnwindRegs;
 
@@ -13,6 +21,8 @@ use crate::sys::ptrace::UnwindRegs;
 use framehop::aarch64::{CacheAarch64 as Cache, UnwindRegsAarch64, UnwinderAarch64 as Arch};
 #[cfg(target_arch = "x86_64")]
 use framehop::x86_64::{CacheX86_64 as Cache, UnwindRegsX86_64, UnwinderX86_64 as Arch};
+#[cfg(target_arch = "x86_64")]
+use framehop::FrameAddress;
 
 /// The largest `.text` copied for framehop's instruction analysis.
 const MAX_TEXT: u64 = 16 << 20;
@@ -33,13 +43,24 @@ pub struct Addr {
 /// An unwinder over a process's objects.
 pub struct Unwinder {
     inner: Arch<Vec<u8>>,
+    /// The Go function tables: mapped range, load bias, table.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    go: Vec<(Range<u64>, u64, Rc<GoTable>)>,
+    /// The address ranges of every object: a return address elsewhere ends a Go stack.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    code: Vec<Range<u64>>,
 }
 
 impl Unwinder {
     /// Index the unwind sections of every object.
     pub fn new(objects: &Objects) -> Unwinder {
         let mut inner = Arch::new();
+        let mut go = Vec::new();
+        let code = objects.list.iter().map(|o| o.range.clone()).collect();
         for obj in &objects.list {
+            if let Some(table) = &obj.go {
+                go.push((obj.range.clone(), obj.bias, table.clone()));
+            }
             let Ok(file) = object::File::parse(&obj.data) else {
                 continue;
             };
@@ -78,15 +99,86 @@ impl Unwinder {
                 info,
             ));
         }
-        Unwinder { inner }
+        Unwinder { inner, go, code }
     }
 
     /// The frames of one thread, innermost first.
+    #[cfg(target_arch = "x86_64")]
     pub fn unwind(&self, regs: &UnwindRegs, copy: &ThreadCopy) -> Vec<Addr> {
         let mut cache = Cache::new();
-        #[cfg(target_arch = "x86_64")]
-        let start = UnwindRegsX86_64::new(regs.pc, regs.sp, regs.fp);
-        #[cfg(target_arch = "aarch64")]
+        let mut read_stack = |addr: u64| copy.word(addr).ok_or(());
+        let mut r = UnwindRegsX86_64::new(regs.pc, regs.sp, regs.fp);
+        let mut address = FrameAddress::from_instruction_pointer(regs.pc);
+        let mut out = Vec::new();
+        loop {
+            out.push(Addr {
+                addr: address.address(),
+                lookup: address.address_for_lookup(),
+            });
+            if out.len() >= MAX_FRAMES {
+                break;
+            }
+            let next = match self.go_step(address.address_for_lookup(), &mut r, copy) {
+                Some(step) => step,
+                None => match self
+                    .inner
+                    .unwind_frame(address, &mut r, &mut cache, &mut read_stack)
+                {
+                    Ok(Some(ra)) => Some(ra),
+                    _ => None,
+                },
+            };
+            match next.and_then(FrameAddress::from_return_address) {
+                Some(a) => address = a,
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// One step out of a Go function by its stack-pointer delta `d` at `lookup`: the return
+    /// address is at SP + d, the caller's SP is above it. The caller's frame pointer was saved
+    /// just below the return address once the function set up its own (then BP = SP + d - 8);
+    /// before that, and after the epilogue restored it, BP still is the caller's.
+    /// `None` when no Go function holds `lookup`; `Some(None)` at the stack's end.
+    #[cfg(target_arch = "x86_64")]
+    fn go_step(
+        &self,
+        lookup: u64,
+        r: &mut UnwindRegsX86_64,
+        copy: &ThreadCopy,
+    ) -> Option<Option<u64>> {
+        let (_, bias, table) = self.go.iter().find(|(range, ..)| range.contains(&lookup))?;
+        let svma = lookup.wrapping_sub(*bias);
+        let f = table.func(svma)?;
+        let d = table.sp_delta(&f, svma)?;
+        let step = || -> Option<(u64, u64, u64)> {
+            let ra_at = r.sp().checked_add(d)?;
+            let ra = copy.word(ra_at)?;
+            // Above the outermost frame of a thread (`runtime.clone`, `runtime.goexit`) is
+            // whatever the new stack held: zero, or a value that is no code address.
+            if !self.code.iter().any(|c| c.contains(&ra)) {
+                return None;
+            }
+            let bp = if d >= 8 && r.bp() == ra_at - 8 {
+                copy.word(r.bp())?
+            } else {
+                r.bp()
+            };
+            Some((ra, ra_at.checked_add(8)?, bp))
+        };
+        Some(step().map(|(ra, sp, bp)| {
+            r.set_ip(ra);
+            r.set_sp(sp);
+            r.set_bp(bp);
+            ra
+        }))
+    }
+
+    /// The frames of one thread, innermost first.
+    #[cfg(target_arch = "aarch64")]
+    pub fn unwind(&self, regs: &UnwindRegs, copy: &ThreadCopy) -> Vec<Addr> {
+        let mut cache = Cache::new();
         let start = UnwindRegsAarch64::new(regs.lr, regs.sp, regs.fp);
         let mut read_stack = |addr: u64| copy.word(addr).ok_or(());
         let mut iter = self
