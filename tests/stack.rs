@@ -557,6 +557,33 @@ fn same_as_eu_stack_stripped_to_eh_frame_and_dynsym() {
     compare_with_eu_stack(&["-fomit-frame-pointer"], true);
 }
 
+/// Built with `-g` but without unwind tables and without frame pointers: the program's own
+/// functions are described only in `.debug_frame` (the C runtime's start files still bring an
+/// `.eh_frame`), which must be used to unwind them.
+#[test]
+#[serial(ptrace)]
+fn same_as_eu_stack_o2_debug_frame_only() {
+    require_root!();
+    let flags = [
+        "-fomit-frame-pointer",
+        "-fno-asynchronous-unwind-tables",
+        "-fno-unwind-tables",
+        "-g",
+    ];
+    let prog = build("park.c", &flags, false);
+    let out = Command::new("readelf")
+        .arg("-SW")
+        .arg(&prog.exe)
+        .output()
+        .expect("run readelf");
+    let sections = common::stdout(&out);
+    assert!(
+        sections.contains(".debug_frame") && sections.contains(".eh_frame"),
+        "{sections}"
+    );
+    compare_with_eu_stack(&flags, false);
+}
+
 /// A Rust program built with `rustc -O` (std's v0 names, the program's legacy ones): the same
 /// frames and demangled names as eu-stack.
 #[test]
