@@ -217,7 +217,7 @@ impl GoTable {
         self.funcs.first().map_or(0, |f| f.0)..self.end
     }
 
-    /// The function holding stated address `svma`.
+    /// The Go function holding stated address `svma`.
     pub fn func(&self, svma: u64) -> Option<GoFunc> {
         if !self.range().contains(&svma) {
             return None;
@@ -225,11 +225,16 @@ impl GoTable {
         let i = self.funcs.partition_point(|f| f.0 <= svma).checked_sub(1)?;
         let (entry, rel) = *self.funcs.get(i)?;
         let end = self.funcs.get(i + 1).map_or(self.end, |f| f.0);
-        Some(GoFunc {
+        let f = GoFunc {
             entry,
             end,
             record: self.funcdata.checked_add(rel)?,
-        })
+        };
+        // Every Go function's stack-pointer table covers its code. Code that is not Go's can
+        // lie inside the table's range (a cgo binary's C functions follow the `runtime.etext`
+        // marker): that is left to the symbol table.
+        self.sp_delta(&f, svma)?;
+        Some(f)
     }
 
     /// The function's name (`main.main`, `runtime.futex`, `net/http.(*Server).Serve`).

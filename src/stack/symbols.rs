@@ -143,11 +143,7 @@ impl Objects {
             sources.extend(obj.debug.as_ref());
             function_symbols(&sources)
         });
-        let idx = syms.partition_point(|s| s.0 <= svma);
-        let hit = idx
-            .checked_sub(1)
-            .and_then(|i| syms.get(i))
-            .filter(|(start, size, _)| *size == 0 || svma < start.saturating_add(*size));
+        let hit = lookup_symbol(syms, svma);
         Frame {
             addr,
             function: hit.map(|s| s.2.clone()),
@@ -207,24 +203,45 @@ fn load_bias<'a, R: ReadRef<'a>>(data: R, first: &Mapping) -> Option<u64> {
     Some(first.start.wrapping_sub(stated))
 }
 
-/// The defined function symbols of `.symtab` and `.dynsym`, sorted by address, demangled.
+/// The symbol for `svma` in `syms` (sorted by address): the nearest sized symbol at or below
+/// it that contains it; else the nearest one below, if it has no size (an assembly label
+/// such as cgo's `crosscall_amd64`, which extends to the next symbol).
+fn lookup_symbol(syms: &[(u64, u64, String)], svma: u64) -> Option<&(u64, u64, String)> {
+    let below = &syms[..syms.partition_point(|s| s.0 <= svma)];
+    match below.iter().rev().find(|s| s.1 != 0) {
+        Some(s) if svma < s.0.saturating_add(s.1) => Some(s),
+        _ => below.last().filter(|s| s.1 == 0),
+    }
+}
+
+/// The defined function symbols of `.symtab` and `.dynsym`, sorted by address, demangled:
+/// functions, and untyped symbols in executable sections (labels of assembly code, which
+/// eu-stack names frames by too).
 fn function_symbols(sources: &[&ReadCache<Box<dyn Source>>]) -> Vec<(u64, u64, String)> {
     let mut all: Vec<(u64, u8, u64, String)> = Vec::new();
     for data in sources {
         let Ok(file) = object::File::parse(*data) else {
             continue;
         };
+        let code = |s: &object::Symbol<'_, '_, &ReadCache<Box<dyn Source>>>| match s.kind() {
+            object::SymbolKind::Text => true,
+            object::SymbolKind::Unknown => s
+                .section_index()
+                .and_then(|i| file.section_by_index(i).ok())
+                .is_some_and(|sec| sec.kind() == object::SectionKind::Text),
+            _ => false,
+        };
         all.extend(
             file.symbols()
                 .chain(file.dynamic_symbols())
-                .filter(|s| {
-                    s.kind() == object::SymbolKind::Text && s.is_definition() && s.address() != 0
-                })
+                .filter(|s| code(s) && s.is_definition() && s.address() != 0)
                 .filter_map(|s| {
                     // Where several names share an address, a global one is preferred to a
                     // weak alias (`__nanosleep` over `nanosleep`), and either to a local one,
                     // as eu-stack does.
-                    let rank = if s.is_weak() {
+                    let rank = if s.kind() != object::SymbolKind::Text {
+                        3
+                    } else if s.is_weak() {
                         1
                     } else if s.is_global() {
                         0
@@ -235,7 +252,9 @@ fn function_symbols(sources: &[&ReadCache<Box<dyn Source>>]) -> Vec<(u64, u64, S
                 }),
         );
     }
-    all.sort_by_key(|s| (s.0, s.1));
+    // At one address a sized symbol goes before a sizeless marker (cgo's C code starts at
+    // `runtime.etext`, size 0).
+    all.sort_by_key(|s| (s.0, s.2 == 0, s.1));
     all.dedup_by_key(|s| s.0);
     all.into_iter()
         .map(|(addr, _, size, name)| (addr, size, demangle(&name)))
@@ -298,6 +317,26 @@ pub fn demangle(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sized_symbols_before_labels() {
+        let syms = vec![
+            (0x100, 0x20, "f".to_string()),
+            (0x110, 0, "label_in_f".to_string()),
+            (0x200, 0, "asm_label".to_string()),
+            (0x300, 0x10, "g".to_string()),
+        ];
+        let name = |a| lookup_symbol(&syms, a).map(|s| s.2.as_str());
+        assert_eq!(name(0x0ff), None);
+        assert_eq!(name(0x100), Some("f"));
+        assert_eq!(name(0x118), Some("f"));
+        // Past f, the label inside it is the nearest symbol below, and has no size.
+        assert_eq!(name(0x120), Some("label_in_f"));
+        assert_eq!(name(0x208), Some("asm_label"));
+        assert_eq!(name(0x2ff), Some("asm_label"));
+        assert_eq!(name(0x30f), Some("g"));
+        assert_eq!(name(0x310), None);
+    }
 
     #[test]
     fn demangles_rust_and_cpp() {
