@@ -512,15 +512,16 @@ mod tests {
     /// more entries than the table has room for.
     #[test]
     fn corrupt_tables_give_no_panic() {
-        let good = table();
         let mut variants = Vec::new();
-        for i in 0..good.len() {
-            for v in [0x00, 0x7f, 0x80, 0xff] {
-                let mut t = good.clone();
-                t[i] = v;
-                variants.push(t);
+        for good in [table(), old_table(false), old_table(true)] {
+            for i in 0..good.len() {
+                for v in [0x00, 0x7f, 0x80, 0xff] {
+                    let mut t = good.clone();
+                    t[i] = v;
+                    variants.push(t);
+                }
+                variants.push(good[..i].to_vec());
             }
-            variants.push(good[..i].to_vec());
         }
         for t in variants {
             let Some(table) = open(t) else {
@@ -534,6 +535,78 @@ mod tests {
                     let _ = table.line(&f, pc);
                 }
             }
+        }
+    }
+
+    /// The same two functions in the Go 1.16 layout (no text start; 8-byte entries and
+    /// function offsets; records start with an 8-byte entry) or, with `v12`, Go 1.2's (one
+    /// header word; names, files and pc-value tables by offset from the table's start; file
+    /// numbers index a file table whose slot 0 is its count).
+    fn old_table(v12: bool) -> Vec<u8> {
+        let mut t = vec![0u8; 256];
+        let put4 = |t: &mut Vec<u8>, at: usize, v: u32| {
+            t[at..at + 4].copy_from_slice(&v.to_le_bytes());
+        };
+        let put8 = |t: &mut Vec<u8>, at: usize, v: u64| {
+            t[at..at + 8].copy_from_slice(&v.to_le_bytes());
+        };
+        let magic = if v12 { 0xfb } else { 0xfa };
+        t[0..8].copy_from_slice(&[magic, 0xff, 0xff, 0xff, 0, 0, 1, 8]);
+        // Sub-tables: names 80, files 96 (Go 1.2: its file table at 104), pc-values 112,
+        // function index 16 (Go 1.2) or 128, records at 176 and 224.
+        let (functab, records_from) = if v12 { (16u64, 0u64) } else { (128, 128) };
+        if v12 {
+            put8(&mut t, 8, 2);
+            put4(&mut t, 16 + 40, 104);
+            put4(&mut t, 104, 2);
+            put4(&mut t, 108, 96);
+        } else {
+            // nfunc, nfiles, names, compilation units, files, pc-values, index
+            for (i, w) in [2u64, 1, 80, 100, 96, 112, 128].iter().enumerate() {
+                put8(&mut t, 8 + 8 * i, *w);
+            }
+            put4(&mut t, 100, 0);
+        }
+        t[80..94].copy_from_slice(b"main.a\0main.b\0");
+        t[96..101].copy_from_slice(b"a.go\0");
+        // sp: 0 for 4 bytes then 8; file: 0 (Go 1.2: 1); line 10.
+        let file = if v12 { 4 } else { 2 };
+        t[241..252].copy_from_slice(&[2, 4, 16, 12, 0, file, 16, 0, 22, 16, 0]);
+        let pc_base = if v12 { 240 } else { 240 - 112 };
+        for (i, (entry, record)) in [(0x1000u64, 176u64), (0x1010, 208)].into_iter().enumerate() {
+            let at = functab as usize + 16 * i;
+            put8(&mut t, at, entry);
+            put8(&mut t, at + 8, record - records_from);
+            let r = record as usize;
+            put8(&mut t, r, entry);
+            let name = if v12 { 80 } else { 0 } + 7 * i as u32;
+            put4(&mut t, r + 8, name);
+            put4(&mut t, r + 20, pc_base + 1);
+            put4(&mut t, r + 24, pc_base + 6);
+            put4(&mut t, r + 28, pc_base + 9);
+        }
+        put8(&mut t, functab as usize + 32, 0x1020);
+        t
+    }
+
+    #[test]
+    fn go_1_16_and_1_2_layouts() {
+        for v12 in [false, true] {
+            let t = open(old_table(v12)).expect("valid table");
+            let version = if v12 { Version::V12 } else { Version::V116 };
+            assert_eq!(t.version, version);
+            assert_eq!(t.range(), 0x1000..0x1020);
+            let a = t.func(0x1005).expect("a");
+            assert_eq!(t.name(&a).as_deref(), Some("main.a"), "{version:?}");
+            assert_eq!(t.sp_delta(&a, 0x1002), Some(0));
+            assert_eq!(t.sp_delta(&a, 0x1004), Some(8));
+            assert_eq!(
+                t.line(&a, 0x1005).as_deref(),
+                Some("a.go:10"),
+                "{version:?}"
+            );
+            let b = t.func(0x1011).expect("b");
+            assert_eq!(t.name(&b).as_deref(), Some("main.b"));
         }
     }
 
