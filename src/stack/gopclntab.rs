@@ -22,10 +22,11 @@ use super::symbols::Source;
 const MAX_FUNCS: u64 = 1 << 20;
 /// Bytes of a segment searched for the table when the section headers are gone.
 const MAX_SCAN: u64 = 512 << 20;
-/// Bytes read at a time when scanning, and the granule pc-value tables are read in.
+/// Bytes read at a time when scanning (not kept).
 const CHUNK: u64 = 1 << 20;
 /// At most this many places that look like a header are tried.
 const MAX_CANDIDATES: usize = 16;
+/// The granule pc-value tables are read (and cached) in.
 const PCVALUE_CHUNK: u64 = 4096;
 /// A pc-value table longer than this is taken as corrupt.
 const MAX_PCVALUE_STEPS: usize = 1 << 16;

@@ -5,11 +5,13 @@
 //! tables (`-fno-asynchronous-unwind-tables`) has its own functions only in `.debug_frame`
 //! (the C runtime's in `.eh_frame`): on x86_64 a frame that a `.debug_frame` entry covers
 //! (the object's own, or its separate debug file's) is unwound by a second framehop unwinder
-//! over those sections. Go's functions (x86_64) are stepped
-//! with Go's own unwind table instead, the stack-pointer delta of its `.gopclntab`: Go emits no
-//! `.eh_frame`, `-ldflags=-w` drops its `.debug_frame`, and frame pointers alone lose a frame
-//! at every frameless assembly function (`runtime.futex`, where idle threads sleep) and at the
-//! top of every system stack (`runtime.mstart`, `runtime.clone`).
+//! over those sections.
+//!
+//! Go's functions (x86_64) are stepped with Go's own unwind table instead, the stack-pointer
+//! delta of its `.gopclntab`: Go emits no `.eh_frame`, `-ldflags=-w` drops its `.debug_frame`,
+//! and frame pointers alone lose a frame at every frameless assembly function
+//! (`runtime.futex`, where idle threads sleep) and at the top of every system stack
+//! (`runtime.mstart`, `runtime.clone`).
 
 use std::ops::Range;
 use std::rc::Rc;
