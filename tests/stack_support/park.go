@@ -2,12 +2,15 @@
 // without -ldflags='-s -w'): three goroutines, each locked to its own OS thread, sleep in a
 // nanosleep syscall below main.parkLeaf <- main.parkMiddle <- main.parkThread; the main
 // goroutine, locked to the main thread, waits in a pause syscall below main.mainWait <-
-// main.main. The runtime's own threads (sysmon, idle Ms) park in runtime functions.
-// Prints "ready" once every thread is parked.
+// main.main. A fourth goroutine waits in Accept on a loopback listener, so that the idle
+// scheduler blocks a thread in the network poller (runtime.epollwait). The runtime's own
+// threads (sysmon, idle Ms) park in runtime functions. Prints "ready" once every thread is
+// parked.
 package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"runtime"
 	"sync/atomic"
@@ -46,6 +49,11 @@ func mainWait() {
 
 func main() {
 	runtime.LockOSThread()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	go ln.Accept()
 	for i := 0; i < 3; i++ {
 		go parkThread()
 	}
