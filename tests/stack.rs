@@ -840,3 +840,57 @@ fn profile_interrupted_releases_every_thread_and_prints_what_it_has() {
         "no run printed what it gathered: {printed:?}"
     );
 }
+
+/// Between the first and the last PTRACE_DETACH of a dump, toolbox makes no other system call
+/// than ptrace and wait4 (and the allocator's; strace -f shows): the threads not yet released
+/// wait for nothing else (a /proc read per detached thread there once made up most of a
+/// 50-thread dump's stop).
+#[test]
+#[serial(ptrace)]
+fn threads_are_released_back_to_back() {
+    require_root!();
+    let prog = build("park.c", &[], false);
+    let target = Running::start(&prog.exe, &["park", "20"]);
+    let pid = target.pid();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("strace.txt");
+    let log_arg = log.to_str().expect("utf-8 path");
+    let out = common::run_bounded(
+        60,
+        "strace",
+        &[
+            "-f",
+            "-o",
+            log_arg,
+            common::bin(),
+            "stack",
+            &pid.to_string(),
+        ],
+    );
+    assert!(out.status.success(), "{}", common::show(&out));
+    assert_running(pid);
+    let text = std::fs::read_to_string(&log).expect("strace log");
+    let lines: Vec<&str> = text.lines().collect();
+    let detaches: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].contains("PTRACE_DETACH"))
+        .collect();
+    assert_eq!(detaches.len(), 21, "{text}");
+    let window = &lines[detaches[0]..=detaches[20]];
+    for line in window {
+        let call = line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .split('(')
+            .next()
+            .unwrap_or_default();
+        assert!(
+            matches!(
+                call,
+                "ptrace" | "wait4" | "---" | "rt_sigreturn" | "brk" | "mmap" | "munmap" | "mremap"
+            ),
+            "a system call between two detaches: {line}\n{}",
+            window.join("\n")
+        );
+    }
+}

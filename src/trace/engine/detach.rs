@@ -83,20 +83,28 @@ impl Tracer {
                         }
                     }
                     if pt::detach(tid, inject).is_ok() {
-                        d.groups.insert(tgid_of(tid));
+                        d.detached.push(tid);
                     }
                 }
             }
         }
-        d.groups.len()
+        // Thread groups are looked up only now: a /proc read per thread between two detaches
+        // would keep the threads not yet detached stopped that much longer (a 50-thread
+        // `stack` dump spent most of its stop there). A thread gone by now is not counted.
+        let groups: HashSet<Pid> = d
+            .detached
+            .iter()
+            .filter_map(|&t| tgid_if_alive(t))
+            .collect();
+        groups.len()
     }
 }
 
 /// The bookkeeping of `detach_all`.
 #[derive(Default)]
 pub(super) struct Detach {
-    /// Thread groups detached alive.
-    groups: HashSet<Pid>,
+    /// Tracees detached alive, in order.
+    detached: Vec<Pid>,
     /// Tracees detached, gone or given up on: never waited for again.
     done: HashSet<Pid>,
     /// Tracees interrupted and not yet seen to stop.
@@ -140,7 +148,7 @@ impl Detach {
             match pt::detach(tid, sig) {
                 Ok(()) => {
                     self.done.insert(tid);
-                    self.groups.insert(tgid_of(tid));
+                    self.detached.push(tid);
                     if let Some(child) = born.filter(|&c| c > 0) {
                         self.detach_or_interrupt(child, None);
                     }
@@ -186,6 +194,17 @@ pub(super) fn gone_for_us(tid: Pid, proc_ours: bool) -> bool {
         return true;
     }
     proc_ours && task_exiting(tid)
+}
+
+/// The thread group of `tid` (/proc/TID/status), unless it is gone.
+fn tgid_if_alive(tid: Pid) -> Option<Pid> {
+    std::fs::read_to_string(format!("/proc/{tid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("Tgid:"))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Our pid as /proc sees it (`/proc/self`): differs from getpid() when /proc belongs to
