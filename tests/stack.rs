@@ -894,3 +894,131 @@ fn threads_are_released_back_to_back() {
         );
     }
 }
+
+/// A process with a thread that cannot stop (a vfork parent waiting for its child, from
+/// tests/probe/trace_stuck.c): every sample of `stack -n` is partial and says so, the other
+/// threads are counted in every sample, and the deadline (300 ms) bounds each sample: the wait
+/// for the stuck thread is not the engine's 3 s per sample. After toolbox exits no thread is
+/// stopped or traced, and the stuck thread is still in its vfork.
+#[test]
+#[serial(ptrace)]
+fn profile_with_a_thread_that_cannot_stop_is_partial_and_bounded() {
+    require_root!();
+    let mut child = Command::new(common::probe_binary("trace_stuck"))
+        .args(["2", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start trace_stuck");
+    struct Guard(Child);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read ready");
+    let probe = Guard(child);
+    assert_eq!(line.trim(), "ready");
+    let pid = probe.0.id() as i32;
+    let state = |tid: &i32| {
+        std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/stat"))
+            .ok()
+            .and_then(|s| {
+                s.rsplit_once(')')
+                    .map(|(_, r)| r.trim_start().chars().next())
+            })
+            .flatten()
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let stuck = loop {
+        let d: Vec<i32> = thread_names(pid)
+            .keys()
+            .filter(|t| state(t) == Some('D'))
+            .copied()
+            .collect();
+        if d.len() == 1 || Instant::now() > deadline {
+            break d;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(stuck.len(), 1, "one vfork parent in D state");
+    let threads = thread_names(pid).len() as u64;
+    let out = common::run_bounded(
+        60,
+        common::bin(),
+        &[
+            "stack",
+            &pid.to_string(),
+            "-n",
+            "3",
+            "--interval",
+            "1",
+            "--max-stop",
+            "300",
+            "-o",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", common::show(&out));
+    let v = common::json(&out);
+    assert_eq!(v["samples"], 3, "{v:#}");
+    assert_eq!(v["partial"], 3, "{v:#}");
+    assert!(
+        v["notes"].to_string().contains("3 sample(s) partial"),
+        "{v:#}"
+    );
+    // Every thread but the stuck one, once per sample.
+    assert_eq!(v["total"].as_u64(), Some(3 * (threads - 1)), "{v:#}");
+    for s in v["stacks"].as_array().expect("stacks") {
+        assert!(
+            !s["tids"].to_string().contains(&stuck[0].to_string()),
+            "{s:#}"
+        );
+    }
+    // Hang guards far from the 3 s the engine waits by default (3 samples: 9 s).
+    let elapsed = v["elapsed_ms"].as_u64().expect("elapsed");
+    assert!(elapsed < 6000, "3 samples took {elapsed} ms: {v:#}");
+    for s in v["sample_stopped_us"].as_array().expect("stops") {
+        assert!(
+            s.as_u64().expect("us") < 3_000_000,
+            "a sample's stop counted the wait for the stuck thread: {v:#}"
+        );
+    }
+    assert_running_but(pid, &stuck);
+    assert_eq!(
+        state(&stuck[0]),
+        Some('D'),
+        "the stuck thread left its vfork"
+    );
+}
+
+/// As [`assert_running`], except that the threads `skip` may be in any state (not traced).
+fn assert_running_but(pid: i32, skip: &[i32]) {
+    for (tid, _) in thread_names(pid) {
+        let status =
+            std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/status")).expect("task status");
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        if !skip.contains(&tid) {
+            let state = field("State:");
+            assert!(
+                !state.starts_with('t') && !state.starts_with('T'),
+                "thread {tid} of {pid} was left stopped: {state}"
+            );
+        }
+        assert_eq!(
+            field("TracerPid:"),
+            "0",
+            "thread {tid} of {pid} is still traced"
+        );
+    }
+}

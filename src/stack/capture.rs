@@ -46,7 +46,7 @@ impl ThreadCopy {
 pub struct Capture {
     /// One per thread, in tid order.
     pub threads: Vec<ThreadCopy>,
-    /// From the first seize to the last detach.
+    /// From the first seize to the release of the last stopped thread.
     pub stopped: Duration,
     /// Threads seized that had not stopped by the deadline (uninterruptible sleep, or no CPU
     /// to run on): released without a copy.
@@ -59,7 +59,7 @@ pub fn capture(pid: Pid, only: Option<Pid>) -> Result<Capture, StackError> {
     tracer
         .catch_signals()
         .map_err(|source| StackError::Signals { pid, source })?;
-    let result = capture_with(&mut tracer, pid, only, STOP_PATIENCE);
+    let result = capture_with(&mut tracer, pid, only, STOP_PATIENCE, None);
     let interrupted = tracer.interrupted();
     // Dropping the tracer restores the signal handlers.
     drop(tracer);
@@ -76,14 +76,18 @@ pub fn capture(pid: Pid, only: Option<Pid>) -> Result<Capture, StackError> {
 }
 
 /// One capture with `tracer` (whose signal handlers the caller installed and whose
-/// [`Tracer::interrupted`] it checks): every thread is released before this returns, also on
-/// error. Threads that have not stopped `deadline` after the first seize are released without
-/// a copy ([`Capture::missed`]).
+/// [`Tracer::interrupted`] it checks): every stopped thread is released before this returns,
+/// also on error. Threads that have not stopped `deadline` after the first seize are not
+/// copied ([`Capture::missed`]); they are awaited `detach_patience` more (`None`: the
+/// engine's 3 s) to be released when they stop, and one still not stopped stays seized until
+/// the tracer's next attach of the process or toolbox's exit (see
+/// [`Tracer::detach_all_within`]).
 pub fn capture_with(
     tracer: &mut Tracer,
     pid: Pid,
     only: Option<Pid>,
     deadline: Duration,
+    detach_patience: Option<Duration>,
 ) -> Result<Capture, StackError> {
     let start = Instant::now();
     let result = tracer.attach(pid);
@@ -107,8 +111,9 @@ pub fn capture_with(
             missed = seized.saturating_sub(stopped.len());
         }
     }
-    tracer.detach_all();
-    let stopped = start.elapsed();
+    let (_, released) = tracer.detach_all_within(detach_patience);
+    // Until every stopped thread was released (not the wait for ones that never stopped).
+    let stopped = released.saturating_duration_since(start);
     result?;
     threads.sort_by_key(|t| t.tid);
     Ok(Capture {

@@ -198,7 +198,16 @@ pub fn profile(pid: Pid, opts: &Options) -> Result<Profile, StackError> {
         if tracer.interrupted().is_some() {
             break;
         }
-        let cap = match capture::capture_with(&mut tracer, pid, opts.tid, opts.max_stop) {
+        // A thread that missed the deadline is awaited no longer than the deadline again:
+        // one that cannot stop (uninterruptible sleep, a vfork parent) costs each sample
+        // that much, not the engine's 3 s; still seized, it is taken back by the next sample.
+        let cap = match capture::capture_with(
+            &mut tracer,
+            pid,
+            opts.tid,
+            opts.max_stop,
+            Some(opts.max_stop),
+        ) {
             Ok(cap) => cap,
             Err(e) if stops.is_empty() => return Err(e),
             Err(e) => {
@@ -253,7 +262,8 @@ pub fn profile(pid: Pid, opts: &Options) -> Result<Profile, StackError> {
     if partial > 0 {
         notes.push(format!(
             "{partial} sample(s) partial: some thread had not stopped {} ms after the first seize \
-             (uninterruptible sleep, or no CPU to run on) and was released without its stack",
+             (uninterruptible sleep, a vfork parent, or no CPU to run on): not counted; it runs \
+             on and is released once it stops (at the latest when toolbox exits)",
             opts.max_stop.as_millis()
         ));
     }

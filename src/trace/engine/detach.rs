@@ -18,6 +18,16 @@ impl Tracer {
     /// not stopped by then is detached by the kernel when toolbox exits.
     /// See: ptrace(2), "Attaching and detaching"; strace's detach().
     pub fn detach_all(&mut self) -> usize {
+        self.detach_all_within(None).0
+    }
+
+    /// [`Tracer::detach_all`] with its own deadline (`None`: `DETACH_PATIENCE`) for the
+    /// tracees that were not in a ptrace-stop; also returns when the tracees that were had all
+    /// been released (before the wait for the others). A tracee still awaited at the deadline
+    /// stays seized with its stop pending: a later [`Tracer::attach`] of the same process by
+    /// this tracer takes it back (and the detach after it releases it), else the kernel
+    /// detaches it when toolbox exits.
+    pub fn detach_all_within(&mut self, patience: Option<Duration>) -> (usize, Instant) {
         let mut d = Detach::default();
         let held = self.held.take();
         let mut tids: Vec<Pid> = self.tracees.drain().map(|(t, _)| t).collect();
@@ -31,9 +41,10 @@ impl Tracer {
             let known = held.filter(|&(t, _)| t == tid).map(|(_, sig)| sig);
             d.detach_or_interrupt(tid, known);
         }
+        let released = Instant::now();
         // /proc tells about our tids only if it is our PID namespace's.
         let proc_ours = proc_self_pid() == Some(std::process::id() as Pid);
-        let deadline = Instant::now() + DETACH_PATIENCE;
+        let deadline = Instant::now() + patience.unwrap_or(DETACH_PATIENCE);
         let mut nap = DETACH_POLL_MIN;
         let mut pruned = Instant::now();
         // With nothing left to await, the loop still takes the stops already reported (by a
@@ -96,7 +107,7 @@ impl Tracer {
             .iter()
             .filter_map(|&t| tgid_if_alive(t))
             .collect();
-        groups.len()
+        (groups.len(), released)
     }
 }
 
