@@ -119,14 +119,21 @@ struct Symbolizer {
     named: HashMap<(u64, u64), usize>,
 }
 
-/// The mappings that name a file or the vDSO: what [`Objects::load`] reads (anonymous ones,
-/// heap and thread stacks, come and go without changing any object).
+/// The mappings of the files that have an executable mapping, and the vDSO: what
+/// [`Objects::load`] reads. Anonymous mappings (heap, thread stacks) and data files come and go
+/// without changing any object, so they do not make the symbolizer start over.
 fn file_mappings(all: Vec<Mapping>) -> Vec<Mapping> {
+    let code: std::collections::HashSet<Vec<u8>> = all
+        .iter()
+        .filter(|m| m.exec)
+        .filter_map(|m| m.path.clone())
+        .filter(|p| p.starts_with(b"/"))
+        .collect();
     all.into_iter()
         .filter(|m| {
             m.path
                 .as_deref()
-                .is_some_and(|p| p.starts_with(b"/") || p == b"[vdso]")
+                .is_some_and(|p| p == b"[vdso]" || code.contains(p))
         })
         .collect()
 }
@@ -608,5 +615,19 @@ mod tests {
             }],
         );
         assert_eq!(folded(&p), "w-9;f 3\n");
+    }
+
+    #[test]
+    fn only_code_files_and_the_vdso_count() {
+        let raw = b"1000-2000 r--p 00000000 fd:01 1 /bin/app\n\
+    2000-3000 r-xp 00001000 fd:01 1 /bin/app\n\
+    4000-5000 r--p 00000000 fd:01 2 /data/file\n\
+    6000-7000 rw-p 00000000 00:00 0\n\
+    8000-9000 r-xp 00000000 00:00 0 [vdso]\n";
+        let kept: Vec<u64> = file_mappings(maps::parse(raw))
+            .iter()
+            .map(|m| m.start)
+            .collect();
+        assert_eq!(kept, [0x1000, 0x2000, 0x8000]);
     }
 }
