@@ -391,9 +391,10 @@ fn finish(
 
 /// A frame's name in the folded and text forms: the function, else `[object file name]`, else
 /// `[unknown]` (as `perf script` names them).
+/// Escape sequences in a symbol name (from the target's files) are shown escaped.
 pub fn frame_name(f: &Frame) -> String {
     match (&f.function, &f.object) {
-        (Some(name), _) => name.clone(),
+        (Some(name), _) => crate::output::sanitize(name),
         (None, Some(o)) => format!("[{}]", o.rsplit('/').next().unwrap_or(o)),
         (None, None) => "[unknown]".into(),
     }
@@ -601,6 +602,21 @@ mod tests {
             "{t}"
         );
         assert!(t.contains("\"f\" (TID 1 2)\n         spin_f (a)\n"), "{t}");
+    }
+
+    #[test]
+    fn escape_sequences_in_names_are_escaped() {
+        let p = profile_of(
+            false,
+            vec![Stack {
+                count: 1,
+                thread: "t".into(),
+                tids: vec![1],
+                frames: vec![frame(Some("evil\x1b[2J"), Some("/bin/a"))],
+            }],
+        );
+        assert!(!folded(&p).contains('\x1b'), "{:?}", folded(&p));
+        assert!(!text(&p).contains('\x1b'), "{:?}", text(&p));
     }
 
     #[test]
