@@ -33,8 +33,9 @@ pub struct StackArgs {
     /// Milliseconds from one sample's start to the next's.
     #[arg(long, value_name = "MS", default_value_t = 10, requires = "samples")]
     pub interval: u64,
-    /// Milliseconds a sample may keep the process stopped: threads not stopped by then are
-    /// released without a copy and the sample is counted as partial.
+    /// Milliseconds a sample may keep the process stopped: threads not stopped by then
+    /// (uninterruptible sleep) are not copied, the others are released, and the sample is
+    /// counted as partial.
     #[arg(long, value_name = "MS", default_value_t = 100, requires = "samples", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_stop: u64,
     /// Profile: one entry per thread (default: threads of the same name merged).
