@@ -1140,3 +1140,442 @@ fn big_binary_is_not_read_whole() {
         size / 1024
     );
 }
+
+/// The thread names (`comm`) of `pid` by tid.
+fn thread_names(pid: i32) -> BTreeMap<i32, String> {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .expect("task dir")
+        .map(|e| {
+            let e = e.expect("task");
+            let tid: i32 = e.file_name().to_str().expect("tid").parse().expect("tid");
+            let comm = std::fs::read_to_string(e.path().join("comm")).expect("comm");
+            (tid, comm.trim_end().to_string())
+        })
+        .collect()
+}
+
+/// The innermost frames each thread of `busy.c` must show, by its name.
+fn busy_frames(thread: &str) -> &'static [&'static str] {
+    match thread {
+        "f-worker" => &["spin_f", "f_thread"],
+        "g-worker" => &["spin_g", "g_thread"],
+        "busy" => &["main_wait", "main"],
+        other => panic!("unexpected thread name {other}"),
+    }
+}
+
+/// Whether `names` (innermost first) shows `want` in a row, innermost first; a spinning thread
+/// is always in its spin function (frame 0), the main thread is below pause.
+fn shows(names: &[String], want: &[&str]) -> bool {
+    names
+        .windows(want.len())
+        .any(|w| w.iter().zip(want).all(|(a, b)| a == b))
+}
+
+/// `stack -n 20`: two threads spin in spin_f, one in spin_g, the main thread waits in
+/// main_wait. Every sample counts every thread once, in the function it is pinned to: f-worker
+/// 40, g-worker 20, main 20, the f stack first (50 %); per thread, each tid 20. 20 samples are
+/// taken (a 5 s deadline: none partial), every stop time is reported, and the target is never
+/// left stopped. Structural checks only: no timing bound.
+#[test]
+#[serial(ptrace)]
+fn profile_counts_every_thread_in_its_function() {
+    require_root!();
+    let prog = build("busy.c", &[], false);
+    let target = Running::start(&prog.exe, &[]);
+    let pid = target.pid();
+    let names = thread_names(pid);
+    assert_eq!(names.len(), 4, "{names:?}");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "stack".to_string(),
+            pid.to_string(),
+            "-n".into(),
+            "20".into(),
+            "--interval".into(),
+            "5".into(),
+            "--max-stop".into(),
+            "5000".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = common::run_bounded(120, common::bin(), &args);
+        assert!(out.status.success(), "{}", common::show(&out));
+        assert_running(pid);
+        out
+    };
+    for per_thread in [false, true] {
+        let out = run(if per_thread {
+            &["-o", "json", "--per-thread"]
+        } else {
+            &["-o", "json"]
+        });
+        let v = common::json(&out);
+        assert_eq!(v["samples"], 20, "{v:#}");
+        assert_eq!(v["partial"], 0, "{v:#}");
+        assert_eq!(v["interrupted_by"], serde_json::Value::Null, "{v:#}");
+        let stops = v["sample_stopped_us"].as_array().expect("stops");
+        assert_eq!(stops.len(), 20, "{v:#}");
+        let (min, median, max) = (
+            v["stopped_us"]["min"].as_u64().expect("min"),
+            v["stopped_us"]["median"].as_u64().expect("median"),
+            v["stopped_us"]["max"].as_u64().expect("max"),
+        );
+        assert!(min <= median && median <= max && max > 0, "{v:#}");
+        let mut by_name: BTreeMap<String, u64> = BTreeMap::new();
+        let mut by_tid: BTreeMap<i32, u64> = BTreeMap::new();
+        for s in v["stacks"].as_array().expect("stacks") {
+            let thread = s["thread"].as_str().expect("thread");
+            let count = s["count"].as_u64().expect("count");
+            let frames: Vec<String> = s["frames"]
+                .as_array()
+                .expect("frames")
+                .iter()
+                .map(|f| f["function"].as_str().unwrap_or("??").to_string())
+                .collect();
+            assert!(
+                shows(&frames, busy_frames(thread)),
+                "a {thread} stack is not in {:?}: {frames:?}",
+                busy_frames(thread)
+            );
+            if thread != "busy" {
+                assert_eq!(frames[0], busy_frames(thread)[0], "{frames:?}");
+            }
+            let tids: Vec<i32> = s["tids"]
+                .as_array()
+                .expect("tids")
+                .iter()
+                .map(|t| t.as_i64().expect("tid") as i32)
+                .collect();
+            for tid in &tids {
+                assert_eq!(names.get(tid).map(String::as_str), Some(thread), "{tids:?}");
+            }
+            if per_thread {
+                assert_eq!(tids.len(), 1, "{s:#}");
+                *by_tid.entry(tids[0]).or_default() += count;
+            }
+            *by_name.entry(thread.to_string()).or_default() += count;
+        }
+        let expect: BTreeMap<String, u64> = [("busy", 20), ("f-worker", 40), ("g-worker", 20)]
+            .into_iter()
+            .map(|(n, c)| (n.to_string(), c))
+            .collect();
+        assert_eq!(by_name, expect, "{v:#}");
+        assert_eq!(v["total"], 80, "{v:#}");
+        if per_thread {
+            let expect: BTreeMap<i32, u64> = names.keys().map(|&t| (t, 20)).collect();
+            assert_eq!(by_tid, expect, "{v:#}");
+        } else {
+            assert_eq!(v["stacks"][0]["thread"], "f-worker", "{v:#}");
+        }
+    }
+    // The text form: the summary with the stop times, the merged f-worker stack first at 50 %.
+    let text = common::stdout(&run(&[]));
+    assert!(
+        text.starts_with(&format!("PID {pid}: 20 sample(s) every 5 ms")),
+        "{text}"
+    );
+    assert!(text.contains("stopped per sample: min "), "{text}");
+    let first = text.split("\n\n").nth(1).expect("a stack");
+    assert!(
+        first.trim_start().starts_with("40  50.0%  \"f-worker\"") && first.contains("spin_f"),
+        "{text}"
+    );
+}
+
+/// `stack -n 10 --folded`: every line is `thread;outermost;...;innermost COUNT` (what
+/// flamegraph.pl, inferno and speedscope read), the root the thread name, the leaf the
+/// function the thread spins in; the counts add up to 4 threads x 10 samples; the summary
+/// with the stop times goes to stderr.
+#[test]
+#[serial(ptrace)]
+fn profile_folded_is_collapsed_stacks() {
+    require_root!();
+    let prog = build("busy.c", &[], false);
+    let target = Running::start(&prog.exe, &[]);
+    let pid = target.pid();
+    let out = common::run_bounded(
+        120,
+        common::bin(),
+        &[
+            "stack",
+            &pid.to_string(),
+            "-n",
+            "10",
+            "--interval",
+            "2",
+            "--max-stop",
+            "5000",
+            "--folded",
+        ],
+    );
+    assert!(out.status.success(), "{}", common::show(&out));
+    assert_running(pid);
+    let text = common::stdout(&out);
+    let mut total = 0;
+    let mut by_name: BTreeMap<String, u64> = BTreeMap::new();
+    for line in text.lines() {
+        let (stack, count) = line.rsplit_once(' ').expect("STACK COUNT");
+        let count: u64 = count.parse().expect("a count");
+        let frames: Vec<&str> = stack.split(';').collect();
+        assert!(frames.len() >= 3, "{line}");
+        assert!(frames.iter().all(|f| !f.is_empty()), "{line}");
+        let thread = frames[0];
+        // Root first: the leaf is last.
+        let inner: Vec<String> = frames[1..].iter().rev().map(|f| f.to_string()).collect();
+        if thread != "busy" {
+            assert_eq!(inner[0], busy_frames(thread)[0], "{line}");
+        }
+        assert!(shows(&inner, busy_frames(thread)), "{line}");
+        total += count;
+        *by_name.entry(thread.to_string()).or_default() += count;
+    }
+    assert_eq!(total, 40, "{text}");
+    assert_eq!(by_name.get("f-worker"), Some(&20), "{text}");
+    assert_eq!(by_name.get("g-worker"), Some(&10), "{text}");
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("10 sample(s)") && err.contains("stopped per sample: min "),
+        "{err}"
+    );
+}
+
+/// SIGINT or SIGTERM while `stack -n` samples a 100-thread process: every thread is released
+/// and what was gathered is printed (exit 0, `interrupted_by` the signal); a signal that comes
+/// before toolbox installed its handlers kills it before it attached. The target is never left
+/// stopped nor traced.
+#[test]
+#[serial(ptrace)]
+fn profile_interrupted_releases_every_thread_and_prints_what_it_has() {
+    require_root!();
+    let prog = build("park.c", &[], false);
+    let target = Running::start(&prog.exe, &["park", "100"]);
+    let pid = target.pid();
+    let mut printed = BTreeMap::new();
+    for delay_ms in (20..400).step_by(40) {
+        for sig in [libc::SIGINT, libc::SIGTERM] {
+            let child = Command::new(common::bin())
+                .args([
+                    "stack",
+                    &pid.to_string(),
+                    "-n",
+                    "100000",
+                    "--interval",
+                    "1",
+                    "-o",
+                    "json",
+                ])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start toolbox");
+            std::thread::sleep(Duration::from_millis(delay_ms));
+            let signal = nix::sys::signal::Signal::try_from(sig).expect("signal");
+            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), signal);
+            let out = child.wait_with_output().expect("wait toolbox");
+            assert_running(pid);
+            use std::os::unix::process::ExitStatusExt;
+            if out.status.signal() == Some(sig) {
+                continue;
+            }
+            assert!(out.status.success(), "{}", common::show(&out));
+            let v = common::json(&out);
+            assert_eq!(v["interrupted_by"], sig, "{v:#}");
+            let samples = v["samples"].as_u64().expect("samples");
+            assert!(samples < 100000, "{v:#}");
+            if samples > 0 {
+                assert!(v["total"].as_u64().expect("total") >= samples, "{v:#}");
+                *printed.entry(sig).or_insert(0) += 1;
+            }
+        }
+    }
+    eprintln!("runs that printed samples, by signal: {printed:?}");
+    assert_eq!(
+        printed.len(),
+        2,
+        "no run printed what it gathered: {printed:?}"
+    );
+}
+
+/// Between the first and the last PTRACE_DETACH of a dump, toolbox makes no other system call
+/// than ptrace and wait4 (and the allocator's; strace -f shows): the threads not yet released
+/// wait for nothing else (a /proc read per detached thread there once made up most of a
+/// 50-thread dump's stop).
+#[test]
+#[serial(ptrace)]
+fn threads_are_released_back_to_back() {
+    require_root!();
+    let prog = build("park.c", &[], false);
+    let target = Running::start(&prog.exe, &["park", "20"]);
+    let pid = target.pid();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("strace.txt");
+    let log_arg = log.to_str().expect("utf-8 path");
+    let out = common::run_bounded(
+        60,
+        "strace",
+        &[
+            "-f",
+            "-o",
+            log_arg,
+            common::bin(),
+            "stack",
+            &pid.to_string(),
+        ],
+    );
+    assert!(out.status.success(), "{}", common::show(&out));
+    assert_running(pid);
+    let text = std::fs::read_to_string(&log).expect("strace log");
+    let lines: Vec<&str> = text.lines().collect();
+    let detaches: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].contains("PTRACE_DETACH"))
+        .collect();
+    assert_eq!(detaches.len(), 21, "{text}");
+    let window = &lines[detaches[0]..=detaches[20]];
+    for line in window {
+        let call = line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .split('(')
+            .next()
+            .unwrap_or_default();
+        assert!(
+            matches!(
+                call,
+                "ptrace" | "wait4" | "---" | "rt_sigreturn" | "brk" | "mmap" | "munmap" | "mremap"
+            ),
+            "a system call between two detaches: {line}\n{}",
+            window.join("\n")
+        );
+    }
+}
+
+/// A process with a thread that cannot stop (a vfork parent waiting for its child, from
+/// tests/probe/trace_stuck.c): every sample of `stack -n` is partial and says so, the other
+/// threads are counted in every sample, and the deadline (300 ms) bounds each sample: the wait
+/// for the stuck thread is not the engine's 3 s per sample. After toolbox exits no thread is
+/// stopped or traced, and the stuck thread is still in its vfork.
+#[test]
+#[serial(ptrace)]
+fn profile_with_a_thread_that_cannot_stop_is_partial_and_bounded() {
+    require_root!();
+    let mut child = Command::new(common::probe_binary("trace_stuck"))
+        .args(["2", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start trace_stuck");
+    struct Guard(Child);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read ready");
+    let probe = Guard(child);
+    assert_eq!(line.trim(), "ready");
+    let pid = probe.0.id() as i32;
+    let state = |tid: &i32| {
+        std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/stat"))
+            .ok()
+            .and_then(|s| {
+                s.rsplit_once(')')
+                    .map(|(_, r)| r.trim_start().chars().next())
+            })
+            .flatten()
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let stuck = loop {
+        let d: Vec<i32> = thread_names(pid)
+            .keys()
+            .filter(|t| state(t) == Some('D'))
+            .copied()
+            .collect();
+        if d.len() == 1 || Instant::now() > deadline {
+            break d;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(stuck.len(), 1, "one vfork parent in D state");
+    let threads = thread_names(pid).len() as u64;
+    let out = common::run_bounded(
+        60,
+        common::bin(),
+        &[
+            "stack",
+            &pid.to_string(),
+            "-n",
+            "3",
+            "--interval",
+            "1",
+            "--max-stop",
+            "300",
+            "-o",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", common::show(&out));
+    let v = common::json(&out);
+    assert_eq!(v["samples"], 3, "{v:#}");
+    assert_eq!(v["partial"], 3, "{v:#}");
+    assert!(
+        v["notes"].to_string().contains("3 sample(s) partial"),
+        "{v:#}"
+    );
+    // Every thread but the stuck one, once per sample.
+    assert_eq!(v["total"].as_u64(), Some(3 * (threads - 1)), "{v:#}");
+    for s in v["stacks"].as_array().expect("stacks") {
+        assert!(
+            !s["tids"].to_string().contains(&stuck[0].to_string()),
+            "{s:#}"
+        );
+    }
+    // Hang guards far from the 3 s the engine waits by default (3 samples: 9 s).
+    let elapsed = v["elapsed_ms"].as_u64().expect("elapsed");
+    assert!(elapsed < 6000, "3 samples took {elapsed} ms: {v:#}");
+    for s in v["sample_stopped_us"].as_array().expect("stops") {
+        assert!(
+            s.as_u64().expect("us") < 3_000_000,
+            "a sample's stop counted the wait for the stuck thread: {v:#}"
+        );
+    }
+    assert_running_but(pid, &stuck);
+    assert_eq!(
+        state(&stuck[0]),
+        Some('D'),
+        "the stuck thread left its vfork"
+    );
+}
+
+/// As [`assert_running`], except that the threads `skip` may be in any state (not traced).
+fn assert_running_but(pid: i32, skip: &[i32]) {
+    for (tid, _) in thread_names(pid) {
+        let status =
+            std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/status")).expect("task status");
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        if !skip.contains(&tid) {
+            let state = field("State:");
+            assert!(
+                !state.starts_with('t') && !state.starts_with('T'),
+                "thread {tid} of {pid} was left stopped: {state}"
+            );
+        }
+        assert_eq!(
+            field("TracerPid:"),
+            "0",
+            "thread {tid} of {pid} is still traced"
+        );
+    }
+}

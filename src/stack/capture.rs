@@ -13,8 +13,9 @@ pub const STACK_COPY: usize = 256 << 10;
 /// Below the stack pointer too: x86_64's red zone, where a leaf function may keep data.
 /// See: the System V x86_64 ABI, "The Red Zone".
 const RED_ZONE: u64 = 128;
-/// How long to wait for every thread to stop before giving up on the rest.
-const STOP_PATIENCE: Duration = Duration::from_millis(500);
+/// How long (from the first seize) to wait for every thread to stop before giving up on the
+/// rest.
+pub const STOP_PATIENCE: Duration = Duration::from_millis(500);
 
 /// What was copied from one thread while it was stopped.
 #[derive(Clone, Debug)]
@@ -45,8 +46,11 @@ impl ThreadCopy {
 pub struct Capture {
     /// One per thread, in tid order.
     pub threads: Vec<ThreadCopy>,
-    /// From the first seize to the last detach.
+    /// From the first seize to the release of the last stopped thread.
     pub stopped: Duration,
+    /// Threads seized that had not stopped by the deadline (uninterruptible sleep, or no CPU
+    /// to run on): released without a copy.
+    pub missed: usize,
 }
 
 /// Stop every thread of `pid`, copy registers and stacks (of `only` when given), release them.
@@ -55,11 +59,44 @@ pub fn capture(pid: Pid, only: Option<Pid>) -> Result<Capture, StackError> {
     tracer
         .catch_signals()
         .map_err(|source| StackError::Signals { pid, source })?;
+    let result = capture_with(&mut tracer, pid, only, STOP_PATIENCE, None);
+    let interrupted = tracer.interrupted();
+    // Dropping the tracer restores the signal handlers.
+    drop(tracer);
+    let cap = result?;
+    if let Some(signal) = interrupted {
+        return Err(StackError::Interrupted { pid, signal });
+    }
+    if let Some(tid) = only {
+        if !cap.threads.iter().any(|t| t.tid == tid) {
+            return Err(StackError::NoSuchThread { pid, tid });
+        }
+    }
+    Ok(cap)
+}
+
+/// One capture with `tracer` (whose signal handlers the caller installed and whose
+/// [`Tracer::interrupted`] it checks): every stopped thread is released before this returns,
+/// also on error. Threads that have not stopped `deadline` after the first seize are not
+/// copied ([`Capture::missed`]); they are awaited `detach_patience` more (`None`: the
+/// engine's 3 s) to be released when they stop, and one still not stopped stays seized until
+/// the tracer's next attach of the process or toolbox's exit (see
+/// [`Tracer::detach_all_within`]).
+pub fn capture_with(
+    tracer: &mut Tracer,
+    pid: Pid,
+    only: Option<Pid>,
+    deadline: Duration,
+    detach_patience: Option<Duration>,
+) -> Result<Capture, StackError> {
     let start = Instant::now();
     let result = tracer.attach(pid);
     let mut threads = Vec::new();
-    if result.is_ok() {
-        tracer.hold_stops(STOP_PATIENCE, |tid, sig, event| {
+    let mut missed = 0;
+    if let Ok(seized) = result {
+        let patience = deadline.saturating_sub(start.elapsed());
+        let held = Instant::now();
+        let stopped = tracer.hold_stops(patience, |tid, sig, event| {
             if only.is_none_or(|t| t == tid) {
                 threads.push(copy_thread(tid));
             }
@@ -68,23 +105,22 @@ pub fn capture(pid: Pid, only: Option<Pid>) -> Result<Capture, StackError> {
                 undo_eintr(pid, tid);
             }
         });
-    }
-    tracer.detach_all();
-    let stopped = start.elapsed();
-    let interrupted = tracer.interrupted();
-    // Dropping the tracer restores the signal handlers.
-    drop(tracer);
-    result?;
-    if let Some(signal) = interrupted {
-        return Err(StackError::Interrupted { pid, signal });
-    }
-    if let Some(tid) = only {
-        if !threads.iter().any(|t| t.tid == tid) {
-            return Err(StackError::NoSuchThread { pid, tid });
+        // hold_stops returns early only when every thread stopped or exited (or a signal
+        // came): a thread still awaited at the deadline is a miss, one that exited is not.
+        if tracer.interrupted().is_none() && held.elapsed() >= patience {
+            missed = seized.saturating_sub(stopped.len());
         }
     }
+    let (_, released) = tracer.detach_all_within(detach_patience);
+    // Until every stopped thread was released (not the wait for ones that never stopped).
+    let stopped = released.saturating_duration_since(start);
+    result?;
     threads.sort_by_key(|t| t.tid);
-    Ok(Capture { threads, stopped })
+    Ok(Capture {
+        threads,
+        stopped,
+        missed,
+    })
 }
 
 /// The system calls that fail with `EINTR` when the thread is stopped, even with no signal

@@ -6,6 +6,7 @@
 pub mod capture;
 pub mod gopclntab;
 pub mod maps;
+pub mod profile;
 pub mod render;
 pub mod symbols;
 pub mod unwind;
@@ -135,6 +136,14 @@ pub fn dump(pid: Pid, tid: Option<Pid>, lines: bool) -> Result<Report, StackErro
         });
     }
     let mut notes = Vec::new();
+    if cap.missed > 0 {
+        notes.push(format!(
+            "{} thread(s) had not stopped {} ms after the first seize (uninterruptible sleep?) \
+             and were released without their stacks",
+            cap.missed,
+            capture::STOP_PATIENCE.as_millis()
+        ));
+    }
     if threads.iter().any(|t| t.kernel_stack.is_none()) {
         // See: fs/proc/base.c, proc_pid_stack().
         notes.push(

@@ -31,7 +31,8 @@ pub fn text(report: &Report) -> String {
             let _ = write!(out, "  #{i:<2} 0x{:016x}", f.addr);
             match &f.function {
                 Some(name) => {
-                    let _ = write!(out, " {name}+0x{:x}", f.offset);
+                    // A symbol name comes from the target's files: escape sequences escaped.
+                    let _ = write!(out, " {}+0x{:x}", crate::output::sanitize(name), f.offset);
                 }
                 None => out.push_str(" ??"),
             }
@@ -51,4 +52,37 @@ pub fn text(report: &Report) -> String {
         let _ = write!(out, "\nnote: {n}\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stack::{Frame, ThreadStack};
+
+    #[test]
+    fn escape_sequences_in_symbol_names_are_escaped() {
+        let report = Report {
+            pid: 1,
+            stopped_us: 1500,
+            threads: vec![ThreadStack {
+                tid: 1,
+                name: "t".into(),
+                state: "S (sleeping)".into(),
+                wchan: None,
+                kernel_stack: None,
+                frames: vec![Frame {
+                    addr: 0x1000,
+                    function: Some("evil\x1b[2J".into()),
+                    offset: 4,
+                    object: Some("/bin/a".into()),
+                    line: None,
+                }],
+                error: None,
+            }],
+            notes: Vec::new(),
+        };
+        let t = text(&report);
+        assert!(!t.contains('\x1b'), "{t:?}");
+        assert!(t.contains("stopped 1.500 ms"), "{t}");
+    }
 }
