@@ -1,5 +1,5 @@
 //! The capability doctor behind `toolbox caps` and the summary screen: for each feature (ps, fs,
-//! trace, capture, exec, ping, net) a verdict from a real probe against the target and, when it
+//! trace, stack, capture, exec, ping, net) a verdict from a real probe against the target and, when it
 //! does not work, the reason and the `kubectl debug` fix, in the same words the commands
 //! themselves use (they come from [`crate::caps::denied`]).
 
@@ -158,13 +158,18 @@ impl Report {
                 let mem = format!("/proc/{pid}/mem");
                 let trace_probe =
                     sys::ptrace_syscall_probe().and_then(|()| fs::File::open(&mem).map(drop));
+                // The same probe again (io::Error is not Clone).
+                let stack_probe =
+                    sys::ptrace_syscall_probe().and_then(|()| fs::File::open(&mem).map(drop));
                 features.push(verdict(&ctx, Feature::Trace, s, &format!("cannot trace PID {pid}"),
                     format!("probe: ptrace(2) past seccomp, then open {mem} (the kernel's ptrace-attach check)"),
                     trace_probe));
+                features.push(stack_verdict(&ctx, s, pid, stack_probe));
             }
             None => {
                 features.push(no_target(Feature::Fs));
                 features.push(no_target(Feature::Trace));
+                features.push(no_target(Feature::Stack));
             }
         }
 
@@ -211,6 +216,35 @@ impl Report {
             features,
         }
     }
+}
+
+/// Whether `stack` can dump the threads of `pid`: the user-space frames need what `trace`
+/// needs (ptrace attach: `probe`, the same probe); the kernel stacks need CAP_SYS_ADMIN as
+/// well (probed by reading /proc/PID/stack), said in the detail: `stack` still works without
+/// them.
+fn stack_verdict(ctx: &Context, s: Option<&Subject>, pid: i32, probe: io::Result<()>) -> Verdict {
+    let mut v = verdict(
+        ctx,
+        Feature::Stack,
+        s,
+        &format!("cannot dump the stacks of PID {pid}"),
+        format!("user frames: probe: ptrace(2) past seccomp, then open /proc/{pid}/mem (as trace)"),
+        probe,
+    );
+    let kstack = format!("/proc/{pid}/stack");
+    match fs::read(&kstack) {
+        Ok(_) => v
+            .detail
+            .push_str(&format!("; kernel stacks: readable (probe: read {kstack})")),
+        Err(e) => {
+            let d = crate::caps::kernel_stack_denied(ctx, &e);
+            v.detail.push_str(&format!(
+                "; kernel stacks not shown (probe: read {kstack}): {}; fix: {}",
+                d.reason, d.fix
+            ));
+        }
+    }
+    v
 }
 
 /// Whether `net`, `connect`, `http` and `dns` can work in the target's network namespace:

@@ -22,6 +22,7 @@ pub mod node;
 pub mod output;
 pub mod ps;
 pub mod session;
+pub mod stack;
 pub mod sys;
 pub mod target;
 pub mod trace;

@@ -164,3 +164,74 @@ fn non_root_debug_container_explains_uid_mismatch() {
         );
     }
 }
+
+/// The `stack` verdict against reality: in debug containers with CAP_SYS_PTRACE only (what
+/// `--profile=general` gives), with every capability dropped, and privileged (what
+/// `--profile=sysadmin` gives), `caps` says `stack` works exactly when `toolbox stack` in an
+/// identical container dumps the target, and says the kernel stacks are readable exactly
+/// when that dump shows them; otherwise it names the capability and the `kubectl debug` fix
+/// (CAP_SYS_PTRACE and --profile=general for the frames, CAP_SYS_ADMIN and
+/// --profile=sysadmin for the kernel stacks).
+#[test]
+#[serial_test::serial(pod_discovery)]
+fn stack_verdict_matches_a_real_dump() {
+    require_pod!();
+    let pod = Pod::up(PidMode::Shared);
+    let mut seen = Vec::new();
+    for flags in [
+        &["--cap-add", "SYS_PTRACE"][..],
+        &["--cap-drop", "ALL"][..],
+        &["--privileged"][..],
+    ] {
+        let caps = json(&pod.toolbox(flags, &["caps", "-o", "json"]));
+        let v = verdict(&caps, "stack");
+        let detail = v["detail"].as_str().unwrap_or_default();
+        let dump = pod.toolbox(flags, &["stack", "-o", "json"]);
+        let works = dump.status.success();
+        assert_eq!(
+            v["works"] == true,
+            works,
+            "{flags:?}: caps says {v:#} but stack gave {}{}",
+            stdout(&dump),
+            stderr(&dump)
+        );
+        if works {
+            let report = json(&dump);
+            let kernel = report["threads"]
+                .as_array()
+                .is_some_and(|t| t.iter().all(|t| !t["kernel_stack"].is_null()));
+            assert_eq!(
+                detail.contains("kernel stacks: readable"),
+                kernel,
+                "{flags:?}: {v:#} vs {report:#}"
+            );
+            if !kernel {
+                assert!(
+                    detail.contains("CAP_SYS_ADMIN") && detail.contains("--profile=sysadmin"),
+                    "{flags:?}: {v:#}"
+                );
+            }
+            seen.push((works, kernel));
+        } else {
+            assert!(
+                v["reason"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("CAP_SYS_PTRACE")
+                    && v["fix"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains("--profile=general"),
+                "{flags:?}: {v:#}"
+            );
+            assert!(
+                stderr(&dump).contains("CAP_SYS_PTRACE"),
+                "{}",
+                stderr(&dump)
+            );
+            seen.push((works, false));
+        }
+    }
+    // The three containers cover the three outcomes.
+    assert_eq!(seen, [(true, false), (false, false), (true, true)]);
+}

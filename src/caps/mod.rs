@@ -25,6 +25,9 @@ pub enum Feature {
     Fs,
     /// Syscall tracing with ptrace.
     Trace,
+    /// Stack dumps and profiles (`stack`): ptrace to copy registers and stacks; the kernel
+    /// stacks need more (see [`kernel_stack_denied`]).
+    Stack,
     /// Packet capture.
     Capture,
     /// Running commands in the target's root with its credentials.
@@ -37,10 +40,11 @@ pub enum Feature {
 
 impl Feature {
     /// All features, in report order.
-    pub const ALL: [Feature; 7] = [
+    pub const ALL: [Feature; 8] = [
         Feature::Ps,
         Feature::Fs,
         Feature::Trace,
+        Feature::Stack,
         Feature::Capture,
         Feature::Exec,
         Feature::Ping,
@@ -53,6 +57,7 @@ impl Feature {
             Feature::Ps => "ps",
             Feature::Fs => "fs",
             Feature::Trace => "trace",
+            Feature::Stack => "stack",
             Feature::Capture => "capture",
             Feature::Exec => "exec",
             Feature::Ping => "ping",
@@ -346,9 +351,27 @@ pub fn denied(
                 .into(),
             fix::CUSTOM_CHROOT,
         )),
-        Feature::Ps | Feature::Trace | Feature::Fs | Feature::Exec => {
+        Feature::Ps | Feature::Trace | Feature::Stack | Feature::Fs | Feature::Exec => {
             Some(ptrace_denied(ctx, feature, subject, what, errno))
         }
+    }
+}
+
+/// Why the kernel stacks (`/proc/PID/task/TID/stack`) are not readable, and the fix, when
+/// reading one failed with `err`. The kernel shows them only to an opener with CAP_SYS_ADMIN
+/// in the initial user namespace that also passes the ptrace-attach check (and the file's mode
+/// 0400 lets it open). See: fs/proc/base.c, proc_pid_stack() and lock_trace().
+pub fn kernel_stack_denied(ctx: &Context, err: &io::Error) -> Denied {
+    let what = "kernel stacks not shown".to_string();
+    let reason = if ctx.has(Capability::CAP_SYS_ADMIN) {
+        format!("/proc/PID/task/TID/stack needs CAP_SYS_ADMIN in the node's initial user namespace and ptrace-attach access; reading it failed ({err}) even though toolbox has CAP_SYS_ADMIN (a user namespace, or a security module)")
+    } else {
+        "/proc/PID/task/TID/stack needs CAP_SYS_ADMIN (and ptrace-attach access), which toolbox does not have".to_string()
+    };
+    Denied {
+        what,
+        reason,
+        fix: fix::PROFILE_SYSADMIN.to_string(),
     }
 }
 
@@ -367,12 +390,13 @@ fn ptrace_denied(
     let has_ptrace = ctx.has(Capability::CAP_SYS_PTRACE);
     // Reading /proc/PID/{exe,cwd,fd,environ,...} (and, with hidepid, /proc/PID at all) passes
     // the same ptrace-access check as browsing the root. See: ptrace(2), PTRACE_MODE_READ.
+    let attach = matches!(feature, Feature::Trace | Feature::Stack);
     let access = match feature {
-        Feature::Trace => "attach to",
+        Feature::Trace | Feature::Stack => "attach to",
         Feature::Ps => "read the details of",
         _ => "read the root of",
     };
-    if feature == Feature::Trace && sys::ptrace_syscall_probe().is_err() {
+    if attach && sys::ptrace_syscall_probe().is_err() {
         return d(
             format!("the ptrace(2) system call itself is blocked by this container's seccomp profile (Seccomp: {})", ctx.seccomp),
             fix::CUSTOM_UNCONFINED,
@@ -390,7 +414,7 @@ fn ptrace_denied(
     }
     if !has_ptrace {
         if let Some(scope) = ctx.yama_ptrace_scope.filter(|&s| s >= 1) {
-            if feature == Feature::Trace && scope < 3 {
+            if attach && scope < 3 {
                 return d(
                     format!("Yama ptrace_scope is {scope}: only {} may attach without CAP_SYS_PTRACE, which toolbox does not have", if scope == 1 { "a parent process" } else { "CAP_SYS_PTRACE holders" }),
                     feature.profile().fix(),
@@ -405,7 +429,7 @@ fn ptrace_denied(
         };
         return d(reason, feature.profile().fix());
     }
-    if ctx.yama_ptrace_scope == Some(3) && feature == Feature::Trace {
+    if ctx.yama_ptrace_scope == Some(3) && attach {
         return d(
             "Yama ptrace_scope is 3: no process may be traced until the node reboots".into(),
             "none inside the pod; set kernel.yama.ptrace_scope below 3 at the node's next boot",

@@ -57,6 +57,8 @@ pub enum Command {
     Inspect(cmd::inspect::InspectArgs),
     /// Trace the target's syscalls (strace's flags and output); detaches cleanly on Ctrl-C.
     Trace(cmd::trace::TraceArgs),
+    /// Every thread's native stack, symbolized; the process is stopped only while it is copied.
+    Stack(cmd::stack::StackArgs),
     /// List directories of the target's root (owners from its own /etc/passwd).
     Ls(cmd::ls::LsArgs),
     /// Print files of the target's root.
@@ -116,6 +118,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Ps(args)) => cmd::ps::run(&global, args),
         Some(Command::Inspect(args)) => cmd::inspect::run(&global, args),
         Some(Command::Trace(args)) => cmd::trace::run(&global, args),
+        Some(Command::Stack(args)) => cmd::stack::run(&global, args),
         Some(Command::Ls(args)) => cmd::ls::run(&global, args),
         Some(Command::Cat(args)) => cmd::cat::run(&global, args),
         Some(Command::Head(args)) => cmd::head::run(&global, args),

@@ -21,6 +21,7 @@ pub mod net;
 pub mod ping;
 pub mod pods;
 pub mod ps;
+pub mod stack;
 pub mod stat;
 pub mod summary;
 pub mod tail;

@@ -198,6 +198,12 @@ pub fn run(global: &Global, args: TraceArgs) -> anyhow::Result<i32> {
 
 /// Turn a permission error into the same explanation `toolbox caps` gives.
 fn explain(err: TraceError) -> anyhow::Error {
+    explain_attach(err, "trace")
+}
+
+/// [`explain`] for any command that attaches with the trace engine: `doing` is what was
+/// refused (`cannot {doing} PID 6 (ptrace(PTRACE_SEIZE, 6): …)`).
+pub(crate) fn explain_attach(err: TraceError, doing: &str) -> anyhow::Error {
     if let TraceError::Attach { pid, source } = &err {
         let ctx = caps::Context::read();
         let subject = caps::Subject::read(*pid);
@@ -205,7 +211,7 @@ fn explain(err: TraceError) -> anyhow::Error {
             || source.to_string(),
             |e| nix::errno::Errno::from_raw(e).desc().to_string(),
         );
-        let what = format!("cannot trace PID {pid} (ptrace(PTRACE_SEIZE, {pid}): {text})");
+        let what = format!("cannot {doing} PID {pid} (ptrace(PTRACE_SEIZE, {pid}): {text})");
         if let Some(d) = caps::denied(&ctx, Feature::Trace, Some(&subject), &what, source) {
             return d.into();
         }

@@ -203,7 +203,7 @@ impl Helper {
         }
         let last = prev.last().copied().unwrap_or("");
         if matches!(last, "-p" | "--pid")
-            || (prev.len() == 1 && matches!(command, "use" | "inspect"))
+            || (prev.len() == 1 && matches!(command, "use" | "inspect" | "stack"))
         {
             return (start, Self::pids(word));
         }

@@ -217,6 +217,82 @@ pub fn stack_pointer(pid: Pid) -> io::Result<u64> {
     Ok(sp)
 }
 
+/// The registers a stack unwinder starts from, read from a stopped tracee.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UnwindRegs {
+    /// The instruction pointer (`rip`, `pc`).
+    pub pc: u64,
+    /// The stack pointer (`rsp`, `sp`).
+    pub sp: u64,
+    /// The frame pointer (`rbp`, `x29`).
+    pub fp: u64,
+    /// The link register (`x30` on arm64; 0 on x86_64, which has none).
+    pub lr: u64,
+}
+
+/// [`UnwindRegs`] of a stopped tracee.
+pub fn unwind_registers(pid: Pid) -> io::Result<UnwindRegs> {
+    let regs = registers(pid)?;
+    #[cfg(target_arch = "x86_64")]
+    let out = UnwindRegs {
+        pc: regs.rip,
+        sp: regs.rsp,
+        fp: regs.rbp,
+        lr: 0,
+    };
+    #[cfg(target_arch = "aarch64")]
+    let out = UnwindRegs {
+        pc: regs.pc,
+        sp: regs.sp,
+        fp: regs.regs[29],
+        lr: regs.regs[30],
+    };
+    Ok(out)
+}
+
+/// At a stop on a thread's way out of a system call (x86_64): the call's number and the value
+/// it returns (`orig_rax`, `rax`); `None` when the thread is not returning from a system call.
+/// arm64 overwrites the first argument with the return value and does not export its copy
+/// (`orig_x0`), so a call there cannot be re-issued: always `None`.
+#[cfg(target_arch = "x86_64")]
+pub fn syscall_returning(pid: Pid) -> io::Result<Option<(u64, i64)>> {
+    let regs = registers(pid)?;
+    // Only the native ABI: a 32-bit task (user code segment other than __USER_CS, 0x33) numbers
+    // its calls differently. See: arch/x86/include/asm/segment.h.
+    let native = regs.cs == 0x33;
+    Ok((native && regs.orig_rax as i64 >= 0).then_some((regs.orig_rax, regs.rax as i64)))
+}
+
+/// See the x86_64 version: no system call can be re-issued on arm64.
+#[cfg(target_arch = "aarch64")]
+pub fn syscall_returning(_pid: Pid) -> io::Result<Option<(u64, i64)>> {
+    Ok(None)
+}
+
+/// Make a thread stopped on its way out of a system call issue the same call again when it
+/// resumes, as the kernel itself does for `-ERESTARTNOHAND`: the number back in `rax` and the
+/// instruction pointer back over the 2-byte `syscall` instruction; the arguments are still in
+/// their registers. See: arch/x86/kernel/signal.c, arch_do_signal_or_restart().
+#[cfg(target_arch = "x86_64")]
+pub fn reissue_syscall(pid: Pid) -> io::Result<()> {
+    let mut regs = registers(pid)?;
+    regs.rax = regs.orig_rax;
+    regs.rip = regs.rip.wrapping_sub(2);
+    ptrace_raw(
+        libc::PTRACE_SETREGS as _,
+        pid,
+        0,
+        &regs as *const libc::user_regs_struct as usize,
+    )
+    .map(drop)
+}
+
+/// See the x86_64 version: not possible on arm64 (`orig_x0` is not exported).
+#[cfg(target_arch = "aarch64")]
+pub fn reissue_syscall(_pid: Pid) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
 /// The fields of a `siginfo_t` that strace prints.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SigInfo {

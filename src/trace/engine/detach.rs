@@ -18,6 +18,16 @@ impl Tracer {
     /// not stopped by then is detached by the kernel when toolbox exits.
     /// See: ptrace(2), "Attaching and detaching"; strace's detach().
     pub fn detach_all(&mut self) -> usize {
+        self.detach_all_within(None).0
+    }
+
+    /// [`Tracer::detach_all`] with its own deadline (`None`: `DETACH_PATIENCE`) for the
+    /// tracees that were not in a ptrace-stop; also returns when the tracees that were had all
+    /// been released (before the wait for the others). A tracee still awaited at the deadline
+    /// stays seized with its stop pending: a later [`Tracer::attach`] of the same process by
+    /// this tracer takes it back (and the detach after it releases it), else the kernel
+    /// detaches it when toolbox exits.
+    pub fn detach_all_within(&mut self, patience: Option<Duration>) -> (usize, Instant) {
         let mut d = Detach::default();
         let held = self.held.take();
         let mut tids: Vec<Pid> = self.tracees.drain().map(|(t, _)| t).collect();
@@ -31,9 +41,10 @@ impl Tracer {
             let known = held.filter(|&(t, _)| t == tid).map(|(_, sig)| sig);
             d.detach_or_interrupt(tid, known);
         }
+        let released = Instant::now();
         // /proc tells about our tids only if it is our PID namespace's.
         let proc_ours = proc_self_pid() == Some(std::process::id() as Pid);
-        let deadline = Instant::now() + DETACH_PATIENCE;
+        let deadline = Instant::now() + patience.unwrap_or(DETACH_PATIENCE);
         let mut nap = DETACH_POLL_MIN;
         let mut pruned = Instant::now();
         // With nothing left to await, the loop still takes the stops already reported (by a
@@ -83,20 +94,28 @@ impl Tracer {
                         }
                     }
                     if pt::detach(tid, inject).is_ok() {
-                        d.groups.insert(tgid_of(tid));
+                        d.detached.push(tid);
                     }
                 }
             }
         }
-        d.groups.len()
+        // Thread groups are looked up only now: a /proc read per thread between two detaches
+        // would keep the threads not yet detached stopped that much longer (a 50-thread
+        // `stack` dump spent most of its stop there). A thread gone by now is not counted.
+        let groups: HashSet<Pid> = d
+            .detached
+            .iter()
+            .filter_map(|&t| tgid_if_alive(t))
+            .collect();
+        (groups.len(), released)
     }
 }
 
 /// The bookkeeping of `detach_all`.
 #[derive(Default)]
 pub(super) struct Detach {
-    /// Thread groups detached alive.
-    groups: HashSet<Pid>,
+    /// Tracees detached alive, in order.
+    detached: Vec<Pid>,
     /// Tracees detached, gone or given up on: never waited for again.
     done: HashSet<Pid>,
     /// Tracees interrupted and not yet seen to stop.
@@ -140,7 +159,7 @@ impl Detach {
             match pt::detach(tid, sig) {
                 Ok(()) => {
                     self.done.insert(tid);
-                    self.groups.insert(tgid_of(tid));
+                    self.detached.push(tid);
                     if let Some(child) = born.filter(|&c| c > 0) {
                         self.detach_or_interrupt(child, None);
                     }
@@ -186,6 +205,17 @@ pub(super) fn gone_for_us(tid: Pid, proc_ours: bool) -> bool {
         return true;
     }
     proc_ours && task_exiting(tid)
+}
+
+/// The thread group of `tid` (/proc/TID/status), unless it is gone.
+fn tgid_if_alive(tid: Pid) -> Option<Pid> {
+    std::fs::read_to_string(format!("/proc/{tid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("Tgid:"))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Our pid as /proc sees it (`/proc/self`): differs from getpid() when /proc belongs to

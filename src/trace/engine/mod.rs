@@ -29,6 +29,7 @@ mod detach;
 mod error;
 mod guard;
 mod memory;
+mod snapshot;
 mod syscall;
 mod tasks;
 
