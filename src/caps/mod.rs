@@ -127,7 +127,10 @@ impl Feature {
     /// The profile that fixes a refusal of this feature: what [`denied`] names.
     pub fn profile(self) -> Profile {
         match self {
-            Feature::Ps | Feature::Fs | Feature::Trace | Feature::Exec => Profile::General,
+            // Stack: user frames; its kernel stacks need sysadmin, but a dump works without.
+            Feature::Ps | Feature::Fs | Feature::Trace | Feature::Stack | Feature::Exec => {
+                Profile::General
+            }
             Feature::Capture | Feature::Ping => Profile::Netadmin,
             Feature::Net => Profile::Sysadmin,
         }
@@ -143,7 +146,8 @@ pub fn command_features(command: &str) -> Option<&'static [Feature]> {
         "target" | "ps" | "inspect" | "net" => &[Feature::Ps],
         "ls" | "cat" | "head" | "tail" | "tree" | "find" | "stat" | "grep" | "export" | "tar"
         | "test" | "dns" | "http" | "connect" => &[Feature::Fs],
-        "trace" | "stack" => &[Feature::Trace],
+        "trace" => &[Feature::Trace],
+        "stack" => &[Feature::Stack],
         "capture" => &[Feature::Capture],
         "exec" => &[Feature::Exec],
         "ping" => &[Feature::Ping],

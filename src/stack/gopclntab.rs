@@ -16,7 +16,7 @@ use std::ops::Range;
 use object::{Object as _, ObjectSection as _, ObjectSegment as _};
 use object::{ReadCache, ReadRef};
 
-use super::symbols::Source;
+use super::Source;
 
 /// At most this many functions (a large Kubernetes binary has about 100 000).
 const MAX_FUNCS: u64 = 1 << 20;

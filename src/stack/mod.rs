@@ -159,3 +159,7 @@ pub fn dump(pid: Pid, tid: Option<Pid>, lines: bool) -> Result<Report, StackErro
         notes,
     })
 }
+
+/// Where an object's bytes come from: a file of the target's root, or a copy of its memory.
+pub trait Source: std::io::Read + std::io::Seek {}
+impl<T: std::io::Read + std::io::Seek> Source for T {}

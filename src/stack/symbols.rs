@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{Cursor, Read, Seek};
+use std::io::Cursor;
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -14,13 +14,10 @@ use object::{ReadCache, ReadRef};
 use super::gopclntab::GoTable;
 use super::maps::Mapping;
 use super::Frame;
+pub use super::Source;
 use crate::fs::FsRoot;
 use crate::sys::ptrace::Pid;
 use crate::target::Root;
-
-/// Where an object's bytes come from: a file of the target's root, or a copy of its memory.
-pub trait Source: Read + Seek {}
-impl<T: Read + Seek> Source for T {}
 
 /// The largest `[vdso]` copied from the process (it is one or two pages).
 const MAX_VDSO: u64 = 1 << 20;
