@@ -702,3 +702,82 @@ fn fanout_capture_without_net_raw_names_the_fix_and_the_link_flag_reaches_each_c
     let p = packets(&file);
     assert!(p.is_empty(), "{p:?}");
 }
+
+/// A pod of its own that the stand-in shows as not Running (an app container created, never
+/// started; no infra container), removed on drop.
+struct StoppedPod {
+    name: String,
+}
+
+impl StoppedPod {
+    fn new() -> StoppedPod {
+        let name = format!("tbxk-stopped-{}", std::process::id());
+        let _ = run_bounded(120, "podman", &["pod", "rm", "-f", "-t", "0", &name]);
+        podman_ok(&[
+            "pod",
+            "create",
+            "--infra=false",
+            "--name",
+            &name,
+            "--label",
+            "toolbox.kubepods=1",
+            "--label",
+            &format!("app={name}"),
+            "--label",
+            "io.kubernetes.pod.namespace=default",
+        ]);
+        podman_ok(&[
+            "create",
+            "--pod",
+            &name,
+            "--name",
+            &format!("{name}-app"),
+            "--label",
+            "toolbox.kubepods=1",
+            "--label",
+            "io.kubernetes.container.name=app",
+            "localhost/toolbox-empty:test",
+            "/toolbox",
+            "idle",
+        ]);
+        StoppedPod { name }
+    }
+}
+
+impl Drop for StoppedPod {
+    fn drop(&mut self) {
+        let _ = run_bounded(120, "podman", &["pod", "rm", "-f", "-t", "0", &self.name]);
+    }
+}
+
+#[test]
+#[serial]
+fn fanout_capture_skips_pods_that_are_not_running_without_adding_a_debug_container() {
+    require_pod!();
+    let env = Env::new("fanout-stopped");
+    let stopped = StoppedPod::new();
+    assert_ne!(env.pod(&stopped.name)["status"]["phase"], "Running");
+    let file = env.dir.join("x.pcapng");
+    let f = file.to_str().unwrap();
+    // By name, next to a running pod: only the running one is planned.
+    let dry = env.run(&["capture", "tbxk-web-1", &stopped.name, "-w", f, "--dry-run"]);
+    let planned = stdout(&dry);
+    assert!(planned.contains("tbxk-web-1"), "{}", show(&dry));
+    assert!(!planned.contains(&stopped.name), "{}", show(&dry));
+    assert!(
+        stderr(&dry).contains(&format!("default/{}", stopped.name))
+            && stderr(&dry).contains("not Running"),
+        "{}",
+        show(&dry)
+    );
+    // By selector, alone: no debug container is added to it, and the run ends at once.
+    env.take_log();
+    let real = env.run(&["capture", "-l", &format!("app={}", stopped.name), "-w", f]);
+    assert!(!real.status.success(), "{}", show(&real));
+    assert!(stderr(&real).contains("not Running"), "{}", show(&real));
+    let log = env.take_log();
+    assert!(
+        log.iter().all(|a| !a.contains(&"debug".to_string())),
+        "a debug container was added to a pod that is not running: {log:?}"
+    );
+}
