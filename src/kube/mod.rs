@@ -120,13 +120,15 @@ fn ns_flag(ns: &Option<String>) -> String {
 }
 
 /// `words` as one POSIX shell command line: a word of only safe characters as it is, others in
-/// single quotes (a `'` as `'\''`).
+/// single quotes (a `'` as `'\''`). A leading `=` is quoted too: zsh (macOS's default shell)
+/// expands `=word` to the path of the command `word`.
 pub fn shell_quote<S: AsRef<str>>(words: &[S]) -> String {
     words
         .iter()
         .map(|w| {
             let w = w.as_ref();
             let safe = !w.is_empty()
+                && !w.starts_with('=')
                 && w.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"_@%+=:,./-".contains(&b));
             if safe {
@@ -560,5 +562,8 @@ mod tests {
             shell_quote(&w),
             r#"'a b' 'it'\''s' '' -l 'app=web,tier!=db' '$HOME'"#
         );
+        // zsh's `=cmd` expansion; an `=` inside a word is left alone.
+        let w = words(&["grep", "=ls", "--image=toolbox"]);
+        assert_eq!(shell_quote(&w), "grep '=ls' --image=toolbox");
     }
 }
