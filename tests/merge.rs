@@ -651,3 +651,33 @@ fn live_merge_of_two_tcpdump_pipes() {
         .collect();
     assert_eq!(pods, want);
 }
+
+/// `-w` naming one of the inputs (also through another path) is refused before anything is
+/// written: creating the output truncated that input while its reader might not have read it
+/// (its packets were lost, exit 0, in some runs).
+#[test]
+fn an_output_that_is_an_input_is_refused_and_left_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.pcap");
+    let b = dir.path().join("b.pcap");
+    let a_bytes = tiny_pcap(&[1, 3]);
+    std::fs::write(&a, &a_bytes).unwrap();
+    std::fs::write(&b, tiny_pcap(&[2])).unwrap();
+    std::os::unix::fs::symlink(&a, dir.path().join("link.pcap")).unwrap();
+    for out in [a.clone(), dir.path().join("link.pcap")] {
+        let o = run_bounded(
+            60,
+            bin(),
+            &[
+                "merge",
+                a.to_str().unwrap(),
+                b.to_str().unwrap(),
+                "-w",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_ne!(o.status.code(), Some(0), "{}", show(&o));
+        assert!(stderr(&o).contains("also the input"), "{}", show(&o));
+        assert_eq!(std::fs::read(&a).unwrap(), a_bytes, "the input was changed");
+    }
+}
