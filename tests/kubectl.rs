@@ -781,3 +781,27 @@ fn fanout_capture_skips_pods_that_are_not_running_without_adding_a_debug_contain
         "a debug container was added to a pod that is not running: {log:?}"
     );
 }
+
+#[test]
+#[serial]
+fn fanout_capture_of_a_pod_named_twice_captures_it_once() {
+    require_pod!();
+    let env = Env::new("fanout-twice");
+    let file = env.dir.join("x.pcapng");
+    let dry = env.run(&[
+        "capture",
+        "tbxk-web-1",
+        "tbxk-web-2",
+        "tbxk-web-1",
+        "-w",
+        file.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert!(dry.status.success(), "{}", show(&dry));
+    let execs: Vec<&str> = stdout(&dry)
+        .lines()
+        .filter(|l| l.contains(" exec "))
+        .map(|l| if l.contains("tbxk-web-1") { "1" } else { "2" })
+        .collect();
+    assert_eq!(execs, ["1", "2"], "{}", show(&dry));
+}

@@ -138,7 +138,10 @@ pub fn run(kubectl: &Kubectl, req: &Request) -> Result<i32, FanoutError> {
         }
         Pods::Names(names) => {
             let mut pods = Vec::new();
-            for n in names {
+            // A pod named twice is captured once (twice would duplicate its every packet, or
+            // fail on a second debug container of the same name).
+            let mut seen = std::collections::HashSet::new();
+            for n in names.iter().filter(|n| seen.insert(n.as_str())) {
                 match kubectl.get_pod(n) {
                     Ok(p) => pods.push(p),
                     Err(e @ KubeError::PodNotFound { .. }) => {
