@@ -12,7 +12,7 @@ use crate::capture::{self, CaptureError};
 /// Output file format (`-F`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FileType {
-    /// pcapng: one interface block per input interface, descriptions kept.
+    /// pcapng: one interface block per input interface (identical ones shared, as mergecap), descriptions kept.
     Pcapng,
     /// Classic pcap, microsecond timestamps; every input must have the same link type.
     Pcap,

@@ -630,3 +630,24 @@ fn fuzz_mutated_inputs_through_the_whole_merge() {
         let _ = merge(inputs, &out, &opts, &mut |_| {});
     }
 }
+
+#[test]
+fn identical_interfaces_are_written_once_like_mergecap() {
+    // Two tcpdump-like files of one link type: one interface, as mergecap's default -I all.
+    let a = pcap(false, false, 1, &[(1, 0, b"a1"), (3, 0, b"a3")]);
+    let b = pcap(false, false, 1, &[(2, 0, b"b2")]);
+    for order in [Order::Files, Order::Concatenate] {
+        let (s, out, _) = run(vec![input("a", a.clone()), input("b", b.clone())], order);
+        assert_eq!(s.packets, 3);
+        let (descs, pkts) = read_back(&out);
+        assert_eq!(descs.len(), 1, "{order:?}");
+        assert!(pkts.iter().all(|p| p.1 == 0), "{order:?}");
+    }
+    // A different interface (link type) keeps one per input.
+    let c = pcap(false, false, 113, &[(2, 0, b"c2")]);
+    let (_, out, _) = run(vec![input("a", a), input("c", c)], Order::Files);
+    let (descs, pkts) = read_back(&out);
+    assert_eq!(descs.len(), 2);
+    let ifaces: Vec<u32> = pkts.iter().map(|p| p.1).collect();
+    assert_eq!(ifaces, [0, 1, 0]);
+}
