@@ -296,7 +296,8 @@ fn binary_output_and_pipes_get_stdin_without_a_tty() {
         &["tbxk-web-3", "--dry-run", "--", "capture", "-w", "-"],
     ));
     assert!(
-        tty_pcap.contains(" -i -- toolbox capture -w -"),
+        // (Without a TTY a capture also stops when kubectl ends: see one_pod_capture_without_a_tty…)
+        tty_pcap.contains(" -i -- toolbox capture --stop-on-stdin-eof -w -"),
         "{tty_pcap}"
     );
     let tty_tar = exec_line(&on_a_terminal(
@@ -804,4 +805,59 @@ fn fanout_capture_of_a_pod_named_twice_captures_it_once() {
         .map(|l| if l.contains("tbxk-web-1") { "1" } else { "2" })
         .collect();
     assert_eq!(execs, ["1", "2"], "{}", show(&dry));
+}
+
+/// `kubectl toolbox POD -- capture -w - …` into a pipe, then Ctrl-C (SIGINT to the process group,
+/// as a terminal sends it): the capture in the pod ends too, instead of running on until its
+/// next packet fails to write (a quiet filter: for good).
+#[test]
+#[serial]
+fn one_pod_capture_without_a_tty_ends_with_a_ctrl_c() {
+    use std::os::unix::process::CommandExt;
+    require_pod!();
+    let env = Env::new("one-pod-ctrl-c");
+    let filter = ["port", "9", "and", "host", "192.0.2.16"];
+    let pattern = "[t]oolbox capture .*-w - port 9 and host 192.0.2.16";
+    let err = env.dir.join("stderr");
+    let mut child = Command::new(env.dir.join("kubectl-toolbox"))
+        .args([&["tbxk-web-1", "--", "capture", "-w", "-"][..], &filter].concat())
+        .env("PATH", env.path())
+        .env("KUBECTL_STANDIN_LOG", env.log())
+        .env("KUBECTL_STANDIN_IMAGE", "localhost/toolbox-empty:test")
+        .env("KUBECTL_STANDIN_TOOLBOX", bin())
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(env.dir.join("out.pcap")).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while !std::fs::read_to_string(&err)
+        .unwrap_or_default()
+        .contains("listening on")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no capture started: {}",
+            std::fs::read_to_string(&err).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let group = format!("-{}", child.id());
+    let o = run_bounded(10, "kill", &["-INT", "--", &group]);
+    assert!(o.status.success(), "{}", show(&o));
+    let _ = child.wait();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let left = loop {
+        let o = run_bounded(10, "pgrep", &["-f", pattern]);
+        if !o.status.success() || Instant::now() >= deadline {
+            break stdout(&o);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // (Env's drop removes the debug container, and with it a capture left behind.)
+    assert!(
+        left.trim().is_empty(),
+        "the capture in the pod outlived Ctrl-C: {left}"
+    );
 }
