@@ -296,7 +296,8 @@ fn binary_output_and_pipes_get_stdin_without_a_tty() {
         &["tbxk-web-3", "--dry-run", "--", "capture", "-w", "-"],
     ));
     assert!(
-        tty_pcap.contains(" -i -- toolbox capture -w -"),
+        // (Without a TTY a capture also stops when kubectl ends: see one_pod_capture_without_a_tty…)
+        tty_pcap.contains(" -i -- toolbox capture --stop-on-stdin-eof -w -"),
         "{tty_pcap}"
     );
     let tty_tar = exec_line(&on_a_terminal(
@@ -701,4 +702,162 @@ fn fanout_capture_without_net_raw_names_the_fix_and_the_link_flag_reaches_each_c
     // The file is still a valid (empty) pcapng.
     let p = packets(&file);
     assert!(p.is_empty(), "{p:?}");
+}
+
+/// A pod of its own that the stand-in shows as not Running (an app container created, never
+/// started; no infra container), removed on drop.
+struct StoppedPod {
+    name: String,
+}
+
+impl StoppedPod {
+    fn new() -> StoppedPod {
+        let name = format!("tbxk-stopped-{}", std::process::id());
+        let _ = run_bounded(120, "podman", &["pod", "rm", "-f", "-t", "0", &name]);
+        podman_ok(&[
+            "pod",
+            "create",
+            "--infra=false",
+            "--name",
+            &name,
+            "--label",
+            "toolbox.kubepods=1",
+            "--label",
+            &format!("app={name}"),
+            "--label",
+            "io.kubernetes.pod.namespace=default",
+        ]);
+        podman_ok(&[
+            "create",
+            "--pod",
+            &name,
+            "--name",
+            &format!("{name}-app"),
+            "--label",
+            "toolbox.kubepods=1",
+            "--label",
+            "io.kubernetes.container.name=app",
+            "localhost/toolbox-empty:test",
+            "/toolbox",
+            "idle",
+        ]);
+        StoppedPod { name }
+    }
+}
+
+impl Drop for StoppedPod {
+    fn drop(&mut self) {
+        let _ = run_bounded(120, "podman", &["pod", "rm", "-f", "-t", "0", &self.name]);
+    }
+}
+
+#[test]
+#[serial]
+fn fanout_capture_skips_pods_that_are_not_running_without_adding_a_debug_container() {
+    require_pod!();
+    let env = Env::new("fanout-stopped");
+    let stopped = StoppedPod::new();
+    assert_ne!(env.pod(&stopped.name)["status"]["phase"], "Running");
+    let file = env.dir.join("x.pcapng");
+    let f = file.to_str().unwrap();
+    // By name, next to a running pod: only the running one is planned.
+    let dry = env.run(&["capture", "tbxk-web-1", &stopped.name, "-w", f, "--dry-run"]);
+    let planned = stdout(&dry);
+    assert!(planned.contains("tbxk-web-1"), "{}", show(&dry));
+    assert!(!planned.contains(&stopped.name), "{}", show(&dry));
+    assert!(
+        stderr(&dry).contains(&format!("default/{}", stopped.name))
+            && stderr(&dry).contains("not Running"),
+        "{}",
+        show(&dry)
+    );
+    // By selector, alone: no debug container is added to it, and the run ends at once.
+    env.take_log();
+    let real = env.run(&["capture", "-l", &format!("app={}", stopped.name), "-w", f]);
+    assert!(!real.status.success(), "{}", show(&real));
+    assert!(stderr(&real).contains("not Running"), "{}", show(&real));
+    let log = env.take_log();
+    assert!(
+        log.iter().all(|a| !a.contains(&"debug".to_string())),
+        "a debug container was added to a pod that is not running: {log:?}"
+    );
+}
+
+#[test]
+#[serial]
+fn fanout_capture_of_a_pod_named_twice_captures_it_once() {
+    require_pod!();
+    let env = Env::new("fanout-twice");
+    let file = env.dir.join("x.pcapng");
+    let dry = env.run(&[
+        "capture",
+        "tbxk-web-1",
+        "tbxk-web-2",
+        "tbxk-web-1",
+        "-w",
+        file.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert!(dry.status.success(), "{}", show(&dry));
+    let execs: Vec<&str> = stdout(&dry)
+        .lines()
+        .filter(|l| l.contains(" exec "))
+        .map(|l| if l.contains("tbxk-web-1") { "1" } else { "2" })
+        .collect();
+    assert_eq!(execs, ["1", "2"], "{}", show(&dry));
+}
+
+/// `kubectl toolbox POD -- capture -w - …` into a pipe, then Ctrl-C (SIGINT to the process group,
+/// as a terminal sends it): the capture in the pod ends too, instead of running on until its
+/// next packet fails to write (a quiet filter: for good).
+#[test]
+#[serial]
+fn one_pod_capture_without_a_tty_ends_with_a_ctrl_c() {
+    use std::os::unix::process::CommandExt;
+    require_pod!();
+    let env = Env::new("one-pod-ctrl-c");
+    let filter = ["port", "9", "and", "host", "192.0.2.16"];
+    let pattern = "[t]oolbox capture .*-w - port 9 and host 192.0.2.16";
+    let err = env.dir.join("stderr");
+    let mut child = Command::new(env.dir.join("kubectl-toolbox"))
+        .args([&["tbxk-web-1", "--", "capture", "-w", "-"][..], &filter].concat())
+        .env("PATH", env.path())
+        .env("KUBECTL_STANDIN_LOG", env.log())
+        .env("KUBECTL_STANDIN_IMAGE", "localhost/toolbox-empty:test")
+        .env("KUBECTL_STANDIN_TOOLBOX", bin())
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(env.dir.join("out.pcap")).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while !std::fs::read_to_string(&err)
+        .unwrap_or_default()
+        .contains("listening on")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no capture started: {}",
+            std::fs::read_to_string(&err).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let group = format!("-{}", child.id());
+    let o = run_bounded(10, "kill", &["-INT", "--", &group]);
+    assert!(o.status.success(), "{}", show(&o));
+    let _ = child.wait();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let left = loop {
+        let o = run_bounded(10, "pgrep", &["-f", pattern]);
+        if !o.status.success() || Instant::now() >= deadline {
+            break stdout(&o);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // (Env's drop removes the debug container, and with it a capture left behind.)
+    assert!(
+        left.trim().is_empty(),
+        "the capture in the pod outlived Ctrl-C: {left}"
+    );
 }

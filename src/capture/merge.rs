@@ -12,7 +12,9 @@
 //!
 //! Output: one pcapng section, little-endian, with one Interface Description Block per (input,
 //! interface), in the order the merge first meets them (in files mode: every input's first
-//! interfaces in input order, before any packet). An interface keeps its link type, snap length and
+//! interfaces in input order, before any packet), except that in the files modes inputs whose
+//! leading interface blocks are all identical share one set, as mergecap's default IDB merge
+//! mode (`-I all`) does. An interface keeps its link type, snap length and
 //! options (`if_name`, `if_description`, `if_tsresol`, `if_tsoffset`, …); packets keep their
 //! timestamp units, comments and flags: a little-endian Enhanced Packet Block is copied byte for
 //! byte with only its interface number changed, so no timestamp is ever converted. A pcap input's
@@ -1071,6 +1073,9 @@ struct Source {
     ended: Option<Result<(), InputError>>,
     /// Input interface number → output interface number.
     ifmap: Vec<u32>,
+    /// Leading interface blocks not to write: they equal the first input's (mergecap's default
+    /// IDB merge mode, `-I all`), and `ifmap` already maps them to its interfaces.
+    shared_idbs: usize,
     packets: u64,
 }
 
@@ -1275,6 +1280,11 @@ impl Merge<'_> {
             if item.iface != IDB {
                 return Ok(Some((item.key, *at)));
             }
+            if s.shared_idbs > 0 {
+                s.shared_idbs -= 1;
+                s.pos += 1;
+                continue;
+            }
             let block = &batch.data[item.start..item.end];
             let id = self.out.interface(block)?;
             let s = &mut self.sources[i];
@@ -1346,6 +1356,7 @@ impl Merge<'_> {
         let mut heads: Vec<Option<(Key, Instant)>> = vec![None; n];
         let mut fresh = true;
         if !matches!(order, Order::Live { .. }) {
+            self.share_identical_interfaces();
             // Files: every input's first interfaces go out in input order, whichever input's
             // reader is first.
             for (i, h) in heads.iter_mut().enumerate() {
@@ -1447,6 +1458,53 @@ impl Merge<'_> {
         Ok(())
     }
 
+    /// The interface blocks at the head of input `i`, once all of them are queued (a packet
+    /// follows, or the input ended); `None` while more may come.
+    fn leading_idbs(&self, i: usize) -> Option<Vec<&[u8]>> {
+        let s = &self.sources[i];
+        let mut idbs = Vec::new();
+        for (k, (batch, _)) in s.queue.iter().enumerate() {
+            let from = if k == 0 { s.pos } else { 0 };
+            for item in batch.items.iter().skip(from) {
+                if item.iface != IDB {
+                    return Some(idbs);
+                }
+                idbs.push(&batch.data[item.start..item.end]);
+            }
+        }
+        (!s.open()).then_some(idbs)
+    }
+
+    /// mergecap's default IDB merge mode (`-I all`): when every input starts with the same
+    /// interface blocks (the same number, byte for byte), the output has them once and every
+    /// input's packets use them (merging tcpdump files of one interface gives one interface, as
+    /// mergecap does). Waits until each input's leading blocks are queued; files modes only.
+    fn share_identical_interfaces(&mut self) {
+        let n = self.sources.len();
+        if n < 2 || self.out.interfaces != 0 {
+            return;
+        }
+        let same = loop {
+            if stopped(&self.stop) {
+                return;
+            }
+            let all: Option<Vec<Vec<&[u8]>>> = (0..n).map(|i| self.leading_idbs(i)).collect();
+            if let Some(all) = all {
+                break !all[0].is_empty() && all.iter().all(|idbs| *idbs == all[0]);
+            }
+            self.receive(TICK);
+        };
+        if !same {
+            return;
+        }
+        let count = self.leading_idbs(0).map_or(0, |v| v.len());
+        let ids: Vec<u32> = (0..count as u32).collect();
+        for s in &mut self.sources[1..] {
+            s.ifmap = ids.clone();
+            s.shared_idbs = count;
+        }
+    }
+
     /// Write more packets of input `i` while its head stays before every other head (ties go to
     /// the later input, as in mergecap), without rescanning all inputs per packet.
     fn run_from(
@@ -1530,6 +1588,7 @@ pub fn merge(
             free: free_tx,
             ended: None,
             ifmap: Vec::new(),
+            shared_idbs: 0,
             packets: 0,
         });
         let tx = tx.clone();

@@ -109,7 +109,7 @@ pub fn run(_global: &Global, args: KubectlArgs) -> anyhow::Result<i32> {
         && std::io::stdin().is_terminal()
         && std::io::stdout().is_terminal();
     let image = args.image.as_deref().unwrap_or(kube::DEFAULT_IMAGE);
-    let plan = kube::plan(
+    let mut plan = kube::plan(
         &pod,
         &Request {
             container: args.container.as_deref(),
@@ -119,6 +119,28 @@ pub fn run(_global: &Global, args: KubectlArgs) -> anyhow::Result<i32> {
             tty,
         },
     )?;
+    // A capture without a TTY outlives a kubectl that Ctrl-C or a closed pipe ended: the exec
+    // stream closing does not end it, only its next packet failing to write (tracee-like, it may
+    // wait for hours on a quiet filter). It stops at the end of its input instead, which this
+    // process holds open and which ends with it (with a TTY the hangup ends it).
+    let stop_on_eof = !tty
+        && kube::subcommand(&args.args) == Some("capture")
+        && !args
+            .args
+            .iter()
+            .any(|a| a.starts_with("-r") || a == "--stop-on-stdin-eof");
+    if stop_on_eof {
+        // The subcommand's word among toolbox's arguments (after `-- toolbox`).
+        let from = plan
+            .exec
+            .iter()
+            .position(|w| w == "--")
+            .map_or(0, |i| i + 2);
+        if let Some(at) = plan.exec[from..].iter().position(|w| w == "capture") {
+            plan.exec
+                .insert(from + at + 1, "--stop-on-stdin-eof".into());
+        }
+    }
     if args.dry_run {
         let mut out = std::io::stdout().lock();
         if let Some(start) = &plan.start {
@@ -138,11 +160,18 @@ pub fn run(_global: &Global, args: KubectlArgs) -> anyhow::Result<i32> {
         kubectl.run(start, pod_name)?;
         kubectl.wait_running(pod_name, &plan.container, kube::START_TIMEOUT)?;
     }
-    let status = kubectl
-        .command(&plan.exec)
-        .status()
+    let mut cmd = kubectl.command(&plan.exec);
+    if stop_on_eof {
+        cmd.stdin(std::process::Stdio::piped());
+    }
+    let mut child = cmd
+        .spawn()
         .map_err(kube::spawn_error)
         .context("kubectl exec")?;
+    // Held until kubectl ends (or this process does).
+    let stdin = child.stdin.take();
+    let status = child.wait().context("kubectl exec")?;
+    drop(stdin);
     Ok(exit_code(status))
 }
 

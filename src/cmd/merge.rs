@@ -12,7 +12,7 @@ use crate::capture::{self, CaptureError};
 /// Output file format (`-F`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FileType {
-    /// pcapng: one interface block per input interface, descriptions kept.
+    /// pcapng: one interface block per input interface (identical ones shared, as mergecap), descriptions kept.
     Pcapng,
     /// Classic pcap, microsecond timestamps; every input must have the same link type.
     Pcap,
@@ -38,12 +38,44 @@ pub struct MergeArgs {
     pub format: FileType,
 }
 
+/// Refuse an output that is one of the inputs (the same file, by device and inode): creating it
+/// truncates that input while its reader thread may not have read it yet, which lost its packets
+/// without a word.
+fn refuse_output_among_inputs(args: &MergeArgs) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    if args.write == std::path::Path::new("-") {
+        return Ok(());
+    }
+    let Ok(out) = std::fs::metadata(&args.write) else {
+        return Ok(());
+    };
+    if !out.is_file() {
+        return Ok(());
+    }
+    for path in &args.inputs {
+        if path == std::path::Path::new("-") {
+            continue;
+        }
+        if let Ok(m) = std::fs::metadata(path) {
+            if m.dev() == out.dev() && m.ino() == out.ino() {
+                anyhow::bail!(
+                    "the output {} is also the input {}: writing it would destroy that input; give -w another file",
+                    crate::output::sanitize(&args.write.display().to_string()),
+                    crate::output::sanitize(&path.display().to_string())
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Run `toolbox merge`. An input that cannot be read to its end is reported and the rest is
 /// merged; the exit code is then 1 (the output is still a valid file).
 pub fn run(_global: &Global, args: MergeArgs) -> anyhow::Result<i32> {
     if args.write == std::path::Path::new("-") && crate::output::stdout_is_terminal() {
         return Err(CaptureError::Terminal.into());
     }
+    refuse_output_among_inputs(&args)?;
     let stop = capture::stop_on_signals()?;
     let mut inputs = Vec::with_capacity(args.inputs.len());
     for path in &args.inputs {

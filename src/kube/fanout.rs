@@ -138,7 +138,10 @@ pub fn run(kubectl: &Kubectl, req: &Request) -> Result<i32, FanoutError> {
         }
         Pods::Names(names) => {
             let mut pods = Vec::new();
-            for n in names {
+            // A pod named twice is captured once (twice would duplicate its every packet, or
+            // fail on a second debug container of the same name).
+            let mut seen = std::collections::HashSet::new();
+            for n in names.iter().filter(|n| seen.insert(n.as_str())) {
                 match kubectl.get_pod(n) {
                     Ok(p) => pods.push(p),
                     Err(e @ KubeError::PodNotFound { .. }) => {
@@ -151,6 +154,29 @@ pub fn run(kubectl: &Kubectl, req: &Request) -> Result<i32, FanoutError> {
             pods
         }
     };
+    // A pod that is not running (completed, evicted, pending: `kubectl get pods -l` lists them
+    // all) has nothing to capture, and a debug container added to it would stay in its spec
+    // for good without ever starting.
+    let pods: Vec<Pod> = pods
+        .into_iter()
+        .filter(|pod| {
+            if pod.status.phase == "Running" {
+                return true;
+            }
+            let why = pod
+                .status
+                .reason
+                .as_deref()
+                .map_or(String::new(), |r| format!(" ({r})"));
+            eprintln!(
+                "kubectl toolbox: {}: the pod is {}{why}, not Running: nothing to capture; the other pods go on",
+                label(pod),
+                if pod.status.phase.is_empty() { "in no phase" } else { &pod.status.phase },
+            );
+            failed += 1;
+            false
+        })
+        .collect();
     if !req.dry_run && req.out == Path::new("-") && std::io::stdout().is_terminal() {
         return Err(FanoutError::Terminal);
     }

@@ -97,6 +97,16 @@ pub enum KubeError {
     /// The command does not run in a pod's debug container.
     #[error("`toolbox {0}` is not for a pod's debug container: it reads a node (kubectl debug node/NODE -it --image=toolbox --profile=sysadmin) or runs on your machine")]
     NotForPod(String),
+    /// The pod has ended: no container of it runs again, an ephemeral one neither.
+    #[error("pod {pod} has ended (phase {phase}{}): no container can run in it, a debug container neither; `kubectl debug {pod} --copy-to=NEW-POD` debugs a copy", .reason.as_ref().map_or(String::new(), |r| format!(", {r}")))]
+    PodEnded {
+        /// Pod name.
+        pod: String,
+        /// `Succeeded` or `Failed`.
+        phase: String,
+        /// Why (`Evicted`…), when the API says.
+        reason: Option<String>,
+    },
     /// The debug container did not start.
     #[error("debug container {container} in pod {pod} did not start: {why}")]
     NotStarted {
@@ -120,13 +130,15 @@ fn ns_flag(ns: &Option<String>) -> String {
 }
 
 /// `words` as one POSIX shell command line: a word of only safe characters as it is, others in
-/// single quotes (a `'` as `'\''`).
+/// single quotes (a `'` as `'\''`). A leading `=` is quoted too: zsh (macOS's default shell)
+/// expands `=word` to the path of the command `word`.
 pub fn shell_quote<S: AsRef<str>>(words: &[S]) -> String {
     words
         .iter()
         .map(|w| {
             let w = w.as_ref();
             let safe = !w.is_empty()
+                && !w.starts_with('=')
                 && w.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"_@%+=:,./-".contains(&b));
             if safe {
@@ -398,6 +410,14 @@ pub fn subcommand(args: &[String]) -> Option<&str> {
 /// Decide, from the pod as kubectl shows it, which container to run `req` in and how.
 pub fn plan(pod: &Pod, req: &Request) -> Result<Plan, KubeError> {
     let name = &pod.metadata.name;
+    // A debug container added to an ended pod would stay in its spec for good and never start.
+    if matches!(pod.status.phase.as_str(), "Succeeded" | "Failed") {
+        return Err(KubeError::PodEnded {
+            pod: name.clone(),
+            phase: pod.status.phase.clone(),
+            reason: pod.status.reason.clone(),
+        });
+    }
     let apps: Vec<String> = pod.spec.containers.iter().map(|c| c.name.clone()).collect();
     let target = match req.container {
         Some(c) if apps.iter().any(|a| a == c) => c.to_string(),
@@ -545,6 +565,19 @@ mod tests {
     }
 
     #[test]
+    fn an_ended_pod_gets_no_debug_container() {
+        let mut p = web(serde_json::json!([]), serde_json::json!([]));
+        p.status.phase = "Failed".into();
+        p.status.reason = Some("Evicted".into());
+        let args = words(&["ps"]);
+        let e = plan(&p, &req(&args)).unwrap_err();
+        assert!(matches!(e, KubeError::PodEnded { .. }), "{e}");
+        assert!(e.to_string().contains("Failed, Evicted"), "{e}");
+        p.status.phase = "Pending".into();
+        assert!(plan(&p, &req(&args)).is_ok());
+    }
+
+    #[test]
     fn binary_output_never_gets_a_tty_word() {
         assert!(binary_output(&words(&["capture", "-w", "-", "port", "80"])));
         assert!(binary_output(&words(&["export", "/etc"])));
@@ -560,5 +593,8 @@ mod tests {
             shell_quote(&w),
             r#"'a b' 'it'\''s' '' -l 'app=web,tier!=db' '$HOME'"#
         );
+        // zsh's `=cmd` expansion; an `=` inside a word is left alone.
+        let w = words(&["grep", "=ls", "--image=toolbox"]);
+        assert_eq!(shell_quote(&w), "grep '=ls' --image=toolbox");
     }
 }

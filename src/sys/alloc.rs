@@ -97,3 +97,42 @@ pub fn fork_safe() {
     // the handlers under the lock, which allocations made earlier do not hold.)
     unsafe { dlmalloc::enable_alloc_after_fork() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::LARGE;
+    use std::alloc::{alloc, dealloc, realloc, Layout};
+
+    /// Blocks move across LARGE both ways with their bytes and their alignment (musl's
+    /// allocator for over-aligned large blocks, dlmalloc's for small ones).
+    #[test]
+    fn realloc_across_the_bound_keeps_bytes_and_alignment() {
+        for align in [1, 8, 16, 64, 4096, 1 << 20] {
+            for (from, to) in [
+                (100, LARGE),
+                (LARGE - 1, LARGE + 1),
+                (LARGE, LARGE - 1),
+                (3 * LARGE, 10),
+            ] {
+                let layout = Layout::from_size_align(from, align).unwrap();
+                // SAFETY: a non-zero size; the block is written within its size, resized with
+                // its layout, and freed with the layout of its last size.
+                unsafe {
+                    let p = alloc(layout);
+                    assert!(!p.is_null());
+                    assert_eq!(p as usize % align, 0, "alloc {from} align {align}");
+                    for i in 0..from {
+                        *p.add(i) = (i % 251) as u8;
+                    }
+                    let q = realloc(p, layout, to);
+                    assert!(!q.is_null());
+                    assert_eq!(q as usize % align, 0, "realloc {from}->{to} align {align}");
+                    for i in 0..from.min(to) {
+                        assert_eq!(*q.add(i), (i % 251) as u8, "byte {i} {from}->{to}");
+                    }
+                    dealloc(q, Layout::from_size_align(to, align).unwrap());
+                }
+            }
+        }
+    }
+}

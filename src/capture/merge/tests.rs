@@ -458,3 +458,196 @@ fn obsolete_packet_blocks_and_simple_packet_blocks_become_enhanced_ones() {
     assert_eq!(pkts[0].3, vec![(1, b"old".to_vec())]);
     assert_eq!(pkts[1].2, b"spb12");
 }
+
+/// Deterministic xorshift for the fuzz-style tests (no new crates).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Seeds with every block kind and option layout the parser knows, both byte orders.
+fn fuzz_seeds() -> Vec<Vec<u8>> {
+    let mut seeds = Vec::new();
+    for be in [false, true] {
+        let mut ng = Ng::new(be);
+        ng.idb(
+            1,
+            &[
+                (2, b"eth0".to_vec()),
+                (3, b"desc".to_vec()),
+                (9, vec![0x86]),
+                (14, 5u64.to_le_bytes().to_vec()),
+                (2988, b"PEN!xyz".to_vec()),
+            ],
+        );
+        ng.idb(113, &[(9, vec![9])]);
+        ng.epb(0, 1 << 40, b"hello", &[(1, b"c".to_vec()), (2, vec![0; 4])]);
+        ng.epb(1, 3_000_000_000, b"x", &[(4, vec![1; 8])]);
+        let mut pb = Vec::new();
+        pb.extend_from_slice(&ng.u16(1));
+        pb.extend_from_slice(&ng.u16(0));
+        pb.extend_from_slice(&ng.u32(0));
+        pb.extend_from_slice(&ng.u32(9));
+        pb.extend_from_slice(&ng.u32(2));
+        pb.extend_from_slice(&ng.u32(2));
+        pb.extend_from_slice(b"pb\0\0");
+        ng.block(2, &pb);
+        let mut spb = Vec::new();
+        spb.extend_from_slice(&ng.u32(3));
+        spb.extend_from_slice(b"spb\0");
+        ng.block(3, &spb);
+        ng.block(4, &[0; 8]);
+        ng.section();
+        ng.idb(1, &[]);
+        ng.epb(0, 7, b"second", &[]);
+        seeds.push(ng.b);
+        seeds.push(pcap(be, be, 1, &[(1, 2, b"ab"), (3, 4, b"")]));
+    }
+    seeds
+}
+
+/// One mutation: bytes flipped, 32-bit fields set to lengths and magics that bite, cuts.
+fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
+    let mut b = seed.to_vec();
+    const WORDS: [u32; 14] = [
+        0,
+        1,
+        4,
+        12,
+        0x7f,
+        0xff,
+        0x86,
+        0x7fff_ffff,
+        0xffff_ffff,
+        0x0a0d_0d0a,
+        0x1a2b_3c4d,
+        0x4d3c_2b1a,
+        0x1000_0000,
+        0x00ff_fff0,
+    ];
+    for _ in 0..1 + rng.below(4) {
+        if b.is_empty() {
+            break;
+        }
+        let at = rng.below(b.len());
+        match rng.below(5) {
+            0 => b[at] ^= 1 << rng.below(8),
+            1 => b[at] = rng.next() as u8,
+            2 if at + 4 <= b.len() => {
+                let w = WORDS[rng.below(WORDS.len())];
+                let w = if rng.below(2) == 0 {
+                    w.to_le_bytes()
+                } else {
+                    w.to_be_bytes()
+                };
+                b[at..at + 4].copy_from_slice(&w);
+            }
+            3 => b.truncate(at),
+            _ => b.insert(at, rng.next() as u8),
+        }
+    }
+    b
+}
+
+/// Feed `bytes` to a parser in chunks the way `read_input` does; the batch's size is returned.
+fn parse_in_chunks(rng: &mut Rng, bytes: &[u8]) -> usize {
+    let mut p = Parser::new(Description::Append("pod".into()));
+    let mut batch = Batch::new();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut fed = 0;
+    let mut most = 0;
+    while fed < bytes.len() {
+        let n = (1 + rng.below(64)).min(bytes.len() - fed);
+        buf.extend_from_slice(&bytes[fed..fed + n]);
+        fed += n;
+        match p.parse(&buf, &mut batch) {
+            Ok((used, need)) => {
+                assert!(used <= buf.len());
+                assert!(need <= MAX_BLOCK + 24, "asks for {need} bytes");
+                buf.drain(..used);
+            }
+            Err(_) => return batch.data.len(),
+        }
+        most = most.max(batch.data.len());
+    }
+    let _ = p.finish(buf.len());
+    most
+}
+
+#[test]
+fn fuzz_mutated_inputs_never_panic_and_stay_bounded() {
+    let seeds = fuzz_seeds();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for round in 0..4000 {
+        let seed = &seeds[round % seeds.len()];
+        let bytes = mutate(&mut rng, seed);
+        let made = parse_in_chunks(&mut rng, &bytes);
+        // Output blocks are the input's plus at most a description and rounding per block.
+        assert!(
+            made <= 4 * bytes.len() + 4096,
+            "round {round}: {made} bytes from {}",
+            bytes.len()
+        );
+    }
+}
+
+#[test]
+fn fuzz_mutated_inputs_through_the_whole_merge() {
+    let seeds = fuzz_seeds();
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..200 {
+        let inputs: Vec<Input> = (0..3)
+            .map(|k| {
+                let seed = &seeds[rng.below(seeds.len())];
+                input(&format!("in{k}"), mutate(&mut rng, seed))
+            })
+            .collect();
+        let format = if round % 2 == 0 {
+            Format::Pcapng
+        } else {
+            Format::Pcap
+        };
+        let order = [Order::Files, Order::Concatenate][round % 4 / 2];
+        let opts = Options {
+            order,
+            format,
+            stop: None,
+        };
+        let out = dir.path().join("out");
+        // Link types may differ (an error for pcap output); neither panics nor hangs.
+        let _ = merge(inputs, &out, &opts, &mut |_| {});
+    }
+}
+
+#[test]
+fn identical_interfaces_are_written_once_like_mergecap() {
+    // Two tcpdump-like files of one link type: one interface, as mergecap's default -I all.
+    let a = pcap(false, false, 1, &[(1, 0, b"a1"), (3, 0, b"a3")]);
+    let b = pcap(false, false, 1, &[(2, 0, b"b2")]);
+    for order in [Order::Files, Order::Concatenate] {
+        let (s, out, _) = run(vec![input("a", a.clone()), input("b", b.clone())], order);
+        assert_eq!(s.packets, 3);
+        let (descs, pkts) = read_back(&out);
+        assert_eq!(descs.len(), 1, "{order:?}");
+        assert!(pkts.iter().all(|p| p.1 == 0), "{order:?}");
+    }
+    // A different interface (link type) keeps one per input.
+    let c = pcap(false, false, 113, &[(2, 0, b"c2")]);
+    let (_, out, _) = run(vec![input("a", a), input("c", c)], Order::Files);
+    let (descs, pkts) = read_back(&out);
+    assert_eq!(descs.len(), 2);
+    let ifaces: Vec<u32> = pkts.iter().map(|p| p.1).collect();
+    assert_eq!(ifaces, [0, 1, 0]);
+}
