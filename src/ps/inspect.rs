@@ -503,6 +503,7 @@ fn describe_fd(fd: i32, target: &procfs::process::FDTarget, sockets: &HashMap<u6
         FDTarget::AnonInode(s) => ("anon", format!("anon_inode:{s}"), None),
         FDTarget::MemFD(s) => ("memfd", format!("memfd:{s}"), None),
         FDTarget::Other(s, i) => ("other", format!("{s}:[{i}]"), None),
+        FDTarget::Unknown(s, x) => ("other", format!("{s}:{x}"), None),
     };
     Fd {
         fd,
