@@ -422,7 +422,7 @@ pub fn inspect(
         egid: status.as_ref().map(|s| group(s.egid)),
         groups: status
             .as_ref()
-            .map(|s| s.groups.iter().map(|&g| group(g as u32)).collect())
+            .map(|s| s.groups.iter().map(|&g| group(g)).collect())
             .unwrap_or_default(),
         threads,
         environment,
