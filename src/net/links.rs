@@ -4,14 +4,16 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use netlink_packet_route::address::{AddressAttribute, AddressMessage};
+use netlink_packet_route::address::AddressAttribute;
 use netlink_packet_route::link::{LinkAttribute, LinkFlags, LinkMessage};
 use netlink_packet_route::route::{
     RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteType,
 };
-use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
+use netlink_packet_route::AddressFamily;
 use netlink_sys::protocols::NETLINK_ROUTE;
 use serde::Serialize;
+
+use super::rtnl::Rtnl;
 
 use super::{dump, NetError};
 
@@ -129,22 +131,22 @@ pub fn ifaces() -> Result<Vec<Iface>, NetError> {
     let links = dump(
         NETLINK_ROUTE,
         "listing interfaces (RTM_GETLINK)",
-        RouteNetlinkMessage::GetLink(LinkMessage::default()),
+        Rtnl::GetLinks,
     )?;
     let addrs = dump(
         NETLINK_ROUTE,
         "listing addresses (RTM_GETADDR)",
-        RouteNetlinkMessage::GetAddress(AddressMessage::default()),
+        Rtnl::GetAddresses,
     )?;
     let mut out: Vec<Iface> = links
         .into_iter()
         .filter_map(|m| match m {
-            RouteNetlinkMessage::NewLink(l) => Some(iface(l)),
+            Rtnl::Link(l) => Some(iface(l)),
             _ => None,
         })
         .collect();
     for m in addrs {
-        let RouteNetlinkMessage::NewAddress(a) = m else {
+        let Rtnl::Address(a) = m else {
             continue;
         };
         let Some(family) = family_name(a.header.family) else {
@@ -222,15 +224,13 @@ fn route_ip(a: &RouteAddress) -> Option<IpAddr> {
 pub fn routes(names: &HashMap<u32, String>) -> Result<Vec<Route>, NetError> {
     let mut out = Vec::new();
     for family in [AddressFamily::Inet, AddressFamily::Inet6] {
-        let mut req = RouteMessage::default();
-        req.header.address_family = family;
         let msgs = dump(
             NETLINK_ROUTE,
             "listing routes (RTM_GETROUTE)",
-            RouteNetlinkMessage::GetRoute(req),
+            Rtnl::GetRoutes(family),
         )?;
         for m in msgs {
-            if let RouteNetlinkMessage::NewRoute(r) = m {
+            if let Rtnl::Route(r) = m {
                 if let Some(route) = route(&r, names) {
                     out.push(route);
                 }

@@ -12,6 +12,7 @@ pub mod lookup;
 pub mod owners;
 pub mod ping;
 pub mod resolv;
+pub mod rtnl;
 pub mod sockets;
 
 use std::io;
