@@ -521,19 +521,26 @@ fn assert_known_functions(ours: &Stacks, pid: i32, spin: bool) {
     assert_eq!((parked, spinning), (3, usize::from(spin)));
 }
 
-fn compare_with_eu_stack(flags: &[&str], strip: bool) {
-    let prog = build("park.c", flags, strip);
-    let target = Running::start(&prog.exe, &["spin"]);
-    let pid = target.pid();
+/// toolbox's, eu-stack's and gdb's stacks of `pid`, one after the other (the target left running
+/// by each): the same functions in the same order for every thread. Returns toolbox's.
+fn same_as_eu_stack_and_gdb(pid: i32) -> Stacks {
     let ours = toolbox_stack(pid);
     assert_running(pid);
     let theirs = eu_stack(pid);
     assert_running(pid);
     let gdb = gdb_bt(pid);
     assert_running(pid);
-    assert_known_functions(&ours, pid, true);
     assert_same_stacks(&ours, &theirs, false);
     assert_same_as_gdb(&ours, &gdb, pid, false);
+    ours
+}
+
+fn compare_with_eu_stack(flags: &[&str], strip: bool) {
+    let prog = build("park.c", flags, strip);
+    let target = Running::start(&prog.exe, &["spin"]);
+    let pid = target.pid();
+    let ours = same_as_eu_stack_and_gdb(pid);
+    assert_known_functions(&ours, pid, true);
 }
 
 #[test]
@@ -603,14 +610,7 @@ fn same_as_eu_stack_rust_release() {
     assert!(out.status.success(), "rustc failed: {}", common::show(&out));
     let target = Running::start(&exe, &[]);
     let pid = target.pid();
-    let ours = toolbox_stack(pid);
-    assert_running(pid);
-    let theirs = eu_stack(pid);
-    assert_running(pid);
-    let gdb = gdb_bt(pid);
-    assert_running(pid);
-    assert_same_stacks(&ours, &theirs, false);
-    assert_same_as_gdb(&ours, &gdb, pid, false);
+    let ours = same_as_eu_stack_and_gdb(pid);
     let mut parked = 0;
     for (tid, frames) in &ours {
         let names = names(frames);
@@ -756,14 +756,7 @@ fn go_same_as_eu_stack_and_gdb() {
     let target = Running::start(&full, &[]);
     let pid = target.pid();
     settle_go();
-    let ours = toolbox_stack(pid);
-    assert_running(pid);
-    let theirs = eu_stack(pid);
-    assert_running(pid);
-    let gdb = gdb_bt(pid);
-    assert_running(pid);
-    assert_same_stacks(&ours, &theirs, false);
-    assert_same_as_gdb(&ours, &gdb, pid, false);
+    let ours = same_as_eu_stack_and_gdb(pid);
     assert_known_go_functions(&ours, pid);
 }
 
@@ -780,14 +773,7 @@ fn go_stripped_same_as_eu_stack_and_gdb() {
     let target = Running::start(&stripped, &[]);
     let pid = target.pid();
     settle_go();
-    let ours = toolbox_stack(pid);
-    assert_running(pid);
-    let theirs = eu_stack(pid);
-    assert_running(pid);
-    let gdb = gdb_bt(pid);
-    assert_running(pid);
-    assert_same_stacks(&ours, &theirs, false);
-    assert_same_as_gdb(&ours, &gdb, pid, false);
+    let ours = same_as_eu_stack_and_gdb(pid);
     assert_known_go_functions(&ours, pid);
     // Source lines come from .gopclntab too.
     let out = common::run_bounded(

@@ -885,14 +885,20 @@ impl Parser {
         }
     }
 
-    fn epb(&mut self, blk: &[u8], be: bool, batch: &mut Batch) -> Result<(), InputError> {
+    /// The fields an Enhanced Packet Block and the obsolete Packet Block share at the same
+    /// offsets: the interface word, the timestamp, the captured and original lengths, and the
+    /// captured length padded to 32 bits, checked against the block's length.
+    fn packet_fields(
+        &self,
+        blk: &[u8],
+        be: bool,
+        kind: &str,
+    ) -> Result<(u32, u64, usize, u32, usize), InputError> {
         if blk.len() < 32 {
-            return Err(self.corrupt("enhanced packet block shorter than 32 bytes"));
+            return Err(self.corrupt(format!("{kind} block shorter than 32 bytes")));
         }
-        let id = rd32(blk, 8, be);
         let ts = (u64::from(rd32(blk, 12, be)) << 32) | u64::from(rd32(blk, 16, be));
         let caplen = rd32(blk, 20, be) as usize;
-        let wire = rd32(blk, 24, be);
         let padded = caplen.next_multiple_of(4);
         if 28 + padded + 4 > blk.len() {
             return Err(self.corrupt(format!(
@@ -900,6 +906,11 @@ impl Parser {
                 blk.len()
             )));
         }
+        Ok((rd32(blk, 8, be), ts, caplen, rd32(blk, 24, be), padded))
+    }
+
+    fn epb(&mut self, blk: &[u8], be: bool, batch: &mut Batch) -> Result<(), InputError> {
+        let (id, ts, caplen, wire, padded) = self.packet_fields(blk, be, "enhanced packet")?;
         let t = self.iface(id)?;
         let key = pcapng_key(ts, t.resol, t.offset);
         let opts = &blk[28 + padded..blk.len() - 4];
@@ -922,21 +933,9 @@ impl Parser {
     }
 
     fn pb(&mut self, blk: &[u8], be: bool, batch: &mut Batch) -> Result<(), InputError> {
-        if blk.len() < 32 {
-            return Err(self.corrupt("packet block shorter than 32 bytes"));
-        }
-        let id = u32::from(rd16(blk, 8, be));
-        let ts = (u64::from(rd32(blk, 12, be)) << 32) | u64::from(rd32(blk, 16, be));
-        let caplen = rd32(blk, 20, be) as usize;
-        let wire = rd32(blk, 24, be);
-        let padded = caplen.next_multiple_of(4);
-        if 28 + padded + 4 > blk.len() {
-            return Err(self.corrupt(format!(
-                "packet of {caplen} bytes in a block of {}",
-                blk.len()
-            )));
-        }
-        let t = self.iface(id)?;
+        let (_, ts, caplen, wire, padded) = self.packet_fields(blk, be, "packet")?;
+        // The obsolete Packet Block has a 16-bit interface id (then drops count).
+        let t = self.iface(u32::from(rd16(blk, 8, be)))?;
         let key = pcapng_key(ts, t.resol, t.offset);
         let opts = self.options(&blk[28 + padded..blk.len() - 4], be, epb_option)?;
         Self::push_epb(batch, key, t.local, ts, &blk[28..28 + caplen], wire, &opts);

@@ -423,16 +423,15 @@ const RETIRE_TIMEOUT: Duration = Duration::from_millis(100);
 /// A flag that SIGINT, SIGTERM and SIGHUP raise; a second signal ends the process at once (exit
 /// 128+N, as the shell reports it), a last resort should anything block. The shutdown action is
 /// registered before the flag (signal-hook runs them in order).
-pub fn stop_on_signals() -> Result<Arc<AtomicBool>, CaptureError> {
+pub fn stop_on_signals() -> io::Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [
         signal_hook::consts::SIGINT,
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
     ] {
-        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, Arc::clone(&stop))
-            .map_err(CaptureError::Signals)?;
-        signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(CaptureError::Signals)?;
+        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, Arc::clone(&stop))?;
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
     Ok(stop)
 }
@@ -444,7 +443,7 @@ pub fn capture(opts: &Options) -> Result<Stats, CaptureError> {
     // A second signal ends toolbox at once (exit 128+N, as the shell reports it), a last resort
     // should anything else block. The shutdown action must be registered before the flag
     // (signal-hook runs them in order).
-    let stop = stop_on_signals()?;
+    let stop = stop_on_signals().map_err(CaptureError::Signals)?;
     let ctx = caps::Context::read();
     if let Err(e) = crate::sys::packet_socket_probe() {
         if let Some(d) = caps::denied(&ctx, Feature::Capture, None, "cannot capture packets", &e) {

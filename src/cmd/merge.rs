@@ -76,7 +76,7 @@ pub fn run(_global: &Global, args: MergeArgs) -> anyhow::Result<i32> {
         return Err(CaptureError::Terminal.into());
     }
     refuse_output_among_inputs(&args)?;
-    let stop = capture::stop_on_signals()?;
+    let stop = capture::stop_on_signals().map_err(CaptureError::Signals)?;
     let mut inputs = Vec::with_capacity(args.inputs.len());
     for path in &args.inputs {
         let input = Input::open(path).map_err(|e| {

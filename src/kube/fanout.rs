@@ -17,7 +17,7 @@ use std::io::{BufRead, BufReader, IsTerminal};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -249,16 +249,7 @@ pub fn run(kubectl: &Kubectl, req: &Request) -> Result<i32, FanoutError> {
         started.push((pod, p));
     }
 
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-    ] {
-        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, Arc::clone(&stop))
-            .map_err(FanoutError::Signals)?;
-        signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(FanoutError::Signals)?;
-    }
+    let stop = crate::capture::stop_on_signals().map_err(FanoutError::Signals)?;
 
     let mut streams = Vec::new();
     let mut inputs = Vec::new();
