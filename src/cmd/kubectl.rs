@@ -1,8 +1,10 @@
 //! `kubectl toolbox` (the binary started as `kubectl-toolbox`, or `toolbox kubectl`): run
 //! toolbox in a pod's ephemeral container through the user's own kubectl.
 //!
-//!     kubectl toolbox [-n NS] [--context C] [--kubeconfig F] POD [-c CONTAINER] [--image IMG]
-//!                     [--dry-run] [-- ARGS]
+//! ```text
+//! kubectl toolbox [-n NS] [--context C] [--kubeconfig F] POD [-c CONTAINER] [--image IMG]
+//!                 [--dry-run] [-- ARGS]
+//! ```
 //!
 //! starts (or reuses) a `toolbox idle` debug container targeting CONTAINER with the profile
 //! ARGS need and runs `kubectl exec POD -c DEBUGGER -i [-t] -- toolbox ARGS` in it.
