@@ -79,7 +79,32 @@ impl Running {
         let mut line = String::new();
         stdout.read_line(&mut line).expect("read ready");
         assert_eq!(line, "ready\n");
-        Running { child, stdout }
+        let running = Running { child, stdout };
+        running.wait_main_thread_parked();
+        running
+    }
+
+    /// The programs print "ready" and only then park their main thread (pause, a Go runtime
+    /// sleep): until it sleeps in a system call other than that write, a dump may catch it still
+    /// returning from the write (frames in fflush), which the references, run later, would not.
+    fn wait_main_thread_parked(&self) {
+        let pid = self.pid();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let state = stat.rsplit_once(") ").and_then(|(_, r)| r.chars().next());
+            let syscall =
+                std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
+            let nr = syscall
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<i64>().ok());
+            if state == Some('S') && nr.is_some_and(|n| n >= 0 && n != libc::SYS_write) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        panic!("the main thread of {pid} did not park within 10 s");
     }
 
     fn pid(&self) -> i32 {
