@@ -282,6 +282,25 @@ impl Writer {
         header: &Header,
         stop: Stop,
     ) -> Result<Writer, WriteError> {
+        Self::open(path, format, stop, |w| w.file_header(header))
+    }
+
+    /// Like [`Writer::create`], but the file header is `header` as given (e.g. a pcapng Section
+    /// Header Block built by the merge). Records then come through [`Writer::record`].
+    pub fn create_raw(path: &Path, header: &[u8], stop: Stop) -> Result<Writer, WriteError> {
+        Self::open(path, FileFormat::Pcapng, stop, |w| {
+            w.buf.extend_from_slice(header)
+        })
+    }
+
+    /// Open `path` (`-`: standard output), queue the file header `header` writes into the
+    /// buffer, and write it.
+    fn open(
+        path: &Path,
+        format: FileFormat,
+        stop: Stop,
+        header: impl FnOnce(&mut Writer),
+    ) -> Result<Writer, WriteError> {
         let out = if path == Path::new("-") {
             Out::stdout()
         } else {
@@ -299,33 +318,7 @@ impl Writer {
             stop,
             abandoned: None,
         };
-        w.file_header(header);
-        w.header_end = w.buf.len();
-        w.flush()?;
-        Ok(w)
-    }
-
-    /// Like [`Writer::create`], but the file header is `header` as given (e.g. a pcapng Section
-    /// Header Block built by the merge). Records then come through [`Writer::record`].
-    pub fn create_raw(path: &Path, header: &[u8], stop: Stop) -> Result<Writer, WriteError> {
-        let out = if path == Path::new("-") {
-            Out::stdout()
-        } else {
-            Out::create(path, &stop)?
-        };
-        let mut w = Writer {
-            out,
-            path: path.to_path_buf(),
-            format: FileFormat::Pcapng,
-            buf: Vec::with_capacity(FLUSH_AT + 65536),
-            committed: 0,
-            committed_packets: 0,
-            record_ends: Vec::new(),
-            header_end: 0,
-            stop,
-            abandoned: None,
-        };
-        w.buf.extend_from_slice(header);
+        header(&mut w);
         w.header_end = w.buf.len();
         w.flush()?;
         Ok(w)
