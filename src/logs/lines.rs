@@ -8,39 +8,11 @@ use std::io::{self, Read};
 pub const MAX_LINE: usize = 1 << 20;
 
 /// The read buffer's usual size (a line longer than it makes it grow, up to `MAX_LINE + CHUNK`).
-const CHUNK: usize = 256 * 1024;
+const CHUNK: usize = 1024 * 1024;
 
 /// The read buffer's first size: it doubles up to [`CHUNK`] as reads fill it, so that `--tail`,
 /// which reads a few kilobytes, does not clear a quarter megabyte first.
 const FIRST: usize = 16 * 1024;
-
-/// Finds newlines. On x86_64 with AVX2, memchr's AVX2 searcher is called directly: one call a
-/// line instead of four through memchr's run-time dispatch, which weighs for lines of ~150 bytes.
-pub struct Newlines {
-    #[cfg(target_arch = "x86_64")]
-    avx2: Option<memchr::arch::x86_64::avx2::memchr::One>,
-}
-
-impl Default for Newlines {
-    fn default() -> Self {
-        Newlines {
-            #[cfg(target_arch = "x86_64")]
-            avx2: memchr::arch::x86_64::avx2::memchr::One::new(b'\n'),
-        }
-    }
-}
-
-impl Newlines {
-    /// The index of the first newline of `hay`.
-    #[inline(always)]
-    pub fn find(&self, hay: &[u8]) -> Option<usize> {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(f) = &self.avx2 {
-            return f.find(hay);
-        }
-        memchr::memchr(b'\n', hay)
-    }
-}
 
 /// One raw line: its bytes without the newline, and whether a newline ended it.
 pub struct Line<'a> {
@@ -117,29 +89,9 @@ impl LineBuf {
                     with_newline: &self.buf[s..s + MAX_LINE],
                 }));
             }
-            // Make room: grow to CHUNK; then move the unfinished line to the front, and grow
-            // further only for a long line.
-            if self.end == self.buf.len() {
-                if self.buf.len() < CHUNK {
-                    let len = (self.buf.len() * 2).clamp(FIRST, CHUNK);
-                    self.buf.resize(len, 0);
-                } else if self.start > 0 {
-                    self.buf.copy_within(self.start..self.end, 0);
-                    self.end -= self.start;
-                    scanned -= self.start;
-                    self.start = 0;
-                } else {
-                    let len = (self.buf.len() * 2).min(MAX_LINE + CHUNK);
-                    self.buf.resize(len, 0);
-                }
-            }
-            let got = loop {
-                match src.read(&mut self.buf[self.end..]) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
-                }
-            };
+            let before = self.start;
+            let got = self.fill(src)?;
+            scanned -= before - self.start;
             if got == 0 {
                 if at_end && self.end > self.start {
                     let s = self.start;
@@ -153,7 +105,40 @@ impl LineBuf {
                 }
                 return Ok(None);
             }
-            self.end += got;
+        }
+    }
+
+    /// Whether a whole line is buffered.
+    pub fn has_line(&self) -> bool {
+        memchr::memchr(b'\n', self.buffered()).is_some()
+    }
+
+    /// Read once more from `src` after the buffered bytes, making room first (the buffer grows
+    /// to [`CHUNK`]; then the buffered bytes move to its front; it grows further only for a line
+    /// longer than it). Returns how many bytes came (0: the end of the data for now).
+    pub fn fill<R: Read>(&mut self, src: &mut R) -> io::Result<usize> {
+        if self.end == self.buf.len() {
+            if self.buf.len() < CHUNK {
+                let len = (self.buf.len() * 2).clamp(FIRST, CHUNK);
+                self.buf.resize(len, 0);
+            } else if self.start > 0 {
+                self.buf.copy_within(self.start..self.end, 0);
+                self.end -= self.start;
+                self.start = 0;
+            } else {
+                let len = (self.buf.len() * 2).min(MAX_LINE + CHUNK);
+                self.buf.resize(len, 0);
+            }
+        }
+        loop {
+            match src.read(&mut self.buf[self.end..]) {
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
     }
 }

@@ -473,10 +473,15 @@ fn read_lines<W: Write, R: Read>(
     name: &str,
     at_end: bool,
 ) -> io::Result<()> {
-    let mut stamps = record::StampCache::default();
+    let mut stamps = logscan::StampCache::default();
     loop {
         if printer.plain() {
             plain_run(printer, lb, &mut stamps)?;
+            // Stopped at an unfinished line at the end of the buffer: read on and go on at full
+            // speed (the printer would flush its buffer for that one line).
+            if !lb.has_line() && lb.buffered().len() < lines::MAX_LINE && lb.fill(src)? > 0 {
+                continue;
+            }
         }
         let no = lb.line_no;
         let Some(line) = lb.next(src, at_end)? else {
@@ -496,81 +501,22 @@ fn read_lines<W: Write, R: Read>(
 }
 
 /// The common case at full speed: the buffered lines that are CRI records printed as they are,
-/// their texts written straight from the read buffer, many lines a system call. A `P` record
-/// whose line ends, on the same stream, in the next buffered records is joined as the printer
-/// joins it (its text without the newline, then the next). Stops at the first line
-/// [`record::plain_record`] does not accept, at a partial line it cannot finish here (the other
-/// stream between its records, or its end not read yet), or at the end of the buffered lines;
-/// the caller hands that line to the printer.
+/// their texts written straight from the read buffer, many lines a system call
+/// ([`logscan::plain_lines`], which also joins a `P` record's line when its end is buffered).
+/// Returns at the first line that needs the printer; the caller hands it that line.
 fn plain_run<W: Write>(
     printer: &mut Printer<W>,
     lb: &mut LineBuf,
-    stamps: &mut record::StampCache,
+    stamps: &mut logscan::StampCache,
 ) -> io::Result<()> {
-    const BATCH: usize = 1024; // IOV_MAX
-    let nl = lines::Newlines::default();
-    // The line at `at` of `buf` when it is a plain record: its stream, whether it is partial,
-    // where its text starts and where its newline is.
-    let record = |buf: &[u8], at: usize, stamps: &mut record::StampCache| {
-        let (stream, partial, text) = record::plain_record(&buf[at..], stamps)?;
-        // The checked fields hold no newline: the line's is after them.
-        let end = at + text + nl.find(&buf[at + text..])?;
-        Some((stream, partial, at + text, end))
-    };
-    loop {
-        let buf = lb.buffered();
-        let mut texts = [io::IoSlice::new(&[]); BATCH];
-        let (mut n, mut pos, mut lines) = (0, 0, 0u64);
-        // Whether the batch ended for want of room (more lines may follow at once).
-        let mut full = false;
-        'batch: while n < BATCH {
-            let Some((stream, partial, text, end)) = record(buf, pos, stamps) else {
-                break;
-            };
-            if !partial {
-                texts[n] = io::IoSlice::new(&buf[text..=end]);
-                n += 1;
-                pos = end + 1;
-                lines += 1;
-                continue;
-            }
-            // A partial line: its records up to the `F` one, when all are here.
-            // (A joined line cannot reach the printer's MAX_JOINED: the buffer is smaller.)
-            let (mut m, mut text, mut end) = (n, text, end);
-            loop {
-                if m == BATCH {
-                    full = true;
-                    break 'batch;
-                }
-                texts[m] = io::IoSlice::new(&buf[text..end]);
-                m += 1;
-                match record(buf, end + 1, stamps) {
-                    Some((s, p, t, e)) if s == stream => {
-                        (text, end) = (t, e);
-                        if !p {
-                            break;
-                        }
-                    }
-                    _ => break 'batch,
-                }
-            }
-            if m == BATCH {
-                full = true;
-                break;
-            }
-            texts[m] = io::IoSlice::new(&buf[text..=end]);
-            lines += (m - n + 1) as u64;
-            n = m + 1;
-            pos = end + 1;
-        }
-        if n > 0 {
-            printer.write_lines(&mut texts[..n])?;
-            lb.consume(pos, lines);
-        }
-        if n == 0 || (!full && n < BATCH) {
-            return Ok(());
-        }
-    }
+    let (consumed, lines) = logscan::plain_lines(
+        lb.buffered(),
+        stamps,
+        record::valid_time,
+        &mut |texts, bytes| printer.write_lines(texts, bytes),
+    )?;
+    lb.consume(consumed, lines);
+    Ok(())
 }
 
 /// Follow the live file: new lines as they come; when its name leads to another file (kubelet

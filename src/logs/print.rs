@@ -188,14 +188,19 @@ impl<W: Write> Printer<W> {
     }
 
     /// Write whole lines as they are (see [`Printer::plain`]), each slice going to the output
-    /// as it is, without a copy: one `writev(2)` for many lines.
-    pub fn write_lines(&mut self, lines: &mut [IoSlice<'_>]) -> io::Result<()> {
+    /// as it is, without a copy: one `writev(2)` for many lines. `bytes` is their length in all.
+    pub fn write_lines(&mut self, lines: &mut [IoSlice<'_>], bytes: usize) -> io::Result<()> {
         self.out.flush()?;
-        let mut rest = lines;
+        let (mut rest, mut left) = (lines, bytes);
         while !rest.is_empty() {
             match self.out.get_mut().write_vectored(rest) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => IoSlice::advance_slices(&mut rest, n),
+                // All written (the usual case): no need to walk the slices.
+                Ok(n) if n == left => break,
+                Ok(n) => {
+                    left -= n;
+                    IoSlice::advance_slices(&mut rest, n);
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }

@@ -159,95 +159,6 @@ pub fn cri_head(line: &[u8]) -> Option<(Stream, bool, usize, usize)> {
     Some((stream, partial, sp, (i + 1).min(line.len())))
 }
 
-/// The last time stamp found valid by [`plain_record`]: its date and time to the second and its
-/// zone, which consecutive lines of a log nearly always share.
-#[derive(Default)]
-pub struct StampCache {
-    /// Bytes 0..8, 8..16 and 11..19 (`YYYY-MM-DDTHH:MM:SS`) of the stamp.
-    prefix: [u64; 3],
-    /// The stamp's last 8 bytes with all but its zone (what follows nine fraction digits: `Z`,
-    /// `+HH:MM`) masked out, and the stamp's length; a length of 0: nothing cached.
-    zone: (u64, usize),
-}
-
-/// The 8 bytes of `s` from `at` as a little-endian word (one load: the bytes are indexed in a
-/// slice of known length, never copied through memory).
-#[inline(always)]
-fn load8(s: &[u8], at: usize) -> u64 {
-    let b = &s[at..at + 8];
-    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-}
-
-/// Whether the 9 bytes of `s` from `at` are digits.
-#[inline(always)]
-fn nine_digits_at(s: &[u8], at: usize) -> bool {
-    let w = load8(s, at);
-    w & 0xf0f0_f0f0_f0f0_f0f0 == 0x3030_3030_3030_3030
-        && w.wrapping_add(0x0606_0606_0606_0606) & 0xf0f0_f0f0_f0f0_f0f0 == 0x3030_3030_3030_3030
-        && s[at + 8].is_ascii_digit()
-}
-
-/// The stream, whether it is a `P` record and where the text starts, when `line` is a CRI record
-/// without further tags stamped the way conmon and containerd stamp (nine fraction digits;
-/// `+HH:MM` or `Z`); None for anything else, which [`cri_head`] then decides.
-/// Agrees with [`cri_head`] on every line it accepts. A stamp differing from the last valid one
-/// only in its fraction digits is known valid without checking its date and time again.
-///
-/// Written with word loads and plain indexing: it runs for every line of gigabytes of logs in a
-/// binary built for size, where slice copies and comparisons are calls.
-///
-/// `line` may run on past the line's end: the fields checked contain no newline, so a line they
-/// fit in is one whose newline comes after the returned text start (callers search from there).
-#[inline(always)]
-pub fn plain_record(line: &[u8], cache: &mut StampCache) -> Option<(Stream, bool, usize)> {
-    let sp = if line.len() > 45 && line[35] == b' ' {
-        35
-    } else if line.len() > 40 && line[30] == b' ' {
-        30
-    } else {
-        return None;
-    };
-    // "stdout F " or "stderr P ": the stream, the tag, no further tags, then the text.
-    let head = load8(line, sp + 1);
-    const TAG: u64 = 0xff << 56;
-    let stream = if head & !TAG == u64::from_le_bytes(*b"stdout \0") {
-        Stream::Stdout
-    } else if head & !TAG == u64::from_le_bytes(*b"stderr \0") {
-        Stream::Stderr
-    } else {
-        return None;
-    };
-    let partial = match (head >> 56) as u8 {
-        b'F' => false,
-        b'P' => true,
-        _ => return None,
-    };
-    if line[sp + 9] != b' ' {
-        return None;
-    }
-    let prefix = [load8(line, 0), load8(line, 8), load8(line, 11)];
-    // The zone is the stamp's last sp - 29 bytes: the high bytes of its last word.
-    let zone = (
-        load8(line, sp - 8) & (u64::MAX << (8 * (8 - (sp - 29)))),
-        sp,
-    );
-    let digits = line[19] == b'.' && nine_digits_at(line, 20);
-    // Element by element: comparing the arrays is a memcmp call.
-    let same = zone.0 == cache.zone.0
-        && zone.1 == cache.zone.1
-        && prefix[0] == cache.prefix[0]
-        && prefix[1] == cache.prefix[1]
-        && prefix[2] == cache.prefix[2];
-    if !(digits && same) {
-        if !digits || !valid_time(&line[..sp]) {
-            return None;
-        }
-        cache.prefix = prefix;
-        cache.zone = zone;
-    }
-    Some((stream, partial, sp + 10))
-}
-
 fn parse_cri(line: &[u8]) -> Option<Entry<'_>> {
     let (stream, partial, sp, text) = cri_head(line)?;
     Some(Entry::Record {
@@ -509,16 +420,21 @@ mod tests {
             b"2026-02-14 15:22:27.123456789+00:00 stdout F space for T",
             b"not a log line at all, but long enough to be looked at by the fast check",
         ];
-        let mut cache = StampCache::default();
+        let mut cache = logscan::StampCache::default();
         let mut accepted = 0;
         for l in lines {
-            let fast = plain_record(l, &mut cache);
+            let fast = logscan::plain_record(l, &mut cache, valid_time);
             let slow = cri_head(l);
             match fast {
-                Some((stream, partial, t)) => {
+                Some(h) => {
                     accepted += 1;
+                    let stream = if h.stderr {
+                        Stream::Stderr
+                    } else {
+                        Stream::Stdout
+                    };
                     assert!(
-                        matches!(slow, Some((s, p, _, st)) if (s, p, st) == (stream, partial, t)),
+                        matches!(slow, Some((s, p, _, st)) if (s, p, st) == (stream, h.partial, h.text)),
                         "{}",
                         String::from_utf8_lossy(l)
                     );
