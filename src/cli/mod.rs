@@ -3,7 +3,7 @@
 
 mod session;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 
 use crate::cmd::{self, Global};
 
@@ -44,61 +44,115 @@ const AFTER_HELP: &str =
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Which process is the target, why, and what was skipped.
-    Target(cmd::target::TargetArgs),
+    Target(Lazy<cmd::target::TargetArgs>),
     /// What toolbox may do here, what it may not, and the kubectl flag that fixes it.
-    Caps(cmd::caps::CapsArgs),
+    Caps(Lazy<cmd::caps::CapsArgs>),
     /// Capture packets like tcpdump: live lines, or pcap/pcapng files for Wireshark.
-    Capture(cmd::capture::CaptureArgs),
+    Capture(Lazy<cmd::capture::CaptureArgs>),
     /// Merge pcap and pcapng files by timestamp into one pcapng, like mergecap (`-a`: concatenate).
-    Merge(cmd::merge::MergeArgs),
+    Merge(Lazy<cmd::merge::MergeArgs>),
     /// Every process, with pause, target and toolbox's own marked (`-f` tree, `-o json`).
-    Ps(cmd::ps::PsArgs),
+    Ps(Lazy<cmd::ps::PsArgs>),
     /// One process in depth: user, caps, limits, cgroup limits, sockets, mounts (default: the target).
-    Inspect(cmd::inspect::InspectArgs),
+    Inspect(Lazy<cmd::inspect::InspectArgs>),
     /// Trace the target's syscalls (strace's flags and output); detaches cleanly on Ctrl-C.
-    Trace(cmd::trace::TraceArgs),
+    Trace(Lazy<cmd::trace::TraceArgs>),
     /// Every thread's native stack, symbolized; the process is stopped only while it is copied.
-    Stack(cmd::stack::StackArgs),
+    Stack(Lazy<cmd::stack::StackArgs>),
     /// List directories of the target's root (owners from its own /etc/passwd).
-    Ls(cmd::ls::LsArgs),
+    Ls(Lazy<cmd::ls::LsArgs>),
     /// Print files of the target's root.
-    Cat(cmd::cat::CatArgs),
+    Cat(Lazy<cmd::cat::CatArgs>),
     /// Print the first lines of files of the target's root.
-    Head(cmd::head::HeadArgs),
+    Head(Lazy<cmd::head::HeadArgs>),
     /// Print the last lines of files of the target's root; -f follows a growing log.
-    Tail(cmd::tail::TailArgs),
+    Tail(Lazy<cmd::tail::TailArgs>),
     /// Draw a directory tree of the target's root.
-    Tree(cmd::tree::TreeArgs),
+    Tree(Lazy<cmd::tree::TreeArgs>),
     /// Search the target's root by name, type, size, age.
-    Find(cmd::find::FindArgs),
+    Find(Lazy<cmd::find::FindArgs>),
     /// Show the status of files of the target's root.
-    Stat(cmd::stat::StatArgs),
+    Stat(Lazy<cmd::stat::StatArgs>),
     /// Search files of the target's root for a regular expression.
-    Grep(cmd::grep::GrepArgs),
+    Grep(Lazy<cmd::grep::GrepArgs>),
     /// Write a tar (pax) stream of files of the target's root to stdout.
-    Export(cmd::export::ExportArgs),
+    Export(Lazy<cmd::export::ExportArgs>),
     /// Run a program from the target's root as the target's user with its capabilities (--ns: in its namespaces too).
-    Exec(cmd::exec::ExecArgs),
+    Exec(Lazy<cmd::exec::ExecArgs>),
     /// The pod's network: interfaces, routes, sockets with owners, TCP states, DNS configuration.
-    Net(cmd::net::NetArgs),
+    Net(Lazy<cmd::net::NetArgs>),
     /// Resolve a name as the target's libc would, showing every query (dig's @SERVER, +short, +tcp).
-    Dns(cmd::dns::DnsArgs),
+    Dns(Lazy<cmd::dns::DnsArgs>),
     /// TCP connect (or UDP probe with -u) with timing, like `nc -zv`: connected, refused, timeout, no route.
-    Connect(cmd::connect::ConnectArgs),
+    Connect(Lazy<cmd::connect::ConnectArgs>),
     /// ICMP echo like iputils ping (its lines, summary and exit codes).
-    Ping(cmd::ping::PingArgs),
+    Ping(Lazy<cmd::ping::PingArgs>),
     /// An HTTP/1.1 request like curl from the pod's network: timing, TLS and the certificate chain checked against the target's CAs.
-    Http(cmd::http::HttpArgs),
+    Http(Lazy<cmd::http::HttpArgs>),
     /// Node mode: the node's pods and containers (from /proc/*/cgroup and /host/var/log/pods).
-    Pods(cmd::pods::PodsArgs),
+    Pods(Lazy<cmd::pods::PodsArgs>),
     /// Keep this debug container alive, using no CPU, for `kubectl exec POD -c DEBUGGER -- toolbox CMD`; exits on SIGTERM.
-    Idle(cmd::idle::IdleArgs),
+    Idle(Lazy<cmd::idle::IdleArgs>),
     /// A pod's container log from the node's /var/log/pods, as kubectl logs shows it (-f, --tail, --since, --previous).
-    Logs(cmd::logs::LogsArgs),
+    Logs(Lazy<cmd::logs::LogsArgs>),
     /// The kubectl plugin (`kubectl toolbox`, the binary named kubectl-toolbox): run toolbox in a pod's ephemeral container through your kubectl.
     /// Hidden: it runs on the laptop, not in the pod (README, "kubectl toolbox").
     #[command(hide = true)]
-    Kubectl(cmd::kubectl::KubectlArgs),
+    Kubectl(Lazy<cmd::kubectl::KubectlArgs>),
+}
+
+/// A subcommand's arguments, added to its parser only when that subcommand is the one parsed
+/// (or its help shown, or the whole tree built): building every subcommand's parser was most of
+/// toolbox's start-up (`logs --tail 100` and friends are millisecond commands).
+#[derive(Debug)]
+pub struct Lazy<T>(pub T);
+
+impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Lazy)
+    }
+
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Lazy)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+/// `augment` applied to `cmd` later, keeping the description the subcommand's variant gave it
+/// (the arguments' own doc comment would otherwise replace it, being applied last).
+fn keep_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
+    let about = cmd.get_about().cloned();
+    let long_about = cmd.get_long_about().cloned();
+    let cmd = augment(cmd);
+    let cmd = match about {
+        Some(a) => cmd.about(a),
+        None => cmd.about(None::<&str>),
+    };
+    match long_about {
+        Some(a) => cmd.long_about(a),
+        None => cmd.long_about(None::<&str>),
+    }
+}
+
+impl<T: Args> Args for Lazy<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| keep_about(cmd, T::augment_args))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| keep_about(cmd, T::augment_args_for_update))
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
 }
 
 /// Run the parsed command line; returns the process exit code.
@@ -111,33 +165,33 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let global = cli.global;
     match cli.command {
         None => session::run(&global, cli.keep_going),
-        Some(Command::Target(args)) => cmd::target::run(&global, args),
-        Some(Command::Caps(args)) => cmd::caps::run(&global, args),
-        Some(Command::Capture(args)) => cmd::capture::run(&global, args),
-        Some(Command::Merge(args)) => cmd::merge::run(&global, args),
-        Some(Command::Ps(args)) => cmd::ps::run(&global, args),
-        Some(Command::Inspect(args)) => cmd::inspect::run(&global, args),
-        Some(Command::Trace(args)) => cmd::trace::run(&global, args),
-        Some(Command::Stack(args)) => cmd::stack::run(&global, args),
-        Some(Command::Ls(args)) => cmd::ls::run(&global, args),
-        Some(Command::Cat(args)) => cmd::cat::run(&global, args),
-        Some(Command::Head(args)) => cmd::head::run(&global, args),
-        Some(Command::Tail(args)) => cmd::tail::run(&global, args),
-        Some(Command::Tree(args)) => cmd::tree::run(&global, args),
-        Some(Command::Find(args)) => cmd::find::run(&global, args),
-        Some(Command::Stat(args)) => cmd::stat::run(&global, args),
-        Some(Command::Grep(args)) => cmd::grep::run(&global, args),
-        Some(Command::Export(args)) => cmd::export::run(&global, args),
-        Some(Command::Exec(args)) => cmd::exec::run(&global, args),
-        Some(Command::Idle(args)) => cmd::idle::run(&global, args),
-        Some(Command::Net(args)) => cmd::net::run(&global, args),
-        Some(Command::Dns(args)) => cmd::dns::run(&global, args),
-        Some(Command::Connect(args)) => cmd::connect::run(&global, args),
-        Some(Command::Ping(args)) => cmd::ping::run(&global, args),
-        Some(Command::Http(args)) => cmd::http::run(&global, args),
-        Some(Command::Pods(args)) => cmd::pods::run(&global, args),
-        Some(Command::Logs(args)) => cmd::logs::run(&global, args),
-        Some(Command::Kubectl(args)) => cmd::kubectl::run(&global, args),
+        Some(Command::Target(Lazy(args))) => cmd::target::run(&global, args),
+        Some(Command::Caps(Lazy(args))) => cmd::caps::run(&global, args),
+        Some(Command::Capture(Lazy(args))) => cmd::capture::run(&global, args),
+        Some(Command::Merge(Lazy(args))) => cmd::merge::run(&global, args),
+        Some(Command::Ps(Lazy(args))) => cmd::ps::run(&global, args),
+        Some(Command::Inspect(Lazy(args))) => cmd::inspect::run(&global, args),
+        Some(Command::Trace(Lazy(args))) => cmd::trace::run(&global, args),
+        Some(Command::Stack(Lazy(args))) => cmd::stack::run(&global, args),
+        Some(Command::Ls(Lazy(args))) => cmd::ls::run(&global, args),
+        Some(Command::Cat(Lazy(args))) => cmd::cat::run(&global, args),
+        Some(Command::Head(Lazy(args))) => cmd::head::run(&global, args),
+        Some(Command::Tail(Lazy(args))) => cmd::tail::run(&global, args),
+        Some(Command::Tree(Lazy(args))) => cmd::tree::run(&global, args),
+        Some(Command::Find(Lazy(args))) => cmd::find::run(&global, args),
+        Some(Command::Stat(Lazy(args))) => cmd::stat::run(&global, args),
+        Some(Command::Grep(Lazy(args))) => cmd::grep::run(&global, args),
+        Some(Command::Export(Lazy(args))) => cmd::export::run(&global, args),
+        Some(Command::Exec(Lazy(args))) => cmd::exec::run(&global, args),
+        Some(Command::Idle(Lazy(args))) => cmd::idle::run(&global, args),
+        Some(Command::Net(Lazy(args))) => cmd::net::run(&global, args),
+        Some(Command::Dns(Lazy(args))) => cmd::dns::run(&global, args),
+        Some(Command::Connect(Lazy(args))) => cmd::connect::run(&global, args),
+        Some(Command::Ping(Lazy(args))) => cmd::ping::run(&global, args),
+        Some(Command::Http(Lazy(args))) => cmd::http::run(&global, args),
+        Some(Command::Pods(Lazy(args))) => cmd::pods::run(&global, args),
+        Some(Command::Logs(Lazy(args))) => cmd::logs::run(&global, args),
+        Some(Command::Kubectl(Lazy(args))) => cmd::kubectl::run(&global, args),
     }
 }
 

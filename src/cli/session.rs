@@ -364,7 +364,12 @@ fn interactive(
         .build();
     let mut rl: Editor<Helper, DefaultHistory> = Editor::with_config(config)?;
     rl.set_helper(Some(Helper {
-        cli: Cli::command(),
+        // Built whole: completion reads every subcommand's options (added lazily otherwise).
+        cli: {
+            let mut cli = Cli::command();
+            cli.build();
+            cli
+        },
         root: session.root.clone(),
         cwd: session.cwd.clone(),
     }));
