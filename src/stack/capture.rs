@@ -89,6 +89,10 @@ pub fn capture_with(
     deadline: Duration,
     detach_patience: Option<Duration>,
 ) -> Result<Capture, StackError> {
+    // The stack copies go through one buffer allocated and touched before anything stops: its
+    // allocation and first-touch page faults (a mapping and 64 faults a thread) were most of the
+    // time the threads were held.
+    let mut scratch = vec![0xffu8; STACK_COPY];
     let start = Instant::now();
     let result = tracer.attach(pid);
     let mut threads = Vec::new();
@@ -97,12 +101,16 @@ pub fn capture_with(
         let patience = deadline.saturating_sub(start.elapsed());
         let held = Instant::now();
         let stopped = tracer.hold_stops(patience, |tid, sig, event| {
-            if only.is_none_or(|t| t == tid) {
-                threads.push(copy_thread(tid));
-            }
+            // One register read for both the unwind and the EINTR check.
+            let regs = pt::unwind_registers(tid);
             // Our PTRACE_INTERRUPT stop (SIGTRAP; a group-stop carries its stop signal).
             if event == pt::EVENT_STOP && sig == libc::SIGTRAP {
-                undo_eintr(pid, tid);
+                if let Ok((_, Some(returning))) = regs {
+                    undo_eintr(pid, tid, returning);
+                }
+            }
+            if only.is_none_or(|t| t == tid) {
+                threads.push(copy_thread(tid, regs.map(|r| r.0), &mut scratch));
             }
         });
         // hold_stops returns early only when every thread stopped or exited (or a signal
@@ -140,11 +148,8 @@ const EINTR_ON_STOP: [&str; 6] = [
 /// relative timeout starts over: the call may wait longer, never shorter). Left alone when a
 /// signal is pending for the thread or its process: that signal may be the real cause.
 /// (A signal arriving between this check and the detach is then handled with the call
-/// restarted, as with `SA_RESTART`.) Not possible on arm64 (see [`pt::syscall_returning`]).
-fn undo_eintr(pid: Pid, tid: Pid) {
-    let Ok(Some((nr, ret))) = pt::syscall_returning(tid) else {
-        return;
-    };
+/// restarted, as with `SA_RESTART`.) Not possible on arm64 (see [`pt::unwind_registers`]).
+fn undo_eintr(pid: Pid, tid: Pid, (nr, ret): (u64, i64)) {
     let interruptible =
         crate::trace::syscalls::name(nr).is_some_and(|n| EINTR_ON_STOP.contains(&n));
     if ret == -i64::from(libc::EINTR) && interruptible && !signal_pending(pid, tid) {
@@ -166,14 +171,16 @@ fn signal_pending(pid: Pid, tid: Pid) -> bool {
     })
 }
 
-fn copy_thread(tid: Pid) -> ThreadCopy {
-    let regs = pt::unwind_registers(tid).map_err(|e| format!("cannot read the registers: {e}"));
+/// A stopped thread's registers (read by the caller) and the top of its stack.
+fn copy_thread(tid: Pid, regs: std::io::Result<UnwindRegs>, scratch: &mut [u8]) -> ThreadCopy {
+    let regs = regs.map_err(|e| format!("cannot read the registers: {e}"));
     let (stack_start, stack) = match &regs {
         Ok(r) => {
             let from = r.sp.saturating_sub(RED_ZONE);
             (
                 from,
-                pt::read_memory(tid, from, STACK_COPY).unwrap_or_default(),
+                pt::read_memory_into(tid, from, scratch)
+                    .map_or_else(|_| Vec::new(), |n| scratch[..n].to_vec()),
             )
         }
         Err(_) => (0, Vec::new()),

@@ -230,8 +230,11 @@ pub struct UnwindRegs {
     pub lr: u64,
 }
 
-/// [`UnwindRegs`] of a stopped tracee.
-pub fn unwind_registers(pid: Pid) -> io::Result<UnwindRegs> {
+/// [`UnwindRegs`] of a stopped tracee and, from the same read, whether it stopped on its way out
+/// of a system call: the call's number and the value it returns (`orig_rax`, `rax`; x86_64).
+/// arm64 overwrites the first argument with the return value and does not export its copy
+/// (`orig_x0`), so a call there cannot be re-issued: always `None` there.
+pub fn unwind_registers(pid: Pid) -> io::Result<(UnwindRegs, Option<(u64, i64)>)> {
     let regs = registers(pid)?;
     #[cfg(target_arch = "x86_64")]
     let out = UnwindRegs {
@@ -240,6 +243,11 @@ pub fn unwind_registers(pid: Pid) -> io::Result<UnwindRegs> {
         fp: regs.rbp,
         lr: 0,
     };
+    // Only the native ABI: a 32-bit task (user code segment other than __USER_CS, 0x33) numbers
+    // its calls differently. See: arch/x86/include/asm/segment.h.
+    #[cfg(target_arch = "x86_64")]
+    let returning =
+        (regs.cs == 0x33 && regs.orig_rax as i64 >= 0).then_some((regs.orig_rax, regs.rax as i64));
     #[cfg(target_arch = "aarch64")]
     let out = UnwindRegs {
         pc: regs.pc,
@@ -247,26 +255,9 @@ pub fn unwind_registers(pid: Pid) -> io::Result<UnwindRegs> {
         fp: regs.regs[29],
         lr: regs.regs[30],
     };
-    Ok(out)
-}
-
-/// At a stop on a thread's way out of a system call (x86_64): the call's number and the value
-/// it returns (`orig_rax`, `rax`); `None` when the thread is not returning from a system call.
-/// arm64 overwrites the first argument with the return value and does not export its copy
-/// (`orig_x0`), so a call there cannot be re-issued: always `None`.
-#[cfg(target_arch = "x86_64")]
-pub fn syscall_returning(pid: Pid) -> io::Result<Option<(u64, i64)>> {
-    let regs = registers(pid)?;
-    // Only the native ABI: a 32-bit task (user code segment other than __USER_CS, 0x33) numbers
-    // its calls differently. See: arch/x86/include/asm/segment.h.
-    let native = regs.cs == 0x33;
-    Ok((native && regs.orig_rax as i64 >= 0).then_some((regs.orig_rax, regs.rax as i64)))
-}
-
-/// See the x86_64 version: no system call can be re-issued on arm64.
-#[cfg(target_arch = "aarch64")]
-pub fn syscall_returning(_pid: Pid) -> io::Result<Option<(u64, i64)>> {
-    Ok(None)
+    #[cfg(target_arch = "aarch64")]
+    let returning = None;
+    Ok((out, returning))
 }
 
 /// Make a thread stopped on its way out of a system call issue the same call again when it
@@ -369,8 +360,18 @@ pub fn peek(pid: Pid, addr: u64) -> io::Result<u64> {
 /// the range crosses into unmapped memory; fails when not even the first byte is readable.
 pub fn read_memory(pid: Pid, addr: u64, len: usize) -> io::Result<Vec<u8>> {
     let mut buf = vec![0u8; len];
+    let n = read_memory_into(pid, addr, &mut buf)?;
+    buf.truncate(n);
+    Ok(buf)
+}
+
+/// [`read_memory`] into `buf` (as many bytes as it holds); returns how many were read. Reading
+/// into a buffer allocated and touched beforehand keeps allocation and page faults out of the
+/// time a tracee is held stopped.
+pub fn read_memory_into(pid: Pid, addr: u64, buf: &mut [u8]) -> io::Result<usize> {
+    let len = buf.len();
     if len == 0 {
-        return Ok(buf);
+        return Ok(0);
     }
     let local = libc::iovec {
         iov_base: buf.as_mut_ptr().cast(),
@@ -383,16 +384,19 @@ pub fn read_memory(pid: Pid, addr: u64, len: usize) -> io::Result<Vec<u8>> {
     // SAFETY: `local` describes `buf`, which is valid for `len` writable bytes; the remote range
     // is only read by the kernel, which checks it against the tracee's address space.
     let n = unsafe { libc::process_vm_readv(pid, &local, 1, &remote, 1, 0) };
-    if n >= 0 {
-        buf.truncate(n as usize);
-        if n > 0 {
-            return Ok(buf);
-        }
+    if n > 0 {
+        return Ok(n as usize);
+    }
+    if n == 0 {
         return Err(io::Error::from_raw_os_error(libc::EFAULT));
     }
     let err = io::Error::last_os_error();
     match err.raw_os_error() {
-        Some(libc::ENOSYS) | Some(libc::EPERM) | Some(libc::EACCES) => peek_range(pid, addr, len),
+        Some(libc::ENOSYS) | Some(libc::EPERM) | Some(libc::EACCES) => {
+            let words = peek_range(pid, addr, len)?;
+            buf[..words.len()].copy_from_slice(&words);
+            Ok(words.len())
+        }
         _ => Err(err),
     }
 }
