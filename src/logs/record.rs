@@ -240,17 +240,6 @@ fn word_ok(s: &[u8; 20], at: usize, digit_mask: u64, fixed: u64) -> bool {
         && w & !digit_mask == fixed & !digit_mask
 }
 
-/// Whether the 9 bytes of `s` are all digits.
-#[inline(always)]
-fn nine_digits(s: &[u8]) -> bool {
-    let mut b = [0u8; 9];
-    b.copy_from_slice(s);
-    let w = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-    w & 0xf0f0_f0f0_f0f0_f0f0 == 0x3030_3030_3030_3030
-        && w.wrapping_add(0x0606_0606_0606_0606) & 0xf0f0_f0f0_f0f0_f0f0 == 0x3030_3030_3030_3030
-        && b[8].is_ascii_digit()
-}
-
 /// Two digits at `s[i..]` (already checked) as a number.
 #[inline(always)]
 fn d2(s: &[u8], i: usize) -> i64 {
@@ -291,7 +280,7 @@ fn check_time(s: &[u8]) -> Option<(i64, usize)> {
     }
     let mut i = 19;
     let mut frac = 0;
-    if h[19] == b'.' && s.len() >= 29 && nine_digits(&s[20..29]) {
+    if h[19] == b'.' && s.len() >= 29 && logscan::nine_digits_at(s, 20) {
         // The usual nine fraction digits, checked a word at a time.
         i = 29;
         frac = 9;

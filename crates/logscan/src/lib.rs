@@ -41,9 +41,10 @@ fn load8(s: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// Whether the 9 bytes of `s` from `at` are digits.
+/// Whether the 9 bytes of `s` from `at` are digits (two word tests and a byte; panics when `s`
+/// is shorter than `at + 9`). Also toolbox's full time-stamp parser's test of a fraction.
 #[inline(always)]
-fn nine_digits_at(s: &[u8], at: usize) -> bool {
+pub fn nine_digits_at(s: &[u8], at: usize) -> bool {
     let w = load8(s, at);
     w & 0xf0f0_f0f0_f0f0_f0f0 == 0x3030_3030_3030_3030
         && w.wrapping_add(0x0606_0606_0606_0606) & 0xf0f0_f0f0_f0f0_f0f0 == 0x3030_3030_3030_3030
